@@ -1,0 +1,51 @@
+# BTC Bazaar. Every target first runs the idempotent set-up (tools/setup.sh): .venv,
+# npm packages, offline compiler, anvil network. See README.md.
+SHELL := /bin/bash
+NETWORK := --network bazaar-dev
+VENV := $(CURDIR)/.venv/bin
+BROWNIE := $(VENV)/brownie
+# The venv first: it holds brownie, and .venv/bin/anvil when no anvil of the user's is on PATH.
+export PATH := $(VENV):$(PATH)
+# brownie's own network connect calls its deprecated rpc.snapshot; the warning is noise here.
+export PYTHONWARNINGS := ignore:rpc.snapshot should not be called directly:FutureWarning
+
+.PHONY: help setup compile test demo bench coverage lint format clean
+
+help:
+	@echo "make demo      deploy and play the BTC Bazaar story on a local anvil"
+	@echo "make test      run the test suite (what CI runs)"
+	@echo "make bench     measure gas per operation into reports/gas.json"
+	@echo "make coverage  run the tests with coverage; prints per-contract percentages"
+	@echo "make lint      ruff (lint + format check) and slither"
+	@echo "make compile   compile the contracts"
+	@echo "make setup     only the set-up (the targets above run it first)"
+
+setup:
+	@tools/setup.sh
+
+compile: setup
+	$(BROWNIE) compile
+
+test: setup
+	$(BROWNIE) test $(NETWORK)
+
+demo: setup
+	$(BROWNIE) run scripts/demo.py $(NETWORK)
+
+bench: setup
+	$(BROWNIE) run scripts/bench.py $(NETWORK)
+
+coverage: setup
+	$(BROWNIE) test --coverage $(NETWORK)
+
+lint: setup
+	$(VENV)/ruff check .
+	$(VENV)/ruff format --check .
+	$(VENV)/python -m tools.slither
+
+format: setup
+	$(VENV)/ruff check --fix .
+	$(VENV)/ruff format .
+
+clean:
+	rm -rf build reports/coverage.json reports/gas.json .pytest_cache .hypothesis

@@ -1,0 +1,156 @@
+"""Offline toolchain set-up for brownie: the compiler shim and the anvil network.
+
+Run by ``tools/setup.sh`` (``make setup``); every step is idempotent and quick when done.
+
+* Compiler: py-solc-x looks for an executable ``solc-v<version>`` in its install folder
+  (``$SOLCX_BINARY_PATH`` or ``~/.solcx``). A native ``solc`` of the pinned version is used
+  when one is there or on PATH; otherwise a shim runs ``tools/solc-wrapper.cjs`` (solc-js
+  from npm). A native binary already in the folder is never touched.
+* Anvil: a user's own ``anvil`` on PATH (foundryup) wins; otherwise ``.venv/bin/anvil``
+  links to the npm package's launcher, so the activated venv and ``make`` both find one.
+* Network: ``bazaar-dev`` in ``~/.brownie/network-config.yaml``, an anvil development
+  network with step tracing (needed for revert messages, return values and coverage).
+  A network of its own rather than editing ``development``: other projects are unaffected,
+  and its port (18545) avoids attaching to a node the user runs on 8545.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = ROOT / ".venv" / "bin"
+NPM_ANVIL = ROOT / "node_modules" / ".bin" / "anvil"
+WRAPPER = ROOT / "tools" / "solc-wrapper.cjs"
+SHIM_MARKER = "# btc-bazaar solc shim"
+
+NETWORK_ID = "bazaar-dev"
+NETWORK_PORT = 18545
+# Values as brownie stores them in network-config.yaml (cmd_settings under the network).
+NETWORK_SETTINGS = {
+    "port": NETWORK_PORT,
+    "accounts": 10,
+    "gas_limit": 30_000_000,
+    "base_fee": 0,
+    "steps_tracing": True,
+}
+
+
+def pinned_solc_version() -> str:
+    config = yaml.safe_load((ROOT / "brownie-config.yaml").read_text())
+    return str(config["compiler"]["solc"]["version"])
+
+
+def solcx_folder() -> Path:
+    return Path(os.environ.get("SOLCX_BINARY_PATH") or Path.home() / ".solcx")
+
+
+def _reported_version(executable: str) -> str | None:
+    try:
+        out = subprocess.run(
+            [executable, "--version"], capture_output=True, text=True, timeout=30
+        ).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    for line in out.splitlines():
+        if line.startswith("Version:"):
+            return line.split()[1].split("+")[0]
+    return None
+
+
+def install_compiler() -> str:
+    """Make ``solc-v<pinned>`` available to py-solc-x; return a description of the choice."""
+    version = pinned_solc_version()
+    target = solcx_folder() / f"solc-v{version}"
+    if target.exists() and SHIM_MARKER not in _head(target):
+        return f"solc {version} (native, {target})"
+    native = shutil.which("solc")
+    if native and _reported_version(native) == version:
+        command, description = f'"{native}"', f"solc {version} (native, {native})"
+    else:
+        command, description = f'node "{WRAPPER}"', f"solc {version} (solc-js from npm)"
+    shim = (
+        "#!/bin/sh\n"
+        f"{SHIM_MARKER}: written by tools/setup.sh in {ROOT}\n"
+        f'[ -e "{WRAPPER}" ] || {{ echo "solc shim: {WRAPPER} is gone;'
+        ' run make setup in the project that uses it" >&2; exit 1; }\n'
+        f'exec {command} "$@"\n'
+    )
+    if not target.exists() or target.read_text() != shim:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(shim)
+        target.chmod(0o755)
+    return description
+
+
+def _head(path: Path) -> str:
+    with path.open("rb") as f:
+        return f.read(200).decode("utf-8", "replace")
+
+
+def install_anvil() -> str:
+    """Prefer a user's anvil on PATH; else link the npm one into .venv/bin."""
+    link = VENV_BIN / "anvil"
+    others = os.pathsep.join(
+        p for p in os.environ.get("PATH", "").split(os.pathsep) if Path(p) != VENV_BIN
+    )
+    own = shutil.which("anvil", path=others)
+    if own:
+        if link.is_symlink():
+            link.unlink()
+        return f"anvil from PATH ({own})"
+    if not NPM_ANVIL.exists():
+        sys.exit("setup: node_modules/.bin/anvil missing; run `npm ci`")
+    if not link.is_symlink() or Path(os.readlink(link)) != NPM_ANVIL:
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(NPM_ANVIL)
+    return "anvil from npm (.venv/bin/anvil)"
+
+
+def install_network() -> None:
+    config_file = Path.home() / ".brownie" / "network-config.yaml"
+    current = None
+    if config_file.exists():
+        for net in (yaml.safe_load(config_file.read_text()) or {}).get("development", []):
+            if net.get("id") == NETWORK_ID:
+                current = net
+    wanted = {"cmd": "anvil", "host": "http://127.0.0.1", **NETWORK_SETTINGS}
+    if current is not None:
+        have = {"cmd": current.get("cmd"), "host": current.get("host")}
+        have.update(current.get("cmd_settings") or {})
+        if all(have.get(k) == v for k, v in wanted.items()):
+            return
+        verb = ["modify", NETWORK_ID]
+    else:
+        verb = ["add", "Development", NETWORK_ID]
+    args = [f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in wanted.items()]
+    if current is None:
+        args.insert(0, "name=BTC Bazaar anvil")
+    subprocess.run(
+        [str(VENV_BIN / "brownie"), "networks", *verb, *args], check=True, stdout=subprocess.DEVNULL
+    )
+
+
+def main(argv: list[str]) -> int:
+    if argv[1:] == ["setup"]:
+        compiler = install_compiler()
+        anvil = install_anvil()
+        install_network()
+        print(f"setup: ok: {compiler}; {anvil}; brownie network {NETWORK_ID}")
+        return 0
+    if argv[1:] == ["solc-path"]:
+        print(solcx_folder() / f"solc-v{pinned_solc_version()}")
+        return 0
+    print("usage: python -m tools.toolchain setup | solc-path", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
