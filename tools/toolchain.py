@@ -7,7 +7,8 @@ Run by ``tools/setup.sh`` (``make setup``); every step is idempotent and quick w
   when one is there or on PATH; otherwise a shim runs ``tools/solc-wrapper.cjs`` (solc-js
   from npm). A native binary already in the folder is never touched.
 * Anvil: a user's own ``anvil`` on PATH (foundryup) wins; otherwise ``.venv/bin/anvil``
-  links to the npm package's launcher, so the activated venv and ``make`` both find one.
+  links to the binary from the npm package ``@foundry-rs/anvil-linux-amd64``, so the
+  activated venv and ``make`` both find one.
 * Network: ``bazaar-dev`` in ``~/.brownie/network-config.yaml``, an anvil development
   network with step tracing (needed for revert messages, return values and coverage).
   A network of its own rather than editing ``development``: other projects are unaffected,
@@ -106,7 +107,11 @@ def install_anvil() -> str:
             link.unlink()
         return f"anvil from PATH ({own})"
     if not NPM_ANVIL.exists():
-        sys.exit("setup: node_modules/.bin/anvil missing; run `npm ci`")
+        sys.exit(
+            "setup: no anvil: none on PATH, and the npm package @foundry-rs/anvil-linux-amd64"
+            " serves Linux x86-64 only. Install anvil with foundryup (https://getfoundry.sh),"
+            " then run make again."
+        )
     if not link.is_symlink() or Path(os.readlink(link)) != NPM_ANVIL:
         if link.is_symlink() or link.exists():
             link.unlink()
