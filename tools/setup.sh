@@ -30,7 +30,7 @@ fi
 # npm writes node_modules/.package-lock.json on every install; older than the lock = stale.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  npm ci --no-audit --no-fund --no-update-notifier --loglevel=error
 fi
 
 .venv/bin/python -m tools.toolchain setup

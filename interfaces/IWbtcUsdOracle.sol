@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {AggregatorV3Interface} from "./AggregatorV3Interface.sol";
+
+/// @title IWbtcUsdOracle
+/// @notice Price adapter of the marketplace: turns USD amounts (8 decimals) into payment-token
+///         units and back, from Chainlink-style feeds, and fails closed.
+///
+///         A payment token is priced from two legs, each checked on its own:
+///         - the USD leg: its reference asset in USD (BTC/USD for WBTC). Unset for a USD
+///           stablecoin, whose reference is USD itself;
+///         - the peg leg: the token in its reference asset (WBTC/BTC, USDC/USD). The token is
+///           valued at no more than 1 reference unit, and new quotes halt when the peg falls
+///           below the token's depeg floor.
+///         Every read checks, per leg: the call succeeds within a gas cap, round id non-zero,
+///         answer > 0, startedAt and updatedAt non-zero and not in the future, age within the
+///         leg's staleness limit, decimals as recorded when the token was configured, answer
+///         within the leg's sanity bounds. On an L2, an optional sequencer-uptime feed must
+///         report "up" for longer than a grace period. There is no "last good price".
+///
+///         Configuration is owned by the timelock (two-step ownership) and bounded in code.
+interface IWbtcUsdOracle {
+    /* TYPES */
+
+    /// @notice Limits of one feed leg, as given to `configureToken`.
+    /// @param feed The Chainlink-style feed (zero: leg unused; only the USD leg may be unused).
+    /// @param maxStaleness Largest accepted age of the answer, in seconds (1 minute..72 hours).
+    /// @param minAnswer Smallest sane answer, in the feed's own units (inclusive, > 0).
+    /// @param maxAnswer Largest sane answer, in the feed's own units (inclusive).
+    struct LegInput {
+        AggregatorV3Interface feed;
+        uint32 maxStaleness;
+        uint96 minAnswer;
+        uint96 maxAnswer;
+    }
+
+    /// @notice Everything about a payment token, as given to `configureToken`.
+    /// @param usdLeg The reference asset in USD (BTC/USD); feed zero for a USD stablecoin.
+    /// @param pegLeg The token in its reference asset (WBTC/BTC, USDC/USD).
+    /// @param depegFloor Peg ratio below which new quotes halt, 1e8 = 1.0 (0.90e8..1e8).
+    struct TokenInput {
+        LegInput usdLeg;
+        LegInput pegLeg;
+        uint32 depegFloor;
+    }
+
+    /// @notice A price and the feed data it came from. Taken at checkout it is the price lock.
+    /// @param tokenAmount Token units for `usdAmount`, rounded up (toward the seller).
+    /// @param usdAmount The USD amount, 8 decimals.
+    /// @param usdLegAnswer Answer of the USD leg (0 when the token has none).
+    /// @param pegLegAnswer Answer of the peg leg, before the 1.0 cap.
+    /// @param usdLegUpdatedAt updatedAt of the USD leg's round (0 when none).
+    /// @param pegLegUpdatedAt updatedAt of the peg leg's round.
+    /// @param quotedAt Block timestamp of the quote (the lock time at checkout).
+    struct Quote {
+        uint256 tokenAmount;
+        uint256 usdAmount;
+        int256 usdLegAnswer;
+        int256 pegLegAnswer;
+        uint64 usdLegUpdatedAt;
+        uint64 pegLegUpdatedAt;
+        uint64 quotedAt;
+    }
+
+    /* EVENTS */
+
+    /// @notice `token` is accepted and priced with these legs (decimals recorded now).
+    event TokenConfigured(
+        address indexed token,
+        uint8 tokenDecimals,
+        LegInput usdLeg,
+        uint8 usdFeedDecimals,
+        LegInput pegLeg,
+        uint8 pegFeedDecimals,
+        uint32 depegFloor
+    );
+
+    /// @notice `token` can no longer be quoted.
+    event TokenDisabled(address indexed token);
+
+    /* ERRORS: reads */
+
+    /// @notice `token` is not configured or was disabled.
+    error OracleTokenNotSupported(address token);
+    /// @notice Calling `feed` reverted, ran out of its gas cap, or returned malformed data.
+    error OracleFeedCallFailed(address feed);
+    /// @notice `feed` reported round id zero.
+    error OracleRoundInvalid(address feed, uint80 roundId);
+    /// @notice `feed` reported an answer that is zero or negative.
+    error OracleAnswerNotPositive(address feed, int256 answer);
+    /// @notice `feed` reported a zero startedAt or updatedAt.
+    error OracleTimestampMissing(address feed, uint256 startedAt, uint256 updatedAt);
+    /// @notice `feed` reported an updatedAt later than the current block.
+    error OracleTimestampInFuture(address feed, uint256 updatedAt, uint256 blockTimestamp);
+    /// @notice `feed`'s answer is older than its leg's staleness limit.
+    error OracleStale(address feed, uint256 updatedAt, uint256 maxStaleness);
+    /// @notice `feed` now reports other decimals than were recorded when it was configured.
+    error OracleDecimalsChanged(address feed, uint8 recorded, uint8 reported);
+    /// @notice `feed`'s answer is outside its leg's sanity bounds.
+    error OracleAnswerOutOfBounds(address feed, uint256 answer, uint256 minAnswer, uint256 maxAnswer);
+    /// @notice `token`'s peg (1e8 = 1.0) is below its depeg floor: new quotes halt.
+    error OracleDepegged(address token, uint256 pegRatio, uint256 depegFloor);
+    /// @notice The L2 sequencer is reported down.
+    error OracleSequencerDown(address feed);
+    /// @notice The L2 sequencer came back up at `upSince`, less than `gracePeriod` ago.
+    error OracleSequencerGracePeriod(address feed, uint256 upSince, uint256 gracePeriod);
+    /// @notice The sequencer feed reported a status other than 0 (up) or 1 (down), or a
+    ///         startedAt that is zero or in the future.
+    error OracleSequencerStatusInvalid(address feed, int256 status, uint256 startedAt);
+
+    /* ERRORS: configuration */
+
+    /// @notice A required address is zero.
+    error OracleZeroAddress();
+    /// @notice The constructor got `tokens` tokens but `inputs` configurations.
+    error OracleConfigLengthMismatch(uint256 tokens, uint256 inputs);
+    /// @notice `token` reports decimals outside 0..18.
+    error OracleTokenDecimalsOutOfRange(address token, uint8 decimals);
+    /// @notice `feed` reports decimals outside 0..18.
+    error OracleFeedDecimalsOutOfRange(address feed, uint8 decimals);
+    /// @notice A staleness limit outside `minStaleness`..`maxStaleness` seconds.
+    error OracleStalenessOutOfRange(uint256 staleness, uint256 minStaleness, uint256 maxStaleness);
+    /// @notice Sanity bounds that are not 0 < min < max.
+    error OracleAnswerBoundsInvalid(uint256 minAnswer, uint256 maxAnswer);
+    /// @notice A depeg floor outside `minFloor`..`maxFloor` (1e8 = 1.0).
+    error OracleDepegFloorOutOfRange(uint256 depegFloor, uint256 minFloor, uint256 maxFloor);
+    /// @notice A sequencer grace period outside `minGrace`..`maxGrace` seconds.
+    error OracleGracePeriodOutOfRange(uint256 gracePeriod, uint256 minGrace, uint256 maxGrace);
+
+    /* READS */
+
+    /// @notice Token units that buy `usdAmount` now, rounded up, with the feed data used.
+    ///         Reverts with the reason when any check fails (new checkouts stop).
+    /// @param token A configured payment token.
+    /// @param usdAmount USD amount, 8 decimals (at most 1e12 USD).
+    function quote(address token, uint256 usdAmount) external view returns (Quote memory);
+
+    /// @notice As `quote`, but returns `ok = false` instead of reverting when the price cannot
+    ///         be had (used at release time, where an oracle failure must not block exits).
+    function tryQuote(address token, uint256 usdAmount) external view returns (bool ok, uint256 tokenAmount);
+
+    /// @notice USD value (8 decimals) of `tokenAmount` units now, rounded down. Same checks.
+    function tokenToUsd(address token, uint256 tokenAmount) external view returns (uint256 usdAmount);
+
+    /// @notice Whether `token` is configured and enabled (says nothing about feed health).
+    function isSupported(address token) external view returns (bool);
+
+    /// @notice The L2 sequencer-uptime feed (zero when none) and its grace period in seconds.
+    function sequencer() external view returns (AggregatorV3Interface feed, uint256 gracePeriod);
+
+    /* CONFIGURATION (owner: the timelock) */
+
+    /// @notice Accepts `token` or replaces its configuration; records the current decimals
+    ///         of the token and of each feed. Every limit is checked against the code's ranges.
+    function configureToken(address token, TokenInput calldata input) external;
+
+    /// @notice Stops quoting `token`.
+    function disableToken(address token) external;
+}

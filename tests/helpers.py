@@ -1,0 +1,65 @@
+"""Constants and small helpers shared by the tests."""
+
+from __future__ import annotations
+
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
+
+import brownie
+
+ONE_HOUR = 3600
+ONE_DAY = 86_400
+USD = 10**8  # USD amounts carry 8 decimals
+SATS = 10**8  # satoshis per BTC
+BTC_USD_BOUNDS = (100 * USD, 100_000_000 * USD)  # $100 .. $100M, feed units (8 decimals)
+PEG_BOUNDS = (5 * 10**7, 2 * 10**8)  # 0.5 .. 2.0
+DEPEG_FLOOR = 98 * 10**6  # 0.98
+
+
+def mine_at(timestamp: int) -> None:
+    """Mine a block at `timestamp`, so view calls see block.timestamp == timestamp.
+
+    (brownie's `chain.mine(timestamp=...)` sends a request anvil rejects.)
+    """
+    brownie.web3.provider.make_request("evm_mine", [timestamp])
+
+
+def token_input(usd_leg, peg_leg, depeg_floor):
+    """A TokenInput tuple; a leg is (feed, maxStaleness, minAnswer, maxAnswer) or None."""
+    usd = (brownie.ZERO_ADDRESS, 0, 0, 0) if usd_leg is None else usd_leg
+    return (usd, peg_leg, depeg_floor)
+
+
+def err(name: str, *args) -> str:
+    """A custom error as brownie renders a revert: `Name: arg1, arg2` (addresses lowercase)."""
+    rendered = [a.address.lower() if hasattr(a, "address") else str(a).lower() for a in args]
+    return f"{name}: {', '.join(rendered)}" if rendered else name
+
+
+def ref_usd_to_tokens(usd: int, legs: list[tuple[int, int]], token_decimals: int) -> int:
+    """Python Decimal reference: token units for `usd` (8 decimals), rounded up.
+
+    `legs` are (answer, feed decimals); the last is the peg leg, capped at 1.0.
+    """
+    with localcontext() as ctx:
+        ctx.prec = 200
+        price = _ref_price(legs)
+        units = Decimal(usd) / USD * Decimal(10) ** token_decimals / price
+        return int(units.to_integral_value(rounding=ROUND_CEILING))
+
+
+def ref_tokens_to_usd(amount: int, legs: list[tuple[int, int]], token_decimals: int) -> int:
+    """Python Decimal reference: USD value (8 decimals) of `amount` units, rounded down."""
+    with localcontext() as ctx:
+        ctx.prec = 200
+        usd = Decimal(amount) / Decimal(10) ** token_decimals * _ref_price(legs) * USD
+        return int(usd.to_integral_value(rounding=ROUND_FLOOR))
+
+
+def _ref_price(legs: list[tuple[int, int]]) -> Decimal:
+    price = Decimal(1)
+    for i, (answer, decimals) in enumerate(legs):
+        value = Decimal(answer) / Decimal(10) ** decimals
+        if i == len(legs) - 1:
+            value = min(value, Decimal(1))
+        price *= value
+    return price
