@@ -63,11 +63,11 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
         uint256 updatedAt;
     }
 
-    /// @notice The L2 sequencer-uptime feed, or zero on an L1. Fixed at deploy: a chain
-    ///         property, and immutable saves a storage read on every quote.
-    AggregatorV3Interface public immutable SEQUENCER_FEED;
-    /// @notice Seconds the sequencer must have been up before quotes resume.
-    uint256 public immutable SEQUENCER_GRACE_PERIOD;
+    /// @dev The L2 sequencer-uptime feed, or zero on an L1, and the seconds it must have been
+    ///      up before quotes resume. Fixed at deploy: a property of the chain, and immutable
+    ///      saves a storage read on every quote. Read them with `sequencer()`.
+    AggregatorV3Interface private immutable _sequencerFeed;
+    uint256 private immutable _gracePeriod;
 
     mapping(address token => TokenConfig) private _tokens;
 
@@ -94,8 +94,8 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
         } else if (sequencerGracePeriod != 0) {
             revert OracleGracePeriodOutOfRange(sequencerGracePeriod, 0, 0);
         }
-        SEQUENCER_FEED = sequencerFeed;
-        SEQUENCER_GRACE_PERIOD = sequencerGracePeriod;
+        _sequencerFeed = sequencerFeed;
+        _gracePeriod = sequencerGracePeriod;
         if (tokens.length != inputs.length) revert OracleConfigLengthMismatch(tokens.length, inputs.length);
         for (uint256 i = 0; i < tokens.length; ++i) {
             _configureToken(tokens[i], inputs[i]);
@@ -120,6 +120,8 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
 
     /// @inheritdoc IWbtcUsdOracle
     function tryQuote(address token, uint256 usdAmount) external view returns (bool ok, uint256 tokenAmount) {
+        // An external self-call, so that any revert of `quote` can be caught.
+        // slither-disable-next-line var-read-using-this
         try this.quote(token, usdAmount) returns (Quote memory q) {
             return (true, q.tokenAmount);
         } catch {
@@ -140,7 +142,7 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
 
     /// @inheritdoc IWbtcUsdOracle
     function sequencer() external view returns (AggregatorV3Interface, uint256) {
-        return (SEQUENCER_FEED, SEQUENCER_GRACE_PERIOD);
+        return (_sequencerFeed, _gracePeriod);
     }
 
     /// @notice The stored configuration of `token`.
@@ -214,15 +216,15 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
 
     /// @dev Chainlink's L2 pattern: status 0 = up, 1 = down; startedAt = when it last changed.
     function _checkSequencer() private view {
-        AggregatorV3Interface feed = SEQUENCER_FEED;
+        AggregatorV3Interface feed = _sequencerFeed;
         if (address(feed) == address(0)) return;
         (, int256 status, uint256 startedAt,) = _latestRound(feed);
         if ((status != 0 && status != 1) || startedAt == 0 || startedAt > block.timestamp) {
             revert OracleSequencerStatusInvalid(address(feed), status, startedAt);
         }
         if (status == 1) revert OracleSequencerDown(address(feed));
-        if (block.timestamp - startedAt <= SEQUENCER_GRACE_PERIOD) {
-            revert OracleSequencerGracePeriod(address(feed), startedAt, SEQUENCER_GRACE_PERIOD);
+        if (block.timestamp - startedAt <= _gracePeriod) {
+            revert OracleSequencerGracePeriod(address(feed), startedAt, _gracePeriod);
         }
     }
 
@@ -231,6 +233,8 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
         view
         returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt)
     {
+        // answeredInRound is deprecated by Chainlink and deliberately not read.
+        // slither-disable-next-line unused-return
         try feed.latestRoundData{gas: FEED_CALL_GAS}() returns (
             uint80 roundId_, int256 answer_, uint256 startedAt_, uint256 updatedAt_, uint80
         ) {
@@ -241,6 +245,8 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
     }
 
     function _feedDecimals(AggregatorV3Interface feed) private view returns (uint8) {
+        // In a loop only in the constructor, over the deployer's short list of tokens.
+        // slither-disable-next-line calls-loop
         try feed.decimals{gas: FEED_CALL_GAS}() returns (uint8 decimals_) {
             return decimals_;
         } catch {
@@ -250,6 +256,8 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
 
     function _configureToken(address token, TokenInput memory input) private {
         if (token == address(0) || address(input.pegLeg.feed) == address(0)) revert OracleZeroAddress();
+        // In a loop only in the constructor, over the deployer's short list of tokens.
+        // slither-disable-next-line calls-loop
         uint8 tokenDecimals = IERC20Metadata(token).decimals();
         if (tokenDecimals > MAX_DECIMALS) revert OracleTokenDecimalsOutOfRange(token, tokenDecimals);
         if (input.depegFloor < MIN_DEPEG_FLOOR || input.depegFloor > PEG_ONE) {

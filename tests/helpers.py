@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 
 import brownie
+import hypothesis
+from brownie.test import _hypothesis_given  # hypothesis.given as it was before brownie wrapped it
 
 ONE_HOUR = 3600
 ONE_DAY = 86_400
@@ -32,7 +34,7 @@ def token_input(usd_leg, peg_leg, depeg_floor):
 def err(name: str, *args) -> str:
     """A custom error as brownie renders a revert: `Name: arg1, arg2` (addresses lowercase)."""
     rendered = [a.address.lower() if hasattr(a, "address") else str(a).lower() for a in args]
-    return f"{name}: {', '.join(rendered)}" if rendered else name
+    return f"{name}: {', '.join(rendered)}"
 
 
 def ref_usd_to_tokens(usd: int, legs: list[tuple[int, int]], token_decimals: int) -> int:
@@ -63,3 +65,19 @@ def _ref_price(legs: list[tuple[int, int]]) -> Decimal:
             value = min(value, Decimal(1))
         price *= value
     return price
+
+
+def given_calls_only(max_examples: int, **strategies):
+    """`hypothesis.given` for tests that only make eth_calls (no transactions).
+
+    brownie's own `given` snapshots and reverts the chain around every example (about 0.1 s
+    each); a test that changes no state needs none of that. The autouse isolation fixture is
+    function-scoped but harmless here, hence the suppressed health check.
+    """
+
+    def decorate(test):
+        checks = [hypothesis.HealthCheck.function_scoped_fixture]
+        configured = hypothesis.settings(max_examples=max_examples, suppress_health_check=checks)
+        return configured(_hypothesis_given(**strategies)(test))
+
+    return decorate

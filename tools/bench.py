@@ -12,12 +12,16 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from brownie import MockWBTC, accounts
+from brownie import accounts
+
+from tools import local_suite
 
 REPORT = Path(__file__).resolve().parent.parent / "reports" / "gas.json"
 
 # operation -> (target gas or None, anchor for comparison); from DESIGN.md "Gas targets".
 TARGETS: dict[str, tuple[int | None, str]] = {
+    "quote_wbtc": (None, "transaction calling quote: BTC/USD + WBTC/BTC reads, all checks"),
+    "quote_stable": (None, "transaction calling quote: USDC/USD read, all checks"),
     "wbtcTransfer": (None, "plain ERC-20 transfer, for scale"),
 }
 
@@ -29,7 +33,14 @@ def measure() -> dict[str, int]:
         ops[name] = int(send().gas_used)  # type: ignore[attr-defined]
 
     deployer, alice, bob = accounts[0], accounts[1], accounts[2]
-    wbtc = MockWBTC.deploy({"from": deployer})
+    suite = local_suite.deploy(deployer)
+    usd_1000 = 1_000 * local_suite.USD
+    # A view function sent as a transaction: its gas is what a contract pays to price a deal.
+    record("quote_wbtc", lambda: suite.oracle.quote.transact(suite.wbtc, usd_1000, {"from": alice}))
+    record(
+        "quote_stable", lambda: suite.oracle.quote.transact(suite.usdc, usd_1000, {"from": alice})
+    )
+    wbtc = suite.wbtc
     wbtc.mint(alice, 10**8, {"from": alice})
     wbtc.mint(bob, 1, {"from": bob})  # warm the receiver's balance slot, as in real use
     record("wbtcTransfer", lambda: wbtc.transfer(bob, 12_345, {"from": alice}))

@@ -7,10 +7,10 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 /// @notice ERC-20 with chosen decimals and an open `mint`, for local chains and tests only
 ///         (mock stablecoins, tokens of unusual decimals).
 contract MockERC20 is ERC20 {
-    uint8 private immutable _DECIMALS;
+    uint8 private immutable _decimals;
 
     constructor(string memory name_, string memory symbol_, uint8 decimals_) ERC20(name_, symbol_) {
-        _DECIMALS = decimals_;
+        _decimals = decimals_;
     }
 
     /// @notice Mints `amount` units to `to`; open to anyone (local chains only).
@@ -20,6 +20,6 @@ contract MockERC20 is ERC20 {
 
     /// @inheritdoc ERC20
     function decimals() public view override returns (uint8) {
-        return _DECIMALS;
+        return _decimals;
     }
 }

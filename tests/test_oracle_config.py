@@ -1,0 +1,170 @@
+"""WbtcUsdOracle configuration: the constructor and the owner's setters reject nonsense, and
+only the owner (the timelock, after a two-step hand-over) may configure."""
+
+import brownie
+import pytest
+
+from tests.helpers import (
+    BTC_USD_BOUNDS,
+    DEPEG_FLOOR,
+    ONE_DAY,
+    ONE_HOUR,
+    PEG_BOUNDS,
+    USD,
+    err,
+    token_input,
+)
+
+ZERO = brownie.ZERO_ADDRESS
+MINUTE, HOURS_72 = 60, 72 * 3600
+
+
+@pytest.fixture
+def deploy(WbtcUsdOracle, deployer):
+    def deploy_with(tokens, inputs, sequencer=ZERO, grace=0):
+        return WbtcUsdOracle.deploy(deployer, sequencer, grace, tokens, inputs, {"from": deployer})
+
+    return deploy_with
+
+
+def wbtc_config(
+    btc_usd, wbtc_btc, usd_staleness=ONE_HOUR, bounds=BTC_USD_BOUNDS, floor=DEPEG_FLOOR
+):
+    return token_input((btc_usd, usd_staleness, *bounds), (wbtc_btc, ONE_DAY, *PEG_BOUNDS), floor)
+
+
+def test_constructor_records_token_and_feed_decimals(oracle, wbtc, usdc, btc_usd, wbtc_btc):
+    config = oracle.tokenConfig(wbtc)
+    assert config["tokenDecimals"] == 8
+    assert config["pegFeed"] == wbtc_btc and config["pegFeedDecimals"] == 8
+    assert config["usdFeed"] == btc_usd and config["usdFeedDecimals"] == 8
+    assert oracle.tokenConfig(usdc)["tokenDecimals"] == 6
+    assert oracle.isSupported(wbtc) and oracle.isSupported(usdc)
+    feed, grace = oracle.sequencer()
+    assert feed == ZERO and grace == 0
+
+
+def test_constructor_rejects_a_zero_token_or_a_zero_peg_feed(deploy, wbtc, btc_usd, wbtc_btc):
+    with brownie.reverts(err("OracleZeroAddress")):
+        deploy([ZERO], [wbtc_config(btc_usd, wbtc_btc)])
+    no_peg = token_input(
+        (btc_usd, ONE_HOUR, *BTC_USD_BOUNDS), (ZERO, ONE_DAY, *PEG_BOUNDS), DEPEG_FLOOR
+    )
+    with brownie.reverts(err("OracleZeroAddress")):
+        deploy([wbtc], [no_peg])
+
+
+def test_constructor_rejects_mismatched_token_and_config_lists(deploy, wbtc, btc_usd, wbtc_btc):
+    with brownie.reverts(err("OracleConfigLengthMismatch", 1, 0)):
+        deploy([wbtc], [])
+
+
+def test_constructor_rejects_a_token_with_19_decimals(
+    deploy, MockERC20, deployer, btc_usd, wbtc_btc
+):
+    odd = MockERC20.deploy("Odd", "ODD", 19, {"from": deployer})
+    with brownie.reverts(err("OracleTokenDecimalsOutOfRange", odd, 19)):
+        deploy([odd], [wbtc_config(btc_usd, wbtc_btc)])
+
+
+def test_constructor_rejects_a_feed_with_19_decimals(
+    deploy, MockAggregator, deployer, wbtc, wbtc_btc
+):
+    odd = MockAggregator.deploy(19, 10**24, "ODD / USD", {"from": deployer})
+    with brownie.reverts(err("OracleFeedDecimalsOutOfRange", odd, 19)):
+        deploy([wbtc], [wbtc_config(odd, wbtc_btc)])
+
+
+@pytest.mark.parametrize(
+    "staleness, ok", [(MINUTE - 1, False), (MINUTE, True), (HOURS_72, True), (HOURS_72 + 1, False)]
+)
+def test_staleness_limits_between_one_minute_and_72_hours_are_accepted(
+    deploy, wbtc, btc_usd, wbtc_btc, staleness, ok
+):
+    config = wbtc_config(btc_usd, wbtc_btc, usd_staleness=staleness)
+    if ok:
+        assert deploy([wbtc], [config]).tokenConfig(wbtc)["usdMaxStaleness"] == staleness
+    else:
+        with brownie.reverts(err("OracleStalenessOutOfRange", staleness, MINUTE, HOURS_72)):
+            deploy([wbtc], [config])
+
+
+@pytest.mark.parametrize(
+    "bounds", [(0, 10), (10, 10), (11, 10)], ids=["min_zero", "min_eq_max", "min_gt_max"]
+)
+def test_sanity_bounds_must_satisfy_zero_below_min_below_max(
+    deploy, wbtc, btc_usd, wbtc_btc, bounds
+):
+    with brownie.reverts(err("OracleAnswerBoundsInvalid", *bounds)):
+        deploy([wbtc], [wbtc_config(btc_usd, wbtc_btc, bounds=bounds)])
+
+
+@pytest.mark.parametrize("floor", [90_000_000 - 1, 100_000_000 + 1])
+def test_depeg_floor_outside_0_90_to_1_00_is_rejected(deploy, wbtc, btc_usd, wbtc_btc, floor):
+    with brownie.reverts(err("OracleDepegFloorOutOfRange", floor, 90_000_000, 100_000_000)):
+        deploy([wbtc], [wbtc_config(btc_usd, wbtc_btc, floor=floor)])
+
+
+def test_sequencer_grace_period_is_bounded_and_needs_a_feed(
+    deploy, MockAggregator, deployer, wbtc, btc_usd, wbtc_btc
+):
+    config = [wbtc_config(btc_usd, wbtc_btc)]
+    sequencer = MockAggregator.deploy(0, 0, "uptime", {"from": deployer})
+    with brownie.reverts(err("OracleGracePeriodOutOfRange", 59, 60, 86_400)):
+        deploy([wbtc], config, sequencer, 59)
+    with brownie.reverts(err("OracleGracePeriodOutOfRange", 86_401, 60, 86_400)):
+        deploy([wbtc], config, sequencer, 86_401)
+    with brownie.reverts(err("OracleGracePeriodOutOfRange", 3600, 0, 0)):
+        deploy([wbtc], config, ZERO, 3600)
+    feed, grace = deploy([wbtc], config, sequencer, 3600).sequencer()
+    assert feed == sequencer and grace == 3600
+
+
+def test_unknown_token_cannot_be_quoted(oracle, MockERC20, deployer):
+    other = MockERC20.deploy("Other", "OTH", 18, {"from": deployer})
+    with brownie.reverts(err("OracleTokenNotSupported", other)):
+        oracle.quote(other, USD)
+    ok, _ = oracle.tryQuote(other, USD)
+    assert not ok
+
+
+def test_only_the_owner_configures_or_disables_tokens(oracle, wbtc, stranger, wbtc_input):
+    with brownie.reverts(err("OwnableUnauthorizedAccount", stranger)):
+        oracle.configureToken(wbtc, wbtc_input, {"from": stranger})
+    with brownie.reverts(err("OwnableUnauthorizedAccount", stranger)):
+        oracle.disableToken(wbtc, {"from": stranger})
+
+
+def test_disabling_a_token_stops_its_quotes_and_emits_an_event(oracle, wbtc, deployer):
+    tx = oracle.disableToken(wbtc, {"from": deployer})
+    assert tx.events["TokenDisabled"]["token"] == wbtc
+    assert not oracle.isSupported(wbtc)
+    with brownie.reverts(err("OracleTokenNotSupported", wbtc)):
+        oracle.quote(wbtc, USD)
+    with brownie.reverts(err("OracleTokenNotSupported", wbtc)):
+        oracle.disableToken(wbtc, {"from": deployer})
+
+
+def test_reconfiguring_after_a_feed_migration_records_the_new_decimals(
+    oracle, wbtc, btc_usd, wbtc_btc, deployer
+):
+    btc_usd.setDecimals(18)
+    btc_usd.setAnswer(100_000 * 10**18)
+    with brownie.reverts(err("OracleDecimalsChanged", btc_usd, 8, 18)):
+        oracle.quote(wbtc, USD)
+    bounds = (100 * 10**18, 10**8 * 10**18)
+    tx = oracle.configureToken(
+        wbtc, wbtc_config(btc_usd, wbtc_btc, bounds=bounds), {"from": deployer}
+    )
+    assert tx.events["TokenConfigured"]["usdFeedDecimals"] == 18
+    assert oracle.quote(wbtc, 100 * USD)["tokenAmount"] == 100_000
+
+
+def test_ownership_moves_to_the_timelock_in_two_steps(oracle, deployer, accounts, wbtc, wbtc_input):
+    timelock = accounts[5]
+    oracle.transferOwnership(timelock, {"from": deployer})
+    assert oracle.owner() == deployer and oracle.pendingOwner() == timelock
+    oracle.acceptOwnership({"from": timelock})
+    assert oracle.owner() == timelock
+    with brownie.reverts(err("OwnableUnauthorizedAccount", deployer)):
+        oracle.configureToken(wbtc, wbtc_input, {"from": deployer})

@@ -1,0 +1,44 @@
+"""Deploys the suite with mock feeds and tokens on the local anvil, for the demo and the bench.
+
+(The resumable, journaled deployment for real networks is the `bazaar deploy` command.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from brownie import ZERO_ADDRESS, MockAggregator, MockERC20, MockWBTC, WbtcUsdOracle
+
+USD = 10**8  # USD amounts and USD feeds carry 8 decimals
+ONE_HOUR, ONE_DAY = 3600, 86_400
+# Limits as a real deployment would set them: BTC/USD heartbeat 1 h, WBTC/BTC and USDC/USD 24 h.
+BTC_USD_LEG = (ONE_HOUR, 100 * USD, 100_000_000 * USD)  # staleness, sanity bounds $100..$100M
+PEG_LEG = (ONE_DAY, 50_000_000, 200_000_000)  # 0.5 .. 2.0
+DEPEG_FLOOR = 98_000_000  # 0.98
+
+
+@dataclass(frozen=True)
+class LocalSuite:
+    wbtc: Any
+    usdc: Any
+    btc_usd: Any
+    wbtc_btc: Any
+    usdc_usd: Any
+    oracle: Any
+
+
+def deploy(deployer: Any, btc_usd_price: int = 100_000 * USD) -> LocalSuite:
+    tx = {"from": deployer}
+    wbtc = MockWBTC.deploy(tx, silent=True)
+    usdc = MockERC20.deploy("Mock USD Coin", "USDC", 6, tx, silent=True)
+    btc_usd = MockAggregator.deploy(8, btc_usd_price, "BTC / USD", tx, silent=True)
+    wbtc_btc = MockAggregator.deploy(8, 10**8, "WBTC / BTC", tx, silent=True)
+    usdc_usd = MockAggregator.deploy(8, 10**8, "USDC / USD", tx, silent=True)
+    no_leg = (ZERO_ADDRESS, 0, 0, 0)
+    wbtc_config = ((btc_usd, *BTC_USD_LEG), (wbtc_btc, *PEG_LEG), DEPEG_FLOOR)
+    usdc_config = (no_leg, (usdc_usd, *PEG_LEG), DEPEG_FLOOR)
+    oracle = WbtcUsdOracle.deploy(
+        deployer, ZERO_ADDRESS, 0, [wbtc, usdc], [wbtc_config, usdc_config], tx, silent=True
+    )
+    return LocalSuite(wbtc, usdc, btc_usd, wbtc_btc, usdc_usd, oracle)
