@@ -13,6 +13,10 @@ from tests.helpers import (
     ONE_DAY,
     ONE_HOUR,
     PEG_BOUNDS,
+    SATS,
+    USD,
+    buy,
+    list_item,
     token_input,
 )
 from tools import brownie_patches
@@ -95,3 +99,70 @@ def oracle(WbtcUsdOracle, deployer, wbtc, usdc, wbtc_input, usdc_input):
 @pytest.fixture(scope="module")
 def math(MathHarness, deployer):
     return MathHarness.deploy({"from": deployer})
+
+
+# --- marketplace -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def buyer(accounts):
+    return accounts[1]
+
+
+@pytest.fixture(scope="module")
+def seller(accounts):
+    return accounts[2]
+
+
+@pytest.fixture(scope="module")
+def guardian(accounts):
+    return accounts[5]
+
+
+@pytest.fixture(scope="module")
+def treasury(accounts):
+    return accounts[6]
+
+
+@pytest.fixture(scope="module")
+def arbiter(accounts):
+    return accounts[7]
+
+
+@pytest.fixture(scope="module")
+def arbiter_b(accounts):
+    return accounts[8]
+
+
+@pytest.fixture(scope="module")
+def market(
+    EscrowMarketplace, deployer, oracle, wbtc, usdc, treasury, guardian, arbiter, arbiter_b, buyer
+):
+    m = EscrowMarketplace.deploy(deployer, oracle, treasury, guardian, {"from": deployer})
+    for token in (wbtc, usdc):
+        m.addPaymentToken(token, {"from": deployer})
+    for account in (arbiter, arbiter_b):
+        m.setArbiter(account, True, {"from": deployer})
+    wbtc.mint(buyer, 10 * SATS, {"from": deployer})
+    usdc.mint(buyer, 1_000_000 * 10**6, {"from": deployer})
+    wbtc.approve(m, 2**256 - 1, {"from": buyer})
+    usdc.approve(m, 2**256 - 1, {"from": buyer})
+    return m
+
+
+@pytest.fixture(scope="module")
+def listing(market, seller, wbtc, usdc):
+    """$1,000, 10 in stock, WBTC or USDC, locked-amount settlement."""
+    return list_item(market, seller, 1_000 * USD, [wbtc, usdc])
+
+
+@pytest.fixture(scope="module")
+def protected_listing(market, seller, wbtc):
+    """$1,000 in WBTC, USD-protected settlement with a 10 % buffer."""
+    return list_item(market, seller, 1_000 * USD, [wbtc], buffer_bps=1_000)
+
+
+@pytest.fixture
+def order(market, listing, buyer, wbtc, arbiter):
+    """A paid WBTC order for the $1,000 listing: 1,000,000 sats in escrow."""
+    return buy(market, buyer, listing, wbtc, arbiter)

@@ -25,6 +25,31 @@ def mine_at(timestamp: int) -> None:
     brownie.web3.provider.make_request("evm_mine", [timestamp])
 
 
+def next_block_at(timestamp: int) -> None:
+    """The next transaction's block gets `timestamp` (for deadline boundaries)."""
+    brownie.web3.provider.make_request("evm_setNextBlockTimestamp", [timestamp])
+
+
+# Order statuses (IEscrowMarketplace.Status)
+PAID, SHIPPED, COMPLETED, REFUNDED, CANCELLED, DISPUTED, RESOLVED = range(1, 8)
+FAR_FUTURE = 2**40
+PHYSICAL = 0
+
+
+def list_item(market, seller, price_usd, tokens, buffer_bps=0, stock=10, metadata=b"\x11" * 32):
+    """Lists an item; returns the listing id."""
+    tx = market.list(price_usd, stock, tokens, buffer_bps, PHYSICAL, metadata, {"from": seller})
+    return tx.events["Listed"]["listingId"]
+
+
+def buy(market, buyer, listing_id, token, arbiter, quantity=1, max_payment=2**256 - 1):
+    """Checks out; returns the order id."""
+    tx = market.checkout(
+        listing_id, quantity, token, max_payment, FAR_FUTURE, arbiter, 0, {"from": buyer}
+    )
+    return tx.events["OrderPaid"]["orderId"]
+
+
 def token_input(usd_leg, peg_leg, depeg_floor):
     """A TokenInput tuple; a leg is (feed, maxStaleness, minAnswer, maxAnswer) or None."""
     usd = (brownie.ZERO_ADDRESS, 0, 0, 0) if usd_leg is None else usd_leg
@@ -33,7 +58,14 @@ def token_input(usd_leg, peg_leg, depeg_floor):
 
 def err(name: str, *args) -> str:
     """A custom error as brownie renders a revert: `Name: arg1, arg2` (addresses lowercase)."""
-    rendered = [a.address.lower() if hasattr(a, "address") else str(a).lower() for a in args]
+    rendered = [
+        a.address.lower()
+        if hasattr(a, "address")
+        else a.lower()
+        if isinstance(a, str) and a.startswith("0x")
+        else str(a)
+        for a in args
+    ]
     return f"{name}: {', '.join(rendered)}"
 
 

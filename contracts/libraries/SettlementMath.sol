@@ -20,6 +20,11 @@ library SettlementMath {
     /// @param maxBufferBps The largest buffer accepted.
     error SettlementMathBufferTooLarge(uint256 bufferBps, uint256 maxBufferBps);
 
+    /// @notice `bps` basis points of `amount`, rounded down (fees never round up).
+    function feeOf(uint256 amount, uint256 bps) internal pure returns (uint256) {
+        return amount * bps / BPS;
+    }
+
     /// @notice What the buyer escrows: `lockedAmount` plus `bufferBps`, rounded up.
     function bufferedDeposit(uint256 lockedAmount, uint256 bufferBps) internal pure returns (uint256) {
         if (bufferBps > MAX_BUFFER_BPS) revert SettlementMathBufferTooLarge(bufferBps, MAX_BUFFER_BPS);

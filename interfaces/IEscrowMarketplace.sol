@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IWbtcUsdOracle} from "./IWbtcUsdOracle.sol";
+
+/// @title IEscrowMarketplace
+/// @notice Listings priced in USD, paid in WBTC or a USD stablecoin at a rate locked at
+///         checkout, held in escrow until the buyer confirms, a window passes, or an arbiter
+///         rules. Every order has an exit that needs no cooperation from the other party once
+///         its timeout passes:
+///         - Paid: the seller ships before the fulfilment deadline, or anyone returns the
+///           escrow to the buyer after it (`reclaim`).
+///         - Shipped: the buyer confirms, or anyone releases to the seller after the
+///           confirmation window (`release`).
+///         - Disputed: the order's arbiter rules before the ruling deadline, or anyone applies
+///           the default ruling (half each, no arbiter fee) after it (`resolveAfterTimeout`).
+///         Fees and the arbiter are fixed in the order at checkout. Payouts that fail become
+///         credits the receiver claims (`claim`). A guardian may pause new listings and
+///         checkouts; nothing else can be paused.
+interface IEscrowMarketplace {
+    /* TYPES */
+
+    /// @notice What a listing sells.
+    enum Kind {
+        Physical,
+        Digital
+    }
+
+    /// @notice Where an order stands.
+    enum Status {
+        None,
+        Paid,
+        Shipped,
+        Completed,
+        Refunded,
+        Cancelled,
+        Disputed,
+        Resolved
+    }
+
+    /// @notice A listing. Slots: [seller, priceUsd, stock] [tokenMask, bufferBps, kind, active]
+    ///         [metadataHash].
+    /// @param seller Who sells and is paid.
+    /// @param priceUsd Unit price in USD, 8 decimals.
+    /// @param stock Units left.
+    /// @param tokenMask Bit i set: payment token with id i is accepted (ids from `tokenId`).
+    /// @param bufferBps 0: locked-amount settlement. Otherwise USD-protected settlement with a
+    ///        buffer of this many basis points escrowed on top (at most 5,000).
+    /// @param kind Physical or digital.
+    /// @param active False once delisted.
+    /// @param metadataHash Hash of the description and provenance documents.
+    struct Listing {
+        address seller;
+        uint64 priceUsd;
+        uint32 stock;
+        uint16 tokenMask;
+        uint16 bufferBps;
+        Kind kind;
+        bool active;
+        bytes32 metadataHash;
+    }
+
+    /// @notice An order, in two storage slots.
+    /// @param buyer Who paid.
+    /// @param amount Token units in escrow (for USD-protected orders: the deposit).
+    /// @param listingId The listing bought.
+    /// @param deadline Paid: fulfilment deadline. Shipped: end of the confirmation window.
+    ///        Disputed: ruling deadline. Unix seconds.
+    /// @param usdCents The order's USD price in cents (for rewards and reporting).
+    /// @param confirmWindow Confirmation window in seconds, fixed at checkout.
+    /// @param rulingWindow Ruling window in seconds, fixed at checkout.
+    /// @param arbiterId The arbiter fixed at checkout (see `arbiter`).
+    /// @param feeBps Platform fee on the seller's proceeds, fixed at checkout.
+    /// @param arbiterFeeBps Arbiter fee on the escrow of a ruled dispute, fixed at checkout.
+    /// @param tokenId Id of the payment token (see `paymentToken`).
+    /// @param status Where the order stands.
+    /// @param flags Bit 0: USD-protected. Bit 1: the buyer asked to cancel. Bit 2: reviewed.
+    struct Order {
+        address buyer;
+        uint96 amount;
+        uint40 listingId;
+        uint40 deadline;
+        uint48 usdCents;
+        uint24 confirmWindow;
+        uint24 rulingWindow;
+        uint16 arbiterId;
+        uint16 feeBps;
+        uint16 arbiterFeeBps;
+        uint8 tokenId;
+        Status status;
+        uint8 flags;
+    }
+
+    /// @notice What a USD-protected order needs at release, in one slot.
+    /// @param lockedAmount Token units of the price at the checkout rate (paid if no rate at
+    ///        release).
+    /// @param usdAmount The order's USD price, 8 decimals.
+    struct ProtectedTerms {
+        uint96 lockedAmount;
+        uint64 usdAmount;
+    }
+
+    /// @notice Governed parameters, in one slot, read at every checkout.
+    struct Config {
+        uint16 feeBps;
+        uint16 arbiterFeeBps;
+        uint24 fulfilmentWindow;
+        uint24 confirmWindow;
+        uint24 rulingWindow;
+        bool paused;
+        uint40 orderCount;
+        uint40 listingCount;
+        uint16 activeArbiters;
+        uint8 tokenCount;
+        uint16 arbiterCount;
+    }
+
+    /* EVENTS */
+
+    /// @notice A listing was created.
+    event Listed(
+        uint256 indexed listingId,
+        address indexed seller,
+        uint256 priceUsd,
+        uint256 stock,
+        uint256 tokenMask,
+        uint256 bufferBps,
+        Kind kind,
+        bytes32 metadataHash
+    );
+    /// @notice The seller changed a listing's price or stock.
+    event ListingUpdated(uint256 indexed listingId, uint256 priceUsd, uint256 stock);
+    /// @notice The seller withdrew a listing.
+    event Delisted(uint256 indexed listingId);
+    /// @notice A buyer paid `amount` of `token` into escrow; `lock` is the price lock (the
+    ///         oracle quote with its feed data and time).
+    event OrderPaid(
+        uint256 indexed orderId,
+        uint256 indexed listingId,
+        address indexed buyer,
+        address token,
+        uint256 amount,
+        uint256 quantity,
+        address arbiter,
+        IWbtcUsdOracle.Quote lock
+    );
+    /// @notice The seller shipped; `trackingCommitment` hashes the tracking data (never
+    ///         plaintext). The confirmation window ends at `confirmDeadline`.
+    event OrderShipped(uint256 indexed orderId, bytes32 trackingCommitment, uint256 confirmDeadline);
+    /// @notice A logistics checkpoint (hash) was appended by the seller or a carrier.
+    event Checkpoint(uint256 indexed orderId, address indexed by, bytes32 checkpointHash);
+    /// @notice The order completed: the seller was paid `toSeller` after `fee`, and the buyer
+    ///         got `toBuyer` back (USD-protected orders only).
+    event OrderCompleted(uint256 indexed orderId, uint256 toSeller, uint256 fee, uint256 toBuyer, bool confirmed);
+    /// @notice The seller refunded `amount` to the buyer; `remaining` stays in escrow.
+    event OrderRefunded(uint256 indexed orderId, uint256 amount, uint256 remaining);
+    /// @notice The buyer took the escrow back after the seller missed the fulfilment deadline.
+    event OrderReclaimed(uint256 indexed orderId, uint256 amount);
+    /// @notice The buyer asked the seller to cancel before shipping.
+    event CancelRequested(uint256 indexed orderId);
+    /// @notice The order was cancelled before shipping and the buyer refunded in full.
+    event OrderCancelled(uint256 indexed orderId, uint256 amount);
+    /// @notice A dispute was opened; the arbiter must rule by `rulingDeadline`.
+    event DisputeOpened(uint256 indexed orderId, address indexed by, bytes32 evidenceHash, uint256 rulingDeadline);
+    /// @notice Evidence (a hash) was added to a dispute.
+    event Evidence(uint256 indexed orderId, address indexed by, bytes32 evidenceHash);
+    /// @notice A dispute was resolved, by the arbiter or by default after the deadline.
+    event DisputeResolved(
+        uint256 indexed orderId, uint256 toBuyer, uint256 toSeller, uint256 fee, uint256 arbiterFee, bool byDefault
+    );
+    /// @notice The buyer reviewed a completed order.
+    event Reviewed(uint256 indexed orderId, address indexed seller, uint8 rating, bytes32 contentHash);
+    /// @notice A payout failed and was credited to `account`, to be claimed.
+    event PaymentCredited(address indexed account, address indexed token, uint256 amount);
+    /// @notice `account` claimed its credit, paid to `to`.
+    event CreditClaimed(address indexed account, address indexed token, address to, uint256 amount);
+    /// @notice Accrued fees were sent to the treasury.
+    event FeesWithdrawn(address indexed token, address treasury, uint256 amount);
+    /// @notice The rewards hook reverted; the order's state change went through regardless.
+    event RewardsHookFailed(uint256 indexed orderId);
+    /// @notice Governance changed the fees.
+    event FeesSet(uint256 feeBps, uint256 arbiterFeeBps);
+    /// @notice Governance changed the windows (seconds).
+    event WindowsSet(uint256 fulfilmentWindow, uint256 confirmWindow, uint256 rulingWindow);
+    /// @notice Governance added or re-activated (`active`) or removed an arbiter.
+    event ArbiterSet(address indexed arbiter, uint256 arbiterId, bool active);
+    /// @notice Governance accepted a payment token under `tokenId`.
+    event PaymentTokenAdded(address indexed token, uint256 tokenId);
+    /// @notice Governance registered or removed a carrier.
+    event CarrierSet(address indexed carrier, bool registered);
+    /// @notice Governance changed the treasury, guardian or rewards hook.
+    event TreasurySet(address treasury);
+    event GuardianSet(address guardian);
+    event RewardsSet(address rewards);
+    /// @notice The guardian or governance paused or unpaused new listings and checkouts.
+    event PausedSet(bool paused);
+
+    /* ERRORS */
+
+    /// @notice New listings and checkouts are paused.
+    error MarketplacePaused();
+    /// @notice `caller` may not do this to order or listing `id`.
+    error MarketplaceUnauthorized(address caller, uint256 id);
+    /// @notice Listing `listingId` does not exist or was delisted.
+    error MarketplaceListingInactive(uint256 listingId);
+    /// @notice Order `orderId` is `status`, which does not allow this.
+    error MarketplaceWrongStatus(uint256 orderId, Status status);
+    /// @notice The order's `deadline` has passed (it is now `nowTs`).
+    error MarketplaceDeadlinePassed(uint256 orderId, uint256 deadline, uint256 nowTs);
+    /// @notice The order's `deadline` has not passed yet (it is now `nowTs`).
+    error MarketplaceDeadlineNotReached(uint256 orderId, uint256 deadline, uint256 nowTs);
+    /// @notice The buyer's checkout `deadline` has passed.
+    error MarketplaceCheckoutExpired(uint256 deadline, uint256 nowTs);
+    /// @notice The price `amount` is above the buyer's `maxPayment`.
+    error MarketplacePriceAboveMax(uint256 amount, uint256 maxPayment);
+    /// @notice Only `stock` units are left.
+    error MarketplaceOutOfStock(uint256 listingId, uint256 quantity, uint256 stock);
+    /// @notice `token` is not accepted (by governance, or by this listing).
+    error MarketplaceTokenNotAccepted(address token);
+    /// @notice The escrow received `received` token units instead of `expected`
+    ///         (fee-on-transfer or rebasing tokens are refused).
+    error MarketplaceTransferMismatch(uint256 expected, uint256 received);
+    /// @notice The buyer is the seller.
+    error MarketplaceSelfDealing(address account);
+    /// @notice `arbiter` is not an active arbiter, or is the buyer or the seller.
+    error MarketplaceArbiterInvalid(address arbiter);
+    /// @notice A value outside its range (`what` names it).
+    error MarketplaceOutOfRange(string what, uint256 value, uint256 min, uint256 max);
+    /// @notice A required address is zero.
+    error MarketplaceZeroAddress();
+    /// @notice Nothing to claim or withdraw.
+    error MarketplaceNothingToClaim(address account, address token);
+    /// @notice This listing kind needs the digital-goods contract (issue D), not yet set.
+    error MarketplaceKindNotSupported(Kind kind);
+    /// @notice Paying with points needs the rewards contract (issue E), not yet set.
+    error MarketplacePointsNotEnabled();
+    /// @notice The order was already reviewed.
+    error MarketplaceAlreadyReviewed(uint256 orderId);
+    /// @notice Too many payment tokens, or an arbiter set below its minimum size.
+    error MarketplaceLimitReached(string what, uint256 limit);
+
+    /* LISTINGS */
+
+    /// @notice Lists an item. Only while not paused.
+    /// @param priceUsd Unit price in USD, 8 decimals (> 0).
+    /// @param stock Units available (> 0).
+    /// @param tokens Payment tokens accepted (each accepted by governance).
+    /// @param bufferBps 0 for locked-amount settlement, else the USD-protected buffer (<= 5,000).
+    /// @param kind Physical (Digital arrives with the digital-goods contract).
+    /// @param metadataHash Hash of description and provenance documents.
+    /// @return listingId The new listing's id (from 1).
+    function list(
+        uint256 priceUsd,
+        uint256 stock,
+        address[] calldata tokens,
+        uint256 bufferBps,
+        Kind kind,
+        bytes32 metadataHash
+    ) external returns (uint256 listingId);
+
+    /// @notice The seller changes price and stock (orders already paid are unaffected).
+    function updateListing(uint256 listingId, uint256 priceUsd, uint256 stock) external;
+
+    /// @notice The seller withdraws a listing (orders already paid are unaffected).
+    function delist(uint256 listingId) external;
+
+    /* ORDERS */
+
+    /// @notice Buys `quantity` units at the current oracle rate, pulls exactly that amount of
+    ///         `token` (after `approve`), and locks the rate in the order. Only while not paused.
+    /// @param maxPayment Most token units the buyer accepts to pay (slippage bound).
+    /// @param deadline Unix time after which the checkout must not happen.
+    /// @param arbiter An active arbiter, neither buyer nor seller; fixed for the order.
+    /// @param pointsToRedeem Reward points to burn for a discount (needs the rewards contract).
+    /// @return orderId The new order's id (from 1).
+    function checkout(
+        uint256 listingId,
+        uint256 quantity,
+        address token,
+        uint256 maxPayment,
+        uint256 deadline,
+        address arbiter,
+        uint256 pointsToRedeem
+    ) external returns (uint256 orderId);
+
+    /// @notice The seller marks the order shipped before the fulfilment deadline.
+    /// @param trackingCommitment Hash committing to the tracking data (never plaintext).
+    function ship(uint256 orderId, bytes32 trackingCommitment) external;
+
+    /// @notice The seller or a registered carrier appends a logistics checkpoint hash.
+    function addCheckpoint(uint256 orderId, bytes32 checkpointHash) external;
+
+    /// @notice The buyer confirms receipt: the seller is paid.
+    function confirm(uint256 orderId) external;
+
+    /// @notice Anyone pays the seller once the confirmation window has passed.
+    function release(uint256 orderId) external;
+
+    /// @notice Anyone returns the escrow to the buyer once the seller missed the fulfilment
+    ///         deadline.
+    function reclaim(uint256 orderId) external;
+
+    /// @notice Before shipping: the buyer asks to cancel; the seller cancels (at once, or
+    ///         agreeing to the buyer's request). Refunds the buyer in full.
+    function cancel(uint256 orderId) external;
+
+    /// @notice The seller refunds `amount` (all of the escrow: the order ends as Refunded;
+    ///         less: the order goes on with the rest). Paid, Shipped or Disputed orders.
+    function refund(uint256 orderId, uint256 amount) external;
+
+    /// @notice Buyer or seller opens a dispute before the order's deadline (Paid or Shipped).
+    function openDispute(uint256 orderId, bytes32 evidenceHash) external;
+
+    /// @notice Buyer, seller or arbiter adds evidence (a hash) to a dispute.
+    function addEvidence(uint256 orderId, bytes32 evidenceHash) external;
+
+    /// @notice The order's arbiter rules before the ruling deadline: `toBuyer` to the buyer,
+    ///         the rest after the arbiter fee to the seller (less the platform fee).
+    function resolveDispute(uint256 orderId, uint256 toBuyer) external;
+
+    /// @notice Anyone applies the default ruling after the ruling deadline: half to each
+    ///         party (the odd unit to the buyer), no arbiter fee.
+    function resolveAfterTimeout(uint256 orderId) external;
+
+    /// @notice The buyer reviews a completed order once: rating 1-5 and a content hash.
+    function review(uint256 orderId, uint8 rating, bytes32 contentHash) external;
+
+    /// @notice Pays the caller's credit in `token` to `to` (any address: a blacklisted
+    ///         receiver can name another).
+    function claim(address token, address to) external;
+
+    /// @notice Sends the fees accrued in `token` to the treasury. Anyone may call.
+    function withdrawFees(address token) external;
+
+    /* VIEWS */
+
+    /// @notice The order `orderId`.
+    function getOrder(uint256 orderId) external view returns (Order memory);
+
+    /// @notice The listing `listingId`.
+    function getListing(uint256 listingId) external view returns (Listing memory);
+
+    /// @notice Token units the buyer pays now for `quantity` units of a listing in `token`
+    ///         (the deposit, for USD-protected listings).
+    function quote(uint256 listingId, uint256 quantity, address token) external view returns (uint256);
+
+    /// @notice Unclaimed credit of `account` in `token`.
+    function credits(address account, address token) external view returns (uint256);
+
+    /// @notice Fees accrued in `token`, not yet withdrawn.
+    function feesAccrued(address token) external view returns (uint256);
+
+    /// @notice Sum and count of the ratings a seller received.
+    function sellerRating(address seller) external view returns (uint256 ratingSum, uint256 ratingCount);
+}

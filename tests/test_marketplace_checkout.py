@@ -1,0 +1,206 @@
+"""EscrowMarketplace listings and checkout: the price lock, the buyer's bounds, and every
+refusal (self-dealing, arbiters, tokens, stock, pause, a failing oracle)."""
+
+import brownie
+import pytest
+
+from tests.helpers import (
+    FAR_FUTURE,
+    PAID,
+    SATS,
+    USD,
+    buy,
+    err,
+    list_item,
+    token_input,
+)
+
+TRACKING = b"\x22" * 32
+DIGITAL = 1
+
+
+# --- listings ----------------------------------------------------------------------------
+
+
+def test_listing_records_its_terms_and_emits_them(market, seller, wbtc, usdc):
+    tx = market.list(1_000 * USD, 5, [wbtc, usdc], 1_000, 0, b"\x33" * 32, {"from": seller})
+    event = tx.events["Listed"]
+    listing = market.getListing(event["listingId"])
+    assert listing["seller"] == seller and listing["priceUsd"] == 1_000 * USD
+    assert listing["stock"] == 5 and listing["tokenMask"] == 0b11 and listing["bufferBps"] == 1_000
+    assert listing["active"] and event["metadataHash"] == "0x" + "33" * 32
+
+
+def test_listing_refuses_a_token_governance_did_not_accept(market, seller, MockERC20, deployer):
+    other = MockERC20.deploy("X", "X", 18, {"from": deployer})
+    with brownie.reverts(err("MarketplaceTokenNotAccepted", other)):
+        list_item(market, seller, USD, [other])
+
+
+@pytest.mark.parametrize(
+    "price, stock, buffer, what, value, low, high",
+    [
+        (0, 1, 0, "priceUsd", 0, 1, 2**64 - 1),
+        (USD, 0, 0, "stock", 0, 1, 2**32 - 1),
+        (USD, 1, 5_001, "bufferBps", 5_001, 0, 5_000),
+    ],
+    ids=["zero_price", "zero_stock", "buffer_above_50pct"],
+)
+def test_listing_refuses_values_out_of_range(
+    market, seller, wbtc, price, stock, buffer, what, value, low, high
+):
+    with brownie.reverts(err("MarketplaceOutOfRange", what, value, low, high)):
+        list_item(market, seller, price, [wbtc], buffer_bps=buffer, stock=stock)
+
+
+def test_digital_listings_wait_for_the_goods_contract(market, seller, wbtc):
+    with brownie.reverts(err("MarketplaceKindNotSupported", DIGITAL)):
+        market.list(USD, 1, [wbtc], 0, DIGITAL, b"\x00" * 32, {"from": seller})
+
+
+def test_seller_updates_and_delists_and_nobody_else_can(
+    market, listing, seller, stranger, buyer, wbtc, arbiter
+):
+    market.updateListing(listing, 2_000 * USD, 1, {"from": seller})
+    assert market.quote(listing, 1, wbtc) == 2_000_000
+    with brownie.reverts(err("MarketplaceUnauthorized", stranger, listing)):
+        market.updateListing(listing, USD, 1, {"from": stranger})
+    with brownie.reverts(err("MarketplaceUnauthorized", stranger, listing)):
+        market.delist(listing, {"from": stranger})
+    market.delist(listing, {"from": seller})
+    with brownie.reverts(err("MarketplaceListingInactive", listing)):
+        buy(market, buyer, listing, wbtc, arbiter)
+
+
+# --- checkout ----------------------------------------------------------------------------
+
+
+def test_checkout_locks_the_rate_and_emits_the_feed_data(
+    market, listing, buyer, wbtc, arbiter, btc_usd
+):
+    tx = market.checkout(listing, 2, wbtc, 2_000_000, FAR_FUTURE, arbiter, 0, {"from": buyer})
+    event = tx.events["OrderPaid"]
+    assert event["amount"] == 2_000_000 and event["quantity"] == 2 and event["arbiter"] == arbiter
+    lock = event["lock"]
+    assert lock[0] == 2_000_000 and lock[1] == 2_000 * USD  # tokenAmount, usdAmount
+    assert lock[2] == 100_000 * USD and lock[3] == SATS  # the two feed answers
+    assert lock[6] == tx.timestamp  # quotedAt
+    order = market.getOrder(event["orderId"])
+    assert order["status"] == PAID and order["arbiterId"] == market.arbiterIdOf(arbiter)
+    btc_usd.setAnswer(50_000 * USD)
+    assert market.getOrder(event["orderId"])["amount"] == 2_000_000  # never changes
+
+
+def test_checkout_above_max_payment_is_refused(market, listing, buyer, wbtc, arbiter):
+    with brownie.reverts(err("MarketplacePriceAboveMax", 1_000_000, 999_999)):
+        buy(market, buyer, listing, wbtc, arbiter, max_payment=999_999)
+
+
+def test_checkout_after_its_deadline_is_refused(market, listing, buyer, wbtc, arbiter, chain):
+    now = chain[-1].timestamp
+    from tests.helpers import next_block_at
+
+    next_block_at(now + 10)
+    with brownie.reverts(err("MarketplaceCheckoutExpired", now + 9, now + 10)):
+        market.checkout(listing, 1, wbtc, 2**255, now + 9, arbiter, 0, {"from": buyer})
+
+
+def test_checkout_beyond_stock_or_of_zero_units_is_refused(market, listing, buyer, wbtc, arbiter):
+    with brownie.reverts(err("MarketplaceOutOfStock", listing, 11, 10)):
+        buy(market, buyer, listing, wbtc, arbiter, quantity=11)
+    with brownie.reverts(err("MarketplaceOutOfStock", listing, 0, 10)):
+        buy(market, buyer, listing, wbtc, arbiter, quantity=0)
+
+
+def test_buyer_equal_to_seller_is_refused(market, listing, seller, wbtc, arbiter):
+    wbtc.mint(seller, SATS, {"from": seller})
+    wbtc.approve(market, SATS, {"from": seller})
+    with brownie.reverts(err("MarketplaceSelfDealing", seller)):
+        buy(market, seller, listing, wbtc, arbiter)
+
+
+def test_arbiter_equal_to_buyer_or_seller_or_not_allow_listed_is_refused(
+    market, listing, buyer, seller, stranger, wbtc, deployer
+):
+    for account in (buyer, seller, stranger):
+        with brownie.reverts(err("MarketplaceArbiterInvalid", account)):
+            buy(market, buyer, listing, wbtc, account)
+    # even an allow-listed arbiter cannot judge its own purchase or sale
+    market.setArbiter(seller, True, {"from": deployer})
+    with brownie.reverts(err("MarketplaceArbiterInvalid", seller)):
+        buy(market, buyer, listing, wbtc, seller)
+
+
+def test_token_not_accepted_by_the_listing_is_refused(market, seller, buyer, wbtc, usdc, arbiter):
+    usdc_only = list_item(market, seller, USD, [usdc])
+    with brownie.reverts(err("MarketplaceTokenNotAccepted", wbtc)):
+        buy(market, buyer, usdc_only, wbtc, arbiter)
+
+
+def test_paying_with_points_waits_for_the_rewards_contract(market, listing, buyer, wbtc, arbiter):
+    with brownie.reverts(err("MarketplacePointsNotEnabled")):
+        market.checkout(listing, 1, wbtc, 2**255, FAR_FUTURE, arbiter, 1, {"from": buyer})
+
+
+def test_fee_on_transfer_token_is_refused(
+    market, oracle, FeeOnTransferToken, usdc_usd, deployer, seller, buyer, arbiter
+):
+    fot = FeeOnTransferToken.deploy({"from": deployer})
+    oracle.configureToken(
+        fot,
+        token_input(None, (usdc_usd, 86_400, 5 * 10**7, 2 * 10**8), 98 * 10**6),
+        {"from": deployer},
+    )
+    market.addPaymentToken(fot, {"from": deployer})
+    item = list_item(market, seller, 100 * USD, [fot])
+    fot.mint(buyer, 1_000 * 10**6, {"from": buyer})
+    fot.approve(market, 2**256 - 1, {"from": buyer})
+    with brownie.reverts(err("MarketplaceTransferMismatch", 100 * 10**6, 99 * 10**6)):
+        buy(market, buyer, item, fot, arbiter)
+
+
+# --- pause and oracle failure block new business only ------------------------------------
+
+
+def test_pause_blocks_new_listings_and_checkouts_and_nothing_else(
+    market, listing, order, buyer, seller, wbtc, arbiter, guardian, stranger
+):
+    second = buy(market, buyer, listing, wbtc, arbiter)
+    third = buy(market, buyer, listing, wbtc, arbiter)
+    market.setPaused(True, {"from": guardian})
+    with brownie.reverts(err("MarketplacePaused")):
+        buy(market, buyer, listing, wbtc, arbiter)
+    with brownie.reverts(err("MarketplacePaused")):
+        list_item(market, seller, USD, [wbtc])
+    # every exit still works
+    market.ship(order, TRACKING, {"from": seller})
+    market.confirm(order, {"from": buyer})
+    market.cancel(second, {"from": seller})
+    market.openDispute(third, TRACKING, {"from": buyer})
+    market.resolveDispute(third, 500_000, {"from": arbiter})
+    market.withdrawFees(wbtc, {"from": stranger})
+    market.setPaused(False, {"from": guardian})
+    buy(market, buyer, listing, wbtc, arbiter)
+
+
+def test_only_the_guardian_or_governance_pauses(market, stranger, deployer):
+    with brownie.reverts(err("MarketplaceUnauthorized", stranger, 0)):
+        market.setPaused(True, {"from": stranger})
+    market.setPaused(True, {"from": deployer})
+    assert market.config()["paused"]
+
+
+def test_oracle_failure_blocks_new_checkouts_and_nothing_else(
+    market, listing, order, buyer, seller, wbtc, arbiter, btc_usd
+):
+    second = buy(market, buyer, listing, wbtc, arbiter)
+    btc_usd.setMode(1)  # the BTC/USD feed reverts
+    with brownie.reverts(err("OracleFeedCallFailed", btc_usd)):
+        buy(market, buyer, listing, wbtc, arbiter)
+    market.ship(order, TRACKING, {"from": seller})
+    market.confirm(order, {"from": buyer})
+    from tests.helpers import next_block_at
+
+    next_block_at(market.getOrder(second)["deadline"] + 1)
+    market.reclaim(second, {"from": buyer})
+    assert wbtc.balanceOf(market) == market.feesAccrued(wbtc)

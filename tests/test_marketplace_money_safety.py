@@ -1,0 +1,212 @@
+"""EscrowMarketplace money safety: fee caps, pull payments when a payout fails, reentrancy
+from a malicious token and a malicious receiver, and the bounds on every governed parameter."""
+
+import brownie
+import pytest
+
+from tests.helpers import COMPLETED, USD, buy, err, list_item, next_block_at, token_input
+
+TRACKING = b"\x22" * 32
+PRICE_SATS = 1_000_000
+STABLE_LEG = (86_400, 5 * 10**7, 2 * 10**8)
+
+
+def accept(market, oracle, token, usdc_usd, deployer):
+    """Lets the oracle price `token` like a USD stablecoin and the marketplace accept it."""
+    oracle.configureToken(
+        token, token_input(None, (usdc_usd, *STABLE_LEG), 98 * 10**6), {"from": deployer}
+    )
+    market.addPaymentToken(token, {"from": deployer})
+
+
+# --- fees --------------------------------------------------------------------------------
+
+
+def test_fee_at_the_cap_is_accepted_and_one_past_is_refused(market, deployer):
+    market.setFees(500, 500, {"from": deployer})
+    assert market.config()["feeBps"] == 500
+    with brownie.reverts(err("MarketplaceOutOfRange", "feeBps", 501, 0, 500)):
+        market.setFees(501, 0, {"from": deployer})
+    with brownie.reverts(err("MarketplaceOutOfRange", "arbiterFeeBps", 501, 0, 500)):
+        market.setFees(0, 501, {"from": deployer})
+
+
+def test_fee_at_the_cap_takes_exactly_five_percent(
+    market, listing, buyer, seller, wbtc, arbiter, deployer
+):
+    market.setFees(500, 0, {"from": deployer})
+    order = buy(market, buyer, listing, wbtc, arbiter)
+    market.ship(order, TRACKING, {"from": seller})
+    market.confirm(order, {"from": buyer})
+    assert wbtc.balanceOf(seller) == 950_000 and market.feesAccrued(wbtc) == 50_000
+
+
+def test_only_governance_sets_parameters(market, stranger, arbiter):
+    with brownie.reverts(err("OwnableUnauthorizedAccount", stranger)):
+        market.setFees(0, 0, {"from": stranger})
+    with brownie.reverts(err("OwnableUnauthorizedAccount", stranger)):
+        market.setArbiter(stranger, True, {"from": stranger})
+    with brownie.reverts(err("OwnableUnauthorizedAccount", stranger)):
+        market.setWindows(86_400, 86_400, 86_400, {"from": stranger})
+
+
+@pytest.mark.parametrize(
+    "windows, what, value, low, high",
+    [
+        ((86_399, 86_400, 86_400), "fulfilmentWindow", 86_399, 86_400, 60 * 86_400),
+        ((86_400, 60 * 86_400 + 1, 86_400), "confirmWindow", 60 * 86_400 + 1, 86_400, 60 * 86_400),
+        ((86_400, 86_400, 30 * 86_400 + 1), "rulingWindow", 30 * 86_400 + 1, 86_400, 30 * 86_400),
+    ],
+)
+def test_windows_outside_their_bounds_are_refused(
+    market, deployer, windows, what, value, low, high
+):
+    with brownie.reverts(err("MarketplaceOutOfRange", what, value, low, high)):
+        market.setWindows(*windows, {"from": deployer})
+
+
+def test_the_last_active_arbiter_cannot_be_removed(market, arbiter, arbiter_b, deployer):
+    market.setArbiter(arbiter, False, {"from": deployer})
+    with brownie.reverts(err("MarketplaceLimitReached", "activeArbiters", 1)):
+        market.setArbiter(arbiter_b, False, {"from": deployer})
+
+
+def test_a_token_the_oracle_cannot_price_is_not_accepted(market, MockERC20, deployer):
+    other = MockERC20.deploy("X", "X", 18, {"from": deployer})
+    with brownie.reverts(err("MarketplaceTokenNotAccepted", other)):
+        market.addPaymentToken(other, {"from": deployer})
+
+
+# --- pull payments -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def busd(BlacklistToken, market, oracle, usdc_usd, deployer, buyer):
+    token = BlacklistToken.deploy({"from": deployer})
+    accept(market, oracle, token, usdc_usd, deployer)
+    token.mint(buyer, 10_000 * 10**6, {"from": deployer})
+    token.approve(market, 2**256 - 1, {"from": buyer})
+    return token
+
+
+def test_payout_to_a_blacklisted_seller_becomes_a_credit_claimable_to_another_address(
+    market, busd, buyer, seller, arbiter, accounts
+):
+    item = list_item(market, seller, 100 * USD, [busd])
+    order = buy(market, buyer, item, busd, arbiter)
+    market.ship(order, TRACKING, {"from": seller})
+    busd.setBlacklisted(seller, True, {"from": seller})
+    tx = market.confirm(order, {"from": buyer})  # the state change goes through
+    assert market.getOrder(order)["status"] == COMPLETED
+    assert tx.events["PaymentCredited"]["amount"] == 99 * 10**6
+    assert market.credits(seller, busd) == 99 * 10**6
+    new_wallet = accounts[4]
+    market.claim(busd, new_wallet, {"from": seller})
+    assert busd.balanceOf(new_wallet) == 99 * 10**6
+    assert market.credits(seller, busd) == 0
+    with brownie.reverts(err("MarketplaceNothingToClaim", seller, busd)):
+        market.claim(busd, new_wallet, {"from": seller})
+
+
+def test_paused_token_credits_the_refund_and_the_buyer_claims_after_unpause(
+    market, busd, buyer, seller, arbiter
+):
+    item = list_item(market, seller, 100 * USD, [busd])
+    order = buy(market, buyer, item, busd, arbiter)
+    busd.setPaused(True, {"from": seller})
+    next_block_at(market.getOrder(order)["deadline"] + 1)
+    market.reclaim(order, {"from": buyer})
+    assert market.credits(buyer, busd) == 100 * 10**6
+    with brownie.reverts():
+        market.claim(busd, buyer, {"from": buyer})  # still paused: the claim waits
+    busd.setPaused(False, {"from": seller})
+    before = busd.balanceOf(buyer)
+    market.claim(busd, buyer, {"from": buyer})
+    assert busd.balanceOf(buyer) == before + 100 * 10**6
+
+
+def test_claim_to_the_zero_address_is_refused(market, busd, buyer):
+    with brownie.reverts(err("MarketplaceZeroAddress")):
+        market.claim(busd, brownie.ZERO_ADDRESS, {"from": buyer})
+
+
+# --- reentrancy --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def rusd(ReentrantToken, market, oracle, usdc_usd, deployer, buyer):
+    token = ReentrantToken.deploy({"from": deployer})
+    accept(market, oracle, token, usdc_usd, deployer)
+    token.mint(buyer, 10_000 * 10**6, {"from": deployer})
+    token.approve(market, 2**256 - 1, {"from": buyer})
+    return token
+
+
+REENTRANCY_SELECTOR = "0x3ee5aeb5"  # ReentrancyGuardReentrantCall()
+
+
+def test_reentrancy_from_a_malicious_token_during_checkout_is_refused(
+    market, rusd, buyer, seller, arbiter
+):
+    item = list_item(market, seller, 100 * USD, [rusd])
+    first = buy(market, buyer, item, rusd, arbiter)
+    market.ship(first, TRACKING, {"from": seller})
+    # During the next checkout's transferFrom the token tries to confirm the first order.
+    rusd.setAttack(market, market.confirm.encode_input(first), {"from": buyer})
+    buy(market, buyer, item, rusd, arbiter)
+    assert rusd.attackAttempted() and not rusd.attackSucceeded()
+    assert rusd.attackResult() == REENTRANCY_SELECTOR
+    assert market.getOrder(first)["status"] != COMPLETED
+    assert rusd.balanceOf(market) == 200 * 10**6
+
+
+def test_reentrancy_from_a_malicious_token_during_release_is_refused(
+    market, rusd, buyer, seller, arbiter, stranger
+):
+    item = list_item(market, seller, 100 * USD, [rusd])
+    first, second = buy(market, buyer, item, rusd, arbiter), buy(market, buyer, item, rusd, arbiter)
+    for order in (first, second):
+        market.ship(order, TRACKING, {"from": seller})
+    next_block_at(market.getOrder(second)["deadline"] + 1)
+    rusd.setAttack(market, market.release.encode_input(second), {"from": buyer})
+    market.release(first, {"from": stranger})
+    assert rusd.attackAttempted() and rusd.attackResult() == REENTRANCY_SELECTOR
+    assert rusd.balanceOf(seller) == 99 * 10**6  # paid once, for the first order only
+    market.release(second, {"from": stranger})
+    assert rusd.balanceOf(seller) == 198 * 10**6
+
+
+@pytest.fixture
+def receiver_order(market, rusd, MaliciousReceiver, buyer, arbiter, deployer):
+    receiver = MaliciousReceiver.deploy(market, {"from": deployer})
+    item = receiver.list(100 * USD, [rusd], {"from": deployer}).return_value
+    order = buy(market, buyer, item, rusd, arbiter)
+    receiver.ship(order, {"from": deployer})
+    rusd.setHooked(receiver, True, {"from": deployer})
+    next_block_at(market.getOrder(order)["deadline"] + 1)
+    return receiver, order
+
+
+def test_malicious_receiver_reentering_from_its_payout_is_refused_and_paid_once(
+    market, rusd, receiver_order, stranger, deployer
+):
+    receiver, order = receiver_order
+    receiver.arm(order, False, {"from": deployer})
+    market.release(order, {"from": stranger})
+    assert receiver.lastError() == REENTRANCY_SELECTOR
+    assert rusd.balanceOf(receiver) == 99 * 10**6
+    assert rusd.balanceOf(market) == market.feesAccrued(rusd) == 10**6
+
+
+def test_malicious_receiver_whose_payout_reverts_gets_a_credit_and_nothing_more(
+    market, rusd, receiver_order, stranger, deployer, accounts
+):
+    receiver, order = receiver_order
+    receiver.arm(order, True, {"from": deployer})
+    tx = market.release(order, {"from": stranger})
+    assert "PaymentCredited" in tx.events
+    assert market.getOrder(order)["status"] == COMPLETED
+    assert market.credits(receiver, rusd) == 99 * 10**6
+    assert rusd.balanceOf(market) == 100 * 10**6  # the credit and the fee, nothing twice
+    receiver.claim(rusd, accounts[4], {"from": deployer})
+    assert rusd.balanceOf(accounts[4]) == 99 * 10**6

@@ -1,0 +1,53 @@
+"""EscrowMarketplace reviews: one per completed order, by its buyer, rating 1-5."""
+
+import brownie
+import pytest
+
+from tests.helpers import PAID, SHIPPED, err
+
+TRACKING = b"\x22" * 32
+CONTENT = b"\x55" * 32
+
+
+@pytest.fixture
+def completed(market, order, buyer, seller):
+    market.ship(order, TRACKING, {"from": seller})
+    market.confirm(order, {"from": buyer})
+    return order
+
+
+def test_buyer_reviews_a_completed_order_and_the_seller_rating_updates(
+    market, completed, buyer, seller
+):
+    tx = market.review(completed, 4, CONTENT, {"from": buyer})
+    event = tx.events["Reviewed"]
+    assert event["seller"] == seller and event["rating"] == 4
+    assert event["contentHash"] == "0x" + CONTENT.hex()
+    total, count = market.sellerRating(seller)
+    assert total == 4 and count == 1
+
+
+def test_a_second_review_of_the_same_order_is_refused(market, completed, buyer):
+    market.review(completed, 5, CONTENT, {"from": buyer})
+    with brownie.reverts(err("MarketplaceAlreadyReviewed", completed)):
+        market.review(completed, 1, CONTENT, {"from": buyer})
+
+
+def test_a_review_by_a_stranger_or_the_seller_is_refused(market, completed, stranger, seller):
+    for account in (stranger, seller):
+        with brownie.reverts(err("MarketplaceUnauthorized", account, completed)):
+            market.review(completed, 5, CONTENT, {"from": account})
+
+
+def test_a_review_of_an_unfinished_order_is_refused(market, order, buyer, seller):
+    with brownie.reverts(err("MarketplaceWrongStatus", order, PAID)):
+        market.review(order, 5, CONTENT, {"from": buyer})
+    market.ship(order, TRACKING, {"from": seller})
+    with brownie.reverts(err("MarketplaceWrongStatus", order, SHIPPED)):
+        market.review(order, 5, CONTENT, {"from": buyer})
+
+
+@pytest.mark.parametrize("rating", [0, 6])
+def test_a_rating_outside_one_to_five_is_refused(market, completed, buyer, rating):
+    with brownie.reverts(err("MarketplaceOutOfRange", "rating", rating, 1, 5)):
+        market.review(completed, rating, CONTENT, {"from": buyer})
