@@ -33,7 +33,7 @@ demo: setup
 	$(BROWNIE) run scripts/demo.py $(NETWORK)
 
 bench: setup
-	$(BROWNIE) run scripts/bench.py $(NETWORK)
+	$(BROWNIE) run scripts/bench.py --network bazaar-bench
 
 coverage: setup
 	$(BROWNIE) test --coverage $(NETWORK)

@@ -39,9 +39,8 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
     /// @notice USD amounts carry 8 decimals; orders record cents (1e6 units).
     uint256 private constant USD_UNITS_PER_CENT = 1e6;
 
-    uint8 private constant FLAG_PROTECTED = 1;
-    uint8 private constant FLAG_CANCEL_REQUESTED = 2;
-    uint8 private constant FLAG_REVIEWED = 4;
+    uint8 private constant FLAG_CANCEL_REQUESTED = 1;
+    uint8 private constant FLAG_REVIEWED = 2;
 
     /* STORAGE */
 
@@ -53,16 +52,14 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
     IBazaarRewards public rewards;
 
     mapping(uint256 listingId => Listing) private _listings;
-    mapping(uint256 orderId => Order) private _orders;
-    mapping(uint256 orderId => ProtectedTerms) private _protected;
+    /// @dev One slot per order, keyed by the hash of its terms.
+    mapping(bytes32 orderId => OrderState) private _orders;
 
     /// @notice Payment token with id `id` (ids from 1); and the id of a token (0: not accepted).
     mapping(uint256 id => address) public paymentToken;
     mapping(address token => uint8) public tokenId;
 
-    /// @notice Arbiter with id `id` (ids from 1, never reused); id and status of an address.
-    mapping(uint256 id => address) public arbiter;
-    mapping(address account => uint16) public arbiterIdOf;
+    /// @notice Whether `account` may be chosen as arbiter of new orders.
     mapping(address account => bool) public isActiveArbiter;
 
     mapping(address account => bool) public isCarrier;
@@ -160,77 +157,84 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         address token,
         uint256 maxPayment,
         uint256 deadline,
-        address arbiter_,
+        address arbiter,
         uint256 pointsToRedeem
-    ) external nonReentrant returns (uint256 orderId) {
-        if (config.paused) revert MarketplacePaused();
+    ) external nonReentrant returns (bytes32 orderId) {
         if (block.timestamp > deadline) revert MarketplaceCheckoutExpired(deadline, block.timestamp);
         if (pointsToRedeem != 0) revert MarketplacePointsNotEnabled();
-        Listing memory listing = _listings[listingId];
-        if (!listing.active) revert MarketplaceListingInactive(listingId);
-        if (msg.sender == listing.seller) revert MarketplaceSelfDealing(msg.sender);
-        if (quantity == 0 || quantity > listing.stock) {
-            revert MarketplaceOutOfStock(listingId, quantity, listing.stock);
-        }
-        uint8 tid = _acceptedTokenId(listing, token);
-        uint16 arbiterId_ = _checkArbiter(arbiter_, listing.seller);
-        IWbtcUsdOracle.Quote memory q = oracle.quote(token, listing.priceUsd * quantity);
-        uint256 amount = listing.bufferBps == 0
-            ? q.tokenAmount
-            : SettlementMath.bufferedDeposit(q.tokenAmount, listing.bufferBps);
+        OrderTerms memory terms;
+        terms.buyer = msg.sender;
+        terms.token = token;
+        terms.arbiter = arbiter;
+        terms.listingId = listingId;
+        (uint256 amount, IWbtcUsdOracle.Quote memory q) = _priceListing(terms, quantity);
         if (amount > maxPayment) revert MarketplacePriceAboveMax(amount, maxPayment);
-
-        // Effects, then the one interaction.
-        _listings[listingId].stock = uint32(listing.stock - quantity);
-        orderId = _storeOrder(listingId, amount, q, tid, arbiterId_, listing.bufferBps != 0);
-        _emitPaid(orderId, listingId, token, quantity, arbiter_, q);
+        orderId = _storeOrder(terms, amount, quantity, q);
         _pullExactly(token, amount);
     }
 
-    /// @dev Separate only to keep `checkout` within the EVM's stack reach.
-    function _emitPaid(
-        uint256 orderId,
-        uint256 listingId,
-        address token,
-        uint256 quantity,
-        address arbiter_,
-        IWbtcUsdOracle.Quote memory q
-    ) private {
-        emit OrderPaid(orderId, listingId, msg.sender, token, _orders[orderId].amount, quantity, arbiter_, q);
+    /// @dev Checks the listing, the token and the arbiter, takes the stock, prices the order
+    ///      at the oracle's rate and fills the listing's part of the terms.
+    function _priceListing(OrderTerms memory terms, uint256 quantity)
+        private
+        returns (uint256 amount, IWbtcUsdOracle.Quote memory q)
+    {
+        // Fields read one by one: the metadata hash slot is never loaded.
+        Listing storage listing = _listings[terms.listingId];
+        if (!listing.active) revert MarketplaceListingInactive(terms.listingId);
+        address seller = listing.seller;
+        if (msg.sender == seller) revert MarketplaceSelfDealing(msg.sender);
+        uint256 stock = listing.stock;
+        if (quantity == 0 || quantity > stock) revert MarketplaceOutOfStock(terms.listingId, quantity, stock);
+        _requireAccepted(listing.tokenMask, terms.token);
+        address arbiter = terms.arbiter;
+        if (!isActiveArbiter[arbiter] || arbiter == msg.sender || arbiter == seller) {
+            revert MarketplaceArbiterInvalid(arbiter);
+        }
+        listing.stock = uint32(stock - quantity);
+        q = oracle.quote(terms.token, listing.priceUsd * quantity);
+        uint256 bufferBps = listing.bufferBps;
+        amount = bufferBps == 0 ? q.tokenAmount : SettlementMath.bufferedDeposit(q.tokenAmount, bufferBps);
+        terms.seller = seller;
+        terms.usdAmount = q.usdAmount;
+        terms.lockedAmount = q.tokenAmount;
+        terms.bufferBps = bufferBps;
     }
 
-    /// @dev Writes the order (two slots; a third for USD-protected terms), fixing the fees,
-    ///      the windows and the arbiter as they are now.
-    function _storeOrder(
-        uint256 listingId,
-        uint256 amount,
-        IWbtcUsdOracle.Quote memory q,
-        uint8 tid,
-        uint16 arbiterId_,
-        bool protected_
-    ) private returns (uint256 orderId) {
+    /// @dev Fixes fees, windows and the order number in the terms, writes the one-slot state
+    ///      under their hash and emits them for later calls.
+    function _storeOrder(OrderTerms memory terms, uint256 amount, uint256 quantity, IWbtcUsdOracle.Quote memory q)
+        private
+        returns (bytes32 orderId)
+    {
         Config memory c = config;
-        orderId = c.orderCount + 1;
-        config.orderCount = uint40(orderId);
-        _orders[orderId] = Order({
-            buyer: msg.sender,
+        if (c.paused) revert MarketplacePaused();
+        uint256 nonce = c.orderCount + 1;
+        config.orderCount = uint40(nonce);
+        terms.nonce = nonce;
+        terms.feeBps = c.feeBps;
+        terms.arbiterFeeBps = c.arbiterFeeBps;
+        terms.confirmWindow = c.confirmWindow;
+        terms.rulingWindow = c.rulingWindow;
+        orderId = keccak256(abi.encode(terms));
+        _orders[orderId] = OrderState({
             amount: amount.toUint96(),
-            listingId: uint40(listingId),
             deadline: uint40(block.timestamp + c.fulfilmentWindow),
-            usdCents: (q.usdAmount / USD_UNITS_PER_CENT).toUint48(),
-            confirmWindow: c.confirmWindow,
-            rulingWindow: c.rulingWindow,
-            arbiterId: arbiterId_,
-            feeBps: c.feeBps,
-            arbiterFeeBps: c.arbiterFeeBps,
-            tokenId: tid,
             status: Status.Paid,
-            flags: protected_ ? FLAG_PROTECTED : 0
+            flags: 0
         });
-        if (protected_) {
-            _protected[orderId] =
-                ProtectedTerms({lockedAmount: q.tokenAmount.toUint96(), usdAmount: uint64(q.usdAmount)});
-        }
+        emit OrderPaid(
+            orderId,
+            terms.listingId,
+            msg.sender,
+            terms,
+            amount,
+            quantity,
+            q.usdLegAnswer,
+            q.pegLegAnswer,
+            q.usdLegUpdatedAt,
+            q.pegLegUpdatedAt
+        );
     }
 
     /// @dev Pulls exactly `amount` from the buyer; a token that delivers another amount (fee
@@ -245,169 +249,151 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
     /* LIFECYCLE */
 
     /// @inheritdoc IEscrowMarketplace
-    function ship(uint256 orderId, bytes32 trackingCommitment) external {
-        Order storage order = _orders[orderId];
-        _onlySeller(order, orderId);
-        _requireStatus(order, orderId, Status.Paid);
-        _requireBeforeDeadline(order, orderId);
-        uint40 confirmDeadline = uint40(block.timestamp + order.confirmWindow);
+    function ship(OrderTerms calldata terms, bytes32 trackingCommitment) external {
+        (bytes32 id, OrderState storage order) = _order(terms, Status.Paid);
+        _only(terms.seller, id);
+        _requireBeforeDeadline(order, id);
+        uint40 confirmDeadline = uint40(block.timestamp + terms.confirmWindow);
         order.status = Status.Shipped;
         order.deadline = confirmDeadline;
-        emit OrderShipped(orderId, trackingCommitment, confirmDeadline);
+        emit OrderShipped(id, trackingCommitment, confirmDeadline);
     }
 
     /// @inheritdoc IEscrowMarketplace
-    function addCheckpoint(uint256 orderId, bytes32 checkpointHash) external {
-        Order storage order = _orders[orderId];
-        if (msg.sender != _sellerOf(order) && !isCarrier[msg.sender]) {
-            revert MarketplaceUnauthorized(msg.sender, orderId);
-        }
-        if (order.status != Status.Paid && order.status != Status.Shipped) {
-            revert MarketplaceWrongStatus(orderId, order.status);
-        }
-        emit Checkpoint(orderId, msg.sender, checkpointHash);
+    function addCheckpoint(OrderTerms calldata terms, bytes32 checkpointHash) external {
+        bytes32 id = keccak256(abi.encode(terms));
+        Status status = _orders[id].status;
+        if (status != Status.Paid && status != Status.Shipped) revert MarketplaceWrongStatus(id, status);
+        if (msg.sender != terms.seller && !isCarrier[msg.sender]) revert MarketplaceUnauthorized(msg.sender, id);
+        emit Checkpoint(id, msg.sender, checkpointHash);
     }
 
     /// @inheritdoc IEscrowMarketplace
-    function confirm(uint256 orderId) external nonReentrant {
-        Order storage order = _orders[orderId];
-        if (msg.sender != order.buyer) revert MarketplaceUnauthorized(msg.sender, orderId);
-        _requireStatus(order, orderId, Status.Shipped);
-        _complete(order, orderId, true);
+    function confirm(OrderTerms calldata terms) external nonReentrant {
+        (bytes32 id, OrderState storage order) = _order(terms, Status.Shipped);
+        _only(terms.buyer, id);
+        _complete(terms, id, order, true);
     }
 
     /// @inheritdoc IEscrowMarketplace
-    function release(uint256 orderId) external nonReentrant {
-        Order storage order = _orders[orderId];
-        _requireStatus(order, orderId, Status.Shipped);
-        _requireAfterDeadline(order, orderId);
-        _complete(order, orderId, false);
+    function release(OrderTerms calldata terms) external nonReentrant {
+        (bytes32 id, OrderState storage order) = _order(terms, Status.Shipped);
+        _requireAfterDeadline(order, id);
+        _complete(terms, id, order, false);
     }
 
     /// @inheritdoc IEscrowMarketplace
-    function reclaim(uint256 orderId) external nonReentrant {
-        Order storage order = _orders[orderId];
-        _requireStatus(order, orderId, Status.Paid);
-        _requireAfterDeadline(order, orderId);
+    function reclaim(OrderTerms calldata terms) external nonReentrant {
+        (bytes32 id, OrderState storage order) = _order(terms, Status.Paid);
+        _requireAfterDeadline(order, id);
         uint256 amount = order.amount;
         order.status = Status.Refunded;
         order.amount = 0;
-        emit OrderReclaimed(orderId, amount);
-        _pay(_tokenOf(order), order.buyer, amount);
+        emit OrderReclaimed(id, amount);
+        _pay(terms.token, terms.buyer, amount);
     }
 
     /// @inheritdoc IEscrowMarketplace
-    function cancel(uint256 orderId) external nonReentrant {
-        Order storage order = _orders[orderId];
-        _requireStatus(order, orderId, Status.Paid);
-        if (msg.sender == order.buyer) {
+    function cancel(OrderTerms calldata terms) external nonReentrant {
+        (bytes32 id, OrderState storage order) = _order(terms, Status.Paid);
+        if (msg.sender == terms.buyer) {
             order.flags |= FLAG_CANCEL_REQUESTED;
-            emit CancelRequested(orderId);
+            emit CancelRequested(id);
             return;
         }
-        _onlySeller(order, orderId);
+        _only(terms.seller, id);
         uint256 amount = order.amount;
         order.status = Status.Cancelled;
         order.amount = 0;
-        emit OrderCancelled(orderId, amount);
-        _pay(_tokenOf(order), order.buyer, amount);
+        emit OrderCancelled(id, amount);
+        _pay(terms.token, terms.buyer, amount);
     }
 
     /// @inheritdoc IEscrowMarketplace
-    function refund(uint256 orderId, uint256 amount) external nonReentrant {
-        Order storage order = _orders[orderId];
-        _onlySeller(order, orderId);
+    function refund(OrderTerms calldata terms, uint256 amount) external nonReentrant {
+        bytes32 id = keccak256(abi.encode(terms));
+        OrderState storage order = _orders[id];
         Status status = order.status;
         if (status != Status.Paid && status != Status.Shipped && status != Status.Disputed) {
-            revert MarketplaceWrongStatus(orderId, status);
+            revert MarketplaceWrongStatus(id, status);
         }
+        _only(terms.seller, id);
         uint256 escrow = order.amount;
         _checkRange("amount", amount, 1, escrow);
         uint256 remaining = escrow - amount;
+        // A partial refund of a USD-protected order shrinks the USD owed in proportion
+        // (see `_complete`).
         order.amount = uint96(remaining);
-        if (remaining == 0) {
-            order.status = Status.Refunded;
-        } else if (order.flags & FLAG_PROTECTED != 0) {
-            // The USD price owed shrinks in proportion to what the seller gave back.
-            ProtectedTerms storage terms = _protected[orderId];
-            terms.usdAmount = uint64(uint256(terms.usdAmount) * remaining / escrow);
-            terms.lockedAmount = uint96(uint256(terms.lockedAmount) * remaining / escrow);
-        }
-        emit OrderRefunded(orderId, amount, remaining);
-        _pay(_tokenOf(order), order.buyer, amount);
+        if (remaining == 0) order.status = Status.Refunded;
+        emit OrderRefunded(id, amount, remaining);
+        _pay(terms.token, terms.buyer, amount);
     }
 
     /* DISPUTES */
 
     /// @inheritdoc IEscrowMarketplace
-    function openDispute(uint256 orderId, bytes32 evidenceHash) external {
-        Order storage order = _orders[orderId];
-        if (msg.sender != order.buyer && msg.sender != _sellerOf(order)) {
-            revert MarketplaceUnauthorized(msg.sender, orderId);
-        }
+    function openDispute(OrderTerms calldata terms, bytes32 evidenceHash) external {
+        bytes32 id = keccak256(abi.encode(terms));
+        OrderState storage order = _orders[id];
         if (order.status != Status.Paid && order.status != Status.Shipped) {
-            revert MarketplaceWrongStatus(orderId, order.status);
+            revert MarketplaceWrongStatus(id, order.status);
         }
-        _requireBeforeDeadline(order, orderId);
-        uint40 rulingDeadline = uint40(block.timestamp + order.rulingWindow);
+        if (msg.sender != terms.buyer && msg.sender != terms.seller) revert MarketplaceUnauthorized(msg.sender, id);
+        _requireBeforeDeadline(order, id);
+        uint40 rulingDeadline = uint40(block.timestamp + terms.rulingWindow);
         order.status = Status.Disputed;
         order.deadline = rulingDeadline;
-        emit DisputeOpened(orderId, msg.sender, evidenceHash, rulingDeadline);
+        emit DisputeOpened(id, msg.sender, evidenceHash, rulingDeadline);
     }
 
     /// @inheritdoc IEscrowMarketplace
-    function addEvidence(uint256 orderId, bytes32 evidenceHash) external {
-        Order storage order = _orders[orderId];
-        _requireStatus(order, orderId, Status.Disputed);
-        if (msg.sender != order.buyer && msg.sender != _sellerOf(order) && msg.sender != arbiter[order.arbiterId]) {
-            revert MarketplaceUnauthorized(msg.sender, orderId);
+    function addEvidence(OrderTerms calldata terms, bytes32 evidenceHash) external {
+        (bytes32 id,) = _order(terms, Status.Disputed);
+        if (msg.sender != terms.buyer && msg.sender != terms.seller && msg.sender != terms.arbiter) {
+            revert MarketplaceUnauthorized(msg.sender, id);
         }
-        emit Evidence(orderId, msg.sender, evidenceHash);
+        emit Evidence(id, msg.sender, evidenceHash);
     }
 
     /// @inheritdoc IEscrowMarketplace
-    function resolveDispute(uint256 orderId, uint256 toBuyer) external nonReentrant {
-        Order storage order = _orders[orderId];
+    function resolveDispute(OrderTerms calldata terms, uint256 toBuyer) external nonReentrant {
+        (bytes32 id, OrderState storage order) = _order(terms, Status.Disputed);
         // The arbiter fixed at checkout rules, even if since removed from the allow-list.
-        if (msg.sender != arbiter[order.arbiterId]) revert MarketplaceUnauthorized(msg.sender, orderId);
-        _requireStatus(order, orderId, Status.Disputed);
-        _requireBeforeDeadline(order, orderId);
+        _only(terms.arbiter, id);
+        _requireBeforeDeadline(order, id);
         uint256 escrow = order.amount;
-        uint256 arbiterFee = SettlementMath.feeOf(escrow, order.arbiterFeeBps);
+        uint256 arbiterFee = SettlementMath.feeOf(escrow, terms.arbiterFeeBps);
         _checkRange("toBuyer", toBuyer, 0, escrow - arbiterFee);
-        _resolve(order, orderId, toBuyer, escrow - arbiterFee - toBuyer, arbiterFee, false);
+        _resolve(terms, id, order, toBuyer, escrow - arbiterFee - toBuyer, arbiterFee);
     }
 
     /// @inheritdoc IEscrowMarketplace
-    function resolveAfterTimeout(uint256 orderId) external nonReentrant {
-        Order storage order = _orders[orderId];
-        _requireStatus(order, orderId, Status.Disputed);
-        _requireAfterDeadline(order, orderId);
+    function resolveAfterTimeout(OrderTerms calldata terms) external nonReentrant {
+        (bytes32 id, OrderState storage order) = _order(terms, Status.Disputed);
+        _requireAfterDeadline(order, id);
         uint256 escrow = order.amount;
         uint256 toSeller = escrow / 2;
-        _resolve(order, orderId, escrow - toSeller, toSeller, 0, true);
+        _resolve(terms, id, order, escrow - toSeller, toSeller, 0);
     }
 
     /* REVIEWS */
 
     /// @inheritdoc IEscrowMarketplace
-    function review(uint256 orderId, uint8 rating, bytes32 contentHash) external {
-        Order storage order = _orders[orderId];
-        if (msg.sender != order.buyer) revert MarketplaceUnauthorized(msg.sender, orderId);
-        _requireStatus(order, orderId, Status.Completed);
-        if (order.flags & FLAG_REVIEWED != 0) revert MarketplaceAlreadyReviewed(orderId);
+    function review(OrderTerms calldata terms, uint8 rating, bytes32 contentHash) external {
+        (bytes32 id, OrderState storage order) = _order(terms, Status.Completed);
+        _only(terms.buyer, id);
+        if (order.flags & FLAG_REVIEWED != 0) revert MarketplaceAlreadyReviewed(id);
         _checkRange("rating", rating, 1, 5);
         order.flags |= FLAG_REVIEWED;
-        address seller = _sellerOf(order);
-        Rating storage r = _ratings[seller];
+        Rating storage r = _ratings[terms.seller];
         r.sum += rating;
         r.count += 1;
-        emit Reviewed(orderId, seller, rating, contentHash);
+        emit Reviewed(id, terms.seller, rating, contentHash);
         IBazaarRewards hook = rewards;
         if (address(hook) != address(0)) {
-            try hook.onReview{gas: REWARDS_HOOK_GAS}(orderId, msg.sender) {}
+            try hook.onReview{gas: REWARDS_HOOK_GAS}(uint256(id), msg.sender) {}
             catch {
-                emit RewardsHookFailed(orderId);
+                emit RewardsHookFailed(id);
             }
         }
     }
@@ -436,8 +422,13 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
     /* VIEWS */
 
     /// @inheritdoc IEscrowMarketplace
-    function getOrder(uint256 orderId) external view returns (Order memory) {
+    function getOrder(bytes32 orderId) external view returns (OrderState memory) {
         return _orders[orderId];
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function orderIdOf(OrderTerms calldata terms) external pure returns (bytes32) {
+        return keccak256(abi.encode(terms));
     }
 
     /// @inheritdoc IEscrowMarketplace
@@ -445,16 +436,11 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         return _listings[listingId];
     }
 
-    /// @notice The USD-protected terms of `orderId` (zero for locked-amount orders).
-    function getProtectedTerms(uint256 orderId) external view returns (ProtectedTerms memory) {
-        return _protected[orderId];
-    }
-
     /// @inheritdoc IEscrowMarketplace
     function quote(uint256 listingId, uint256 quantity, address token) external view returns (uint256) {
         Listing memory listing = _listings[listingId];
         if (!listing.active) revert MarketplaceListingInactive(listingId);
-        _acceptedTokenId(listing, token);
+        _requireAccepted(listing.tokenMask, token);
         uint256 amount = oracle.quote(token, listing.priceUsd * quantity).tokenAmount;
         return listing.bufferBps == 0 ? amount : SettlementMath.bufferedDeposit(amount, listing.bufferBps);
     }
@@ -503,17 +489,10 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         emit PaymentTokenAdded(token, id);
     }
 
-    /// @notice Adds (or re-activates) an arbiter, or removes one. Removal keeps the arbiter's
-    ///         rulings on orders it already holds, and never leaves fewer than the minimum.
+    /// @notice Adds or removes an arbiter. Removal keeps the arbiter's rulings on orders it
+    ///         already holds, and never leaves fewer than the minimum.
     function setArbiter(address account, bool active) external onlyOwner {
         if (account == address(0)) revert MarketplaceZeroAddress();
-        uint16 id = arbiterIdOf[account];
-        if (id == 0) {
-            if (!active) revert MarketplaceArbiterInvalid(account);
-            id = ++config.arbiterCount;
-            arbiterIdOf[account] = id;
-            arbiter[id] = account;
-        }
         if (isActiveArbiter[account] == active) revert MarketplaceArbiterInvalid(account);
         isActiveArbiter[account] = active;
         if (active) {
@@ -524,7 +503,7 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
             }
             config.activeArbiters -= 1;
         }
-        emit ArbiterSet(account, id, active);
+        emit ArbiterSet(account, active);
     }
 
     /// @notice Registers or removes a logistics carrier (may append checkpoints).
@@ -563,53 +542,54 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
 
     /* INTERNAL */
 
-    /// @dev Pays the seller (less the platform fee) and, for USD-protected orders, refunds
-    ///      the buyer what the release-time rate does not owe the seller.
-    function _complete(Order storage order, uint256 orderId, bool confirmed) private {
+    /// @dev Pays the seller (less the platform fee) and, for USD-protected orders, refunds the
+    ///      buyer what the release-time rate does not owe the seller.
+    function _complete(OrderTerms calldata terms, bytes32 id, OrderState storage order, bool confirmed) private {
         uint256 escrow = order.amount;
         uint256 toSeller = escrow;
         uint256 toBuyer;
-        if (order.flags & FLAG_PROTECTED != 0) {
-            ProtectedTerms memory terms = _protected[orderId];
-            (bool ok, uint256 owed) = oracle.tryQuote(_tokenOf(order), terms.usdAmount);
+        if (terms.bufferBps != 0) {
+            // After partial refunds the USD owed and the locked amount shrink in proportion.
+            uint256 deposit = SettlementMath.bufferedDeposit(terms.lockedAmount, terms.bufferBps);
+            uint256 usdOwed = terms.usdAmount * escrow / deposit;
+            (bool ok, uint256 owed) = oracle.tryQuote(terms.token, usdOwed);
             // No release-time rate (oracle down): the amount locked at checkout.
-            (toSeller, toBuyer) = SettlementMath.protectedSplit(escrow, ok ? owed : terms.lockedAmount);
+            (toSeller, toBuyer) =
+                SettlementMath.protectedSplit(escrow, ok ? owed : terms.lockedAmount * escrow / deposit);
         }
-        uint256 fee = SettlementMath.feeOf(toSeller, order.feeBps);
+        uint256 fee = SettlementMath.feeOf(toSeller, terms.feeBps);
         order.status = Status.Completed;
         order.amount = 0;
-        address token = _tokenOf(order);
-        address seller = _sellerOf(order);
-        feesAccrued[token] += fee;
-        emit OrderCompleted(orderId, toSeller - fee, fee, toBuyer, confirmed);
-        _pay(token, seller, toSeller - fee);
-        _pay(token, order.buyer, toBuyer);
+        feesAccrued[terms.token] += fee;
+        emit OrderCompleted(id, toSeller - fee, fee, toBuyer, confirmed);
+        _pay(terms.token, terms.seller, toSeller - fee);
+        _pay(terms.token, terms.buyer, toBuyer);
         IBazaarRewards hook = rewards;
         if (address(hook) != address(0)) {
-            try hook.onOrderCompleted{gas: REWARDS_HOOK_GAS}(orderId, order.buyer, seller, order.usdCents) {}
-            catch {
-                emit RewardsHookFailed(orderId);
+            try hook.onOrderCompleted{gas: REWARDS_HOOK_GAS}(
+                uint256(id), terms.buyer, terms.seller, terms.usdAmount / USD_UNITS_PER_CENT
+            ) {} catch {
+                emit RewardsHookFailed(id);
             }
         }
     }
 
     function _resolve(
-        Order storage order,
-        uint256 orderId,
+        OrderTerms calldata terms,
+        bytes32 id,
+        OrderState storage order,
         uint256 toBuyer,
         uint256 sellerGross,
-        uint256 arbiterFee,
-        bool byDefault
+        uint256 arbiterFee
     ) private {
-        uint256 fee = SettlementMath.feeOf(sellerGross, order.feeBps);
+        uint256 fee = SettlementMath.feeOf(sellerGross, terms.feeBps);
         order.status = Status.Resolved;
         order.amount = 0;
-        address token = _tokenOf(order);
-        feesAccrued[token] += fee;
-        emit DisputeResolved(orderId, toBuyer, sellerGross - fee, fee, arbiterFee, byDefault);
-        _pay(token, order.buyer, toBuyer);
-        _pay(token, _sellerOf(order), sellerGross - fee);
-        _pay(token, arbiter[order.arbiterId], arbiterFee);
+        feesAccrued[terms.token] += fee;
+        emit DisputeResolved(id, toBuyer, sellerGross - fee, fee, arbiterFee, arbiterFee == 0);
+        _pay(terms.token, terms.buyer, toBuyer);
+        _pay(terms.token, terms.seller, sellerGross - fee);
+        _pay(terms.token, terms.arbiter, arbiterFee);
     }
 
     /// @dev Push payment, or a credit to claim if the transfer fails (paused or blacklisting
@@ -622,50 +602,41 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         }
     }
 
-    function _acceptedTokenId(Listing memory listing, address token) private view returns (uint8 id) {
-        id = tokenId[token];
-        if (id == 0 || listing.tokenMask & (1 << (id - 1)) == 0) revert MarketplaceTokenNotAccepted(token);
+    /// @dev The order with `terms`, which must be in `status` (terms that are not an order's
+    ///      find status None).
+    function _order(OrderTerms calldata terms, Status status)
+        private
+        view
+        returns (bytes32 id, OrderState storage order)
+    {
+        id = keccak256(abi.encode(terms));
+        order = _orders[id];
+        if (order.status != status) revert MarketplaceWrongStatus(id, order.status);
     }
 
-    function _checkArbiter(address account, address seller) private view returns (uint16) {
-        if (!isActiveArbiter[account] || account == msg.sender || account == seller) {
-            revert MarketplaceArbiterInvalid(account);
-        }
-        return arbiterIdOf[account];
+    function _requireAccepted(uint256 tokenMask, address token) private view {
+        uint256 id = tokenId[token];
+        if (id == 0 || tokenMask & (1 << (id - 1)) == 0) revert MarketplaceTokenNotAccepted(token);
     }
 
     function _ownListing(uint256 listingId) private view returns (Listing storage listing) {
         listing = _listings[listingId];
-        if (listing.seller != msg.sender) revert MarketplaceUnauthorized(msg.sender, listingId);
+        if (listing.seller != msg.sender) revert MarketplaceUnauthorized(msg.sender, bytes32(listingId));
         if (!listing.active) revert MarketplaceListingInactive(listingId);
     }
 
-    function _onlySeller(Order storage order, uint256 orderId) private view {
-        if (msg.sender != _sellerOf(order)) revert MarketplaceUnauthorized(msg.sender, orderId);
+    function _only(address account, bytes32 id) private view {
+        if (msg.sender != account) revert MarketplaceUnauthorized(msg.sender, id);
     }
 
-    function _requireStatus(Order storage order, uint256 orderId, Status status) private view {
-        if (order.status != status) revert MarketplaceWrongStatus(orderId, order.status);
+    function _requireBeforeDeadline(OrderState storage order, bytes32 id) private view {
+        if (block.timestamp > order.deadline) revert MarketplaceDeadlinePassed(id, order.deadline, block.timestamp);
     }
 
-    function _requireBeforeDeadline(Order storage order, uint256 orderId) private view {
-        if (block.timestamp > order.deadline) {
-            revert MarketplaceDeadlinePassed(orderId, order.deadline, block.timestamp);
-        }
-    }
-
-    function _requireAfterDeadline(Order storage order, uint256 orderId) private view {
+    function _requireAfterDeadline(OrderState storage order, bytes32 id) private view {
         if (block.timestamp <= order.deadline) {
-            revert MarketplaceDeadlineNotReached(orderId, order.deadline, block.timestamp);
+            revert MarketplaceDeadlineNotReached(id, order.deadline, block.timestamp);
         }
-    }
-
-    function _sellerOf(Order storage order) private view returns (address) {
-        return _listings[order.listingId].seller;
-    }
-
-    function _tokenOf(Order storage order) private view returns (address) {
-        return paymentToken[order.tokenId];
     }
 
     function _checkRange(string memory what, uint256 value, uint256 min, uint256 max) private pure {

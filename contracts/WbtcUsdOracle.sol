@@ -28,6 +28,8 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
     uint256 public constant MIN_GRACE_PERIOD_SECONDS = 1 minutes;
     /// @notice Longest sequencer grace period: 24 hours (Chainlink suggests 1 hour).
     uint256 public constant MAX_GRACE_PERIOD_SECONDS = 24 hours;
+    /// @notice Sanity bounds carry 8 decimals, whatever the feed's decimals.
+    uint256 public constant BOUNDS_ONE = 1e8;
     /// @notice Largest decimals of a feed or token: 18.
     uint8 public constant MAX_DECIMALS = 18;
     /// @notice Gas given to each feed call. A Chainlink proxy read costs under 30,000 gas; 5x
@@ -36,11 +38,10 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
 
     /* STORAGE */
 
-    /// @dev One payment token, packed in 4 slots (each quote loads all four):
+    /// @dev One payment token, packed in 3 slots (each quote loads all three):
     ///      slot 0: pegFeed, pegFeedDecimals, pegMaxStaleness, tokenDecimals, depegFloor, enabled
-    ///      slot 1: pegMinAnswer, pegMaxAnswer
-    ///      slot 2: usdFeed, usdFeedDecimals, usdMaxStaleness
-    ///      slot 3: usdMinAnswer, usdMaxAnswer
+    ///      slot 1: usdFeed, usdFeedDecimals, usdMaxStaleness
+    ///      slot 2: the four sanity bounds, with 8 decimals
     struct TokenConfig {
         AggregatorV3Interface pegFeed;
         uint8 pegFeedDecimals;
@@ -48,13 +49,13 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
         uint8 tokenDecimals;
         uint32 depegFloor;
         bool enabled;
-        uint96 pegMinAnswer;
-        uint96 pegMaxAnswer;
         AggregatorV3Interface usdFeed;
         uint8 usdFeedDecimals;
         uint32 usdMaxStaleness;
-        uint96 usdMinAnswer;
-        uint96 usdMaxAnswer;
+        uint64 pegMinAnswer;
+        uint64 pegMaxAnswer;
+        uint64 usdMinAnswer;
+        uint64 usdMaxAnswer;
     }
 
     /// @dev A leg read for one quote.
@@ -110,7 +111,7 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
             _price(token);
         q.tokenAmount = PriceMath.usdToTokens(usdAmount, price, c.tokenDecimals);
         q.usdAmount = usdAmount;
-        // Casts are exact: answers were checked to lie within uint96 bounds.
+        // Casts are exact: answers passed the sanity bounds (below 2^100).
         q.usdLegAnswer = int256(usdLeg.answer);
         q.pegLegAnswer = int256(pegLeg.answer);
         q.usdLegUpdatedAt = uint64(usdLeg.updatedAt);
@@ -208,7 +209,10 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
         uint8 reported = _feedDecimals(feed);
         if (reported != recordedDecimals) revert OracleDecimalsChanged(address(feed), recordedDecimals, reported);
         uint256 value = uint256(answer);
-        if (value < minAnswer || value > maxAnswer) {
+        // Bounds carry 8 decimals: compare answer / 10^decimals with bound / 1e8, exactly.
+        uint256 scaled = value * BOUNDS_ONE;
+        uint256 unit = 10 ** recordedDecimals;
+        if (scaled < minAnswer * unit || scaled > maxAnswer * unit) {
             revert OracleAnswerOutOfBounds(address(feed), value, minAnswer, maxAnswer);
         }
         reading = LegReading({answer: value, updatedAt: updatedAt});
@@ -272,11 +276,11 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
             tokenDecimals: tokenDecimals,
             depegFloor: input.depegFloor,
             enabled: true,
-            pegMinAnswer: input.pegLeg.minAnswer,
-            pegMaxAnswer: input.pegLeg.maxAnswer,
             usdFeed: input.usdLeg.feed,
             usdFeedDecimals: usdDecimals,
             usdMaxStaleness: input.usdLeg.maxStaleness,
+            pegMinAnswer: input.pegLeg.minAnswer,
+            pegMaxAnswer: input.pegLeg.maxAnswer,
             usdMinAnswer: input.usdLeg.minAnswer,
             usdMaxAnswer: input.usdLeg.maxAnswer
         });

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {IWbtcUsdOracle} from "./IWbtcUsdOracle.sol";
 
 /// @title IEscrowMarketplace
 /// @notice Listings priced in USD, paid in WBTC or a USD stablecoin at a rate locked at
@@ -14,9 +13,13 @@ import {IWbtcUsdOracle} from "./IWbtcUsdOracle.sol";
 ///           confirmation window (`release`).
 ///         - Disputed: the order's arbiter rules before the ruling deadline, or anyone applies
 ///           the default ruling (half each, no arbiter fee) after it (`resolveAfterTimeout`).
-///         Fees and the arbiter are fixed in the order at checkout. Payouts that fail become
-///         credits the receiver claims (`claim`). A guardian may pause new listings and
+///         Fees, windows and the arbiter are fixed in the order at checkout. Payouts that fail
+///         become credits the receiver claims (`claim`). A guardian may pause new listings and
 ///         checkouts; nothing else can be paused.
+///
+///         Storage: an order is one slot. Its immutable terms (`OrderTerms`) are hashed into
+///         the order id, emitted in `OrderPaid`, and passed back by callers of every lifecycle
+///         function, which recomputes the id: terms that were not the order's find no order.
 interface IEscrowMarketplace {
     /* TYPES */
 
@@ -60,44 +63,48 @@ interface IEscrowMarketplace {
         bytes32 metadataHash;
     }
 
-    /// @notice An order, in two storage slots.
+    /// @notice The immutable terms of an order; `orderId = keccak256(abi.encode(terms))`.
     /// @param buyer Who paid.
-    /// @param amount Token units in escrow (for USD-protected orders: the deposit).
+    /// @param seller Who is paid.
+    /// @param token Payment token.
+    /// @param arbiter Rules a dispute; fixed at checkout, never the buyer or the seller.
     /// @param listingId The listing bought.
-    /// @param deadline Paid: fulfilment deadline. Shipped: end of the confirmation window.
-    ///        Disputed: ruling deadline. Unix seconds.
-    /// @param usdCents The order's USD price in cents (for rewards and reporting).
-    /// @param confirmWindow Confirmation window in seconds, fixed at checkout.
-    /// @param rulingWindow Ruling window in seconds, fixed at checkout.
-    /// @param arbiterId The arbiter fixed at checkout (see `arbiter`).
-    /// @param feeBps Platform fee on the seller's proceeds, fixed at checkout.
-    /// @param arbiterFeeBps Arbiter fee on the escrow of a ruled dispute, fixed at checkout.
-    /// @param tokenId Id of the payment token (see `paymentToken`).
-    /// @param status Where the order stands.
-    /// @param flags Bit 0: USD-protected. Bit 1: the buyer asked to cancel. Bit 2: reviewed.
-    struct Order {
+    /// @param nonce The order's number (makes every id unique).
+    /// @param usdAmount The order's USD price, 8 decimals.
+    /// @param lockedAmount Token units of the price at the rate locked at checkout.
+    /// @param bufferBps 0: locked-amount settlement. Else USD-protected: the buyer escrowed
+    ///        `lockedAmount` plus this buffer.
+    /// @param feeBps Platform fee on the seller's proceeds.
+    /// @param arbiterFeeBps Arbiter fee on the escrow of a ruled dispute.
+    /// @param confirmWindow Seconds the buyer has to confirm or dispute after shipping.
+    /// @param rulingWindow Seconds the arbiter has to rule.
+    struct OrderTerms {
         address buyer;
-        uint96 amount;
-        uint40 listingId;
-        uint40 deadline;
-        uint48 usdCents;
-        uint24 confirmWindow;
-        uint24 rulingWindow;
-        uint16 arbiterId;
-        uint16 feeBps;
-        uint16 arbiterFeeBps;
-        uint8 tokenId;
-        Status status;
-        uint8 flags;
+        address seller;
+        address token;
+        address arbiter;
+        uint256 listingId;
+        uint256 nonce;
+        uint256 usdAmount;
+        uint256 lockedAmount;
+        uint256 bufferBps;
+        uint256 feeBps;
+        uint256 arbiterFeeBps;
+        uint256 confirmWindow;
+        uint256 rulingWindow;
     }
 
-    /// @notice What a USD-protected order needs at release, in one slot.
-    /// @param lockedAmount Token units of the price at the checkout rate (paid if no rate at
-    ///        release).
-    /// @param usdAmount The order's USD price, 8 decimals.
-    struct ProtectedTerms {
-        uint96 lockedAmount;
-        uint64 usdAmount;
+    /// @notice The mutable state of an order, in one slot.
+    /// @param amount Token units in escrow.
+    /// @param deadline Paid: fulfilment deadline. Shipped: end of the confirmation window.
+    ///        Disputed: ruling deadline. Unix seconds.
+    /// @param status Where the order stands (None: no order has these terms).
+    /// @param flags Bit 0: the buyer asked to cancel. Bit 1: reviewed.
+    struct OrderState {
+        uint96 amount;
+        uint40 deadline;
+        Status status;
+        uint8 flags;
     }
 
     /// @notice Governed parameters, in one slot, read at every checkout.
@@ -112,7 +119,6 @@ interface IEscrowMarketplace {
         uint40 listingCount;
         uint16 activeArbiters;
         uint8 tokenCount;
-        uint16 arbiterCount;
     }
 
     /* EVENTS */
@@ -132,44 +138,47 @@ interface IEscrowMarketplace {
     event ListingUpdated(uint256 indexed listingId, uint256 priceUsd, uint256 stock);
     /// @notice The seller withdrew a listing.
     event Delisted(uint256 indexed listingId);
-    /// @notice A buyer paid `amount` of `token` into escrow; `lock` is the price lock (the
-    ///         oracle quote with its feed data and time).
+    /// @notice A buyer paid `amount` into escrow (the locked amount, plus the buffer for
+    ///         USD-protected orders). `terms` are what later calls pass back; the feed data of
+    ///         the price lock (taken at this block's time) follows.
     event OrderPaid(
-        uint256 indexed orderId,
+        bytes32 indexed orderId,
         uint256 indexed listingId,
         address indexed buyer,
-        address token,
+        OrderTerms terms,
         uint256 amount,
         uint256 quantity,
-        address arbiter,
-        IWbtcUsdOracle.Quote lock
+        int256 usdLegAnswer,
+        int256 pegLegAnswer,
+        uint256 usdLegUpdatedAt,
+        uint256 pegLegUpdatedAt
     );
     /// @notice The seller shipped; `trackingCommitment` hashes the tracking data (never
     ///         plaintext). The confirmation window ends at `confirmDeadline`.
-    event OrderShipped(uint256 indexed orderId, bytes32 trackingCommitment, uint256 confirmDeadline);
+    event OrderShipped(bytes32 indexed orderId, bytes32 trackingCommitment, uint256 confirmDeadline);
     /// @notice A logistics checkpoint (hash) was appended by the seller or a carrier.
-    event Checkpoint(uint256 indexed orderId, address indexed by, bytes32 checkpointHash);
+    event Checkpoint(bytes32 indexed orderId, address indexed by, bytes32 checkpointHash);
     /// @notice The order completed: the seller was paid `toSeller` after `fee`, and the buyer
     ///         got `toBuyer` back (USD-protected orders only).
-    event OrderCompleted(uint256 indexed orderId, uint256 toSeller, uint256 fee, uint256 toBuyer, bool confirmed);
+    event OrderCompleted(bytes32 indexed orderId, uint256 toSeller, uint256 fee, uint256 toBuyer, bool confirmed);
     /// @notice The seller refunded `amount` to the buyer; `remaining` stays in escrow.
-    event OrderRefunded(uint256 indexed orderId, uint256 amount, uint256 remaining);
+    event OrderRefunded(bytes32 indexed orderId, uint256 amount, uint256 remaining);
     /// @notice The buyer took the escrow back after the seller missed the fulfilment deadline.
-    event OrderReclaimed(uint256 indexed orderId, uint256 amount);
+    event OrderReclaimed(bytes32 indexed orderId, uint256 amount);
     /// @notice The buyer asked the seller to cancel before shipping.
-    event CancelRequested(uint256 indexed orderId);
+    event CancelRequested(bytes32 indexed orderId);
     /// @notice The order was cancelled before shipping and the buyer refunded in full.
-    event OrderCancelled(uint256 indexed orderId, uint256 amount);
+    event OrderCancelled(bytes32 indexed orderId, uint256 amount);
     /// @notice A dispute was opened; the arbiter must rule by `rulingDeadline`.
-    event DisputeOpened(uint256 indexed orderId, address indexed by, bytes32 evidenceHash, uint256 rulingDeadline);
+    event DisputeOpened(bytes32 indexed orderId, address indexed by, bytes32 evidenceHash, uint256 rulingDeadline);
     /// @notice Evidence (a hash) was added to a dispute.
-    event Evidence(uint256 indexed orderId, address indexed by, bytes32 evidenceHash);
+    event Evidence(bytes32 indexed orderId, address indexed by, bytes32 evidenceHash);
     /// @notice A dispute was resolved, by the arbiter or by default after the deadline.
     event DisputeResolved(
-        uint256 indexed orderId, uint256 toBuyer, uint256 toSeller, uint256 fee, uint256 arbiterFee, bool byDefault
+        bytes32 indexed orderId, uint256 toBuyer, uint256 toSeller, uint256 fee, uint256 arbiterFee, bool byDefault
     );
     /// @notice The buyer reviewed a completed order.
-    event Reviewed(uint256 indexed orderId, address indexed seller, uint8 rating, bytes32 contentHash);
+    event Reviewed(bytes32 indexed orderId, address indexed seller, uint8 rating, bytes32 contentHash);
     /// @notice A payout failed and was credited to `account`, to be claimed.
     event PaymentCredited(address indexed account, address indexed token, uint256 amount);
     /// @notice `account` claimed its credit, paid to `to`.
@@ -177,13 +186,13 @@ interface IEscrowMarketplace {
     /// @notice Accrued fees were sent to the treasury.
     event FeesWithdrawn(address indexed token, address treasury, uint256 amount);
     /// @notice The rewards hook reverted; the order's state change went through regardless.
-    event RewardsHookFailed(uint256 indexed orderId);
+    event RewardsHookFailed(bytes32 indexed orderId);
     /// @notice Governance changed the fees.
     event FeesSet(uint256 feeBps, uint256 arbiterFeeBps);
     /// @notice Governance changed the windows (seconds).
     event WindowsSet(uint256 fulfilmentWindow, uint256 confirmWindow, uint256 rulingWindow);
-    /// @notice Governance added or re-activated (`active`) or removed an arbiter.
-    event ArbiterSet(address indexed arbiter, uint256 arbiterId, bool active);
+    /// @notice Governance added (`active`) or removed an arbiter.
+    event ArbiterSet(address indexed arbiter, bool active);
     /// @notice Governance accepted a payment token under `tokenId`.
     event PaymentTokenAdded(address indexed token, uint256 tokenId);
     /// @notice Governance registered or removed a carrier.
@@ -200,15 +209,15 @@ interface IEscrowMarketplace {
     /// @notice New listings and checkouts are paused.
     error MarketplacePaused();
     /// @notice `caller` may not do this to order or listing `id`.
-    error MarketplaceUnauthorized(address caller, uint256 id);
+    error MarketplaceUnauthorized(address caller, bytes32 id);
     /// @notice Listing `listingId` does not exist or was delisted.
     error MarketplaceListingInactive(uint256 listingId);
     /// @notice Order `orderId` is `status`, which does not allow this.
-    error MarketplaceWrongStatus(uint256 orderId, Status status);
+    error MarketplaceWrongStatus(bytes32 orderId, Status status);
     /// @notice The order's `deadline` has passed (it is now `nowTs`).
-    error MarketplaceDeadlinePassed(uint256 orderId, uint256 deadline, uint256 nowTs);
+    error MarketplaceDeadlinePassed(bytes32 orderId, uint256 deadline, uint256 nowTs);
     /// @notice The order's `deadline` has not passed yet (it is now `nowTs`).
-    error MarketplaceDeadlineNotReached(uint256 orderId, uint256 deadline, uint256 nowTs);
+    error MarketplaceDeadlineNotReached(bytes32 orderId, uint256 deadline, uint256 nowTs);
     /// @notice The buyer's checkout `deadline` has passed.
     error MarketplaceCheckoutExpired(uint256 deadline, uint256 nowTs);
     /// @notice The price `amount` is above the buyer's `maxPayment`.
@@ -235,7 +244,7 @@ interface IEscrowMarketplace {
     /// @notice Paying with points needs the rewards contract (issue E), not yet set.
     error MarketplacePointsNotEnabled();
     /// @notice The order was already reviewed.
-    error MarketplaceAlreadyReviewed(uint256 orderId);
+    error MarketplaceAlreadyReviewed(bytes32 orderId);
     /// @notice Too many payment tokens, or an arbiter set below its minimum size.
     error MarketplaceLimitReached(string what, uint256 limit);
 
@@ -272,7 +281,7 @@ interface IEscrowMarketplace {
     /// @param deadline Unix time after which the checkout must not happen.
     /// @param arbiter An active arbiter, neither buyer nor seller; fixed for the order.
     /// @param pointsToRedeem Reward points to burn for a discount (needs the rewards contract).
-    /// @return orderId The new order's id (from 1).
+    /// @return orderId The new order's id: the hash of its terms (emitted in `OrderPaid`).
     function checkout(
         uint256 listingId,
         uint256 quantity,
@@ -281,49 +290,49 @@ interface IEscrowMarketplace {
         uint256 deadline,
         address arbiter,
         uint256 pointsToRedeem
-    ) external returns (uint256 orderId);
+    ) external returns (bytes32 orderId);
 
     /// @notice The seller marks the order shipped before the fulfilment deadline.
     /// @param trackingCommitment Hash committing to the tracking data (never plaintext).
-    function ship(uint256 orderId, bytes32 trackingCommitment) external;
+    function ship(OrderTerms calldata terms, bytes32 trackingCommitment) external;
 
     /// @notice The seller or a registered carrier appends a logistics checkpoint hash.
-    function addCheckpoint(uint256 orderId, bytes32 checkpointHash) external;
+    function addCheckpoint(OrderTerms calldata terms, bytes32 checkpointHash) external;
 
     /// @notice The buyer confirms receipt: the seller is paid.
-    function confirm(uint256 orderId) external;
+    function confirm(OrderTerms calldata terms) external;
 
     /// @notice Anyone pays the seller once the confirmation window has passed.
-    function release(uint256 orderId) external;
+    function release(OrderTerms calldata terms) external;
 
     /// @notice Anyone returns the escrow to the buyer once the seller missed the fulfilment
     ///         deadline.
-    function reclaim(uint256 orderId) external;
+    function reclaim(OrderTerms calldata terms) external;
 
     /// @notice Before shipping: the buyer asks to cancel; the seller cancels (at once, or
     ///         agreeing to the buyer's request). Refunds the buyer in full.
-    function cancel(uint256 orderId) external;
+    function cancel(OrderTerms calldata terms) external;
 
     /// @notice The seller refunds `amount` (all of the escrow: the order ends as Refunded;
     ///         less: the order goes on with the rest). Paid, Shipped or Disputed orders.
-    function refund(uint256 orderId, uint256 amount) external;
+    function refund(OrderTerms calldata terms, uint256 amount) external;
 
     /// @notice Buyer or seller opens a dispute before the order's deadline (Paid or Shipped).
-    function openDispute(uint256 orderId, bytes32 evidenceHash) external;
+    function openDispute(OrderTerms calldata terms, bytes32 evidenceHash) external;
 
     /// @notice Buyer, seller or arbiter adds evidence (a hash) to a dispute.
-    function addEvidence(uint256 orderId, bytes32 evidenceHash) external;
+    function addEvidence(OrderTerms calldata terms, bytes32 evidenceHash) external;
 
     /// @notice The order's arbiter rules before the ruling deadline: `toBuyer` to the buyer,
     ///         the rest after the arbiter fee to the seller (less the platform fee).
-    function resolveDispute(uint256 orderId, uint256 toBuyer) external;
+    function resolveDispute(OrderTerms calldata terms, uint256 toBuyer) external;
 
     /// @notice Anyone applies the default ruling after the ruling deadline: half to each
     ///         party (the odd unit to the buyer), no arbiter fee.
-    function resolveAfterTimeout(uint256 orderId) external;
+    function resolveAfterTimeout(OrderTerms calldata terms) external;
 
     /// @notice The buyer reviews a completed order once: rating 1-5 and a content hash.
-    function review(uint256 orderId, uint8 rating, bytes32 contentHash) external;
+    function review(OrderTerms calldata terms, uint8 rating, bytes32 contentHash) external;
 
     /// @notice Pays the caller's credit in `token` to `to` (any address: a blacklisted
     ///         receiver can name another).
@@ -334,8 +343,11 @@ interface IEscrowMarketplace {
 
     /* VIEWS */
 
-    /// @notice The order `orderId`.
-    function getOrder(uint256 orderId) external view returns (Order memory);
+    /// @notice The state of order `orderId`.
+    function getOrder(bytes32 orderId) external view returns (OrderState memory);
+
+    /// @notice The id of the order with `terms`: keccak256(abi.encode(terms)).
+    function orderIdOf(OrderTerms calldata terms) external pure returns (bytes32);
 
     /// @notice The listing `listingId`.
     function getListing(uint256 listingId) external view returns (Listing memory);

@@ -16,7 +16,7 @@ import {AggregatorV3Interface} from "./AggregatorV3Interface.sol";
 ///         Every read checks, per leg: the call succeeds within a gas cap, round id non-zero,
 ///         answer > 0, startedAt and updatedAt non-zero and not in the future, age within the
 ///         leg's staleness limit, decimals as recorded when the token was configured, answer
-///         within the leg's sanity bounds. On an L2, an optional sequencer-uptime feed must
+///         within the leg's sanity bounds (given with 8 decimals, compared exactly). On an L2, an optional sequencer-uptime feed must
 ///         report "up" for longer than a grace period. There is no "last good price".
 ///
 ///         Configuration is owned by the timelock (two-step ownership) and bounded in code.
@@ -26,13 +26,14 @@ interface IWbtcUsdOracle {
     /// @notice Limits of one feed leg, as given to `configureToken`.
     /// @param feed The Chainlink-style feed (zero: leg unused; only the USD leg may be unused).
     /// @param maxStaleness Largest accepted age of the answer, in seconds (1 minute..72 hours).
-    /// @param minAnswer Smallest sane answer, in the feed's own units (inclusive, > 0).
-    /// @param maxAnswer Largest sane answer, in the feed's own units (inclusive).
+    /// @param minAnswer Smallest sane answer, with 8 decimals whatever the feed's decimals
+    ///        (inclusive, > 0; compared exactly).
+    /// @param maxAnswer Largest sane answer, with 8 decimals (inclusive).
     struct LegInput {
         AggregatorV3Interface feed;
         uint32 maxStaleness;
-        uint96 minAnswer;
-        uint96 maxAnswer;
+        uint64 minAnswer;
+        uint64 maxAnswer;
     }
 
     /// @notice Everything about a payment token, as given to `configureToken`.
@@ -97,7 +98,8 @@ interface IWbtcUsdOracle {
     error OracleStale(address feed, uint256 updatedAt, uint256 maxStaleness);
     /// @notice `feed` now reports other decimals than were recorded when it was configured.
     error OracleDecimalsChanged(address feed, uint8 recorded, uint8 reported);
-    /// @notice `feed`'s answer is outside its leg's sanity bounds.
+    /// @notice `feed`'s answer (in its own units) is outside its leg's sanity bounds (given
+    ///         with 8 decimals).
     error OracleAnswerOutOfBounds(address feed, uint256 answer, uint256 minAnswer, uint256 maxAnswer);
     /// @notice `token`'s peg (1e8 = 1.0) is below its depeg floor: new quotes halt.
     error OracleDepegged(address token, uint256 pegRatio, uint256 depegFloor);

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 
 import brownie
@@ -42,12 +43,50 @@ def list_item(market, seller, price_usd, tokens, buffer_bps=0, stock=10, metadat
     return tx.events["Listed"]["listingId"]
 
 
-def buy(market, buyer, listing_id, token, arbiter, quantity=1, max_payment=2**256 - 1):
-    """Checks out; returns the order id."""
+@dataclass(frozen=True)
+class Order:
+    """An order as a client holds it: its id and the terms later calls pass back."""
+
+    id: str
+    terms: tuple
+
+    @classmethod
+    def from_tx(cls, tx) -> Order:
+        event = tx.events["OrderPaid"]
+        return cls(str(event["orderId"]), tuple(event["terms"]))
+
+    def term(self, name: str):
+        return self.terms[TERM_FIELDS.index(name)]
+
+
+TERM_FIELDS = [
+    "buyer",
+    "seller",
+    "token",
+    "arbiter",
+    "listingId",
+    "nonce",
+    "usdAmount",
+    "lockedAmount",
+    "bufferBps",
+    "feeBps",
+    "arbiterFeeBps",
+    "confirmWindow",
+    "rulingWindow",
+]
+
+
+def b32(n: int) -> str:
+    """A uint as a bytes32 (listing ids in MarketplaceUnauthorized)."""
+    return "0x" + n.to_bytes(32, "big").hex()
+
+
+def buy(market, buyer, listing_id, token, arbiter, quantity=1, max_payment=2**256 - 1) -> Order:
+    """Checks out; returns the order."""
     tx = market.checkout(
         listing_id, quantity, token, max_payment, FAR_FUTURE, arbiter, 0, {"from": buyer}
     )
-    return tx.events["OrderPaid"]["orderId"]
+    return Order.from_tx(tx)
 
 
 def token_input(usd_leg, peg_leg, depeg_floor):
@@ -57,16 +96,21 @@ def token_input(usd_leg, peg_leg, depeg_floor):
 
 
 def err(name: str, *args) -> str:
-    """A custom error as brownie renders a revert: `Name: arg1, arg2` (addresses lowercase)."""
-    rendered = [
-        a.address.lower()
-        if hasattr(a, "address")
-        else a.lower()
-        if isinstance(a, str) and a.startswith("0x")
-        else str(a)
-        for a in args
-    ]
-    return f"{name}: {', '.join(rendered)}"
+    """A custom error as brownie renders a revert: `Name: arg1, arg2`.
+
+    Addresses print lowercase, bytes32 values as Python bytes (order ids are given as hex).
+    """
+    return f"{name}: {', '.join(_render(a) for a in args)}"
+
+
+def _render(arg) -> str:
+    if hasattr(arg, "address"):
+        return arg.address.lower()
+    if isinstance(arg, str) and arg.startswith("0x") and len(arg) == 66:
+        return str(bytes.fromhex(arg[2:]))
+    if isinstance(arg, str) and arg.startswith("0x"):
+        return arg.lower()
+    return str(arg)
 
 
 def ref_usd_to_tokens(usd: int, legs: list[tuple[int, int]], token_decimals: int) -> int:

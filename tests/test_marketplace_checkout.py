@@ -9,6 +9,8 @@ from tests.helpers import (
     PAID,
     SATS,
     USD,
+    Order,
+    b32,
     buy,
     err,
     list_item,
@@ -63,9 +65,9 @@ def test_seller_updates_and_delists_and_nobody_else_can(
 ):
     market.updateListing(listing, 2_000 * USD, 1, {"from": seller})
     assert market.quote(listing, 1, wbtc) == 2_000_000
-    with brownie.reverts(err("MarketplaceUnauthorized", stranger, listing)):
+    with brownie.reverts(err("MarketplaceUnauthorized", stranger, b32(listing))):
         market.updateListing(listing, USD, 1, {"from": stranger})
-    with brownie.reverts(err("MarketplaceUnauthorized", stranger, listing)):
+    with brownie.reverts(err("MarketplaceUnauthorized", stranger, b32(listing))):
         market.delist(listing, {"from": stranger})
     market.delist(listing, {"from": seller})
     with brownie.reverts(err("MarketplaceListingInactive", listing)):
@@ -80,15 +82,18 @@ def test_checkout_locks_the_rate_and_emits_the_feed_data(
 ):
     tx = market.checkout(listing, 2, wbtc, 2_000_000, FAR_FUTURE, arbiter, 0, {"from": buyer})
     event = tx.events["OrderPaid"]
-    assert event["amount"] == 2_000_000 and event["quantity"] == 2 and event["arbiter"] == arbiter
-    lock = event["lock"]
-    assert lock[0] == 2_000_000 and lock[1] == 2_000 * USD  # tokenAmount, usdAmount
-    assert lock[2] == 100_000 * USD and lock[3] == SATS  # the two feed answers
-    assert lock[6] == tx.timestamp  # quotedAt
-    order = market.getOrder(event["orderId"])
-    assert order["status"] == PAID and order["arbiterId"] == market.arbiterIdOf(arbiter)
+    assert event["amount"] == 2_000_000 and event["quantity"] == 2
+    assert event["usdLegAnswer"] == 100_000 * USD and event["pegLegAnswer"] == SATS
+    assert event["usdLegUpdatedAt"] == btc_usd.latestRoundData()[3]
+    order = Order.from_tx(tx)
+    assert order.term("arbiter") == arbiter and order.term("buyer") == buyer
+    assert order.term("lockedAmount") == 2_000_000 and order.term("usdAmount") == 2_000 * USD
+    assert order.term("feeBps") == 100 and order.term("confirmWindow") == 14 * 86_400
+    assert market.orderIdOf(order.terms) == order.id == tx.return_value
+    state = market.getOrder(order.id)
+    assert state["status"] == PAID and state["deadline"] == tx.timestamp + 7 * 86_400
     btc_usd.setAnswer(50_000 * USD)
-    assert market.getOrder(event["orderId"])["amount"] == 2_000_000  # never changes
+    assert market.getOrder(order.id)["amount"] == 2_000_000  # never changes
 
 
 def test_checkout_above_max_payment_is_refused(market, listing, buyer, wbtc, arbiter):
@@ -173,18 +178,18 @@ def test_pause_blocks_new_listings_and_checkouts_and_nothing_else(
     with brownie.reverts(err("MarketplacePaused")):
         list_item(market, seller, USD, [wbtc])
     # every exit still works
-    market.ship(order, TRACKING, {"from": seller})
-    market.confirm(order, {"from": buyer})
-    market.cancel(second, {"from": seller})
-    market.openDispute(third, TRACKING, {"from": buyer})
-    market.resolveDispute(third, 500_000, {"from": arbiter})
+    market.ship(order.terms, TRACKING, {"from": seller})
+    market.confirm(order.terms, {"from": buyer})
+    market.cancel(second.terms, {"from": seller})
+    market.openDispute(third.terms, TRACKING, {"from": buyer})
+    market.resolveDispute(third.terms, 500_000, {"from": arbiter})
     market.withdrawFees(wbtc, {"from": stranger})
     market.setPaused(False, {"from": guardian})
     buy(market, buyer, listing, wbtc, arbiter)
 
 
 def test_only_the_guardian_or_governance_pauses(market, stranger, deployer):
-    with brownie.reverts(err("MarketplaceUnauthorized", stranger, 0)):
+    with brownie.reverts(err("MarketplaceUnauthorized", stranger, b32(0))):
         market.setPaused(True, {"from": stranger})
     market.setPaused(True, {"from": deployer})
     assert market.config()["paused"]
@@ -197,10 +202,10 @@ def test_oracle_failure_blocks_new_checkouts_and_nothing_else(
     btc_usd.setMode(1)  # the BTC/USD feed reverts
     with brownie.reverts(err("OracleFeedCallFailed", btc_usd)):
         buy(market, buyer, listing, wbtc, arbiter)
-    market.ship(order, TRACKING, {"from": seller})
-    market.confirm(order, {"from": buyer})
+    market.ship(order.terms, TRACKING, {"from": seller})
+    market.confirm(order.terms, {"from": buyer})
     from tests.helpers import next_block_at
 
-    next_block_at(market.getOrder(second)["deadline"] + 1)
-    market.reclaim(second, {"from": buyer})
+    next_block_at(market.getOrder(second.id)["deadline"] + 1)
+    market.reclaim(second.terms, {"from": buyer})
     assert wbtc.balanceOf(market) == market.feesAccrued(wbtc)

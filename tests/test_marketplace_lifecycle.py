@@ -11,6 +11,7 @@ from tests.helpers import (
     REFUNDED,
     SATS,
     SHIPPED,
+    TERM_FIELDS,
     USD,
     buy,
     err,
@@ -30,14 +31,14 @@ def test_full_happy_path_moves_every_satoshi_where_it_belongs(
     order_id = buy(market, buyer, listing, wbtc, arbiter)
     assert wbtc.balanceOf(buyer) == buyer_before - PRICE_SATS
     assert wbtc.balanceOf(market) == PRICE_SATS
-    order = market.getOrder(order_id)
+    order = market.getOrder(order_id.id)
     assert order["status"] == PAID and order["amount"] == PRICE_SATS
-    assert order["usdCents"] == 100_000 and order["feeBps"] == 100
+    assert order_id.term("usdAmount") == 1_000 * USD and order_id.term("feeBps") == 100
     assert market.getListing(listing)["stock"] == 9
 
-    tx = market.ship(order_id, TRACKING, {"from": seller})
+    tx = market.ship(order_id.terms, TRACKING, {"from": seller})
     assert tx.events["OrderShipped"]["trackingCommitment"] == "0x" + TRACKING.hex()
-    tx = market.confirm(order_id, {"from": buyer})
+    tx = market.confirm(order_id.terms, {"from": buyer})
     assert tx.events["OrderCompleted"]["toSeller"] == PRICE_SATS - FEE_SATS
     assert wbtc.balanceOf(seller) == PRICE_SATS - FEE_SATS
     assert market.feesAccrued(wbtc) == FEE_SATS
@@ -45,7 +46,7 @@ def test_full_happy_path_moves_every_satoshi_where_it_belongs(
     market.withdrawFees(wbtc, {"from": buyer})
     assert wbtc.balanceOf(treasury) == FEE_SATS
     assert wbtc.balanceOf(market) == 0
-    assert market.getOrder(order_id)["status"] == COMPLETED
+    assert market.getOrder(order_id.id)["status"] == COMPLETED
     assert wbtc.balanceOf(buyer) == buyer_before - PRICE_SATS
 
 
@@ -54,10 +55,10 @@ def test_stablecoin_checkout_and_release_pays_to_the_unit(
 ):
     order_id = buy(market, buyer, listing, usdc, arbiter, quantity=3)
     assert usdc.balanceOf(market) == 3_000 * 10**6
-    market.ship(order_id, TRACKING, {"from": seller})
-    deadline = market.getOrder(order_id)["deadline"]
+    market.ship(order_id.terms, TRACKING, {"from": seller})
+    deadline = market.getOrder(order_id.id)["deadline"]
     next_block_at(deadline + 1)
-    market.release(order_id, {"from": buyer})
+    market.release(order_id.terms, {"from": buyer})
     assert usdc.balanceOf(seller) == 2_970 * 10**6  # less the 1 % fee
     assert market.feesAccrued(usdc) == 30 * 10**6
 
@@ -66,109 +67,114 @@ def test_stablecoin_checkout_and_release_pays_to_the_unit(
 
 
 def test_seller_can_ship_exactly_at_the_fulfilment_deadline(market, order, seller):
-    next_block_at(market.getOrder(order)["deadline"])
-    market.ship(order, TRACKING, {"from": seller})
-    assert market.getOrder(order)["status"] == SHIPPED
+    next_block_at(market.getOrder(order.id)["deadline"])
+    market.ship(order.terms, TRACKING, {"from": seller})
+    assert market.getOrder(order.id)["status"] == SHIPPED
 
 
 def test_seller_cannot_ship_one_second_past_the_fulfilment_deadline(market, order, seller):
-    deadline = market.getOrder(order)["deadline"]
+    deadline = market.getOrder(order.id)["deadline"]
     next_block_at(deadline + 1)
-    with brownie.reverts(err("MarketplaceDeadlinePassed", order, deadline, deadline + 1)):
-        market.ship(order, TRACKING, {"from": seller})
+    with brownie.reverts(err("MarketplaceDeadlinePassed", order.id, deadline, deadline + 1)):
+        market.ship(order.terms, TRACKING, {"from": seller})
 
 
 def test_buyer_reclaims_one_second_past_the_fulfilment_deadline_and_not_at_it(
     market, order, buyer, wbtc, stranger
 ):
-    deadline = market.getOrder(order)["deadline"]
+    deadline = market.getOrder(order.id)["deadline"]
     before = wbtc.balanceOf(buyer)
     next_block_at(deadline)
-    with brownie.reverts(err("MarketplaceDeadlineNotReached", order, deadline, deadline)):
-        market.reclaim(order, {"from": buyer})
+    with brownie.reverts(err("MarketplaceDeadlineNotReached", order.id, deadline, deadline)):
+        market.reclaim(order.terms, {"from": buyer})
     next_block_at(deadline + 1)
-    market.reclaim(order, {"from": stranger})  # anyone may trigger; the buyer is paid
+    market.reclaim(order.terms, {"from": stranger})  # anyone may trigger; the buyer is paid
     assert wbtc.balanceOf(buyer) == before + PRICE_SATS
-    assert market.getOrder(order)["status"] == REFUNDED
+    assert market.getOrder(order.id)["status"] == REFUNDED
 
 
 def test_anyone_releases_one_second_past_the_confirmation_window_and_not_at_it(
     market, order, seller, stranger, wbtc
 ):
-    market.ship(order, TRACKING, {"from": seller})
-    deadline = market.getOrder(order)["deadline"]
+    market.ship(order.terms, TRACKING, {"from": seller})
+    deadline = market.getOrder(order.id)["deadline"]
     next_block_at(deadline)
-    with brownie.reverts(err("MarketplaceDeadlineNotReached", order, deadline, deadline)):
-        market.release(order, {"from": stranger})
+    with brownie.reverts(err("MarketplaceDeadlineNotReached", order.id, deadline, deadline)):
+        market.release(order.terms, {"from": stranger})
     next_block_at(deadline + 1)
-    market.release(order, {"from": stranger})
+    market.release(order.terms, {"from": stranger})
     assert wbtc.balanceOf(seller) == PRICE_SATS - FEE_SATS
 
 
 def test_confirmation_window_is_the_one_fixed_at_checkout(market, order, seller, deployer, chain):
     market.setWindows(3 * DAY, 30 * DAY, 5 * DAY, {"from": deployer})
-    tx = market.ship(order, TRACKING, {"from": seller})
-    assert market.getOrder(order)["deadline"] == tx.timestamp + 14 * DAY
+    tx = market.ship(order.terms, TRACKING, {"from": seller})
+    assert market.getOrder(order.id)["deadline"] == tx.timestamp + 14 * DAY
 
 
 def test_buyer_can_still_confirm_after_the_window_if_nobody_released(market, order, seller, buyer):
-    market.ship(order, TRACKING, {"from": seller})
-    next_block_at(market.getOrder(order)["deadline"] + 100)
-    market.confirm(order, {"from": buyer})
-    assert market.getOrder(order)["status"] == COMPLETED
+    market.ship(order.terms, TRACKING, {"from": seller})
+    next_block_at(market.getOrder(order.id)["deadline"] + 100)
+    market.confirm(order.terms, {"from": buyer})
+    assert market.getOrder(order.id)["status"] == COMPLETED
 
 
 # --- forbidden transitions ---------------------------------------------------------------
 
 
 def test_only_the_buyer_confirms_and_only_a_shipped_order(market, order, buyer, seller, stranger):
-    with brownie.reverts(err("MarketplaceWrongStatus", order, PAID)):
-        market.confirm(order, {"from": buyer})
-    market.ship(order, TRACKING, {"from": seller})
+    with brownie.reverts(err("MarketplaceWrongStatus", order.id, PAID)):
+        market.confirm(order.terms, {"from": buyer})
+    market.ship(order.terms, TRACKING, {"from": seller})
     for account in (seller, stranger):
-        with brownie.reverts(err("MarketplaceUnauthorized", account, order)):
-            market.confirm(order, {"from": account})
+        with brownie.reverts(err("MarketplaceUnauthorized", account, order.id)):
+            market.confirm(order.terms, {"from": account})
 
 
 def test_only_the_seller_ships_and_only_once(market, order, buyer, seller):
-    with brownie.reverts(err("MarketplaceUnauthorized", buyer, order)):
-        market.ship(order, TRACKING, {"from": buyer})
-    market.ship(order, TRACKING, {"from": seller})
-    with brownie.reverts(err("MarketplaceWrongStatus", order, SHIPPED)):
-        market.ship(order, TRACKING, {"from": seller})
+    with brownie.reverts(err("MarketplaceUnauthorized", buyer, order.id)):
+        market.ship(order.terms, TRACKING, {"from": buyer})
+    market.ship(order.terms, TRACKING, {"from": seller})
+    with brownie.reverts(err("MarketplaceWrongStatus", order.id, SHIPPED)):
+        market.ship(order.terms, TRACKING, {"from": seller})
 
 
 def test_release_of_an_unshipped_order_and_reclaim_of_a_shipped_one_are_refused(
     market, order, seller, stranger
 ):
-    with brownie.reverts(err("MarketplaceWrongStatus", order, PAID)):
-        market.release(order, {"from": stranger})
-    market.ship(order, TRACKING, {"from": seller})
-    next_block_at(market.getOrder(order)["deadline"] + 1)
-    with brownie.reverts(err("MarketplaceWrongStatus", order, SHIPPED)):
-        market.reclaim(order, {"from": stranger})
+    with brownie.reverts(err("MarketplaceWrongStatus", order.id, PAID)):
+        market.release(order.terms, {"from": stranger})
+    market.ship(order.terms, TRACKING, {"from": seller})
+    next_block_at(market.getOrder(order.id)["deadline"] + 1)
+    with brownie.reverts(err("MarketplaceWrongStatus", order.id, SHIPPED)):
+        market.reclaim(order.terms, {"from": stranger})
 
 
 def test_a_completed_order_cannot_be_released_refunded_disputed_or_cancelled(
     market, order, seller, buyer
 ):
-    market.ship(order, TRACKING, {"from": seller})
-    market.confirm(order, {"from": buyer})
-    with brownie.reverts(err("MarketplaceWrongStatus", order, COMPLETED)):
-        market.confirm(order, {"from": buyer})
-    with brownie.reverts(err("MarketplaceWrongStatus", order, COMPLETED)):
-        market.refund(order, 1, {"from": seller})
-    with brownie.reverts(err("MarketplaceWrongStatus", order, COMPLETED)):
-        market.openDispute(order, TRACKING, {"from": buyer})
-    with brownie.reverts(err("MarketplaceWrongStatus", order, COMPLETED)):
-        market.cancel(order, {"from": seller})
+    market.ship(order.terms, TRACKING, {"from": seller})
+    market.confirm(order.terms, {"from": buyer})
+    with brownie.reverts(err("MarketplaceWrongStatus", order.id, COMPLETED)):
+        market.confirm(order.terms, {"from": buyer})
+    with brownie.reverts(err("MarketplaceWrongStatus", order.id, COMPLETED)):
+        market.refund(order.terms, 1, {"from": seller})
+    with brownie.reverts(err("MarketplaceWrongStatus", order.id, COMPLETED)):
+        market.openDispute(order.terms, TRACKING, {"from": buyer})
+    with brownie.reverts(err("MarketplaceWrongStatus", order.id, COMPLETED)):
+        market.cancel(order.terms, {"from": seller})
 
 
-def test_an_order_that_does_not_exist_cannot_be_touched(market, buyer, stranger):
-    with brownie.reverts(err("MarketplaceWrongStatus", 99, 0)):
-        market.release(99, {"from": stranger})
-    with brownie.reverts(err("MarketplaceUnauthorized", buyer, 99)):
-        market.confirm(99, {"from": buyer})
+def test_terms_that_are_not_an_orders_find_no_order(market, order, buyer, stranger):
+    forged = list(order.terms)
+    forged[TERM_FIELDS.index("feeBps")] = 0  # the seller would pay no fee
+    forged_id = str(market.orderIdOf(forged))
+    with brownie.reverts(err("MarketplaceWrongStatus", forged_id, 0)):
+        market.reclaim(forged, {"from": stranger})
+    forged = list(order.terms)
+    forged[TERM_FIELDS.index("buyer")] = stranger.address  # a thief claiming to be the buyer
+    with brownie.reverts(err("MarketplaceWrongStatus", str(market.orderIdOf(forged)), 0)):
+        market.cancel(forged, {"from": stranger})
 
 
 # --- cancel and refund -------------------------------------------------------------------
@@ -178,48 +184,48 @@ def test_mutual_cancel_before_shipping_refunds_the_buyer_in_full(
     market, order, buyer, seller, wbtc
 ):
     before = wbtc.balanceOf(buyer)
-    tx = market.cancel(order, {"from": buyer})
-    assert "CancelRequested" in tx.events and market.getOrder(order)["status"] == PAID
-    assert market.getOrder(order)["flags"] & 2
-    market.cancel(order, {"from": seller})
+    tx = market.cancel(order.terms, {"from": buyer})
+    assert "CancelRequested" in tx.events and market.getOrder(order.id)["status"] == PAID
+    assert market.getOrder(order.id)["flags"] & 1  # cancel requested
+    market.cancel(order.terms, {"from": seller})
     assert wbtc.balanceOf(buyer) == before + PRICE_SATS
-    assert market.getOrder(order)["status"] == CANCELLED
+    assert market.getOrder(order.id)["status"] == CANCELLED
 
 
 def test_cancel_after_shipping_is_refused(market, order, seller, buyer):
-    market.ship(order, TRACKING, {"from": seller})
-    with brownie.reverts(err("MarketplaceWrongStatus", order, SHIPPED)):
-        market.cancel(order, {"from": buyer})
+    market.ship(order.terms, TRACKING, {"from": seller})
+    with brownie.reverts(err("MarketplaceWrongStatus", order.id, SHIPPED)):
+        market.cancel(order.terms, {"from": buyer})
 
 
 def test_a_stranger_cannot_cancel(market, order, stranger):
-    with brownie.reverts(err("MarketplaceUnauthorized", stranger, order)):
-        market.cancel(order, {"from": stranger})
+    with brownie.reverts(err("MarketplaceUnauthorized", stranger, order.id)):
+        market.cancel(order.terms, {"from": stranger})
 
 
 def test_seller_partial_refund_keeps_the_order_open_with_the_rest(
     market, order, seller, buyer, wbtc
 ):
     before = wbtc.balanceOf(buyer)
-    tx = market.refund(order, 250_000, {"from": seller})
+    tx = market.refund(order.terms, 250_000, {"from": seller})
     assert tx.events["OrderRefunded"]["remaining"] == 750_000
     assert wbtc.balanceOf(buyer) == before + 250_000
-    market.ship(order, TRACKING, {"from": seller})
-    market.confirm(order, {"from": buyer})
+    market.ship(order.terms, TRACKING, {"from": seller})
+    market.confirm(order.terms, {"from": buyer})
     assert wbtc.balanceOf(seller) == 750_000 - 7_500
 
 
 def test_seller_full_refund_ends_the_order(market, order, seller, buyer, wbtc):
-    market.refund(order, PRICE_SATS, {"from": seller})
-    assert market.getOrder(order)["status"] == REFUNDED
+    market.refund(order.terms, PRICE_SATS, {"from": seller})
+    assert market.getOrder(order.id)["status"] == REFUNDED
     assert wbtc.balanceOf(market) == 0
 
 
 def test_refund_above_the_escrow_or_by_the_buyer_is_refused(market, order, seller, buyer):
     with brownie.reverts(err("MarketplaceOutOfRange", "amount", PRICE_SATS + 1, 1, PRICE_SATS)):
-        market.refund(order, PRICE_SATS + 1, {"from": seller})
-    with brownie.reverts(err("MarketplaceUnauthorized", buyer, order)):
-        market.refund(order, 1, {"from": buyer})
+        market.refund(order.terms, PRICE_SATS + 1, {"from": seller})
+    with brownie.reverts(err("MarketplaceUnauthorized", buyer, order.id)):
+        market.refund(order.terms, 1, {"from": buyer})
 
 
 # --- logistics trail ---------------------------------------------------------------------
@@ -228,12 +234,12 @@ def test_refund_above_the_escrow_or_by_the_buyer_is_refused(market, order, selle
 def test_seller_and_registered_carriers_append_checkpoints_and_strangers_cannot(
     market, order, seller, stranger, deployer
 ):
-    tx = market.addCheckpoint(order, b"\x01" * 32, {"from": seller})
+    tx = market.addCheckpoint(order.terms, b"\x01" * 32, {"from": seller})
     assert tx.events["Checkpoint"]["by"] == seller
-    with brownie.reverts(err("MarketplaceUnauthorized", stranger, order)):
-        market.addCheckpoint(order, b"\x02" * 32, {"from": stranger})
+    with brownie.reverts(err("MarketplaceUnauthorized", stranger, order.id)):
+        market.addCheckpoint(order.terms, b"\x02" * 32, {"from": stranger})
     market.setCarrier(stranger, True, {"from": deployer})
-    market.addCheckpoint(order, b"\x02" * 32, {"from": stranger})
+    market.addCheckpoint(order.terms, b"\x02" * 32, {"from": stranger})
 
 
 # --- USD-protected settlement ------------------------------------------------------------
@@ -248,11 +254,11 @@ def test_usd_protected_order_pays_the_locked_usd_at_the_release_price(
     market, protected_listing, buyer, seller, wbtc, arbiter, btc_usd, btc_after, to_seller, to_buyer
 ):
     order_id = buy(market, buyer, protected_listing, wbtc, arbiter)
-    assert market.getOrder(order_id)["amount"] == 1_100_000  # +10 % buffer
-    market.ship(order_id, TRACKING, {"from": seller})
+    assert market.getOrder(order_id.id)["amount"] == 1_100_000  # +10 % buffer
+    market.ship(order_id.terms, TRACKING, {"from": seller})
     btc_usd.setAnswer(btc_after * USD)
     before = wbtc.balanceOf(buyer)
-    tx = market.confirm(order_id, {"from": buyer})
+    tx = market.confirm(order_id.terms, {"from": buyer})
     fee = to_seller // 100
     assert tx.events["OrderCompleted"]["toSeller"] == to_seller - fee
     assert wbtc.balanceOf(seller) == to_seller - fee
@@ -264,10 +270,10 @@ def test_usd_protected_order_with_the_oracle_down_pays_the_locked_amount(
     market, protected_listing, buyer, seller, wbtc, arbiter, btc_usd
 ):
     order_id = buy(market, buyer, protected_listing, wbtc, arbiter)
-    market.ship(order_id, TRACKING, {"from": seller})
+    market.ship(order_id.terms, TRACKING, {"from": seller})
     btc_usd.setMode(2)  # burns all gas
     before = wbtc.balanceOf(buyer)
-    market.confirm(order_id, {"from": buyer})
+    market.confirm(order_id.terms, {"from": buyer})
     assert wbtc.balanceOf(seller) == PRICE_SATS - FEE_SATS
     assert wbtc.balanceOf(buyer) == before + 100_000
 
@@ -276,11 +282,10 @@ def test_partial_refund_of_a_protected_order_shrinks_the_usd_owed_in_proportion(
     market, protected_listing, buyer, seller, wbtc, arbiter
 ):
     order_id = buy(market, buyer, protected_listing, wbtc, arbiter)
-    market.refund(order_id, 550_000, {"from": seller})  # half the deposit
-    terms = market.getProtectedTerms(order_id)
-    assert terms["usdAmount"] == 500 * USD and terms["lockedAmount"] == 500_000
-    market.ship(order_id, TRACKING, {"from": seller})
-    market.confirm(order_id, {"from": buyer})
+    market.refund(order_id.terms, 550_000, {"from": seller})  # half the deposit
+    assert market.getOrder(order_id.id)["amount"] == 550_000
+    market.ship(order_id.terms, TRACKING, {"from": seller})
+    market.confirm(order_id.terms, {"from": buyer})
     assert wbtc.balanceOf(seller) == 500_000 - 5_000
 
 
@@ -298,4 +303,4 @@ def test_one_btc_orders_fit_the_escrow_to_the_satoshi(market, seller, buyer, wbt
 
     big = list_item(market, seller, 100_000 * USD, [wbtc])
     order_id = buy(market, buyer, big, wbtc, arbiter)
-    assert market.getOrder(order_id)["amount"] == SATS
+    assert market.getOrder(order_id.id)["amount"] == SATS

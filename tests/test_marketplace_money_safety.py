@@ -36,8 +36,8 @@ def test_fee_at_the_cap_takes_exactly_five_percent(
 ):
     market.setFees(500, 0, {"from": deployer})
     order = buy(market, buyer, listing, wbtc, arbiter)
-    market.ship(order, TRACKING, {"from": seller})
-    market.confirm(order, {"from": buyer})
+    market.ship(order.terms, TRACKING, {"from": seller})
+    market.confirm(order.terms, {"from": buyer})
     assert wbtc.balanceOf(seller) == 950_000 and market.feesAccrued(wbtc) == 50_000
 
 
@@ -94,10 +94,10 @@ def test_payout_to_a_blacklisted_seller_becomes_a_credit_claimable_to_another_ad
 ):
     item = list_item(market, seller, 100 * USD, [busd])
     order = buy(market, buyer, item, busd, arbiter)
-    market.ship(order, TRACKING, {"from": seller})
+    market.ship(order.terms, TRACKING, {"from": seller})
     busd.setBlacklisted(seller, True, {"from": seller})
-    tx = market.confirm(order, {"from": buyer})  # the state change goes through
-    assert market.getOrder(order)["status"] == COMPLETED
+    tx = market.confirm(order.terms, {"from": buyer})  # the state change goes through
+    assert market.getOrder(order.id)["status"] == COMPLETED
     assert tx.events["PaymentCredited"]["amount"] == 99 * 10**6
     assert market.credits(seller, busd) == 99 * 10**6
     new_wallet = accounts[4]
@@ -114,8 +114,8 @@ def test_paused_token_credits_the_refund_and_the_buyer_claims_after_unpause(
     item = list_item(market, seller, 100 * USD, [busd])
     order = buy(market, buyer, item, busd, arbiter)
     busd.setPaused(True, {"from": seller})
-    next_block_at(market.getOrder(order)["deadline"] + 1)
-    market.reclaim(order, {"from": buyer})
+    next_block_at(market.getOrder(order.id)["deadline"] + 1)
+    market.reclaim(order.terms, {"from": buyer})
     assert market.credits(buyer, busd) == 100 * 10**6
     with brownie.reverts():
         market.claim(busd, buyer, {"from": buyer})  # still paused: the claim waits
@@ -150,13 +150,13 @@ def test_reentrancy_from_a_malicious_token_during_checkout_is_refused(
 ):
     item = list_item(market, seller, 100 * USD, [rusd])
     first = buy(market, buyer, item, rusd, arbiter)
-    market.ship(first, TRACKING, {"from": seller})
+    market.ship(first.terms, TRACKING, {"from": seller})
     # During the next checkout's transferFrom the token tries to confirm the first order.
-    rusd.setAttack(market, market.confirm.encode_input(first), {"from": buyer})
+    rusd.setAttack(market, market.confirm.encode_input(first.terms), {"from": buyer})
     buy(market, buyer, item, rusd, arbiter)
     assert rusd.attackAttempted() and not rusd.attackSucceeded()
     assert rusd.attackResult() == REENTRANCY_SELECTOR
-    assert market.getOrder(first)["status"] != COMPLETED
+    assert market.getOrder(first.id)["status"] != COMPLETED
     assert rusd.balanceOf(market) == 200 * 10**6
 
 
@@ -166,13 +166,13 @@ def test_reentrancy_from_a_malicious_token_during_release_is_refused(
     item = list_item(market, seller, 100 * USD, [rusd])
     first, second = buy(market, buyer, item, rusd, arbiter), buy(market, buyer, item, rusd, arbiter)
     for order in (first, second):
-        market.ship(order, TRACKING, {"from": seller})
-    next_block_at(market.getOrder(second)["deadline"] + 1)
-    rusd.setAttack(market, market.release.encode_input(second), {"from": buyer})
-    market.release(first, {"from": stranger})
+        market.ship(order.terms, TRACKING, {"from": seller})
+    next_block_at(market.getOrder(second.id)["deadline"] + 1)
+    rusd.setAttack(market, market.release.encode_input(second.terms), {"from": buyer})
+    market.release(first.terms, {"from": stranger})
     assert rusd.attackAttempted() and rusd.attackResult() == REENTRANCY_SELECTOR
     assert rusd.balanceOf(seller) == 99 * 10**6  # paid once, for the first order only
-    market.release(second, {"from": stranger})
+    market.release(second.terms, {"from": stranger})
     assert rusd.balanceOf(seller) == 198 * 10**6
 
 
@@ -181,9 +181,9 @@ def receiver_order(market, rusd, MaliciousReceiver, buyer, arbiter, deployer):
     receiver = MaliciousReceiver.deploy(market, {"from": deployer})
     item = receiver.list(100 * USD, [rusd], {"from": deployer}).return_value
     order = buy(market, buyer, item, rusd, arbiter)
-    receiver.ship(order, {"from": deployer})
+    receiver.ship(order.terms, {"from": deployer})
     rusd.setHooked(receiver, True, {"from": deployer})
-    next_block_at(market.getOrder(order)["deadline"] + 1)
+    next_block_at(market.getOrder(order.id)["deadline"] + 1)
     return receiver, order
 
 
@@ -191,8 +191,8 @@ def test_malicious_receiver_reentering_from_its_payout_is_refused_and_paid_once(
     market, rusd, receiver_order, stranger, deployer
 ):
     receiver, order = receiver_order
-    receiver.arm(order, False, {"from": deployer})
-    market.release(order, {"from": stranger})
+    receiver.arm(order.terms, False, {"from": deployer})
+    market.release(order.terms, {"from": stranger})
     assert receiver.lastError() == REENTRANCY_SELECTOR
     assert rusd.balanceOf(receiver) == 99 * 10**6
     assert rusd.balanceOf(market) == market.feesAccrued(rusd) == 10**6
@@ -202,10 +202,10 @@ def test_malicious_receiver_whose_payout_reverts_gets_a_credit_and_nothing_more(
     market, rusd, receiver_order, stranger, deployer, accounts
 ):
     receiver, order = receiver_order
-    receiver.arm(order, True, {"from": deployer})
-    tx = market.release(order, {"from": stranger})
+    receiver.arm(order.terms, True, {"from": deployer})
+    tx = market.release(order.terms, {"from": stranger})
     assert "PaymentCredited" in tx.events
-    assert market.getOrder(order)["status"] == COMPLETED
+    assert market.getOrder(order.id)["status"] == COMPLETED
     assert market.credits(receiver, rusd) == 99 * 10**6
     assert rusd.balanceOf(market) == 100 * 10**6  # the credit and the fee, nothing twice
     receiver.claim(rusd, accounts[4], {"from": deployer})

@@ -11,15 +11,15 @@ CONTENT = b"\x55" * 32
 
 @pytest.fixture
 def completed(market, order, buyer, seller):
-    market.ship(order, TRACKING, {"from": seller})
-    market.confirm(order, {"from": buyer})
+    market.ship(order.terms, TRACKING, {"from": seller})
+    market.confirm(order.terms, {"from": buyer})
     return order
 
 
 def test_buyer_reviews_a_completed_order_and_the_seller_rating_updates(
     market, completed, buyer, seller
 ):
-    tx = market.review(completed, 4, CONTENT, {"from": buyer})
+    tx = market.review(completed.terms, 4, CONTENT, {"from": buyer})
     event = tx.events["Reviewed"]
     assert event["seller"] == seller and event["rating"] == 4
     assert event["contentHash"] == "0x" + CONTENT.hex()
@@ -28,26 +28,26 @@ def test_buyer_reviews_a_completed_order_and_the_seller_rating_updates(
 
 
 def test_a_second_review_of_the_same_order_is_refused(market, completed, buyer):
-    market.review(completed, 5, CONTENT, {"from": buyer})
-    with brownie.reverts(err("MarketplaceAlreadyReviewed", completed)):
-        market.review(completed, 1, CONTENT, {"from": buyer})
+    market.review(completed.terms, 5, CONTENT, {"from": buyer})
+    with brownie.reverts(err("MarketplaceAlreadyReviewed", completed.id)):
+        market.review(completed.terms, 1, CONTENT, {"from": buyer})
 
 
 def test_a_review_by_a_stranger_or_the_seller_is_refused(market, completed, stranger, seller):
     for account in (stranger, seller):
-        with brownie.reverts(err("MarketplaceUnauthorized", account, completed)):
-            market.review(completed, 5, CONTENT, {"from": account})
+        with brownie.reverts(err("MarketplaceUnauthorized", account, completed.id)):
+            market.review(completed.terms, 5, CONTENT, {"from": account})
 
 
 def test_a_review_of_an_unfinished_order_is_refused(market, order, buyer, seller):
-    with brownie.reverts(err("MarketplaceWrongStatus", order, PAID)):
-        market.review(order, 5, CONTENT, {"from": buyer})
-    market.ship(order, TRACKING, {"from": seller})
-    with brownie.reverts(err("MarketplaceWrongStatus", order, SHIPPED)):
-        market.review(order, 5, CONTENT, {"from": buyer})
+    with brownie.reverts(err("MarketplaceWrongStatus", order.id, PAID)):
+        market.review(order.terms, 5, CONTENT, {"from": buyer})
+    market.ship(order.terms, TRACKING, {"from": seller})
+    with brownie.reverts(err("MarketplaceWrongStatus", order.id, SHIPPED)):
+        market.review(order.terms, 5, CONTENT, {"from": buyer})
 
 
 @pytest.mark.parametrize("rating", [0, 6])
 def test_a_rating_outside_one_to_five_is_refused(market, completed, buyer, rating):
     with brownie.reverts(err("MarketplaceOutOfRange", "rating", rating, 1, 5)):
-        market.review(completed, rating, CONTENT, {"from": buyer})
+        market.review(completed.terms, rating, CONTENT, {"from": buyer})

@@ -152,7 +152,7 @@ def test_reconfiguring_after_a_feed_migration_records_the_new_decimals(
     btc_usd.setAnswer(100_000 * 10**18)
     with brownie.reverts(err("OracleDecimalsChanged", btc_usd, 8, 18)):
         oracle.quote(wbtc, USD)
-    bounds = (100 * 10**18, 10**8 * 10**18)
+    bounds = (100 * USD, 10**8 * USD)  # bounds carry 8 decimals, whatever the feed's
     tx = oracle.configureToken(
         wbtc, wbtc_config(btc_usd, wbtc_btc, bounds=bounds), {"from": deployer}
     )

@@ -8,7 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from brownie import ZERO_ADDRESS, MockAggregator, MockERC20, MockWBTC, WbtcUsdOracle
+from brownie import (
+    ZERO_ADDRESS,
+    EscrowMarketplace,
+    MockAggregator,
+    MockERC20,
+    MockWBTC,
+    WbtcUsdOracle,
+)
 
 USD = 10**8  # USD amounts and USD feeds carry 8 decimals
 ONE_HOUR, ONE_DAY = 3600, 86_400
@@ -26,9 +33,16 @@ class LocalSuite:
     wbtc_btc: Any
     usdc_usd: Any
     oracle: Any
+    market: Any
 
 
-def deploy(deployer: Any, btc_usd_price: int = 100_000 * USD) -> LocalSuite:
+def deploy(
+    deployer: Any,
+    treasury: Any,
+    guardian: Any,
+    arbiters: list[Any],
+    btc_usd_price: int = 100_000 * USD,
+) -> LocalSuite:
     tx = {"from": deployer}
     wbtc = MockWBTC.deploy(tx, silent=True)
     usdc = MockERC20.deploy("Mock USD Coin", "USDC", 6, tx, silent=True)
@@ -41,4 +55,9 @@ def deploy(deployer: Any, btc_usd_price: int = 100_000 * USD) -> LocalSuite:
     oracle = WbtcUsdOracle.deploy(
         deployer, ZERO_ADDRESS, 0, [wbtc, usdc], [wbtc_config, usdc_config], tx, silent=True
     )
-    return LocalSuite(wbtc, usdc, btc_usd, wbtc_btc, usdc_usd, oracle)
+    market = EscrowMarketplace.deploy(deployer, oracle, treasury, guardian, tx, silent=True)
+    for token in (wbtc, usdc):
+        market.addPaymentToken(token, tx, silent=True)
+    for account in arbiters:
+        market.setArbiter(account, True, tx, silent=True)
+    return LocalSuite(wbtc, usdc, btc_usd, wbtc_btc, usdc_usd, oracle, market)

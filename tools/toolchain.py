@@ -9,10 +9,11 @@ Run by ``tools/setup.sh`` (``make setup``); every step is idempotent and quick w
 * Anvil: a user's own ``anvil`` on PATH (foundryup) wins; otherwise ``.venv/bin/anvil``
   links to the binary from the npm package ``@foundry-rs/anvil-linux-amd64``, so the
   activated venv and ``make`` both find one.
-* Network: ``bazaar-dev`` in ``~/.brownie/network-config.yaml``, an anvil development
-  network with step tracing (needed for revert messages, return values and coverage).
-  A network of its own rather than editing ``development``: other projects are unaffected,
-  and its port (18545) avoids attaching to a node the user runs on 8545.
+* Networks: ``bazaar-dev`` in ``~/.brownie/network-config.yaml``, an anvil development
+  network with step tracing (needed for revert messages, return values and coverage), and
+  ``bazaar-bench`` without it, for ``make bench``. Networks of their own rather than editing
+  ``development``: other projects are unaffected, and their ports (18545, 18546) avoid
+  attaching to a node the user runs on 8545.
 """
 
 from __future__ import annotations
@@ -32,14 +33,17 @@ WRAPPER = ROOT / "tools" / "solc-wrapper.cjs"
 SHIM_MARKER = "# btc-bazaar solc shim"
 
 NETWORK_ID = "bazaar-dev"
-NETWORK_PORT = 18545
+BENCH_NETWORK_ID = "bazaar-bench"
 # Values as brownie stores them in network-config.yaml (cmd_settings under the network).
-NETWORK_SETTINGS = {
-    "port": NETWORK_PORT,
-    "accounts": 10,
-    "gas_limit": 30_000_000,
-    "base_fee": 0,
-    "steps_tracing": True,
+_COMMON = {"accounts": 10, "gas_limit": 30_000_000, "base_fee": 0}
+NETWORKS = {
+    # tests and demo: step tracing for revert messages, return values and coverage
+    NETWORK_ID: ("BTC Bazaar anvil", {"port": 18545, **_COMMON, "steps_tracing": True}),
+    # bench: no tracing (gas is the same; tracing 10,000 checkouts would exhaust anvil's memory)
+    BENCH_NETWORK_ID: (
+        "BTC Bazaar anvil (bench)",
+        {"port": 18546, **_COMMON, "steps_tracing": False},
+    ),
 }
 
 
@@ -119,36 +123,37 @@ def install_anvil() -> str:
     return "anvil from npm (.venv/bin/anvil)"
 
 
-def install_network() -> None:
+def install_networks() -> None:
     config_file = Path.home() / ".brownie" / "network-config.yaml"
-    current = None
+    existing: dict[str, dict] = {}
     if config_file.exists():
         for net in (yaml.safe_load(config_file.read_text()) or {}).get("development", []):
-            if net.get("id") == NETWORK_ID:
-                current = net
-    wanted = {"cmd": "anvil", "host": "http://127.0.0.1", **NETWORK_SETTINGS}
-    if current is not None:
-        have = {"cmd": current.get("cmd"), "host": current.get("host")}
-        have.update(current.get("cmd_settings") or {})
-        if all(have.get(k) == v for k, v in wanted.items()):
-            return
-        verb = ["modify", NETWORK_ID]
-    else:
-        verb = ["add", "Development", NETWORK_ID]
-    args = [f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in wanted.items()]
-    if current is None:
-        args.insert(0, "name=BTC Bazaar anvil")
-    subprocess.run(
-        [str(VENV_BIN / "brownie"), "networks", *verb, *args], check=True, stdout=subprocess.DEVNULL
-    )
+            existing[net.get("id")] = net
+    for network_id, (name, settings) in NETWORKS.items():
+        wanted = {"cmd": "anvil", "host": "http://127.0.0.1", **settings}
+        current = existing.get(network_id)
+        if current is not None:
+            have = {"cmd": current.get("cmd"), "host": current.get("host")}
+            have.update(current.get("cmd_settings") or {})
+            if all(have.get(k) == v for k, v in wanted.items()):
+                continue
+            verb = ["modify", network_id]
+        else:
+            verb = ["add", "Development", network_id, f"name={name}"]
+        args = [f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in wanted.items()]
+        subprocess.run(
+            [str(VENV_BIN / "brownie"), "networks", *verb, *args],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
 
 
 def main(argv: list[str]) -> int:
     if argv[1:] == ["setup"]:
         compiler = install_compiler()
         anvil = install_anvil()
-        install_network()
-        print(f"setup: ok: {compiler}; {anvil}; brownie network {NETWORK_ID}")
+        install_networks()
+        print(f"setup: ok: {compiler}; {anvil}; brownie networks {', '.join(NETWORKS)}")
         return 0
     if argv[1:] == ["solc-path"]:
         print(solcx_folder() / f"solc-v{pinned_solc_version()}")

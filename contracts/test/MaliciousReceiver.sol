@@ -10,7 +10,7 @@ import {IReceiverHook} from "./ReentrantToken.sol";
 ///         or (`revertAfter`) reverts, so that its payout itself fails.
 contract MaliciousReceiver is IReceiverHook {
     IEscrowMarketplace public immutable market;
-    uint256 public targetOrder;
+    IEscrowMarketplace.OrderTerms private _target;
     bool public armed;
     bool public revertAfter;
     bytes public lastError;
@@ -23,12 +23,12 @@ contract MaliciousReceiver is IReceiverHook {
         return market.list(priceUsd, 1, tokens, 0, IEscrowMarketplace.Kind.Physical, bytes32(0));
     }
 
-    function ship(uint256 orderId) external {
-        market.ship(orderId, bytes32(0));
+    function ship(IEscrowMarketplace.OrderTerms calldata terms) external {
+        market.ship(terms, bytes32(0));
     }
 
-    function arm(uint256 orderId, bool revertAfter_) external {
-        targetOrder = orderId;
+    function arm(IEscrowMarketplace.OrderTerms calldata terms, bool revertAfter_) external {
+        _target = terms;
         armed = true;
         revertAfter = revertAfter_;
     }
@@ -40,7 +40,7 @@ contract MaliciousReceiver is IReceiverHook {
     function onTokenReceived(address, uint256) external {
         if (!armed) return;
         armed = false;
-        try market.release(targetOrder) {}
+        try market.release(_target) {}
         catch (bytes memory reason) {
             if (revertAfter) revert("MaliciousReceiver: reentry refused");
             lastError = reason;
