@@ -197,10 +197,12 @@ interface IEscrowMarketplace {
     event PaymentTokenAdded(address indexed token, uint256 tokenId);
     /// @notice Governance registered or removed a carrier.
     event CarrierSet(address indexed carrier, bool registered);
-    /// @notice Governance changed the treasury, guardian or rewards hook.
-    event TreasurySet(address treasury);
-    event GuardianSet(address guardian);
-    event RewardsSet(address rewards);
+    /// @notice Governance changed the receiver of platform fees.
+    event TreasurySet(address indexed treasury);
+    /// @notice Governance changed the guardian (who may pause new business).
+    event GuardianSet(address indexed guardian);
+    /// @notice Governance changed the rewards hook (zero: none).
+    event RewardsSet(address indexed rewards);
     /// @notice The guardian or governance paused or unpaused new listings and checkouts.
     event PausedSet(bool paused);
 

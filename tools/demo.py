@@ -1,8 +1,9 @@
 """The demo (``make demo``), played on the local anvil that brownie launches.
 
-It grows with the contracts. Today: deploy the mocks and the price adapter, lock a price for
-a $1,000 listing, move BTC 20 % both ways and show what each settlement mode pays, and show
-the adapter failing closed.
+It grows with the contracts. Today: deploy the price adapter and the escrow marketplace with
+mock feeds; a seller lists; a buyer checks out at a locked price; BTC moves 20 %; shipping
+and confirmation; a USD-protected order; a dispute and its ruling; the oracle failing closed;
+final balances.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from tools import local_suite
 from tools.local_suite import USD
 
 SATS_PER_BTC = 10**8
-LISTING_USD = 1_000 * USD
-BUFFER_BPS = 1_000  # USD-protected listings escrow +10 %
+FAR = 2**40
+QUIET = {"silent": True}
 
 
 def btc(sats: int) -> str:
@@ -29,58 +30,105 @@ def usd(units: int) -> str:
     return f"${Decimal(units) / USD:,.2f}"
 
 
+def step(text: str) -> None:
+    print(f"\n-- {text}")
+
+
 def main() -> None:
     started = time.monotonic()
-    deployer, buyer = accounts[0], accounts[1]
-    owner = {"from": deployer}
-    print("\n== BTC Bazaar demo ==\n")
-    suite = local_suite.deploy(deployer)
-    for name in ("wbtc", "usdc", "btc_usd", "wbtc_btc", "usdc_usd", "oracle"):
+    deployer, buyer, seller, guardian, treasury = accounts[:5]
+    arbiter = accounts[7]
+    print("\n== BTC Bazaar demo ==")
+    suite = local_suite.deploy(deployer, treasury, guardian, [arbiter])
+    market, wbtc, oracle = suite.market, suite.wbtc, suite.oracle
+    for name in ("wbtc", "usdc", "btc_usd", "wbtc_btc", "usdc_usd", "oracle", "market"):
         contract = getattr(suite, name)
-        print(f"  {name:<10}{contract._name:<16}{contract.address}")
+        print(f"  {name:<10}{contract._name:<19}{contract.address}")
+    wbtc.mint(buyer, SATS_PER_BTC, {"from": deployer}, **QUIET)
 
-    oracle, wbtc = suite.oracle, suite.wbtc
-    lock = oracle.quote(wbtc, LISTING_USD)
-    locked = lock["tokenAmount"]
-    deposit = -(-locked * (10_000 + BUFFER_BPS) // 10_000)  # rounded up, as on chain
-    print(f"\nA {usd(LISTING_USD)} listing, BTC at {usd(lock['usdLegAnswer'])}, WBTC/BTC 1.0000:")
-    print(
-        f"  price lock: {btc(locked)} (feeds updated at {lock['usdLegUpdatedAt']}, "
-        f"{lock['pegLegUpdatedAt']}; locked at {lock['quotedAt']})"
-    )
-    print(f"  USD-protected listing: the buyer escrows {btc(deposit)} (+10 % buffer)")
+    def price_btc(dollars: int) -> None:
+        suite.btc_usd.setAnswer(dollars * USD, {"from": deployer}, **QUIET)
+        print(f"   BTC/USD feed now {usd(dollars * USD)}")
 
-    print(
-        f"\n{'BTC at release':<16}{'locked mode pays':>20}{'worth':>12}"
-        f"{'protected pays':>20}{'worth':>12}{'refund':>18}"
-    )
-    for move in (-20, 0, 20):
-        suite.btc_usd.setAnswer(lock["usdLegAnswer"] * (100 + move) // 100, owner, silent=True)
-        ok, owed = oracle.tryQuote(wbtc, LISTING_USD)
-        to_seller = min(owed, deposit) if ok else locked
+    def checkout(listing: int) -> tuple:
+        amount = market.quote(listing, 1, wbtc)
+        wbtc.approve(market, amount, {"from": buyer}, **QUIET)
+        tx = market.checkout(listing, 1, wbtc, amount, FAR, arbiter, 0, {"from": buyer}, **QUIET)
+        event = tx.events["OrderPaid"]
         print(
-            f"{usd(lock['usdLegAnswer'] * (100 + move) // 100):<16}"
-            f"{btc(locked):>20}{usd(oracle.tokenToUsd(wbtc, locked)):>12}"
-            f"{btc(to_seller):>20}{usd(oracle.tokenToUsd(wbtc, to_seller)):>12}"
-            f"{btc(deposit - to_seller):>18}"
+            f"   order {str(event['orderId'])[:12]}..: {btc(event['amount'])} escrowed "
+            f"(BTC/USD {usd(event['usdLegAnswer'])}, WBTC/BTC "
+            f"{Decimal(event['pegLegAnswer']) / SATS_PER_BTC:.4f}, gas {tx.gas_used:,})"
+        )
+        return tuple(event["terms"])
+
+    def ship_and_confirm(terms: tuple) -> None:
+        market.ship(terms, b"\x07" * 32, {"from": seller}, **QUIET)
+        tx = market.confirm(terms, {"from": buyer}, **QUIET)
+        done = tx.events["OrderCompleted"]
+        print(
+            f"   shipped (tracking hash only) and confirmed: seller paid {btc(done['toSeller'])}"
+            f" ({usd(oracle.tokenToUsd(wbtc, done['toSeller']))} now), fee {btc(done['fee'])},"
+            f" buyer refunded {btc(done['toBuyer'])}"
         )
 
-    print("\nThe BTC/USD feed breaks (reverts):")
-    suite.btc_usd.setMode(1, owner, silent=True)
-    try:
-        oracle.quote(wbtc, LISTING_USD)
-    except VirtualMachineError as exc:
-        print(f"  new quotes refused: {exc.revert_msg}")
-    ok, _ = oracle.tryQuote(wbtc, LISTING_USD)
-    print(
-        f"  release-time price available: {ok} -> protected orders settle at the locked "
-        f"{btc(locked)}, buffer back to the buyer"
-    )
-    suite.btc_usd.setMode(0, owner, silent=True)
+    step("A seller lists a $1,000 lamp (price locked at checkout) and a $2,000 chair")
+    step_listing = {"from": seller}
+    lamp = market.list(
+        1_000 * USD, 5, [wbtc, suite.usdc], 0, 0, b"\x01" * 32, step_listing, **QUIET
+    ).events["Listed"]["listingId"]
+    chair = market.list(
+        2_000 * USD, 5, [wbtc], 1_000, 0, b"\x02" * 32, step_listing, **QUIET
+    ).events["Listed"]["listingId"]
+    print(f"   listing {lamp}: lamp, $1,000, WBTC or USDC, locked-amount settlement")
+    print(f"   listing {chair}: chair, $2,000, WBTC, USD-protected (+10 % buffer escrowed)")
 
-    suite.wbtc.mint(buyer, SATS_PER_BTC, owner, silent=True)
-    print(f"\nbuyer {buyer.address} holds {btc(wbtc.balanceOf(buyer))}")
+    step("The buyer checks out the lamp in WBTC at the current rate")
+    lamp_order = checkout(lamp)
+    step("BTC jumps 20 % before delivery: the escrowed amount does not move")
+    price_btc(120_000)
+    ship_and_confirm(lamp_order)
+
+    step("The buyer checks out the chair; BTC then falls 20 % during a long shipment")
+    chair_order = checkout(chair)
+    price_btc(96_000)
+    ship_and_confirm(chair_order)
+
+    step("A second lamp order goes wrong: the buyer disputes, the arbiter rules 70/30")
+    disputed = checkout(lamp)
+    market.ship(disputed, b"\x08" * 32, {"from": seller}, **QUIET)
+    market.openDispute(disputed, b"\x09" * 32, {"from": buyer}, **QUIET)
+    escrow = market.getOrder(market.orderIdOf(disputed))["amount"]
+    arbiter_fee = escrow * disputed[10] // 10_000
+    ruling = market.resolveDispute(
+        disputed, (escrow - arbiter_fee) * 70 // 100, {"from": arbiter}, **QUIET
+    ).events["DisputeResolved"]
     print(
-        f"\nDone in {time.monotonic() - started:.1f} s. Escrow, goods, points and governance "
-        "join this story as they land."
+        f"   buyer {btc(ruling['toBuyer'])}, seller {btc(ruling['toSeller'])}, "
+        f"arbiter fee {btc(ruling['arbiterFee'])}, platform fee {btc(ruling['fee'])}"
+    )
+
+    step("The BTC/USD feed breaks: new checkouts stop, nothing else does")
+    suite.btc_usd.setMode(1, {"from": deployer}, **QUIET)
+    try:
+        market.quote(lamp, 1, wbtc)
+    except VirtualMachineError as exc:
+        print(f"   checkout refused: {exc.revert_msg}")
+    suite.btc_usd.setMode(0, {"from": deployer}, **QUIET)
+    market.withdrawFees(wbtc, {"from": buyer}, **QUIET)
+
+    step("Balances")
+    print(f"   {'':<10}{'WBTC':>18}")
+    for name, account in (
+        ("buyer", buyer),
+        ("seller", seller),
+        ("arbiter", arbiter),
+        ("treasury", treasury),
+        ("escrow", market),
+    ):
+        print(f"   {name:<10}{btc(wbtc.balanceOf(account)):>18}")
+    assert wbtc.balanceOf(market) == 0, "escrow should be empty: every order is settled"
+    print(
+        f"\nDone in {time.monotonic() - started:.1f} s: 3 orders, every satoshi accounted for."
+        "\nDigital goods, points and governance join this story as they land."
     )

@@ -75,7 +75,9 @@ def install_compiler() -> str:
     target = solcx_folder() / f"solc-v{version}"
     if target.exists() and SHIM_MARKER not in _head(target):
         return f"solc {version} (native, {target})"
-    native = shutil.which("solc")
+    # Not .venv/bin: slither brings solc-select, whose `solc` is no compiler but a launcher
+    # that goes to the network for its binaries.
+    native = shutil.which("solc", path=_path_without_venv())
     if native and _reported_version(native) == version:
         command, description = f'"{native}"', f"solc {version} (native, {native})"
     else:
@@ -94,6 +96,11 @@ def install_compiler() -> str:
     return description
 
 
+def _path_without_venv() -> str:
+    entries = os.environ.get("PATH", "").split(os.pathsep)
+    return os.pathsep.join(p for p in entries if Path(p).resolve() != VENV_BIN.resolve())
+
+
 def _head(path: Path) -> str:
     with path.open("rb") as f:
         return f.read(200).decode("utf-8", "replace")
@@ -102,10 +109,7 @@ def _head(path: Path) -> str:
 def install_anvil() -> str:
     """Prefer a user's anvil on PATH; else link the npm one into .venv/bin."""
     link = VENV_BIN / "anvil"
-    others = os.pathsep.join(
-        p for p in os.environ.get("PATH", "").split(os.pathsep) if Path(p) != VENV_BIN
-    )
-    own = shutil.which("anvil", path=others)
+    own = shutil.which("anvil", path=_path_without_venv())
     if own:
         if link.is_symlink():
             link.unlink()
