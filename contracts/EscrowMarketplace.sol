@@ -30,6 +30,8 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
     uint256 public constant MAX_WINDOW_SECONDS = 60 days;
     /// @notice Ruling window: 1 to 30 days.
     uint256 public constant MAX_RULING_WINDOW_SECONDS = 30 days;
+    /// @notice Largest share of a price a seller may let buyers pay in points: 20 %.
+    uint256 public constant MAX_POINTS_DISCOUNT_BPS = 2_000;
     /// @notice Payment tokens: at most 16 (a listing accepts them by a 16-bit mask).
     uint256 public constant MAX_PAYMENT_TOKENS = 16;
     /// @notice Governance cannot remove the last active arbiter.
@@ -103,6 +105,7 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         uint256 stock,
         address[] calldata tokens,
         uint256 bufferBps,
+        uint256 pointsDiscountCapBps,
         Kind kind,
         bytes32 metadataHash
     ) external returns (uint256 listingId) {
@@ -111,6 +114,7 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         _checkRange("priceUsd", priceUsd, 1, type(uint64).max);
         _checkRange("stock", stock, 1, type(uint32).max);
         _checkRange("bufferBps", bufferBps, 0, SettlementMath.MAX_BUFFER_BPS);
+        _checkRange("pointsDiscountCapBps", pointsDiscountCapBps, 0, MAX_POINTS_DISCOUNT_BPS);
         uint256 mask = 0;
         for (uint256 i = 0; i < tokens.length; ++i) {
             uint256 id = tokenId[tokens[i]];
@@ -125,11 +129,12 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
             stock: uint32(stock),
             tokenMask: uint16(mask),
             bufferBps: uint16(bufferBps),
+            pointsDiscountCapBps: uint16(pointsDiscountCapBps),
             kind: kind,
             active: true,
             metadataHash: metadataHash
         });
-        emit Listed(listingId, msg.sender, priceUsd, stock, mask, bufferBps, kind, metadataHash);
+        emit Listed(listingId, msg.sender, priceUsd, stock, mask, bufferBps, pointsDiscountCapBps, kind, metadataHash);
     }
 
     /// @inheritdoc IEscrowMarketplace

@@ -41,14 +41,16 @@ interface IEscrowMarketplace {
         Resolved
     }
 
-    /// @notice A listing. Slots: [seller, priceUsd, stock] [tokenMask, bufferBps, kind, active]
-    ///         [metadataHash].
+    /// @notice A listing. Slots: [seller, priceUsd, stock] [tokenMask, bufferBps,
+    ///         pointsDiscountCapBps, kind, active] [metadataHash].
     /// @param seller Who sells and is paid.
     /// @param priceUsd Unit price in USD, 8 decimals.
     /// @param stock Units left.
     /// @param tokenMask Bit i set: payment token with id i is accepted (ids from `tokenId`).
     /// @param bufferBps 0: locked-amount settlement. Otherwise USD-protected settlement with a
     ///        buffer of this many basis points escrowed on top (at most 5,000).
+    /// @param pointsDiscountCapBps Largest share of the price the seller lets buyers pay with
+    ///        reward points (basis points, at most 2,000; 0: no points accepted).
     /// @param kind Physical or digital.
     /// @param active False once delisted.
     /// @param metadataHash Hash of the description and provenance documents.
@@ -58,6 +60,7 @@ interface IEscrowMarketplace {
         uint32 stock;
         uint16 tokenMask;
         uint16 bufferBps;
+        uint16 pointsDiscountCapBps;
         Kind kind;
         bool active;
         bytes32 metadataHash;
@@ -131,6 +134,7 @@ interface IEscrowMarketplace {
         uint256 stock,
         uint256 tokenMask,
         uint256 bufferBps,
+        uint256 pointsDiscountCapBps,
         Kind kind,
         bytes32 metadataHash
     );
@@ -257,6 +261,7 @@ interface IEscrowMarketplace {
     /// @param stock Units available (> 0).
     /// @param tokens Payment tokens accepted (each accepted by governance).
     /// @param bufferBps 0 for locked-amount settlement, else the USD-protected buffer (<= 5,000).
+    /// @param pointsDiscountCapBps Share of the price payable in points, seller-funded (<= 2,000).
     /// @param kind Physical (Digital arrives with the digital-goods contract).
     /// @param metadataHash Hash of description and provenance documents.
     /// @return listingId The new listing's id (from 1).
@@ -265,6 +270,7 @@ interface IEscrowMarketplace {
         uint256 stock,
         address[] calldata tokens,
         uint256 bufferBps,
+        uint256 pointsDiscountCapBps,
         Kind kind,
         bytes32 metadataHash
     ) external returns (uint256 listingId);

@@ -37,9 +37,20 @@ FAR_FUTURE = 2**40
 PHYSICAL = 0
 
 
-def list_item(market, seller, price_usd, tokens, buffer_bps=0, stock=10, metadata=b"\x11" * 32):
+def list_item(
+    market,
+    seller,
+    price_usd,
+    tokens,
+    buffer_bps=0,
+    stock=10,
+    points_cap_bps=0,
+    metadata=b"\x11" * 32,
+):
     """Lists an item; returns the listing id."""
-    tx = market.list(price_usd, stock, tokens, buffer_bps, PHYSICAL, metadata, {"from": seller})
+    tx = market.list(
+        price_usd, stock, tokens, buffer_bps, points_cap_bps, PHYSICAL, metadata, {"from": seller}
+    )
     return tx.events["Listed"]["listingId"]
 
 
@@ -157,3 +168,18 @@ def given_calls_only(max_examples: int, **strategies):
         return configured(_hypothesis_given(**strategies)(test))
 
     return decorate
+
+
+STABLE_LEG = (ONE_DAY, 5 * 10**7, 2 * 10**8)  # staleness, sanity bounds 0.5 .. 2.0
+
+
+def add_stablecoin(container, market, oracle, usd_feed, deployer, buyer):
+    """Deploys a test stablecoin (`container`), lets the oracle price it off `usd_feed` and
+    the marketplace accept it, and funds the buyer with 10,000 units (approved)."""
+    token = container.deploy({"from": deployer})
+    config = token_input(None, (usd_feed, *STABLE_LEG), DEPEG_FLOOR)
+    oracle.configureToken(token, config, {"from": deployer})
+    market.addPaymentToken(token, {"from": deployer})
+    token.mint(buyer, 10_000 * 10**6, {"from": deployer})
+    token.approve(market, 2**256 - 1, {"from": buyer})
+    return token

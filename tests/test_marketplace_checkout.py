@@ -10,11 +10,11 @@ from tests.helpers import (
     SATS,
     USD,
     Order,
+    add_stablecoin,
     b32,
     buy,
     err,
     list_item,
-    token_input,
 )
 
 TRACKING = b"\x22" * 32
@@ -25,11 +25,12 @@ DIGITAL = 1
 
 
 def test_listing_records_its_terms_and_emits_them(market, seller, wbtc, usdc):
-    tx = market.list(1_000 * USD, 5, [wbtc, usdc], 1_000, 0, b"\x33" * 32, {"from": seller})
+    tx = market.list(1_000 * USD, 5, [wbtc, usdc], 1_000, 2_000, 0, b"\x33" * 32, {"from": seller})
     event = tx.events["Listed"]
     listing = market.getListing(event["listingId"])
     assert listing["seller"] == seller and listing["priceUsd"] == 1_000 * USD
     assert listing["stock"] == 5 and listing["tokenMask"] == 0b11 and listing["bufferBps"] == 1_000
+    assert listing["pointsDiscountCapBps"] == 2_000
     assert listing["active"] and event["metadataHash"] == "0x" + "33" * 32
 
 
@@ -55,9 +56,14 @@ def test_listing_refuses_values_out_of_range(
         list_item(market, seller, price, [wbtc], buffer_bps=buffer, stock=stock)
 
 
+def test_points_discount_cap_above_20pct_is_refused(market, seller, wbtc):
+    with brownie.reverts(err("MarketplaceOutOfRange", "pointsDiscountCapBps", 2_001, 0, 2_000)):
+        list_item(market, seller, USD, [wbtc], points_cap_bps=2_001)
+
+
 def test_digital_listings_wait_for_the_goods_contract(market, seller, wbtc):
     with brownie.reverts(err("MarketplaceKindNotSupported", DIGITAL)):
-        market.list(USD, 1, [wbtc], 0, DIGITAL, b"\x00" * 32, {"from": seller})
+        market.list(USD, 1, [wbtc], 0, 0, DIGITAL, b"\x00" * 32, {"from": seller})
 
 
 def test_seller_updates_and_delists_and_nobody_else_can(
@@ -150,18 +156,11 @@ def test_paying_with_points_waits_for_the_rewards_contract(market, listing, buye
 def test_fee_on_transfer_token_is_refused(
     market, oracle, FeeOnTransferToken, usdc_usd, deployer, seller, buyer, arbiter
 ):
-    fot = FeeOnTransferToken.deploy({"from": deployer})
-    oracle.configureToken(
-        fot,
-        token_input(None, (usdc_usd, 86_400, 5 * 10**7, 2 * 10**8), 98 * 10**6),
-        {"from": deployer},
-    )
-    market.addPaymentToken(fot, {"from": deployer})
+    fot = add_stablecoin(FeeOnTransferToken, market, oracle, usdc_usd, deployer, buyer)
     item = list_item(market, seller, 100 * USD, [fot])
-    fot.mint(buyer, 1_000 * 10**6, {"from": buyer})
-    fot.approve(market, 2**256 - 1, {"from": buyer})
     with brownie.reverts(err("MarketplaceTransferMismatch", 100 * 10**6, 99 * 10**6)):
         buy(market, buyer, item, fot, arbiter)
+    assert fot.balanceOf(market) == 0
 
 
 # --- pause and oracle failure block new business only ------------------------------------

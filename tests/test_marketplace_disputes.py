@@ -159,3 +159,10 @@ def test_seller_full_refund_during_a_dispute_ends_it(market, order, buyer, selle
     before = wbtc.balanceOf(buyer)
     market.refund(order.terms, PRICE_SATS, {"from": seller})
     assert wbtc.balanceOf(buyer) == before + PRICE_SATS
+
+
+def test_arbiter_ruling_exactly_at_the_ruling_deadline_is_accepted(market, order, buyer, arbiter):
+    market.openDispute(order.terms, EVIDENCE, {"from": buyer})
+    next_block_at(market.getOrder(order.id)["deadline"])
+    market.resolveDispute(order.terms, 0, {"from": arbiter})
+    assert market.getOrder(order.id)["status"] == RESOLVED

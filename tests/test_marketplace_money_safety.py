@@ -4,19 +4,10 @@ from a malicious token and a malicious receiver, and the bounds on every governe
 import brownie
 import pytest
 
-from tests.helpers import COMPLETED, USD, buy, err, list_item, next_block_at, token_input
+from tests.helpers import COMPLETED, USD, add_stablecoin, buy, err, list_item, next_block_at
 
 TRACKING = b"\x22" * 32
 PRICE_SATS = 1_000_000
-STABLE_LEG = (86_400, 5 * 10**7, 2 * 10**8)
-
-
-def accept(market, oracle, token, usdc_usd, deployer):
-    """Lets the oracle price `token` like a USD stablecoin and the marketplace accept it."""
-    oracle.configureToken(
-        token, token_input(None, (usdc_usd, *STABLE_LEG), 98 * 10**6), {"from": deployer}
-    )
-    market.addPaymentToken(token, {"from": deployer})
 
 
 # --- fees --------------------------------------------------------------------------------
@@ -82,11 +73,7 @@ def test_a_token_the_oracle_cannot_price_is_not_accepted(market, MockERC20, depl
 
 @pytest.fixture
 def busd(BlacklistToken, market, oracle, usdc_usd, deployer, buyer):
-    token = BlacklistToken.deploy({"from": deployer})
-    accept(market, oracle, token, usdc_usd, deployer)
-    token.mint(buyer, 10_000 * 10**6, {"from": deployer})
-    token.approve(market, 2**256 - 1, {"from": buyer})
-    return token
+    return add_stablecoin(BlacklistToken, market, oracle, usdc_usd, deployer, buyer)
 
 
 def test_payout_to_a_blacklisted_seller_becomes_a_credit_claimable_to_another_address(
@@ -135,11 +122,7 @@ def test_claim_to_the_zero_address_is_refused(market, busd, buyer):
 
 @pytest.fixture
 def rusd(ReentrantToken, market, oracle, usdc_usd, deployer, buyer):
-    token = ReentrantToken.deploy({"from": deployer})
-    accept(market, oracle, token, usdc_usd, deployer)
-    token.mint(buyer, 10_000 * 10**6, {"from": deployer})
-    token.approve(market, 2**256 - 1, {"from": buyer})
-    return token
+    return add_stablecoin(ReentrantToken, market, oracle, usdc_usd, deployer, buyer)
 
 
 REENTRANCY_SELECTOR = "0x3ee5aeb5"  # ReentrancyGuardReentrantCall()

@@ -79,12 +79,12 @@ def measure() -> dict[str, int]:
         token.mint(treasury, 1, s)
     tx = b.record(
         "listItem",
-        lambda: market.list(1_000 * USD, 100_000, [wbtc, usdc], 0, 0, b"\x01" * 32, s),
+        lambda: market.list(1_000 * USD, 100_000, [wbtc, usdc], 0, 0, 0, b"\x01" * 32, s),
     )
     item = tx.events["Listed"]["listingId"]
-    protected = market.list(1_000 * USD, 100, [wbtc], 1_000, 0, b"\x02" * 32, s).events["Listed"][
-        "listingId"
-    ]
+    protected = market.list(1_000 * USD, 100, [wbtc], 1_000, 0, 0, b"\x02" * 32, s).events[
+        "Listed"
+    ]["listingId"]
 
     def checkout(token: Any, listing: int = item) -> Any:
         token.approve(market, market.quote(listing, 1, token), q)

@@ -75,10 +75,10 @@ def main() -> None:
     step("A seller lists a $1,000 lamp (price locked at checkout) and a $2,000 chair")
     step_listing = {"from": seller}
     lamp = market.list(
-        1_000 * USD, 5, [wbtc, suite.usdc], 0, 0, b"\x01" * 32, step_listing, **QUIET
+        1_000 * USD, 5, [wbtc, suite.usdc], 0, 1_000, 0, b"\x01" * 32, step_listing, **QUIET
     ).events["Listed"]["listingId"]
     chair = market.list(
-        2_000 * USD, 5, [wbtc], 1_000, 0, b"\x02" * 32, step_listing, **QUIET
+        2_000 * USD, 5, [wbtc], 1_000, 0, 0, b"\x02" * 32, step_listing, **QUIET
     ).events["Listed"]["listingId"]
     print(f"   listing {lamp}: lamp, $1,000, WBTC or USDC, locked-amount settlement")
     print(f"   listing {chair}: chair, $2,000, WBTC, USD-protected (+10 % buffer escrowed)")

@@ -159,10 +159,7 @@ def main(argv: list[str]) -> int:
         install_networks()
         print(f"setup: ok: {compiler}; {anvil}; brownie networks {', '.join(NETWORKS)}")
         return 0
-    if argv[1:] == ["solc-path"]:
-        print(solcx_folder() / f"solc-v{pinned_solc_version()}")
-        return 0
-    print("usage: python -m tools.toolchain setup | solc-path", file=sys.stderr)
+    print("usage: python -m tools.toolchain setup", file=sys.stderr)
     return 2
 
 

@@ -19,8 +19,6 @@ library PriceMath {
     uint256 internal constant MAX_USD_AMOUNT = 1e12 * USD_ONE;
     /// @notice Largest token amount converted: 2^128 - 1 units (far above any real supply).
     uint256 internal constant MAX_TOKEN_AMOUNT = type(uint128).max;
-    /// @notice Largest token decimals supported (the ERC-20 convention tops out at 18).
-    uint8 internal constant MAX_TOKEN_DECIMALS = 18;
 
     /// @notice A USD amount above `MAX_USD_AMOUNT`.
     /// @param usdAmount The amount given (8 decimals).

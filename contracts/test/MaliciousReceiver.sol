@@ -20,7 +20,7 @@ contract MaliciousReceiver is IReceiverHook {
     }
 
     function list(uint256 priceUsd, address[] calldata tokens) external returns (uint256) {
-        return market.list(priceUsd, 1, tokens, 0, IEscrowMarketplace.Kind.Physical, bytes32(0));
+        return market.list(priceUsd, 1, tokens, 0, 0, IEscrowMarketplace.Kind.Physical, bytes32(0));
     }
 
     function ship(IEscrowMarketplace.OrderTerms calldata terms) external {
