@@ -1,0 +1,57 @@
+"""EscrowMarketplace hooks and governance addresses: the rewards contract is told of every
+completion and review, and a failing one never blocks an order."""
+
+import brownie
+import pytest
+
+from tests.helpers import COMPLETED, err
+
+TRACKING = b"\x22" * 32
+
+
+@pytest.fixture
+def rewards(RewardsRecorder, market, deployer):
+    recorder = RewardsRecorder.deploy({"from": deployer})
+    market.setRewards(recorder, {"from": deployer})
+    return recorder
+
+
+def test_rewards_hear_of_each_completion_and_review_with_the_usd_price(
+    market, order, rewards, buyer, seller
+):
+    market.ship(order.terms, TRACKING, {"from": seller})
+    market.confirm(order.terms, {"from": buyer})
+    market.review(order.terms, 5, TRACKING, {"from": buyer})
+    assert rewards.completions() == 1 and rewards.completedUsdCents() == 100_000  # $1,000
+    assert rewards.reviews() == 1
+
+
+@pytest.mark.parametrize("fail, burn", [(True, False), (False, True)], ids=["reverts", "burns_gas"])
+def test_a_failing_rewards_contract_never_blocks_an_order(
+    market, order, rewards, buyer, seller, wbtc, deployer, fail, burn
+):
+    rewards.setMode(fail, burn, {"from": deployer})
+    market.ship(order.terms, TRACKING, {"from": seller})
+    tx = market.confirm(order.terms, {"from": buyer}).events
+    assert "RewardsHookFailed" in tx
+    assert market.getOrder(order.id)["status"] == COMPLETED
+    assert wbtc.balanceOf(seller) == 990_000
+    assert "RewardsHookFailed" in market.review(order.terms, 4, TRACKING, {"from": buyer}).events
+
+
+def test_governance_sets_treasury_and_guardian_and_refuses_zero(
+    market, deployer, accounts, stranger
+):
+    new_treasury, new_guardian = accounts[3], accounts[4]
+    assert (
+        market.setTreasury(new_treasury, {"from": deployer}).events["TreasurySet"]["treasury"]
+        == new_treasury
+    )
+    market.setGuardian(new_guardian, {"from": deployer})
+    assert market.treasury() == new_treasury and market.guardian() == new_guardian
+    market.setPaused(True, {"from": new_guardian})
+    for setter in (market.setTreasury, market.setGuardian):
+        with brownie.reverts(err("MarketplaceZeroAddress")):
+            setter(brownie.ZERO_ADDRESS, {"from": deployer})
+        with brownie.reverts(err("OwnableUnauthorizedAccount", stranger)):
+            setter(stranger, {"from": stranger})
