@@ -97,10 +97,17 @@ def test_transactions_carry_step_traces(wbtc, accounts):
 
 @pytest.fixture
 def coverage_on():
+    """Coverage evaluation switched on for one test. Outside a `--coverage` run, brownie's
+    coverage data (including the cache an earlier `make coverage` left in build/) is cleared
+    before and after, so the test sees only its own transaction."""
     was_on = _config.CONFIG.argv["coverage"]
+    if not was_on:
+        coverage.clear()
     _config.CONFIG.argv["coverage"] = True
     yield
     _config.CONFIG.argv["coverage"] = was_on
+    if not was_on:
+        coverage.clear()
 
 
 def test_coverage_evaluation_gives_per_contract_numbers(coverage_on, oracle, wbtc, accounts):

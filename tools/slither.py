@@ -11,6 +11,7 @@ that is not excluded below or suppressed on its line with a justified
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -73,7 +74,10 @@ def main() -> int:
         ",".join(sorted(EXCLUDED)),
         "--fail-pedantic",
     ]
-    return subprocess.run(cmd, cwd=ROOT).returncode
+    # slither's solc-select makes ~/.solc-select on import: give it a home inside build/.
+    tool_home = build / "tool-home"
+    tool_home.mkdir(exist_ok=True)
+    return subprocess.run(cmd, cwd=ROOT, env={**os.environ, "HOME": str(tool_home)}).returncode
 
 
 if __name__ == "__main__":

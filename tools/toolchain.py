@@ -32,6 +32,10 @@ NPM_ANVIL = ROOT / "node_modules" / ".bin" / "anvil"
 WRAPPER = ROOT / "tools" / "solc-wrapper.cjs"
 SHIM_MARKER = "# btc-bazaar solc shim"
 
+# brownie kills anvil without letting it clean up, and anvil persists old states under
+# ~/.foundry/anvil/tmp (tens of MB per run): keep them in memory only. (brownie splits `cmd`
+# on spaces, which is how a flag without a cmd_settings key gets through.)
+ANVIL_CMD = "anvil --max-persisted-states 0"
 NETWORK_ID = "bazaar-dev"
 BENCH_NETWORK_ID = "bazaar-bench"
 # Values as brownie stores them in network-config.yaml (cmd_settings under the network).
@@ -134,7 +138,7 @@ def install_networks() -> None:
         for net in (yaml.safe_load(config_file.read_text()) or {}).get("development", []):
             existing[net.get("id")] = net
     for network_id, (name, settings) in NETWORKS.items():
-        wanted = {"cmd": "anvil", "host": "http://127.0.0.1", **settings}
+        wanted = {"cmd": ANVIL_CMD, "host": "http://127.0.0.1", **settings}
         current = existing.get(network_id)
         if current is not None:
             have = {"cmd": current.get("cmd"), "host": current.get("host")}
