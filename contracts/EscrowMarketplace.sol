@@ -201,7 +201,7 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         listing.stock = uint32(stock - quantity);
         q = oracle.quote(terms.token, listing.priceUsd * quantity);
         uint256 bufferBps = listing.bufferBps;
-        amount = bufferBps == 0 ? q.tokenAmount : SettlementMath.bufferedDeposit(q.tokenAmount, bufferBps);
+        amount = _payment(q.tokenAmount, bufferBps);
         terms.seller = seller;
         terms.usdAmount = q.usdAmount;
         terms.lockedAmount = q.tokenAmount;
@@ -268,8 +268,8 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
 
     /// @inheritdoc IEscrowMarketplace
     function addCheckpoint(OrderTerms calldata terms, bytes32 checkpointHash) external {
-        bytes32 id = keccak256(abi.encode(terms));
-        Status status = _orders[id].status;
+        (bytes32 id, OrderState storage order) = _load(terms);
+        Status status = order.status;
         if (status != Status.Paid && status != Status.Shipped) revert MarketplaceWrongStatus(id, status);
         if (msg.sender != terms.seller && !isCarrier[msg.sender]) revert MarketplaceUnauthorized(msg.sender, id);
         emit Checkpoint(id, msg.sender, checkpointHash);
@@ -318,8 +318,7 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
 
     /// @inheritdoc IEscrowMarketplace
     function refund(OrderTerms calldata terms, uint256 amount) external nonReentrant {
-        bytes32 id = keccak256(abi.encode(terms));
-        OrderState storage order = _orders[id];
+        (bytes32 id, OrderState storage order) = _load(terms);
         Status status = order.status;
         if (status != Status.Paid && status != Status.Shipped && status != Status.Disputed) {
             revert MarketplaceWrongStatus(id, status);
@@ -340,8 +339,7 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
 
     /// @inheritdoc IEscrowMarketplace
     function openDispute(OrderTerms calldata terms, bytes32 evidenceHash) external {
-        bytes32 id = keccak256(abi.encode(terms));
-        OrderState storage order = _orders[id];
+        (bytes32 id, OrderState storage order) = _load(terms);
         if (order.status != Status.Paid && order.status != Status.Shipped) {
             revert MarketplaceWrongStatus(id, order.status);
         }
@@ -450,8 +448,7 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         Listing memory listing = _listings[listingId];
         if (!listing.active) revert MarketplaceListingInactive(listingId);
         _requireAccepted(listing.tokenMask, token);
-        uint256 amount = oracle.quote(token, listing.priceUsd * quantity).tokenAmount;
-        return listing.bufferBps == 0 ? amount : SettlementMath.bufferedDeposit(amount, listing.bufferBps);
+        return _payment(oracle.quote(token, listing.priceUsd * quantity).tokenAmount, listing.bufferBps);
     }
 
     /// @inheritdoc IEscrowMarketplace
@@ -618,9 +615,19 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         view
         returns (bytes32 id, OrderState storage order)
     {
+        (id, order) = _load(terms);
+        if (order.status != status) revert MarketplaceWrongStatus(id, order.status);
+    }
+
+    /// @dev The id and state of the order with `terms` (status None if there is none).
+    function _load(OrderTerms calldata terms) private view returns (bytes32 id, OrderState storage order) {
         id = keccak256(abi.encode(terms));
         order = _orders[id];
-        if (order.status != status) revert MarketplaceWrongStatus(id, order.status);
+    }
+
+    /// @dev What the buyer pays for `lockedAmount`: itself, or the buffered deposit.
+    function _payment(uint256 lockedAmount, uint256 bufferBps) private pure returns (uint256) {
+        return bufferBps == 0 ? lockedAmount : SettlementMath.bufferedDeposit(lockedAmount, bufferBps);
     }
 
     function _requireAccepted(uint256 tokenMask, address token) private view {
