@@ -4,11 +4,13 @@ pragma solidity 0.8.30;
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IBazaarRewards} from "../interfaces/IBazaarRewards.sol";
+import {IDigitalGoods} from "../interfaces/IDigitalGoods.sol";
 import {IEscrowMarketplace} from "../interfaces/IEscrowMarketplace.sol";
 import {IWbtcUsdOracle} from "../interfaces/IWbtcUsdOracle.sol";
 import {SettlementMath} from "./libraries/SettlementMath.sol";
@@ -30,6 +32,9 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
     uint256 public constant MAX_WINDOW_SECONDS = 60 days;
     /// @notice Ruling window: 1 to 30 days.
     uint256 public constant MAX_RULING_WINDOW_SECONDS = 30 days;
+    /// @notice Dispute window of digital orders (delivered at checkout): 1 hour to 7 days.
+    uint256 public constant MIN_DIGITAL_WINDOW_SECONDS = 1 hours;
+    uint256 public constant MAX_DIGITAL_WINDOW_SECONDS = 7 days;
     /// @notice Largest share of a price a seller may let buyers pay in points: 20 %.
     uint256 public constant MAX_POINTS_DISCOUNT_BPS = 2_000;
     /// @notice Payment tokens: at most 16 (a listing accepts them by a 16-bit mask).
@@ -47,6 +52,8 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
     /* STORAGE */
 
     IWbtcUsdOracle public immutable oracle;
+    /// @notice The digital-goods contract (zero: no digital listings).
+    IDigitalGoods public immutable goods;
 
     Config public config;
     address public treasury;
@@ -81,20 +88,28 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
     /// @param oracle_ The price adapter.
     /// @param treasury_ Receiver of platform fees.
     /// @param guardian_ May pause new listings and checkouts.
-    constructor(address initialOwner, IWbtcUsdOracle oracle_, address treasury_, address guardian_)
-        Ownable(initialOwner)
-    {
+    /// @param goods_ The digital-goods contract, bound to this marketplace after deployment
+    ///        (zero: physical goods only).
+    constructor(
+        address initialOwner,
+        IWbtcUsdOracle oracle_,
+        address treasury_,
+        address guardian_,
+        IDigitalGoods goods_
+    ) Ownable(initialOwner) {
         if (address(oracle_) == address(0) || treasury_ == address(0) || guardian_ == address(0)) {
             revert MarketplaceZeroAddress();
         }
         oracle = oracle_;
         treasury = treasury_;
         guardian = guardian_;
+        goods = goods_;
         config.feeBps = 100; // 1 %
         config.arbiterFeeBps = 200; // 2 %
         config.fulfilmentWindow = 7 days;
         config.confirmWindow = 14 days;
         config.rulingWindow = 7 days;
+        config.digitalWindow = 2 days;
     }
 
     /* LISTINGS */
@@ -109,10 +124,41 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         Kind kind,
         bytes32 metadataHash
     ) external returns (uint256 listingId) {
-        if (config.paused) revert MarketplacePaused();
         if (kind != Kind.Physical) revert MarketplaceKindNotSupported(kind);
-        _checkRange("priceUsd", priceUsd, 1, type(uint64).max);
         _checkRange("stock", stock, 1, type(uint32).max);
+        listingId = _list(priceUsd, stock, tokens, bufferBps, pointsDiscountCapBps, 0, metadataHash);
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function listDigital(
+        uint256 goodsTokenId,
+        uint256 priceUsd,
+        address[] calldata tokens,
+        uint256 bufferBps,
+        uint256 pointsDiscountCapBps
+    ) external nonReentrant returns (uint256 listingId) {
+        if (address(goods) == address(0)) revert MarketplaceKindNotSupported(Kind.Digital);
+        _checkRange("goodsTokenId", goodsTokenId, 1, type(uint64).max);
+        bytes32 contentHash = goods.contentHash(goodsTokenId);
+        listingId = _list(priceUsd, 1, tokens, bufferBps, pointsDiscountCapBps, goodsTokenId, contentHash);
+        emit GoodsEscrowed(listingId, goodsTokenId);
+        // Our own contract, no receiver hook: the item moves from the caller, who must hold it.
+        IERC721(address(goods)).transferFrom(msg.sender, address(this), goodsTokenId);
+    }
+
+    /// @dev Checks and stores a listing for the caller (digital when `goodsTokenId` is set).
+    function _list(
+        uint256 priceUsd,
+        uint256 stock,
+        address[] calldata tokens,
+        uint256 bufferBps,
+        uint256 pointsDiscountCapBps,
+        uint256 goodsTokenId,
+        bytes32 metadataHash
+    ) private returns (uint256 listingId) {
+        Kind kind = goodsTokenId == 0 ? Kind.Physical : Kind.Digital;
+        if (config.paused) revert MarketplacePaused();
+        _checkRange("priceUsd", priceUsd, 1, type(uint64).max);
         _checkRange("bufferBps", bufferBps, 0, SettlementMath.MAX_BUFFER_BPS);
         _checkRange("pointsDiscountCapBps", pointsDiscountCapBps, 0, MAX_POINTS_DISCOUNT_BPS);
         uint256 mask = 0;
@@ -132,6 +178,7 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
             pointsDiscountCapBps: uint16(pointsDiscountCapBps),
             kind: kind,
             active: true,
+            goodsTokenId: uint64(goodsTokenId),
             metadataHash: metadataHash
         });
         emit Listed(listingId, msg.sender, priceUsd, stock, mask, bufferBps, pointsDiscountCapBps, kind, metadataHash);
@@ -141,6 +188,8 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
     function updateListing(uint256 listingId, uint256 priceUsd, uint256 stock) external {
         Listing storage listing = _ownListing(listingId);
         _checkRange("priceUsd", priceUsd, 1, type(uint64).max);
+        // A digital listing holds one item: its stock only changes by a sale.
+        if (listing.kind == Kind.Digital) _checkRange("stock", stock, listing.stock, listing.stock);
         _checkRange("stock", stock, 0, type(uint32).max);
         listing.priceUsd = uint64(priceUsd);
         listing.stock = uint32(stock);
@@ -148,9 +197,16 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
     }
 
     /// @inheritdoc IEscrowMarketplace
-    function delist(uint256 listingId) external {
-        _ownListing(listingId).active = false;
+    function delist(uint256 listingId) external nonReentrant {
+        Listing storage listing = _ownListing(listingId);
+        listing.active = false;
         emit Delisted(listingId);
+        if (listing.kind == Kind.Digital && listing.stock != 0) {
+            listing.stock = 0;
+            uint256 goodsTokenId = listing.goodsTokenId;
+            emit GoodsReturned(0, goodsTokenId);
+            IERC721(address(goods)).transferFrom(address(this), msg.sender, goodsTokenId);
+        }
     }
 
     /* CHECKOUT */
@@ -174,17 +230,19 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         terms.token = token;
         terms.arbiter = arbiter;
         terms.listingId = listingId;
-        (uint256 amount, IWbtcUsdOracle.Quote memory q) = _priceListing(terms, quantity);
+        (uint256 amount, IWbtcUsdOracle.Quote memory q, uint256 goodsTokenId) = _priceListing(terms, quantity);
         if (amount > maxPayment) revert MarketplacePriceAboveMax(amount, maxPayment);
-        orderId = _storeOrder(terms, amount, quantity, q);
+        orderId = _storeOrder(terms, amount, quantity, q, goodsTokenId);
         _pullExactly(token, amount);
+        // Last: the buyer's receiver hook runs (a contract buyer without one is refused).
+        if (goodsTokenId != 0) IERC721(address(goods)).safeTransferFrom(address(this), msg.sender, goodsTokenId);
     }
 
     /// @dev Checks the listing, the token and the arbiter, takes the stock, prices the order
     ///      at the oracle's rate and fills the listing's part of the terms.
     function _priceListing(OrderTerms memory terms, uint256 quantity)
         private
-        returns (uint256 amount, IWbtcUsdOracle.Quote memory q)
+        returns (uint256 amount, IWbtcUsdOracle.Quote memory q, uint256 goodsTokenId)
     {
         // Fields read one by one: the metadata hash slot is never loaded.
         Listing storage listing = _listings[terms.listingId];
@@ -206,36 +264,48 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         terms.usdAmount = q.usdAmount;
         terms.lockedAmount = q.tokenAmount;
         terms.bufferBps = bufferBps;
+        goodsTokenId = listing.goodsTokenId;
     }
 
     /// @dev Fixes fees, windows and the order number in the terms, writes the one-slot state
-    ///      under their hash and emits them for later calls.
-    function _storeOrder(OrderTerms memory terms, uint256 amount, uint256 quantity, IWbtcUsdOracle.Quote memory q)
-        private
-        returns (bytes32 orderId)
-    {
-        Config memory c = config;
-        if (c.paused) revert MarketplacePaused();
-        uint256 nonce = c.orderCount + 1;
-        config.orderCount = uint40(nonce);
-        terms.nonce = nonce;
-        terms.feeBps = c.feeBps;
-        terms.arbiterFeeBps = c.arbiterFeeBps;
-        terms.confirmWindow = c.confirmWindow;
-        terms.rulingWindow = c.rulingWindow;
-        orderId = keccak256(abi.encode(terms));
-        _orders[orderId] = OrderState({
-            amount: amount.toUint96(),
-            deadline: uint40(block.timestamp + c.fulfilmentWindow),
-            status: Status.Paid,
-            flags: 0
-        });
+    ///      under their hash and emits them for later calls. A digital order is delivered at
+    ///      checkout: it starts Shipped, with the digital dispute window as confirmation window.
+    function _storeOrder(
+        OrderTerms memory terms,
+        uint256 amount,
+        uint256 quantity,
+        IWbtcUsdOracle.Quote memory q,
+        uint256 goodsTokenId
+    ) private returns (bytes32 orderId) {
+        {
+            Config memory c = config;
+            if (c.paused) revert MarketplacePaused();
+            uint256 nonce = c.orderCount + 1;
+            config.orderCount = uint40(nonce);
+            terms.nonce = nonce;
+            terms.feeBps = c.feeBps;
+            terms.arbiterFeeBps = c.arbiterFeeBps;
+            terms.rulingWindow = c.rulingWindow;
+            terms.confirmWindow = goodsTokenId == 0 ? c.confirmWindow : c.digitalWindow;
+            orderId = keccak256(abi.encode(terms));
+            _orders[orderId] = OrderState({
+                amount: amount.toUint96(),
+                deadline: uint40(block.timestamp + c.fulfilmentWindow),
+                status: Status.Paid,
+                flags: 0
+            });
+            if (goodsTokenId != 0) {
+                // Delivered at checkout (below): the dispute window runs from now.
+                OrderState storage order = _orders[orderId];
+                order.status = Status.Shipped;
+                order.deadline = uint40(block.timestamp + c.digitalWindow);
+            }
+        }
         emit OrderPaid(
             orderId,
             terms.listingId,
             msg.sender,
             terms,
-            amount,
             quantity,
             q.usdLegAnswer,
             q.pegLegAnswer,
@@ -317,6 +387,9 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
     }
 
     /// @inheritdoc IEscrowMarketplace
+    /// @dev Credits written after `_takeBackGoods` come after a call to our own goods contract
+    ///      (a plain transfer, no receiver hook) inside `nonReentrant`.
+    // slither-disable-next-line reentrancy-benign
     function refund(OrderTerms calldata terms, uint256 amount) external nonReentrant {
         (bytes32 id, OrderState storage order) = _load(terms);
         Status status = order.status;
@@ -330,8 +403,11 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         // A partial refund of a USD-protected order shrinks the USD owed in proportion
         // (see `_complete`).
         order.amount = uint96(remaining);
-        if (remaining == 0) order.status = Status.Refunded;
         emit OrderRefunded(id, amount, remaining);
+        if (remaining == 0) {
+            order.status = Status.Refunded;
+            _takeBackGoods(terms, id);
+        }
         _pay(terms.token, terms.buyer, amount);
     }
 
@@ -369,7 +445,9 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         uint256 escrow = order.amount;
         uint256 arbiterFee = SettlementMath.feeOf(escrow, terms.arbiterFeeBps);
         _checkRange("toBuyer", toBuyer, 0, escrow - arbiterFee);
-        _resolve(terms, id, order, toBuyer, escrow - arbiterFee - toBuyer, arbiterFee);
+        // All for the buyer: a digital item goes back to the seller first (reverts if the
+        // buyer no longer holds it). Any other ruling leaves it with the buyer.
+        _resolve(terms, id, order, toBuyer, escrow - arbiterFee - toBuyer, arbiterFee, toBuyer == escrow - arbiterFee);
     }
 
     /// @inheritdoc IEscrowMarketplace
@@ -378,7 +456,7 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         _requireAfterDeadline(order, id);
         uint256 escrow = order.amount;
         uint256 toSeller = escrow / 2;
-        _resolve(terms, id, order, escrow - toSeller, toSeller, 0);
+        _resolve(terms, id, order, escrow - toSeller, toSeller, 0, false);
     }
 
     /* REVIEWS */
@@ -478,6 +556,13 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         config.confirmWindow = uint24(confirmWindow);
         config.rulingWindow = uint24(rulingWindow);
         emit WindowsSet(fulfilmentWindow, confirmWindow, rulingWindow);
+    }
+
+    /// @notice Sets the dispute window of new digital orders in seconds (1 hour to 7 days).
+    function setDigitalWindow(uint256 digitalWindow) external onlyOwner {
+        _checkRange("digitalWindow", digitalWindow, MIN_DIGITAL_WINDOW_SECONDS, MAX_DIGITAL_WINDOW_SECONDS);
+        config.digitalWindow = uint24(digitalWindow);
+        emit DigitalWindowSet(digitalWindow);
     }
 
     /// @notice Accepts a payment token (the oracle must price it). At most 16, never removed
@@ -580,22 +665,39 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         }
     }
 
+    /// @dev Credits written after `_takeBackGoods`: see `refund`.
+    // slither-disable-next-line reentrancy-benign
     function _resolve(
         OrderTerms calldata terms,
         bytes32 id,
         OrderState storage order,
         uint256 toBuyer,
         uint256 sellerGross,
-        uint256 arbiterFee
+        uint256 arbiterFee,
+        bool returnGoods
     ) private {
         uint256 fee = SettlementMath.feeOf(sellerGross, terms.feeBps);
         order.status = Status.Resolved;
         order.amount = 0;
         feesAccrued[terms.token] += fee;
         emit DisputeResolved(id, toBuyer, sellerGross - fee, fee, arbiterFee, arbiterFee == 0);
+        if (returnGoods) _takeBackGoods(terms, id);
         _pay(terms.token, terms.buyer, toBuyer);
         _pay(terms.token, terms.seller, sellerGross - fee);
         _pay(terms.token, terms.arbiter, arbiterFee);
+    }
+
+    /// @dev Moves a digital order's item from its buyer back to its seller (nothing for
+    ///      physical orders, or if the seller already has it). No receiver hook runs.
+    function _takeBackGoods(OrderTerms calldata terms, bytes32 id) private {
+        uint256 goodsTokenId = _listings[terms.listingId].goodsTokenId;
+        if (goodsTokenId == 0) return;
+        IERC721 items = IERC721(address(goods));
+        address holder = items.ownerOf(goodsTokenId);
+        if (holder == terms.seller) return;
+        if (holder != terms.buyer) revert MarketplaceGoodsNotReturned(id, goodsTokenId, holder);
+        emit GoodsReturned(id, goodsTokenId);
+        items.transferFrom(holder, terms.seller, goodsTokenId);
     }
 
     /// @dev Push payment, or a credit to claim if the transfer fails (paused or blacklisting

@@ -42,7 +42,7 @@ interface IEscrowMarketplace {
     }
 
     /// @notice A listing. Slots: [seller, priceUsd, stock] [tokenMask, bufferBps,
-    ///         pointsDiscountCapBps, kind, active] [metadataHash].
+    ///         pointsDiscountCapBps, kind, active, goodsTokenId] [metadataHash].
     /// @param seller Who sells and is paid.
     /// @param priceUsd Unit price in USD, 8 decimals.
     /// @param stock Units left.
@@ -53,7 +53,9 @@ interface IEscrowMarketplace {
     ///        reward points (basis points, at most 2,000; 0: no points accepted).
     /// @param kind Physical or digital.
     /// @param active False once delisted.
-    /// @param metadataHash Hash of the description and provenance documents.
+    /// @param goodsTokenId Digital listings: the `DigitalGoods` item held in escrow (stock 1).
+    /// @param metadataHash Hash of the description and provenance documents (digital: the
+    ///        item's content hash).
     struct Listing {
         address seller;
         uint64 priceUsd;
@@ -63,6 +65,7 @@ interface IEscrowMarketplace {
         uint16 pointsDiscountCapBps;
         Kind kind;
         bool active;
+        uint64 goodsTokenId;
         bytes32 metadataHash;
     }
 
@@ -122,6 +125,7 @@ interface IEscrowMarketplace {
         uint40 listingCount;
         uint16 activeArbiters;
         uint8 tokenCount;
+        uint24 digitalWindow;
     }
 
     /* EVENTS */
@@ -138,19 +142,24 @@ interface IEscrowMarketplace {
         Kind kind,
         bytes32 metadataHash
     );
+    /// @notice Digital listing `listingId` holds item `goodsTokenId` in escrow.
+    event GoodsEscrowed(uint256 indexed listingId, uint256 indexed goodsTokenId);
+    /// @notice Item `goodsTokenId` went back to the seller of order `orderId` (full refund or
+    ///         ruling for the buyer), or of an unsold digital listing (`orderId` zero).
+    event GoodsReturned(bytes32 indexed orderId, uint256 indexed goodsTokenId);
     /// @notice The seller changed a listing's price or stock.
     event ListingUpdated(uint256 indexed listingId, uint256 priceUsd, uint256 stock);
     /// @notice The seller withdrew a listing.
     event Delisted(uint256 indexed listingId);
-    /// @notice A buyer paid `amount` into escrow (the locked amount, plus the buffer for
-    ///         USD-protected orders). `terms` are what later calls pass back; the feed data of
-    ///         the price lock (taken at this block's time) follows.
+    /// @notice A buyer paid into escrow: `terms.lockedAmount`, or for USD-protected orders
+    ///         the buffered deposit (`getOrder(orderId).amount` right after checkout). `terms`
+    ///         are what later calls pass back; the feed data of the price lock (taken at this
+    ///         block's time) follows.
     event OrderPaid(
         bytes32 indexed orderId,
         uint256 indexed listingId,
         address indexed buyer,
         OrderTerms terms,
-        uint256 amount,
         uint256 quantity,
         int256 usdLegAnswer,
         int256 pegLegAnswer,
@@ -195,6 +204,8 @@ interface IEscrowMarketplace {
     event FeesSet(uint256 feeBps, uint256 arbiterFeeBps);
     /// @notice Governance changed the windows (seconds).
     event WindowsSet(uint256 fulfilmentWindow, uint256 confirmWindow, uint256 rulingWindow);
+    /// @notice Governance set the dispute window of digital orders (seconds).
+    event DigitalWindowSet(uint256 digitalWindow);
     /// @notice Governance added (`active`) or removed an arbiter.
     event ArbiterSet(address indexed arbiter, bool active);
     /// @notice Governance accepted a payment token under `tokenId`.
@@ -253,6 +264,9 @@ interface IEscrowMarketplace {
     error MarketplaceAlreadyReviewed(bytes32 orderId);
     /// @notice Too many payment tokens, or an arbiter set below its minimum size.
     error MarketplaceLimitReached(string what, uint256 limit);
+    /// @notice A full refund or a ruling for the buyer needs digital item `goodsTokenId` back
+    ///         with the buyer (or the seller); `holder` has it.
+    error MarketplaceGoodsNotReturned(bytes32 orderId, uint256 goodsTokenId, address holder);
 
     /* LISTINGS */
 
@@ -262,7 +276,7 @@ interface IEscrowMarketplace {
     /// @param tokens Payment tokens accepted (each accepted by governance).
     /// @param bufferBps 0 for locked-amount settlement, else the USD-protected buffer (<= 5,000).
     /// @param pointsDiscountCapBps Share of the price payable in points, seller-funded (<= 2,000).
-    /// @param kind Physical (Digital arrives with the digital-goods contract).
+    /// @param kind Physical (digital items are listed with `listDigital`).
     /// @param metadataHash Hash of description and provenance documents.
     /// @return listingId The new listing's id (from 1).
     function list(
@@ -275,10 +289,25 @@ interface IEscrowMarketplace {
         bytes32 metadataHash
     ) external returns (uint256 listingId);
 
-    /// @notice The seller changes price and stock (orders already paid are unaffected).
+    /// @notice Lists digital item `goodsTokenId` of the `DigitalGoods` contract, which moves
+    ///         into escrow (the caller must hold it). Checkout delivers it to the buyer at once
+    ///         while the payment stays escrowed for the digital dispute window; a full refund or
+    ///         a ruling for the buyer takes it back to the seller first. Stock is 1.
+    /// @return listingId The new listing's id.
+    function listDigital(
+        uint256 goodsTokenId,
+        uint256 priceUsd,
+        address[] calldata tokens,
+        uint256 bufferBps,
+        uint256 pointsDiscountCapBps
+    ) external returns (uint256 listingId);
+
+    /// @notice The seller changes price and stock (orders already paid are unaffected). A
+    ///         digital listing's stock cannot change (delist it to take the item back).
     function updateListing(uint256 listingId, uint256 priceUsd, uint256 stock) external;
 
-    /// @notice The seller withdraws a listing (orders already paid are unaffected).
+    /// @notice The seller withdraws a listing (orders already paid are unaffected); an unsold
+    ///         digital item goes back to the seller.
     function delist(uint256 listingId) external;
 
     /* ORDERS */
@@ -322,7 +351,8 @@ interface IEscrowMarketplace {
     function cancel(OrderTerms calldata terms) external;
 
     /// @notice The seller refunds `amount` (all of the escrow: the order ends as Refunded;
-    ///         less: the order goes on with the rest). Paid, Shipped or Disputed orders.
+    ///         less: the order goes on with the rest). Paid, Shipped or Disputed orders. A full
+    ///         refund of a digital order first takes the item back from the buyer to the seller.
     function refund(OrderTerms calldata terms, uint256 amount) external;
 
     /// @notice Buyer or seller opens a dispute before the order's deadline (Paid or Shipped).
@@ -332,7 +362,8 @@ interface IEscrowMarketplace {
     function addEvidence(OrderTerms calldata terms, bytes32 evidenceHash) external;
 
     /// @notice The order's arbiter rules before the ruling deadline: `toBuyer` to the buyer,
-    ///         the rest after the arbiter fee to the seller (less the platform fee).
+    ///         the rest after the arbiter fee to the seller (less the platform fee). A ruling
+    ///         that gives the buyer all of it first takes a digital item back to the seller.
     function resolveDispute(OrderTerms calldata terms, uint256 toBuyer) external;
 
     /// @notice Anyone applies the default ruling after the ruling deadline: half to each

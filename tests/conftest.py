@@ -135,10 +135,27 @@ def arbiter_b(accounts):
 
 
 @pytest.fixture(scope="module")
+def goods(DigitalGoods, deployer):
+    """The digital-goods contract, bound to `market` when that fixture is used."""
+    return DigitalGoods.deploy({"from": deployer})
+
+
+@pytest.fixture(scope="module")
 def market(
-    EscrowMarketplace, deployer, oracle, wbtc, usdc, treasury, guardian, arbiter, arbiter_b, buyer
+    EscrowMarketplace,
+    deployer,
+    oracle,
+    goods,
+    wbtc,
+    usdc,
+    treasury,
+    guardian,
+    arbiter,
+    arbiter_b,
+    buyer,
 ):
-    m = EscrowMarketplace.deploy(deployer, oracle, treasury, guardian, {"from": deployer})
+    m = EscrowMarketplace.deploy(deployer, oracle, treasury, guardian, goods, {"from": deployer})
+    goods.bindMarketplace(m, {"from": deployer})
     for token in (wbtc, usdc):
         m.addPaymentToken(token, {"from": deployer})
     for account in (arbiter, arbiter_b):

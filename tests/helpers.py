@@ -34,7 +34,7 @@ def next_block_at(timestamp: int) -> None:
 # Order statuses (IEscrowMarketplace.Status)
 PAID, SHIPPED, COMPLETED, REFUNDED, CANCELLED, DISPUTED, RESOLVED = range(1, 8)
 FAR_FUTURE = 2**40
-PHYSICAL = 0
+PHYSICAL, DIGITAL = 0, 1
 
 
 def list_item(
@@ -51,6 +51,18 @@ def list_item(
     tx = market.list(
         price_usd, stock, tokens, buffer_bps, points_cap_bps, PHYSICAL, metadata, {"from": seller}
     )
+    return tx.events["Listed"]["listingId"]
+
+
+def mint_item(goods, seller, content=b"\x22" * 32, uri="ipfs://item", royalty_bps=500):
+    """The seller mints a digital item; returns its token id."""
+    tx = goods.mint(seller, uri, content, royalty_bps, {"from": seller})
+    return tx.events["Transfer"]["tokenId"]
+
+
+def list_digital(market, seller, goods_token_id, price_usd, tokens, buffer_bps=0):
+    """Lists a digital item (moves it into escrow); returns the listing id."""
+    tx = market.listDigital(goods_token_id, price_usd, tokens, buffer_bps, 0, {"from": seller})
     return tx.events["Listed"]["listingId"]
 
 

@@ -5,6 +5,7 @@ import brownie
 import pytest
 
 from tests.helpers import (
+    DIGITAL,
     FAR_FUTURE,
     PAID,
     SATS,
@@ -18,7 +19,6 @@ from tests.helpers import (
 )
 
 TRACKING = b"\x22" * 32
-DIGITAL = 1
 
 
 # --- listings ----------------------------------------------------------------------------
@@ -61,7 +61,7 @@ def test_points_discount_cap_above_20pct_is_refused(market, seller, wbtc):
         list_item(market, seller, USD, [wbtc], points_cap_bps=2_001)
 
 
-def test_digital_listings_wait_for_the_goods_contract(market, seller, wbtc):
+def test_digital_items_are_listed_with_list_digital_not_list(market, seller, wbtc):
     with brownie.reverts(err("MarketplaceKindNotSupported", DIGITAL)):
         market.list(USD, 1, [wbtc], 0, 0, DIGITAL, b"\x00" * 32, {"from": seller})
 
@@ -88,7 +88,7 @@ def test_checkout_locks_the_rate_and_emits_the_feed_data(
 ):
     tx = market.checkout(listing, 2, wbtc, 2_000_000, FAR_FUTURE, arbiter, 0, {"from": buyer})
     event = tx.events["OrderPaid"]
-    assert event["amount"] == 2_000_000 and event["quantity"] == 2
+    assert event["quantity"] == 2 and event["terms"]["lockedAmount"] == 2_000_000
     assert event["usdLegAnswer"] == 100_000 * USD and event["pegLegAnswer"] == SATS
     assert event["usdLegUpdatedAt"] == btc_usd.latestRoundData()[3]
     order = Order.from_tx(tx)

@@ -56,7 +56,7 @@ def main() -> None:
         tx = market.checkout(listing, 1, wbtc, amount, FAR, arbiter, 0, {"from": buyer}, **QUIET)
         event = tx.events["OrderPaid"]
         print(
-            f"   order {str(event['orderId'])[:12]}..: {btc(event['amount'])} escrowed "
+            f"   order {str(event['orderId'])[:12]}..: {btc(amount)} escrowed "
             f"(BTC/USD {usd(event['usdLegAnswer'])}, WBTC/BTC "
             f"{Decimal(event['pegLegAnswer']) / SATS_PER_BTC:.4f}, gas {tx.gas_used:,})"
         )

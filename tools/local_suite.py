@@ -10,6 +10,7 @@ from typing import Any
 
 from brownie import (
     ZERO_ADDRESS,
+    DigitalGoods,
     EscrowMarketplace,
     MockAggregator,
     MockERC20,
@@ -33,6 +34,7 @@ class LocalSuite:
     wbtc_btc: Any
     usdc_usd: Any
     oracle: Any
+    goods: Any
     market: Any
 
 
@@ -55,9 +57,11 @@ def deploy(
     oracle = WbtcUsdOracle.deploy(
         deployer, ZERO_ADDRESS, 0, [wbtc, usdc], [wbtc_config, usdc_config], tx, silent=True
     )
-    market = EscrowMarketplace.deploy(deployer, oracle, treasury, guardian, tx, silent=True)
+    goods = DigitalGoods.deploy(tx, silent=True)
+    market = EscrowMarketplace.deploy(deployer, oracle, treasury, guardian, goods, tx, silent=True)
+    goods.bindMarketplace(market, tx, silent=True)
     for token in (wbtc, usdc):
         market.addPaymentToken(token, tx, silent=True)
     for account in arbiters:
         market.setArbiter(account, True, tx, silent=True)
-    return LocalSuite(wbtc, usdc, btc_usd, wbtc_btc, usdc_usd, oracle, market)
+    return LocalSuite(wbtc, usdc, btc_usd, wbtc_btc, usdc_usd, oracle, goods, market)
