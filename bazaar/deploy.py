@@ -387,6 +387,7 @@ class Deployer:
             raise BazaarError(f"step {step.name!r} failed: {exc}") from None
         address = receipt.get("contractAddress")
         fields: dict[str, Any] = {"status": "done", "block": receipt["blockNumber"]}
+        self.journal.steps[step.name].pop("rawTx", None)  # needed only while in flight
         if step.kind == "deploy" and address:
             fields["address"] = address
             self._record_contract(step, receipt, address)
@@ -431,13 +432,13 @@ class Deployer:
             call_, _ = self._call(step, addresses | ({step.name: predicted} if predicted else {}))
             gas, note = None, ""
             if step.kind == "call" and missing:
-                note = f"gas known once {', '.join(sorted(missing))} exist"
+                note = f"gas known once {', '.join(sorted(missing))} deployed"
             else:
                 try:
                     gas = self.sender.preflight(call_)
                 except BazaarError as exc:
                     note = (
-                        f"gas known once {', '.join(sorted(missing))} exist"
+                        f"gas known once {', '.join(sorted(missing))} deployed"
                         if missing
                         else f"would fail: {exc}"
                     )

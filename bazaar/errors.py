@@ -17,6 +17,7 @@ from eth_abi import decode as abi_decode
 from eth_utils import keccak, to_checksum_address
 
 from bazaar import artifacts
+from bazaar.types import ENUM_NAMES
 
 
 class BazaarError(Exception):
@@ -50,6 +51,7 @@ class ErrorSpec:
     types: tuple[str, ...]
     names: tuple[str, ...]
     notice: str
+    enums: tuple[tuple[str, ...] | None, ...] = ()  # per argument: enum value names, if any
 
 
 def _abi_type(item: dict[str, Any]) -> str:
@@ -76,7 +78,8 @@ def error_table() -> dict[bytes, ErrorSpec]:
             selector = keccak(text=f"{item['name']}({','.join(types)})")[:4]
             names = tuple(i["name"] or f"arg{n}" for n, i in enumerate(item["inputs"]))
             notice = artifact.error_notices.get(item["name"], "")
-            table.setdefault(selector, ErrorSpec(item["name"], types, names, notice))
+            enums = tuple(ENUM_NAMES.get(i.get("internalType", "")) for i in item["inputs"])
+            table.setdefault(selector, ErrorSpec(item["name"], types, names, notice, enums))
     return table
 
 
@@ -112,7 +115,14 @@ def decode_revert(data: bytes | str | None) -> str:
     if spec.name == "Panic":
         code = values[0]
         return f"Panic(0x{code:02x}): {PANIC_REASONS.get(code, 'unknown panic code')}"
-    args = ", ".join(f"{n}={_render(v)}" for n, v in zip(spec.names, values, strict=True))
+    rendered = []
+    for n, (name, value) in enumerate(zip(spec.names, values, strict=True)):
+        labels = spec.enums[n] if n < len(spec.enums) else None
+        text = _render(value)
+        if labels is not None and isinstance(value, int) and value < len(labels):
+            text = f"{labels[value]}"
+        rendered.append(f"{name}={text}")
+    args = ", ".join(rendered)
     sentence = f"{spec.name}({args})"
     return f"{sentence}: {spec.notice}" if spec.notice else sentence
 

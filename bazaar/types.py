@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import astuple, dataclass, fields
 
 from eth_abi import encode as abi_encode
@@ -54,8 +55,8 @@ class OrderTerms:
         return keccak(abi_encode([self.ABI_TYPES], [self.as_tuple()]))
 
     @classmethod
-    def from_event(cls, terms: dict | tuple) -> OrderTerms:
-        if isinstance(terms, dict):
+    def from_event(cls, terms: Mapping | tuple) -> OrderTerms:
+        if isinstance(terms, Mapping):
             return cls(**{f.name: terms[f.name] for f in fields(cls)})
         return cls(*terms)
 

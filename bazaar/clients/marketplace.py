@@ -108,7 +108,9 @@ class MarketplaceClient(ContractClient):
         )
 
     def accepted_tokens(self, listing: Listing) -> list[str]:
-        return [self.view("paymentToken", i) for i in range(16) if listing.token_mask & (1 << i)]
+        """The tokens a listing accepts (mask bit i: token id i + 1)."""
+        mask = listing.token_mask
+        return [self.view("paymentToken", i + 1) for i in range(16) if mask & (1 << i)]
 
     def quote(self, listing_id: int, quantity: int, token: str) -> int:
         """Token units the buyer pays now (the deposit, for USD-protected listings)."""
