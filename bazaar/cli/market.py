@@ -56,6 +56,7 @@ def register(commands: Any, add_globals: Any) -> None:
     p.add_argument("--max-pay", help="most token units to pay, e.g. 0.011 (default: quote+slip)")
     p.add_argument("--slippage-bps", type=non_negative_int, default=100)
     p.add_argument("--deadline-minutes", type=positive_int, default=30)
+    p.add_argument("--no-approve", action="store_true", help="fail instead of approving")
 
     p = command("ship", cmd_ship, "seller: mark shipped (only a hash of --tracking is sent)", True)
     p.add_argument("--tracking", required=True, help="tracking data (hashed) or a 0x hash")
@@ -255,7 +256,7 @@ def cmd_buy(ctx: Context) -> int:
     latest = ctx.w3.eth.get_block("latest")["timestamp"]
     deadline = max(deadline, int(latest) + 60 * args.deadline_minutes)  # chains ahead of us
     order, paid, approved = market.checkout(
-        args.listing, args.quantity, token, max_pay, deadline, arbiter
+        args.listing, args.quantity, token, max_pay, deadline, arbiter, not args.no_approve
     )
     data = _order_json(order, token) | {"approved": approved, "arbiter": arbiter}
     ctx.emit(

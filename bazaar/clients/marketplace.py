@@ -196,8 +196,10 @@ class MarketplaceClient(ContractClient):
         max_payment: int,
         deadline: int,
         arbiter: str,
+        approve: bool = True,
     ) -> tuple[Order, int, bool]:
-        """Buys: checks balance, approves `max_payment` if the allowance is short, checks out.
+        """Buys: checks balance, approves `max_payment` if the allowance is short (or refuses,
+        when not `approve`), checks out.
 
         Returns:
             The order, the amount paid, and whether an approval was sent.
@@ -223,7 +225,13 @@ class MarketplaceClient(ContractClient):
             label="checkout",
         )
         approved = False
-        if token.allowance(buyer, self.address) < max_payment:
+        allowance = token.allowance(buyer, self.address)
+        if allowance < max_payment and not approve:
+            raise BazaarError(
+                f"allowance too low: the marketplace may spend {token.format(allowance)} of "
+                f"{buyer}'s {token.symbol}, the checkout may take up to {token.format(max_payment)}"
+            )
+        if allowance < max_payment:
             token.approve(self.address, max_payment)
             approved = True
         else:
