@@ -325,7 +325,28 @@ class Deployer:
 
     # -- running -------------------------------------------------------------------------
 
+    def check(self) -> None:
+        """Every step the journal has sent or done must still be the plan's (same code, same
+        arguments) — checked for all of them before anything is sent.
+
+        Raises:
+            BazaarError: naming the first step that changed.
+        """
+        addresses = self._done_addresses()
+        for step in self.plan:
+            entry = self.journal.steps.get(step.name)
+            if not entry or entry.get("status") not in ("done", "sent"):
+                continue
+            if step.refs() - set(addresses):
+                raise BazaarError(
+                    f"step {step.name!r} is journaled {entry['status']} but depends on "
+                    f"{', '.join(sorted(step.refs() - set(addresses)))}, which is not done"
+                )
+            call_, args = self._call(step, addresses)
+            self._check_unchanged(step, entry, self._expected(step, args, call_.to))
+
     def run(self) -> list[StepReport]:
+        self.check()
         reports = []
         for step in self.plan:
             report = self._run_step(step)

@@ -79,6 +79,7 @@ def cmd_deploy(ctx: Context) -> int:
     check_feeds(ctx.w3, sources)
     journal = Journal.open(ctx.deployment_path, ctx.chain_id)
     deployer = Deployer(ctx.sender, journal, plan)
+    deployer.check()  # changed code or arguments: stop before printing or sending anything
     header = (
         f"{'dry run' if ctx.args.dry_run else 'deploy'}: {len(plan)} steps on {preset.name} "
         f"(chain id {ctx.chain_id}) from {ctx.account.address}, journal {journal.path}"
