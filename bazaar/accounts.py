@@ -81,12 +81,3 @@ def write_keystore(path: str | Path, private_key: bytes | str, password: str) ->
 def new_keystore(path: str | Path, password: str) -> str:
     """A fresh random account encrypted at `path`; returns its address."""
     return write_keystore(path, Account.create().key, password)
-
-
-def keystore_address(path: str | Path) -> str | None:
-    """The address a keystore declares (no password needed), if it declares one."""
-    try:
-        address = json.loads(Path(path).read_text()).get("address")
-    except (OSError, ValueError, AttributeError):
-        return None
-    return "0x" + address.removeprefix("0x") if address else None

@@ -159,6 +159,33 @@ def test_a_crash_after_a_step_is_journaled_sent_resumes_with_the_same_transactio
     assert read(journal_path)["contracts"]["market"]["txHash"] == market["txHash"]
 
 
+def test_a_sent_step_whose_nonce_another_transaction_took_is_sent_anew(
+    deploy, journal_path, monkeypatch
+):
+    """The journaled transaction never reached the node and the account used its nonce for
+    something else: that transaction can never be mined, so the step is signed again."""
+    real_broadcast = TxSender.broadcast
+    calls = []
+
+    def crashing_broadcast(self, raw):
+        calls.append(raw)
+        if len(calls) == STEPS.index("market") + 1:
+            raise Crash
+        return real_broadcast(self, raw)
+
+    monkeypatch.setattr(TxSender, "broadcast", crashing_broadcast)
+    with pytest.raises(Crash):
+        deploy()
+    lost = read(journal_path)["steps"]["market"]["txHash"]
+    monkeypatch.setattr(TxSender, "broadcast", real_broadcast)
+    brownie.accounts[0].transfer(brownie.accounts[9], 1)  # takes the journaled nonce
+    resumed = deploy("--json")
+    assert resumed.code == 0, resumed.err
+    market = {s["step"]: s for s in resumed.json()["steps"]}["market"]
+    assert market["status"] == "sent" and market["txHash"] != lost
+    assert brownie.web3.eth.get_code(market["address"])
+
+
 def test_a_crash_after_broadcast_picks_up_the_mined_receipt(deploy, journal_path, monkeypatch):
     start = deployer_nonce()
     real_wait = TxSender.wait
