@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
@@ -209,15 +208,8 @@ class TxSender:
 
     # -- all together --------------------------------------------------------------------
 
-    def transact(
-        self, call: Call, before_send: Callable[[str, bytes], None] | None = None
-    ) -> TxReceipt:
-        """Preflight, build, sign, (before_send(hash, raw)), broadcast, wait."""
+    def transact(self, call: Call) -> TxReceipt:
+        """Preflight, build, sign, broadcast, wait for the receipt."""
         gas = self.preflight(call)
-        signed = self.sign(self.build(call, gas))
-        raw = bytes(signed.raw_transaction)
-        tx_hash = "0x" + Web3.keccak(raw).hex().removeprefix("0x")
-        if before_send is not None:
-            before_send(tx_hash, raw)
-        self.broadcast(raw)
-        return self.wait(tx_hash, call.label)
+        raw = bytes(self.sign(self.build(call, gas)).raw_transaction)
+        return self.wait(self.broadcast(raw), call.label)

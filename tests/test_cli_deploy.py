@@ -14,7 +14,7 @@ import brownie
 import pytest
 from eth_utils import keccak
 
-from bazaar import artifacts
+from bazaar import artifacts, networks
 from bazaar.deploy import Deployer
 from bazaar.tx import TxSender
 from tests.cli_helpers import (
@@ -299,6 +299,47 @@ def test_a_preset_on_the_wrong_chain_is_refused(capsys, keystores, journal_path)
     common = ["--network", "sepolia", "--rpc-url", rpc_url(), "--keystore", keystores["deployer"]]
     result = run(capsys, *common, "deploy", "--mocks", "--arbiter", ADDRESSES["arbiter"])
     assert_one_line_failure(result, "wrong chain", "31337", "11155111")
+
+
+def test_a_network_preset_takes_its_rpc_url_from_its_environment_variable(
+    capsys, keystores, journal_path, monkeypatch
+):
+    common = ["--keystore", keystores["deployer"], "--deployment", journal_path]
+    deploy_args = ["deploy", "--mocks", "--arbiter", ADDRESSES["arbiter"], "--dry-run", "--json"]
+    monkeypatch.delenv("BAZAAR_SEPOLIA_RPC_URL", raising=False)
+    unset = run(capsys, "--network", "sepolia", *common, *deploy_args)
+    assert_one_line_failure(unset, "set BAZAAR_SEPOLIA_RPC_URL or pass --rpc-url")
+    monkeypatch.setenv("BAZAAR_LOCAL_RPC_URL", rpc_url())
+    local = run(capsys, "--network", "local", *common, *deploy_args)
+    assert local.code == 0, local.err
+    assert local.json()["network"] == "local"
+
+
+def test_a_configured_feed_that_is_not_what_the_preset_says_is_refused(
+    deploy, capsys, keystores, tmp_path, monkeypatch
+):
+    """Real feed addresses are checked (description, decimals) before anything is sent."""
+    assert deploy().code == 0
+    mocks = json.loads(next(tmp_path.glob("deployments/*.json")).read_text())["contracts"]
+    wrong = mocks["usdc_usd_feed"]["address"]  # says "USDC / USD", not "BTC / USD"
+    local = networks.PRESETS["local"]
+    feeds = {**local.feeds, "btc_usd": wrong}
+    monkeypatch.setitem(networks.PRESETS, "local", replace(local, feeds=feeds))
+    monkeypatch.setenv("BAZAAR_LOCAL_RPC_URL", rpc_url())
+    nonce = deployer_nonce()
+    common = ["--network", "local", "--keystore", keystores["deployer"]]
+    result = run(
+        capsys,
+        *common,
+        "--deployment",
+        tmp_path / "other.json",
+        "deploy",
+        "--mocks",
+        "--arbiter",
+        ADDRESSES["arbiter"],
+    )
+    assert_one_line_failure(result, f"btc_usd feed {wrong} reports 'USDC / USD'", "'BTC / USD'")
+    assert deployer_nonce() == nonce
 
 
 @pytest.fixture
