@@ -25,6 +25,7 @@ setup:
 
 compile: setup
 	$(BROWNIE) compile
+	$(VENV)/python -m tools.export_artifacts
 
 test: setup
 	$(BROWNIE) test $(NETWORK)

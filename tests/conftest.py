@@ -4,6 +4,8 @@ Run through `make test`, or `brownie test --network bazaar-dev`: the step-tracin
 network that revert messages and coverage need.
 """
 
+import os
+
 import brownie
 import pytest
 
@@ -23,7 +25,8 @@ from tools import brownie_patches
 
 brownie_patches.apply()
 
-NETWORK = "bazaar-dev"
+# BAZAAR_TEST_NETWORK lets a second checkout test on a network (port) of its own.
+NETWORK = os.environ.get("BAZAAR_TEST_NETWORK", "bazaar-dev")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,0 +1,83 @@
+"""Accounts from encrypted keystores (Web3 Secret Storage, V3 JSON).
+
+The password comes from the environment variable BAZAAR_KEYSTORE_PASSWORD when set, else from
+a prompt; it is never written anywhere. Private keys are read from a prompt (never from argv),
+and never printed.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from pathlib import Path
+
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
+
+from bazaar.errors import BazaarError
+
+PASSWORD_ENV = "BAZAAR_KEYSTORE_PASSWORD"
+
+
+def read_password(keystore: Path, *, confirm: bool = False) -> str:
+    """The keystore password: from BAZAAR_KEYSTORE_PASSWORD, else asked on the terminal."""
+    if os.environ.get(PASSWORD_ENV) is not None:
+        return os.environ[PASSWORD_ENV]
+    try:
+        password = getpass.getpass(f"password for {keystore}: ")
+        if confirm and getpass.getpass("repeat the password: ") != password:
+            raise BazaarError("the passwords differ")
+    except EOFError:
+        raise BazaarError(
+            f"no password for {keystore}: set {PASSWORD_ENV} or run from a terminal"
+        ) from None
+    return password
+
+
+def load_account(keystore: str | Path, password: str | None = None) -> LocalAccount:
+    """The account in `keystore`, decrypted with `password` (or `read_password`).
+
+    Raises:
+        BazaarError: the file is missing, is not a V3 keystore, or the password is wrong.
+    """
+    path = Path(keystore)
+    if not path.is_file():
+        raise BazaarError(f"keystore not found: {path}")
+    try:
+        data = json.loads(path.read_text())
+        if not isinstance(data, dict) or ("crypto" not in data and "Crypto" not in data):
+            raise ValueError
+    except (ValueError, UnicodeDecodeError):
+        raise BazaarError(f"{path} is not a keystore (expected V3 JSON)") from None
+    secret = read_password(path) if password is None else password
+    try:
+        key = Account.decrypt(data, secret)
+    except ValueError:
+        raise BazaarError(f"wrong password for keystore {path}") from None
+    return Account.from_key(key)
+
+
+def write_keystore(path: str | Path, private_key: bytes | str, password: str) -> str:
+    """Encrypts `private_key` into a new V3 keystore at `path` (mode 0600); returns the
+    address. Refuses to overwrite an existing file."""
+    target = Path(path)
+    if target.exists():
+        raise BazaarError(f"{target} exists; not overwriting a keystore")
+    if not password:
+        raise BazaarError("refusing an empty keystore password")
+    try:
+        account = Account.from_key(private_key)
+    except (ValueError, TypeError):
+        raise BazaarError("not a private key (expected 32 bytes as 64 hex digits)") from None
+    data = Account.encrypt(account.key, password)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        json.dump(data, f)
+    return account.address
+
+
+def new_keystore(path: str | Path, password: str) -> str:
+    """A fresh random account encrypted at `path`; returns its address."""
+    return write_keystore(path, Account.create().key, password)

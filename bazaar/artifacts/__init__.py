@@ -1,0 +1,58 @@
+"""The ABIs and bytecode shipped with the package (no compiler needed at run time).
+
+Written by `python -m tools.export_artifacts` from brownie's build; a test fails when one
+differs from the build.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+ARTIFACT_DIR = Path(__file__).resolve().parent
+
+# Every contract the deployment may create. Adding one is one line here, then re-export.
+# Still to come: DigitalGoods, RewardPoints, PointsStaking, BazaarGovernor, TimelockController.
+DEPLOYABLE_CONTRACTS: tuple[str, ...] = (
+    "EscrowMarketplace",
+    "WbtcUsdOracle",
+    "MockWBTC",
+    "MockERC20",
+    "MockAggregator",
+)
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """A compiled contract: its ABI, init code, and the notice of each custom error."""
+
+    name: str
+    abi: list[dict[str, Any]] = field(repr=False)
+    bytecode: str = field(repr=False)
+    error_notices: dict[str, str] = field(repr=False)
+
+
+@cache
+def load(name: str) -> Artifact:
+    """The shipped artifact of contract `name`.
+
+    Raises:
+        KeyError: no artifact ships under that name.
+    """
+    path = ARTIFACT_DIR / f"{name}.json"
+    if name not in DEPLOYABLE_CONTRACTS or not path.exists():
+        raise KeyError(f"no artifact for contract {name!r}; shipped: {', '.join(available())}")
+    data = json.loads(path.read_text())
+    return Artifact(name, data["abi"], data["bytecode"], data.get("errorNotices", {}))
+
+
+def available() -> list[str]:
+    """Names of the contracts whose artifacts ship."""
+    return [n for n in DEPLOYABLE_CONTRACTS if (ARTIFACT_DIR / f"{n}.json").exists()]
+
+
+def all_loaded() -> list[Artifact]:
+    return [load(name) for name in available()]

@@ -1,0 +1,142 @@
+"""What every command shares: global options, the connection, the account, the deployment
+file, and output (human lines, or one JSON object with --json)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from eth_account.signers.local import LocalAccount
+from web3 import Web3
+
+from bazaar import networks
+from bazaar.accounts import load_account
+from bazaar.chain import connect
+from bazaar.errors import BazaarError
+from bazaar.journal import Journal, default_path
+from bazaar.tx import Progress, TxSender
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports a bad command line in one line (no usage dump)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """The global options; on subcommands with SUPPRESS defaults, so they may come before or
+    after the command."""
+
+    def default(value: Any) -> Any:
+        return argparse.SUPPRESS if suppress else value
+
+    group = parser.add_argument_group("global options")
+    group.add_argument("--rpc-url", default=default(None), help="node URL (http/https)")
+    group.add_argument(
+        "--network",
+        default=default(None),
+        choices=sorted(networks.PRESETS),
+        help="a network preset: its RPC URL from its environment variable, its chain id checked",
+    )
+    group.add_argument("--keystore", default=default(None), help="encrypted V3 keystore file")
+    group.add_argument(
+        "--deployment",
+        default=default(None),
+        help="deployment file (default deployments/<chainId>.json)",
+    )
+    group.add_argument(
+        "--json", action="store_true", default=default(False), help="print one JSON object"
+    )
+
+
+@dataclass
+class Context:
+    args: argparse.Namespace
+    out: Any = field(default_factory=lambda: sys.stdout)
+
+    @property
+    def json(self) -> bool:
+        return bool(self.args.json)
+
+    @cached_property
+    def preset(self) -> networks.NetworkPreset | None:
+        return networks.preset(self.args.network) if self.args.network else None
+
+    @cached_property
+    def w3(self) -> Web3:
+        url = self.args.rpc_url
+        if url is None and self.preset is not None:
+            url = self.preset.rpc_url()
+            if url is None:
+                raise BazaarError(
+                    f"network {self.preset.name}: set {self.preset.rpc_env} or pass --rpc-url"
+                )
+        if url is None:
+            raise BazaarError("no node: pass --rpc-url URL or --network NAME")
+        return connect(url, self.preset.chain_id if self.preset else None)
+
+    @cached_property
+    def chain_id(self) -> int:
+        return int(self.w3.eth.chain_id)
+
+    @cached_property
+    def account(self) -> LocalAccount:
+        if not self.args.keystore:
+            raise BazaarError("this command signs: pass --keystore FILE")
+        return load_account(self.args.keystore)
+
+    @cached_property
+    def sender(self) -> TxSender:
+        return TxSender(self.w3, self.account, Progress.auto(self.json))
+
+    @property
+    def deployment_path(self) -> Path:
+        if self.args.deployment:
+            return Path(self.args.deployment)
+        return default_path(self.chain_id)
+
+    @cached_property
+    def deployment(self) -> Journal:
+        journal = Journal.load(self.deployment_path)
+        if journal.data.get("chainId") != self.chain_id:
+            raise BazaarError(
+                f"wrong chain: {journal.path} is for chain id {journal.data.get('chainId')}, "
+                f"the node serves chain id {self.chain_id}"
+            )
+        return journal
+
+    def emit(self, data: dict[str, Any], lines: list[str]) -> None:
+        """One JSON object (--json) or the human lines, on stdout."""
+        if self.json:
+            self.out.write(json.dumps(data, sort_keys=True) + "\n")
+        else:
+            for line in lines:
+                self.out.write(line + "\n")
+        self.out.flush()
+
+
+def positive_int(text: str) -> int:
+    """An integer >= 1 (argparse type)."""
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must not be negative")
+    return value

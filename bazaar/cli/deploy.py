@@ -1,0 +1,141 @@
+"""`bazaar deploy`: the suite, journaled in deployments/<chainId>.json and resumable."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from bazaar import networks
+from bazaar.cli.common import Context
+from bazaar.clients.base import checksum
+from bazaar.deploy import Deployer, Ref, StepReport, SuiteConfig, check_feeds, suite_plan
+from bazaar.errors import BazaarError
+from bazaar.journal import Journal
+from bazaar.units import parse_usd
+
+
+def register(commands: Any, add_globals: Any) -> None:
+    p = commands.add_parser(
+        "deploy",
+        help="deploy or resume the suite",
+        description="Deploys the suite step by step, journaled in the deployment file; a "
+        "re-run resumes and refuses to continue if code or arguments changed.",
+    )
+    add_globals(p)
+    p.add_argument("--mocks", action="store_true", help="deploy mocks for missing tokens/feeds")
+    p.add_argument("--dry-run", action="store_true", help="print the plan and gas; send nothing")
+    p.add_argument("--yes", action="store_true", help="no confirmation prompt (non-local chains)")
+    p.add_argument(
+        "--arbiter", action="append", default=[], help="an arbiter address (repeatable, >= 1)"
+    )
+    p.add_argument("--treasury", help="receiver of platform fees (default: the deployer)")
+    p.add_argument("--guardian", help="may pause new business (default: the deployer)")
+    p.add_argument(
+        "--btc-usd", default="100000", help="starting BTC/USD answer of a mock feed (USD)"
+    )
+    p.set_defaults(handler=cmd_deploy)
+
+
+def _config(ctx: Context, preset: networks.NetworkPreset) -> SuiteConfig:
+    args = ctx.args
+    if not args.arbiter:
+        raise BazaarError("pass --arbiter ADDRESS at least once (checkouts need an arbiter)")
+    deployer = ctx.account.address
+    return SuiteConfig(
+        owner=deployer,
+        treasury=checksum(args.treasury or deployer, "treasury"),
+        guardian=checksum(args.guardian or deployer, "guardian"),
+        arbiters=tuple(checksum(a, "arbiter") for a in args.arbiter),
+        preset=preset,
+        mocks=args.mocks,
+        btc_usd_answer=parse_usd(args.btc_usd),
+    )
+
+
+def _confirm(ctx: Context, preset: networks.NetworkPreset, pending: int) -> None:
+    if preset.is_local or ctx.chain_id in networks.LOCAL_CHAIN_IDS or ctx.args.yes:
+        return
+    sys.stderr.write(
+        f"deploy {pending} step(s) to {preset.name} (chain id {ctx.chain_id}) from "
+        f"{ctx.account.address}? [y/N] "
+    )
+    sys.stderr.flush()
+    answer = sys.stdin.readline().strip().lower()
+    if answer not in ("y", "yes"):
+        raise BazaarError("not confirmed; nothing sent (pass --yes to skip the question)")
+
+
+def _line(report: StepReport) -> str:
+    gas = f"gas {report.gas:,}" if report.gas is not None else ""
+    where = report.address or ""
+    text = f"  {report.status:<8} {report.name:<44} {where:<42} {gas}"
+    return (text + (f"  ({report.note})" if report.note else "")).rstrip()
+
+
+def cmd_deploy(ctx: Context) -> int:
+    preset = ctx.preset or networks.preset_for_chain(ctx.chain_id)
+    config = _config(ctx, preset)
+    plan, sources = suite_plan(config)
+    check_feeds(ctx.w3, sources)
+    journal = Journal.open(ctx.deployment_path, ctx.chain_id)
+    deployer = Deployer(ctx.sender, journal, plan)
+    deployer.check()  # changed code or arguments: stop before printing or sending anything
+    header = (
+        f"{'dry run' if ctx.args.dry_run else 'deploy'}: {len(plan)} steps on {preset.name} "
+        f"(chain id {ctx.chain_id}) from {ctx.account.address}, journal {journal.path}"
+    )
+    if ctx.args.dry_run:
+        reports = deployer.dry_run()
+        known = [r.gas for r in reports if r.gas is not None]
+        ctx.emit(
+            {
+                "dryRun": True,
+                "chainId": ctx.chain_id,
+                "network": preset.name,
+                "deployment": str(journal.path),
+                "steps": [r.to_json() for r in reports],
+                "estimatedGas": sum(known),
+            },
+            [header, *(_line(r) for r in reports), f"estimated gas (known steps): {sum(known):,}"],
+        )
+        return 0
+    pending = sum(1 for s in plan if journal.steps.get(s.name, {}).get("status") != "done")
+    _confirm(ctx, preset, pending)
+    journal.data.update(network=preset.name, deployer=ctx.account.address)
+    journal.save()
+    if not ctx.json:
+        ctx.out.write(header + "\n")
+    reports = deployer.run() if ctx.json else _run_printing(ctx, deployer)
+    _record_wiring(journal, config, sources)
+    sent = [r for r in reports if r.status != "done"]
+    ctx.emit(
+        {
+            "dryRun": False,
+            "chainId": ctx.chain_id,
+            "network": preset.name,
+            "deployment": str(journal.path),
+            "steps": [r.to_json() for r in reports],
+            "sent": len(sent),
+            "contracts": {k: v["address"] for k, v in journal.data.get("contracts", {}).items()},
+            "tokens": journal.data["tokens"],
+        },
+        [f"{len(sent)} step(s) sent, {len(reports) - len(sent)} already done"],
+    )
+    return 0
+
+
+def _run_printing(ctx: Context, deployer: Deployer) -> list[StepReport]:
+    deployer.on_step = lambda r: (ctx.out.write(_line(r) + "\n"), ctx.out.flush())
+    return deployer.run()
+
+
+def _record_wiring(journal: Journal, config: SuiteConfig, sources: dict[str, Any]) -> None:
+    """Tokens, feeds and arbiters as the CLI looks them up (mock or real alike)."""
+
+    def address(value: Any) -> str:
+        return journal.steps[value.step]["address"] if isinstance(value, Ref) else value
+
+    journal.data["tokens"] = {k: address(sources[k]) for k in ("wbtc", "usdc")}
+    journal.data["feeds"] = {k: address(sources[k]) for k in networks.FEED_DESCRIPTIONS}
+    journal.data["arbiters"] = list(config.arbiters)
+    journal.save()

@@ -1,0 +1,412 @@
+"""Marketplace commands: quote, list, buy, ship, confirm, release, reclaim, cancel, refund,
+dispute, rule, review, status. Amounts in human units (USD, token units); --json prints the
+same numbers, as integers in contract units and as the human strings."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from web3.types import TxReceipt
+
+from bazaar.cli.common import Context, non_negative_int, positive_int
+from bazaar.clients.base import checksum
+from bazaar.clients.erc20 import Erc20Client
+from bazaar.clients.marketplace import (
+    MarketplaceClient,
+    Order,
+    hash_text,
+    parse_order_id,
+)
+from bazaar.clients.oracle import OracleClient
+from bazaar.errors import BazaarError
+from bazaar.units import format_amount, format_usd, parse_amount, parse_usd
+
+MAX_BPS = 10_000
+
+
+def register(commands: Any, add_globals: Any) -> None:
+    def command(name: str, handler: Any, text: str, order: bool = False) -> Any:
+        p = commands.add_parser(name, help=text, description=text)
+        add_globals(p)
+        if order:
+            p.add_argument("order", metavar="ORDER_ID", help="the order id (0x + 64 hex digits)")
+        p.set_defaults(handler=handler)
+        return p
+
+    p = command("quote", cmd_quote, "token units for a listing, or for a USD amount, now")
+    p.add_argument("--token", required=True, help="wbtc, usdc, or a token address")
+    p.add_argument("--listing", type=positive_int, help="a listing id")
+    p.add_argument("--quantity", type=positive_int, default=1)
+    p.add_argument("--usd", help="a USD amount instead of a listing, e.g. 12.34")
+
+    p = command("list", cmd_list, "list an item priced in USD")
+    p.add_argument("--price", required=True, help="unit price in USD, e.g. 1000 or 12.34")
+    p.add_argument("--stock", type=positive_int, required=True)
+    p.add_argument("--token", action="append", required=True, help="accepted token (repeatable)")
+    p.add_argument("--buffer-bps", type=non_negative_int, default=0, help="USD-protected buffer")
+    p.add_argument("--points-cap-bps", type=non_negative_int, default=0)
+    p.add_argument("--metadata", default="", help="description text or 0x hash (hashed on chain)")
+
+    p = command("buy", cmd_buy, "check out a listing (approves the token first if needed)")
+    p.add_argument("--listing", type=positive_int, required=True)
+    p.add_argument("--quantity", type=positive_int, default=1)
+    p.add_argument("--token", required=True, help="wbtc, usdc, or a token address")
+    p.add_argument("--arbiter", help="arbiter address (default: one from the deployment file)")
+    p.add_argument("--max-pay", help="most token units to pay, e.g. 0.011 (default: quote+slip)")
+    p.add_argument("--slippage-bps", type=non_negative_int, default=100)
+    p.add_argument("--deadline-minutes", type=positive_int, default=30)
+    p.add_argument("--no-approve", action="store_true", help="fail instead of approving")
+
+    p = command("ship", cmd_ship, "seller: mark shipped (only a hash of --tracking is sent)", True)
+    p.add_argument("--tracking", required=True, help="tracking data (hashed) or a 0x hash")
+    command("confirm", cmd_simple("confirm"), "buyer: confirm receipt, pay the seller", True)
+    command("release", cmd_simple("release"), "anyone: pay the seller after the window", True)
+    command("reclaim", cmd_simple("reclaim"), "anyone: refund the buyer after a missed ship", True)
+    command("cancel", cmd_simple("cancel"), "buyer asks / seller cancels before shipping", True)
+    p = command("refund", cmd_refund, "seller: refund part or all of the escrow", True)
+    p.add_argument("--amount", help="token units to refund, e.g. 0.005 (default: all)")
+    p = command("dispute", cmd_dispute, "buyer or seller: open a dispute", True)
+    p.add_argument("--evidence", required=True, help="evidence text (hashed) or a 0x hash")
+    p = command("rule", cmd_rule, "arbiter: rule a dispute", True)
+    p.add_argument("--to-buyer", required=True, help="token units to the buyer, e.g. 0.004")
+    p = command("review", cmd_review, "buyer: review a completed order", True)
+    p.add_argument("--rating", type=int, choices=range(1, 6), required=True, metavar="1-5")
+    p.add_argument("--content", default="", help="review text (hashed) or a 0x hash")
+
+    p = command("status", cmd_status, "an order's terms and state, or a listing")
+    p.add_argument("order", nargs="?", metavar="ORDER_ID")
+    p.add_argument("--listing", type=positive_int)
+
+
+# -- shared -----------------------------------------------------------------------------
+
+
+def _market(ctx: Context, signing: bool) -> MarketplaceClient:
+    entry = ctx.deployment.contract("market")
+    return MarketplaceClient(
+        ctx.w3,
+        entry["address"],
+        sender=ctx.sender if signing else None,
+        from_block=int(entry.get("block", 0)),
+    )
+
+
+def _token(ctx: Context, name: str, signing: bool = False) -> Erc20Client:
+    tokens = ctx.deployment.data.get("tokens", {})
+    address = tokens.get(name.lower()) if not name.startswith("0x") else name
+    if address is None:
+        raise BazaarError(f"unknown token {name!r}: use {', '.join(tokens)} or an address")
+    client = Erc20Client(ctx.w3, checksum(address, "token"), ctx.sender if signing else None)
+    try:
+        client.decimals  # noqa: B018 (a token answers decimals())
+    except Exception:
+        raise BazaarError(f"{client.address} is not an ERC-20 token") from None
+    return client
+
+
+def _order(ctx: Context, market: MarketplaceClient) -> Order:
+    return market.order(parse_order_id(ctx.args.order))
+
+
+def _order_json(order: Order, token: Erc20Client) -> dict[str, Any]:
+    t = order.terms
+    return {
+        "orderId": order.id_hex,
+        "status": order.state.status,
+        "escrow": order.state.amount,
+        "escrowFormatted": token.format(order.state.amount),
+        "deadline": order.state.deadline,
+        "cancelRequested": order.state.cancel_requested,
+        "reviewed": order.state.reviewed,
+        "paid": order.paid_amount,
+        "quantity": order.quantity,
+        "usdAmount": t.usdAmount,
+        "usdFormatted": format_usd(t.usdAmount),
+        "token": t.token,
+        "symbol": token.symbol,
+        "terms": t.to_json(),
+    }
+
+
+def _tx_json(receipt: TxReceipt) -> dict[str, Any]:
+    return {"txHash": "0x" + bytes(receipt["transactionHash"]).hex(), "gasUsed": receipt["gasUsed"]}
+
+
+# -- commands ---------------------------------------------------------------------------
+
+
+def cmd_quote(ctx: Context) -> int:
+    args = ctx.args
+    if (args.listing is None) == (args.usd is None):
+        raise BazaarError("pass either --listing ID or --usd AMOUNT")
+    token = _token(ctx, args.token)
+    if args.usd is not None:
+        usd = parse_usd(args.usd)
+        oracle = OracleClient(ctx.w3, ctx.deployment.address("oracle"))
+        q = oracle.quote(token.address, usd)
+        amount, subject = q.token_amount, f"{format_usd(usd)}"
+        extra: dict[str, Any] = {
+            "usdAmount": usd,
+            "usdLegAnswer": q.usd_leg_answer,
+            "pegLegAnswer": q.peg_leg_answer,
+        }
+    else:
+        market = _market(ctx, signing=False)
+        listing = market.listing(args.listing)
+        amount = market.quote(args.listing, args.quantity, token.address)
+        usd = listing.price_usd * args.quantity
+        subject = f"listing {args.listing} x{args.quantity} ({format_usd(usd)})"
+        extra = {"listingId": args.listing, "quantity": args.quantity, "usdAmount": usd}
+    ctx.emit(
+        {
+            "token": token.address,
+            "symbol": token.symbol,
+            "amount": amount,
+            "amountFormatted": token.format(amount),
+            "usdFormatted": format_usd(usd),
+            **extra,
+        },
+        [f"{subject} = {token.format(amount)} ({amount} units) now"],
+    )
+    return 0
+
+
+def cmd_list(ctx: Context) -> int:
+    args = ctx.args
+    price = parse_usd(args.price)
+    if price == 0:
+        raise BazaarError("--price must be above 0")
+    for name, value in (
+        ("--buffer-bps", args.buffer_bps),
+        ("--points-cap-bps", args.points_cap_bps),
+    ):
+        if value > MAX_BPS:
+            raise BazaarError(f"{name} {value} is above {MAX_BPS} (100 %)")
+    tokens = [_token(ctx, t) for t in args.token]
+    market = _market(ctx, signing=True)
+    metadata = hash_text(args.metadata)
+    listing_id = market.list_item(
+        price,
+        args.stock,
+        [t.address for t in tokens],
+        args.buffer_bps,
+        args.points_cap_bps,
+        metadata,
+    )
+    symbols = ", ".join(t.symbol for t in tokens)
+    ctx.emit(
+        {
+            "listingId": listing_id,
+            "priceUsd": price,
+            "priceFormatted": format_usd(price),
+            "stock": args.stock,
+            "tokens": [t.address for t in tokens],
+            "metadataHash": "0x" + metadata.hex(),
+        },
+        [
+            f"listing {listing_id}: {format_usd(price)} each, {args.stock} in stock, "
+            f"pay in {symbols}"
+        ],
+    )
+    return 0
+
+
+def _pick_arbiter(ctx: Context, market: MarketplaceClient, seller: str) -> str:
+    buyer = ctx.account.address
+    if ctx.args.arbiter:
+        arbiter = checksum(ctx.args.arbiter, "arbiter")
+        candidates = [arbiter]
+    else:
+        candidates = [checksum(a) for a in ctx.deployment.data.get("arbiters", [])]
+    for arbiter in candidates:
+        if arbiter not in (buyer, seller) and market.is_arbiter(arbiter):
+            return arbiter
+    if ctx.args.arbiter:
+        raise BazaarError(
+            f"arbiter {candidates[0]} is not an active arbiter, or is the buyer or the seller"
+        )
+    raise BazaarError("no usable arbiter in the deployment file: pass --arbiter ADDRESS")
+
+
+def cmd_buy(ctx: Context) -> int:
+    args = ctx.args
+    market = _market(ctx, signing=True)
+    token = _token(ctx, args.token, signing=True)
+    listing = market.listing(args.listing)
+    if not listing.active:
+        raise BazaarError(f"listing {args.listing} was delisted")
+    if listing.seller == ctx.account.address:
+        raise BazaarError(f"{ctx.account.address} is the seller of listing {args.listing}")
+    if args.quantity > listing.stock:
+        raise BazaarError(f"listing {args.listing} has {listing.stock} left, not {args.quantity}")
+    if token.address not in market.accepted_tokens(listing):
+        raise BazaarError(f"listing {args.listing} does not accept {token.symbol}")
+    arbiter = _pick_arbiter(ctx, market, listing.seller)
+    price = market.quote(args.listing, args.quantity, token.address)
+    if args.max_pay is not None:
+        max_pay = parse_amount(args.max_pay, token.decimals, f"{token.symbol} amount")
+        if max_pay < price:
+            raise BazaarError(
+                f"the price is {token.format(price)} now, above --max-pay {token.format(max_pay)}"
+            )
+    else:
+        max_pay = price + price * args.slippage_bps // MAX_BPS
+    deadline = int(time.time()) + 60 * args.deadline_minutes
+    latest = ctx.w3.eth.get_block("latest")["timestamp"]
+    deadline = max(deadline, int(latest) + 60 * args.deadline_minutes)  # chains ahead of us
+    order, paid, approved = market.checkout(
+        args.listing, args.quantity, token, max_pay, deadline, arbiter, not args.no_approve
+    )
+    data = _order_json(order, token) | {"approved": approved, "arbiter": arbiter}
+    ctx.emit(
+        data,
+        [
+            f"order {order.id_hex}",
+            f"  paid {token.format(paid)} ({paid} units) for {format_usd(order.terms.usdAmount)}"
+            f" at the locked rate; arbiter {arbiter}" + ("; approved first" if approved else ""),
+        ],
+    )
+    return 0
+
+
+def _after(
+    ctx: Context,
+    market: MarketplaceClient,
+    order: Order,
+    receipt: TxReceipt,
+    verb: str,
+    event: str | None,
+    fields: tuple[str, ...],
+) -> int:
+    token = Erc20Client(ctx.w3, order.terms.token)
+    now = market.order(order.id)
+    data = _order_json(now, token) | _tx_json(receipt) | {"action": verb}
+    line = f"{verb} {order.id_hex}: now {now.state.status}"
+    if event:
+        found = market.events(receipt, event)
+        if found:
+            details = {f: int(found[0][f]) for f in fields}
+            data |= details
+            data |= {f"{f}Formatted": token.format(v) for f, v in details.items()}
+            line += "; " + ", ".join(f"{f} {token.format(v)}" for f, v in details.items())
+    ctx.emit(data, [line])
+    return 0
+
+
+EVENTS = {
+    "confirm": ("OrderCompleted", ("toSeller", "fee", "toBuyer")),
+    "release": ("OrderCompleted", ("toSeller", "fee", "toBuyer")),
+    "reclaim": ("OrderReclaimed", ("amount",)),
+    "cancel": ("OrderCancelled", ("amount",)),
+}
+
+
+def cmd_simple(verb: str) -> Any:
+    def handler(ctx: Context) -> int:
+        market = _market(ctx, signing=True)
+        order = _order(ctx, market)
+        receipt = getattr(market, verb)(order)
+        event, fields = EVENTS.get(verb, (None, ()))
+        return _after(ctx, market, order, receipt, verb, event, fields)
+
+    return handler
+
+
+def cmd_ship(ctx: Context) -> int:
+    market = _market(ctx, signing=True)
+    order = _order(ctx, market)
+    receipt = market.ship(order, hash_text(ctx.args.tracking))
+    return _after(ctx, market, order, receipt, "ship", None, ())
+
+
+def _token_amount(ctx: Context, order: Order, text: str) -> int:
+    token = Erc20Client(ctx.w3, order.terms.token)
+    return parse_amount(text, token.decimals, f"{token.symbol} amount")
+
+
+def cmd_refund(ctx: Context) -> int:
+    market = _market(ctx, signing=True)
+    order = _order(ctx, market)
+    amount = (
+        order.state.amount
+        if ctx.args.amount is None
+        else _token_amount(ctx, order, ctx.args.amount)
+    )
+    if amount > order.state.amount:
+        raise BazaarError(f"--amount is above the escrow of {order.state.amount} units")
+    receipt = market.refund(order, amount)
+    return _after(ctx, market, order, receipt, "refund", "OrderRefunded", ("amount", "remaining"))
+
+
+def cmd_dispute(ctx: Context) -> int:
+    market = _market(ctx, signing=True)
+    order = _order(ctx, market)
+    receipt = market.open_dispute(order, hash_text(ctx.args.evidence))
+    return _after(ctx, market, order, receipt, "dispute", None, ())
+
+
+def cmd_rule(ctx: Context) -> int:
+    market = _market(ctx, signing=True)
+    order = _order(ctx, market)
+    to_buyer = _token_amount(ctx, order, ctx.args.to_buyer)
+    receipt = market.resolve_dispute(order, to_buyer)
+    fields = ("toBuyer", "toSeller", "fee", "arbiterFee")
+    return _after(ctx, market, order, receipt, "rule", "DisputeResolved", fields)
+
+
+def cmd_review(ctx: Context) -> int:
+    market = _market(ctx, signing=True)
+    order = _order(ctx, market)
+    receipt = market.review(order, ctx.args.rating, hash_text(ctx.args.content))
+    return _after(ctx, market, order, receipt, "review", None, ())
+
+
+def cmd_status(ctx: Context) -> int:
+    args = ctx.args
+    if (args.order is None) == (args.listing is None):
+        raise BazaarError("pass either ORDER_ID or --listing ID")
+    market = _market(ctx, signing=False)
+    if args.listing is not None:
+        listing = market.listing(args.listing)
+        total, count = market.seller_rating(listing.seller)
+        tokens = market.accepted_tokens(listing)
+        rating = f"{total / count:.2f} from {count}" if count else "no reviews"
+        ctx.emit(
+            {
+                "listingId": listing.id,
+                "seller": listing.seller,
+                "priceUsd": listing.price_usd,
+                "priceFormatted": format_usd(listing.price_usd),
+                "stock": listing.stock,
+                "active": listing.active,
+                "bufferBps": listing.buffer_bps,
+                "kind": listing.kind,
+                "tokens": tokens,
+                "sellerRatingSum": total,
+                "sellerRatingCount": count,
+            },
+            [
+                f"listing {listing.id}: {format_usd(listing.price_usd)}, {listing.stock} in stock,"
+                f" {'active' if listing.active else 'delisted'}, {listing.kind}",
+                f"  seller {listing.seller} (rating {rating})",
+                f"  tokens {', '.join(tokens)}; buffer {listing.buffer_bps} bps",
+            ],
+        )
+        return 0
+    order = _order(ctx, market)
+    token = Erc20Client(ctx.w3, order.terms.token)
+    t = order.terms
+    ctx.emit(
+        _order_json(order, token),
+        [
+            f"order {order.id_hex}: {order.state.status}",
+            f"  listing {t.listingId} x{order.quantity}, {format_usd(t.usdAmount)}, locked "
+            f"{token.format(t.lockedAmount)}, escrow {token.format(order.state.amount)}",
+            f"  buyer {t.buyer}, seller {t.seller}, arbiter {t.arbiter}",
+            f"  deadline {order.state.deadline} (unix), fee {t.feeBps} bps, arbiter fee "
+            f"{t.arbiterFeeBps} bps, buffer {t.bufferBps} bps",
+            f"  paid {format_amount(order.paid_amount, token.decimals)} {token.symbol}",
+        ],
+    )
+    return 0

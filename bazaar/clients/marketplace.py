@@ -1,0 +1,281 @@
+"""The escrow marketplace: listings, checkout (approving first when needed), the order
+lifecycle, and the status of orders and listings.
+
+Orders are known by their id, the hash of their terms; every lifecycle call passes the terms
+back. The client rebuilds them from the `OrderPaid` event of the order (its id is an indexed
+topic) and checks that they hash to the id before using them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from eth_utils import keccak
+from web3.types import TxReceipt
+
+from bazaar.clients.base import ContractClient, checksum
+from bazaar.clients.erc20 import Erc20Client
+from bazaar.errors import BazaarError
+from bazaar.types import KIND_NAMES, STATUS_NAMES, OrderTerms
+
+ZERO_ADDRESS = "0x" + "00" * 20
+PHYSICAL = 0
+
+
+@dataclass(frozen=True)
+class Listing:
+    id: int
+    seller: str
+    price_usd: int
+    stock: int
+    token_mask: int
+    buffer_bps: int
+    points_discount_cap_bps: int
+    kind: str
+    active: bool
+    metadata_hash: bytes
+
+
+@dataclass(frozen=True)
+class OrderState:
+    amount: int
+    deadline: int
+    status: str
+    cancel_requested: bool
+    reviewed: bool
+
+
+@dataclass(frozen=True)
+class Order:
+    id: bytes
+    terms: OrderTerms
+    state: OrderState
+    paid_amount: int
+    quantity: int
+    block: int
+
+    @property
+    def id_hex(self) -> str:
+        return "0x" + self.id.hex()
+
+
+def parse_order_id(text: str) -> bytes:
+    """An order id: 0x + 64 hex digits.
+
+    Raises:
+        BazaarError: anything else.
+    """
+    raw = text.removeprefix("0x") if isinstance(text, str) else ""
+    if len(raw) != 64 or not all(c in "0123456789abcdefABCDEF" for c in raw):
+        raise BazaarError(f"bad order id {text!r}: expected 0x followed by 64 hex digits")
+    return bytes.fromhex(raw)
+
+
+def hash_text(text: str) -> bytes:
+    """A commitment to free text (tracking data, evidence, review): its keccak256, or the
+    32-byte value itself when given as 0x + 64 hex digits. Only the hash goes on chain."""
+    raw = text.removeprefix("0x")
+    if text.startswith("0x") and len(raw) == 64:
+        try:
+            return bytes.fromhex(raw)
+        except ValueError:
+            pass
+    return keccak(text=text)
+
+
+class MarketplaceClient(ContractClient):
+    ARTIFACT = "EscrowMarketplace"
+
+    def __init__(self, *args: Any, from_block: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.from_block = from_block  # where to start looking for events (the deploy block)
+
+    # -- views ---------------------------------------------------------------------------
+
+    def listing(self, listing_id: int) -> Listing:
+        """Listing `listing_id`.
+
+        Raises:
+            BazaarError: no such listing.
+        """
+        raw = self.view("getListing", listing_id)
+        if raw[0] == ZERO_ADDRESS:
+            raise BazaarError(f"unknown listing {listing_id} on marketplace {self.address}")
+        seller, price, stock, mask, buffer, cap, kind, active, metadata = raw
+        return Listing(
+            listing_id, seller, price, stock, mask, buffer, cap, KIND_NAMES[kind], active, metadata
+        )
+
+    def accepted_tokens(self, listing: Listing) -> list[str]:
+        """The tokens a listing accepts (mask bit i: token id i + 1)."""
+        mask = listing.token_mask
+        return [self.view("paymentToken", i + 1) for i in range(16) if mask & (1 << i)]
+
+    def quote(self, listing_id: int, quantity: int, token: str) -> int:
+        """Token units the buyer pays now (the deposit, for USD-protected listings)."""
+        return int(self.view("quote", listing_id, quantity, checksum(token, "token")))
+
+    def is_arbiter(self, account: str) -> bool:
+        return bool(self.view("isActiveArbiter", checksum(account, "arbiter")))
+
+    def state(self, order_id: bytes) -> OrderState:
+        amount, deadline, status, flags = self.view("getOrder", order_id)
+        return OrderState(amount, deadline, STATUS_NAMES[status], bool(flags & 1), bool(flags & 2))
+
+    def order(self, order_id: bytes) -> Order:
+        """The order `order_id`: its terms rebuilt from its OrderPaid event, and its state.
+
+        Raises:
+            BazaarError: no OrderPaid event carries this id on this marketplace.
+        """
+        event = self.contract.events.OrderPaid()
+        logs = self.w3.eth.get_logs(
+            {
+                "address": self.address,
+                "topics": [event.topic, "0x" + order_id.hex()],
+                "fromBlock": self.from_block,
+                "toBlock": "latest",
+            }
+        )
+        if not logs:
+            raise BazaarError(
+                f"unknown order 0x{order_id.hex()}: no OrderPaid event on marketplace "
+                f"{self.address}"
+            )
+        decoded = event.process_log(logs[0])
+        args = decoded["args"]
+        terms = OrderTerms.from_event(args["terms"])
+        if terms.order_id() != order_id:  # a node returning foreign logs must not fool us
+            raise BazaarError(f"the OrderPaid event of 0x{order_id.hex()} has terms of another id")
+        return Order(
+            order_id,
+            terms,
+            self.state(order_id),
+            args["amount"],
+            args["quantity"],
+            decoded["blockNumber"],
+        )
+
+    def seller_rating(self, seller: str) -> tuple[int, int]:
+        total, count = self.view("sellerRating", checksum(seller, "seller"))
+        return int(total), int(count)
+
+    # -- listings ------------------------------------------------------------------------
+
+    def list_item(
+        self,
+        price_usd: int,
+        stock: int,
+        tokens: list[str],
+        buffer_bps: int = 0,
+        points_cap_bps: int = 0,
+        metadata_hash: bytes = b"\0" * 32,
+    ) -> int:
+        """Lists an item; returns its listing id."""
+        receipt = self.send(
+            "list",
+            price_usd,
+            stock,
+            [checksum(t, "token") for t in tokens],
+            buffer_bps,
+            points_cap_bps,
+            PHYSICAL,
+            metadata_hash,
+            label="list",
+        )
+        return int(self.events(receipt, "Listed")[0]["listingId"])
+
+    # -- checkout ------------------------------------------------------------------------
+
+    def checkout(
+        self,
+        listing_id: int,
+        quantity: int,
+        token: Erc20Client,
+        max_payment: int,
+        deadline: int,
+        arbiter: str,
+        approve: bool = True,
+    ) -> tuple[Order, int, bool]:
+        """Buys: checks balance, approves `max_payment` if the allowance is short (or refuses,
+        when not `approve`), checks out.
+
+        Returns:
+            The order, the amount paid, and whether an approval was sent.
+        Raises:
+            BazaarError: the balance is short (nothing sent), or a preflight reverts.
+        """
+        buyer = self._buyer()
+        balance = token.balance_of(buyer)
+        if balance < max_payment:
+            raise BazaarError(
+                f"not enough {token.symbol}: {buyer} holds {token.format(balance)}, "
+                f"the checkout may take up to {token.format(max_payment)}"
+            )
+        checkout = self.call_for(
+            "checkout",
+            listing_id,
+            quantity,
+            token.address,
+            max_payment,
+            deadline,
+            checksum(arbiter, "arbiter"),
+            0,
+            label="checkout",
+        )
+        approved = False
+        allowance = token.allowance(buyer, self.address)
+        if allowance < max_payment and not approve:
+            raise BazaarError(
+                f"allowance too low: the marketplace may spend {token.format(allowance)} of "
+                f"{buyer}'s {token.symbol}, the checkout may take up to {token.format(max_payment)}"
+            )
+        if allowance < max_payment:
+            token.approve(self.address, max_payment)
+            approved = True
+        else:
+            assert self.sender is not None
+            self.sender.preflight(checkout)
+        assert self.sender is not None
+        receipt = self.sender.transact(checkout)
+        paid = self.events(receipt, "OrderPaid")[0]
+        order_id = bytes(paid["orderId"])
+        return self.order(order_id), int(paid["amount"]), approved
+
+    def _buyer(self) -> str:
+        if self.sender is None:
+            raise BazaarError("this needs an account: pass --keystore")
+        return self.sender.address
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def _lifecycle(self, fn: str, order: Order, *args: Any) -> TxReceipt:
+        return self.send(fn, order.terms.as_tuple(), *args, label=fn)
+
+    def ship(self, order: Order, tracking_commitment: bytes) -> TxReceipt:
+        return self._lifecycle("ship", order, tracking_commitment)
+
+    def confirm(self, order: Order) -> TxReceipt:
+        return self._lifecycle("confirm", order)
+
+    def release(self, order: Order) -> TxReceipt:
+        return self._lifecycle("release", order)
+
+    def reclaim(self, order: Order) -> TxReceipt:
+        return self._lifecycle("reclaim", order)
+
+    def cancel(self, order: Order) -> TxReceipt:
+        return self._lifecycle("cancel", order)
+
+    def refund(self, order: Order, amount: int) -> TxReceipt:
+        return self._lifecycle("refund", order, amount)
+
+    def open_dispute(self, order: Order, evidence_hash: bytes) -> TxReceipt:
+        return self._lifecycle("openDispute", order, evidence_hash)
+
+    def resolve_dispute(self, order: Order, to_buyer: int) -> TxReceipt:
+        return self._lifecycle("resolveDispute", order, to_buyer)
+
+    def review(self, order: Order, rating: int, content_hash: bytes) -> TxReceipt:
+        return self._lifecycle("review", order, rating, content_hash)

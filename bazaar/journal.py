@@ -1,0 +1,115 @@
+"""The deployment journal, `deployments/<chainId>.json`, written atomically.
+
+    {
+      "version": 1, "chainId": 31337, "network": "local", "deployer": "0x..",
+      "contracts": {"<key>": {"contract", "address", "txHash", "block",
+                              "constructorArgs", "initCodeHash", "codeHash"}},
+      "tokens":   {"wbtc": "0x..", "usdc": "0x.."},     # mocks or real, for the CLI
+      "feeds":    {"btc_usd": "0x..", ...},
+      "arbiters": ["0x.."],
+      "steps":    {"<step>": {"status": "sent" | "done" | "failed", "kind": "deploy" | "call",
+                              "contract", "function", "target", "args", "initCodeHash",
+                              "txHash", "rawTx", "nonce", "block", "address"}}
+    }
+
+A step is written "sent" (with its signed raw transaction) BEFORE it is broadcast, and "done"
+(with its block) once mined, so a crash at any point leaves a journal a re-run can resolve.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bazaar.errors import BazaarError
+
+VERSION = 1
+
+
+def default_path(chain_id: int) -> Path:
+    return Path("deployments") / f"{chain_id}.json"
+
+
+class Journal:
+    def __init__(self, path: Path, data: dict[str, Any]) -> None:
+        self.path = path
+        self.data = data
+
+    @classmethod
+    def open(cls, path: str | Path, chain_id: int) -> Journal:
+        """The journal at `path`, or a new empty one (not written until `save`).
+
+        Raises:
+            BazaarError: unreadable, or written for another chain.
+        """
+        target = Path(path)
+        if not target.exists():
+            return cls(target, {"version": VERSION, "chainId": chain_id, "steps": {}})
+        data = cls._read(target)
+        if data.get("chainId") != chain_id:
+            raise BazaarError(
+                f"{target} records chain id {data.get('chainId')}, but the node is chain {chain_id}"
+            )
+        data.setdefault("steps", {})
+        return cls(target, data)
+
+    @staticmethod
+    def _read(target: Path) -> dict[str, Any]:
+        try:
+            data = json.loads(target.read_text())
+        except (OSError, ValueError) as exc:
+            raise BazaarError(f"cannot read deployment file {target}: {exc}") from None
+        if not isinstance(data, dict) or data.get("version") != VERSION:
+            raise BazaarError(f"{target} is not a version-{VERSION} deployment file")
+        return data
+
+    @classmethod
+    def load(cls, path: str | Path) -> Journal:
+        """An existing journal (for the clients: where the contracts are).
+
+        Raises:
+            BazaarError: missing or unreadable.
+        """
+        target = Path(path)
+        if not target.exists():
+            raise BazaarError(f"no deployment file {target}: deploy first or pass --deployment")
+        return cls(target, cls._read(target))
+
+    # -- reading -------------------------------------------------------------------------
+
+    @property
+    def steps(self) -> dict[str, dict[str, Any]]:
+        return self.data["steps"]
+
+    def contract(self, key: str) -> dict[str, Any]:
+        entry = self.data.get("contracts", {}).get(key)
+        if entry is None:
+            raise BazaarError(f"{self.path} has no {key!r} contract; is the deployment complete?")
+        return entry
+
+    def address(self, key: str) -> str:
+        return self.contract(key)["address"]
+
+    # -- writing -------------------------------------------------------------------------
+
+    def set_step(self, name: str, **fields: Any) -> None:
+        self.steps.setdefault(name, {}).update(fields)
+        self.save()
+
+    def save(self) -> None:
+        """Writes the journal atomically (temporary file, fsync, rename)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w") as f:
+                json.dump(self.data, f, indent=2, sort_keys=False)
+                f.write("\n")
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise

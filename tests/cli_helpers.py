@@ -1,0 +1,71 @@
+"""Helpers of the client and CLI tests: keystores of anvil's dev accounts, running the CLI
+in-process, and reading nonces."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import brownie
+from eth_account import Account
+
+from bazaar.cli import main
+
+PASSWORD = "test-password"
+# anvil's well-known development keys (its default mnemonic): accounts 0..3
+DEV_KEYS = {
+    "deployer": "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+    "buyer": "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+    "seller": "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+    "arbiter": "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+}
+ADDRESSES = {name: Account.from_key(key).address for name, key in DEV_KEYS.items()}
+
+
+def write_fast_keystores(folder: Path) -> dict[str, str]:
+    """Keystores of the dev accounts with a low scrypt cost (fast tests; the CLI's own
+    keystores use eth-account's default cost)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for name, key in DEV_KEYS.items():
+        path = folder / f"{name}.json"
+        path.write_text(json.dumps(Account.encrypt(key, PASSWORD, iterations=2**10)))
+        paths[name] = str(path)
+    return paths
+
+
+def rpc_url() -> str:
+    return brownie.web3.provider.endpoint_uri
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> dict:
+        return json.loads(self.out)
+
+
+def run(capsys, *argv: str) -> Run:
+    """`bazaar argv...` in-process; its exit status and captured output."""
+    capsys.readouterr()
+    code = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return Run(code, captured.out, captured.err)
+
+
+def nonces() -> dict[str, int]:
+    return {n: brownie.web3.eth.get_transaction_count(a) for n, a in ADDRESSES.items()}
+
+
+def assert_one_line_failure(result: Run, *fragments: str) -> None:
+    """Exit status non-zero, exactly one line on stderr naming each fragment, no stdout."""
+    assert result.code != 0, result
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1, result.err
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    assert result.out == ""

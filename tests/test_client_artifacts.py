@@ -1,0 +1,45 @@
+"""The ABIs and bytecode shipped in bazaar/artifacts are those of the current build."""
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from bazaar import artifacts
+from tools import export_artifacts
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("name", artifacts.DEPLOYABLE_CONTRACTS)
+def test_shipped_artifact_matches_the_build(name):
+    shipped = json.loads((artifacts.ARTIFACT_DIR / f"{name}.json").read_text())
+    built = export_artifacts.build_artifact(name)
+    hint = "stale: run `python -m tools.export_artifacts`"
+    assert shipped["abi"] == built["abi"], f"{name} ABI {hint}"
+    assert shipped["bytecode"] == built["bytecode"], f"{name} bytecode {hint}"
+    assert shipped["errorNotices"] == built["errorNotices"], f"{name} error notices {hint}"
+
+
+def test_the_exporter_check_reports_nothing_stale(capsys):
+    assert export_artifacts.main(["--check"]) == 0
+    assert "0 artifact(s) stale" in capsys.readouterr().out
+
+
+def test_the_loader_gives_abi_bytecode_and_error_notices():
+    market = artifacts.load("EscrowMarketplace")
+    assert any(item.get("name") == "checkout" for item in market.abi)
+    assert market.bytecode.startswith("0x") and len(market.bytecode) > 1000
+    assert "may not do this" in market.error_notices["MarketplaceUnauthorized"]
+
+
+def test_the_loader_refuses_a_contract_that_does_not_ship():
+    with pytest.raises(KeyError, match="no artifact for contract 'BatchBuyer'"):
+        artifacts.load("BatchBuyer")
+
+
+def test_the_artifacts_are_package_data():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert "artifacts/*.json" in config["tool"]["setuptools"]["package-data"]["bazaar"]
+    assert config["project"]["scripts"]["bazaar"] == "bazaar.cli:main"
