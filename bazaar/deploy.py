@@ -158,6 +158,7 @@ def suite_plan(config: SuiteConfig) -> tuple[list[Step], dict[str, Any]]:
             (wbtc_input, usdc_input),
         )
     )
+    steps.append(deploy("goods", "DigitalGoods"))
     steps.append(
         deploy(
             "market",
@@ -166,7 +167,11 @@ def suite_plan(config: SuiteConfig) -> tuple[list[Step], dict[str, Any]]:
             Ref("oracle"),
             config.treasury,
             config.guardian,
+            Ref("goods"),
         )
+    )
+    steps.append(
+        call("goods.bindMarketplace", "goods", "DigitalGoods", "bindMarketplace", Ref("market"))
     )
     for key in ("wbtc", "usdc"):
         steps.append(
@@ -190,7 +195,6 @@ def suite_plan(config: SuiteConfig) -> tuple[list[Step], dict[str, Any]]:
             )
         )
     # TODO(next contracts): append, in this order, when they exist:
-    #   deploy("goods", "DigitalGoods", ...); call("market.setDigitalGoods", ...)
     #   deploy("points", "RewardPoints", ...); call("market.setRewards", ..., Ref("points"))
     #   deploy("staking", "PointsStaking", Ref("points"), ...)
     #   deploy("timelock", "TimelockController", min_delay, [], [], owner)

@@ -54,6 +54,13 @@ class OrderTerms:
         """keccak256(abi.encode(terms)), as the contract computes the order id."""
         return keccak(abi_encode([self.ABI_TYPES], [self.as_tuple()]))
 
+    def deposit(self) -> int:
+        """What the buyer paid into escrow at checkout: the locked amount, or for USD-protected
+        orders the locked amount plus the buffer, rounded up (SettlementMath.bufferedDeposit)."""
+        if self.bufferBps == 0:
+            return self.lockedAmount
+        return -(-self.lockedAmount * (10_000 + self.bufferBps) // 10_000)
+
     @classmethod
     def from_event(cls, terms: Mapping | tuple) -> OrderTerms:
         if isinstance(terms, Mapping):

@@ -33,7 +33,9 @@ STEPS = [
     "wbtc_btc_feed",
     "usdc_usd_feed",
     "oracle",
+    "goods",
     "market",
+    "goods.bindMarketplace",
     "market.addPaymentToken(wbtc)",
     "market.addPaymentToken(usdc)",
     f"market.setArbiter({ADDRESSES['arbiter']})",
@@ -100,7 +102,8 @@ def test_deploying_with_mocks_journals_every_contract_and_step(deploy, journal_p
     market = journal["contracts"]["market"]
     oracle = journal["contracts"]["oracle"]["address"]
     deployer = ADDRESSES["deployer"]
-    assert market["constructorArgs"] == [deployer, oracle, deployer, deployer]
+    goods = journal["contracts"]["goods"]["address"]
+    assert market["constructorArgs"] == [deployer, oracle, deployer, deployer, goods]
     assert journal["tokens"] == {
         "wbtc": journal["contracts"]["wbtc"]["address"],
         "usdc": journal["contracts"]["usdc"]["address"],

@@ -18,6 +18,7 @@ ARTIFACT_DIR = Path(__file__).resolve().parent
 # Still to come: DigitalGoods, RewardPoints, PointsStaking, BazaarGovernor, TimelockController.
 DEPLOYABLE_CONTRACTS: tuple[str, ...] = (
     "EscrowMarketplace",
+    "DigitalGoods",
     "WbtcUsdOracle",
     "MockWBTC",
     "MockERC20",

@@ -34,6 +34,7 @@ class Listing:
     points_discount_cap_bps: int
     kind: str
     active: bool
+    goods_token_id: int  # digital listings: the DigitalGoods item in escrow (0: physical)
     metadata_hash: bytes
 
 
@@ -102,9 +103,19 @@ class MarketplaceClient(ContractClient):
         raw = self.view("getListing", listing_id)
         if raw[0] == ZERO_ADDRESS:
             raise BazaarError(f"unknown listing {listing_id} on marketplace {self.address}")
-        seller, price, stock, mask, buffer, cap, kind, active, metadata = raw
+        seller, price, stock, mask, buffer, cap, kind, active, goods_id, metadata = raw
         return Listing(
-            listing_id, seller, price, stock, mask, buffer, cap, KIND_NAMES[kind], active, metadata
+            listing_id,
+            seller,
+            price,
+            stock,
+            mask,
+            buffer,
+            cap,
+            KIND_NAMES[kind],
+            active,
+            goods_id,
+            metadata,
         )
 
     def accepted_tokens(self, listing: Listing) -> list[str]:
@@ -152,7 +163,7 @@ class MarketplaceClient(ContractClient):
             order_id,
             terms,
             self.state(order_id),
-            args["amount"],
+            terms.deposit(),
             args["quantity"],
             decoded["blockNumber"],
         )
@@ -240,8 +251,8 @@ class MarketplaceClient(ContractClient):
         assert self.sender is not None
         receipt = self.sender.transact(checkout)
         paid = self.events(receipt, "OrderPaid")[0]
-        order_id = bytes(paid["orderId"])
-        return self.order(order_id), int(paid["amount"]), approved
+        order = self.order(bytes(paid["orderId"]))
+        return order, order.terms.deposit(), approved
 
     def _buyer(self) -> str:
         if self.sender is None:
