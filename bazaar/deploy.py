@@ -159,6 +159,7 @@ def suite_plan(config: SuiteConfig) -> tuple[list[Step], dict[str, Any]]:
         )
     )
     steps.append(deploy("goods", "DigitalGoods"))
+    steps.append(deploy("points", "RewardPoints", config.owner))
     steps.append(
         deploy(
             "market",
@@ -168,10 +169,14 @@ def suite_plan(config: SuiteConfig) -> tuple[list[Step], dict[str, Any]]:
             config.treasury,
             config.guardian,
             Ref("goods"),
+            Ref("points"),
         )
     )
     steps.append(
         call("goods.bindMarketplace", "goods", "DigitalGoods", "bindMarketplace", Ref("market"))
+    )
+    steps.append(
+        call("points.bindMarketplace", "points", "RewardPoints", "bindMarketplace", Ref("market"))
     )
     for key in ("wbtc", "usdc"):
         steps.append(
@@ -195,7 +200,6 @@ def suite_plan(config: SuiteConfig) -> tuple[list[Step], dict[str, Any]]:
             )
         )
     # TODO(next contracts): append, in this order, when they exist:
-    #   deploy("points", "RewardPoints", ...); call("market.setRewards", ..., Ref("points"))
     #   deploy("staking", "PointsStaking", Ref("points"), ...)
     #   deploy("timelock", "TimelockController", min_delay, [], [], owner)
     #   deploy("governor", "BazaarGovernor", Ref("staking"), Ref("timelock"), ...)

@@ -11,6 +11,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IBazaarRewards} from "../interfaces/IBazaarRewards.sol";
 import {IDigitalGoods} from "../interfaces/IDigitalGoods.sol";
+import {IRewardPoints} from "../interfaces/IRewardPoints.sol";
 import {IEscrowMarketplace} from "../interfaces/IEscrowMarketplace.sol";
 import {IWbtcUsdOracle} from "../interfaces/IWbtcUsdOracle.sol";
 import {SettlementMath} from "./libraries/SettlementMath.sol";
@@ -45,6 +46,9 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
     uint256 public constant REWARDS_HOOK_GAS = 250_000;
     /// @notice USD amounts carry 8 decimals; orders record cents (1e6 units).
     uint256 private constant USD_UNITS_PER_CENT = 1e6;
+    /// @notice A whole reward point (1e18 units) redeems for one US cent: 1e12 point units per
+    ///         USD unit (8 decimals).
+    uint256 public constant POINT_UNITS_PER_USD_UNIT = 1e12;
 
     uint8 private constant FLAG_CANCEL_REQUESTED = 1;
     uint8 private constant FLAG_REVIEWED = 2;
@@ -58,7 +62,8 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
     Config public config;
     address public treasury;
     address public guardian;
-    IBazaarRewards public rewards;
+    /// @notice The reward-points contract (zero: no rewards, no redemption).
+    IRewardPoints public immutable rewards;
 
     mapping(uint256 listingId => Listing) private _listings;
     /// @dev One slot per order, keyed by the hash of its terms.
@@ -90,12 +95,15 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
     /// @param guardian_ May pause new listings and checkouts.
     /// @param goods_ The digital-goods contract, bound to this marketplace after deployment
     ///        (zero: physical goods only).
+    /// @param rewards_ The reward-points contract, bound to this marketplace after deployment
+    ///        (zero: no rewards). Fixed: points held in escrow always find their way back.
     constructor(
         address initialOwner,
         IWbtcUsdOracle oracle_,
         address treasury_,
         address guardian_,
-        IDigitalGoods goods_
+        IDigitalGoods goods_,
+        IRewardPoints rewards_
     ) Ownable(initialOwner) {
         if (address(oracle_) == address(0) || treasury_ == address(0) || guardian_ == address(0)) {
             revert MarketplaceZeroAddress();
@@ -104,6 +112,7 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         treasury = treasury_;
         guardian = guardian_;
         goods = goods_;
+        rewards = rewards_;
         config.feeBps = 100; // 1 %
         config.arbiterFeeBps = 200; // 2 %
         config.fulfilmentWindow = 7 days;
@@ -222,7 +231,6 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         uint256 pointsToRedeem
     ) external nonReentrant returns (bytes32 orderId) {
         if (block.timestamp > deadline) revert MarketplaceCheckoutExpired(deadline, block.timestamp);
-        if (pointsToRedeem != 0) revert MarketplacePointsNotEnabled();
         // Filled field by field here and in the two helpers (fewer stack slots than a literal).
         // slither-disable-next-line uninitialized-local
         OrderTerms memory terms;
@@ -230,9 +238,16 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         terms.token = token;
         terms.arbiter = arbiter;
         terms.listingId = listingId;
-        (uint256 amount, IWbtcUsdOracle.Quote memory q, uint256 goodsTokenId) = _priceListing(terms, quantity);
+        (uint256 amount, IWbtcUsdOracle.Quote memory q, uint256 goodsTokenId) =
+            _priceListing(terms, quantity, pointsToRedeem);
         if (amount > maxPayment) revert MarketplacePriceAboveMax(amount, maxPayment);
         orderId = _storeOrder(terms, amount, quantity, q, goodsTokenId);
+        if (pointsToRedeem != 0) {
+            // Held until the order ends: burned when it completes or is ruled, returned when it
+            // is refunded or cancelled.
+            _orders[orderId].pointsEscrowed = pointsToRedeem.toUint96();
+            rewards.escrowFrom(msg.sender, pointsToRedeem);
+        }
         _pullExactly(token, amount);
         // Last: the buyer's receiver hook runs (a contract buyer without one is refused).
         if (goodsTokenId != 0) IERC721(address(goods)).safeTransferFrom(address(this), msg.sender, goodsTokenId);
@@ -240,7 +255,7 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
 
     /// @dev Checks the listing, the token and the arbiter, takes the stock, prices the order
     ///      at the oracle's rate and fills the listing's part of the terms.
-    function _priceListing(OrderTerms memory terms, uint256 quantity)
+    function _priceListing(OrderTerms memory terms, uint256 quantity, uint256 pointsToRedeem)
         private
         returns (uint256 amount, IWbtcUsdOracle.Quote memory q, uint256 goodsTokenId)
     {
@@ -257,7 +272,9 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
             revert MarketplaceArbiterInvalid(arbiter);
         }
         listing.stock = uint32(stock - quantity);
-        q = oracle.quote(terms.token, listing.priceUsd * quantity);
+        uint256 usdPrice = listing.priceUsd * quantity;
+        if (pointsToRedeem != 0) usdPrice -= _discount(usdPrice, listing.pointsDiscountCapBps, pointsToRedeem);
+        q = oracle.quote(terms.token, usdPrice);
         uint256 bufferBps = listing.bufferBps;
         amount = _payment(q.tokenAmount, bufferBps);
         terms.seller = seller;
@@ -265,6 +282,15 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         terms.lockedAmount = q.tokenAmount;
         terms.bufferBps = bufferBps;
         goodsTokenId = listing.goodsTokenId;
+    }
+
+    /// @dev The USD discount `points` buy on a price, within the listing's cap; the seller's
+    ///      proceeds pay it (the order's price is the discounted one).
+    function _discount(uint256 usdPrice, uint256 capBps, uint256 points) private view returns (uint256 discount) {
+        if (address(rewards) == address(0)) revert MarketplacePointsNotEnabled();
+        discount = points / POINT_UNITS_PER_USD_UNIT;
+        uint256 cap = usdPrice * capBps / SettlementMath.BPS;
+        if (discount == 0 || discount > cap) revert MarketplaceDiscountAboveCap(points, discount, cap);
     }
 
     /// @dev Fixes fees, windows and the order number in the terms, writes the one-slot state
@@ -292,7 +318,8 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
                 amount: amount.toUint96(),
                 deadline: uint40(block.timestamp + c.fulfilmentWindow),
                 status: Status.Paid,
-                flags: 0
+                flags: 0,
+                pointsEscrowed: 0
             });
             if (goodsTokenId != 0) {
                 // Delivered at checkout (below): the dispute window runs from now.
@@ -367,6 +394,7 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         order.status = Status.Refunded;
         order.amount = 0;
         emit OrderReclaimed(id, amount);
+        _settlePoints(order, terms.buyer);
         _pay(terms.token, terms.buyer, amount);
     }
 
@@ -383,6 +411,7 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         order.status = Status.Cancelled;
         order.amount = 0;
         emit OrderCancelled(id, amount);
+        _settlePoints(order, terms.buyer);
         _pay(terms.token, terms.buyer, amount);
     }
 
@@ -406,6 +435,7 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         emit OrderRefunded(id, amount, remaining);
         if (remaining == 0) {
             order.status = Status.Refunded;
+            _settlePoints(order, terms.buyer);
             _takeBackGoods(terms, id);
         }
         _pay(terms.token, terms.buyer, amount);
@@ -616,12 +646,6 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         emit GuardianSet(guardian_);
     }
 
-    /// @notice Sets the rewards contract (zero: no rewards).
-    function setRewards(IBazaarRewards rewards_) external onlyOwner {
-        rewards = rewards_;
-        emit RewardsSet(address(rewards_));
-    }
-
     /// @notice The guardian or governance pauses or resumes new listings and checkouts. No
     ///         exit path (ship, confirm, release, reclaim, cancel, refund, dispute, claim)
     ///         looks at this flag.
@@ -653,6 +677,7 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         order.amount = 0;
         feesAccrued[terms.token] += fee;
         emit OrderCompleted(id, toSeller - fee, fee, toBuyer, confirmed);
+        _settlePoints(order, address(0));
         _pay(terms.token, terms.seller, toSeller - fee);
         _pay(terms.token, terms.buyer, toBuyer);
         IBazaarRewards hook = rewards;
@@ -681,10 +706,24 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         order.amount = 0;
         feesAccrued[terms.token] += fee;
         emit DisputeResolved(id, toBuyer, sellerGross - fee, fee, arbiterFee, arbiterFee == 0);
+        _settlePoints(order, address(0));
         if (returnGoods) _takeBackGoods(terms, id);
         _pay(terms.token, terms.buyer, toBuyer);
         _pay(terms.token, terms.seller, sellerGross - fee);
         _pay(terms.token, terms.arbiter, arbiterFee);
+    }
+
+    /// @dev Points escrowed by a redeeming checkout: returned to `to`, or burned when `to` is
+    ///      zero (the order completed or was ruled). Our own points contract; no hook runs.
+    function _settlePoints(OrderState storage order, address to) private {
+        uint256 points = order.pointsEscrowed;
+        if (points == 0) return;
+        order.pointsEscrowed = 0;
+        if (to == address(0)) {
+            rewards.burnEscrowed(points);
+        } else {
+            IERC20(address(rewards)).safeTransfer(to, points);
+        }
     }
 
     /// @dev Moves a digital order's item from its buyer back to its seller (nothing for

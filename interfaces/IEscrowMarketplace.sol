@@ -106,11 +106,13 @@ interface IEscrowMarketplace {
     ///        Disputed: ruling deadline. Unix seconds.
     /// @param status Where the order stands (None: no order has these terms).
     /// @param flags Bit 0: the buyer asked to cancel. Bit 1: reviewed.
+    /// @param pointsEscrowed Reward points the buyer redeemed, held until the order ends.
     struct OrderState {
         uint96 amount;
         uint40 deadline;
         Status status;
         uint8 flags;
+        uint96 pointsEscrowed;
     }
 
     /// @notice Governed parameters, in one slot, read at every checkout.
@@ -216,8 +218,6 @@ interface IEscrowMarketplace {
     event TreasurySet(address indexed treasury);
     /// @notice Governance changed the guardian (who may pause new business).
     event GuardianSet(address indexed guardian);
-    /// @notice Governance changed the rewards hook (zero: none).
-    event RewardsSet(address indexed rewards);
     /// @notice The guardian or governance paused or unpaused new listings and checkouts.
     event PausedSet(bool paused);
 
@@ -260,6 +260,9 @@ interface IEscrowMarketplace {
     error MarketplaceKindNotSupported(Kind kind);
     /// @notice Paying with points needs the rewards contract (issue E), not yet set.
     error MarketplacePointsNotEnabled();
+    /// @notice `points` buy a discount of `discountUsd` (USD, 8 decimals), zero or above the
+    ///         listing's cap `capUsd` for this order.
+    error MarketplaceDiscountAboveCap(uint256 points, uint256 discountUsd, uint256 capUsd);
     /// @notice The order was already reviewed.
     error MarketplaceAlreadyReviewed(bytes32 orderId);
     /// @notice Too many payment tokens, or an arbiter set below its minimum size.
@@ -317,7 +320,10 @@ interface IEscrowMarketplace {
     /// @param maxPayment Most token units the buyer accepts to pay (slippage bound).
     /// @param deadline Unix time after which the checkout must not happen.
     /// @param arbiter An active arbiter, neither buyer nor seller; fixed for the order.
-    /// @param pointsToRedeem Reward points to burn for a discount (needs the rewards contract).
+    /// @param pointsToRedeem Reward point units to redeem for a discount of one US cent per
+    ///        whole point, at most the listing's `pointsDiscountCapBps` of the price; paid by
+    ///        the seller (the order's price is the discounted one). The points are held in
+    ///        escrow: burned when the order completes or is ruled, returned on refund or cancel.
     /// @return orderId The new order's id: the hash of its terms (emitted in `OrderPaid`).
     function checkout(
         uint256 listingId,

@@ -144,11 +144,18 @@ def goods(DigitalGoods, deployer):
 
 
 @pytest.fixture(scope="module")
+def points(RewardPoints, deployer):
+    """The reward points, bound to `market` when that fixture is used (owner: deployer)."""
+    return RewardPoints.deploy(deployer, {"from": deployer})
+
+
+@pytest.fixture(scope="module")
 def market(
     EscrowMarketplace,
     deployer,
     oracle,
     goods,
+    points,
     wbtc,
     usdc,
     treasury,
@@ -157,8 +164,11 @@ def market(
     arbiter_b,
     buyer,
 ):
-    m = EscrowMarketplace.deploy(deployer, oracle, treasury, guardian, goods, {"from": deployer})
+    m = EscrowMarketplace.deploy(
+        deployer, oracle, treasury, guardian, goods, points, {"from": deployer}
+    )
     goods.bindMarketplace(m, {"from": deployer})
+    points.bindMarketplace(m, {"from": deployer})
     for token in (wbtc, usdc):
         m.addPaymentToken(token, {"from": deployer})
     for account in (arbiter, arbiter_b):

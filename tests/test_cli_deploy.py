@@ -34,8 +34,10 @@ STEPS = [
     "usdc_usd_feed",
     "oracle",
     "goods",
+    "points",
     "market",
     "goods.bindMarketplace",
+    "points.bindMarketplace",
     "market.addPaymentToken(wbtc)",
     "market.addPaymentToken(usdc)",
     f"market.setArbiter({ADDRESSES['arbiter']})",
@@ -103,7 +105,8 @@ def test_deploying_with_mocks_journals_every_contract_and_step(deploy, journal_p
     oracle = journal["contracts"]["oracle"]["address"]
     deployer = ADDRESSES["deployer"]
     goods = journal["contracts"]["goods"]["address"]
-    assert market["constructorArgs"] == [deployer, oracle, deployer, deployer, goods]
+    points = journal["contracts"]["points"]["address"]
+    assert market["constructorArgs"] == [deployer, oracle, deployer, deployer, goods, points]
     assert journal["tokens"] == {
         "wbtc": journal["contracts"]["wbtc"]["address"],
         "usdc": journal["contracts"]["usdc"]["address"],

@@ -148,11 +148,6 @@ def test_token_not_accepted_by_the_listing_is_refused(market, seller, buyer, wbt
         buy(market, buyer, usdc_only, wbtc, arbiter)
 
 
-def test_paying_with_points_waits_for_the_rewards_contract(market, listing, buyer, wbtc, arbiter):
-    with brownie.reverts(err("MarketplacePointsNotEnabled")):
-        market.checkout(listing, 1, wbtc, 2**255, FAR_FUTURE, arbiter, 1, {"from": buyer})
-
-
 def test_fee_on_transfer_token_is_refused(
     market, oracle, FeeOnTransferToken, usdc_usd, deployer, seller, buyer, arbiter
 ):

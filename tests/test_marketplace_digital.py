@@ -105,7 +105,13 @@ def test_a_marketplace_without_a_goods_contract_refuses_digital_listings(
     EscrowMarketplace, deployer, oracle, treasury, guardian, seller, wbtc
 ):
     plain = EscrowMarketplace.deploy(
-        deployer, oracle, treasury, guardian, brownie.ZERO_ADDRESS, {"from": deployer}
+        deployer,
+        oracle,
+        treasury,
+        guardian,
+        brownie.ZERO_ADDRESS,
+        brownie.ZERO_ADDRESS,
+        {"from": deployer},
     )
     with brownie.reverts(err("MarketplaceKindNotSupported", DIGITAL)):
         plain.listDigital(1, USD, [wbtc], 0, 0, {"from": seller})

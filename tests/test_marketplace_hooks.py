@@ -4,16 +4,30 @@ completion and review, and a failing one never blocks an order."""
 import brownie
 import pytest
 
-from tests.helpers import COMPLETED, err
+from tests.helpers import COMPLETED, SATS, err
 
 TRACKING = b"\x22" * 32
 
 
-@pytest.fixture
-def rewards(RewardsRecorder, market, deployer):
-    recorder = RewardsRecorder.deploy({"from": deployer})
-    market.setRewards(recorder, {"from": deployer})
-    return recorder
+@pytest.fixture(scope="module")
+def rewards(RewardsRecorder, deployer):
+    return RewardsRecorder.deploy({"from": deployer})
+
+
+@pytest.fixture(scope="module")
+def market(
+    EscrowMarketplace, deployer, oracle, wbtc, usdc, treasury, guardian, arbiter, buyer, rewards
+):
+    """A marketplace whose rewards contract records (or fails) the hook calls."""
+    m = EscrowMarketplace.deploy(
+        deployer, oracle, treasury, guardian, brownie.ZERO_ADDRESS, rewards, {"from": deployer}
+    )
+    m.addPaymentToken(wbtc, {"from": deployer})
+    m.addPaymentToken(usdc, {"from": deployer})
+    m.setArbiter(arbiter, True, {"from": deployer})
+    wbtc.mint(buyer, 10 * SATS, {"from": deployer})
+    wbtc.approve(m, 2**256 - 1, {"from": buyer})
+    return m
 
 
 def test_rewards_hear_of_each_completion_and_review_with_the_usd_price(

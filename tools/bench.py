@@ -50,6 +50,8 @@ TARGETS: dict[str, tuple[int | None, str]] = {
     "goodsMintBatch10_per_item": (None, "batch of 10, gas / 10"),
     "listDigital": (None, "item moves into escrow"),
     "checkout_digital": (150_000, "Seaport 1.6 ERC721-for-ERC20 104,218 (no escrow)"),
+    "redeemPoints": (None, "checkout_wbtc redeeming 100 points for $1 (points escrowed)"),
+    "pointsTransfer": (None, "ERC-20 transfer of points"),
     "checkout_wbtc_after_10000_orders": (None, "within 1 % of checkout_wbtc"),
     "wbtcTransfer": (None, "plain ERC-20 transfer, for scale"),
 }
@@ -99,9 +101,13 @@ def measure() -> dict[str, int]:
         """The order's terms, which every later call passes back."""
         return tuple(tx.events["OrderPaid"]["terms"])
 
-    # warm-up: the marketplace holds escrows in both tokens
+    # warm-up: the marketplace holds escrows in both tokens, fees have accrued, the buyer
+    # holds points and the points epoch has started (steady state)
     checkout(wbtc)
     checkout(usdc)
+    warm = order_of(checkout(wbtc))
+    market.ship(warm, b"\x03" * 32, s)
+    market.confirm(warm, q)
     first = order_of(b.record("checkout_wbtc", lambda: checkout(wbtc)))
     b.record("checkout_stable", lambda: checkout(usdc))
     b.record("checkout_wbtc_protected", lambda: checkout(wbtc, protected))
@@ -123,6 +129,20 @@ def measure() -> dict[str, int]:
     disputed = order_of(checkout(wbtc))
     b.record("openDispute", lambda: market.openDispute(disputed, b"\x06" * 32, q))
     b.record("resolveDispute", lambda: market.resolveDispute(disputed, 400_000, {"from": arbiter}))
+
+    # Points: redeem 100 points ($1) on a listing that accepts up to 20 % in points.
+    points = suite.points
+    redeeming = market.list(1_000 * USD, 100, [wbtc], 0, 2_000, 0, b"\x07" * 32, s).events[
+        "Listed"
+    ]["listingId"]
+
+    def checkout_with_points() -> Any:
+        wbtc.approve(market, market.quote(redeeming, 1, wbtc), q)
+        return market.checkout(redeeming, 1, wbtc, 2**255, FAR, arbiter, 100 * 10**18, q)
+
+    b.record("redeemPoints", checkout_with_points)
+    points.transfer(seller, 10**18, q)  # the receiver already holds points
+    b.record("pointsTransfer", lambda: points.transfer(seller, 5 * 10**18, q))
 
     # Digital goods: the seller and the buyer already hold items (warm balances), as they
     # already hold the payment token.
@@ -158,7 +178,8 @@ def measure() -> dict[str, int]:
     # Sent through web3 and awaited by receipt: brownie 1.22 sometimes reports these large
     # transactions as "dropped" while anvil is still mining them.
     data = batch_buyer.buyMany.encode_input(market, item, wbtc, arbiter, BATCH)
-    fill = {"from": buyer.address, "to": batch_buyer.address, "data": data, "gas": 12_000_000}
+    # From an account brownie does not use afterwards (brownie caches nonces).
+    fill = {"from": accounts[8].address, "to": batch_buyer.address, "data": data, "gas": 12_000_000}
     for _ in range(SCALE_ORDERS // BATCH):
         receipt = web3.eth.wait_for_transaction_receipt(web3.eth.send_transaction(fill))
         if receipt["status"] != 1:

@@ -1,4 +1,4 @@
-"""Contained workarounds for three defects of eth-brownie 1.22.2 (remove when upstream fixes them).
+"""Contained workarounds for four defects of eth-brownie 1.22.2 (remove when upstream fixes them).
 
 1. Coverage report. `brownie test --coverage` crashes at its report step with
 ``TypeError: dict object expected; got list``: ``brownie.test.coverage`` and
@@ -23,6 +23,13 @@ PUSH32 in the compiled code and fills them at deploy, so every contract with a n
 immutable (the marketplace's oracle address) was dropped from coverage. The wrapper accepts
 code that differs from the compiled code only inside such PUSH32 placeholders.
 
+4. "Tx dropped without known replacement". brownie's confirmation thread declares a
+transaction dropped when the sender's nonce has moved past it but its receipt is not there
+yet. On a busy machine anvil answers in that order for a moment after mining, and a mined
+transaction was reported as dropped (seen on large transactions and under load). The
+wrapper first waits (up to 30 s) for the receipt of a transaction whose nonce has been
+used, then runs brownie's own logic, which now finds it.
+
 How to remove: delete this file and its call in ``tests/conftest.py``, then check that
 ``make coverage`` still prints per-contract percentages (EscrowMarketplace included) and that
 a test importing ``brownie.project`` runs without INTERNALERROR.
@@ -33,6 +40,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import importlib.util
+import time
 from pathlib import Path
 from types import ModuleType
 
@@ -130,13 +138,47 @@ def _patch_deployed_code_check() -> None:
     contract._verify_deployed_code = verify
 
 
+def _patch_dropped_race() -> None:
+    from brownie.network.transaction import TransactionReceipt
+    from brownie.network.web3 import web3
+    from web3.exceptions import TransactionNotFound
+
+    original = TransactionReceipt._await_confirmation
+    if getattr(original, "_bazaar_patched", False):
+        return
+
+    def await_confirmation(self, block_number=None, required_confs=1):
+        if self.nonce is not None:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                if web3.eth.get_transaction_count(str(self.sender)) <= self.nonce:
+                    break  # still pending: brownie's own wait handles it
+                try:
+                    receipt = web3.eth.get_transaction_receipt(self.txid)
+                except TransactionNotFound:
+                    receipt = None
+                if receipt is not None and receipt["blockHash"] is not None:
+                    break
+                time.sleep(0.05)
+        return original(self, block_number, required_confs)
+
+    await_confirmation._bazaar_patched = True  # type: ignore[attr-defined]
+    TransactionReceipt._await_confirmation = await_confirmation
+
+
+def apply_runtime() -> None:
+    """The workarounds scripts need too (deployment checks, dropped-transaction race)."""
+    _patch_deployed_code_check()
+    _patch_dropped_race()
+
+
 def apply() -> bool:
     """Install the workarounds; True if the coverage report was re-routed."""
     from brownie.test import coverage, output
     from brownie.test.managers import base
 
     base._get_ast_hash = project_ast_hash
-    _patch_deployed_code_check()
+    apply_runtime()
 
     if not all(str(m.__file__).endswith(".so") for m in (coverage, output)):
         return False  # pure Python already: nothing to fix

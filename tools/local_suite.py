@@ -15,6 +15,7 @@ from brownie import (
     MockAggregator,
     MockERC20,
     MockWBTC,
+    RewardPoints,
     WbtcUsdOracle,
 )
 
@@ -36,6 +37,7 @@ class LocalSuite:
     oracle: Any
     goods: Any
     market: Any
+    points: Any
 
 
 def deploy(
@@ -58,10 +60,14 @@ def deploy(
         deployer, ZERO_ADDRESS, 0, [wbtc, usdc], [wbtc_config, usdc_config], tx, silent=True
     )
     goods = DigitalGoods.deploy(tx, silent=True)
-    market = EscrowMarketplace.deploy(deployer, oracle, treasury, guardian, goods, tx, silent=True)
+    points = RewardPoints.deploy(deployer, tx, silent=True)
+    market = EscrowMarketplace.deploy(
+        deployer, oracle, treasury, guardian, goods, points, tx, silent=True
+    )
     goods.bindMarketplace(market, tx, silent=True)
+    points.bindMarketplace(market, tx, silent=True)
     for token in (wbtc, usdc):
         market.addPaymentToken(token, tx, silent=True)
     for account in arbiters:
         market.setArbiter(account, True, tx, silent=True)
-    return LocalSuite(wbtc, usdc, btc_usd, wbtc_btc, usdc_usd, oracle, goods, market)
+    return LocalSuite(wbtc, usdc, btc_usd, wbtc_btc, usdc_usd, oracle, goods, market, points)

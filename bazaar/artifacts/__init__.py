@@ -19,6 +19,7 @@ ARTIFACT_DIR = Path(__file__).resolve().parent
 DEPLOYABLE_CONTRACTS: tuple[str, ...] = (
     "EscrowMarketplace",
     "DigitalGoods",
+    "RewardPoints",
     "WbtcUsdOracle",
     "MockWBTC",
     "MockERC20",

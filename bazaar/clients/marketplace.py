@@ -45,6 +45,7 @@ class OrderState:
     status: str
     cancel_requested: bool
     reviewed: bool
+    points_escrowed: int = 0  # reward point units the buyer redeemed, held until the order ends
 
 
 @dataclass(frozen=True)
@@ -131,8 +132,10 @@ class MarketplaceClient(ContractClient):
         return bool(self.view("isActiveArbiter", checksum(account, "arbiter")))
 
     def state(self, order_id: bytes) -> OrderState:
-        amount, deadline, status, flags = self.view("getOrder", order_id)
-        return OrderState(amount, deadline, STATUS_NAMES[status], bool(flags & 1), bool(flags & 2))
+        amount, deadline, status, flags, points = self.view("getOrder", order_id)
+        return OrderState(
+            amount, deadline, STATUS_NAMES[status], bool(flags & 1), bool(flags & 2), points
+        )
 
     def order(self, order_id: bytes) -> Order:
         """The order `order_id`: its terms rebuilt from its OrderPaid event, and its state.

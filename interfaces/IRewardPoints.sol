@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IBazaarRewards} from "./IBazaarRewards.sol";
+
+/// @title IRewardPoints
+/// @notice Loyalty points (ERC-20 + ERC-2612 permit, 18 decimals, no votes on the liquid
+///         token). Minted only by the marketplace, which is fixed at deployment: when an order
+///         completes (confirmed or released; never refunded, cancelled or disputed orders, and
+///         never an order whose buyer is its seller), at a governed rate per USD with a
+///         per-order and a per-epoch cap; and a small capped amount for the buyer's review.
+///         Awards clip to what is left of the epoch's cap; amounts are counted in hundredths
+///         of a point (an order earns whole cents' worth).
+///         Points redeemed at checkout move into the marketplace's escrow and are burned when
+///         the order completes or is ruled, or returned when it is refunded or cancelled.
+///         Governance (the timelock) sets the rate and caps inside bounds written in code and
+///         has no way to mint.
+interface IRewardPoints is IBazaarRewards {
+    /// @notice The marketplace, the governed minting parameters and the current epoch's tally,
+    ///         in one slot (one read and one write per award).
+    /// @param marketplace The only minter (bound once at set-up).
+    /// @param pointsPerUsd Whole points per USD of a completed order.
+    /// @param orderCap Most whole points one order earns.
+    /// @param epochCap Most whole points minted per epoch (`EPOCH_SECONDS`), all accounts.
+    /// @param epoch Index of the epoch the tally belongs to.
+    /// @param epochMintedCenti Hundredths of a point minted in that epoch.
+    struct MintState {
+        address marketplace;
+        uint8 pointsPerUsd;
+        uint16 orderCap;
+        uint24 epochCap;
+        uint16 epoch;
+        uint32 epochMintedCenti;
+    }
+
+    /// @notice The marketplace was bound (once, at set-up).
+    event MarketplaceBound(address indexed marketplace);
+    /// @notice Governance set the minting parameters.
+    event MintConfigSet(uint256 pointsPerUsd, uint256 orderCap, uint256 epochCap, uint256 reviewPoints);
+    /// @notice The marketplace escrowed `amount` of `buyer`'s points for a discount.
+    event PointsEscrowed(address indexed buyer, uint256 amount);
+
+    /// @notice Only the marketplace may call this.
+    error PointsOnlyMarketplace(address caller);
+    /// @notice The marketplace is already bound, or `caller` may not bind it.
+    error PointsBindRefused(address caller);
+    /// @notice `what` = `value` is outside [`min`, `max`].
+    error PointsOutOfRange(string what, uint256 value, uint256 min, uint256 max);
+
+    /// @notice Governance sets the minting parameters (each bounded in code).
+    function setMintConfig(uint256 pointsPerUsd, uint256 orderCap, uint256 epochCap, uint256 reviewPoints) external;
+
+    /// @notice The marketplace moves `amount` of `buyer`'s points into its escrow (a checkout
+    ///         redeeming points; the buyer signed that checkout).
+    function escrowFrom(address buyer, uint256 amount) external;
+
+    /// @notice The marketplace burns `amount` of the points it holds in escrow.
+    function burnEscrowed(uint256 amount) external;
+
+    /// @notice Binds the marketplace; once, by the deployer, at set-up.
+    function bindMarketplace(address marketplace_) external;
+
+    /// @notice The marketplace that mints (zero until bound).
+    function marketplace() external view returns (address);
+
+    /// @notice The minting parameters and the current tally.
+    function mintState() external view returns (MintState memory);
+
+    /// @notice Whole points for a verified review.
+    function reviewPoints() external view returns (uint256);
+}
