@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Governor} from "@openzeppelin/contracts/governance/Governor.sol";
+import {GovernorCountingSimple} from "@openzeppelin/contracts/governance/extensions/GovernorCountingSimple.sol";
+import {GovernorPreventLateQuorum} from "@openzeppelin/contracts/governance/extensions/GovernorPreventLateQuorum.sol";
+import {GovernorSettings} from "@openzeppelin/contracts/governance/extensions/GovernorSettings.sol";
+import {GovernorTimelockControl} from "@openzeppelin/contracts/governance/extensions/GovernorTimelockControl.sol";
+import {GovernorVotes} from "@openzeppelin/contracts/governance/extensions/GovernorVotes.sol";
+import {GovernorVotesQuorumFraction} from
+    "@openzeppelin/contracts/governance/extensions/GovernorVotesQuorumFraction.sol";
+import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
+import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
+
+import {IBazaarGovernor} from "../interfaces/IBazaarGovernor.sol";
+
+/// @title BazaarGovernor
+/// @notice See `IBazaarGovernor`. Times are in seconds (the votes' clock is a timestamp).
+contract BazaarGovernor is
+    IBazaarGovernor,
+    Governor,
+    GovernorSettings,
+    GovernorCountingSimple,
+    GovernorVotes,
+    GovernorVotesQuorumFraction,
+    GovernorPreventLateQuorum,
+    GovernorTimelockControl
+{
+    /// @notice Bounds of the settings, written in code.
+    uint256 public constant MIN_VOTING_DELAY_SECONDS = 1 hours;
+    uint256 public constant MAX_VOTING_DELAY_SECONDS = 14 days;
+    uint256 public constant MIN_VOTING_PERIOD_SECONDS = 1 days;
+    uint256 public constant MAX_VOTING_PERIOD_SECONDS = 30 days;
+    uint256 public constant MAX_PROPOSAL_THRESHOLD_POINTS = 1_000_000e18;
+    uint256 public constant MIN_QUORUM_PERCENT = 1;
+    uint256 public constant MAX_QUORUM_PERCENT = 50;
+    uint256 public constant MIN_LATE_QUORUM_EXTENSION_SECONDS = 1 hours;
+    uint256 public constant MAX_LATE_QUORUM_EXTENSION_SECONDS = 7 days;
+
+    /// @param staking Votes source: the points staking contract (ERC-5805, timestamp clock).
+    /// @param timelock Executes proposals; owns the governed contracts.
+    constructor(
+        IVotes staking,
+        TimelockController timelock,
+        uint48 votingDelaySeconds,
+        uint32 votingPeriodSeconds,
+        uint256 proposalThresholdPoints,
+        uint256 quorumPercent,
+        uint48 lateQuorumExtensionSeconds
+    )
+        Governor("BazaarGovernor")
+        GovernorSettings(votingDelaySeconds, votingPeriodSeconds, proposalThresholdPoints)
+        GovernorVotes(staking)
+        GovernorVotesQuorumFraction(quorumPercent)
+        GovernorPreventLateQuorum(lateQuorumExtensionSeconds)
+        GovernorTimelockControl(timelock)
+    {}
+
+    /* BOUNDED SETTINGS */
+
+    function _setVotingDelay(uint48 newVotingDelay) internal override {
+        _checkRange("votingDelay", newVotingDelay, MIN_VOTING_DELAY_SECONDS, MAX_VOTING_DELAY_SECONDS);
+        super._setVotingDelay(newVotingDelay);
+    }
+
+    function _setVotingPeriod(uint32 newVotingPeriod) internal override {
+        _checkRange("votingPeriod", newVotingPeriod, MIN_VOTING_PERIOD_SECONDS, MAX_VOTING_PERIOD_SECONDS);
+        super._setVotingPeriod(newVotingPeriod);
+    }
+
+    function _setProposalThreshold(uint256 newProposalThreshold) internal override {
+        _checkRange("proposalThreshold", newProposalThreshold, 0, MAX_PROPOSAL_THRESHOLD_POINTS);
+        super._setProposalThreshold(newProposalThreshold);
+    }
+
+    function _updateQuorumNumerator(uint256 newQuorumNumerator) internal override {
+        _checkRange("quorumPercent", newQuorumNumerator, MIN_QUORUM_PERCENT, MAX_QUORUM_PERCENT);
+        super._updateQuorumNumerator(newQuorumNumerator);
+    }
+
+    function _setLateQuorumVoteExtension(uint48 newVoteExtension) internal override {
+        _checkRange(
+            "lateQuorumExtension",
+            newVoteExtension,
+            MIN_LATE_QUORUM_EXTENSION_SECONDS,
+            MAX_LATE_QUORUM_EXTENSION_SECONDS
+        );
+        super._setLateQuorumVoteExtension(newVoteExtension);
+    }
+
+    function _checkRange(string memory what, uint256 value, uint256 min, uint256 max) private pure {
+        if (value < min || value > max) revert GovernorSettingOutOfRange(what, value, min, max);
+    }
+
+    /* REQUIRED OVERRIDES (Solidity asks which base wins; each is the OpenZeppelin chain) */
+
+    function votingDelay() public view override(Governor, GovernorSettings) returns (uint256) {
+        return super.votingDelay();
+    }
+
+    function votingPeriod() public view override(Governor, GovernorSettings) returns (uint256) {
+        return super.votingPeriod();
+    }
+
+    function proposalThreshold() public view override(Governor, GovernorSettings) returns (uint256) {
+        return super.proposalThreshold();
+    }
+
+    function quorum(uint256 timepoint) public view override(Governor, GovernorVotesQuorumFraction) returns (uint256) {
+        return super.quorum(timepoint);
+    }
+
+    function state(uint256 proposalId) public view override(Governor, GovernorTimelockControl) returns (ProposalState) {
+        return super.state(proposalId);
+    }
+
+    function proposalNeedsQueuing(uint256 proposalId)
+        public
+        view
+        override(Governor, GovernorTimelockControl)
+        returns (bool)
+    {
+        return super.proposalNeedsQueuing(proposalId);
+    }
+
+    function proposalDeadline(uint256 proposalId)
+        public
+        view
+        override(Governor, GovernorPreventLateQuorum)
+        returns (uint256)
+    {
+        return super.proposalDeadline(proposalId);
+    }
+
+    function _tallyUpdated(uint256 proposalId) internal override(Governor, GovernorPreventLateQuorum) {
+        super._tallyUpdated(proposalId);
+    }
+
+    function _queueOperations(
+        uint256 proposalId,
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        bytes32 descriptionHash
+    ) internal override(Governor, GovernorTimelockControl) returns (uint48) {
+        return super._queueOperations(proposalId, targets, values, calldatas, descriptionHash);
+    }
+
+    function _executeOperations(
+        uint256 proposalId,
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        bytes32 descriptionHash
+    ) internal override(Governor, GovernorTimelockControl) {
+        super._executeOperations(proposalId, targets, values, calldatas, descriptionHash);
+    }
+
+    function _cancel(
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        bytes32 descriptionHash
+    ) internal override(Governor, GovernorTimelockControl) returns (uint256) {
+        return super._cancel(targets, values, calldatas, descriptionHash);
+    }
+
+    function _executor() internal view override(Governor, GovernorTimelockControl) returns (address) {
+        return super._executor();
+    }
+}
