@@ -5,19 +5,10 @@ import brownie
 import pytest
 
 from tests.helpers import ONE_DAY, err, mine_at
-from tests.staking_fixtures import (  # noqa: F401  (fixtures)
-    COOLDOWN,
-    POINT,
-    WARMUP,
-    alice,
-    at,
-    bob,
-    carol,
-    fund,
-    points,
-    staking,
-    start_time,
-)
+from tests.staking_helpers import COOLDOWN, POINT, WARMUP, at, fund, start_time
+
+# The staking fixtures (points, staking, alice, bob, carol), without conftest.py.
+pytest_plugins = ["tests.staking_fixtures"]
 
 AMOUNT = 1_000 * POINT
 
