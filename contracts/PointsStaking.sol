@@ -101,7 +101,7 @@ contract PointsStaking is IPointsStaking, Votes, Ownable2Step, ReentrancyGuardTr
     /// @inheritdoc IPointsStaking
     function stake(uint256 amount) external nonReentrant {
         if (amount == 0) revert StakingZeroAmount();
-        address account = _msgSender();
+        address account = msg.sender;
         Account memory acct = _accounts[account];
         _settleRewards(account, acct.staked);
         if (acct.staked == 0 && acct.delegatee == address(0)) {
@@ -112,13 +112,13 @@ contract PointsStaking is IPointsStaking, Votes, Ownable2Step, ReentrancyGuardTr
         _accounts[account] = acct;
         _transferVotingUnits(address(0), account, amount);
         emit Staked(account, amount, acct.staked);
-        points.safeTransferFrom(account, address(this), amount);
+        points.safeTransferFrom(msg.sender, address(this), amount);
     }
 
     /// @inheritdoc IPointsStaking
     function requestUnstake(uint256 amount) external nonReentrant {
         if (amount == 0) revert StakingZeroAmount();
-        address account = _msgSender();
+        address account = msg.sender;
         uint256 staked = _accounts[account].staked;
         if (amount > staked) revert StakingInsufficientStake(account, amount, staked);
         _settleRewards(account, staked);
@@ -134,7 +134,7 @@ contract PointsStaking is IPointsStaking, Votes, Ownable2Step, ReentrancyGuardTr
 
     /// @inheritdoc IPointsStaking
     function withdraw() external nonReentrant {
-        address account = _msgSender();
+        address account = msg.sender;
         Pending memory p = _pending[account];
         if (p.amount == 0) revert StakingNothingPending(account);
         if (block.timestamp < p.readyAt) revert StakingCooldownNotOver(p.readyAt, block.timestamp);
@@ -146,7 +146,7 @@ contract PointsStaking is IPointsStaking, Votes, Ownable2Step, ReentrancyGuardTr
 
     /// @inheritdoc IPointsStaking
     function cancelUnstake() external nonReentrant {
-        address account = _msgSender();
+        address account = msg.sender;
         uint256 amount = _pending[account].amount;
         if (amount == 0) revert StakingNothingPending(account);
         uint256 staked = _accounts[account].staked;
@@ -166,20 +166,19 @@ contract PointsStaking is IPointsStaking, Votes, Ownable2Step, ReentrancyGuardTr
         uint256 scaled = amount * REWARD_PRECISION + _undistributedScaled;
         uint256 perUnit = rewardPerUnit;
         if (total != 0) {
-            uint256 increment = scaled / total;
-            perUnit += increment;
+            perUnit += scaled / total;
             rewardPerUnit = perUnit;
-            scaled -= increment * total; // the remainder, below `total`
+            scaled %= total; // the remainder, below `total`, waits for the next deposit
         }
         _undistributedScaled = scaled;
-        emit RewardsDeposited(_msgSender(), amount, perUnit, scaled);
-        rewardToken.safeTransferFrom(_msgSender(), address(this), amount);
+        emit RewardsDeposited(msg.sender, amount, perUnit, scaled);
+        rewardToken.safeTransferFrom(msg.sender, address(this), amount);
     }
 
     /// @inheritdoc IPointsStaking
     function claimRewards(address to) external nonReentrant returns (uint256 amount) {
         if (to == address(0)) revert StakingZeroAddress();
-        address account = _msgSender();
+        address account = msg.sender;
         _settleRewards(account, _accounts[account].staked);
         amount = _rewardsOwed[account];
         if (amount == 0) revert StakingNothingToClaim(account);
@@ -252,7 +251,7 @@ contract PointsStaking is IPointsStaking, Votes, Ownable2Step, ReentrancyGuardTr
     }
 
     /// @notice ERC-6372: "mode=timestamp".
-    // solhint-disable-next-line func-name-mixedcase
+    // slither-disable-next-line naming-convention (the name ERC-6372 prescribes)
     function CLOCK_MODE() public pure override returns (string memory) {
         return "mode=timestamp";
     }
@@ -292,7 +291,7 @@ contract PointsStaking is IPointsStaking, Votes, Ownable2Step, ReentrancyGuardTr
         address oldDelegate = acct.delegatee;
         acct.delegatee = delegatee;
         emit DelegateChanged(account, oldDelegate, delegatee);
-        _moveDelegateVotes(oldDelegate, delegatee, acct.staked);
+        _moveDelegateVotes(oldDelegate, delegatee, _getVotingUnits(account));
     }
 
     /// @dev Voting units are staked points (pending amounts excluded).
