@@ -28,7 +28,11 @@ pragma solidity ^0.8.24;
 ///         is kept (scaled) and added to the next deposit, so nothing but per-account
 ///         rounding dust (under one reward unit per settlement) is ever stranded. Rewards
 ///         deposited while nothing is staked are queued the same way and shared out with the
-///         next deposit made while something is staked.
+///         next deposit made while something is staked. Shares follow the stake at the
+///         moment of each deposit (no warm-up, no time streaming): a stake made just before a
+///         deposit gets its share, and then stays locked for at least the cooldown. Accounts
+///         are settled (earned rewards booked) before every change of their stake; settling
+///         emits no event of its own (`earned` shows the result).
 ///
 ///         The staked position is not transferable: `transfer`, `transferFrom` and `approve`
 ///         always revert.
