@@ -3,6 +3,8 @@ loans, late stakes and moved points after a snapshot, delegation, total supply, 
 
 import brownie
 import pytest
+from eth_account import Account
+from eth_account.messages import encode_typed_data
 
 from tests.helpers import ONE_DAY, err, mine_at
 from tests.staking_helpers import COOLDOWN, POINT, WARMUP, at, fund, start_time
@@ -159,3 +161,46 @@ def test_a_future_timepoint_cannot_be_looked_up(staking, alice, t0):
         staking.getPastVotes(alice, t0)
     with brownie.reverts(err("ERC5805FutureLookup", t0 + 1, t0)):
         staking.getPastTotalSupply(t0 + 1)
+
+
+def test_a_delegation_signed_off_chain_moves_votes_subject_to_the_warmup(
+    accounts, points, staking, alice, bob, carol, t0
+):
+    signer = Account.create()
+    holder = accounts.add(signer.key)  # the same key, signing its own transactions
+    alice.transfer(holder, 10**18)
+    fund(points, staking, holder, AMOUNT)
+    at(t0, staking.stake, AMOUNT, {"from": holder})
+    expiry = t0 + 10 * ONE_DAY
+    typed = {
+        "types": {
+            "EIP712Domain": [
+                {"name": "name", "type": "string"},
+                {"name": "version", "type": "string"},
+                {"name": "chainId", "type": "uint256"},
+                {"name": "verifyingContract", "type": "address"},
+            ],
+            "Delegation": [
+                {"name": "delegatee", "type": "address"},
+                {"name": "nonce", "type": "uint256"},
+                {"name": "expiry", "type": "uint256"},
+            ],
+        },
+        "primaryType": "Delegation",
+        "domain": {
+            "name": "BTC Bazaar Staked Points",
+            "version": "1",
+            "chainId": brownie.chain.id,
+            "verifyingContract": staking.address,
+        },
+        "message": {"delegatee": bob.address, "nonce": 0, "expiry": expiry},
+    }
+    signed = signer.sign_message(encode_typed_data(full_message=typed))
+    moved = t0 + 3 * ONE_DAY
+    at(moved, staking.delegateBySig, bob, 0, expiry, signed.v, signed.r, signed.s, {"from": carol})
+    assert staking.delegates(holder) == bob
+    mine_at(moved + WARMUP - 1)
+    assert staking.getVotes(bob) == 0
+    mine_at(moved + WARMUP)
+    assert staking.getVotes(bob) == AMOUNT
+    assert staking.getVotes(holder) == 0
