@@ -1,0 +1,206 @@
+"""PointsStaking votes: self-delegation, the warm-up rule (boundary to the second), flash
+loans, late stakes and moved points after a snapshot, delegation, total supply, the clock."""
+
+import brownie
+import pytest
+from eth_account import Account
+from eth_account.messages import encode_typed_data
+
+from tests.helpers import ONE_DAY, err, mine_at
+from tests.staking_helpers import COOLDOWN, POINT, WARMUP, at, fund, start_time
+
+# The staking fixtures (points, staking, alice, bob, carol), without conftest.py.
+pytest_plugins = ["tests.staking_fixtures"]
+
+AMOUNT = 1_000 * POINT
+
+
+@pytest.fixture
+def t0(points, staking, alice, bob, carol):
+    for account in (alice, bob, carol):
+        fund(points, staking, account, 10 * AMOUNT)
+    return start_time()
+
+
+def test_a_first_stake_self_delegates_the_staker(staking, alice, t0):
+    tx = at(t0, staking.stake, AMOUNT, {"from": alice})
+    assert staking.delegates(alice) == alice
+    assert tx.events["DelegateChanged"]["toDelegate"] == alice
+    assert tx.events["Staked"]["staked"] == AMOUNT
+    assert staking.balanceOf(alice) == AMOUNT
+
+
+def test_a_later_stake_keeps_a_chosen_delegate(staking, alice, bob, t0):
+    at(t0, staking.stake, AMOUNT, {"from": alice})
+    staking.delegate(bob, {"from": alice})
+    tx = staking.stake(AMOUNT, {"from": alice})
+    assert staking.delegates(alice) == bob
+    assert "DelegateChanged" not in tx.events
+
+
+def test_votes_appear_only_after_the_full_warmup_to_the_second(staking, alice, t0):
+    at(t0, staking.stake, AMOUNT, {"from": alice})
+    mine_at(t0 + WARMUP - 1)
+    assert staking.getVotes(alice) == 0
+    mine_at(t0 + WARMUP)
+    assert staking.getVotes(alice) == AMOUNT
+    mine_at(t0 + WARMUP + 1)
+    assert staking.getPastVotes(alice, t0 + WARMUP - 1) == 0
+    assert staking.getPastVotes(alice, t0 + WARMUP) == AMOUNT
+
+
+def test_flash_borrowed_points_staked_in_one_transaction_cannot_be_repaid(
+    FlashLender, FlashStaker, points, staking, deployer, t0
+):
+    lender = FlashLender.deploy(points, {"from": deployer})
+    points.mint(lender, 100 * AMOUNT, {"from": deployer})
+    attacker = FlashStaker.deploy(lender, staking, points, {"from": deployer})
+    with brownie.reverts(err("StakingCooldownNotOver", t0 + COOLDOWN, t0)):
+        at(t0, attacker.attack, 100 * AMOUNT, False, {"from": deployer})
+    assert points.balanceOf(lender) == 100 * AMOUNT
+    assert staking.totalStaked() == 0
+
+
+def test_flash_borrowed_points_have_no_votes_inside_the_borrowing_transaction(
+    FlashLender, FlashStaker, points, staking, deployer, alice, t0
+):
+    at(t0, staking.stake, AMOUNT, {"from": alice})
+    lender = FlashLender.deploy(points, {"from": deployer})
+    points.mint(lender, 100 * AMOUNT, {"from": deployer})
+    attacker = FlashStaker.deploy(lender, staking, points, {"from": deployer})
+    points.mint(attacker, 100 * AMOUNT, {"from": deployer})  # repays from its own points
+    at(t0 + 10 * WARMUP, attacker.attack, 100 * AMOUNT, True, {"from": deployer})
+    assert attacker.stakedInside() == 100 * AMOUNT
+    assert attacker.votesInside() == 0
+    assert attacker.pastVotesInside() == 0
+    assert staking.getVotes(alice) == AMOUNT  # a warm stake votes in the same block
+    # and the borrowed stake is now locked in cooldown, with no votes
+    assert staking.pendingUnstake(attacker)["amount"] == 100 * AMOUNT
+    assert staking.getVotes(attacker) == 0
+
+
+def test_a_stake_made_after_a_snapshot_has_no_votes_at_it(staking, alice, bob, t0):
+    at(t0, staking.stake, AMOUNT, {"from": alice})
+    snapshot = t0 + 3 * ONE_DAY
+    at(snapshot + 1, staking.stake, 5 * AMOUNT, {"from": bob})
+    mine_at(snapshot + 10 * WARMUP)
+    assert staking.getPastVotes(bob, snapshot) == 0
+    assert staking.getPastVotes(alice, snapshot) == AMOUNT
+    assert staking.getVotes(bob) == 5 * AMOUNT
+
+
+def test_points_moved_to_a_second_account_and_staked_after_a_snapshot_have_no_votes_at_it(
+    points, staking, alice, bob, t0
+):
+    at(t0, staking.stake, AMOUNT, {"from": alice})
+    snapshot = t0 + 3 * ONE_DAY
+    at(snapshot, staking.requestUnstake, AMOUNT, {"from": alice})
+    at(snapshot + COOLDOWN, staking.withdraw, {"from": alice})
+    points.transfer(bob, AMOUNT, {"from": alice})
+    moved = snapshot + COOLDOWN + 1
+    at(moved, staking.stake, AMOUNT, {"from": bob})
+    mine_at(moved + WARMUP)
+    assert staking.getPastVotes(alice, snapshot - 1) == AMOUNT
+    assert staking.getPastVotes(alice, snapshot) == 0  # requested at the snapshot: gone
+    assert staking.getPastVotes(bob, snapshot) == 0
+    assert staking.getPastVotes(bob, moved + WARMUP - 1) == 0
+    assert staking.getVotes(bob) == AMOUNT
+
+
+def test_delegation_takes_votes_away_at_once_and_gives_them_after_the_warmup(
+    staking, alice, bob, t0
+):
+    at(t0, staking.stake, AMOUNT, {"from": alice})
+    moved = t0 + 3 * ONE_DAY
+    at(moved, staking.delegate, bob, {"from": alice})
+    mine_at(moved + WARMUP - 1)
+    assert staking.getPastVotes(alice, moved - 1) == AMOUNT
+    assert staking.getVotes(alice) == 0
+    assert staking.getVotes(bob) == 0
+    mine_at(moved + WARMUP)
+    assert staking.getVotes(bob) == AMOUNT
+
+
+def test_delegating_back_and_forth_never_counts_a_unit_twice(staking, alice, bob, carol, t0):
+    at(t0, staking.stake, AMOUNT, {"from": alice})
+    at(t0 + 3 * ONE_DAY, staking.delegate, bob, {"from": alice})
+    at(t0 + 3 * ONE_DAY + 1, staking.delegate, carol, {"from": alice})
+    at(t0 + 3 * ONE_DAY + 2, staking.delegate, bob, {"from": alice})
+    end = t0 + 3 * ONE_DAY + 2 * WARMUP
+    mine_at(end)
+    for t in (t0 + 3 * ONE_DAY + k for k in (0, 1, 2, WARMUP, WARMUP + 1, WARMUP + 2)):
+        votes = [staking.getPastVotes(a, t) for a in (alice, bob, carol)]
+        assert sum(votes) <= staking.getPastTotalSupply(t) <= AMOUNT
+    assert staking.getVotes(bob) == AMOUNT
+    assert staking.getVotes(carol) == 0
+
+
+def test_past_total_supply_follows_the_warmup_rule(staking, alice, bob, t0):
+    at(t0, staking.stake, AMOUNT, {"from": alice})
+    at(t0 + ONE_DAY, staking.stake, 2 * AMOUNT, {"from": bob})
+    cut = t0 + 5 * ONE_DAY
+    at(cut, staking.requestUnstake, 2 * AMOUNT, {"from": bob})
+    mine_at(cut + 1)
+    assert staking.getPastTotalSupply(t0 + WARMUP - 1) == 0
+    assert staking.getPastTotalSupply(t0 + WARMUP) == AMOUNT
+    assert staking.getPastTotalSupply(t0 + ONE_DAY + WARMUP - 1) == AMOUNT
+    assert staking.getPastTotalSupply(t0 + ONE_DAY + WARMUP) == 3 * AMOUNT
+    assert staking.getPastTotalSupply(cut) == AMOUNT  # the unstaked part leaves at once
+    assert staking.totalStaked() == AMOUNT
+
+
+def test_the_clock_is_the_block_timestamp(staking, t0):
+    mine_at(t0)
+    assert staking.CLOCK_MODE() == "mode=timestamp"
+    assert staking.clock() == t0
+
+
+def test_a_future_timepoint_cannot_be_looked_up(staking, alice, t0):
+    mine_at(t0)
+    with brownie.reverts(err("ERC5805FutureLookup", t0, t0)):
+        staking.getPastVotes(alice, t0)
+    with brownie.reverts(err("ERC5805FutureLookup", t0 + 1, t0)):
+        staking.getPastTotalSupply(t0 + 1)
+
+
+def test_a_delegation_signed_off_chain_moves_votes_subject_to_the_warmup(
+    accounts, points, staking, alice, bob, carol, t0
+):
+    signer = Account.create()
+    holder = accounts.add(signer.key)  # the same key, signing its own transactions
+    alice.transfer(holder, 10**18)
+    fund(points, staking, holder, AMOUNT)
+    at(t0, staking.stake, AMOUNT, {"from": holder})
+    expiry = t0 + 10 * ONE_DAY
+    typed = {
+        "types": {
+            "EIP712Domain": [
+                {"name": "name", "type": "string"},
+                {"name": "version", "type": "string"},
+                {"name": "chainId", "type": "uint256"},
+                {"name": "verifyingContract", "type": "address"},
+            ],
+            "Delegation": [
+                {"name": "delegatee", "type": "address"},
+                {"name": "nonce", "type": "uint256"},
+                {"name": "expiry", "type": "uint256"},
+            ],
+        },
+        "primaryType": "Delegation",
+        "domain": {
+            "name": "BTC Bazaar Staked Points",
+            "version": "1",
+            "chainId": brownie.chain.id,
+            "verifyingContract": staking.address,
+        },
+        "message": {"delegatee": bob.address, "nonce": 0, "expiry": expiry},
+    }
+    signed = signer.sign_message(encode_typed_data(full_message=typed))
+    moved = t0 + 3 * ONE_DAY
+    at(moved, staking.delegateBySig, bob, 0, expiry, signed.v, signed.r, signed.s, {"from": carol})
+    assert staking.delegates(holder) == bob
+    mine_at(moved + WARMUP - 1)
+    assert staking.getVotes(bob) == 0
+    mine_at(moved + WARMUP)
+    assert staking.getVotes(bob) == AMOUNT
+    assert staking.getVotes(holder) == 0
