@@ -21,6 +21,7 @@ from tests.helpers import (
     list_item,
     token_input,
 )
+from tests.staking_helpers import COOLDOWN, WARMUP, WINDOW
 from tools import brownie_patches
 
 brownie_patches.apply()
@@ -196,3 +197,36 @@ def protected_listing(market, seller, wbtc):
 def order(market, listing, buyer, wbtc, arbiter):
     """A paid WBTC order for the $1,000 listing: 1,000,000 sats in escrow."""
     return buy(market, buyer, listing, wbtc, arbiter)
+
+
+# --- staking and governance ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def mock_points(MockERC20, deployer):
+    """Points for staking and governance tests: a mock ERC-20 anyone can mint (the real
+    RewardPoints are minted only by the marketplace)."""
+    return MockERC20.deploy("Bazaar Points", "BZP", 18, {"from": deployer})
+
+
+@pytest.fixture(scope="module")
+def staking(PointsStaking, mock_points, wbtc, deployer):
+    """Warm-up 2 days, cooldown 7 days, withdraw window 2 days; rewards in WBTC."""
+    return PointsStaking.deploy(
+        mock_points, deployer, WARMUP, COOLDOWN, WINDOW, wbtc, {"from": deployer}
+    )
+
+
+@pytest.fixture(scope="module")
+def alice(accounts):
+    return accounts[1]
+
+
+@pytest.fixture(scope="module")
+def bob(accounts):
+    return accounts[2]
+
+
+@pytest.fixture(scope="module")
+def carol(accounts):
+    return accounts[3]

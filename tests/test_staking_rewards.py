@@ -12,7 +12,12 @@ from hypothesis import strategies as st
 from tests.helpers import SATS, err
 from tests.staking_helpers import POINT, fund
 
-pytest_plugins = ["tests.staking_fixtures"]
+
+@pytest.fixture(scope="module")
+def points(mock_points):
+    """The staking tests' points: a mock ERC-20 anyone can mint."""
+    return mock_points
+
 
 AMOUNT = 1_000 * POINT
 

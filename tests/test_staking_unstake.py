@@ -7,7 +7,12 @@ import pytest
 from tests.helpers import ONE_DAY, ONE_HOUR, err, mine_at
 from tests.staking_helpers import COOLDOWN, POINT, WARMUP, WINDOW, at, fund, start_time
 
-pytest_plugins = ["tests.staking_fixtures"]
+
+@pytest.fixture(scope="module")
+def points(mock_points):
+    """The staking tests' points: a mock ERC-20 anyone can mint."""
+    return mock_points
+
 
 AMOUNT = 1_000 * POINT
 

@@ -9,8 +9,12 @@ from eth_account.messages import encode_typed_data
 from tests.helpers import ONE_DAY, err, mine_at
 from tests.staking_helpers import COOLDOWN, POINT, WARMUP, at, fund, start_time
 
-# The staking fixtures (points, staking, alice, bob, carol), without conftest.py.
-pytest_plugins = ["tests.staking_fixtures"]
+
+@pytest.fixture(scope="module")
+def points(mock_points):
+    """The staking tests' points: a mock ERC-20 anyone can mint."""
+    return mock_points
+
 
 AMOUNT = 1_000 * POINT
 

@@ -1,0 +1,59 @@
+"""Hands the governed contracts to the DAO on a local chain (tests, demo, bench), the same
+sequence `bazaar deploy` journals on real networks:
+
+1. the timelock starts with a zero delay, the deployer as its only proposer and executor;
+2. each governed contract (Ownable2Step) offers its ownership to the timelock, and one
+   timelock batch accepts them all and sets the real minimum delay;
+3. the governor becomes the only proposer and canceller, anyone may execute;
+4. the deployer gives up every timelock role, the admin role last.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from brownie import ZERO_ADDRESS, BazaarGovernor, BazaarTimelock, web3
+
+ONE_HOUR, ONE_DAY = 3600, 86_400
+POINT = 10**18
+# The suite's governor: 1 day voting delay, 3 days of voting, 100 points to propose, 4 %
+# quorum, voting extended 1 day when quorum is reached late; 2 days of timelock.
+GOVERNOR_SETTINGS = (ONE_DAY, 3 * ONE_DAY, 100 * POINT, 4, ONE_DAY)
+TIMELOCK_DELAY = 2 * ONE_DAY
+
+
+def role(name: str) -> bytes:
+    return web3.keccak(text=name)
+
+
+PROPOSER, EXECUTOR, CANCELLER = role("PROPOSER_ROLE"), role("EXECUTOR_ROLE"), role("CANCELLER_ROLE")
+ADMIN = b"\x00" * 32
+
+
+def deploy_dao(
+    deployer: Any,
+    staking: Any,
+    owned: list[Any],
+    settings: tuple = GOVERNOR_SETTINGS,
+    delay: int = TIMELOCK_DELAY,
+    silent: bool = True,
+) -> tuple[Any, Any]:
+    """Deploys the timelock and the governor and hands `owned` to the timelock; returns
+    (governor, timelock)."""
+    tx = {"from": deployer}
+    timelock = BazaarTimelock.deploy(0, [deployer], [deployer], deployer, tx, silent=silent)
+    governor = BazaarGovernor.deploy(staking, timelock, *settings, tx, silent=silent)
+    for contract in owned:
+        contract.transferOwnership(timelock, tx, silent=silent)
+    targets = [*owned, timelock]
+    datas = [c.acceptOwnership.encode_input() for c in owned]
+    datas.append(timelock.updateDelay.encode_input(delay))
+    salt = b"\x00" * 32
+    timelock.scheduleBatch(targets, [0] * len(targets), datas, salt, salt, 0, tx, silent=silent)
+    timelock.executeBatch(targets, [0] * len(targets), datas, salt, salt, tx, silent=silent)
+    timelock.grantRole(PROPOSER, governor, tx, silent=silent)
+    timelock.grantRole(CANCELLER, governor, tx, silent=silent)
+    timelock.grantRole(EXECUTOR, ZERO_ADDRESS, tx, silent=silent)
+    for name in (PROPOSER, EXECUTOR, CANCELLER, ADMIN):
+        timelock.renounceRole(name, deployer, tx, silent=silent)
+    return governor, timelock
