@@ -1,0 +1,184 @@
+"""RewardPoints: minted only by the marketplace when an order completes (per USD, per-order
+and per-epoch caps) or is reviewed; nothing for refunds, rulings or self-dealing; redemption
+at checkout for a seller-funded discount, points escrowed until the order ends."""
+
+import brownie
+import pytest
+
+from tests.helpers import COMPLETED, REFUNDED, USD, buy, err, list_item, next_block_at
+
+POINT = 10**18
+TRACKING = b"\x22" * 32
+WEEK = 7 * 86_400
+
+
+def complete(market, order, buyer, seller):
+    market.ship(order.terms, TRACKING, {"from": seller})
+    return market.confirm(order.terms, {"from": buyer})
+
+
+def test_a_completed_order_earns_one_point_per_usd(market, points, order, buyer, seller):
+    complete(market, order, buyer, seller)
+    assert points.balanceOf(buyer) == 1_000 * POINT  # $1,000
+    assert points.totalSupply() == 1_000 * POINT
+
+
+def test_a_verified_review_earns_its_small_capped_amount_once(market, points, order, buyer, seller):
+    complete(market, order, buyer, seller)
+    market.review(order.terms, 5, TRACKING, {"from": buyer})
+    assert points.balanceOf(buyer) == 1_005 * POINT
+    with brownie.reverts(err("MarketplaceAlreadyReviewed", order.id)):
+        market.review(order.terms, 5, TRACKING, {"from": buyer})
+
+
+def test_points_farming_by_refunds_rulings_or_self_dealing_earns_nothing(
+    market, points, listing, order, buyer, seller, arbiter, wbtc
+):
+    market.refund(order.terms, order.term("lockedAmount"), {"from": seller})
+    disputed = buy(market, buyer, listing, wbtc, arbiter)
+    market.openDispute(disputed.terms, TRACKING, {"from": buyer})
+    market.resolveDispute(disputed.terms, 0, {"from": arbiter})  # lost by the buyer
+    with brownie.reverts(err("MarketplaceSelfDealing", seller)):
+        buy(market, seller, listing, wbtc, arbiter)
+    assert market.getOrder(order.id)["status"] == REFUNDED
+    assert points.totalSupply() == 0
+
+
+def test_the_per_order_cap_holds(market, points, seller, buyer, wbtc, arbiter):
+    big = list_item(market, seller, 5_000 * USD, [wbtc])
+    complete(market, buy(market, buyer, big, wbtc, arbiter), buyer, seller)
+    assert points.balanceOf(buyer) == 1_000 * POINT  # $5,000 would be 5,000; capped at 1,000
+
+
+def test_the_per_epoch_cap_holds_and_resets_next_epoch(
+    market, points, listing, buyer, seller, wbtc, arbiter, deployer
+):
+    points.setMintConfig(1, 1_000, 1_500, 5, {"from": deployer})  # 1,500 points a week
+    next_block_at((brownie.chain[-1].timestamp // WEEK + 1) * WEEK + 10)  # a fresh epoch
+    orders = [buy(market, buyer, listing, wbtc, arbiter) for _ in range(3)]
+    for o in orders:
+        market.ship(o.terms, TRACKING, {"from": seller})
+    for o in orders[:2]:
+        market.confirm(o.terms, {"from": buyer})
+    assert points.balanceOf(buyer) == 1_500 * POINT  # 1,000 + 500 (clipped)
+    assert points.mintState()["epochMintedCenti"] == 150_000
+    next_block_at((brownie.chain[-1].timestamp // WEEK + 1) * WEEK + 10)
+    market.confirm(orders[2].terms, {"from": buyer})
+    assert points.balanceOf(buyer) == 2_500 * POINT
+
+
+def test_only_the_marketplace_mints_escrows_or_burns(points, buyer, stranger):
+    for call in (
+        lambda: points.onOrderCompleted(1, buyer, stranger, 10**6, {"from": stranger}),
+        lambda: points.onReview(1, buyer, {"from": stranger}),
+        lambda: points.escrowFrom(buyer, 1, {"from": stranger}),
+        lambda: points.burnEscrowed(1, {"from": stranger}),
+    ):
+        with brownie.reverts(err("PointsOnlyMarketplace", stranger)):
+            call()
+
+
+@pytest.mark.parametrize(
+    "args, what, value, high",
+    [
+        ((11, 1, 1, 1), "pointsPerUsd", 11, 10),
+        ((1, 10_001, 1, 1), "orderCap", 10_001, 10_000),
+        ((1, 1, 10_000_001, 1), "epochCap", 10_000_001, 10_000_000),
+        ((1, 1, 1, 51), "reviewPoints", 51, 50),
+    ],
+)
+def test_minting_parameters_are_bounded_in_code(points, deployer, args, what, value, high):
+    with brownie.reverts(err("PointsOutOfRange", what, value, 0, high)):
+        points.setMintConfig(*args, {"from": deployer})
+
+
+def test_the_marketplace_is_bound_once_by_the_deployer_only(RewardPoints, deployer, stranger):
+    fresh = RewardPoints.deploy(deployer, {"from": deployer})
+    with brownie.reverts(err("PointsBindRefused", stranger)):
+        fresh.bindMarketplace(stranger, {"from": stranger})
+    fresh.bindMarketplace(stranger, {"from": deployer})
+    assert fresh.marketplace() == stranger
+    with brownie.reverts(err("PointsBindRefused", deployer)):
+        fresh.bindMarketplace(deployer, {"from": deployer})
+
+
+# --- redemption --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def earned(market, points, order, buyer, seller):
+    """The buyer holds 1,000 points from a completed $1,000 order."""
+    complete(market, order, buyer, seller)
+    return 1_000 * POINT
+
+
+@pytest.fixture
+def discounted(market, seller, wbtc):
+    """$1,000, up to 20 % payable in points."""
+    return list_item(market, seller, 1_000 * USD, [wbtc], points_cap_bps=2_000)
+
+
+def test_redeemed_points_buy_a_seller_funded_discount_and_burn_on_completion(
+    market, points, earned, discounted, buyer, seller, wbtc, arbiter
+):
+    tx = market.checkout(discounted, 1, wbtc, 2**255, 2**40, arbiter, 500 * POINT, {"from": buyer})
+    terms = tx.events["OrderPaid"]["terms"]
+    order_id = tx.events["OrderPaid"]["orderId"]
+    assert terms["usdAmount"] == 995 * USD  # 500 points = $5
+    assert terms["lockedAmount"] == 995_000  # sats at $100,000
+    assert market.getOrder(order_id)["pointsEscrowed"] == 500 * POINT
+    assert points.balanceOf(market) == 500 * POINT
+    supply = points.totalSupply()
+    market.ship(terms, TRACKING, {"from": seller})
+    market.confirm(terms, {"from": buyer})
+    assert market.getOrder(order_id)["status"] == COMPLETED
+    assert points.balanceOf(market) == 0
+    assert points.totalSupply() == supply - 500 * POINT + 995 * POINT  # burned, then earned
+
+
+def test_redeemed_points_come_back_when_the_order_is_refunded(
+    market, points, earned, discounted, buyer, seller, wbtc, arbiter
+):
+    tx = market.checkout(discounted, 1, wbtc, 2**255, 2**40, arbiter, 500 * POINT, {"from": buyer})
+    terms = tx.events["OrderPaid"]["terms"]
+    market.refund(terms, terms["lockedAmount"], {"from": seller})
+    assert points.balanceOf(buyer) == earned
+    assert points.balanceOf(market) == 0
+
+
+def test_a_discount_above_the_listings_cap_or_on_a_listing_without_points_is_refused(
+    market, earned, discounted, listing, buyer, wbtc, arbiter
+):
+    too_many = 20_001 * POINT  # $200.01 > 20 % of $1,000
+    with brownie.reverts(err("MarketplaceDiscountAboveCap", too_many, 20_001 * 10**6, 200 * USD)):
+        market.checkout(discounted, 1, wbtc, 2**255, 2**40, arbiter, too_many, {"from": buyer})
+    with brownie.reverts(err("MarketplaceDiscountAboveCap", POINT, 10**6, 0)):
+        market.checkout(listing, 1, wbtc, 2**255, 2**40, arbiter, POINT, {"from": buyer})
+
+
+def test_redeeming_more_points_than_held_is_refused(
+    market, earned, discounted, buyer, wbtc, arbiter
+):
+    with brownie.reverts(err("ERC20InsufficientBalance", buyer, earned, earned + POINT)):
+        market.checkout(
+            discounted, 1, wbtc, 2**255, 2**40, arbiter, earned + POINT, {"from": buyer}
+        )
+
+
+def test_a_marketplace_without_points_refuses_redemption(
+    EscrowMarketplace, deployer, oracle, treasury, guardian, seller, buyer, wbtc, arbiter
+):
+    plain = EscrowMarketplace.deploy(
+        deployer,
+        oracle,
+        treasury,
+        guardian,
+        brownie.ZERO_ADDRESS,
+        brownie.ZERO_ADDRESS,
+        {"from": deployer},
+    )
+    plain.addPaymentToken(wbtc, {"from": deployer})
+    plain.setArbiter(arbiter, True, {"from": deployer})
+    item = list_item(plain, seller, 1_000 * USD, [wbtc], points_cap_bps=2_000)
+    with brownie.reverts(err("MarketplacePointsNotEnabled")):
+        plain.checkout(item, 1, wbtc, 2**255, 2**40, arbiter, POINT, {"from": buyer})
