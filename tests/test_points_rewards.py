@@ -51,10 +51,12 @@ def test_the_per_order_cap_holds(market, points, seller, buyer, wbtc, arbiter):
 
 
 def test_the_per_epoch_cap_holds_and_resets_next_epoch(
-    market, points, listing, buyer, seller, wbtc, arbiter, deployer
+    market, points, listing, buyer, seller, wbtc, arbiter, deployer, btc_usd, wbtc_btc
 ):
     points.setMintConfig(1, 1_000, 1_500, 5, {"from": deployer})  # 1,500 points a week
     next_block_at((brownie.chain[-1].timestamp // WEEK + 1) * WEEK + 10)  # a fresh epoch
+    for feed in (btc_usd, wbtc_btc):  # fresh rounds after the jump
+        feed.setAnswer(feed.latestRoundData()[1], {"from": deployer})
     orders = [buy(market, buyer, listing, wbtc, arbiter) for _ in range(3)]
     for o in orders:
         market.ship(o.terms, TRACKING, {"from": seller})
