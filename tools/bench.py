@@ -18,6 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from brownie import BatchBuyer, ReferenceGoods, accounts, web3
+from eth_account import Account
+from eth_account.messages import encode_typed_data
+from web3.exceptions import TransactionNotFound
 
 from tools import local_suite
 from tools.local_suite import USD
@@ -25,6 +28,7 @@ from tools.local_suite import USD
 REPORT = Path(__file__).resolve().parent.parent / "reports" / "gas.json"
 FAR = 2**40
 SCALE_ORDERS = 10_000
+STAKERS = 1_000
 BATCH = 100  # checkouts per transaction while filling the marketplace
 
 # operation -> (target gas or None, anchor); from DESIGN.md "Gas targets" and the issues.
@@ -54,6 +58,14 @@ TARGETS: dict[str, tuple[int | None, str]] = {
     "pointsTransfer": (None, "ERC-20 transfer of points"),
     "checkout_wbtc_after_10000_orders": (None, "within 1 % of checkout_wbtc"),
     "wbtcTransfer": (None, "plain ERC-20 transfer, for scale"),
+    "stake": (110_000, "first stake, self-delegation; Synthetix ~147k, Tally Staker 331k"),
+    "unstake": (None, "requestUnstake: votes leave at once, cooldown starts"),
+    "propose": (None, ""),
+    "castVote": (75_000, "Compound castVote 70,863"),
+    "castVoteBySig": (85_000, "Nouns 88.8k"),
+    "queue": (None, "into the timelock"),
+    "execute": (None, "timelock executes setFees"),
+    "castVote_after_1000_stakers": (None, "within 1 % of castVote"),
 }
 
 
@@ -190,7 +202,141 @@ def measure() -> dict[str, int]:
 
     wbtc.mint(seller, 10**8, s)
     b.record("wbtcTransfer", lambda: wbtc.transfer(buyer, 12_345, s))
+
+    measure_dao(b, local_suite.hand_to_dao(suite, deployer))
     return b.ops
+
+
+def jump_to(timestamp: int, suite: Any) -> None:
+    """Moves the chain to `timestamp` and refreshes the mock feeds (fresh rounds)."""
+    web3.provider.make_request("evm_setNextBlockTimestamp", [timestamp])
+    for feed in (suite.btc_usd, suite.wbtc_btc, suite.usdc_usd):
+        feed.setAnswer(feed.latestRoundData()[1], {"from": accounts[0]}, silent=True)
+
+
+def ballot_signature(governor: Any, proposal_id: int, support: int, key: Any) -> bytes:
+    data = {
+        "types": {
+            "EIP712Domain": [
+                {"name": "name", "type": "string"},
+                {"name": "version", "type": "string"},
+                {"name": "chainId", "type": "uint256"},
+                {"name": "verifyingContract", "type": "address"},
+            ],
+            "Ballot": [
+                {"name": "proposalId", "type": "uint256"},
+                {"name": "support", "type": "uint8"},
+                {"name": "voter", "type": "address"},
+                {"name": "nonce", "type": "uint256"},
+            ],
+        },
+        "primaryType": "Ballot",
+        "domain": {
+            "name": "BazaarGovernor",
+            "version": "1",
+            "chainId": web3.eth.chain_id,
+            "verifyingContract": governor.address,
+        },
+        "message": {
+            "proposalId": proposal_id,
+            "support": support,
+            "voter": key.address,
+            "nonce": governor.nonces(key.address),
+        },
+    }
+    return bytes(Account.sign_message(encode_typed_data(full_message=data), key.key).signature)
+
+
+def mined(tx_hash: Any) -> None:
+    """Anvil mines on send: the receipt is there at once (no polling)."""
+    for _ in range(100):
+        try:
+            receipt = web3.eth.get_transaction_receipt(tx_hash)
+        except TransactionNotFound:
+            time.sleep(0.01)
+            continue
+        if receipt["status"] != 1:
+            raise RuntimeError(f"transaction {tx_hash.hex()} reverted")
+        return
+    raise RuntimeError(f"transaction {tx_hash.hex()} was not mined")
+
+
+def measure_dao(b: Bench, suite: Any) -> None:
+    """Staking and a governance round trip; then 1,000 more stakers and the same vote."""
+    buyer, seller, voter = accounts[1], accounts[2], accounts[5]
+    points, staking, governor, market = suite.points, suite.staking, suite.governor, suite.market
+    point = 10**18
+    signer = Account.create()
+    signer_account = accounts.add(signer.key)
+    for account, amount in ((voter, 300), (seller, 100), (signer_account, 100)):
+        points.transfer(account, amount * point, {"from": buyer}, silent=True)
+    for account in (buyer, voter, seller, signer_account):
+        points.approve(staking, 2**256 - 1, {"from": account}, silent=True)
+    b.record("stake", lambda: staking.stake(1_000 * point, {"from": buyer}))
+    for account, amount in ((voter, 300), (seller, 100), (signer_account, 100)):
+        staking.stake(amount * point, {"from": account}, silent=True)
+    jump_to(web3.eth.get_block("latest")["timestamp"] + 2 * 86_400 + 1, suite)
+
+    def propose(fee_bps: int) -> tuple:
+        args = ([market.address], [0], [market.setFees.encode_input(fee_bps, 200)])
+        description = f"Set the platform fee to {fee_bps} bps"
+        tx = governor.propose(*args, description, {"from": buyer})
+        return tx, args, web3.keccak(text=description)
+
+    tx, args, description_hash = propose(150)
+    b.ops["propose"] = int(tx.gas_used)
+    proposal = tx.events["ProposalCreated"]["proposalId"]
+    jump_to(governor.proposalSnapshot(proposal) + 1, suite)
+    b.record("castVote", lambda: governor.castVote(proposal, 1, {"from": voter}))
+    governor.castVote(proposal, 1, {"from": buyer}, silent=True)
+    signature = ballot_signature(governor, proposal, 1, signer)
+    b.record(
+        "castVoteBySig",
+        lambda: governor.castVoteBySig(proposal, 1, signer.address, signature, {"from": seller}),
+    )
+    jump_to(governor.proposalDeadline(proposal) + 1, suite)
+    queued = b.record("queue", lambda: governor.queue(*args, description_hash, {"from": seller}))
+    jump_to(queued.events["ProposalQueued"]["etaSeconds"], suite)
+    b.record("execute", lambda: governor.execute(*args, description_hash, {"from": seller}))
+    if market.config()["feeBps"] != 150:
+        raise RuntimeError("the executed proposal did not change the fee")
+    b.record("unstake", lambda: staking.requestUnstake(100 * point, {"from": seller}))
+
+    # 1,000 more stakers, each staking in its own block and second (a checkpoint each).
+    started = time.monotonic()
+    distributor = accounts[8].address  # used through web3 only (brownie caches nonces)
+    points.transfer(distributor, STAKERS * point, {"from": buyer}, silent=True)
+    chain_id = web3.eth.chain_id
+    now = web3.eth.get_block("latest")["timestamp"]
+    for i in range(STAKERS):
+        key = Account.create()
+        send = {"from": distributor, "to": points.address, "gas": 100_000}
+        send["data"] = points.transfer.encode_input(key.address, point)
+        mined(web3.eth.send_transaction(send))
+        for nonce, (target, data) in enumerate(
+            (
+                (points.address, points.approve.encode_input(staking.address, point)),
+                (staking.address, staking.stake.encode_input(point)),
+            )
+        ):
+            web3.provider.make_request("evm_setNextBlockTimestamp", [now + 1 + i])
+            raw = key.sign_transaction(
+                {
+                    "to": target,
+                    "data": data,
+                    "gas": 300_000,
+                    "gasPrice": 0,
+                    "nonce": nonce,
+                    "chainId": chain_id,
+                }
+            )
+            mined(web3.eth.send_raw_transaction(raw.raw_transaction))
+    print(f"{STAKERS:,} more stakers in {time.monotonic() - started:.0f} s")
+    jump_to(web3.eth.get_block("latest")["timestamp"] + 2 * 86_400 + 1, suite)
+    tx, _, _ = propose(120)
+    proposal = tx.events["ProposalCreated"]["proposalId"]
+    jump_to(governor.proposalSnapshot(proposal) + 1, suite)
+    b.record("castVote_after_1000_stakers", lambda: governor.castVote(proposal, 1, {"from": voter}))
 
 
 def table(ops: dict[str, int]) -> str:
@@ -200,10 +346,17 @@ def table(ops: dict[str, int]) -> str:
         flag = "" if target is None or gas <= target else "  OVER TARGET"
         target_text = f"{target:,}" if target else "-"
         rows.append(f"{name:<36}{gas:>10,}{target_text:>10}  {anchor}{flag}")
-    first, scaled = ops.get("checkout_wbtc"), ops.get("checkout_wbtc_after_10000_orders")
-    if first and scaled:
-        change = 100 * (scaled / first - 1)
-        rows.append(f"\ncheckout after {SCALE_ORDERS:,} orders vs first: {change:+.2f} %")
+    for first_name, scaled_name, what in (
+        (
+            "checkout_wbtc",
+            "checkout_wbtc_after_10000_orders",
+            f"checkout after {SCALE_ORDERS:,} orders",
+        ),
+        ("castVote", "castVote_after_1000_stakers", f"castVote after {STAKERS:,} stakers"),
+    ):
+        first, scaled = ops.get(first_name), ops.get(scaled_name)
+        if first and scaled:
+            rows.append(f"{what} vs first: {100 * (scaled / first - 1):+.2f} %")
     return "\n".join(rows)
 
 

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from brownie import (
@@ -15,9 +15,12 @@ from brownie import (
     MockAggregator,
     MockERC20,
     MockWBTC,
+    PointsStaking,
     RewardPoints,
     WbtcUsdOracle,
 )
+
+from tools import governance
 
 USD = 10**8  # USD amounts and USD feeds carry 8 decimals
 ONE_HOUR, ONE_DAY = 3600, 86_400
@@ -25,6 +28,8 @@ ONE_HOUR, ONE_DAY = 3600, 86_400
 BTC_USD_LEG = (ONE_HOUR, 100 * USD, 100_000_000 * USD)  # staleness, sanity bounds $100..$100M
 PEG_LEG = (ONE_DAY, 50_000_000, 200_000_000)  # 0.5 .. 2.0
 DEPEG_FLOOR = 98_000_000  # 0.98
+# Staking: votes count 2 days after staking; unstaking waits 7 days, then 2 days to withdraw.
+STAKING_WARMUP, STAKING_COOLDOWN, STAKING_WINDOW = 2 * ONE_DAY, 7 * ONE_DAY, 2 * ONE_DAY
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,9 @@ class LocalSuite:
     goods: Any
     market: Any
     points: Any
+    staking: Any
+    governor: Any = None
+    timelock: Any = None
 
 
 def deploy(
@@ -70,4 +78,16 @@ def deploy(
         market.addPaymentToken(token, tx, silent=True)
     for account in arbiters:
         market.setArbiter(account, True, tx, silent=True)
-    return LocalSuite(wbtc, usdc, btc_usd, wbtc_btc, usdc_usd, oracle, goods, market, points)
+    staking = PointsStaking.deploy(
+        points, deployer, STAKING_WARMUP, STAKING_COOLDOWN, STAKING_WINDOW, wbtc, tx, silent=True
+    )
+    return LocalSuite(
+        wbtc, usdc, btc_usd, wbtc_btc, usdc_usd, oracle, goods, market, points, staking
+    )
+
+
+def hand_to_dao(suite: LocalSuite, deployer: Any) -> LocalSuite:
+    """Deploys the governor and the timelock and hands them every governed contract."""
+    owned = [suite.market, suite.oracle, suite.points, suite.staking]
+    governor, timelock = governance.deploy_dao(deployer, suite.staking, owned)
+    return replace(suite, governor=governor, timelock=timelock)
