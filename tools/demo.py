@@ -1,9 +1,10 @@
 """The demo (``make demo``), played on the local anvil that brownie launches.
 
-It grows with the contracts. Today: deploy the price adapter and the escrow marketplace with
-mock feeds; a seller lists; a buyer checks out at a locked price; BTC moves 20 %; shipping
-and confirmation; a USD-protected order; a dispute and its ruling; the oracle failing closed;
-final balances.
+Deploy the whole suite with mock feeds; a seller lists a physical and a digital item; a buyer
+checks out at a locked price; BTC moves 20 %; shipping and confirmation; points minted; a
+USD-protected order; a digital licence bought with a points discount; a dispute and its
+ruling; DAO members stake, propose a fee change, vote (one vote signed and relayed by another
+account), queue and execute; the oracle failing closed; final balances.
 """
 
 from __future__ import annotations
@@ -11,11 +12,15 @@ from __future__ import annotations
 import time
 from decimal import Decimal
 
-from brownie import accounts
+from brownie import accounts, web3
 from brownie.exceptions import VirtualMachineError
+from eth_account import Account
 
 from tools import local_suite
+from tools.bench import ballot_signature
 from tools.local_suite import USD
+
+POINT = 10**18
 
 SATS_PER_BTC = 10**8
 FAR = 2**40
@@ -41,7 +46,8 @@ def main() -> None:
     print("\n== BTC Bazaar demo ==")
     suite = local_suite.deploy(deployer, treasury, guardian, [arbiter])
     market, wbtc, oracle = suite.market, suite.wbtc, suite.oracle
-    for name in ("wbtc", "usdc", "btc_usd", "wbtc_btc", "usdc_usd", "oracle", "market"):
+    names = ("wbtc", "usdc", "btc_usd", "wbtc_btc", "usdc_usd", "oracle", "market", "goods")
+    for name in (*names, "points", "staking"):
         contract = getattr(suite, name)
         print(f"  {name:<10}{contract._name:<19}{contract.address}")
     wbtc.mint(buyer, SATS_PER_BTC, {"from": deployer}, **QUIET)
@@ -72,6 +78,14 @@ def main() -> None:
             f" buyer refunded {btc(done['toBuyer'])}"
         )
 
+    points = suite.points
+
+    def jump(seconds: int) -> None:
+        """Time travel; the mock feeds then publish fresh rounds at the same prices."""
+        web3.provider.make_request("evm_increaseTime", [seconds])
+        for feed in (suite.btc_usd, suite.wbtc_btc, suite.usdc_usd):
+            feed.setAnswer(feed.latestRoundData()[1], {"from": deployer}, **QUIET)
+
     step("A seller lists a $1,000 lamp (price locked at checkout) and a $2,000 chair")
     step_listing = {"from": seller}
     lamp = market.list(
@@ -88,6 +102,30 @@ def main() -> None:
     step("BTC jumps 20 % before delivery: the escrowed amount does not move")
     price_btc(120_000)
     ship_and_confirm(lamp_order)
+
+    print(f"   points minted to the buyer: {points.balanceOf(buyer) / POINT:,.2f} BZP")
+
+    step("The seller mints a software licence (ERC-721) and lists it for $50, 20 % in points")
+    licence = suite.goods.mint(
+        seller, "ipfs://bafy-licence", b"\x0a" * 32, 500, {"from": seller}, **QUIET
+    ).return_value
+    digital = market.listDigital(licence, 50 * USD, [wbtc], 0, 2_000, step_listing, **QUIET)
+    digital_id = digital.events["Listed"]["listingId"]
+    print(f"   licence #{licence} (5 % royalty) held in escrow by listing {digital_id}")
+    amount = market.quote(digital_id, 1, wbtc)
+    wbtc.approve(market, amount, {"from": buyer}, **QUIET)
+    tx = market.checkout(
+        digital_id, 1, wbtc, amount, FAR, arbiter, 500 * POINT, {"from": buyer}, **QUIET
+    )
+    digital_terms = tuple(tx.events["OrderPaid"]["terms"])
+    print(
+        f"   500 BZP redeemed for $5.00: the buyer pays {usd(digital_terms[6])} "
+        f"({btc(digital_terms[7])}); licence now held by "
+        f"{'the buyer' if suite.goods.ownerOf(licence) == buyer else '?'}"
+    )
+    market.confirm(digital_terms, {"from": buyer}, **QUIET)
+    held = points.balanceOf(buyer) / POINT
+    print(f"   confirmed within the 2-day dispute window; the buyer holds {held:,.2f} BZP")
 
     step("The buyer checks out the chair; BTC then falls 20 % during a long shipment")
     chair_order = checkout(chair)
@@ -108,6 +146,39 @@ def main() -> None:
         f"arbiter fee {btc(ruling['arbiterFee'])}, platform fee {btc(ruling['fee'])}"
     )
 
+    step("The DAO takes over: the timelock owns every parameter, the deployer keeps nothing")
+    suite = local_suite.hand_to_dao(suite, deployer)
+    governor, staking = suite.governor, suite.staking
+    print(f"   governor {governor.address}, timelock {suite.timelock.address}")
+    member_key = Account.create()
+    member = accounts.add(member_key.key)
+    points.transfer(member, 400 * POINT, {"from": buyer}, **QUIET)
+    for account, amount in ((buyer, 1_000 * POINT), (member, 400 * POINT)):
+        points.approve(staking, amount, {"from": account}, **QUIET)
+        staking.stake(amount, {"from": account}, **QUIET)
+    print("   the buyer stakes 1,000 BZP, a second member 400 BZP; votes count after 2 days")
+    jump(2 * 86_400 + 1)
+    args = ([market.address], [0], [market.setFees.encode_input(150, 200)])
+    description = "Platform fee 1.0 % -> 1.5 %"
+    proposal = governor.propose(*args, description, {"from": buyer}, **QUIET).events[
+        "ProposalCreated"
+    ]["proposalId"]
+    print(f"   proposal: {description}")
+    jump(governor.proposalSnapshot(proposal) + 1 - web3.eth.get_block("latest")["timestamp"])
+    governor.castVote(proposal, 1, {"from": buyer}, **QUIET)
+    signature = ballot_signature(governor, proposal, 1, member_key)
+    governor.castVoteBySig(proposal, 1, member.address, signature, {"from": seller}, **QUIET)
+    _, votes_for, _ = governor.proposalVotes(proposal)
+    print(f"   {votes_for / POINT:,.0f} BZP for (the member signed off-line; the seller relayed)")
+    jump(governor.proposalDeadline(proposal) + 1 - web3.eth.get_block("latest")["timestamp"])
+    description_hash = web3.keccak(text=description)
+    governor.queue(*args, description_hash, {"from": seller}, **QUIET)
+    jump(2 * 86_400 + 1)
+    governor.execute(*args, description_hash, {"from": seller}, **QUIET)
+    print(
+        f"   queued, 2 days of timelock, executed: platform fee now {market.config()['feeBps']} bps"
+    )
+
     step("The BTC/USD feed breaks: new checkouts stop, nothing else does")
     suite.btc_usd.setMode(1, {"from": deployer}, **QUIET)
     try:
@@ -126,9 +197,13 @@ def main() -> None:
         ("treasury", treasury),
         ("escrow", market),
     ):
-        print(f"   {name:<10}{btc(wbtc.balanceOf(account)):>18}")
+        print(
+            f"   {name:<10}{btc(wbtc.balanceOf(account)):>18}"
+            f"{points.balanceOf(account) / POINT:>14,.2f} BZP"
+        )
     assert wbtc.balanceOf(market) == 0, "escrow should be empty: every order is settled"
     print(
-        f"\nDone in {time.monotonic() - started:.1f} s: 3 orders, every satoshi accounted for."
-        "\nDigital goods, points and governance join this story as they land."
+        f"\nDone in {time.monotonic() - started:.1f} s: 4 orders (one digital), "
+        f"{points.totalSupply() / POINT:,.2f} BZP in circulation, a fee change voted and "
+        "executed, every satoshi accounted for."
     )
