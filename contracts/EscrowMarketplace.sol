@@ -387,6 +387,8 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
     }
 
     /// @inheritdoc IEscrowMarketplace
+    /// @dev Credits written after `_settlePoints`: see `refund`.
+    // slither-disable-next-line reentrancy-benign
     function reclaim(OrderTerms calldata terms) external nonReentrant {
         (bytes32 id, OrderState storage order) = _order(terms, Status.Paid);
         _requireAfterDeadline(order, id);
@@ -399,6 +401,8 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
     }
 
     /// @inheritdoc IEscrowMarketplace
+    /// @dev Credits written after `_settlePoints`: see `refund`.
+    // slither-disable-next-line reentrancy-benign
     function cancel(OrderTerms calldata terms) external nonReentrant {
         (bytes32 id, OrderState storage order) = _order(terms, Status.Paid);
         if (msg.sender == terms.buyer) {
@@ -416,8 +420,9 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
     }
 
     /// @inheritdoc IEscrowMarketplace
-    /// @dev Credits written after `_takeBackGoods` come after a call to our own goods contract
-    ///      (a plain transfer, no receiver hook) inside `nonReentrant`.
+    /// @dev Credits written after `_takeBackGoods` or `_settlePoints` come after a call to our
+    ///      own goods or points contract (a plain transfer or burn, no hook) inside
+    ///      `nonReentrant`.
     // slither-disable-next-line reentrancy-benign
     function refund(OrderTerms calldata terms, uint256 amount) external nonReentrant {
         (bytes32 id, OrderState storage order) = _load(terms);
@@ -658,7 +663,9 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
     /* INTERNAL */
 
     /// @dev Pays the seller (less the platform fee) and, for USD-protected orders, refunds the
-    ///      buyer what the release-time rate does not owe the seller.
+    ///      buyer what the release-time rate does not owe the seller. Credits written after
+    ///      `_settlePoints`: see `refund`.
+    // slither-disable-next-line reentrancy-benign
     function _complete(OrderTerms calldata terms, bytes32 id, OrderState storage order, bool confirmed) private {
         uint256 escrow = order.amount;
         uint256 toSeller = escrow;

@@ -112,6 +112,8 @@ contract RewardPoints is IRewardPoints, ERC20, ERC20Permit, Ownable2Step {
     }
 
     /// @dev Mints `centi` hundredths of a point, clipped to what is left of the epoch's cap.
+    ///      The equalities compare an epoch index and an amount, not a balance.
+    // slither-disable-next-line incorrect-equality
     function _award(MintState memory s, address account, uint256 centi) private {
         uint256 epoch = block.timestamp / EPOCH_SECONDS;
         uint256 minted = epoch == s.epoch ? s.epochMintedCenti : 0;

@@ -48,7 +48,7 @@ interface IRewardPoints is IBazaarRewards {
     error PointsOutOfRange(string what, uint256 value, uint256 min, uint256 max);
 
     /// @notice Governance sets the minting parameters (each bounded in code).
-    function setMintConfig(uint256 pointsPerUsd, uint256 orderCap, uint256 epochCap, uint256 reviewPoints) external;
+    function setMintConfig(uint256 pointsPerUsd, uint256 orderCap, uint256 epochCap, uint256 reviewAward) external;
 
     /// @notice The marketplace moves `amount` of `buyer`'s points into its escrow (a checkout
     ///         redeeming points; the buyer signed that checkout).
