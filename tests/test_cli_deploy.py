@@ -132,22 +132,29 @@ def test_a_rerun_sends_nothing(deploy, journal_path):
     assert read(journal_path)["steps"] == json.loads(before)["steps"]
 
 
+def crash_at_broadcast_of(step, monkeypatch):
+    """The process dies as it is about to broadcast `step` (signed and journaled "sent").
+    Returns the raw transactions broadcast so far and the real broadcast, to restore."""
+    real_broadcast = TxSender.broadcast
+    calls = []
+
+    def crashing_broadcast(self, raw):
+        calls.append(raw)
+        if len(calls) == STEPS.index(step) + 1:
+            raise Crash
+        return real_broadcast(self, raw)
+
+    monkeypatch.setattr(TxSender, "broadcast", crashing_broadcast)
+    return calls, real_broadcast
+
+
 def test_a_crash_after_a_step_is_journaled_sent_resumes_with_the_same_transaction(
     deploy, journal_path, monkeypatch
 ):
     """Killed after signing and journaling the market step, before it reached the node:
     the re-run broadcasts the very raw transaction of the journal (same nonce, same hash)."""
     start = deployer_nonce()
-    real_broadcast = TxSender.broadcast
-    calls = []
-
-    def crashing_broadcast(self, raw):
-        calls.append(raw)
-        if len(calls) == STEPS.index("market") + 1:
-            raise Crash
-        return real_broadcast(self, raw)
-
-    monkeypatch.setattr(TxSender, "broadcast", crashing_broadcast)
+    calls, real_broadcast = crash_at_broadcast_of("market", monkeypatch)
     with pytest.raises(Crash):
         deploy()
     journal = read(journal_path)
@@ -170,16 +177,7 @@ def test_a_sent_step_whose_nonce_another_transaction_took_is_sent_anew(
 ):
     """The journaled transaction never reached the node and the account used its nonce for
     something else: that transaction can never be mined, so the step is signed again."""
-    real_broadcast = TxSender.broadcast
-    calls = []
-
-    def crashing_broadcast(self, raw):
-        calls.append(raw)
-        if len(calls) == STEPS.index("market") + 1:
-            raise Crash
-        return real_broadcast(self, raw)
-
-    monkeypatch.setattr(TxSender, "broadcast", crashing_broadcast)
+    _, real_broadcast = crash_at_broadcast_of("market", monkeypatch)
     with pytest.raises(Crash):
         deploy()
     lost = read(journal_path)["steps"]["market"]["txHash"]

@@ -7,11 +7,19 @@ import brownie
 import pytest
 from brownie import web3
 from eth_account import Account
-from eth_account.messages import encode_typed_data
 
 from tests.helpers import ONE_DAY, err, mine_at, next_block_at
 from tests.staking_helpers import POINT, WARMUP, fund
-from tools.governance import ADMIN, CANCELLER, EXECUTOR, PROPOSER, TIMELOCK_DELAY, deploy_dao
+from tools.governance import (
+    ADMIN,
+    CANCELLER,
+    EXECUTOR,
+    PROPOSER,
+    TIMELOCK_DELAY,
+    ballot,
+    deploy_dao,
+    sign,
+)
 
 PENDING, ACTIVE, CANCELED, DEFEATED, SUCCEEDED, QUEUED, EXPIRED, EXECUTED = range(8)
 AGAINST, FOR, ABSTAIN = range(3)
@@ -77,33 +85,6 @@ def passed(governor, voters_, targets, datas, description, proposer, voter):
     return proposal
 
 
-def ballot(governor, proposal_id, support, voter, nonce, chain_id=None, contract=None):
-    return {
-        "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
-            "Ballot": [
-                {"name": "proposalId", "type": "uint256"},
-                {"name": "support", "type": "uint8"},
-                {"name": "voter", "type": "address"},
-                {"name": "nonce", "type": "uint256"},
-            ],
-        },
-        "primaryType": "Ballot",
-        "domain": {
-            "name": "BazaarGovernor",
-            "version": "1",
-            "chainId": chain_id if chain_id is not None else web3.eth.chain_id,
-            "verifyingContract": contract or governor.address,
-        },
-        "message": {"proposalId": proposal_id, "support": support, "voter": voter, "nonce": nonce},
-    }
-
-
 @pytest.fixture
 def signer(mock_points, staking, voters):
     """A staker whose key the test holds (to sign ballots), 5,000 points, warmed up."""
@@ -113,10 +94,6 @@ def signer(mock_points, staking, voters):
     staking.stake(5_000 * POINT, {"from": account})
     mine_at(brownie.chain[-1].timestamp + WARMUP + 1)
     return key
-
-
-def sign(key, data) -> bytes:
-    return bytes(Account.sign_message(encode_typed_data(full_message=data), key.key).signature)
 
 
 def fee_proposal(governor, market, proposer, fee_bps=200):

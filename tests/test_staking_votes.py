@@ -8,6 +8,7 @@ from eth_account.messages import encode_typed_data
 
 from tests.helpers import ONE_DAY, err, mine_at
 from tests.staking_helpers import COOLDOWN, POINT, WARMUP, at, fund, start_time
+from tools.governance import typed_data
 
 
 @pytest.fixture(scope="module")
@@ -176,29 +177,13 @@ def test_a_delegation_signed_off_chain_moves_votes_subject_to_the_warmup(
     fund(points, staking, holder, AMOUNT)
     at(t0, staking.stake, AMOUNT, {"from": holder})
     expiry = t0 + 10 * ONE_DAY
-    typed = {
-        "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
-            "Delegation": [
-                {"name": "delegatee", "type": "address"},
-                {"name": "nonce", "type": "uint256"},
-                {"name": "expiry", "type": "uint256"},
-            ],
-        },
-        "primaryType": "Delegation",
-        "domain": {
-            "name": "BTC Bazaar Staked Points",
-            "version": "1",
-            "chainId": brownie.chain.id,
-            "verifyingContract": staking.address,
-        },
-        "message": {"delegatee": bob.address, "nonce": 0, "expiry": expiry},
-    }
+    typed = typed_data(
+        "BTC Bazaar Staked Points",
+        staking.address,
+        "Delegation",
+        [("delegatee", "address"), ("nonce", "uint256"), ("expiry", "uint256")],
+        {"delegatee": bob.address, "nonce": 0, "expiry": expiry},
+    )
     signed = signer.sign_message(encode_typed_data(full_message=typed))
     moved = t0 + 3 * ONE_DAY
     at(moved, staking.delegateBySig, bob, 0, expiry, signed.v, signed.r, signed.s, {"from": carol})

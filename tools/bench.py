@@ -19,10 +19,9 @@ from typing import Any
 
 from brownie import BatchBuyer, ReferenceGoods, accounts, web3
 from eth_account import Account
-from eth_account.messages import encode_typed_data
 from web3.exceptions import TransactionNotFound
 
-from tools import local_suite
+from tools import governance, local_suite
 from tools.local_suite import USD
 
 REPORT = Path(__file__).resolve().parent.parent / "reports" / "gas.json"
@@ -131,8 +130,7 @@ def measure() -> dict[str, int]:
     released = order_of(checkout(wbtc))
     market.ship(released, b"\x05" * 32, s)
     web3.provider.make_request("evm_increaseTime", [15 * 86_400])
-    for feed in (suite.btc_usd, suite.wbtc_btc, suite.usdc_usd):  # fresh rounds after the jump
-        feed.setAnswer(feed.latestRoundData()[1], s)
+    local_suite.refresh_feeds(suite, seller)
     b.record("autoRelease", lambda: market.release(released, q))
 
     refunded = order_of(checkout(wbtc))
@@ -210,41 +208,7 @@ def measure() -> dict[str, int]:
 def jump_to(timestamp: int, suite: Any) -> None:
     """Moves the chain to `timestamp` and refreshes the mock feeds (fresh rounds)."""
     web3.provider.make_request("evm_setNextBlockTimestamp", [timestamp])
-    for feed in (suite.btc_usd, suite.wbtc_btc, suite.usdc_usd):
-        feed.setAnswer(feed.latestRoundData()[1], {"from": accounts[0]}, silent=True)
-
-
-def ballot_signature(governor: Any, proposal_id: int, support: int, key: Any) -> bytes:
-    data = {
-        "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
-            "Ballot": [
-                {"name": "proposalId", "type": "uint256"},
-                {"name": "support", "type": "uint8"},
-                {"name": "voter", "type": "address"},
-                {"name": "nonce", "type": "uint256"},
-            ],
-        },
-        "primaryType": "Ballot",
-        "domain": {
-            "name": "BazaarGovernor",
-            "version": "1",
-            "chainId": web3.eth.chain_id,
-            "verifyingContract": governor.address,
-        },
-        "message": {
-            "proposalId": proposal_id,
-            "support": support,
-            "voter": key.address,
-            "nonce": governor.nonces(key.address),
-        },
-    }
-    return bytes(Account.sign_message(encode_typed_data(full_message=data), key.key).signature)
+    local_suite.refresh_feeds(suite, accounts[0])
 
 
 def mined(tx_hash: Any) -> None:
@@ -289,7 +253,7 @@ def measure_dao(b: Bench, suite: Any) -> None:
     jump_to(governor.proposalSnapshot(proposal) + 1, suite)
     b.record("castVote", lambda: governor.castVote(proposal, 1, {"from": voter}))
     governor.castVote(proposal, 1, {"from": buyer}, silent=True)
-    signature = ballot_signature(governor, proposal, 1, signer)
+    signature = governance.signed_ballot(governor, proposal, 1, signer)
     b.record(
         "castVoteBySig",
         lambda: governor.castVoteBySig(proposal, 1, signer.address, signature, {"from": seller}),

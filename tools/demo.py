@@ -16,8 +16,7 @@ from brownie import accounts, web3
 from brownie.exceptions import VirtualMachineError
 from eth_account import Account
 
-from tools import local_suite
-from tools.bench import ballot_signature
+from tools import governance, local_suite
 from tools.local_suite import USD
 
 POINT = 10**18
@@ -83,8 +82,7 @@ def main() -> None:
     def jump(seconds: int) -> None:
         """Time travel; the mock feeds then publish fresh rounds at the same prices."""
         web3.provider.make_request("evm_increaseTime", [seconds])
-        for feed in (suite.btc_usd, suite.wbtc_btc, suite.usdc_usd):
-            feed.setAnswer(feed.latestRoundData()[1], {"from": deployer}, **QUIET)
+        local_suite.refresh_feeds(suite, deployer)
 
     step("A seller lists a $1,000 lamp (price locked at checkout) and a $2,000 chair")
     step_listing = {"from": seller}
@@ -166,7 +164,7 @@ def main() -> None:
     print(f"   proposal: {description}")
     jump(governor.proposalSnapshot(proposal) + 1 - web3.eth.get_block("latest")["timestamp"])
     governor.castVote(proposal, 1, {"from": buyer}, **QUIET)
-    signature = ballot_signature(governor, proposal, 1, member_key)
+    signature = governance.signed_ballot(governor, proposal, 1, member_key)
     governor.castVoteBySig(proposal, 1, member.address, signature, {"from": seller}, **QUIET)
     _, votes_for, _ = governor.proposalVotes(proposal)
     print(f"   {votes_for / POINT:,.0f} BZP for (the member signed off-line; the seller relayed)")

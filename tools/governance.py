@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from brownie import ZERO_ADDRESS, BazaarGovernor, BazaarTimelock, web3
+from eth_account import Account
+from eth_account.messages import encode_typed_data
 
 ONE_HOUR, ONE_DAY = 3600, 86_400
 POINT = 10**18
@@ -57,3 +59,68 @@ def deploy_dao(
     for name in (PROPOSER, EXECUTOR, CANCELLER, ADMIN):
         timelock.renounceRole(name, deployer, tx, silent=silent)
     return governor, timelock
+
+
+def typed_data(
+    name: str,
+    contract: str,
+    primary: str,
+    fields: list[tuple[str, str]],
+    message: dict,
+    chain_id: int | None = None,
+) -> dict:
+    """EIP-712 typed data under the domain (name, version "1", chain id, contract) that the
+    OpenZeppelin EIP712 contracts here use; `fields` are (name, type) of `primary`."""
+    return {
+        "types": {
+            "EIP712Domain": [
+                {"name": "name", "type": "string"},
+                {"name": "version", "type": "string"},
+                {"name": "chainId", "type": "uint256"},
+                {"name": "verifyingContract", "type": "address"},
+            ],
+            primary: [{"name": field, "type": kind} for field, kind in fields],
+        },
+        "primaryType": primary,
+        "domain": {
+            "name": name,
+            "version": "1",
+            "chainId": web3.eth.chain_id if chain_id is None else chain_id,
+            "verifyingContract": contract,
+        },
+        "message": message,
+    }
+
+
+def ballot(
+    governor: Any,
+    proposal_id: int,
+    support: int,
+    voter: str,
+    nonce: int,
+    chain_id: int | None = None,
+    contract: str | None = None,
+) -> dict:
+    """The governor's `Ballot` for `castVoteBySig` (chain id and contract overridable, to
+    forge misdirected ballots in tests)."""
+    fields = [
+        ("proposalId", "uint256"),
+        ("support", "uint8"),
+        ("voter", "address"),
+        ("nonce", "uint256"),
+    ]
+    message = {"proposalId": proposal_id, "support": support, "voter": voter, "nonce": nonce}
+    return typed_data(
+        "BazaarGovernor", contract or governor.address, "Ballot", fields, message, chain_id
+    )
+
+
+def sign(key: Any, data: dict) -> bytes:
+    """The 65-byte signature of typed `data` by `key` (an eth-account LocalAccount)."""
+    return bytes(Account.sign_message(encode_typed_data(full_message=data), key.key).signature)
+
+
+def signed_ballot(governor: Any, proposal_id: int, support: int, key: Any) -> bytes:
+    """`key`'s signed vote on `proposal_id`, with its current nonce."""
+    nonce = governor.nonces(key.address)
+    return sign(key, ballot(governor, proposal_id, support, key.address, nonce))

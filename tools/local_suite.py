@@ -86,6 +86,12 @@ def deploy(
     )
 
 
+def refresh_feeds(suite: LocalSuite, sender: Any) -> None:
+    """The mock feeds publish fresh rounds at their current answers (after time travel)."""
+    for feed in (suite.btc_usd, suite.wbtc_btc, suite.usdc_usd):
+        feed.setAnswer(feed.latestRoundData()[1], {"from": sender}, silent=True)
+
+
 def hand_to_dao(suite: LocalSuite, deployer: Any) -> LocalSuite:
     """Deploys the governor and the timelock and hands them every governed contract."""
     owned = [suite.market, suite.oracle, suite.points, suite.staking]
