@@ -27,7 +27,8 @@ def mine_at(timestamp: int) -> None:
 
 
 def next_block_at(timestamp: int) -> None:
-    """The next transaction's block gets `timestamp` (for deadline boundaries)."""
+    """The next transaction's block gets `timestamp` (for deadline boundaries). Send that
+    transaction right after: under `--coverage` brownie sends calls as transactions too."""
     brownie.web3.provider.make_request("evm_setNextBlockTimestamp", [timestamp])
 
 

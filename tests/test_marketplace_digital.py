@@ -177,8 +177,8 @@ def test_a_digital_order_is_released_to_the_seller_after_the_dispute_window(
         err("MarketplaceDeadlineNotReached", digital_order.id, deadline, deadline)
     ):
         market.release(digital_order.terms, {"from": stranger})
+    before = wbtc.balanceOf(seller)  # before pinning the next block's time (see next_block_at)
     next_block_at(deadline + 1)
-    before = wbtc.balanceOf(seller)
     market.release(digital_order.terms, {"from": stranger})
     assert wbtc.balanceOf(seller) - before == PRICE_SATS - FEE_SATS
 
