@@ -2,8 +2,6 @@
 pragma solidity 0.8.30;
 
 import {Governor} from "@openzeppelin/contracts/governance/Governor.sol";
-import {GovernorCountingSimple} from "@openzeppelin/contracts/governance/extensions/GovernorCountingSimple.sol";
-import {GovernorPreventLateQuorum} from "@openzeppelin/contracts/governance/extensions/GovernorPreventLateQuorum.sol";
 import {GovernorSettings} from "@openzeppelin/contracts/governance/extensions/GovernorSettings.sol";
 import {GovernorTimelockControl} from "@openzeppelin/contracts/governance/extensions/GovernorTimelockControl.sol";
 import {GovernorVotes} from "@openzeppelin/contracts/governance/extensions/GovernorVotes.sol";
@@ -11,19 +9,28 @@ import {GovernorVotesQuorumFraction} from
     "@openzeppelin/contracts/governance/extensions/GovernorVotesQuorumFraction.sol";
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
+import {IERC6372} from "@openzeppelin/contracts/interfaces/IERC6372.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
 
 import {IBazaarGovernor} from "../interfaces/IBazaarGovernor.sol";
+import {GovernorPackedTally} from "./governance/GovernorPackedTally.sol";
 
 /// @title BazaarGovernor
 /// @notice See `IBazaarGovernor`. Times are in seconds (the votes' clock is a timestamp).
+/// @dev OpenZeppelin's Governor with settings, votes, quorum fraction and timelock control;
+///      counting and late-quorum protection from `GovernorPackedTally` (OpenZeppelin's
+///      behaviour in fewer slots). Two departures from OpenZeppelin, both for gas: the clock
+///      is read here (the votes' clock is checked to be a timestamp at deployment) instead of
+///      by a call to the votes contract, and a ballot signature is checked against the
+///      voter's current nonce without using it up (see `_validateVoteSig`).
 contract BazaarGovernor is
     IBazaarGovernor,
     Governor,
     GovernorSettings,
-    GovernorCountingSimple,
+    GovernorPackedTally,
     GovernorVotes,
     GovernorVotesQuorumFraction,
-    GovernorPreventLateQuorum,
     GovernorTimelockControl
 {
     /// @notice Bounds of the settings, written in code.
@@ -52,9 +59,42 @@ contract BazaarGovernor is
         GovernorSettings(votingDelaySeconds, votingPeriodSeconds, proposalThresholdPoints)
         GovernorVotes(staking)
         GovernorVotesQuorumFraction(quorumPercent)
-        GovernorPreventLateQuorum(lateQuorumExtensionSeconds)
+        GovernorPackedTally(lateQuorumExtensionSeconds)
         GovernorTimelockControl(timelock)
-    {}
+    {
+        if (keccak256(bytes(IERC6372(address(staking)).CLOCK_MODE())) != keccak256("mode=timestamp")) {
+            revert GovernorVotesClockNotTimestamp(address(staking));
+        }
+    }
+
+    /* CLOCK AND BALLOTS */
+
+    /// @notice ERC-6372: the block timestamp, the clock of the votes (checked at deployment).
+    function clock() public view override(Governor, GovernorVotes) returns (uint48) {
+        return Time.timestamp();
+    }
+
+    /// @notice ERC-6372: "mode=timestamp".
+    // slither-disable-next-line naming-convention (the name ERC-6372 prescribes)
+    function CLOCK_MODE() public pure override(Governor, GovernorVotes) returns (string memory) {
+        return "mode=timestamp";
+    }
+
+    /// @dev A ballot (OpenZeppelin's EIP-712 `Ballot` with the voter's nonce) is checked
+    ///      against the voter's current nonce, which it does not use up: a ballot names its
+    ///      proposal and a voter votes once per proposal, so a replayed ballot is refused
+    ///      (`GovernorAlreadyCastVote`) without a nonce, and the nonce's first use would cost
+    ///      the relayer a new storage slot (20,000 gas). Signers read `nonces(voter)` as with
+    ///      OpenZeppelin; it only moves with `castVoteWithReasonAndParamsBySig`.
+    function _validateVoteSig(uint256 proposalId, uint8 support, address voter, bytes memory signature)
+        internal
+        view
+        override
+        returns (bool)
+    {
+        bytes32 structHash = keccak256(abi.encode(BALLOT_TYPEHASH, proposalId, support, voter, nonces(voter)));
+        return SignatureChecker.isValidSignatureNow(voter, _hashTypedDataV4(structHash), signature);
+    }
 
     /* BOUNDED SETTINGS */
 
@@ -126,13 +166,13 @@ contract BazaarGovernor is
     function proposalDeadline(uint256 proposalId)
         public
         view
-        override(Governor, GovernorPreventLateQuorum)
+        override(Governor, GovernorPackedTally)
         returns (uint256)
     {
         return super.proposalDeadline(proposalId);
     }
 
-    function _tallyUpdated(uint256 proposalId) internal override(Governor, GovernorPreventLateQuorum) {
+    function _tallyUpdated(uint256 proposalId) internal override(Governor, GovernorPackedTally) {
         super._tallyUpdated(proposalId);
     }
 

@@ -3,22 +3,31 @@ pragma solidity 0.8.30;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
-import {Votes} from "@openzeppelin/contracts/governance/utils/Votes.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
 
 import {IPointsStaking} from "../interfaces/IPointsStaking.sol";
+import {StakeHistory} from "./libraries/StakeHistory.sol";
 
 /// @title PointsStaking
 /// @notice Staked reward points: votes with a warm-up, unstaking with a cooldown, fee share.
-contract PointsStaking is IPointsStaking, Votes, Ownable2Step, ReentrancyGuardTransient {
+/// @dev ERC-5805 votes on `StakeHistory` rather than OpenZeppelin's `Votes`: the same external
+///      behaviour (delegation, delegation by signature, timestamp clock), with an account's
+///      stake, checkpoint count, delegation flags and reward debt in one slot, checkpoints
+///      that carry their predecessor (one read for the warm-up rule), and a staked total
+///      sampled once a day. A first stake writes three slots (account, checkpoint, total)
+///      instead of OpenZeppelin's five.
+contract PointsStaking is IPointsStaking, EIP712, Nonces, Ownable2Step, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
+    using StakeHistory for StakeHistory.History;
+    using StakeHistory for StakeHistory.Samples;
 
     /* CONSTANTS: bounds of parameters, written in code */
 
@@ -31,10 +40,18 @@ contract PointsStaking is IPointsStaking, Votes, Ownable2Step, ReentrancyGuardTr
     /// @notice Withdraw window after the cooldown: 1 to 14 days.
     uint256 public constant MIN_WITHDRAW_WINDOW_SECONDS = 1 days;
     uint256 public constant MAX_WITHDRAW_WINDOW_SECONDS = 14 days;
-    /// @notice Scale of the reward-per-unit accumulator. 1e36 keeps one satoshi (1e-8 WBTC)
-    ///         over 1e9 points (1e27 units) at 1e9 accumulator units; a deposit of all bitcoin
-    ///         (2.1e15 sats) times 1e36 is 2.1e51, far below 2^256 (1.2e77).
-    uint256 public constant REWARD_PRECISION = 1e36;
+    /// @notice The staked total is sampled once per this period (see `getPastTotalSupply`).
+    uint256 public constant TOTAL_SAMPLE_SECONDS = 1 days;
+    /// @notice Scale of the reward-per-unit accumulator: one satoshi (1e-8 WBTC) over 1e9
+    ///         points (1e27 units) moves it by one.
+    uint256 public constant REWARD_PRECISION = 1e27;
+    /// @notice Deposits are shared out only while at least this much is staked (1 point), so
+    ///         one deposit moves the accumulator by at most `amount` * 1e9 and 96 bits hold
+    ///         more than 7.9e11 whole bitcoin of deposits per staked point.
+    uint256 public constant MIN_SHARED_STAKE = 1e18;
+    /// @notice EIP-712 type of a delegation by signature (the ERC-5805 one).
+    bytes32 public constant DELEGATION_TYPEHASH =
+        keccak256("Delegation(address delegatee,uint256 nonce,uint256 expiry)");
 
     /* STORAGE */
 
@@ -45,27 +62,39 @@ contract PointsStaking is IPointsStaking, Votes, Ownable2Step, ReentrancyGuardTr
     /// @notice W of the warm-up rule, seconds. Immutable: a new W would re-interpret history.
     uint256 public immutable warmupSeconds;
 
+    /// @dev An account, in one slot. `checkpoints` counts its checkpoints as a delegate.
+    ///      `registered`: it has self-delegated (its first stake does that). `delegated`: it
+    ///      chose a delegate other than itself, kept in `_delegatees` (zero: nobody).
+    ///      `rewardPerUnitPaid`: the accumulator when it was last settled.
+    struct Account {
+        uint96 staked;
+        uint32 checkpoints;
+        bool registered;
+        bool delegated;
+        uint96 rewardPerUnitPaid;
+    }
+
+    /// @dev Global state, in one slot: the staked total, the number of total samples, the
+    ///      last period in which the total changed, and the reward accumulator.
+    struct Totals {
+        uint96 staked;
+        uint32 samples;
+        uint32 period;
+        uint96 rewardPerUnit;
+    }
+
+    Totals private _totals;
     /// @dev Governed parameters of new unstake requests, in one slot (seconds).
     uint32 private _cooldownSeconds;
     uint32 private _withdrawWindowSeconds;
-
-    /// @notice Reward tokens per staked unit since deployment, scaled by `REWARD_PRECISION`.
-    uint256 public rewardPerUnit;
-    /// @dev Reward-token units deposited but not yet in `rewardPerUnit`, times the precision.
+    /// @dev Reward-token units deposited but not yet in the accumulator, times the precision.
     uint256 private _undistributedScaled;
 
-    /// @dev An account's delegate and stake share one slot (Votes' own delegate mapping is
-    ///      unused: `delegates` and `_delegate` are overridden), so a first stake with its
-    ///      self-delegation writes one new slot instead of two. 96 bits hold 7.9e28 units
-    ///      (79 billion points); larger stakes revert in SafeCast.
-    struct Account {
-        address delegatee;
-        uint96 staked;
-    }
-
     mapping(address account => Account) private _accounts;
+    mapping(address account => address) private _delegatees;
+    mapping(address delegatee => StakeHistory.History) private _votes;
+    StakeHistory.Samples private _totalSamples;
     mapping(address account => Pending) private _pending;
-    mapping(address account => uint256) private _rewardPerUnitPaid;
     mapping(address account => uint256) private _rewardsOwed;
 
     /* CONSTRUCTOR */
@@ -103,27 +132,32 @@ contract PointsStaking is IPointsStaking, Votes, Ownable2Step, ReentrancyGuardTr
         if (amount == 0) revert StakingZeroAmount();
         address account = msg.sender;
         Account memory acct = _accounts[account];
-        _settleRewards(account, acct.staked);
-        if (acct.staked == 0 && acct.delegatee == address(0)) {
-            acct.delegatee = account;
+        Totals memory totals = _totals;
+        _settleRewards(account, acct, totals.rewardPerUnit);
+        if (!acct.registered && !acct.delegated) {
+            acct.registered = true;
             emit DelegateChanged(account, address(0), account);
         }
         acct.staked = (uint256(acct.staked) + amount).toUint96();
+        _addVotes(account, acct, amount, true);
         _accounts[account] = acct;
-        _transferVotingUnits(address(0), account, amount);
+        _changeTotal(totals, amount, true);
         emit Staked(account, amount, acct.staked);
-        points.safeTransferFrom(msg.sender, address(this), amount);
+        points.safeTransferFrom(account, address(this), amount);
     }
 
     /// @inheritdoc IPointsStaking
     function requestUnstake(uint256 amount) external nonReentrant {
         if (amount == 0) revert StakingZeroAmount();
         address account = msg.sender;
-        uint256 staked = _accounts[account].staked;
-        if (amount > staked) revert StakingInsufficientStake(account, amount, staked);
-        _settleRewards(account, staked);
-        _accounts[account].staked = uint96(staked - amount); // below the old uint96 value
-        _transferVotingUnits(account, address(0), amount);
+        Account memory acct = _accounts[account];
+        if (amount > acct.staked) revert StakingInsufficientStake(account, amount, acct.staked);
+        Totals memory totals = _totals;
+        _settleRewards(account, acct, totals.rewardPerUnit);
+        acct.staked -= uint96(amount); // amount <= staked < 2^96
+        _addVotes(account, acct, amount, false);
+        _accounts[account] = acct;
+        _changeTotal(totals, amount, false);
 
         uint256 readyAt = block.timestamp + _cooldownSeconds;
         uint256 closesAt = readyAt + _withdrawWindowSeconds;
@@ -149,11 +183,14 @@ contract PointsStaking is IPointsStaking, Votes, Ownable2Step, ReentrancyGuardTr
         address account = msg.sender;
         uint256 amount = _pending[account].amount;
         if (amount == 0) revert StakingNothingPending(account);
-        uint256 staked = _accounts[account].staked;
-        _settleRewards(account, staked);
+        Account memory acct = _accounts[account];
+        Totals memory totals = _totals;
+        _settleRewards(account, acct, totals.rewardPerUnit);
         delete _pending[account];
-        _accounts[account].staked = (staked + amount).toUint96();
-        _transferVotingUnits(address(0), account, amount);
+        acct.staked = (uint256(acct.staked) + amount).toUint96();
+        _addVotes(account, acct, amount, true);
+        _accounts[account] = acct;
+        _changeTotal(totals, amount, true);
         emit UnstakeCancelled(account, amount);
     }
 
@@ -162,13 +199,14 @@ contract PointsStaking is IPointsStaking, Votes, Ownable2Step, ReentrancyGuardTr
     /// @inheritdoc IPointsStaking
     function depositRewards(uint256 amount) external nonReentrant {
         if (amount == 0) revert StakingZeroAmount();
-        uint256 total = _getTotalSupply();
+        Totals memory totals = _totals;
         uint256 scaled = amount * REWARD_PRECISION + _undistributedScaled;
-        uint256 perUnit = rewardPerUnit;
-        if (total != 0) {
-            perUnit += scaled / total;
-            rewardPerUnit = perUnit;
-            scaled %= total; // the remainder, below `total`, waits for the next deposit
+        uint256 perUnit = totals.rewardPerUnit;
+        if (totals.staked >= MIN_SHARED_STAKE) {
+            perUnit += scaled / totals.staked;
+            if (perUnit > type(uint96).max) revert StakingRewardOverflow(perUnit);
+            _totals.rewardPerUnit = uint96(perUnit);
+            scaled %= totals.staked; // the remainder, below the total, waits for the next deposit
         }
         _undistributedScaled = scaled;
         emit RewardsDeposited(msg.sender, amount, perUnit, scaled);
@@ -179,7 +217,8 @@ contract PointsStaking is IPointsStaking, Votes, Ownable2Step, ReentrancyGuardTr
     function claimRewards(address to) external nonReentrant returns (uint256 amount) {
         if (to == address(0)) revert StakingZeroAddress();
         address account = msg.sender;
-        _settleRewards(account, _accounts[account].staked);
+        Account memory acct = _accounts[account];
+        if (_settleRewards(account, acct, _totals.rewardPerUnit)) _accounts[account] = acct;
         amount = _rewardsOwed[account];
         if (amount == 0) revert StakingNothingToClaim(account);
         _rewardsOwed[account] = 0;
@@ -189,14 +228,20 @@ contract PointsStaking is IPointsStaking, Votes, Ownable2Step, ReentrancyGuardTr
 
     /// @inheritdoc IPointsStaking
     function earned(address account) external view returns (uint256) {
-        uint256 accrued = (uint256(_accounts[account].staked) * (rewardPerUnit - _rewardPerUnitPaid[account])) /
-            REWARD_PRECISION;
+        Account memory acct = _accounts[account];
+        uint256 accrued = (uint256(acct.staked) * (_totals.rewardPerUnit - acct.rewardPerUnitPaid)) / REWARD_PRECISION;
         return _rewardsOwed[account] + accrued;
     }
 
     /// @inheritdoc IPointsStaking
     function undistributedRewards() external view returns (uint256) {
         return _undistributedScaled / REWARD_PRECISION;
+    }
+
+    /// @notice The reward accumulator: reward-token units per staked unit since deployment,
+    ///         scaled by `REWARD_PRECISION`.
+    function rewardPerUnit() external view returns (uint256) {
+        return _totals.rewardPerUnit;
     }
 
     /* VIEWS */
@@ -208,12 +253,22 @@ contract PointsStaking is IPointsStaking, Votes, Ownable2Step, ReentrancyGuardTr
 
     /// @inheritdoc IPointsStaking
     function totalStaked() external view returns (uint256) {
-        return _getTotalSupply();
+        return _totals.staked;
     }
 
     /// @inheritdoc IPointsStaking
     function pendingUnstake(address account) external view returns (Pending memory) {
         return _pending[account];
+    }
+
+    /// @inheritdoc IPointsStaking
+    function numCheckpoints(address account) external view returns (uint256) {
+        return _accounts[account].checkpoints;
+    }
+
+    /// @inheritdoc IPointsStaking
+    function checkpoints(address account, uint256 index) external view returns (StakeHistory.Checkpoint memory) {
+        return _votes[account].at[index];
     }
 
     /// @notice Seconds of the cooldown given to new requests.
@@ -246,57 +301,67 @@ contract PointsStaking is IPointsStaking, Votes, Ownable2Step, ReentrancyGuardTr
     /* VOTES: timestamp clock and the warm-up rule */
 
     /// @notice ERC-6372: the clock is the block timestamp.
-    function clock() public view override returns (uint48) {
+    function clock() public view returns (uint48) {
         return Time.timestamp();
     }
 
     /// @notice ERC-6372: "mode=timestamp".
     // slither-disable-next-line naming-convention (the name ERC-6372 prescribes)
-    function CLOCK_MODE() public pure override returns (string memory) {
+    function CLOCK_MODE() external pure returns (string memory) {
         return "mode=timestamp";
     }
 
     /// @notice Votes now: min(delegated units now, delegated units `warmupSeconds` ago).
-    function getVotes(address account) public view override returns (uint256) {
-        uint256 current = super.getVotes(account);
-        uint256 nowTs = clock();
-        if (current == 0 || nowTs < warmupSeconds) return 0;
-        return Math.min(current, super.getPastVotes(account, nowTs - warmupSeconds));
+    function getVotes(address account) external view returns (uint256) {
+        return _votes[account].laggedMin(_accounts[account].checkpoints, block.timestamp, warmupSeconds);
     }
 
     /// @notice Votes at past `timepoint`: min(delegated units at it, at it minus the warm-up).
-    function getPastVotes(address account, uint256 timepoint) public view override returns (uint256) {
-        uint256 atTimepoint = super.getPastVotes(account, timepoint);
-        if (atTimepoint == 0 || timepoint < warmupSeconds) return 0;
-        return Math.min(atTimepoint, super.getPastVotes(account, timepoint - warmupSeconds));
+    function getPastVotes(address account, uint256 timepoint) external view returns (uint256) {
+        _checkPast(timepoint);
+        return _votes[account].laggedMin(_accounts[account].checkpoints, timepoint, warmupSeconds);
     }
 
-    /// @notice Staked total at past `timepoint`, under the same rule: min(total at it, total at
-    ///         it minus the warm-up). Bounds the sum of all votes at `timepoint`.
-    function getPastTotalSupply(uint256 timepoint) public view override returns (uint256) {
-        uint256 atTimepoint = super.getPastTotalSupply(timepoint);
-        if (atTimepoint == 0 || timepoint < warmupSeconds) return 0;
-        return Math.min(atTimepoint, super.getPastTotalSupply(timepoint - warmupSeconds));
+    /// @notice The staked total at past `timepoint` under the same rule, sampled daily: min(total
+    ///         at the start of the day of `timepoint`, total at the start of the day of
+    ///         `timepoint - warmupSeconds`); 0 before the first warm-up.
+    function getPastTotalSupply(uint256 timepoint) external view returns (uint256) {
+        _checkPast(timepoint);
+        if (timepoint < warmupSeconds) return 0;
+        Totals memory totals = _totals;
+        uint256 atTimepoint = _totalSamples.valueAtPeriodStart(
+            totals.samples, totals.period, totals.staked, timepoint / TOTAL_SAMPLE_SECONDS
+        );
+        if (atTimepoint == 0) return 0;
+        uint256 lagged = _totalSamples.valueAtPeriodStart(
+            totals.samples, totals.period, totals.staked, (timepoint - warmupSeconds) / TOTAL_SAMPLE_SECONDS
+        );
+        return atTimepoint < lagged ? atTimepoint : lagged;
     }
 
-    /// @notice The delegate of `account` (zero: its units vote for no one).
-    function delegates(address account) public view override returns (address) {
-        if (account == address(0)) return address(0); // mints and burns: skip a cold read
-        return _accounts[account].delegatee;
+    /// @notice The delegate of `account`: itself once it staked, unless it chose another
+    ///         (zero: none, its units vote for no one).
+    function delegates(address account) public view returns (address) {
+        Account memory acct = _accounts[account];
+        if (acct.delegated) return _delegatees[account];
+        return acct.registered ? account : address(0);
     }
 
-    /// @dev Votes' `_delegate`, on the packed account slot.
-    function _delegate(address account, address delegatee) internal override {
-        Account storage acct = _accounts[account];
-        address oldDelegate = acct.delegatee;
-        acct.delegatee = delegatee;
-        emit DelegateChanged(account, oldDelegate, delegatee);
-        _moveDelegateVotes(oldDelegate, delegatee, _getVotingUnits(account));
+    /// @notice Delegates the caller's staked units (present and future) to `delegatee`.
+    function delegate(address delegatee) external {
+        _delegate(msg.sender, delegatee);
     }
 
-    /// @dev Voting units are staked points (pending amounts excluded).
-    function _getVotingUnits(address account) internal view override returns (uint256) {
-        return _accounts[account].staked;
+    /// @notice `delegate` by an EIP-712 signature of (`delegatee`, `nonce`, `expiry`).
+    function delegateBySig(address delegatee, uint256 nonce, uint256 expiry, uint8 v, bytes32 r, bytes32 s)
+        external
+    {
+        if (block.timestamp > expiry) revert VotesExpiredSignature(expiry);
+        address signer = ECDSA.recover(
+            _hashTypedDataV4(keccak256(abi.encode(DELEGATION_TYPEHASH, delegatee, nonce, expiry))), v, r, s
+        );
+        _useCheckedNonce(signer, nonce);
+        _delegate(signer, delegatee);
     }
 
     /* GOVERNANCE */
@@ -313,16 +378,79 @@ contract PointsStaking is IPointsStaking, Votes, Ownable2Step, ReentrancyGuardTr
 
     /* INTERNAL */
 
-    /// @dev Books what `account` (with `staked` units) earned since its last settlement.
-    ///      Called before every change of its stake. Rounds down: at most one reward unit of
-    ///      dust per settlement stays in the contract.
-    function _settleRewards(address account, uint256 staked) private {
-        uint256 perUnit = rewardPerUnit;
-        uint256 paid = _rewardPerUnitPaid[account];
-        if (perUnit == paid) return;
-        uint256 accrued = (staked * (perUnit - paid)) / REWARD_PRECISION;
+    /// @dev Moves the units of `account` from its delegate to `delegatee`.
+    function _delegate(address account, address delegatee) private {
+        Account memory acct = _accounts[account];
+        address oldDelegate = acct.delegated ? _delegatees[account] : (acct.registered ? account : address(0));
+        emit DelegateChanged(account, oldDelegate, delegatee);
+        if (oldDelegate == delegatee) return;
+        _addVotes(account, acct, acct.staked, false); // from the old delegate
+        if (delegatee == account) {
+            acct.registered = true;
+            acct.delegated = false;
+        } else {
+            acct.delegated = true;
+            _delegatees[account] = delegatee;
+        }
+        _addVotes(account, acct, acct.staked, true); // to the new one
+        _accounts[account] = acct;
+    }
+
+    /// @dev Adds (`increase`) or removes `amount` units of `account` (in memory as `acct`,
+    ///      written by the caller) to or from the votes of its delegate. The account's own
+    ///      checkpoint count lives in `acct`; another delegate's is updated in storage.
+    function _addVotes(address account, Account memory acct, uint256 amount, bool increase) private {
+        if (amount == 0) return;
+        address to;
+        if (acct.delegated) to = _delegatees[account];
+        else if (acct.registered) to = account;
+        if (to == address(0)) return; // delegated to nobody
+        uint32 key = uint32(block.timestamp); // Unix seconds fit 32 bits until 2106
+        if (to == account) {
+            (uint256 oldVotes, uint256 newVotes, uint256 count) =
+                _votes[to].change(acct.checkpoints, key, amount, increase);
+            acct.checkpoints = count.toUint32();
+            emit DelegateVotesChanged(to, oldVotes, newVotes);
+        } else {
+            Account storage delegateAcct = _accounts[to];
+            (uint256 oldVotes, uint256 newVotes, uint256 count) =
+                _votes[to].change(delegateAcct.checkpoints, key, amount, increase);
+            delegateAcct.checkpoints = count.toUint32();
+            emit DelegateVotesChanged(to, oldVotes, newVotes);
+        }
+    }
+
+    /// @dev Changes the staked total by `amount` and writes `totals`. The first change in a
+    ///      new period first samples the value the last active period ended with.
+    function _changeTotal(Totals memory totals, uint256 amount, bool increase) private {
+        uint32 period = uint32(block.timestamp / TOTAL_SAMPLE_SECONDS);
+        if (period != totals.period) {
+            if (totals.samples != 0 || totals.staked != 0) {
+                _totalSamples.at[totals.samples] = StakeHistory.Sample(totals.period, totals.staked);
+                ++totals.samples;
+            }
+            totals.period = period;
+        }
+        // the total is the sum of stakes, each below 2^96 (a total above reverts)
+        totals.staked = (increase ? uint256(totals.staked) + amount : totals.staked - amount).toUint96();
+        _totals = totals;
+    }
+
+    /// @dev Books what `account` (in memory as `acct`, written by the caller) earned since
+    ///      its last settlement; returns whether `acct` changed. Called before every change
+    ///      of its stake. Rounds down: at most one reward unit of dust per settlement stays.
+    function _settleRewards(address account, Account memory acct, uint96 perUnit) private returns (bool) {
+        uint96 paid = acct.rewardPerUnitPaid;
+        if (perUnit == paid) return false;
+        uint256 accrued = (uint256(acct.staked) * (perUnit - paid)) / REWARD_PRECISION;
         if (accrued != 0) _rewardsOwed[account] += accrued;
-        _rewardPerUnitPaid[account] = perUnit;
+        acct.rewardPerUnitPaid = perUnit;
+        return true;
+    }
+
+    function _checkPast(uint256 timepoint) private view {
+        uint48 currentTimepoint = clock();
+        if (timepoint >= currentTimepoint) revert ERC5805FutureLookup(timepoint, currentTimepoint);
     }
 
     function _setCooldown(uint256 value) private {

@@ -10,4 +10,6 @@ pragma solidity ^0.8.24;
 interface IBazaarGovernor {
     /// @notice `what` = `value` is outside [`min`, `max`].
     error GovernorSettingOutOfRange(string what, uint256 value, uint256 min, uint256 max);
+    /// @notice The votes contract `votes` does not run on a timestamp clock.
+    error GovernorVotesClockNotTimestamp(address votes);
 }

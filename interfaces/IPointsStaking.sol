@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IERC5805} from "@openzeppelin/contracts/interfaces/IERC5805.sol";
+
+import {StakeHistory} from "../contracts/libraries/StakeHistory.sol";
+
 /// @title IPointsStaking
 /// @notice Reward points staked for DAO votes and a share of marketplace fees.
 ///
@@ -11,10 +15,15 @@ pragma solidity ^0.8.24;
 ///         (units at t - W are 0 when t < W). Freshly staked or freshly delegated units count
 ///         only after W; removed units stop counting at once; points flash-borrowed, staked
 ///         and voted in one transaction count 0. At any timepoint the sum of all votes is at
-///         most the delegated units then (each unit is counted by at most one delegate), and
-///         `getPastTotalSupply` follows the same rule on the staked total. W is fixed at
-///         deployment: a new W would re-interpret past timepoints, including the snapshots
-///         of proposals being voted on.
+///         most the delegated units then (each unit is counted by at most one delegate). W is
+///         fixed at deployment: a new W would re-interpret past timepoints, including the
+///         snapshots of proposals being voted on.
+///
+///         TOTAL: `getPastTotalSupply(t)` (the base of the governor's quorum) follows the same
+///         rule on the staked total, sampled once per `TOTAL_SAMPLE_SECONDS` (a day): it is
+///         min(total at the start of t's day, total at the start of (t - W)'s day). Sampling
+///         keeps a stake from writing a new total checkpoint every block; a quorum based on
+///         the total at the start of the day moves by what was staked that day at most.
 ///
 ///         COOLDOWN: `requestUnstake` takes units out of the stake at once (no votes, no fee
 ///         share) into one pending amount per account, withdrawable from `readyAt` (request
@@ -27,8 +36,9 @@ pragma solidity ^0.8.24;
 ///         reward-per-unit accumulator scaled by `REWARD_PRECISION`. The division remainder
 ///         is kept (scaled) and added to the next deposit, so nothing but per-account
 ///         rounding dust (under one reward unit per settlement) is ever stranded. Rewards
-///         deposited while nothing is staked are queued the same way and shared out with the
-///         next deposit made while something is staked. Shares follow the stake at the
+///         deposited while less than one point (`MIN_SHARED_STAKE`) is staked are queued
+///         the same way and shared out with the next deposit made while at least that much is
+///         staked (a floor that bounds the accumulator's growth per deposit). Shares follow the stake at the
 ///         moment of each deposit (no warm-up, no time streaming): a stake made just before a
 ///         deposit gets its share, and then stays locked for at least the cooldown. Accounts
 ///         are settled (earned rewards booked) before every change of their stake; settling
@@ -36,7 +46,7 @@ pragma solidity ^0.8.24;
 ///
 ///         The staked position is not transferable: `transfer`, `transferFrom` and `approve`
 ///         always revert.
-interface IPointsStaking {
+interface IPointsStaking is IERC5805 {
     /* TYPES */
 
     /// @notice An account's pending unstake, in one slot.
@@ -95,6 +105,12 @@ interface IPointsStaking {
     error StakingTransferDisabled();
     /// @notice A value outside its range (`what` names it).
     error StakingOutOfRange(string what, uint256 value, uint256 min, uint256 max);
+    /// @notice Votes at `timepoint` are asked for, but it is only `clock` (ERC-5805: the
+    ///         timepoint must be in the past).
+    error ERC5805FutureLookup(uint256 timepoint, uint48 clock);
+    /// @notice A deposit would push the reward accumulator past 96 bits: deposit less, or
+    ///         wait until more points are staked.
+    error StakingRewardOverflow(uint256 rewardPerUnit);
 
     /* STAKING */
 
@@ -139,6 +155,13 @@ interface IPointsStaking {
 
     /// @notice The pending unstake of `account`.
     function pendingUnstake(address account) external view returns (Pending memory);
+
+    /// @notice Number of vote checkpoints of `account` as a delegate.
+    function numCheckpoints(address account) external view returns (uint256);
+
+    /// @notice Checkpoint `index` of `account` as a delegate: delegated units from `key`
+    ///         (Unix seconds), with the checkpoint before it.
+    function checkpoints(address account, uint256 index) external view returns (StakeHistory.Checkpoint memory);
 
     /* NON-TRANSFERABLE */
 

@@ -1,5 +1,6 @@
 """PointsStaking fee share: pro-rata shares by entry time (exact, and as a property against
-an exact rational model), queued rewards when nothing is staked, solvency to the unit, claims."""
+an exact rational model), queued rewards when (almost) nothing is staked, solvency to the unit,
+claims, the accumulator's bound."""
 
 from fractions import Fraction
 
@@ -63,6 +64,32 @@ def test_rewards_deposited_while_nothing_is_staked_are_queued_for_the_next_depos
     assert staking.earned(alice) == 5 * SATS + 1
     assert staking.undistributedRewards() == 0
     assert wbtc.balanceOf(staking) == 5 * SATS + 1
+
+
+def test_rewards_deposited_while_less_than_one_point_is_staked_are_queued(
+    staking, deployer, alice, funded
+):
+    assert staking.MIN_SHARED_STAKE() == POINT
+    staking.stake(POINT - 1, {"from": alice})
+    staking.depositRewards(SATS, {"from": deployer})
+    assert staking.earned(alice) == 0
+    assert staking.undistributedRewards() == SATS
+    staking.stake(1, {"from": alice})
+    staking.depositRewards(1, {"from": deployer})
+    assert staking.earned(alice) == SATS + 1
+
+
+def test_a_deposit_that_would_overflow_the_reward_accumulator_is_refused(
+    staking, wbtc, deployer, alice, funded
+):
+    staking.stake(POINT, {"from": alice})  # the smallest stake deposits are shared over
+    too_much = 2**96 // 10**9 + 1  # reward units: times 1e27 / 1e18 it passes 2^96
+    wbtc.mint(deployer, too_much, {"from": deployer})
+    with brownie.reverts(err("StakingRewardOverflow", too_much * 10**9)):
+        staking.depositRewards(too_much, {"from": deployer})
+    assert staking.rewardPerUnit() == 0
+    staking.depositRewards(too_much - 2, {"from": deployer})  # just below: accepted
+    assert staking.earned(alice) == too_much - 2
 
 
 def test_a_claim_pays_everything_earned_once(staking, wbtc, deployer, alice, bob, funded):
@@ -141,7 +168,7 @@ def test_every_staker_gets_its_exact_share_less_rounding_and_the_contract_stays_
             staking.depositRewards(value, {"from": deployer})
             deposited += value
             total = sum(staked)
-            if total == 0:
+            if total < POINT:  # below MIN_SHARED_STAKE: queued
                 queued += value
             else:
                 share, queued = value + queued, Fraction(0)

@@ -140,18 +140,51 @@ def test_delegating_back_and_forth_never_counts_a_unit_twice(staking, alice, bob
     assert staking.getVotes(carol) == 0
 
 
-def test_past_total_supply_follows_the_warmup_rule(staking, alice, bob, t0):
+def day_start(t):
+    return t - t % ONE_DAY
+
+
+def test_past_total_supply_follows_the_warmup_rule_on_daily_samples(staking, alice, bob, t0):
+    """Total at t = min(staked at the start of t's day, at the start of (t - W)'s day)."""
+    changes = [(t0, AMOUNT), (t0 + ONE_DAY, 2 * AMOUNT), (t0 + 5 * ONE_DAY, -2 * AMOUNT)]
     at(t0, staking.stake, AMOUNT, {"from": alice})
     at(t0 + ONE_DAY, staking.stake, 2 * AMOUNT, {"from": bob})
-    cut = t0 + 5 * ONE_DAY
-    at(cut, staking.requestUnstake, 2 * AMOUNT, {"from": bob})
-    mine_at(cut + 1)
-    assert staking.getPastTotalSupply(t0 + WARMUP - 1) == 0
-    assert staking.getPastTotalSupply(t0 + WARMUP) == AMOUNT
-    assert staking.getPastTotalSupply(t0 + ONE_DAY + WARMUP - 1) == AMOUNT
-    assert staking.getPastTotalSupply(t0 + ONE_DAY + WARMUP) == 3 * AMOUNT
-    assert staking.getPastTotalSupply(cut) == AMOUNT  # the unstaked part leaves at once
+    at(t0 + 5 * ONE_DAY, staking.requestUnstake, 2 * AMOUNT, {"from": bob})
+    mine_at(t0 + 7 * ONE_DAY)
+
+    def staked_at_start_of_day(t):
+        return sum(amount for when, amount in changes if when < day_start(t))
+
+    def expected(t):
+        if t < WARMUP:
+            return 0
+        return min(staked_at_start_of_day(t), staked_at_start_of_day(t - WARMUP))
+
+    probes = [t0 + WARMUP - 1, t0 + WARMUP, t0 + ONE_DAY + WARMUP, t0 + 5 * ONE_DAY]
+    probes += [day_start(t0) + k * ONE_DAY + d for k in range(1, 7) for d in (-1, 0, 1)]
+    for t in probes:
+        assert staking.getPastTotalSupply(t) == expected(t), t
+    # a stake counts from the start of the day after the warm-up; it leaves on the next day
+    assert staking.getPastTotalSupply(day_start(t0) + ONE_DAY + WARMUP) == AMOUNT
+    assert staking.getPastTotalSupply(day_start(t0) + 2 * ONE_DAY + WARMUP) == 3 * AMOUNT
+    assert staking.getPastTotalSupply(day_start(t0) + 5 * ONE_DAY + 1) == 3 * AMOUNT
+    assert staking.getPastTotalSupply(day_start(t0) + 6 * ONE_DAY) == AMOUNT
     assert staking.totalStaked() == AMOUNT
+
+
+def test_the_sampled_total_is_recorded_once_per_day_with_changes(staking, alice, bob, t0):
+    start = day_start(t0) + ONE_DAY
+    at(start + 10, staking.stake, AMOUNT, {"from": alice})
+    at(start + 20, staking.stake, AMOUNT, {"from": bob})
+    at(start + ONE_DAY + 5, staking.requestUnstake, AMOUNT, {"from": bob})
+    at(start + 3 * ONE_DAY, staking.stake, AMOUNT, {"from": bob})
+    mine_at(start + 6 * ONE_DAY + 1)
+    # staked at the start of each day from `start`: 0, 2, 1, 1, 2, 2, 2 (x AMOUNT)
+    assert staking.getPastTotalSupply(start + ONE_DAY + 1) == 0  # warm-up not over
+    assert staking.getPastTotalSupply(start + 3 * ONE_DAY) == AMOUNT  # min(1, 2)
+    assert staking.getPastTotalSupply(start + 4 * ONE_DAY) == AMOUNT  # min(2, 1)
+    assert staking.getPastTotalSupply(start + 6 * ONE_DAY - 1) == AMOUNT  # min(2, 1)
+    assert staking.getPastTotalSupply(start + 6 * ONE_DAY) == 2 * AMOUNT  # min(2, 2)
 
 
 def test_the_clock_is_the_block_timestamp(staking, t0):
