@@ -143,7 +143,7 @@ contract PointsStaking is IPointsStaking, EIP712, Nonces, Ownable2Step, Reentran
         _accounts[account] = acct;
         _changeTotal(totals, amount, true);
         emit Staked(account, amount, acct.staked);
-        points.safeTransferFrom(account, address(this), amount);
+        points.safeTransferFrom(msg.sender, address(this), amount);
     }
 
     /// @inheritdoc IPointsStaking
@@ -401,9 +401,7 @@ contract PointsStaking is IPointsStaking, EIP712, Nonces, Ownable2Step, Reentran
     ///      checkpoint count lives in `acct`; another delegate's is updated in storage.
     function _addVotes(address account, Account memory acct, uint256 amount, bool increase) private {
         if (amount == 0) return;
-        address to;
-        if (acct.delegated) to = _delegatees[account];
-        else if (acct.registered) to = account;
+        address to = acct.delegated ? _delegatees[account] : (acct.registered ? account : address(0));
         if (to == address(0)) return; // delegated to nobody
         uint32 key = uint32(block.timestamp); // Unix seconds fit 32 bits until 2106
         if (to == account) {
@@ -427,12 +425,13 @@ contract PointsStaking is IPointsStaking, EIP712, Nonces, Ownable2Step, Reentran
         if (period != totals.period) {
             if (totals.samples != 0 || totals.staked != 0) {
                 _totalSamples.at[totals.samples] = StakeHistory.Sample(totals.period, totals.staked);
-                ++totals.samples;
+                totals.samples += 1;
             }
             totals.period = period;
         }
         // the total is the sum of stakes, each below 2^96 (a total above reverts)
-        totals.staked = (increase ? uint256(totals.staked) + amount : totals.staked - amount).toUint96();
+        uint256 staked = increase ? uint256(totals.staked) + amount : totals.staked - amount;
+        totals.staked = SafeCast.toUint96(staked);
         _totals = totals;
     }
 

@@ -20,8 +20,6 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 ///         Tallies fit 96 bits: a proposal's votes sum to at most the staked total at its
 ///         snapshot, which `PointsStaking` keeps below 2^96.
 abstract contract GovernorPackedTally is Governor {
-    using SafeCast for uint256;
-
     /// @dev For and against votes, and the deadline set when quorum was first reached.
     struct Tally {
         uint96 forVotes;
@@ -58,8 +56,8 @@ abstract contract GovernorPackedTally is Governor {
 
     /* COUNTING (GovernorCountingSimple's surface) */
 
-    // slither-disable-next-line naming-convention (the name IGovernor prescribes)
     /// @notice Bravo support (0 against, 1 for, 2 abstain); quorum counts for and abstain.
+    // slither-disable-next-line naming-convention (the name IGovernor prescribes)
     function COUNTING_MODE() public pure virtual override returns (string memory) {
         return "support=bravo&quorum=for,abstain";
     }
@@ -80,12 +78,14 @@ abstract contract GovernorPackedTally is Governor {
         return (tally.againstVotes, tally.forVotes, _extras[proposalId].abstainVotes);
     }
 
+    // slither-disable-next-line dead-code (called by Governor.state, through the override)
     function _quorumReached(uint256 proposalId) internal view virtual override returns (bool) {
         TallyExtra memory extra = _extras[proposalId];
         uint256 required = extra.quorumPlusOne == 0 ? quorum(proposalSnapshot(proposalId)) : extra.quorumPlusOne - 1;
         return required <= uint256(_tallies[proposalId].forVotes) + extra.abstainVotes;
     }
 
+    // slither-disable-next-line dead-code (called by Governor.state, through the override)
     function _voteSucceeded(uint256 proposalId) internal view virtual override returns (bool) {
         Tally memory tally = _tallies[proposalId];
         return tally.forVotes > tally.againstVotes;
@@ -100,11 +100,14 @@ abstract contract GovernorPackedTally is Governor {
         if (_hasVoted[proposalId][account]) revert GovernorAlreadyCastVote(account);
         _hasVoted[proposalId][account] = true;
         if (support == uint8(VoteType.For)) {
-            _tallies[proposalId].forVotes = (_tallies[proposalId].forVotes + totalWeight).toUint96();
+            uint256 forVotes = _tallies[proposalId].forVotes + totalWeight;
+            _tallies[proposalId].forVotes = SafeCast.toUint96(forVotes);
         } else if (support == uint8(VoteType.Against)) {
-            _tallies[proposalId].againstVotes = (_tallies[proposalId].againstVotes + totalWeight).toUint96();
+            uint256 againstVotes = _tallies[proposalId].againstVotes + totalWeight;
+            _tallies[proposalId].againstVotes = SafeCast.toUint96(againstVotes);
         } else if (support == uint8(VoteType.Abstain)) {
-            _extras[proposalId].abstainVotes = (_extras[proposalId].abstainVotes + totalWeight).toUint96();
+            uint256 abstainVotes = _extras[proposalId].abstainVotes + totalWeight;
+            _extras[proposalId].abstainVotes = SafeCast.toUint96(abstainVotes);
         } else {
             revert GovernorInvalidVoteType();
         }
@@ -145,7 +148,7 @@ abstract contract GovernorPackedTally is Governor {
         uint256 required;
         if (extra.quorumPlusOne == 0) {
             required = quorum(proposalSnapshot(proposalId));
-            _extras[proposalId].quorumPlusOne = (required + 1).toUint160();
+            _extras[proposalId].quorumPlusOne = SafeCast.toUint160(required + 1);
         } else {
             required = extra.quorumPlusOne - 1;
         }
