@@ -330,6 +330,7 @@ def test_the_deployment_hands_the_suite_to_the_dao_and_the_deployer_keeps_no_rol
         deployer,
     ]
     assert_handed_to_the_dao(journal)
+    assert f"DAO: governor {governor['address']}, timelock {timelock}" in result.out
 
 
 @pytest.mark.parametrize("step", [EXECUTE, "timelock.grantRole(EXECUTOR_ROLE, anyone)"])
