@@ -382,6 +382,28 @@ def test_queue_in_json_carries_the_numbers_of_its_human_line(bazaar, active):
     )
 
 
+def test_relay_and_execute_in_json_carry_the_numbers_of_their_human_lines(bazaar, active, tmp_path):
+    proposal_id = active["proposalId"]
+    path = tmp_path / "ballot.json"
+    path.write_text(json.dumps(ballot_of(bazaar, proposal_id, "for", "arbiter")))
+    human, data = human_and_json(bazaar, "relay-votes", path, who="seller")
+    (relayed,) = data["relayed"]
+    assert (relayed["weight"], relayed["weightFormatted"], data["count"]) == (
+        500 * POINT,
+        "500 points",
+        1,
+    )
+    assert human.splitlines()[0] == (
+        f"relayed {ADDRESSES['arbiter']}'s vote for on proposal {proposal_id}: 500 points"
+    )
+    mine_at(active["deadline"] + 1)
+    eta = bazaar("queue", proposal_id, who="seller", json=True).json()["eta"]
+    mine_at(eta)
+    human, data = human_and_json(bazaar, "execute", proposal_id, who="seller")
+    assert (data["proposalId"], data["state"]) == (proposal_id, "Executed")
+    assert human.strip() == f"executed proposal {proposal_id}: now Executed"
+
+
 # --- votes by signature ------------------------------------------------------------------
 
 
