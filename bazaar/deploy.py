@@ -2,9 +2,10 @@
 
 A plan is an ordered list of steps with stable names: deploy a contract with constructor
 arguments, or call a function of a deployed one. Arguments may name an earlier step (`Ref`),
-replaced by its address when the step runs. Each step goes through the journal
-(`bazaar.journal`): signed locally, written "sent" with its raw transaction, broadcast, then
-written "done" with its block. A re-run:
+replaced by its address when the step runs; a step may also need the effects of earlier
+steps (`after`), which only matters to the dry run's gas estimates. Each step goes through the
+journal (`bazaar.journal`): signed locally, written "sent" with its raw transaction, broadcast,
+then written "done" with its block. A re-run:
 - sends nothing for a done step, after checking that its init code and arguments are still
   the plan's (else it stops, naming the step);
 - resolves a "sent" step by its receipt; when the transaction is unknown, it rebroadcasts the
@@ -19,11 +20,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import rlp
+from eth_abi import encode as abi_encode
 from eth_utils import keccak, to_checksum_address
 from web3 import Web3
 
 from bazaar import artifacts, networks
 from bazaar.errors import BazaarError, RevertError
+from bazaar.governance import (
+    ADMIN_ROLE,
+    CANCELLER_ROLE,
+    EXECUTOR_ROLE,
+    GOVERNOR_SETTINGS,
+    PROPOSER_ROLE,
+    STAKING_SETTINGS,
+    TIMELOCK_DELAY,
+    GovernorSettings,
+    StakingSettings,
+)
 from bazaar.journal import Journal
 from bazaar.networks import NetworkPreset
 from bazaar.tx import Call, TxSender
@@ -46,6 +59,7 @@ class Step:
     args: tuple = ()
     target: Ref | None = None  # call: the step whose contract is called
     function: str | None = None
+    after: tuple[str, ...] = ()  # earlier steps whose effects it needs (not only addresses)
 
     def refs(self) -> set[str]:
         found: set[str] = {self.target.step} if self.target else set()
@@ -65,8 +79,10 @@ def deploy(name: str, contract: str, *args: Any) -> Step:
     return Step(name, "deploy", contract, args)
 
 
-def call(name: str, target: str, contract: str, function: str, *args: Any) -> Step:
-    return Step(name, "call", contract, args, Ref(target), function)
+def call(
+    name: str, target: str, contract: str, function: str, *args: Any, after: tuple[str, ...] = ()
+) -> Step:
+    return Step(name, "call", contract, args, Ref(target), function, after)
 
 
 # -- the suite ---------------------------------------------------------------------------
@@ -83,6 +99,9 @@ class SuiteConfig:
     btc_usd_answer: int = networks.MOCK_ANSWERS["btc_usd"]
     # what the journal records about tokens and feeds: key -> Ref or real address
     sources: dict[str, Any] = field(default_factory=dict)
+    governor: GovernorSettings = GOVERNOR_SETTINGS
+    staking: StakingSettings = STAKING_SETTINGS
+    timelock_delay: int = TIMELOCK_DELAY
 
 
 MOCK_STEPS = {
@@ -199,15 +218,124 @@ def suite_plan(config: SuiteConfig) -> tuple[list[Step], dict[str, Any]]:
                 True,
             )
         )
-    # TODO(next contracts): append, in this order, when they exist:
-    #   deploy("staking", "PointsStaking", Ref("points"), ...)
-    #   deploy("timelock", "TimelockController", min_delay, [], [], owner)
-    #   deploy("governor", "BazaarGovernor", Ref("staking"), Ref("timelock"), ...)
-    #   role wiring: timelock.grantRole(PROPOSER/CANCELLER, governor), EXECUTOR to anyone
-    #   ownership: market/oracle/points .transferOwnership(timelock), timelock acceptOwnership
-    #   finally: timelock.renounceRole(DEFAULT_ADMIN_ROLE, owner)
-    # (add each contract's name to bazaar.artifacts.DEPLOYABLE_CONTRACTS and re-export.)
+    steps += dao_steps(config, src)
     return steps, src
+
+
+# Contracts governed by the DAO (Ownable2Step): the timelock becomes their owner.
+GOVERNED = (
+    ("market", "EscrowMarketplace"),
+    ("oracle", "WbtcUsdOracle"),
+    ("points", "RewardPoints"),
+    ("staking", "PointsStaking"),
+)
+HANDOVER_SALT = keccak(text="btc-bazaar hand-over")
+NO_PREDECESSOR = b"\x00" * 32
+
+
+def _selector(signature: str) -> bytes:
+    return keccak(text=signature)[:4]
+
+
+def dao_steps(config: SuiteConfig, src: dict[str, Any]) -> list[Step]:
+    """Staking, timelock and governor, then the hand-over (as tools/governance.py on the
+    local chain):
+
+    1. the timelock starts with no delay, the deployer its only proposer, executor and admin;
+    2. each governed contract offers its ownership to the timelock (Ownable2Step), and one
+       timelock batch, scheduled then executed, accepts them all and sets the real delay;
+    3. the governor becomes the only proposer and canceller; anyone may execute;
+    4. the deployer renounces every timelock role, the admin role last.
+    """
+    owner, s = config.owner, config.staking
+    steps = [
+        deploy(
+            "staking",
+            "PointsStaking",
+            Ref("points"),
+            owner,
+            s.warmup,
+            s.cooldown,
+            s.window,
+            src["wbtc"],
+        ),
+        deploy("timelock", "BazaarTimelock", 0, (owner,), (owner,), owner),
+        deploy(
+            "governor",
+            "BazaarGovernor",
+            Ref("staking"),
+            Ref("timelock"),
+            *config.governor.as_args(),
+        ),
+    ]
+    offers = []
+    for key, contract in GOVERNED:
+        name = f"{key}.transferOwnership(timelock)"
+        steps.append(call(name, key, contract, "transferOwnership", Ref("timelock")))
+        offers.append(name)
+    accept = _selector("acceptOwnership()")
+    update_delay = _selector("updateDelay(uint256)") + abi_encode(
+        ["uint256"], [config.timelock_delay]
+    )
+    targets = (*(Ref(key) for key, _ in GOVERNED), Ref("timelock"))
+    batch = (targets, (0,) * len(targets), (accept,) * len(GOVERNED) + (update_delay,))
+    schedule = "timelock.scheduleBatch(accept ownerships, set delay)"
+    steps.append(
+        call(
+            schedule,
+            "timelock",
+            "BazaarTimelock",
+            "scheduleBatch",
+            *batch,
+            NO_PREDECESSOR,
+            HANDOVER_SALT,
+            0,
+        )
+    )
+    steps.append(
+        call(
+            "timelock.executeBatch(accept ownerships, set delay)",
+            "timelock",
+            "BazaarTimelock",
+            "executeBatch",
+            *batch,
+            NO_PREDECESSOR,
+            HANDOVER_SALT,
+            after=(*offers, schedule),
+        )
+    )
+    for role_name, role, grantee, label in (
+        ("PROPOSER_ROLE", PROPOSER_ROLE, Ref("governor"), "governor"),
+        ("CANCELLER_ROLE", CANCELLER_ROLE, Ref("governor"), "governor"),
+        ("EXECUTOR_ROLE", EXECUTOR_ROLE, ZERO_ADDRESS, "anyone"),
+    ):
+        steps.append(
+            call(
+                f"timelock.grantRole({role_name}, {label})",
+                "timelock",
+                "BazaarTimelock",
+                "grantRole",
+                role,
+                grantee,
+            )
+        )
+    for role_name, role in (
+        ("PROPOSER_ROLE", PROPOSER_ROLE),
+        ("EXECUTOR_ROLE", EXECUTOR_ROLE),
+        ("CANCELLER_ROLE", CANCELLER_ROLE),
+        ("DEFAULT_ADMIN_ROLE", ADMIN_ROLE),
+    ):
+        steps.append(
+            call(
+                f"timelock.renounceRole({role_name})",
+                "timelock",
+                "BazaarTimelock",
+                "renounceRole",
+                role,
+                owner,
+            )
+        )
+    return steps
 
 
 # -- the engine --------------------------------------------------------------------------
@@ -455,6 +583,11 @@ class Deployer:
                 )
                 continue
             missing = step.refs() - set(self._done_addresses())
+            waiting = [
+                name
+                for name in step.after
+                if self.journal.steps.get(name, {}).get("status") != "done"
+            ]
             predicted = None
             if step.kind == "deploy":
                 predicted = create_address(self.sender.address, nonce)
@@ -462,6 +595,8 @@ class Deployer:
             gas, note = None, ""
             if step.kind == "call" and missing:
                 note = f"gas known once {', '.join(sorted(missing))} deployed"
+            elif waiting:
+                note = f"gas known once {', '.join(waiting)} done"
             else:
                 try:
                     gas = self.sender.preflight(call_)

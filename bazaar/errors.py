@@ -17,7 +17,7 @@ from eth_abi import decode as abi_decode
 from eth_utils import keccak, to_checksum_address
 
 from bazaar import artifacts
-from bazaar.types import ENUM_NAMES
+from bazaar.types import ENUM_NAMES, OPERATION_STATES, PROPOSAL_STATES, ROLE_NAMES
 
 
 class BazaarError(Exception):
@@ -43,6 +43,58 @@ PANIC_REASONS = {
     0x41: "out of memory",
     0x51: "call to an uninitialised function pointer",
 }
+
+
+# Sentences for the OpenZeppelin errors the shipped contracts inherit (their sources carry no
+# `@notice`, so the artifacts have none). The project's own errors take their `@notice`.
+OPENZEPPELIN_NOTICES = {
+    "GovernorUnexpectedProposalState": "proposal `proposalId` is `current`, this needs it "
+    "`expectedStates`.",
+    "GovernorAlreadyCastVote": "`voter` has already voted on this proposal.",
+    "GovernorInvalidSignature": "the signature is not `voter`'s for this ballot (another "
+    "signer, chain, governor, vote or nonce, or a ballot already used).",
+    "GovernorNonexistentProposal": "there is no proposal `proposalId`.",
+    "GovernorInsufficientProposerVotes": "`proposer` has `votes` votes, proposing takes "
+    "`threshold`.",
+    "GovernorRestrictedProposer": "the description reserves this proposal to another proposer.",
+    "GovernorInvalidVoteType": "a vote is against (0), for (1) or abstain (2).",
+    "GovernorInvalidProposalLength": "targets, calldatas and values differ in length.",
+    "GovernorOnlyExecutor": "only governance (the timelock) may call this; `account` is not it.",
+    "GovernorAlreadyQueuedProposal": "proposal `proposalId` is queued already.",
+    "GovernorUnableToCancel": "`account` may not cancel proposal `proposalId` now.",
+    "TimelockUnexpectedOperationState": "timelock operation `operationId` is not `expectedStates`.",
+    "TimelockInsufficientDelay": "a delay of `delay` s is below the timelock's `minDelay` s.",
+    "TimelockUnauthorizedCaller": "`caller` may not call the timelock's own functions.",
+    "TimelockUnexecutedPredecessor": "the operation before it, `predecessorId`, is not done.",
+    "AccessControlUnauthorizedAccount": "`account` lacks `neededRole`.",
+    "AccessControlBadConfirmation": "an account may renounce only its own roles.",
+    "OwnableUnauthorizedAccount": "`account` is not the owner.",
+    "OwnableInvalidOwner": "`owner` cannot be the owner.",
+    "ERC20InsufficientBalance": "`sender` holds `balance` token units, `needed` are needed.",
+    "ERC20InsufficientAllowance": "`spender` may spend `allowance` token units, `needed` are "
+    "needed.",
+    "ERC5805FutureLookup": "votes at `timepoint` are not known yet (it is `clock`).",
+    "InvalidAccountNonce": "`account`'s nonce is `currentNonce`.",
+    "ECDSAInvalidSignature": "the signature does not recover to any address.",
+    "ECDSAInvalidSignatureLength": "a signature has 65 bytes, this one `length`.",
+    "ECDSAInvalidSignatureS": "the signature's s is in the upper half (malleable).",
+    "VotesExpiredSignature": "the signature expired at `expiry`.",
+    "FailedCall": "a call the contract made failed without a reason.",
+    "ReentrancyGuardReentrantCall": "re-entered a guarded function.",
+    "SafeERC20FailedOperation": "token `token` refused the transfer.",
+}
+
+# bytes32 arguments that are bitmaps of enum values (OpenZeppelin's `_encodeStateBitmap`)
+STATE_BITMAPS = {
+    ("GovernorUnexpectedProposalState", "expectedStates"): PROPOSAL_STATES,
+    ("TimelockUnexpectedOperationState", "expectedStates"): OPERATION_STATES,
+}
+
+
+def _bitmap_names(value: bytes, labels: tuple[str, ...]) -> str:
+    bits = int.from_bytes(value, "big")
+    names = [label for n, label in enumerate(labels) if bits & (1 << n)]
+    return " or ".join(names) if names else "none"
 
 
 @dataclass(frozen=True)
@@ -77,7 +129,9 @@ def error_table() -> dict[bytes, ErrorSpec]:
             types = tuple(_abi_type(i) for i in item["inputs"])
             selector = keccak(text=f"{item['name']}({','.join(types)})")[:4]
             names = tuple(i["name"] or f"arg{n}" for n, i in enumerate(item["inputs"]))
-            notice = artifact.error_notices.get(item["name"], "")
+            notice = artifact.error_notices.get(item["name"]) or OPENZEPPELIN_NOTICES.get(
+                item["name"], ""
+            )
             enums = tuple(ENUM_NAMES.get(i.get("internalType", "")) for i in item["inputs"])
             table.setdefault(selector, ErrorSpec(item["name"], types, names, notice, enums))
     return table
@@ -118,9 +172,14 @@ def decode_revert(data: bytes | str | None) -> str:
     rendered = []
     for n, (name, value) in enumerate(zip(spec.names, values, strict=True)):
         labels = spec.enums[n] if n < len(spec.enums) else None
+        bitmap = STATE_BITMAPS.get((spec.name, name))
         text = _render(value)
         if labels is not None and isinstance(value, int) and value < len(labels):
             text = f"{labels[value]}"
+        elif bitmap is not None and isinstance(value, bytes):
+            text = _bitmap_names(value, bitmap)
+        elif name in ("neededRole", "role") and isinstance(value, bytes) and value in ROLE_NAMES:
+            text = ROLE_NAMES[value]
         rendered.append(f"{name}={text}")
     args = ", ".join(rendered)
     sentence = f"{spec.name}({args})"

@@ -1,4 +1,4 @@
-"""Records shared by the clients: order terms and the contracts' enums."""
+"""Records shared by the clients: order terms, the contracts' enums and role ids."""
 
 from __future__ import annotations
 
@@ -20,10 +20,28 @@ STATUS_NAMES = (
     "Resolved",
 )
 KIND_NAMES = ("Physical", "Digital")
+# IGovernor.ProposalState and TimelockController.OperationState, in declaration order
+PROPOSAL_STATES = (
+    "Pending",
+    "Active",
+    "Canceled",
+    "Defeated",
+    "Succeeded",
+    "Queued",
+    "Expired",
+    "Executed",
+)
+OPERATION_STATES = ("Unset", "Waiting", "Ready", "Done")
 ENUM_NAMES = {
     "enum IEscrowMarketplace.Status": STATUS_NAMES,
     "enum IEscrowMarketplace.Kind": KIND_NAMES,
+    "enum IGovernor.ProposalState": PROPOSAL_STATES,
+    "enum TimelockController.OperationState": OPERATION_STATES,
 }
+# AccessControl role ids (keccak256 of the name; the admin role is zero)
+ROLE_NAMES = {
+    keccak(text=name): name for name in ("PROPOSER_ROLE", "EXECUTOR_ROLE", "CANCELLER_ROLE")
+} | {b"\x00" * 32: "DEFAULT_ADMIN_ROLE"}
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
-"""`bazaar deploy`: the suite deployed step by step through a journal; re-runs send nothing,
-crashes resume without duplicates, changed code or arguments are refused, dry runs send
-nothing."""
+"""`bazaar deploy`: the suite deployed step by step through a journal, up to the DAO owning
+it; re-runs send nothing, crashes resume without duplicates, changed code or arguments are
+refused, dry runs send nothing."""
 
 import io
 import json
@@ -16,6 +16,15 @@ from eth_utils import keccak
 
 from bazaar import artifacts, networks
 from bazaar.deploy import Deployer
+from bazaar.governance import (
+    ADMIN_ROLE,
+    CANCELLER_ROLE,
+    EXECUTOR_ROLE,
+    GOVERNOR_SETTINGS,
+    PROPOSER_ROLE,
+    STAKING_SETTINGS,
+    TIMELOCK_DELAY,
+)
 from bazaar.tx import TxSender
 from tests.cli_helpers import (
     ADDRESSES,
@@ -41,7 +50,27 @@ STEPS = [
     "market.addPaymentToken(wbtc)",
     "market.addPaymentToken(usdc)",
     f"market.setArbiter({ADDRESSES['arbiter']})",
+    "staking",
+    "timelock",
+    "governor",
+    "market.transferOwnership(timelock)",
+    "oracle.transferOwnership(timelock)",
+    "points.transferOwnership(timelock)",
+    "staking.transferOwnership(timelock)",
+    "timelock.scheduleBatch(accept ownerships, set delay)",
+    "timelock.executeBatch(accept ownerships, set delay)",
+    "timelock.grantRole(PROPOSER_ROLE, governor)",
+    "timelock.grantRole(CANCELLER_ROLE, governor)",
+    "timelock.grantRole(EXECUTOR_ROLE, anyone)",
+    "timelock.renounceRole(PROPOSER_ROLE)",
+    "timelock.renounceRole(EXECUTOR_ROLE)",
+    "timelock.renounceRole(CANCELLER_ROLE)",
+    "timelock.renounceRole(DEFAULT_ADMIN_ROLE)",
 ]
+SCHEDULE = "timelock.scheduleBatch(accept ownerships, set delay)"
+EXECUTE = "timelock.executeBatch(accept ownerships, set delay)"
+ROLES = {"PROPOSER": PROPOSER_ROLE, "EXECUTOR": EXECUTOR_ROLE, "CANCELLER": CANCELLER_ROLE}
+ROLES["ADMIN"] = ADMIN_ROLE
 
 
 class Crash(BaseException):
@@ -232,6 +261,144 @@ def test_a_crash_between_steps_resumes_at_the_next_step(deploy, journal_path, mo
     done_before = STEPS.index("market.addPaymentToken(usdc)")
     assert statuses == ["done"] * done_before + ["sent"] * (len(STEPS) - done_before)
     assert deployer_nonce() == start + len(STEPS)
+
+
+def contract_at(journal, key):
+    entry = journal["contracts"][key]
+    return brownie.Contract.from_abi(key, entry["address"], artifacts.load(entry["contract"]).abi)
+
+
+def role_holders(timelock, role):
+    """Every account holding `role` on the timelock, from its RoleGranted/RoleRevoked logs
+    (AccessControl cannot be enumerated otherwise)."""
+    holders = set()
+    events = []
+    contract = brownie.web3.eth.contract(address=timelock.address, abi=timelock.abi)
+    for name in ("RoleGranted", "RoleRevoked"):
+        event = getattr(contract.events, name)()
+        events += event.get_logs(from_block=0, argument_filters={"role": role})
+    for log in sorted(events, key=lambda e: (e["blockNumber"], e["logIndex"])):
+        account = log["args"]["account"]
+        (holders.add if log["event"] == "RoleGranted" else holders.discard)(account)
+    return holders
+
+
+def assert_handed_to_the_dao(journal):
+    """The timelock owns the governed contracts; the governor is the only proposer and
+    canceller; anyone executes; the deployer keeps nothing; the settings are the plan's."""
+    timelock, governor = contract_at(journal, "timelock"), contract_at(journal, "governor")
+    staking = contract_at(journal, "staking")
+    for key in ("market", "oracle", "points", "staking"):
+        contract = contract_at(journal, key)
+        assert contract.owner() == timelock.address, key
+        assert contract.pendingOwner() == brownie.ZERO_ADDRESS, key
+    assert role_holders(timelock, PROPOSER_ROLE) == {governor.address}
+    assert role_holders(timelock, CANCELLER_ROLE) == {governor.address}
+    assert role_holders(timelock, EXECUTOR_ROLE) == {brownie.ZERO_ADDRESS}
+    assert role_holders(timelock, ADMIN_ROLE) == {timelock.address}
+    for name, role in ROLES.items():
+        assert not timelock.hasRole(role, ADDRESSES["deployer"]), name
+    assert timelock.getMinDelay() == TIMELOCK_DELAY
+    settings = GOVERNOR_SETTINGS
+    assert governor.votingDelay() == settings.voting_delay
+    assert governor.votingPeriod() == settings.voting_period
+    assert governor.proposalThreshold() == settings.proposal_threshold
+    assert governor.quorumNumerator() == settings.quorum_percent
+    assert governor.lateQuorumVoteExtension() == settings.late_quorum_extension
+    assert governor.timelock() == timelock.address and governor.token() == staking.address
+    assert staking.points() == journal["contracts"]["points"]["address"]
+    assert staking.rewardToken() == journal["tokens"]["wbtc"]
+    assert staking.warmupSeconds() == STAKING_SETTINGS.warmup
+    assert staking.cooldownSeconds() == STAKING_SETTINGS.cooldown
+
+
+def test_the_deployment_hands_the_suite_to_the_dao_and_the_deployer_keeps_no_role(
+    deploy, journal_path
+):
+    result = deploy()
+    assert result.code == 0, result.err
+    journal = read(journal_path)
+    assert {"staking", "timelock", "governor"} <= set(journal["contracts"])
+    governor = journal["contracts"]["governor"]
+    staking, timelock = (journal["contracts"][k]["address"] for k in ("staking", "timelock"))
+    assert governor["constructorArgs"] == [staking, timelock, *GOVERNOR_SETTINGS.as_args()]
+    deployer = ADDRESSES["deployer"]
+    assert journal["contracts"]["timelock"]["constructorArgs"] == [
+        0,
+        [deployer],
+        [deployer],
+        deployer,
+    ]
+    assert_handed_to_the_dao(journal)
+    assert f"DAO: governor {governor['address']}, timelock {timelock}" in result.out
+
+
+@pytest.mark.parametrize("step", [EXECUTE, "timelock.grantRole(EXECUTOR_ROLE, anyone)"])
+def test_a_crash_between_the_hand_over_steps_resumes_without_duplicates(
+    deploy, journal_path, monkeypatch, step
+):
+    start = deployer_nonce()
+    real_run_step = Deployer._run_step
+
+    def dying_run_step(self, planned):
+        if planned.name == step:
+            raise Crash
+        return real_run_step(self, planned)
+
+    monkeypatch.setattr(Deployer, "_run_step", dying_run_step)
+    with pytest.raises(Crash):
+        deploy()
+    assert deployer_nonce() == start + STEPS.index(step)
+    monkeypatch.setattr(Deployer, "_run_step", real_run_step)
+    resumed = deploy("--json")
+    assert resumed.code == 0, resumed.err
+    statuses = [s["status"] for s in resumed.json()["steps"]]
+    done_before = STEPS.index(step)
+    assert statuses == ["done"] * done_before + ["sent"] * (len(STEPS) - done_before)
+    assert deployer_nonce() == start + len(STEPS)
+    assert_handed_to_the_dao(read(journal_path))
+
+
+def test_a_crash_as_the_admin_role_is_renounced_resumes_with_the_journaled_transaction(
+    deploy, journal_path, monkeypatch
+):
+    start = deployer_nonce()
+    last = "timelock.renounceRole(DEFAULT_ADMIN_ROLE)"
+    _, real_broadcast = crash_at_broadcast_of(last, monkeypatch)
+    with pytest.raises(Crash):
+        deploy()
+    journaled = read(journal_path)["steps"][last]
+    assert journaled["status"] == "sent"
+    monkeypatch.setattr(TxSender, "broadcast", real_broadcast)
+    resumed = {s["step"]: s for s in deploy("--json").json()["steps"]}
+    assert resumed[last]["status"] == "resumed"
+    assert resumed[last]["txHash"] == journaled["txHash"]
+    assert deployer_nonce() == start + len(STEPS)
+    assert_handed_to_the_dao(read(journal_path))
+
+
+def test_a_dry_run_mid_hand_over_says_which_estimates_wait_for_earlier_steps(
+    deploy, journal_path, monkeypatch
+):
+    real_run_step = Deployer._run_step
+
+    def dying_run_step(self, planned):
+        if planned.name == SCHEDULE:
+            raise Crash
+        return real_run_step(self, planned)
+
+    monkeypatch.setattr(Deployer, "_run_step", dying_run_step)
+    with pytest.raises(Crash):
+        deploy()
+    monkeypatch.setattr(Deployer, "_run_step", real_run_step)
+    nonce = deployer_nonce()
+    report = {s["step"]: s for s in deploy("--dry-run", "--json").json()["steps"]}
+    assert report["governor"]["status"] == "done"
+    assert report[SCHEDULE]["status"] == "planned" and report[SCHEDULE]["gas"] > 50_000
+    assert report[EXECUTE]["gas"] is None
+    assert report[EXECUTE]["note"] == f"gas known once {SCHEDULE} done"
+    assert report["timelock.grantRole(PROPOSER_ROLE, governor)"]["gas"] > 20_000
+    assert deployer_nonce() == nonce
 
 
 def test_changed_constructor_arguments_are_refused_naming_the_step(deploy, journal_path):

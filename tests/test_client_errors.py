@@ -114,3 +114,27 @@ def test_a_sender_refuses_when_the_account_cannot_pay_for_gas(w3, market):
     call = Call(market.address, "0x", "poke")
     with pytest.raises(BazaarError, match="holds 0 ETH, needs up to"):
         poor.build(call, 21_000)
+
+
+def test_governor_and_timelock_errors_name_states_and_roles():
+    """OpenZeppelin's errors carry no @notice in the artifacts: the package says what they
+    mean, with state bitmaps and role ids by name."""
+    expected = (1 << 4).to_bytes(32, "big")  # Succeeded
+    state = selector("GovernorUnexpectedProposalState(uint256,uint8,bytes32)") + encode(
+        ["uint256", "uint8", "bytes32"], [7, 1, expected]
+    )
+    assert decode_revert(state).startswith(
+        "GovernorUnexpectedProposalState(proposalId=7, current=Active, expectedStates=Succeeded)"
+        ": proposal `proposalId` is `current`"
+    )
+    ready = (1 << 2).to_bytes(32, "big")
+    operation = selector("TimelockUnexpectedOperationState(bytes32,bytes32)") + encode(
+        ["bytes32", "bytes32"], [b"\x05" * 32, ready]
+    )
+    assert "expectedStates=Ready" in decode_revert(operation)
+    role = selector("AccessControlUnauthorizedAccount(address,bytes32)") + encode(
+        ["address", "bytes32"], ["0x" + "ab" * 20, keccak(text="PROPOSER_ROLE")]
+    )
+    assert "neededRole=PROPOSER_ROLE): `account` lacks `neededRole`." in decode_revert(role)
+    voted = selector("GovernorAlreadyCastVote(address)") + encode(["address"], ["0x" + "cd" * 20])
+    assert decode_revert(voted).endswith("has already voted on this proposal.")

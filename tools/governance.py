@@ -13,23 +13,31 @@ from __future__ import annotations
 from typing import Any
 
 from brownie import ZERO_ADDRESS, BazaarGovernor, BazaarTimelock, web3
-from eth_account import Account
-from eth_account.messages import encode_typed_data
 
-ONE_HOUR, ONE_DAY = 3600, 86_400
-POINT = 10**18
-# The suite's governor: 1 day voting delay, 3 days of voting, 100 points to propose, 4 %
-# quorum, voting extended 1 day when quorum is reached late; 2 days of timelock.
-GOVERNOR_SETTINGS = (ONE_DAY, 3 * ONE_DAY, 100 * POINT, 4, ONE_DAY)
-TIMELOCK_DELAY = 2 * ONE_DAY
+from bazaar import governance
+from bazaar.governance import ADMIN_ROLE as ADMIN
+from bazaar.governance import CANCELLER_ROLE as CANCELLER
+from bazaar.governance import EXECUTOR_ROLE as EXECUTOR
+from bazaar.governance import PROPOSER_ROLE as PROPOSER
+from bazaar.governance import TIMELOCK_DELAY, Domain
 
-
-def role(name: str) -> bytes:
-    return web3.keccak(text=name)
-
-
-PROPOSER, EXECUTOR, CANCELLER = role("PROPOSER_ROLE"), role("EXECUTOR_ROLE"), role("CANCELLER_ROLE")
-ADMIN = b"\x00" * 32
+# The suite's settings, as `bazaar deploy` uses them (bazaar/governance.py): 1 day voting
+# delay, 3 days of voting, 100 points to propose, 4 % quorum, voting extended 1 day when
+# quorum is reached late; 2 days of timelock.
+GOVERNOR_SETTINGS = governance.GOVERNOR_SETTINGS.as_args()
+__all__ = [
+    "ADMIN",
+    "CANCELLER",
+    "EXECUTOR",
+    "GOVERNOR_SETTINGS",
+    "PROPOSER",
+    "TIMELOCK_DELAY",
+    "ballot",
+    "deploy_dao",
+    "sign",
+    "signed_ballot",
+    "typed_data",
+]
 
 
 def deploy_dao(
@@ -71,25 +79,8 @@ def typed_data(
 ) -> dict:
     """EIP-712 typed data under the domain (name, version "1", chain id, contract) that the
     OpenZeppelin EIP712 contracts here use; `fields` are (name, type) of `primary`."""
-    return {
-        "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
-            primary: [{"name": field, "type": kind} for field, kind in fields],
-        },
-        "primaryType": primary,
-        "domain": {
-            "name": name,
-            "version": "1",
-            "chainId": web3.eth.chain_id if chain_id is None else chain_id,
-            "verifyingContract": contract,
-        },
-        "message": message,
-    }
+    chain = web3.eth.chain_id if chain_id is None else chain_id
+    return governance.typed_data(Domain(name, "1", chain, contract), primary, fields, message)
 
 
 def ballot(
@@ -103,21 +94,14 @@ def ballot(
 ) -> dict:
     """The governor's `Ballot` for `castVoteBySig` (chain id and contract overridable, to
     forge misdirected ballots in tests)."""
-    fields = [
-        ("proposalId", "uint256"),
-        ("support", "uint8"),
-        ("voter", "address"),
-        ("nonce", "uint256"),
-    ]
-    message = {"proposalId": proposal_id, "support": support, "voter": voter, "nonce": nonce}
-    return typed_data(
-        "BazaarGovernor", contract or governor.address, "Ballot", fields, message, chain_id
-    )
+    chain = web3.eth.chain_id if chain_id is None else chain_id
+    domain = Domain("BazaarGovernor", "1", chain, contract or governor.address)
+    return governance.ballot_data(domain, proposal_id, support, voter, nonce)
 
 
 def sign(key: Any, data: dict) -> bytes:
     """The 65-byte signature of typed `data` by `key` (an eth-account LocalAccount)."""
-    return bytes(Account.sign_message(encode_typed_data(full_message=data), key.key).signature)
+    return governance.sign_typed(key, data)
 
 
 def signed_ballot(governor: Any, proposal_id: int, support: int, key: Any) -> bytes:

@@ -20,6 +20,7 @@ from brownie import (
     WbtcUsdOracle,
 )
 
+from bazaar.governance import STAKING_SETTINGS
 from tools import governance
 
 USD = 10**8  # USD amounts and USD feeds carry 8 decimals
@@ -28,8 +29,11 @@ ONE_HOUR, ONE_DAY = 3600, 86_400
 BTC_USD_LEG = (ONE_HOUR, 100 * USD, 100_000_000 * USD)  # staleness, sanity bounds $100..$100M
 PEG_LEG = (ONE_DAY, 50_000_000, 200_000_000)  # 0.5 .. 2.0
 DEPEG_FLOOR = 98_000_000  # 0.98
-# Staking: votes count 2 days after staking; unstaking waits 7 days, then 2 days to withdraw.
-STAKING_WARMUP, STAKING_COOLDOWN, STAKING_WINDOW = 2 * ONE_DAY, 7 * ONE_DAY, 2 * ONE_DAY
+# Staking as `bazaar deploy` sets it: votes count 2 days after staking; unstaking waits 7 days,
+# then 2 days to withdraw.
+STAKING_WARMUP = STAKING_SETTINGS.warmup
+STAKING_COOLDOWN = STAKING_SETTINGS.cooldown
+STAKING_WINDOW = STAKING_SETTINGS.window
 
 
 @dataclass(frozen=True)

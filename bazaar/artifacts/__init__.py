@@ -15,7 +15,6 @@ from typing import Any
 ARTIFACT_DIR = Path(__file__).resolve().parent
 
 # Every contract the deployment may create. Adding one is one line here, then re-export.
-# Still to come: DigitalGoods, RewardPoints, PointsStaking, BazaarGovernor, TimelockController.
 DEPLOYABLE_CONTRACTS: tuple[str, ...] = (
     "EscrowMarketplace",
     "DigitalGoods",

@@ -3,7 +3,8 @@
     bazaar account new|import|address   keystores (cli/account.py)
     bazaar deploy                       the suite, journaled and resumable (cli/deploy.py)
     bazaar quote|list|buy|ship|...      the marketplace (cli/market.py)
-    (bazaar stake|vote|propose|...      governance, to come in cli/dao.py)
+    bazaar stake|propose|vote|...       the DAO (cli/dao.py)
+    bazaar status                       of an order, a listing, a proposal or a staker
 
 Every failure prints one line on stderr and exits non-zero, having sent nothing it should not.
 """
@@ -12,18 +13,19 @@ from __future__ import annotations
 
 import sys
 
-from bazaar.cli import account, deploy, market
+from bazaar.cli import account, dao, deploy, market
 from bazaar.cli.common import Context, Parser, add_global_options
 from bazaar.errors import BazaarError
 from bazaar.units import AmountError
 
-COMMAND_GROUPS = (account, deploy, market)  # cli/dao.py joins here
+COMMAND_GROUPS = (account, deploy, market, dao)
 
 
 def build_parser() -> Parser:
     parser = Parser(
         prog="bazaar",
-        description="BTC Bazaar: deploy the suite and use the marketplace from the command line.",
+        description="BTC Bazaar: deploy the suite, use the marketplace and take part in the DAO "
+        "from the command line.",
     )
     add_global_options(parser, suppress=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)

@@ -65,10 +65,11 @@ def _confirm(ctx: Context, preset: networks.NetworkPreset, pending: int) -> None
         raise BazaarError("not confirmed; nothing sent (pass --yes to skip the question)")
 
 
-def _line(report: StepReport) -> str:
+def _line(report: StepReport, width: int = 44) -> str:
+    """One step as a table row; `width`: the longest step name of the plan."""
     gas = f"gas {report.gas:,}" if report.gas is not None else ""
     where = report.address or ""
-    text = f"  {report.status:<8} {report.name:<44} {where:<42} {gas}"
+    text = f"  {report.status:<8} {report.name:<{width}} {where:<42} {gas}"
     return (text + (f"  ({report.note})" if report.note else "")).rstrip()
 
 
@@ -84,6 +85,7 @@ def cmd_deploy(ctx: Context) -> int:
         f"{'dry run' if ctx.args.dry_run else 'deploy'}: {len(plan)} steps on {preset.name} "
         f"(chain id {ctx.chain_id}) from {ctx.account.address}, journal {journal.path}"
     )
+    width = max(len(step.name) for step in plan)
     if ctx.args.dry_run:
         reports = deployer.dry_run()
         known = [r.gas for r in reports if r.gas is not None]
@@ -96,7 +98,11 @@ def cmd_deploy(ctx: Context) -> int:
                 "steps": [r.to_json() for r in reports],
                 "estimatedGas": sum(known),
             },
-            [header, *(_line(r) for r in reports), f"estimated gas (known steps): {sum(known):,}"],
+            [
+                header,
+                *(_line(r, width) for r in reports),
+                f"estimated gas (known steps): {sum(known):,}",
+            ],
         )
         return 0
     pending = sum(1 for s in plan if journal.steps.get(s.name, {}).get("status") != "done")
@@ -105,7 +111,7 @@ def cmd_deploy(ctx: Context) -> int:
     journal.save()
     if not ctx.json:
         ctx.out.write(header + "\n")
-    reports = deployer.run() if ctx.json else _run_printing(ctx, deployer)
+    reports = deployer.run() if ctx.json else _run_printing(ctx, deployer, width)
     _record_wiring(journal, config, sources)
     sent = [r for r in reports if r.status != "done"]
     ctx.emit(
@@ -119,13 +125,23 @@ def cmd_deploy(ctx: Context) -> int:
             "contracts": {k: v["address"] for k, v in journal.data.get("contracts", {}).items()},
             "tokens": journal.data["tokens"],
         },
-        [f"{len(sent)} step(s) sent, {len(reports) - len(sent)} already done"],
+        [f"{len(sent)} step(s) sent, {len(reports) - len(sent)} already done", *_dao_line(journal)],
     )
     return 0
 
 
-def _run_printing(ctx: Context, deployer: Deployer) -> list[StepReport]:
-    deployer.on_step = lambda r: (ctx.out.write(_line(r) + "\n"), ctx.out.flush())
+def _dao_line(journal: Journal) -> list[str]:
+    contracts = journal.data.get("contracts", {})
+    if "governor" not in contracts or "timelock" not in contracts:
+        return []
+    return [
+        f"DAO: governor {contracts['governor']['address']}, timelock "
+        f"{contracts['timelock']['address']} (owner of market, oracle, points, staking)"
+    ]
+
+
+def _run_printing(ctx: Context, deployer: Deployer, width: int) -> list[StepReport]:
+    deployer.on_step = lambda r: (ctx.out.write(_line(r, width) + "\n"), ctx.out.flush())
     return deployer.run()
 
 

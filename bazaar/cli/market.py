@@ -1,6 +1,7 @@
 """Marketplace commands: quote, list, buy, ship, confirm, release, reclaim, cancel, refund,
-dispute, rule, review, status. Amounts in human units (USD, token units); --json prints the
-same numbers, as integers in contract units and as the human strings."""
+dispute, rule, review, status (also of a proposal or a staker, through cli/dao.py). Amounts
+in human units (USD, token units); --json prints the same numbers, as integers in contract
+units and as the human strings."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from web3.types import TxReceipt
 
+from bazaar.cli import dao
 from bazaar.cli.common import Context, non_negative_int, positive_int
 from bazaar.clients.base import checksum
 from bazaar.clients.erc20 import Erc20Client
@@ -74,9 +76,11 @@ def register(commands: Any, add_globals: Any) -> None:
     p.add_argument("--rating", type=int, choices=range(1, 6), required=True, metavar="1-5")
     p.add_argument("--content", default="", help="review text (hashed) or a 0x hash")
 
-    p = command("status", cmd_status, "an order's terms and state, or a listing")
+    p = command("status", cmd_status, "an order, a listing, a DAO proposal or a staker")
     p.add_argument("order", nargs="?", metavar="ORDER_ID")
     p.add_argument("--listing", type=positive_int)
+    p.add_argument("--proposal", metavar="PROPOSAL_ID", help="a DAO proposal (decimal or 0x)")
+    p.add_argument("--staker", metavar="ADDRESS", help="an account's stake and votes")
 
 
 # -- shared -----------------------------------------------------------------------------
@@ -364,8 +368,13 @@ def cmd_review(ctx: Context) -> int:
 
 def cmd_status(ctx: Context) -> int:
     args = ctx.args
-    if (args.order is None) == (args.listing is None):
-        raise BazaarError("pass either ORDER_ID or --listing ID")
+    subjects = (args.order, args.listing, args.proposal, args.staker)
+    if sum(s is not None for s in subjects) != 1:
+        raise BazaarError("pass one of ORDER_ID, --listing ID, --proposal ID or --staker ADDRESS")
+    if args.proposal is not None:
+        return dao.proposal_status(ctx, args.proposal)
+    if args.staker is not None:
+        return dao.staker_status(ctx, args.staker)
     market = _market(ctx, signing=False)
     if args.listing is not None:
         listing = market.listing(args.listing)

@@ -171,6 +171,11 @@ class MarketplaceClient(ContractClient):
             decoded["blockNumber"],
         )
 
+    def fees(self) -> tuple[int, int]:
+        """The platform fee and the arbiter fee of new orders, in basis points."""
+        config = self.view("config")
+        return int(config[0]), int(config[1])
+
     def seller_rating(self, seller: str) -> tuple[int, int]:
         total, count = self.view("sellerRating", checksum(seller, "seller"))
         return int(total), int(count)

@@ -1,0 +1,96 @@
+"""Safe Transaction Builder batch files: transactions written for a multisig (or a hardware
+wallet behind one) to load, instead of being sent.
+
+The format is the one the Safe{Wallet} Transaction Builder app imports: version "1.0", the
+chain id as a string, `meta`, and `transactions` of raw calldata (`to`, `value` as a decimal
+string, `data`, `contractMethod: null`, `contractInputsValues: null`). `meta.checksum` is the
+app's own: keccak256 of its key-sorted serialization of the batch with `meta.name` set to null
+and no checksum.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from eth_utils import keccak
+
+from bazaar.errors import BazaarError
+from bazaar.tx import Call
+
+TX_BUILDER_VERSION = "1.18.0"
+
+
+def _js(value: Any) -> str:
+    """JSON.stringify of a scalar or a list of strings (no spaces, non-ASCII kept)."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def serialize(value: Any) -> str:
+    """The Transaction Builder's `serializeJSONObject`: for an object, its sorted keys as a
+    JSON array, then each value followed by a comma, in braces."""
+    if isinstance(value, list):
+        return "[" + ",".join(serialize(item) for item in value) + "]"
+    if isinstance(value, dict):
+        keys = sorted(value)
+        return "{" + _js(keys) + "".join(serialize(value[k]) + "," for k in keys) + "}"
+    return _js(value)
+
+
+def checksum(batch: dict[str, Any]) -> str:
+    meta = {k: v for k, v in batch["meta"].items() if k != "checksum"}
+    return "0x" + keccak(text=serialize({**batch, "meta": {**meta, "name": None}})).hex()
+
+
+def batch(
+    chain_id: int,
+    calls: list[Call],
+    name: str,
+    description: str = "",
+    safe: str = "",
+    created_at_ms: int | None = None,
+) -> dict[str, Any]:
+    """A Transaction Builder batch of `calls` (with its checksum)."""
+    data: dict[str, Any] = {
+        "version": "1.0",
+        "chainId": str(chain_id),
+        "createdAt": int(time.time() * 1000) if created_at_ms is None else created_at_ms,
+        "meta": {
+            "name": name,
+            "description": description,
+            "txBuilderVersion": TX_BUILDER_VERSION,
+            "createdFromSafeAddress": safe,
+            "createdFromOwnerAddress": "",
+        },
+        "transactions": [
+            {
+                "to": call.to,
+                "value": str(call.value),
+                "data": call.data,
+                "contractMethod": None,
+                "contractInputsValues": None,
+            }
+            for call in calls
+        ],
+    }
+    data["meta"]["checksum"] = checksum(data)
+    return data
+
+
+def write_batch(path: str | Path, data: dict[str, Any]) -> Path:
+    """Writes `data` to `path`, refusing to overwrite a file.
+
+    Raises:
+        BazaarError: the file exists or cannot be written.
+    """
+    target = Path(path)
+    if target.exists():
+        raise BazaarError(f"{target} exists; not overwriting a batch file")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(data, indent=2) + "\n")
+    except OSError as exc:
+        raise BazaarError(f"cannot write {target}: {exc.strerror}") from None
+    return target
