@@ -87,7 +87,9 @@ def register(commands: Any, add_globals: Any) -> None:
     proposal_arg(p)
     p.add_argument("support", metavar="for|against|abstain")
     p.add_argument(
-        "--nonce", type=non_negative_int, help="the voter's nonce (default: its current one)"
+        "--nonce",
+        type=non_negative_int,
+        help="the voter's ballot nonce (default: its current one, which relaying does not use up)",
     )
 
     p = command("relay-votes", cmd_relay_votes, "send signed ballots (castVoteBySig)")

@@ -403,9 +403,11 @@ class GovernorClient(ContractClient):
             if ballot.nonce != expected:
                 raise BazaarError(
                     f"{where} was signed with nonce {ballot.nonce}, the governor expects "
-                    f"{expected} (used already, or signed out of order): sign it again"
+                    f"{expected} (a stale or made-up nonce): sign it again"
                 )
-            nonces[ballot.voter] = expected + 1
+            # BazaarGovernor checks a ballot against the voter's current nonce without using it
+            # up (a voter votes once per proposal), so every ballot of a voter carries it.
+            nonces[ballot.voter] = expected
             try:
                 weights.append(self.check_can_vote(ballot.proposal_id, ballot.voter))
             except BazaarError as exc:
