@@ -121,3 +121,32 @@ def test_every_target_has_existing_sources_and_tests():
 def test_metadata_is_stripped_before_comparing_code():
     code = "6080" + "a2646970667358221220" + "00" * 32 + "64736f6c6343" + "00081e" + "0033"
     assert mutate.strip_metadata(code) == "6080"
+
+
+ENTRY_SOURCE = """contract M {
+    function buy(uint256 a) external { _check(a); }
+    function sell(uint256 a) external { _check(a); _pay(a); }
+    function _check(uint256 a) private pure { if (a == 0) revert Zero(); }
+    function _pay(uint256 a) private { a; }
+    function decl(uint256 a) external;
+}
+"""
+
+
+def test_a_mutant_in_an_internal_function_is_traced_to_the_external_callers():
+    at = ENTRY_SOURCE.index("a == 0")
+    assert mutate.entry_points(ENTRY_SOURCE, at) == {"buy", "sell"}
+    assert mutate.entry_points(ENTRY_SOURCE, ENTRY_SOURCE.index("a; }")) == {"sell"}
+    assert mutate.entry_points(ENTRY_SOURCE, 0) == set()
+
+
+def test_test_files_calling_the_mutated_function_run_first():
+    source = (ROOT / "contracts/EscrowMarketplace.sol").read_text()
+    review_check = next(
+        m
+        for m in mutate.find_mutants(source, "contracts/EscrowMarketplace.sol")
+        if "MarketplaceAlreadyReviewed" in m.original
+    )
+    order = mutate.likely_killers_first(review_check, source)
+    assert order[0] == "tests/test_marketplace_reviews.py"
+    assert sorted(order) == sorted(mutate.TARGETS[review_check.file][1])

@@ -30,6 +30,7 @@ Results: a summary per file and per group (oracle, marketplace) with the survivo
 
     python -m tools.mutate [--files F ...] [--max N] [--max-file F=N ...] [--seed S]
                            [--network NET] [--budget-minutes M] [--only I,J] [--list]
+                           [--skip-baseline] [--report PATH]
 
 The network defaults to ``$BAZAAR_TEST_NETWORK``, else ``bazaar-dev``; each mutant's test run
 launches anvil on that network's port, so do not run the suite there at the same time.
@@ -294,6 +295,56 @@ def strata(count: int, size: int, seed: int | str) -> list[list[int]]:
     return groups
 
 
+def functions(source: str) -> list[tuple[str, int, int]]:
+    """(name, start, end) of every function with a body; the constructor is "constructor"."""
+    masked = mask(source)
+    found = []
+    for m in re.finditer(r"\bfunction\s+(\w+)|\b(constructor)\s*\(", masked):
+        body = re.compile(r"[{;]").search(masked, m.end())
+        if body is None or body.group() == ";":
+            continue  # declared only
+        depth, k = 0, body.start()
+        for k in range(body.start(), len(masked)):
+            depth += {"{": 1, "}": -1}.get(masked[k], 0)
+            if depth == 0:
+                break
+        found.append((m.group(1) or m.group(2), m.start(), k + 1))
+    return found
+
+
+def entry_points(source: str, offset: int) -> set[str]:
+    """The external functions through which the code at `offset` runs: its own function, or
+    for an internal one (``_name``) the functions calling it, up to external ones."""
+    spans = functions(source)
+    todo = [name for name, a, b in spans if a <= offset < b]
+    seen: set[str] = set()
+    entries: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        if not name.startswith("_"):
+            entries.add(name)
+            continue
+        call = re.compile(rf"\b{re.escape(name)}\s*\(")
+        todo += [n for n, a, b in spans if n != name and call.search(source, a, b)]
+    return entries
+
+
+def likely_killers_first(mutant: Mutant, source: str) -> tuple[str, ...]:
+    """The mutant's test files, those calling the mutated code's entry points first (with
+    ``-x`` a killed mutant then stops sooner; a survivor runs them all anyway)."""
+    tests = TARGETS[mutant.file][1]
+    names = entry_points(source, mutant.start) - {"constructor"}
+    if not names:
+        return tests
+    alternatives = "|".join(map(re.escape, sorted(names)))
+    call = re.compile(rf"\.(?:{alternatives})\b")
+    first = [t for t in tests if call.search((ROOT / t).read_text())]
+    return (*first, *(t for t in tests if t not in first))
+
+
 # --- running mutants ------------------------------------------------------------------------
 
 
@@ -552,6 +603,7 @@ def run(args: argparse.Namespace) -> int:
         "network": args.network,
         "budget_minutes": args.budget_minutes,
         "only": args.only,
+        "skip_baseline": args.skip_baseline,
     }
     started = time.monotonic()
     deadline = started + 60 * args.budget_minutes if args.budget_minutes else None
@@ -563,22 +615,30 @@ def run(args: argparse.Namespace) -> int:
             print(f"mutate: the unmutated project does not compile:\n{out}", file=sys.stderr)
             return 1
         original_code = ws.code_fingerprint()
-        timeouts = {}
-        for tests in sorted({TARGETS[f][1] for f in files}):
+        # The same test files (in any order) run once; their time sets the mutants' timeout.
+        timeouts: dict[frozenset[str], float] = {}
+        for file in files:
+            tests = TARGETS[file][1]
+            if frozenset(tests) in timeouts:
+                continue
+            if args.skip_baseline:
+                timeouts[frozenset(tests)] = 900.0
+                continue
             t0 = time.monotonic()
             code, out = ws.test(tests, timeout=3_600)
             took = time.monotonic() - t0
             if code != 0:
                 print(f"mutate: the tests fail without any mutant:\n{last_lines(out, 20)}")
                 return 1
-            timeouts[tests] = max(120.0, 3 * took)
-            print(f"baseline: {len(tests)} test files pass in {took:.0f} s")
+            timeouts[frozenset(tests)] = max(120.0, 3 * took)
+            print(f"baseline: {len(tests)} test files of {file} pass in {took:.0f} s")
         for groups in interleave(chosen, args.seed):
             if deadline and time.monotonic() > deadline:
                 print("mutate: time budget spent; stopping")
                 break
             for mutant in groups:
-                outcome = run_one(ws, mutant, original_code, timeouts[TARGETS[mutant.file][1]])
+                timeout = timeouts[frozenset(TARGETS[mutant.file][1])]
+                outcome = run_one(ws, mutant, original_code, timeout)
                 outcomes.append(outcome)
                 print(
                     f"[{len(outcomes):>3}] {outcome.status:<12} {outcome.seconds:>5.0f} s"
@@ -620,7 +680,7 @@ def run_one(ws: Workspace, mutant: Mutant, original_code: dict, timeout: float) 
             return outcome("uncompilable", last_lines(out, 1))
         if ws.code_fingerprint() == original_code:
             return outcome("equivalent", "identical bytecode")
-        code, out = ws.test(TARGETS[mutant.file][1], timeout)
+        code, out = ws.test(likely_killers_first(mutant, source), timeout)
         if code is None:
             return outcome("timeout", f"over {timeout:.0f} s")
         if code == 0:
@@ -665,6 +725,11 @@ def main(argv: list[str] | None = None) -> int:
         help="run only these candidate indexes (with one --files; see --list)",
     )
     parser.add_argument("--list", action="store_true", help="print the mutants; run nothing")
+    parser.add_argument(
+        "--skip-baseline",
+        action="store_true",
+        help="do not first check that the tests pass unmutated (timeout 900 s)",
+    )
     parser.add_argument("--report", type=Path, default=REPORT, help="JSON report path")
     return run(parser.parse_args(argv))
 
