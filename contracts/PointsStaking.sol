@@ -134,8 +134,10 @@ contract PointsStaking is IPointsStaking, EIP712, Nonces, Ownable2Step, Reentran
         Account memory acct = _accounts[account];
         Totals memory totals = _totals;
         _settleRewards(account, acct, totals.rewardPerUnit);
-        if (!acct.registered && !acct.delegated) {
+        // no stake and no delegate (never chose one, or chose none): the stake self-delegates
+        if (acct.staked == 0 && (acct.delegated ? _delegatees[account] == address(0) : !acct.registered)) {
             acct.registered = true;
+            acct.delegated = false;
             emit DelegateChanged(account, address(0), account);
         }
         acct.staked = (uint256(acct.staked) + amount).toUint96();
@@ -403,7 +405,8 @@ contract PointsStaking is IPointsStaking, EIP712, Nonces, Ownable2Step, Reentran
         if (amount == 0) return;
         address to = acct.delegated ? _delegatees[account] : (acct.registered ? account : address(0));
         if (to == address(0)) return; // delegated to nobody
-        uint32 key = uint32(block.timestamp); // Unix seconds fit 32 bits until 2106
+        // Unix seconds fit 32 bits until February 2106; this contract is not meant to outlive it
+        uint32 key = uint32(block.timestamp);
         if (to == account) {
             (uint256 oldVotes, uint256 newVotes, uint256 count) =
                 _votes[to].change(acct.checkpoints, key, amount, increase);

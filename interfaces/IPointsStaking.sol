@@ -22,8 +22,10 @@ import {StakeHistory} from "../contracts/libraries/StakeHistory.sol";
 ///         TOTAL: `getPastTotalSupply(t)` (the base of the governor's quorum) follows the same
 ///         rule on the staked total, sampled once per `TOTAL_SAMPLE_SECONDS` (a day): it is
 ///         min(total at the start of t's day, total at the start of (t - W)'s day). Sampling
-///         keeps a stake from writing a new total checkpoint every block; a quorum based on
-///         the total at the start of the day moves by what was staked that day at most.
+///         keeps a stake from writing a new total checkpoint every block. The price: the
+///         quorum base misses what was staked or unstaked earlier the same day (in both
+///         directions: a large exit in the morning still counts in that day's base, a morning
+///         stake is not in it yet), and in the first day after the first stake the base is 0.
 ///
 ///         COOLDOWN: `requestUnstake` takes units out of the stake at once (no votes, no fee
 ///         share) into one pending amount per account, withdrawable from `readyAt` (request
@@ -126,8 +128,9 @@ interface IPointsStaking is IERC5805 {
     /// @notice Sends the caller's pending points back to it, inside its withdraw window.
     function withdraw() external;
 
-    /// @notice Puts the caller's pending points back into its stake (their votes warm up
-    ///         again once they were out for the warm-up or longer).
+    /// @notice Puts the caller's pending points back into its stake. Under the warm-up rule
+    ///         points that were out for d seconds vote again W seconds after their return, and
+    ///         (for d < W) also miss the d seconds starting W after they left.
     function cancelUnstake() external;
 
     /* REWARDS */

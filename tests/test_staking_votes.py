@@ -43,6 +43,28 @@ def test_a_later_stake_keeps_a_chosen_delegate(staking, alice, bob, t0):
     assert "DelegateChanged" not in tx.events
 
 
+def test_a_stake_after_delegating_to_nobody_and_leaving_self_delegates_again(staking, alice, t0):
+    at(t0, staking.stake, AMOUNT, {"from": alice})
+    staking.delegate(brownie.ZERO_ADDRESS, {"from": alice})
+    staking.requestUnstake(AMOUNT, {"from": alice})
+    assert staking.delegates(alice) == brownie.ZERO_ADDRESS
+    tx = staking.stake(AMOUNT // 2, {"from": alice})  # no stake, no delegate: back to itself
+    assert tx.events["DelegateChanged"]["toDelegate"] == alice
+    assert staking.delegates(alice) == alice
+    mine_at(tx.timestamp + WARMUP)
+    assert staking.getVotes(alice) == AMOUNT // 2
+
+
+def test_a_stake_on_top_of_stake_delegated_to_nobody_keeps_that_choice(staking, alice, t0):
+    at(t0, staking.stake, AMOUNT, {"from": alice})
+    staking.delegate(brownie.ZERO_ADDRESS, {"from": alice})
+    tx = staking.stake(AMOUNT, {"from": alice})
+    assert "DelegateChanged" not in tx.events
+    assert staking.delegates(alice) == brownie.ZERO_ADDRESS
+    mine_at(tx.timestamp + WARMUP)
+    assert staking.getVotes(alice) == 0
+
+
 def test_votes_appear_only_after_the_full_warmup_to_the_second(staking, alice, t0):
     at(t0, staking.stake, AMOUNT, {"from": alice})
     mine_at(t0 + WARMUP - 1)

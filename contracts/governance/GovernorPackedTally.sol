@@ -7,7 +7,8 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 /// @title GovernorPackedTally
 /// @notice Counting and late-quorum protection for `BazaarGovernor` with the behaviour of
 ///         OpenZeppelin's `GovernorCountingSimple` and `GovernorPreventLateQuorum` (same
-///         counting mode, views, events and errors), in less storage:
+///         counting mode, views and events; the extension's bound is the governor's own, not
+///         OpenZeppelin's voting-period cap), in less storage:
 ///         - for and against votes share one slot with the extended deadline, so a vote for
 ///           or against writes one tally slot that `proposalDeadline` has already read;
 ///         - abstain votes share a slot with the proposal's quorum, computed once at the
