@@ -1,4 +1,4 @@
-"""Contained workarounds for four defects of eth-brownie 1.22.2 (remove when upstream fixes them).
+"""Contained workarounds for five defects of eth-brownie 1.22.2 (remove when upstream fixes them).
 
 1. Coverage report. `brownie test --coverage` crashes at its report step with
 ``TypeError: dict object expected; got list``: ``brownie.test.coverage`` and
@@ -30,9 +30,17 @@ transaction was reported as dropped (seen on large transactions and under load).
 wrapper first waits (up to 30 s) for the receipt of a transaction whose nonce has been
 used, then runs brownie's own logic, which now finds it.
 
+5. Stateful tests. The ``state_machine`` fixture's function, compiled by mypyc in
+``brownie.test.stateful``, fails every machine it builds before the first step:
+``TypeError: brownie.test.stateful._BrownieStateMachine object expected; got
+tests....BrownieStateMachine`` (the compiled ``__init__`` checks ``self`` against the
+compiled class, but the machine class is made at run time with ``type()``). The fixture
+module (pure Python) gets the same function from the shipped source instead.
+
 How to remove: delete this file and its call in ``tests/conftest.py``, then check that
-``make coverage`` still prints per-contract percentages (EscrowMarketplace included) and that
-a test importing ``brownie.project`` runs without INTERNALERROR.
+``make coverage`` still prints per-contract percentages (EscrowMarketplace included), that
+a test importing ``brownie.project`` runs without INTERNALERROR, and that
+``tests/test_invariants.py`` runs its steps.
 """
 
 from __future__ import annotations
@@ -166,6 +174,17 @@ def _patch_dropped_race() -> None:
     TransactionReceipt._await_confirmation = await_confirmation
 
 
+def _patch_state_machine() -> None:
+    from brownie.test import fixtures, stateful
+
+    if not str(stateful.__file__).endswith(".so"):
+        return  # pure Python already
+    source = _load_source_module(stateful)
+    if source is not None:
+        fixtures.state_machine = source.state_machine
+        fixtures._BrownieStateMachine = source._BrownieStateMachine
+
+
 def apply_runtime() -> None:
     """The workarounds scripts need too (deployment checks, dropped-transaction race)."""
     _patch_deployed_code_check()
@@ -179,6 +198,7 @@ def apply() -> bool:
 
     base._get_ast_hash = project_ast_hash
     apply_runtime()
+    _patch_state_machine()
 
     if not all(str(m.__file__).endswith(".so") for m in (coverage, output)):
         return False  # pure Python already: nothing to fix

@@ -1,0 +1,712 @@
+"""Stateful invariant tests over the whole suite (brownie `state_machine`).
+
+Nine people buy, sell, arbitrate, review, stake, delegate and claim in random order while
+time jumps (feeds refreshed, or left to go stale), prices move, feeds break, the test
+stablecoin pauses and blacklists, the guardian pauses and governance changes parameters.
+Every transaction's outcome is predicted by a Python model (tests/invariant_model.py) and
+checked; after every step the invariants of issue G are checked against the contracts' views:
+
+- the marketplace's balance of each token is exactly open escrows + credits + fees;
+- every open order has a timeout exit that a third party can take once its deadline passes;
+- the points supply is minted minus burned;
+- the staking contract's points are exactly the stakes plus the pending unstakes;
+- no account's votes exceed the staked points delegated to it (its own stake when it
+  delegates to itself), now and at past timepoints.
+
+At the end of every example everyone leaves (`System.drain`): the marketplace is left with
+nothing and the staking contract with nothing but undistributed rewards.
+
+Steps: BAZAAR_INVARIANT_SCALE (default 1; `make soak` uses 20) multiplies the number of
+examples; BAZAAR_INVARIANT_EXAMPLES and BAZAAR_INVARIANT_STEPS set them outright. Under
+`--coverage` (every transaction traced) the default run is a tenth as long.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import time
+
+import hypothesis
+import pytest
+from brownie import chain, web3
+from brownie._config import CONFIG
+from brownie.test import strategy
+from hypothesis import HealthCheck, Verbosity
+from hypothesis import strategies as st
+
+from tests.invariant_model import (
+    BURNS_GAS,
+    COMPLETED,
+    DISPUTED,
+    NORMAL,
+    ONE_DAY,
+    ONE_HOUR,
+    OPEN,
+    PAID,
+    POINT_UNITS_PER_USD_UNIT,
+    REVERTS,
+    SHIPPED,
+    USD,
+    Feed,
+    MarketConfig,
+    MintState,
+    Model,
+    Oracle,
+    Staking,
+    Token,
+    fee_of,
+)
+from tests.invariant_system import STATS, System, World
+from tools import local_suite
+
+EXAMPLES_PER_SCALE = 25
+STEPS_PER_EXAMPLE = 100
+MIN_STEPS_PER_EXAMPLE = 10
+SATS = 10**8
+STABLE = 10**6  # the stablecoins carry 6 decimals
+
+
+def run_size() -> tuple[int, int]:
+    """(examples, steps per example) for this run."""
+    scale = float(os.environ.get("BAZAAR_INVARIANT_SCALE", "1"))
+    if CONFIG.argv.get("coverage"):
+        scale /= 10
+    examples = int(os.environ.get("BAZAAR_INVARIANT_EXAMPLES", round(EXAMPLES_PER_SCALE * scale)))
+    steps = int(os.environ.get("BAZAAR_INVARIANT_STEPS", STEPS_PER_EXAMPLE))
+    return max(examples, 1), steps
+
+
+def pick(items, index):
+    """items[index mod len], or None when there is nothing to pick from."""
+    items = list(items)
+    return items[index % len(items)] if items else None
+
+
+# --- the world --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def world(accounts, BlacklistToken, InvariantProbe):
+    admin, people = accounts[0], tuple(accounts[1:10])
+    arbiters = people[6:9]
+    suite = local_suite.deploy(admin, admin, admin, list(arbiters))
+    tx = {"from": admin}
+    busd = BlacklistToken.deploy(tx)
+    no_leg = ("0x" + "00" * 20, 0, 0, 0)
+    suite.oracle.configureToken(
+        busd, (no_leg, (suite.usdc_usd, *local_suite.PEG_LEG), local_suite.DEPEG_FLOOR), tx
+    )
+    suite.market.addPaymentToken(busd, tx)
+    probe = InvariantProbe.deploy(tx)
+    for person in people:
+        mine = {"from": person}
+        suite.wbtc.mint(person, 1_000 * SATS, tx)
+        suite.usdc.mint(person, 10_000_000 * STABLE, tx)
+        busd.mint(person, 10_000_000 * STABLE, tx)
+        for token in (suite.wbtc, suite.usdc, busd):
+            token.approve(suite.market, 2**256 - 1, mine)
+        suite.points.approve(suite.staking, 2**256 - 1, mine)
+        suite.wbtc.approve(suite.staking, 2**256 - 1, mine)
+    feeds = {"btc": suite.btc_usd, "peg": suite.wbtc_btc, "stable": suite.usdc_usd}
+    return World(
+        admin,
+        people,
+        arbiters,
+        suite.wbtc,
+        suite.usdc,
+        busd,
+        feeds,
+        suite.oracle,
+        suite.goods,
+        suite.market,
+        suite.points,
+        suite.staking,
+        probe,
+    )
+
+
+def model_of(w: World) -> Model:
+    """The model of the freshly deployed and funded world, from the contracts' views
+    (called with `.call()`: under `--coverage` brownie would send plain calls as
+    transactions, mining blocks behind the model's back)."""
+    now = chain[-1].timestamp
+    limits = {
+        "btc": local_suite.BTC_USD_LEG,
+        "peg": local_suite.PEG_LEG,
+        "stable": local_suite.PEG_LEG,
+    }
+    feeds = {}
+    for key, feed in w.feeds.items():
+        _, answer, _, updated_at, _ = feed.latestRoundData.call()
+        feeds[key] = Feed(feed.address, answer, updated_at, *limits[key])
+    floor = local_suite.DEPEG_FLOOR
+    tokens = {
+        w.wbtc.address: Token(w.wbtc.address, "WBTC", 8, "peg", "btc", floor),
+        w.usdc.address: Token(w.usdc.address, "USDC", 6, "stable", None, floor),
+        w.busd.address: Token(w.busd.address, "BUSD", 6, "stable", None, floor),
+    }
+    c = w.market.config.call()
+    config = MarketConfig(
+        c["feeBps"],
+        c["arbiterFeeBps"],
+        c["fulfilmentWindow"],
+        c["confirmWindow"],
+        c["rulingWindow"],
+        c["digitalWindow"],
+        c["paused"],
+        c["orderCount"],
+        c["listingCount"],
+    )
+    s = w.points.mintState.call()
+    mint = MintState(
+        s["pointsPerUsd"],
+        s["orderCap"],
+        s["epochCap"],
+        w.points.reviewPoints.call(),
+        s["epoch"],
+        s["epochMintedCenti"],
+    )
+    staking = Staking(
+        w.staking.warmupSeconds.call(),
+        w.staking.cooldownSeconds.call(),
+        w.staking.withdrawWindowSeconds.call(),
+    )
+    holders = [*w.accounts, w.market.address, w.staking.address]
+    balances = {
+        token: {h: contract.balanceOf.call(h) for h in holders}
+        for token, contract in zip(w.token_addresses, (w.wbtc, w.usdc, w.busd), strict=True)
+    }
+    supply = w.points.totalSupply.call()
+    assert supply == 0 and w.staking.totalStaked.call() == 0
+    return Model(
+        now=now,
+        tokens=tokens,
+        oracle=Oracle(feeds),
+        config=config,
+        mint=mint,
+        staking=staking,
+        balances=balances,
+        points={},
+        points_supply=supply,
+        arbiters={str(a) for a in w.arbiters},
+        initial_points_supply=supply,
+    )
+
+
+def seed(system: System) -> None:
+    """What every example starts from: points earned by everyone, some stakes, open orders
+    in each state, a protected listing and a digital one."""
+    w, people = system.w, [str(p) for p in system.w.people]
+    wbtc, usdc, busd = w.token_addresses
+    system.refresh_feeds()
+    shop = system.list_item(people[0], 1_000 * USD, 50, [wbtc, usdc, busd], 0, 2_000)
+    protected = system.list_item(people[1], 250 * USD, 50, [wbtc], 1_000, 1_000)
+    shop, protected = system.m.listings[shop], system.m.listings[protected]
+    arbiter = people[6]
+    for buyer in people[1:]:
+        order = system.checkout(buyer, shop, wbtc, 1, people[7] if buyer == arbiter else arbiter)
+        system.ship(order, people[0])
+        system.confirm(order, buyer)
+    order = system.checkout(people[0], protected, wbtc, 1, arbiter)
+    system.ship(order, people[1])
+    system.confirm(order, people[0])
+    for person in people[:5]:
+        system.stake(person, system.m.points[person] // 2)
+    system.checkout(people[5], shop, usdc, 2, arbiter)
+    shipped = system.checkout(people[2], protected, wbtc, 1, people[7])
+    system.ship(shipped, people[1])
+    disputed = system.checkout(people[3], shop, busd, 1, people[8])
+    system.open_dispute(disputed, people[3])
+    system.list_digital(people[2], 40 * USD, [wbtc, usdc], 0, 2_000)
+    system.check_all()
+
+
+@pytest.fixture(scope="module")
+def seeded(world):
+    system = System(world, model_of(world))
+    seed(system)
+    return system.m
+
+
+# --- the machine ------------------------------------------------------------------------------
+
+FAULTS = [None] * 10 + ["expired", "max_payment", "points_cap", "quantity", "arbiter", "token"]
+TOKEN_SETS = [(0,), (1, 2), (0, 1, 2), (2,), (0, 2)]
+WINDOW_PRESETS = [
+    (7 * ONE_DAY, 14 * ONE_DAY, 7 * ONE_DAY, 2 * ONE_DAY),  # the defaults
+    (ONE_DAY, ONE_DAY, ONE_DAY, ONE_HOUR),  # the shortest
+    (60 * ONE_DAY, 60 * ONE_DAY, 30 * ONE_DAY, 7 * ONE_DAY),  # the longest
+    (3 * ONE_DAY, 5 * ONE_DAY, 2 * ONE_DAY, ONE_DAY),
+]
+MINT_PRESETS = [(1, 1_000, 1_000_000, 5), (10, 10_000, 10_000_000, 50), (2, 100, 1_500, 0)]
+STAKING_PRESETS = [(7 * ONE_DAY, 2 * ONE_DAY), (ONE_DAY, ONE_DAY), (30 * ONE_DAY, 14 * ONE_DAY)]
+FEE_CHOICES = [0, 1, 100, 250, 500]
+JUMPS = [1, 59, ONE_HOUR, ONE_HOUR + 1, ONE_DAY, 2 * ONE_DAY, 7 * ONE_DAY, 7 * ONE_DAY + 1]
+
+
+class Bazaar(System):
+    """The rules: each picks its actors and an order, listing or amount from the drawn
+    numbers, among those for which the action makes sense, and does nothing if there is
+    none. Wrong inputs are made on purpose now and then; the model says which error the
+    contract must answer with."""
+
+    st_index = strategy("uint16")
+    st_share = st.one_of(st.just(10_000), st.integers(1, 10_000))
+    st_price = st.integers(5 * USD, 5_000 * USD)
+    st_stock = st.integers(1, 5)
+    st_quantity = st.integers(1, 3)
+    st_token_set = st.integers(0, len(TOKEN_SETS) - 1)
+    st_buffer = st.sampled_from([0, 0, 1_000, 5_000])
+    st_cap = st.sampled_from([0, 1_000, 2_000])
+    st_fault = st.sampled_from(FAULTS)
+    st_flag = strategy("bool")
+    st_seldom = st.sampled_from([False, False, False, True])
+    st_rating = st.integers(0, 6)
+    st_seconds = st.one_of(
+        st.sampled_from(JUMPS), st.integers(1, 3 * ONE_DAY), st.integers(1, 20 * ONE_DAY)
+    )
+    st_refresh = st.sampled_from([True, True, True, False])
+    st_offset = st.integers(-1, 2)
+    st_factor = st.integers(50, 150)
+    st_peg = st.sampled_from([10**8] * 4 + [99_000_000, 98_000_000, 97_999_999, 105_000_000])
+    st_stable = st.sampled_from([10**8] * 4 + [99_950_000, 101_000_000, 97_000_000])
+    st_feed = st.sampled_from(["btc", "btc", "peg", "stable"])
+    st_preset = st.integers(0, 3)
+    st_sats = st.integers(0, 10 * SATS)
+
+    def setup(self):
+        self.m = pickle.loads(type(self).seed_model)
+        self.touched = set()
+        self.dirty = self.acted = False
+        self.steps = -1  # hypothesis checks the invariants once before the first step
+        STATS["examples"] += 1
+
+    def teardown(self):
+        if self.dirty:
+            return  # a step failed (the invariants did not run after it): leave it as it is
+        if self.steps < MIN_STEPS_PER_EXAMPLE:
+            # Hypothesis starts with examples of a step or two (its "small examples"), then
+            # mutates them: a waste of a slow test's examples. Rejected, they stop it from
+            # making more (after five), and every example counted has a full run of steps.
+            STATS["short examples rejected"] += 1
+            STATS["steps"] -= self.steps
+            hypothesis.reject()
+        self.drain()
+
+    # --- pickers ----------------------------------------------------------------------------
+
+    @property
+    def people(self) -> list[str]:
+        return [str(p) for p in self.w.people]
+
+    def person(self, index: int) -> str:
+        return pick(self.people, index)
+
+    def orders_in(self, *statuses: int) -> list:
+        return [o for o in self.m.orders.values() if o.status in statuses]
+
+    def in_time(self, *statuses: int) -> list:
+        """Orders in `statuses` whose deadline has not passed, or else all of them."""
+        orders = self.orders_in(*statuses)
+        return [o for o in orders if o.deadline >= self.next_ts] or orders
+
+    def listing_for(self, buyer: str, index: int, token: str | None = None):
+        listings = [
+            item
+            for item in self.m.listings.values()
+            if item.active and item.stock and item.seller != buyer
+        ]
+        matching = [item for item in listings if token is None or token in item.tokens]
+        return pick(matching or listings, index)
+
+    def arbiter_for(self, order_parties: tuple[str, str], index: int) -> str:
+        fair = [a for a in sorted(self.m.arbiters) if a not in order_parties]
+        return pick(fair or self.people, index)
+
+    def stranger_to(self, order, index: int) -> str:
+        return pick([p for p in self.people if p not in (order.buyer, order.seller)], index)
+
+    # --- listings -----------------------------------------------------------------------------
+
+    def rule_list(
+        self,
+        seller="st_index",
+        price="st_price",
+        stock="st_stock",
+        tokens="st_token_set",
+        buffer="st_buffer",
+        cap="st_cap",
+    ):
+        chosen = [self.w.token_addresses[i] for i in TOKEN_SETS[tokens]]
+        self.list_item(self.person(seller), price, stock, chosen, buffer, cap)
+
+    def rule_list_digital(
+        self,
+        seller="st_index",
+        price="st_price",
+        tokens="st_token_set",
+        buffer="st_buffer",
+        cap="st_cap",
+    ):
+        chosen = [self.w.token_addresses[i] for i in TOKEN_SETS[tokens]]
+        self.list_digital(self.person(seller), price, chosen, buffer, cap)
+
+    def rule_update_listing(self, index="st_index", price="st_price", stock="st_stock"):
+        listing = pick([item for item in self.m.listings.values() if item.active], index)
+        if listing is not None:
+            self.update_listing(listing, price, stock if stock > 1 else listing.stock)
+
+    def rule_delist(self, index="st_index", wrong_sender="st_flag"):
+        listing = pick([item for item in self.m.listings.values() if item.active], index)
+        if listing is not None:
+            sender = self.person(index + 1) if wrong_sender else listing.seller
+            self.delist(listing, sender)
+
+    # --- checkout -----------------------------------------------------------------------------
+
+    def _checkout(self, buyer, index, token, quantity, arbiter, fault, points=0):
+        listing = self.listing_for(buyer, index, token)
+        if listing is None:
+            return
+        if index % 4:
+            self.refresh_stale_feeds()  # else the oracle may refuse: predicted too
+        if token not in listing.tokens and fault != "token":
+            token = listing.tokens[index % len(listing.tokens)]
+        if fault == "token":
+            others = [t for t in self.w.token_addresses if t not in listing.tokens]
+            token = pick(others, index) or token
+        chosen_arbiter = self.arbiter_for((buyer, listing.seller), arbiter)
+        if fault == "arbiter":
+            chosen_arbiter = pick([buyer, listing.seller, str(self.w.admin)], arbiter)
+        quantity = listing.stock + 1 if fault == "quantity" else min(quantity, listing.stock)
+        known = {"expired", "max_payment", "points_cap"}
+        self.checkout(
+            buyer,
+            listing,
+            token,
+            quantity,
+            chosen_arbiter,
+            points,
+            fault if fault in known else None,
+        )
+
+    def rule_checkout_in_wbtc(
+        self,
+        buyer="st_index",
+        index="st_index",
+        quantity="st_quantity",
+        arbiter="st_index",
+        fault="st_fault",
+    ):
+        wbtc = self.w.wbtc.address
+        self._checkout(self.person(buyer), index, wbtc, quantity, arbiter, fault)
+
+    def rule_checkout_in_a_stablecoin(
+        self,
+        buyer="st_index",
+        index="st_index",
+        quantity="st_quantity",
+        arbiter="st_index",
+        fault="st_fault",
+        busd="st_flag",
+    ):
+        token = self.w.busd.address if busd else self.w.usdc.address
+        self._checkout(self.person(buyer), index, token, quantity, arbiter, fault)
+
+    def rule_checkout_redeeming_points(
+        self,
+        buyer="st_index",
+        index="st_index",
+        quantity="st_quantity",
+        arbiter="st_index",
+        share="st_share",
+        token="st_index",
+    ):
+        m = self.m
+        people = [p for p in self.people if m.points.get(p, 0) >= POINT_UNITS_PER_USD_UNIT]
+        who = pick(people, buyer)
+        if who is None:
+            return
+        listings = [
+            item
+            for item in m.listings.values()
+            if item.active and item.stock and item.seller != who and item.points_cap_bps
+        ]
+        listing = pick(listings, index)
+        if listing is None:
+            return
+        quantity = min(quantity, listing.stock)
+        cap = listing.price * quantity * listing.points_cap_bps // 10_000
+        most = min(m.points[who], cap * POINT_UNITS_PER_USD_UNIT)
+        points = max(most * share // 10_000, POINT_UNITS_PER_USD_UNIT)
+        arbiter_ = self.arbiter_for((who, listing.seller), arbiter)
+        coin = listing.tokens[token % len(listing.tokens)]
+        if index % 4:
+            self.refresh_stale_feeds()
+        self.checkout(who, listing, coin, quantity, arbiter_, points)
+
+    # --- order lifecycle ----------------------------------------------------------------------
+
+    def rule_ship(self, index="st_index", wrong_sender="st_flag"):
+        order = pick(self.in_time(PAID), index)
+        if order is not None:
+            self.ship(order, order.buyer if wrong_sender and index % 4 == 0 else order.seller)
+
+    def rule_confirm(self, index="st_index"):
+        order = pick(self.orders_in(SHIPPED), index)
+        if order is not None:
+            self.confirm(order, order.buyer)
+
+    def rule_release_after_the_window(self, index="st_index", caller="st_index"):
+        order = pick(self.orders_in(SHIPPED), index)
+        if order is not None:
+            self.release(order, pick([*self.people, str(self.w.admin)], caller))
+
+    def rule_reclaim_after_the_fulfilment_deadline(self, index="st_index", caller="st_index"):
+        order = pick(self.orders_in(PAID), index)
+        if order is not None:
+            self.reclaim(order, pick([*self.people, str(self.w.admin)], caller))
+
+    def rule_buyer_asks_to_cancel(self, index="st_index"):
+        order = pick(self.orders_in(PAID), index)
+        if order is not None:
+            self.cancel(order, order.buyer)
+
+    def rule_seller_cancels(self, index="st_index"):
+        orders = self.orders_in(PAID)
+        asked = [o for o in orders if o.flags & 1]
+        order = pick(asked or orders, index)
+        if order is not None:
+            self.cancel(order, order.seller)
+
+    def rule_refund(self, index="st_index", share="st_share"):
+        order = pick(self.orders_in(*OPEN), index)
+        if order is not None:
+            self.refund(order, max(order.amount * share // 10_000, 1), order.seller)
+
+    def rule_open_dispute(self, index="st_index", by_buyer="st_flag"):
+        order = pick(self.in_time(PAID, SHIPPED), index)
+        if order is not None:
+            self.open_dispute(order, order.buyer if by_buyer else order.seller)
+
+    def rule_arbiter_rules(self, index="st_index", share="st_share", too_much="st_flag"):
+        order = pick(self.in_time(DISPUTED), index)
+        if order is None:
+            return
+        most = order.amount - fee_of(order.amount, order.arbiter_fee_bps)
+        to_buyer = most + 1 if too_much and index % 4 == 0 else most * share // 10_000
+        self.resolve(order, to_buyer, order.arbiter)
+
+    def rule_resolve_after_the_ruling_deadline(self, index="st_index", caller="st_index"):
+        order = pick(self.orders_in(DISPUTED), index)
+        if order is not None:
+            self.resolve_after_timeout(order, pick([*self.people, str(self.w.admin)], caller))
+
+    def rule_review(self, index="st_index", rating="st_rating"):
+        order = pick(self.orders_in(COMPLETED), index)
+        if order is not None:
+            self.review(order, rating, order.buyer)
+
+    def rule_someone_else_meddles(self, index="st_index", who="st_index", action="st_preset"):
+        """A party that is not entitled tries an order's call: refused."""
+        order = pick(self.orders_in(*OPEN), index)
+        if order is None:
+            return
+        stranger = self.stranger_to(order, who)
+        [self.ship, self.confirm, self.cancel, self.open_dispute][action](order, stranger)
+
+    def rule_claim_credit(self, index="st_index", token="st_index", to_another="st_flag"):
+        owed = sorted(key for key, credit in self.m.credits.items() if credit)
+        account, coin = pick(owed, index) or (
+            self.person(index),
+            pick(self.w.token_addresses, token),
+        )
+        to = self.person(index + 1) if to_another else account
+        self.claim(account, coin, to)
+
+    def rule_withdraw_fees(self, token="st_index"):
+        self.withdraw_fees(pick(self.w.token_addresses, token))
+
+    def rule_pass_on_a_digital_item(self, index="st_index", to="st_index"):
+        people = set(self.people)
+        held = sorted(g for g, owner in self.m.goods_owner.items() if owner in people)
+        goods_id = pick(held, index)
+        if goods_id is not None:
+            self.pass_on_item(goods_id, self.person(to))
+
+    # --- time, prices, feeds, the stablecoin --------------------------------------------------
+
+    def rule_time_passes(self, seconds="st_seconds", refresh="st_refresh"):
+        self.advance(seconds)
+        if refresh:
+            self.refresh_feeds()
+
+    def rule_at_an_order_deadline(
+        self, index="st_index", offset="st_offset", late="st_flag", refresh="st_refresh"
+    ):
+        """At deadline - 1, deadline, + 1 or + 2: the timeout exit (refused up to the
+        deadline), or the action that must come before it (refused after)."""
+        order = pick(self.orders_in(*OPEN), index)
+        if order is None or not self.land_next_at(order.deadline + offset, refresh):
+            return
+        if order.status == PAID:
+            self.reclaim(order, order.buyer) if late else self.ship(order, order.seller)
+        elif order.status == SHIPPED:
+            self.release(order, order.seller) if late else self.open_dispute(order, order.buyer)
+        elif late:
+            self.resolve_after_timeout(order, order.seller)
+        else:
+            self.resolve(order, order.amount // 3, order.arbiter)
+
+    def rule_a_price_moves(self, feed="st_feed", factor="st_factor", peg="st_peg"):
+        """BTC/USD moves by -50 % .. +50 %; WBTC/BTC or the stablecoin's USD price moves
+        around its peg (sometimes below the depeg floor, or above par)."""
+        if feed == "btc":
+            answer = self.m.oracle.feeds["btc"].answer * factor // 100
+            self.set_answer("btc", min(max(answer, 5_000 * USD), 5_000_000 * USD))
+        else:
+            self.set_answer(feed, peg)
+
+    def rule_a_feed_fails(
+        self, feed="st_feed", burns_gas="st_flag", index="st_index", stays="st_seldom"
+    ):
+        """A feed starts reverting (or burning all the gas it is given): checkouts in the
+        tokens it prices are refused, every timeout exit still works (USD-protected orders
+        settle at their locked amount); it recovers at once, or when this rule comes again."""
+        if self.m.oracle.feeds[feed].mode != NORMAL:
+            self.set_feed_mode(feed, NORMAL)
+            return
+        self.set_feed_mode(feed, BURNS_GAS if burns_gas else REVERTS)
+        self.try_new_business(index)
+        if not stays:
+            self.set_feed_mode(feed, NORMAL)
+
+    def rule_the_stablecoin_pauses_or_blacklists(self, index="st_index", pause="st_flag"):
+        """The test stablecoin pauses or resumes, or (un)blacklists someone (the marketplace
+        itself now and then): payouts become credits, claims wait."""
+        if pause:
+            self.set_busd_paused(not self.m.busd_paused)
+        else:
+            account = pick([*self.people, self.w.market.address], index)
+            self.set_blacklisted(account, account not in self.m.blacklisted)
+
+    def rule_the_guardian_pauses(self, index="st_index", stays="st_seldom"):
+        """The guardian pauses: new listings and checkouts are refused, every timeout exit
+        still works; then it resumes (or stays paused until this rule comes again)."""
+        if self.m.config.paused:
+            self.set_paused(False)
+            return
+        self.set_paused(True)
+        self.try_new_business(index)
+        if not stays:
+            self.set_paused(False)
+
+    def try_new_business(self, index: int) -> None:
+        """A listing and a checkout (refused, the model says why) while something is down,
+        and the timeout exits of every open order checked there and then."""
+        buyer = self.person(index)
+        listing = self.listing_for(buyer, index)
+        if listing is not None:
+            arbiter = self.arbiter_for((buyer, listing.seller), index)
+            self.checkout(buyer, listing, listing.tokens[index % len(listing.tokens)], 1, arbiter)
+        self.list_item(buyer, 10 * USD, 1, [self.w.wbtc.address], 0, 0)
+        orders = self.orders_in(*OPEN)
+        exits = web3.provider.make_batch_request(self.exit_calls(orders)) if orders else []
+        self.check_timeout_exits(orders, exits)
+
+    def rule_governance_changes_a_parameter(
+        self, what="st_preset", preset="st_preset", index="st_index"
+    ):
+        """Fees, windows, the arbiter set, minting or unstaking parameters: orders and
+        unstake requests in flight keep what they were made with."""
+        if what == 0:
+            self.set_fees(pick(FEE_CHOICES, preset + index), pick(FEE_CHOICES, index))
+        elif what == 1:
+            self.set_windows(*WINDOW_PRESETS[preset])
+        elif what == 2:
+            account = pick(self.people[4:], index)
+            self.set_arbiter(account, account not in self.m.arbiters)
+        elif index % 2:
+            self.set_mint_config(*MINT_PRESETS[preset % len(MINT_PRESETS)])
+        else:
+            self.set_staking_windows(*STAKING_PRESETS[preset % len(STAKING_PRESETS)])
+
+    # --- points and staking ---------------------------------------------------------------------
+
+    def rule_stake(self, who="st_index", share="st_share"):
+        holders = [p for p in self.people if self.m.points.get(p, 0)]
+        account = pick(holders, who) or self.person(who)
+        self.stake(account, self.m.points.get(account, 0) * share // 10_000)
+
+    def rule_request_unstake(self, who="st_index", share="st_share"):
+        stakers = [p for p in self.people if self.m.staking.staked.get(p, 0)]
+        account = pick(stakers, who) or self.person(who)
+        self.request_unstake(account, self.m.staking.staked.get(account, 0) * share // 10_000)
+
+    def rule_withdraw_unstaked_points(self, who="st_index"):
+        waiting = sorted(self.m.staking.pending)
+        self.withdraw(pick(waiting, who) or self.person(who))
+
+    def rule_withdraw_at_the_window_edges(
+        self, who="st_index", to_close="st_flag", offset="st_offset"
+    ):
+        """Withdraws at readyAt - 1 .. + 2 or closesAt - 1 .. + 2."""
+        account = pick(sorted(self.m.staking.pending), who)
+        if account is None:
+            return
+        pending = self.m.staking.pending[account]
+        edge = pending.closes_at if to_close else pending.ready_at
+        if self.land_next_at(edge + offset, refresh=False):
+            self.withdraw(account)
+
+    def rule_cancel_unstake(self, who="st_index"):
+        waiting = sorted(self.m.staking.pending)
+        self.cancel_unstake(pick(waiting, who) or self.person(who))
+
+    def rule_delegate(self, who="st_index", to="st_index"):
+        self.delegate(self.person(who), self.person(to))
+
+    def rule_deposit_rewards(self, who="st_index", amount="st_sats"):
+        self.deposit_rewards(self.person(who), amount)
+
+    def rule_claim_rewards(self, who="st_index", to_another="st_flag"):
+        earners = [p for p in self.people if self.m.staking.earned(p)]
+        account = pick(earners, who) or self.person(who)
+        self.claim_rewards(account, self.person(who + 1) if to_another else account)
+
+    def rule_transfer_points(self, who="st_index", to="st_index", share="st_share"):
+        holders = [p for p in self.people if self.m.points.get(p, 0)]
+        account = pick(holders, who)
+        if account is not None:
+            amount = self.m.points[account] * share // 10_000
+            self.transfer_points(account, self.person(to), amount)
+
+    # --- invariants ---------------------------------------------------------------------------
+
+    def invariant_after_every_step(self):
+        self.steps += 1
+        if self.steps:
+            STATS["steps"] += 1
+            STATS["steps that sent or were refused"] += self.acted
+        self.acted = False
+        if self.dirty or not self.steps:  # else nothing changed since the last check
+            self.check_all()
+
+
+def test_the_whole_suite_keeps_its_invariants(state_machine, world, seeded):
+    examples, steps = run_size()
+    STATS.clear()
+    started = time.monotonic()
+    settings = {
+        "max_examples": examples,
+        "stateful_step_count": steps,
+        "suppress_health_check": list(HealthCheck),
+        "verbosity": Verbosity.normal,
+    }
+    Bazaar.seed_model = pickle.dumps(seeded)
+    state_machine(Bazaar, world, seeded, settings=settings)
+    elapsed = time.monotonic() - started
+    summary = ", ".join(f"{key} {value}" for key, value in sorted(STATS.items()))
+    print(f"\ninvariant run: {elapsed:.0f} s; {summary}")
+    assert STATS["steps"] >= 0.8 * examples * steps, "far fewer steps than asked for"
