@@ -482,7 +482,9 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         _checkRange("toBuyer", toBuyer, 0, escrow - arbiterFee);
         // All for the buyer: a digital item goes back to the seller first (reverts if the
         // buyer no longer holds it). Any other ruling leaves it with the buyer.
-        _resolve(terms, id, order, toBuyer, escrow - arbiterFee - toBuyer, arbiterFee, toBuyer == escrow - arbiterFee);
+        _resolve(
+            terms, id, order, toBuyer, escrow - arbiterFee - toBuyer, arbiterFee, toBuyer == escrow - arbiterFee, false
+        );
     }
 
     /// @inheritdoc IEscrowMarketplace
@@ -491,7 +493,7 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         _requireAfterDeadline(order, id);
         uint256 escrow = order.amount;
         uint256 toSeller = escrow / 2;
-        _resolve(terms, id, order, escrow - toSeller, toSeller, 0, false);
+        _resolve(terms, id, order, escrow - toSeller, toSeller, 0, false, true);
     }
 
     /* REVIEWS */
@@ -706,13 +708,14 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
         uint256 toBuyer,
         uint256 sellerGross,
         uint256 arbiterFee,
-        bool returnGoods
+        bool returnGoods,
+        bool byDefault
     ) private {
         uint256 fee = SettlementMath.feeOf(sellerGross, terms.feeBps);
         order.status = Status.Resolved;
         order.amount = 0;
         feesAccrued[terms.token] += fee;
-        emit DisputeResolved(id, toBuyer, sellerGross - fee, fee, arbiterFee, arbiterFee == 0);
+        emit DisputeResolved(id, toBuyer, sellerGross - fee, fee, arbiterFee, byDefault);
         _settlePoints(order, address(0));
         if (returnGoods) _takeBackGoods(terms, id);
         _pay(terms.token, terms.buyer, toBuyer);
