@@ -28,11 +28,12 @@ cut-off leaves every file its share.
 
 Results: a summary per file and per group (oracle, marketplace) with the survivors as
 ``file:line operator change`` on stdout, and everything in ``reports/mutation.json``
-(rewritten after every mutant).
+(rewritten after every mutant). ``--resume`` continues that report's sample where a budget
+stopped it; ``--rerun-undecided`` runs its undecided mutants again.
 
     python -m tools.mutate [--files F ...] [--max N] [--max-file F=N ...] [--seed S]
                            [--network NET] [--budget-minutes M] [--only I,J] [--list]
-                           [--skip-baseline] [--report PATH] [--rerun-undecided]
+                           [--skip-baseline] [--report PATH] [--rerun-undecided] [--resume]
 
 The network defaults to ``$BAZAAR_TEST_NETWORK``, else ``bazaar-dev``; each mutant's test run
 launches anvil on that network's port, so do not run the suite there at the same time.
@@ -607,6 +608,8 @@ def undecided_of(report_path: Path) -> tuple[dict, list[Outcome], dict[str, list
 def run(args: argparse.Namespace) -> int:
     if args.rerun_undecided:
         return rerun(args)
+    if args.resume:
+        return resume(args)
     files = args.files or list(TARGETS)
     unknown = [f for f in files if f not in TARGETS]
     if unknown:
@@ -655,6 +658,30 @@ def rerun(args: argparse.Namespace) -> int:
     ]
     args.budget_minutes = None
     return execute(args, chosen, settings, candidates, outcomes)
+
+
+def resume(args: argparse.Namespace) -> int:
+    """Continues the sample of an earlier run (same settings, from its report): the strata
+    whose mutant is decided are skipped, the others run (e.g. within a new --budget-minutes)."""
+    report = json.loads(args.report.read_text())
+    settings = report["settings"]
+    outcomes = [Outcome(**m) for m in report["mutants"]]
+    done = {o.id for o in outcomes if o.status != "uncompilable"}
+    tried = {o.id for o in outcomes}
+    files = list(settings["files"])
+    chosen = plan(files, settings["max_per_file"], settings["seed"], settings["max_for_file"])
+    left: dict[str, list[list[Mutant]]] = {}
+    for file, groups in chosen.items():
+        for group in groups:
+            if any(m.id in done for m in group):
+                continue
+            left.setdefault(file, []).append([m for m in group if m.id not in tried])
+    left = {f: [g for g in groups if g] for f, groups in left.items()}
+    candidates = {f: len(find_mutants((ROOT / f).read_text(), f)) for f in files}
+    print(f"mutate: resuming: {sum(map(len, left.values()))} strata left")
+    settings["budget_minutes"] = args.budget_minutes
+    args.seed = settings["seed"]
+    return execute(args, left, settings, candidates, outcomes)
 
 
 def execute(
@@ -790,6 +817,11 @@ def main(argv: list[str] | None = None) -> int:
         help="run only these candidate indexes (with one --files; see --list)",
     )
     parser.add_argument("--list", action="store_true", help="print the mutants; run nothing")
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the sample of --report (its files, caps and seed) where it stopped",
+    )
     parser.add_argument(
         "--rerun-undecided",
         action="store_true",
