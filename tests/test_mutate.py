@@ -150,3 +150,31 @@ def test_test_files_calling_the_mutated_function_run_first():
     order = mutate.likely_killers_first(review_check, source)
     assert order[0] == "tests/test_marketplace_reviews.py"
     assert sorted(order) == sorted(mutate.TARGETS[review_check.file][1])
+
+
+def test_resume_runs_only_the_strata_a_report_has_not_decided(tmp_path, monkeypatch):
+    file = "contracts/libraries/SettlementMath.sol"
+    mutants = mutate.find_mutants((ROOT / file).read_text(), file)
+    groups = mutate.plan([file], 3, 7)[file]
+    first, second = groups[0][0], groups[1][0]
+
+    def outcome(m, status):
+        return mutate.Outcome(m.id, m.file, m.line, m.operator, m.change(), status, 1.0)
+
+    report = tmp_path / "mutation.json"
+    settings = {"files": [file], "max_per_file": 3, "max_for_file": {}, "seed": 7}
+    outcomes = [outcome(first, "killed"), outcome(second, "uncompilable")]
+    mutate.write_report(report, settings, outcomes, {file: len(mutants)})
+    ran = {}
+
+    def execute(args, chosen, settings, candidates, outcomes):
+        ran.update(chosen=chosen, kept=[o.id for o in outcomes])
+        return 0
+
+    monkeypatch.setattr(mutate, "execute", execute)
+    assert mutate.main(["--resume", "--report", str(report)]) == 0
+    left = ran["chosen"][file]
+    assert len(left) == 2  # the killed stratum is done; the uncompilable one tries its next
+    assert all(first.id not in {m.id for m in g} for g in left)
+    assert all(second.id not in {m.id for m in g} for g in left)
+    assert ran["kept"] == [first.id, second.id]

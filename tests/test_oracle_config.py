@@ -105,6 +105,12 @@ def test_depeg_floor_outside_0_90_to_1_00_is_rejected(deploy, wbtc, btc_usd, wbt
         deploy([wbtc], [wbtc_config(btc_usd, wbtc_btc, floor=floor)])
 
 
+@pytest.mark.parametrize("floor", [90_000_000, 100_000_000])
+def test_depeg_floor_of_exactly_0_90_or_1_00_is_accepted(deploy, wbtc, btc_usd, wbtc_btc, floor):
+    oracle = deploy([wbtc], [wbtc_config(btc_usd, wbtc_btc, floor=floor)])
+    assert oracle.tokenConfig(wbtc)["depegFloor"] == floor
+
+
 def test_sequencer_grace_period_is_bounded_and_needs_a_feed(
     deploy, MockAggregator, deployer, wbtc, btc_usd, wbtc_btc
 ):
@@ -118,6 +124,15 @@ def test_sequencer_grace_period_is_bounded_and_needs_a_feed(
         deploy([wbtc], config, ZERO, 3600)
     feed, grace = deploy([wbtc], config, sequencer, 3600).sequencer()
     assert feed == sequencer and grace == 3600
+
+
+@pytest.mark.parametrize("grace", [60, 86_400])
+def test_sequencer_grace_period_of_exactly_1_minute_or_24_hours_is_accepted(
+    deploy, MockAggregator, deployer, wbtc, btc_usd, wbtc_btc, grace
+):
+    sequencer = MockAggregator.deploy(0, 0, "uptime", {"from": deployer})
+    feed, recorded = deploy([wbtc], [wbtc_config(btc_usd, wbtc_btc)], sequencer, grace).sequencer()
+    assert feed == sequencer and recorded == grace
 
 
 def test_unknown_token_cannot_be_quoted(oracle, MockERC20, deployer):

@@ -15,8 +15,10 @@ Comments, strings, ``pragma``/``import`` lines and ``**`` are never touched. Eve
 compiled first: one that does not compile is discarded (not counted), and one whose bytecode
 is identical to the original's (metadata aside) is reported as equivalent (not counted). The
 others run the tests relevant to their file (``TARGETS`` below) with ``-x``: a failing test
-kills the mutant, a run longer than the timeout too; a passing run means it survived. Before
-any mutant the same tests run on the unmutated copy and must pass.
+kills the mutant; a passing run means it survived. A run over the timeout (5x the unmutated
+run; the EVM cannot loop forever, so this is a busy machine) or an error of the tooling is
+reported as undecided and not counted. Before any mutant the same tests run on the unmutated
+copy and must pass.
 
 When a file has more mutants than ``--max``, a deterministic sample is taken across it: the
 candidates are cut into ``--max`` consecutive strata and one is drawn from each (seeded by
@@ -26,11 +28,12 @@ cut-off leaves every file its share.
 
 Results: a summary per file and per group (oracle, marketplace) with the survivors as
 ``file:line operator change`` on stdout, and everything in ``reports/mutation.json``
-(rewritten after every mutant).
+(rewritten after every mutant). ``--resume`` continues that report's sample where a budget
+stopped it; ``--rerun-undecided`` runs its undecided mutants again.
 
     python -m tools.mutate [--files F ...] [--max N] [--max-file F=N ...] [--seed S]
                            [--network NET] [--budget-minutes M] [--only I,J] [--list]
-                           [--skip-baseline] [--report PATH]
+                           [--skip-baseline] [--report PATH] [--rerun-undecided] [--resume]
 
 The network defaults to ``$BAZAAR_TEST_NETWORK``, else ``bazaar-dev``; each mutant's test run
 launches anvil on that network's port, so do not run the suite there at the same time.
@@ -441,13 +444,17 @@ class Workspace:
             timeout,
         )
 
-    def code_fingerprint(self) -> dict[str, str]:
-        """Runtime code of the project's contracts, without solc's metadata."""
+    def code_fingerprint(self) -> dict[str, tuple[str, str]]:
+        """Init and runtime code of the project's contracts, without solc's metadata (a
+        constructor lives only in the init code)."""
         prints = {}
         for path in sorted((self.dir / "build" / "contracts").glob("*.json")):
             artifact = json.loads(path.read_text())
             if str(artifact.get("sourcePath", "")).startswith("contracts/"):
-                prints[path.stem] = strip_metadata(artifact.get("deployedBytecode") or "")
+                prints[path.stem] = (
+                    strip_metadata(artifact.get("bytecode") or ""),
+                    strip_metadata(artifact.get("deployedBytecode") or ""),
+                )
         return prints
 
 
@@ -515,8 +522,9 @@ def _counts() -> dict:
         "score": None,
         "uncompilable": 0,
         "equivalent": 0,
-        "errors": 0,
+        "undecided_count": 0,
         "survivors": [],
+        "undecided": [],
     }
 
 
@@ -524,7 +532,7 @@ def summarize(outcomes: list[Outcome], key) -> dict[str, dict]:
     summary: dict[str, dict] = {}
     for o in outcomes:
         s = summary.setdefault(key(o), _counts())
-        if o.status in ("killed", "timeout"):
+        if o.status == "killed":
             s["killed"] += 1
         elif o.status == "survived":
             s["survived"] += 1
@@ -533,8 +541,9 @@ def summarize(outcomes: list[Outcome], key) -> dict[str, dict]:
             s["uncompilable"] += 1
         elif o.status == "equivalent":
             s["equivalent"] += 1
-        else:
-            s["errors"] += 1
+        else:  # timeout or error: undecided, not counted
+            s["undecided_count"] += 1
+            s["undecided"].append(f"{o.file}:{o.line} {o.operator} {o.change} ({o.status})")
     for s in summary.values():
         s["total"] = s["killed"] + s["survived"]
         s["score"] = round(s["killed"] / s["total"], 4) if s["total"] else None
@@ -564,16 +573,43 @@ def print_summary(report: dict) -> None:
             print(
                 f"  {title:<5} {name:<40} killed {s['killed']:>3} survived {s['survived']:>3}"
                 f" total {s['total']:>3}  score {score:>7}  (uncompilable {s['uncompilable']},"
-                f" equivalent {s['equivalent']}, errors {s['errors']})"
+                f" equivalent {s['equivalent']}, undecided {s['undecided_count']})"
             )
     survivors = [line for s in report["files"].values() for line in s["survivors"]]
     if survivors:
         print("survivors:")
         for line in survivors:
             print(f"  {line}")
+    undecided = [line for s in report["files"].values() for line in s["undecided"]]
+    if undecided:
+        print("undecided (timeout or tooling error; rerun with --only):")
+        for line in undecided:
+            print(f"  {line}")
+
+
+def undecided_of(report_path: Path) -> tuple[dict, list[Outcome], dict[str, list[list[Mutant]]]]:
+    """A report's settings and outcomes, and its undecided mutants to run again (found again
+    by id; refused if the source moved since)."""
+    report = json.loads(report_path.read_text())
+    outcomes = [Outcome(**m) for m in report["mutants"]]
+    chosen: dict[str, list[list[Mutant]]] = {}
+    for o in outcomes:
+        if o.status in ("killed", "survived", "uncompilable", "equivalent"):
+            continue
+        file, index = o.id.rsplit("#", 1)
+        mutants = find_mutants((ROOT / file).read_text(), file)
+        mutant = mutants[int(index)] if int(index) < len(mutants) else None
+        if mutant is None or mutant.change() != o.change or mutant.line != o.line:
+            raise ValueError(f"{o.id} is no longer `{o.change}` at line {o.line}: source changed")
+        chosen.setdefault(file, []).append([mutant])
+    return report["settings"], outcomes, chosen
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.rerun_undecided:
+        return rerun(args)
+    if args.resume:
+        return resume(args)
     files = args.files or list(TARGETS)
     unknown = [f for f in files if f not in TARGETS]
     if unknown:
@@ -605,9 +641,61 @@ def run(args: argparse.Namespace) -> int:
         "only": args.only,
         "skip_baseline": args.skip_baseline,
     }
+    return execute(args, chosen, settings, candidates, [])
+
+
+def rerun(args: argparse.Namespace) -> int:
+    """Runs a report's undecided mutants again and rewrites it with their new outcomes."""
+    settings, outcomes, chosen = undecided_of(args.report)
+    if not chosen:
+        print(f"mutate: no undecided mutant in {args.report}")
+        return 0
+    files = list(settings["files"])
+    candidates = {f: len(find_mutants((ROOT / f).read_text(), f)) for f in files}
+    settings["reruns"] = [
+        *settings.get("reruns", []),
+        *(g[0].id for v in chosen.values() for g in v),
+    ]
+    args.budget_minutes = None
+    return execute(args, chosen, settings, candidates, outcomes)
+
+
+def resume(args: argparse.Namespace) -> int:
+    """Continues the sample of an earlier run (same settings, from its report): the strata
+    whose mutant is decided are skipped, the others run (e.g. within a new --budget-minutes)."""
+    report = json.loads(args.report.read_text())
+    settings = report["settings"]
+    outcomes = [Outcome(**m) for m in report["mutants"]]
+    done = {o.id for o in outcomes if o.status != "uncompilable"}
+    tried = {o.id for o in outcomes}
+    files = list(settings["files"])
+    chosen = plan(files, settings["max_per_file"], settings["seed"], settings["max_for_file"])
+    left: dict[str, list[list[Mutant]]] = {}
+    for file, groups in chosen.items():
+        for group in groups:
+            if any(m.id in done for m in group):
+                continue
+            left.setdefault(file, []).append([m for m in group if m.id not in tried])
+    left = {f: [g for g in groups if g] for f, groups in left.items()}
+    candidates = {f: len(find_mutants((ROOT / f).read_text(), f)) for f in files}
+    print(f"mutate: resuming: {sum(map(len, left.values()))} strata left")
+    settings["budget_minutes"] = args.budget_minutes
+    args.seed = settings["seed"]
+    return execute(args, left, settings, candidates, outcomes)
+
+
+def execute(
+    args: argparse.Namespace,
+    chosen: dict[str, list[list[Mutant]]],
+    settings: dict,
+    candidates: dict[str, int],
+    outcomes: list[Outcome],
+) -> int:
+    """Runs the chosen mutants (after the baselines); `outcomes` of an earlier run are kept
+    and those of mutants run again replaced."""
     started = time.monotonic()
     deadline = started + 60 * args.budget_minutes if args.budget_minutes else None
-    outcomes: list[Outcome] = []
+    position = {o.id: k for k, o in enumerate(outcomes)}
     ws = Workspace(args.network, timeout=0)
     try:
         ok, out = ws.compile()
@@ -617,7 +705,7 @@ def run(args: argparse.Namespace) -> int:
         original_code = ws.code_fingerprint()
         # The same test files (in any order) run once; their time sets the mutants' timeout.
         timeouts: dict[frozenset[str], float] = {}
-        for file in files:
+        for file in chosen:
             tests = TARGETS[file][1]
             if frozenset(tests) in timeouts:
                 continue
@@ -630,7 +718,8 @@ def run(args: argparse.Namespace) -> int:
             if code != 0:
                 print(f"mutate: the tests fail without any mutant:\n{last_lines(out, 20)}")
                 return 1
-            timeouts[frozenset(tests)] = max(120.0, 3 * took)
+            # Generous: the EVM cannot loop forever (gas), so a slow run is a busy machine.
+            timeouts[frozenset(tests)] = max(600.0, 5 * took)
             print(f"baseline: {len(tests)} test files of {file} pass in {took:.0f} s")
         for groups in interleave(chosen, args.seed):
             if deadline and time.monotonic() > deadline:
@@ -639,7 +728,10 @@ def run(args: argparse.Namespace) -> int:
             for mutant in groups:
                 timeout = timeouts[frozenset(TARGETS[mutant.file][1])]
                 outcome = run_one(ws, mutant, original_code, timeout)
-                outcomes.append(outcome)
+                if mutant.id in position:
+                    outcomes[position[mutant.id]] = outcome
+                else:
+                    outcomes.append(outcome)
                 print(
                     f"[{len(outcomes):>3}] {outcome.status:<12} {outcome.seconds:>5.0f} s"
                     f"  {mutant.describe()}" + (f"  ({outcome.detail})" if outcome.detail else ""),
@@ -650,7 +742,7 @@ def run(args: argparse.Namespace) -> int:
                     break  # the stratum has its mutant
     finally:
         ws.close()
-    settings["seconds"] = round(time.monotonic() - started)
+    settings["seconds"] = settings.get("seconds", 0) + round(time.monotonic() - started)
     report = write_report(args.report, settings, outcomes, candidates)
     print_summary(report)
     print(f"written: {args.report}")
@@ -725,6 +817,16 @@ def main(argv: list[str] | None = None) -> int:
         help="run only these candidate indexes (with one --files; see --list)",
     )
     parser.add_argument("--list", action="store_true", help="print the mutants; run nothing")
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the sample of --report (its files, caps and seed) where it stopped",
+    )
+    parser.add_argument(
+        "--rerun-undecided",
+        action="store_true",
+        help="run the undecided mutants of --report again and update it",
+    )
     parser.add_argument(
         "--skip-baseline",
         action="store_true",
