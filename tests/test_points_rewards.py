@@ -254,6 +254,14 @@ def test_a_discount_above_the_listings_cap_or_on_a_listing_without_points_is_ref
         market.checkout(listing, 1, wbtc, 2**255, 2**40, arbiter, POINT, {"from": buyer})
 
 
+def test_redeeming_too_few_points_to_buy_any_discount_is_refused(
+    market, discounted, buyer, wbtc, arbiter
+):
+    dust = 10**12 - 1  # 1e12 point units buy one USD unit (1e-8 USD); fewer buy nothing
+    with brownie.reverts(err("MarketplaceDiscountAboveCap", dust, 0, 200 * USD)):
+        market.checkout(discounted, 1, wbtc, 2**255, 2**40, arbiter, dust, {"from": buyer})
+
+
 def test_redeeming_more_points_than_held_is_refused(
     market, earned, discounted, buyer, wbtc, arbiter
 ):
