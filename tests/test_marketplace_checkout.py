@@ -5,10 +5,12 @@ import brownie
 import pytest
 
 from tests.helpers import (
+    DEPEG_FLOOR,
     DIGITAL,
     FAR_FUTURE,
     PAID,
     SATS,
+    STABLE_LEG,
     USD,
     Order,
     add_stablecoin,
@@ -16,6 +18,7 @@ from tests.helpers import (
     buy,
     err,
     list_item,
+    token_input,
 )
 
 TRACKING = b"\x22" * 32
@@ -203,3 +206,63 @@ def test_oracle_failure_blocks_new_checkouts_and_nothing_else(
     next_block_at(market.getOrder(second.id)["deadline"] + 1)
     market.reclaim(second.terms, {"from": buyer})
     assert wbtc.balanceOf(market) == market.feesAccrued(wbtc)
+
+
+# --- more refusals -----------------------------------------------------------------------
+
+
+def test_a_listing_without_payment_tokens_is_refused(market, seller):
+    with brownie.reverts(err("MarketplaceOutOfRange", "tokens", 0, 1, 16)):
+        list_item(market, seller, USD, [])
+
+
+def test_an_active_arbiter_cannot_judge_its_own_purchase(market, listing, buyer, wbtc, deployer):
+    market.setArbiter(buyer, True, {"from": deployer})
+    with brownie.reverts(err("MarketplaceArbiterInvalid", buyer)):
+        buy(market, buyer, listing, wbtc, buyer)
+
+
+def test_a_token_governance_never_accepted_can_neither_pay_nor_be_quoted(
+    market, listing, buyer, arbiter, MockERC20, deployer
+):
+    other = MockERC20.deploy("X", "X", 6, {"from": deployer})
+    with brownie.reverts(err("MarketplaceTokenNotAccepted", other)):
+        buy(market, buyer, listing, other, arbiter)
+    with brownie.reverts(err("MarketplaceTokenNotAccepted", other)):
+        market.quote(listing, 1, other)
+
+
+def test_a_delisted_listing_is_neither_quoted_nor_updated_nor_delisted_again(
+    market, listing, seller, wbtc
+):
+    market.delist(listing, {"from": seller})
+    assert not market.getListing(listing)["active"]
+    for call in (
+        lambda: market.quote(listing, 1, wbtc),
+        lambda: market.updateListing(listing, USD, 1, {"from": seller}),
+        lambda: market.delist(listing, {"from": seller}),
+    ):
+        with brownie.reverts(err("MarketplaceListingInactive", listing)):
+            call()
+
+
+def test_a_listing_that_does_not_exist_can_neither_be_quoted_nor_bought(
+    market, buyer, wbtc, arbiter
+):
+    with brownie.reverts(err("MarketplaceListingInactive", 999)):
+        market.quote(999, 1, wbtc)
+    with brownie.reverts(err("MarketplaceListingInactive", 999)):
+        buy(market, buyer, 999, wbtc, arbiter)
+
+
+def test_an_order_too_large_for_the_escrows_96_bit_amount_is_refused(
+    market, oracle, MockERC20, usdc_usd, deployer, seller, buyer, arbiter
+):
+    dai = MockERC20.deploy("Dai", "DAI", 18, {"from": deployer})
+    config = token_input(None, (usdc_usd, *STABLE_LEG), DEPEG_FLOOR)
+    oracle.configureToken(dai, config, {"from": deployer})
+    market.addPaymentToken(dai, {"from": deployer})
+    item = list_item(market, seller, 10**11 * USD, [dai])  # $100 billion: 1e29 units
+    assert market.quote(item, 1, dai) == 10**29 > 2**96
+    with brownie.reverts(err("SafeCastOverflowedUintDowncast", 96, 10**29)):
+        buy(market, buyer, item, dai, arbiter)

@@ -126,6 +126,15 @@ def test_delisting_an_unsold_item_returns_it_to_the_seller(
     assert market.getListing(digital_listing)["stock"] == 0
 
 
+def test_delisting_a_sold_item_moves_nothing(
+    market, goods, digital_order, digital_listing, item, seller, buyer
+):
+    tx = market.delist(digital_listing, {"from": seller})
+    assert "GoodsReturned" not in tx.events and "Delisted" in tx.events
+    assert goods.ownerOf(item) == buyer
+    assert not market.getListing(digital_listing)["active"]
+
+
 def test_a_digital_listings_stock_cannot_change(market, digital_listing, seller):
     with brownie.reverts(err("MarketplaceOutOfRange", "stock", 2, 1, 1)):
         market.updateListing(digital_listing, 50 * USD, 2, {"from": seller})

@@ -4,7 +4,7 @@ completion and review, and a failing one never blocks an order."""
 import brownie
 import pytest
 
-from tests.helpers import COMPLETED, SATS, err
+from tests.helpers import COMPLETED, SATS, USD, buy, err, list_item
 
 TRACKING = b"\x22" * 32
 
@@ -69,3 +69,30 @@ def test_governance_sets_treasury_and_guardian_and_refuses_zero(
             setter(brownie.ZERO_ADDRESS, {"from": deployer})
         with brownie.reverts(err("OwnableUnauthorizedAccount", stranger)):
             setter(stranger, {"from": stranger})
+
+
+def test_a_marketplace_without_rewards_completes_and_reviews_orders_without_any_hook(
+    EscrowMarketplace, deployer, oracle, treasury, guardian, wbtc, arbiter, buyer, seller
+):
+    plain = EscrowMarketplace.deploy(
+        deployer,
+        oracle,
+        treasury,
+        guardian,
+        brownie.ZERO_ADDRESS,
+        brownie.ZERO_ADDRESS,
+        {"from": deployer},
+    )
+    plain.addPaymentToken(wbtc, {"from": deployer})
+    plain.setArbiter(arbiter, True, {"from": deployer})
+    wbtc.mint(buyer, SATS, {"from": deployer})
+    wbtc.approve(plain, SATS, {"from": buyer})
+    order = buy(plain, buyer, list_item(plain, seller, 1_000 * USD, [wbtc]), wbtc, arbiter)
+    plain.ship(order.terms, TRACKING, {"from": seller})
+    tx = plain.confirm(order.terms, {"from": buyer})
+    assert tx.events["OrderCompleted"]["toSeller"] == 990_000
+    assert "RewardsHookFailed" not in tx.events
+    tx = plain.review(order.terms, 5, TRACKING, {"from": buyer})
+    assert "RewardsHookFailed" not in tx.events and tx.events["Reviewed"]["rating"] == 5
+    total, count = plain.sellerRating(seller)
+    assert total == 5 and count == 1

@@ -242,6 +242,17 @@ def test_seller_and_registered_carriers_append_checkpoints_and_strangers_cannot(
     market.addCheckpoint(order.terms, b"\x02" * 32, {"from": stranger})
 
 
+def test_checkpoints_are_added_to_shipped_orders_and_refused_once_the_order_ends(
+    market, order, seller, buyer
+):
+    market.ship(order.terms, TRACKING, {"from": seller})
+    tx = market.addCheckpoint(order.terms, b"\x03" * 32, {"from": seller})
+    assert tx.events["Checkpoint"]["checkpointHash"] == "0x" + "03" * 32
+    market.confirm(order.terms, {"from": buyer})
+    with brownie.reverts(err("MarketplaceWrongStatus", order.id, COMPLETED)):
+        market.addCheckpoint(order.terms, b"\x04" * 32, {"from": seller})
+
+
 # --- USD-protected settlement ------------------------------------------------------------
 
 

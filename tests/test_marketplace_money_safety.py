@@ -193,3 +193,44 @@ def test_malicious_receiver_whose_payout_reverts_gets_a_credit_and_nothing_more(
     assert rusd.balanceOf(market) == 100 * 10**6  # the credit and the fee, nothing twice
     receiver.claim(rusd, accounts[4], {"from": deployer})
     assert rusd.balanceOf(accounts[4]) == 99 * 10**6
+
+
+# --- tokens that return false ------------------------------------------------------------
+
+
+@pytest.fixture
+def fusd(FalseReturnToken, market, oracle, usdc_usd, deployer, buyer):
+    return add_stablecoin(FalseReturnToken, market, oracle, usdc_usd, deployer, buyer)
+
+
+def test_a_token_whose_transfer_from_returns_false_cannot_pay_a_checkout(
+    market, fusd, buyer, seller, arbiter
+):
+    item = list_item(market, seller, 100 * USD, [fusd])
+    fusd.setFailing(True, {"from": buyer})
+    with brownie.reverts(err("SafeERC20FailedOperation", fusd)):
+        buy(market, buyer, item, fusd, arbiter)
+    assert market.getListing(item)["stock"] == 10
+    assert fusd.balanceOf(market) == 0
+
+
+def test_a_payout_in_a_token_returning_false_is_credited_and_claimed_once_it_works(
+    market, fusd, buyer, seller, arbiter, treasury, stranger
+):
+    item = list_item(market, seller, 100 * USD, [fusd])
+    order = buy(market, buyer, item, fusd, arbiter)
+    market.ship(order.terms, TRACKING, {"from": seller})
+    fusd.setFailing(True, {"from": seller})
+    tx = market.confirm(order.terms, {"from": buyer})
+    assert tx.events["PaymentCredited"]["amount"] == 99 * 10**6
+    assert market.getOrder(order.id)["status"] == COMPLETED
+    with brownie.reverts(err("SafeERC20FailedOperation", fusd)):
+        market.claim(fusd, seller, {"from": seller})
+    with brownie.reverts(err("SafeERC20FailedOperation", fusd)):
+        market.withdrawFees(fusd, {"from": stranger})
+    assert market.credits(seller, fusd) == 99 * 10**6 and market.feesAccrued(fusd) == 10**6
+    fusd.setFailing(False, {"from": seller})
+    market.claim(fusd, seller, {"from": seller})
+    market.withdrawFees(fusd, {"from": stranger})
+    assert fusd.balanceOf(seller) == 99 * 10**6 and fusd.balanceOf(treasury) == 10**6
+    assert fusd.balanceOf(market) == 0

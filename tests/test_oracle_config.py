@@ -183,3 +183,147 @@ def test_ownership_moves_to_the_timelock_in_two_steps(oracle, deployer, accounts
     assert oracle.owner() == timelock
     with brownie.reverts(err("OwnableUnauthorizedAccount", deployer)):
         oracle.configureToken(wbtc, wbtc_input, {"from": deployer})
+
+
+# --- the owner's setter applies the constructor's checks ---------------------------------
+
+
+@pytest.fixture
+def odd_token(MockERC20, deployer):
+    return MockERC20.deploy("Odd", "ODD", 19, {"from": deployer})
+
+
+@pytest.fixture
+def odd_feed(MockAggregator, deployer):
+    return MockAggregator.deploy(19, 10**24, "ODD / USD", {"from": deployer})
+
+
+def refusal(case, wbtc, btc_usd, wbtc_btc, odd_token, odd_feed):
+    """(token, config, expected error) for each way a configuration can be wrong."""
+    good = wbtc_config(btc_usd, wbtc_btc)
+    no_peg = token_input((btc_usd, ONE_HOUR, *BTC_USD_BOUNDS), (ZERO, ONE_DAY, *PEG_BOUNDS), 0)
+    return {
+        "zero_token": (ZERO, good, err("OracleZeroAddress")),
+        "zero_peg_feed": (wbtc, no_peg, err("OracleZeroAddress")),
+        "token_19_decimals": (odd_token, good, err("OracleTokenDecimalsOutOfRange", odd_token, 19)),
+        "floor_below_0_90": (
+            wbtc,
+            wbtc_config(btc_usd, wbtc_btc, floor=89_999_999),
+            err("OracleDepegFloorOutOfRange", 89_999_999, 90_000_000, 100_000_000),
+        ),
+        "floor_above_1_00": (
+            wbtc,
+            wbtc_config(btc_usd, wbtc_btc, floor=100_000_001),
+            err("OracleDepegFloorOutOfRange", 100_000_001, 90_000_000, 100_000_000),
+        ),
+        "staleness_below_a_minute": (
+            wbtc,
+            wbtc_config(btc_usd, wbtc_btc, usd_staleness=MINUTE - 1),
+            err("OracleStalenessOutOfRange", MINUTE - 1, MINUTE, HOURS_72),
+        ),
+        "staleness_above_72_hours": (
+            wbtc,
+            wbtc_config(btc_usd, wbtc_btc, usd_staleness=HOURS_72 + 1),
+            err("OracleStalenessOutOfRange", HOURS_72 + 1, MINUTE, HOURS_72),
+        ),
+        "min_answer_zero": (
+            wbtc,
+            wbtc_config(btc_usd, wbtc_btc, bounds=(0, 10)),
+            err("OracleAnswerBoundsInvalid", 0, 10),
+        ),
+        "min_answer_not_below_max": (
+            wbtc,
+            wbtc_config(btc_usd, wbtc_btc, bounds=(10, 10)),
+            err("OracleAnswerBoundsInvalid", 10, 10),
+        ),
+        "feed_19_decimals": (
+            wbtc,
+            wbtc_config(odd_feed, wbtc_btc),
+            err("OracleFeedDecimalsOutOfRange", odd_feed, 19),
+        ),
+    }[case]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "zero_token",
+        "zero_peg_feed",
+        "token_19_decimals",
+        "floor_below_0_90",
+        "floor_above_1_00",
+        "staleness_below_a_minute",
+        "staleness_above_72_hours",
+        "min_answer_zero",
+        "min_answer_not_below_max",
+        "feed_19_decimals",
+    ],
+)
+def test_reconfiguring_a_token_applies_every_check_of_the_constructor(
+    oracle, deployer, wbtc, btc_usd, wbtc_btc, odd_token, odd_feed, case
+):
+    token, config, error = refusal(case, wbtc, btc_usd, wbtc_btc, odd_token, odd_feed)
+    with brownie.reverts(error):
+        oracle.configureToken(token, config, {"from": deployer})
+    assert oracle.tokenConfig(wbtc)["usdFeed"] == btc_usd  # the old configuration stands
+
+
+def test_a_feed_whose_decimals_cannot_be_read_is_refused_with_its_address(
+    oracle, deployer, wbtc, btc_usd, wbtc_btc
+):
+    btc_usd.setMode(1)  # reverts
+    with brownie.reverts(err("OracleFeedCallFailed", btc_usd)):
+        oracle.configureToken(wbtc, wbtc_config(btc_usd, wbtc_btc), {"from": deployer})
+
+
+def test_a_stablecoin_added_later_is_priced_off_its_peg_leg_alone(
+    oracle, deployer, MockERC20, usdc_usd
+):
+    dai = MockERC20.deploy("Dai", "DAI", 18, {"from": deployer})
+    config = token_input(None, (usdc_usd, ONE_DAY, *PEG_BOUNDS), DEPEG_FLOOR)
+    tx = oracle.configureToken(dai, config, {"from": deployer})
+    event = tx.events["TokenConfigured"]
+    assert event["tokenDecimals"] == 18 and event["usdFeedDecimals"] == 0
+    assert oracle.tokenConfig(dai)["usdFeed"] == ZERO
+    q = oracle.quote(dai, 25 * USD)
+    assert q["tokenAmount"] == 25 * 10**18
+    assert q["usdLegAnswer"] == 0 and q["usdLegUpdatedAt"] == 0
+
+
+def test_a_disabled_token_is_enabled_again_by_configuring_it(
+    oracle, deployer, wbtc, btc_usd, wbtc_btc
+):
+    oracle.disableToken(wbtc, {"from": deployer})
+    oracle.configureToken(wbtc, wbtc_config(btc_usd, wbtc_btc), {"from": deployer})
+    assert oracle.isSupported(wbtc)
+    assert oracle.quote(wbtc, 100 * USD)["tokenAmount"] == 100_000
+
+
+# --- ownership ---------------------------------------------------------------------------
+
+
+def test_only_the_pending_owner_accepts_ownership(oracle, deployer, accounts, stranger):
+    oracle.transferOwnership(accounts[5], {"from": deployer})
+    with brownie.reverts(err("OwnableUnauthorizedAccount", stranger)):
+        oracle.acceptOwnership({"from": stranger})
+    with brownie.reverts(err("OwnableUnauthorizedAccount", stranger)):
+        oracle.transferOwnership(stranger, {"from": stranger})
+    assert oracle.owner() == deployer and oracle.pendingOwner() == accounts[5]
+
+
+def test_renounced_ownership_freezes_the_configuration(
+    oracle, deployer, wbtc, wbtc_input, stranger
+):
+    with brownie.reverts(err("OwnableUnauthorizedAccount", stranger)):
+        oracle.renounceOwnership({"from": stranger})
+    tx = oracle.renounceOwnership({"from": deployer})
+    assert tx.events["OwnershipTransferred"]["newOwner"] == ZERO
+    assert oracle.owner() == ZERO
+    with brownie.reverts(err("OwnableUnauthorizedAccount", deployer)):
+        oracle.configureToken(wbtc, wbtc_input, {"from": deployer})
+    assert oracle.isSupported(wbtc)  # quotes go on
+
+
+def test_an_oracle_without_an_owner_cannot_be_deployed(WbtcUsdOracle, deployer):
+    with brownie.reverts(err("OwnableInvalidOwner", ZERO)):
+        WbtcUsdOracle.deploy(ZERO, ZERO, 0, [], [], {"from": deployer})

@@ -224,3 +224,37 @@ def test_sequencer_status_other_than_up_or_down_reverts(l2_oracle, wbtc, sequenc
     sequencer.setRoundData(4, 2, now - 2 * GRACE, now - 2 * GRACE)
     with brownie.reverts(err("OracleSequencerStatusInvalid", sequencer, 2, now - 2 * GRACE)):
         l2_oracle.quote(wbtc, USD)
+
+
+def test_sequencer_round_started_in_the_future_reverts(l2_oracle, wbtc, sequencer, chain):
+    future = chain[-1].timestamp + 1_000
+    sequencer.setRoundData(5, 0, future, future)
+    with brownie.reverts(err("OracleSequencerStatusInvalid", sequencer, 0, future)):
+        l2_oracle.quote(wbtc, USD)
+
+
+def test_sequencer_status_below_zero_reverts(l2_oracle, wbtc, sequencer, now):
+    sequencer.setRoundData(5, -1, now - 2 * GRACE, now - 2 * GRACE)
+    with brownie.reverts(err("OracleSequencerStatusInvalid", sequencer, -1, now - 2 * GRACE)):
+        l2_oracle.quote(wbtc, USD)
+
+
+@pytest.mark.parametrize("mode", [REVERT, BURN_GAS], ids=["reverts", "burns_all_gas"])
+def test_a_sequencer_feed_that_fails_halts_every_read_with_its_address(
+    l2_oracle, wbtc, sequencer, mode
+):
+    sequencer.setMode(mode)
+    with brownie.reverts(err("OracleFeedCallFailed", sequencer)):
+        l2_oracle.quote(wbtc, USD)
+    ok, amount = l2_oracle.tryQuote(wbtc, USD)
+    assert not ok and amount == 0
+
+
+# --- tryQuote ----------------------------------------------------------------------------
+
+
+def test_try_quote_returns_the_quoted_amount_when_every_check_passes(oracle, wbtc, usdc):
+    ok, amount = oracle.tryQuote(wbtc, 1_000 * USD)
+    assert ok and amount == oracle.quote(wbtc, 1_000 * USD)["tokenAmount"] == 1_000_000
+    ok, amount = oracle.tryQuote(usdc, 25 * USD)
+    assert ok and amount == 25 * 10**6

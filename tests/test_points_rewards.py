@@ -104,6 +104,102 @@ def test_the_marketplace_is_bound_once_by_the_deployer_only(RewardPoints, deploy
         fresh.bindMarketplace(deployer, {"from": deployer})
 
 
+def test_the_marketplace_cannot_be_bound_to_the_zero_address(RewardPoints, deployer):
+    fresh = RewardPoints.deploy(deployer, {"from": deployer})
+    with brownie.reverts(err("PointsBindRefused", deployer)):
+        fresh.bindMarketplace(brownie.ZERO_ADDRESS, {"from": deployer})
+    assert fresh.marketplace() == brownie.ZERO_ADDRESS
+
+
+def test_minting_parameters_at_their_upper_bounds_are_accepted_and_announced(points, deployer):
+    tx = points.setMintConfig(10, 10_000, 10_000_000, 50, {"from": deployer})
+    event = tx.events["MintConfigSet"]
+    assert (event["pointsPerUsd"], event["orderCap"]) == (10, 10_000)
+    assert (event["epochCap"], event["reviewPoints"]) == (10_000_000, 50)
+    state = points.mintState()
+    assert state["pointsPerUsd"] == 10 and state["orderCap"] == 10_000
+    assert state["epochCap"] == 10_000_000 and points.reviewPoints() == 50
+
+
+def test_only_governance_sets_the_minting_parameters(points, stranger):
+    with brownie.reverts(err("OwnableUnauthorizedAccount", stranger)):
+        points.setMintConfig(1, 1, 1, 1, {"from": stranger})
+
+
+# --- the hooks, called directly by an account bound as the marketplace -------------------
+
+
+@pytest.fixture(scope="module")
+def minter(accounts):
+    return accounts[4]
+
+
+@pytest.fixture(scope="module")
+def direct(RewardPoints, deployer, minter):
+    """Points whose marketplace is the account `minter`."""
+    p = RewardPoints.deploy(deployer, {"from": deployer})
+    p.bindMarketplace(minter, {"from": deployer})
+    return p
+
+
+def test_an_order_whose_buyer_is_its_seller_earns_nothing_even_if_reported(direct, minter, buyer):
+    tx = direct.onOrderCompleted(1, buyer, buyer, 100_000, {"from": minter})
+    assert "Transfer" not in tx.events
+    assert direct.totalSupply() == 0 and direct.mintState()["epochMintedCenti"] == 0
+
+
+def test_reviews_earn_nothing_when_governance_sets_review_points_to_zero(
+    direct, minter, buyer, deployer
+):
+    direct.setMintConfig(1, 1_000, 1_000_000, 0, {"from": deployer})
+    tx = direct.onReview(1, buyer, {"from": minter})
+    assert "Transfer" not in tx.events and direct.balanceOf(buyer) == 0
+
+
+def test_once_the_epoch_cap_is_reached_completions_and_reviews_earn_nothing(
+    direct, minter, buyer, seller, deployer
+):
+    direct.setMintConfig(1, 1_000, 1_000, 5, {"from": deployer})
+    # one transaction per block; each at least a second apart, all well inside one 7-day epoch
+    epoch_start = (brownie.chain[-1].timestamp // WEEK + 1) * WEEK
+    next_block_at(epoch_start + 10)
+    direct.onOrderCompleted(1, buyer, seller, 100_000, {"from": minter})  # the whole cap
+    assert direct.balanceOf(buyer) == 1_000 * POINT
+    tx = direct.onOrderCompleted(2, buyer, seller, 100_000, {"from": minter})
+    assert "Transfer" not in tx.events
+    tx = direct.onReview(2, buyer, {"from": minter})
+    assert "Transfer" not in tx.events
+    assert direct.mintState()["epochMintedCenti"] == 100_000
+    assert direct.totalSupply() == 1_000 * POINT
+
+
+def test_the_marketplace_escrows_a_buyers_points_and_burns_them(direct, minter, buyer, seller):
+    direct.onOrderCompleted(1, buyer, seller, 100_000, {"from": minter})
+    tx = direct.escrowFrom(buyer, 400 * POINT, {"from": minter})
+    assert tx.events["PointsEscrowed"]["buyer"] == buyer
+    assert tx.events["PointsEscrowed"]["amount"] == 400 * POINT
+    assert direct.balanceOf(minter) == 400 * POINT
+    direct.burnEscrowed(150 * POINT, {"from": minter})
+    assert direct.balanceOf(minter) == 250 * POINT
+    assert direct.totalSupply() == 850 * POINT
+
+
+def test_the_hooks_refuse_to_mint_to_or_escrow_from_the_zero_address(direct, minter, seller):
+    zero = brownie.ZERO_ADDRESS
+    with brownie.reverts(err("ERC20InvalidReceiver", zero)):
+        direct.onOrderCompleted(1, zero, seller, 100_000, {"from": minter})
+    with brownie.reverts(err("ERC20InvalidReceiver", zero)):
+        direct.onReview(1, zero, {"from": minter})
+    with brownie.reverts(err("ERC20InvalidSender", zero)):
+        direct.escrowFrom(zero, POINT, {"from": minter})
+    assert direct.totalSupply() == 0
+
+
+def test_burning_more_than_the_marketplace_holds_is_refused(direct, minter):
+    with brownie.reverts(err("ERC20InsufficientBalance", minter, 0, POINT)):
+        direct.burnEscrowed(POINT, {"from": minter})
+
+
 # --- redemption --------------------------------------------------------------------------
 
 
@@ -156,6 +252,14 @@ def test_a_discount_above_the_listings_cap_or_on_a_listing_without_points_is_ref
         market.checkout(discounted, 1, wbtc, 2**255, 2**40, arbiter, too_many, {"from": buyer})
     with brownie.reverts(err("MarketplaceDiscountAboveCap", POINT, 10**6, 0)):
         market.checkout(listing, 1, wbtc, 2**255, 2**40, arbiter, POINT, {"from": buyer})
+
+
+def test_redeeming_too_few_points_to_buy_any_discount_is_refused(
+    market, discounted, buyer, wbtc, arbiter
+):
+    dust = 10**12 - 1  # 1e12 point units buy one USD unit (1e-8 USD); fewer buy nothing
+    with brownie.reverts(err("MarketplaceDiscountAboveCap", dust, 0, 200 * USD)):
+        market.checkout(discounted, 1, wbtc, 2**255, 2**40, arbiter, dust, {"from": buyer})
 
 
 def test_redeeming_more_points_than_held_is_refused(
