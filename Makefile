@@ -9,11 +9,12 @@ export PATH := $(VENV):$(PATH)
 # brownie's own network connect calls its deprecated rpc.snapshot; the warning is noise here.
 export PYTHONWARNINGS := ignore:rpc.snapshot should not be called directly:FutureWarning
 
-.PHONY: help setup compile test demo bench coverage lint format clean
+.PHONY: help setup compile test soak demo bench coverage lint format clean
 
 help:
 	@echo "make demo      deploy and play the BTC Bazaar story on a local anvil"
 	@echo "make test      run the test suite (what CI runs)"
+	@echo "make soak      the stateful invariant tests with 20x the steps of make test"
 	@echo "make bench     measure gas per operation into reports/gas.json"
 	@echo "make coverage  run the tests with coverage; prints per-contract percentages"
 	@echo "make lint      ruff (lint + format check) and slither"
@@ -29,6 +30,11 @@ compile: setup
 
 test: setup
 	$(BROWNIE) test $(NETWORK)
+
+# The invariant machine with 20x the examples (BAZAAR_INVARIANT_SCALE; see tests/test_invariants.py).
+# Its figures (steps, transactions, seconds) land in reports/invariants.json.
+soak: setup
+	BAZAAR_INVARIANT_SCALE=20 $(BROWNIE) test tests/test_invariants.py $(NETWORK) -rP
 
 demo: setup
 	$(BROWNIE) run scripts/demo.py $(NETWORK)
