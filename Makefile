@@ -12,11 +12,12 @@ export PATH := $(VENV):$(PATH)
 # brownie's own network connect calls its deprecated rpc.snapshot; the warning is noise here.
 export PYTHONWARNINGS := ignore:rpc.snapshot should not be called directly:FutureWarning
 
-.PHONY: help setup compile test demo bench gas-baseline coverage lint mutation format clean
+.PHONY: help setup compile test soak demo bench gas-baseline coverage lint mutation format clean
 
 help:
 	@echo "make demo      deploy and play the BTC Bazaar story on a local anvil"
 	@echo "make test      gas baseline and contract size gates, then the test suite (what CI runs)"
+	@echo "make soak      the stateful invariant tests with 20x the steps of make test"
 	@echo "make bench     measure gas per operation into reports/gas.json"
 	@echo "make gas-baseline  accept reports/gas.json as reports/gas-baseline.json (commit it)"
 	@echo "make coverage  run the tests with coverage; fails if a non-mock contract is under 95 %"
@@ -39,6 +40,11 @@ test: setup
 	$(BROWNIE) compile
 	$(VENV)/python -m tools.contract_sizes
 	$(BROWNIE) test $(NETWORK)
+
+# The invariant machine with 20x the examples (BAZAAR_INVARIANT_SCALE; see tests/test_invariants.py).
+# Its figures (steps, transactions, seconds) land in reports/invariants.json.
+soak: setup
+	BAZAAR_INVARIANT_SCALE=20 $(BROWNIE) test tests/test_invariants.py $(NETWORK) -rP
 
 demo: setup
 	$(BROWNIE) run scripts/demo.py $(NETWORK)

@@ -24,7 +24,9 @@ POINT = 10**18
 CENTI = 10**16  # point units per hundredth of a point
 POINT_UNITS_PER_USD_UNIT = 10**12  # one whole point redeems for one US cent
 USD_UNITS_PER_CENT = 10**6
-REWARD_PRECISION = 10**36
+REWARD_PRECISION = 10**27
+MIN_SHARED_STAKE = 10**18  # PointsStaking: deposits are shared only over at least 1 point
+TOTAL_SAMPLE_SECONDS = 86_400  # PointsStaking: the staked total is sampled once a day
 EPOCH_SECONDS = ONE_WEEK  # RewardPoints.EPOCH_SECONDS
 MAX_WINDOW_SECONDS = 60 * ONE_DAY  # longest window any order can be given
 
@@ -368,7 +370,7 @@ class Staking:
     def deposit(self, amount: int) -> None:
         total = self.total_staked()
         scaled = amount * REWARD_PRECISION + self.undistributed_scaled
-        if total:
+        if total >= MIN_SHARED_STAKE:
             self.reward_per_unit += scaled // total
             scaled %= total
         self.undistributed_scaled = scaled
@@ -383,11 +385,18 @@ class Staking:
         return min(now_units, trace.at(t - self.warmup))
 
     def total_at(self, t: int) -> int:
-        """getPastTotalSupply(t), under the same rule."""
-        now_total = self.total.at(t)
-        if now_total == 0 or t < self.warmup:
+        """getPastTotalSupply(t): the same rule on the total sampled at the start of each day,
+        min(total at the start of t's day, at the start of (t - W)'s day); 0 before W."""
+
+        def at_day_start(x: int) -> int:
+            return self.total.at(x - x % TOTAL_SAMPLE_SECONDS - 1)
+
+        if t < self.warmup:
             return 0
-        return min(now_total, self.total.at(t - self.warmup))
+        now_total = at_day_start(t)
+        if now_total == 0:
+            return 0
+        return min(now_total, at_day_start(t - self.warmup))
 
     def delegated_units(self, account: str, t: int) -> int:
         trace = self.units.get(account)

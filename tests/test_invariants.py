@@ -16,16 +16,22 @@ checked; after every step the invariants of issue G are checked against the cont
 At the end of every example everyone leaves (`System.drain`): the marketplace is left with
 nothing and the staking contract with nothing but undistributed rewards.
 
-Steps: BAZAAR_INVARIANT_SCALE (default 1; `make soak` uses 20) multiplies the number of
-examples; BAZAAR_INVARIANT_EXAMPLES and BAZAAR_INVARIANT_STEPS set them outright. Under
-`--coverage` (every transaction traced) the default run is a tenth as long.
+Size: 25 examples of 100 steps (examples shorter than 10 steps are rejected: hypothesis
+starts with a few of a step or two). BAZAAR_INVARIANT_SCALE (default 1; `make soak` uses 20)
+multiplies the number of examples; BAZAAR_INVARIANT_EXAMPLES and BAZAAR_INVARIANT_STEPS set
+them outright. The figures of the last run (steps, transactions, what was refused and why,
+seconds) are written to reports/invariants.json. Under `--coverage` the run is a tenth as
+long: its transactions go out as raw JSON-RPC, which brownie's coverage does not see.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
+import sys
 import time
+from pathlib import Path
 
 import hypothesis
 import pytest
@@ -39,6 +45,7 @@ from tests.invariant_model import (
     BURNS_GAS,
     COMPLETED,
     DISPUTED,
+    FLAG_CANCEL_REQUESTED,
     NORMAL,
     ONE_DAY,
     ONE_HOUR,
@@ -63,6 +70,7 @@ from tools import local_suite
 EXAMPLES_PER_SCALE = 25
 STEPS_PER_EXAMPLE = 100
 MIN_STEPS_PER_EXAMPLE = 10
+REPORT = Path(__file__).parent.parent / "reports" / "invariants.json"  # the last run's figures
 SATS = 10**8
 STABLE = 10**6  # the stablecoins carry 6 decimals
 
@@ -283,8 +291,8 @@ class Bazaar(System):
         STATS["examples"] += 1
 
     def teardown(self):
-        if self.dirty:
-            return  # a step failed (the invariants did not run after it): leave it as it is
+        if self.dirty or sys.exc_info()[0] is not None:
+            return  # a step failed (hypothesis calls this in a `finally`): leave it as it is
         if self.steps < MIN_STEPS_PER_EXAMPLE:
             # Hypothesis starts with examples of a step or two (its "small examples"), then
             # mutates them: a waste of a slow test's examples. Rejected, they stop it from
@@ -414,6 +422,24 @@ class Bazaar(System):
         token = self.w.busd.address if busd else self.w.usdc.address
         self._checkout(self.person(buyer), index, token, quantity, arbiter, fault)
 
+    def rule_checkout_a_digital_item(
+        self, buyer="st_index", index="st_index", arbiter="st_index", token="st_index"
+    ):
+        """Delivered at checkout: the order starts Shipped, its window the digital one."""
+        who = self.person(buyer)
+        items = [
+            item
+            for item in self.m.listings.values()
+            if item.goods_id and item.active and item.stock and item.seller != who
+        ]
+        listing = pick(items, index)
+        if listing is None:
+            return
+        if index % 4:
+            self.refresh_stale_feeds()
+        coin = listing.tokens[token % len(listing.tokens)]
+        self.checkout(who, listing, coin, 1, self.arbiter_for((who, listing.seller), arbiter))
+
     def rule_checkout_redeeming_points(
         self,
         buyer="st_index",
@@ -468,15 +494,15 @@ class Bazaar(System):
         if order is not None:
             self.reclaim(order, pick([*self.people, str(self.w.admin)], caller))
 
-    def rule_buyer_asks_to_cancel(self, index="st_index"):
-        order = pick(self.orders_in(PAID), index)
-        if order is not None:
-            self.cancel(order, order.buyer)
-
-    def rule_seller_cancels(self, index="st_index"):
+    def rule_cancel_before_shipping(self, index="st_index", by_buyer="st_flag"):
+        """The buyer asks to cancel, or the seller cancels (those asked first)."""
         orders = self.orders_in(PAID)
-        asked = [o for o in orders if o.flags & 1]
-        order = pick(asked or orders, index)
+        if by_buyer:
+            order = pick(orders, index)
+            if order is not None:
+                self.cancel(order, order.buyer)
+            return
+        order = pick([o for o in orders if o.flags & FLAG_CANCEL_REQUESTED] or orders, index)
         if order is not None:
             self.cancel(order, order.seller)
 
@@ -694,11 +720,6 @@ class Bazaar(System):
             self.check_all()
 
 
-@pytest.mark.skip(
-    reason="written against PointsStaking before its gas rework (daily total samples, 1e27 "
-    "precision, 1-point sharing floor); fails on main with a hypothesis Frozen error: model to "
-    "update (see the session note)"
-)
 def test_the_whole_suite_keeps_its_invariants(state_machine, world, seeded):
     examples, steps = run_size()
     STATS.clear()
@@ -714,4 +735,10 @@ def test_the_whole_suite_keeps_its_invariants(state_machine, world, seeded):
     elapsed = time.monotonic() - started
     summary = ", ".join(f"{key} {value}" for key, value in sorted(STATS.items()))
     print(f"\ninvariant run: {elapsed:.0f} s; {summary}")
-    assert STATS["steps"] >= 0.8 * examples * steps, "far fewer steps than asked for"
+    report = {"seconds": round(elapsed), "examples_asked": examples, "steps_asked": steps}
+    REPORT.parent.mkdir(exist_ok=True)
+    REPORT.write_text(json.dumps({**report, **dict(sorted(STATS.items()))}, indent=1) + "\n")
+    # Hypothesis runs about the examples asked for (plus mutations and a few that overrun
+    # its buffer); a run of many falls short of their steps only if something is wrong.
+    least = 0.8 * examples * steps if examples >= 10 else steps / 2
+    assert STATS["steps"] >= least, f"{STATS['steps']} steps, far fewer than asked for"
