@@ -132,18 +132,13 @@ contract PointsStaking is IPointsStaking, EIP712, Nonces, Ownable2Step, Reentran
         if (amount == 0) revert StakingZeroAmount();
         address account = msg.sender;
         Account memory acct = _accounts[account];
-        Totals memory totals = _totals;
-        _settleRewards(account, acct, totals.rewardPerUnit);
         // no stake and no delegate (never chose one, or chose none): the stake self-delegates
         if (acct.staked == 0 && (acct.delegated ? _delegatees[account] == address(0) : !acct.registered)) {
             acct.registered = true;
             acct.delegated = false;
             emit DelegateChanged(account, address(0), account);
         }
-        acct.staked = (uint256(acct.staked) + amount).toUint96();
-        _addVotes(account, acct, amount, true);
-        _accounts[account] = acct;
-        _changeTotal(totals, amount, true);
+        _changeStake(account, acct, amount, true);
         emit Staked(account, amount, acct.staked);
         points.safeTransferFrom(msg.sender, address(this), amount);
     }
@@ -154,12 +149,7 @@ contract PointsStaking is IPointsStaking, EIP712, Nonces, Ownable2Step, Reentran
         address account = msg.sender;
         Account memory acct = _accounts[account];
         if (amount > acct.staked) revert StakingInsufficientStake(account, amount, acct.staked);
-        Totals memory totals = _totals;
-        _settleRewards(account, acct, totals.rewardPerUnit);
-        acct.staked -= uint96(amount); // amount <= staked < 2^96
-        _addVotes(account, acct, amount, false);
-        _accounts[account] = acct;
-        _changeTotal(totals, amount, false);
+        _changeStake(account, acct, amount, false);
 
         uint256 readyAt = block.timestamp + _cooldownSeconds;
         uint256 closesAt = readyAt + _withdrawWindowSeconds;
@@ -185,14 +175,8 @@ contract PointsStaking is IPointsStaking, EIP712, Nonces, Ownable2Step, Reentran
         address account = msg.sender;
         uint256 amount = _pending[account].amount;
         if (amount == 0) revert StakingNothingPending(account);
-        Account memory acct = _accounts[account];
-        Totals memory totals = _totals;
-        _settleRewards(account, acct, totals.rewardPerUnit);
         delete _pending[account];
-        acct.staked = (uint256(acct.staked) + amount).toUint96();
-        _addVotes(account, acct, amount, true);
-        _accounts[account] = acct;
-        _changeTotal(totals, amount, true);
+        _changeStake(account, _accounts[account], amount, true);
         emit UnstakeCancelled(account, amount);
     }
 
@@ -419,6 +403,19 @@ contract PointsStaking is IPointsStaking, EIP712, Nonces, Ownable2Step, Reentran
             delegateAcct.checkpoints = count.toUint32();
             emit DelegateVotesChanged(to, oldVotes, newVotes);
         }
+    }
+
+    /// @dev Settles the rewards of `account` (in memory as `acct`), then moves its stake, its
+    ///      delegate's votes and the staked total by `amount`, and writes `acct`. A decrease is
+    ///      at most the stake (checked by the caller).
+    function _changeStake(address account, Account memory acct, uint256 amount, bool increase) private {
+        Totals memory totals = _totals;
+        _settleRewards(account, acct, totals.rewardPerUnit);
+        uint256 staked = increase ? uint256(acct.staked) + amount : acct.staked - amount;
+        acct.staked = SafeCast.toUint96(staked);
+        _addVotes(account, acct, amount, increase);
+        _accounts[account] = acct;
+        _changeTotal(totals, amount, increase);
     }
 
     /// @dev Changes the staked total by `amount` and writes `totals`. The first change in a

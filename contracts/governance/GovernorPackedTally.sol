@@ -82,8 +82,18 @@ abstract contract GovernorPackedTally is Governor {
     // slither-disable-next-line dead-code (called by Governor.state, through the override)
     function _quorumReached(uint256 proposalId) internal view virtual override returns (bool) {
         TallyExtra memory extra = _extras[proposalId];
-        uint256 required = extra.quorumPlusOne == 0 ? quorum(proposalSnapshot(proposalId)) : extra.quorumPlusOne - 1;
+        (uint256 required,) = _quorumOf(proposalId, extra);
         return required <= uint256(_tallies[proposalId].forVotes) + extra.abstainVotes;
+    }
+
+    /// @dev The quorum of `proposalId`: the cached one in `extra`, else computed (`cached` false).
+    function _quorumOf(uint256 proposalId, TallyExtra memory extra)
+        private
+        view
+        returns (uint256 required, bool cached)
+    {
+        if (extra.quorumPlusOne == 0) return (quorum(proposalSnapshot(proposalId)), false);
+        return (extra.quorumPlusOne - 1, true);
     }
 
     // slither-disable-next-line dead-code (called by Governor.state, through the override)
@@ -146,13 +156,8 @@ abstract contract GovernorPackedTally is Governor {
         Tally memory tally = _tallies[proposalId];
         if (tally.extendedDeadline != 0) return; // quorum was reached before
         TallyExtra memory extra = _extras[proposalId];
-        uint256 required;
-        if (extra.quorumPlusOne == 0) {
-            required = quorum(proposalSnapshot(proposalId));
-            _extras[proposalId].quorumPlusOne = SafeCast.toUint160(required + 1);
-        } else {
-            required = extra.quorumPlusOne - 1;
-        }
+        (uint256 required, bool cached) = _quorumOf(proposalId, extra);
+        if (!cached) _extras[proposalId].quorumPlusOne = SafeCast.toUint160(required + 1);
         if (required > uint256(tally.forVotes) + extra.abstainVotes) return;
         uint48 extendedDeadline = clock() + lateQuorumVoteExtension();
         if (extendedDeadline > proposalDeadline(proposalId)) emit ProposalExtended(proposalId, extendedDeadline);

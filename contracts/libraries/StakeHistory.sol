@@ -72,11 +72,6 @@ library StakeHistory {
         return (oldValue, newValue, count + 1);
     }
 
-    /// @notice The latest value of `h` (0 without checkpoints).
-    function latest(History storage h, uint256 count) internal view returns (uint256) {
-        return count == 0 ? 0 : h.at[count - 1].value;
-    }
-
     /// @notice min(value at `timepoint`, value at `timepoint - lag`); 0 when `timepoint` < `lag`.
     function laggedMin(History storage h, uint256 count, uint256 timepoint, uint256 lag)
         internal

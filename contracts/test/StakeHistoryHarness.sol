@@ -27,7 +27,7 @@ contract StakeHistoryHarness {
     }
 
     function latest() external view returns (uint256) {
-        return _history.latest(count);
+        return count == 0 ? 0 : _history.at[count - 1].value;
     }
 
     function laggedMins(uint256[] calldata timepoints, uint256 lag) external view returns (uint256[] memory out) {
