@@ -512,20 +512,27 @@ def cmd_relay_votes(ctx: Context) -> int:
     return 0
 
 
+def _emit_proposal_batch(
+    ctx: Context, governor: GovernorClient, proposal_id: int, step: str
+) -> int:
+    """`--safe-batch` of queue or execute (`step`): the proposal's call in a Safe batch file."""
+    actions, _ = governor.actions(proposal_id)
+    call = governor.queue_call(actions) if step == "queue" else governor.execute_call(actions)
+    written = _write_safe_batch(ctx, [call], f"BTC Bazaar {step}", actions.description)
+    what = "queue" if step == "queue" else "execution"
+    ctx.emit(
+        {"proposalId": str(proposal_id), **written},
+        [f"{what} of proposal {proposal_id} (not sent) written to {written['safeBatch']}"],
+    )
+    return 0
+
+
 def cmd_queue(ctx: Context) -> int:
     proposal_id = parse_proposal_id(ctx.args.proposal)
     governor = _governor(ctx, signing=not ctx.args.safe_batch)
     if ctx.args.safe_batch:
         governor.check_can_queue(proposal_id)
-        actions, _ = governor.actions(proposal_id)
-        written = _write_safe_batch(
-            ctx, [governor.queue_call(actions)], "BTC Bazaar queue", actions.description
-        )
-        ctx.emit(
-            {"proposalId": str(proposal_id), **written},
-            [f"queue of proposal {proposal_id} (not sent) written to {written['safeBatch']}"],
-        )
-        return 0
+        return _emit_proposal_batch(ctx, governor, proposal_id, "queue")
     receipt, eta = governor.queue(proposal_id)
     ctx.emit(
         {"proposalId": str(proposal_id), "state": "Queued", "eta": eta, **_tx_json(receipt)},
@@ -539,15 +546,7 @@ def cmd_execute(ctx: Context) -> int:
     governor = _governor(ctx, signing=not ctx.args.safe_batch)
     if ctx.args.safe_batch:
         governor.check_can_execute(proposal_id)
-        actions, _ = governor.actions(proposal_id)
-        written = _write_safe_batch(
-            ctx, [governor.execute_call(actions)], "BTC Bazaar execute", actions.description
-        )
-        ctx.emit(
-            {"proposalId": str(proposal_id), **written},
-            [f"execution of proposal {proposal_id} (not sent) written to {written['safeBatch']}"],
-        )
-        return 0
+        return _emit_proposal_batch(ctx, governor, proposal_id, "execute")
     receipt = governor.execute(proposal_id)
     state = governor.state(proposal_id)
     ctx.emit(
