@@ -9,6 +9,7 @@ import os
 import brownie
 import pytest
 
+from tests.cli_helpers import PASSWORD, run
 from tests.helpers import (
     BTC_USD_BOUNDS,
     DEPEG_FLOOR,
@@ -181,6 +182,23 @@ def market(
     return m
 
 
+@pytest.fixture
+def plain_market(EscrowMarketplace, deployer, oracle, treasury, guardian, wbtc, arbiter):
+    """A marketplace without a goods or a points contract, accepting WBTC and `arbiter`."""
+    m = EscrowMarketplace.deploy(
+        deployer,
+        oracle,
+        treasury,
+        guardian,
+        brownie.ZERO_ADDRESS,
+        brownie.ZERO_ADDRESS,
+        {"from": deployer},
+    )
+    m.addPaymentToken(wbtc, {"from": deployer})
+    m.setArbiter(arbiter, True, {"from": deployer})
+    return m
+
+
 @pytest.fixture(scope="module")
 def listing(market, seller, wbtc, usdc):
     """$1,000, 10 in stock, WBTC or USDC, locked-amount settlement."""
@@ -230,3 +248,23 @@ def bob(accounts):
 @pytest.fixture(scope="module")
 def carol(accounts):
     return accounts[3]
+
+
+# --- the bazaar CLI tests --------------------------------------------------------------------
+
+
+@pytest.fixture
+def keystore_password(monkeypatch):
+    """The keystores' password in BAZAAR_KEYSTORE_PASSWORD (test_cli_* modules use it)."""
+    monkeypatch.setenv("BAZAAR_KEYSTORE_PASSWORD", PASSWORD)
+
+
+@pytest.fixture
+def bazaar(suite, capsys):
+    """`bazaar [--json] [--keystore <as>] args...` on the test chain of the module's `suite`."""
+
+    def bazaar_(*args, who=None, json=False):
+        extra = ["--keystore", suite["keys"][who]] if who else []
+        return run(capsys, *suite["base"], *extra, *(["--json"] if json else []), *args)
+
+    return bazaar_

@@ -11,12 +11,10 @@ from bazaar.accounts import load_account, write_keystore
 from bazaar.errors import BazaarError
 from tests.cli_helpers import ADDRESSES, DEV_KEYS, PASSWORD, assert_one_line_failure, run
 
+# every keystore of these tests opens with cli_helpers.PASSWORD, from the environment
+pytestmark = pytest.mark.usefixtures("keystore_password")
+
 KEY = DEV_KEYS["buyer"]
-
-
-@pytest.fixture(autouse=True)
-def password(monkeypatch):
-    monkeypatch.setenv("BAZAAR_KEYSTORE_PASSWORD", PASSWORD)
 
 
 @pytest.fixture

@@ -35,6 +35,9 @@ from tests.cli_helpers import (
 )
 from tests.helpers import mine_at, next_block_at
 
+# every keystore of these tests opens with cli_helpers.PASSWORD, from the environment
+pytestmark = pytest.mark.usefixtures("keystore_password")
+
 POINT = 10**18
 USD = 10**8
 INDEX = {"deployer": 0, "buyer": 1, "seller": 2, "arbiter": 3}
@@ -87,22 +90,6 @@ def suite(tmp_path_factory):
     points.transfer(ADDRESSES["arbiter"], 500 * POINT, {"from": buyer})
     assert points.balanceOf(buyer) == 1_500 * POINT
     return {"keys": keys, "base": base, "journal": journal, "folder": folder}
-
-
-@pytest.fixture(autouse=True)
-def password(monkeypatch):
-    monkeypatch.setenv("BAZAAR_KEYSTORE_PASSWORD", PASSWORD)
-
-
-@pytest.fixture
-def bazaar(suite, capsys):
-    """`bazaar [--json] [--keystore <as>] args...` on the test chain."""
-
-    def bazaar_(*args, who=None, json=False):
-        extra = ["--keystore", suite["keys"][who]] if who else []
-        return run(capsys, *suite["base"], *extra, *(["--json"] if json else []), *args)
-
-    return bazaar_
 
 
 @pytest.fixture

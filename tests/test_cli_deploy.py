@@ -28,12 +28,14 @@ from bazaar.governance import (
 from bazaar.tx import TxSender
 from tests.cli_helpers import (
     ADDRESSES,
-    PASSWORD,
     assert_one_line_failure,
     rpc_url,
     run,
     write_fast_keystores,
 )
+
+# every keystore of these tests opens with cli_helpers.PASSWORD, from the environment
+pytestmark = pytest.mark.usefixtures("keystore_password")
 
 STEPS = [
     "wbtc",
@@ -80,11 +82,6 @@ class Crash(BaseException):
 @pytest.fixture(scope="module")
 def keystores(tmp_path_factory):
     return write_fast_keystores(tmp_path_factory.mktemp("keys"))
-
-
-@pytest.fixture(autouse=True)
-def password(monkeypatch):
-    monkeypatch.setenv("BAZAAR_KEYSTORE_PASSWORD", PASSWORD)
 
 
 @pytest.fixture

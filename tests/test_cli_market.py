@@ -24,6 +24,9 @@ from tests.cli_helpers import (
 )
 from tests.helpers import mine_at
 
+# every keystore of these tests opens with cli_helpers.PASSWORD, from the environment
+pytestmark = pytest.mark.usefixtures("keystore_password")
+
 ONE_DAY = 86_400
 
 
@@ -58,22 +61,6 @@ def suite(tmp_path_factory):
     wbtc.mint(ADDRESSES["buyer"], 10**8, minter)
     usdc.mint(ADDRESSES["buyer"], 10_000 * 10**6, minter)
     return {"keys": keys, "base": base, "journal": journal, "wbtc": wbtc, "usdc": usdc}
-
-
-@pytest.fixture(autouse=True)
-def password(monkeypatch):
-    monkeypatch.setenv("BAZAAR_KEYSTORE_PASSWORD", PASSWORD)
-
-
-@pytest.fixture
-def bazaar(suite, capsys):
-    """`bazaar [--json] [--keystore <as>] args...` on the test chain."""
-
-    def bazaar_(*args, who=None, json=False):
-        extra = ["--keystore", suite["keys"][who]] if who else []
-        return run(capsys, *suite["base"], *extra, *(["--json"] if json else []), *args)
-
-    return bazaar_
 
 
 @pytest.fixture

@@ -102,17 +102,9 @@ def test_list_refuses_the_digital_kind_and_list_digital_refuses_id_zero(market, 
 
 
 def test_a_marketplace_without_a_goods_contract_refuses_digital_listings(
-    EscrowMarketplace, deployer, oracle, treasury, guardian, seller, wbtc
+    plain_market, seller, wbtc
 ):
-    plain = EscrowMarketplace.deploy(
-        deployer,
-        oracle,
-        treasury,
-        guardian,
-        brownie.ZERO_ADDRESS,
-        brownie.ZERO_ADDRESS,
-        {"from": deployer},
-    )
+    plain = plain_market
     with brownie.reverts(err("MarketplaceKindNotSupported", DIGITAL)):
         plain.listDigital(1, USD, [wbtc], 0, 0, {"from": seller})
 

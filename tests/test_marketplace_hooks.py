@@ -72,19 +72,9 @@ def test_governance_sets_treasury_and_guardian_and_refuses_zero(
 
 
 def test_a_marketplace_without_rewards_completes_and_reviews_orders_without_any_hook(
-    EscrowMarketplace, deployer, oracle, treasury, guardian, wbtc, arbiter, buyer, seller
+    plain_market, deployer, wbtc, arbiter, buyer, seller
 ):
-    plain = EscrowMarketplace.deploy(
-        deployer,
-        oracle,
-        treasury,
-        guardian,
-        brownie.ZERO_ADDRESS,
-        brownie.ZERO_ADDRESS,
-        {"from": deployer},
-    )
-    plain.addPaymentToken(wbtc, {"from": deployer})
-    plain.setArbiter(arbiter, True, {"from": deployer})
+    plain = plain_market
     wbtc.mint(buyer, SATS, {"from": deployer})
     wbtc.approve(plain, SATS, {"from": buyer})
     order = buy(plain, buyer, list_item(plain, seller, 1_000 * USD, [wbtc]), wbtc, arbiter)

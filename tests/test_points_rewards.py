@@ -272,19 +272,9 @@ def test_redeeming_more_points_than_held_is_refused(
 
 
 def test_a_marketplace_without_points_refuses_redemption(
-    EscrowMarketplace, deployer, oracle, treasury, guardian, seller, buyer, wbtc, arbiter
+    plain_market, seller, buyer, wbtc, arbiter
 ):
-    plain = EscrowMarketplace.deploy(
-        deployer,
-        oracle,
-        treasury,
-        guardian,
-        brownie.ZERO_ADDRESS,
-        brownie.ZERO_ADDRESS,
-        {"from": deployer},
-    )
-    plain.addPaymentToken(wbtc, {"from": deployer})
-    plain.setArbiter(arbiter, True, {"from": deployer})
+    plain = plain_market
     item = list_item(plain, seller, 1_000 * USD, [wbtc], points_cap_bps=2_000)
     with brownie.reverts(err("MarketplacePointsNotEnabled")):
         plain.checkout(item, 1, wbtc, 2**255, 2**40, arbiter, POINT, {"from": buyer})
