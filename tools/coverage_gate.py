@@ -13,11 +13,11 @@ import json
 import sys
 from pathlib import Path
 
+from tools.contract_sizes import is_checked
+
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "reports" / "coverage.json"
 THRESHOLD = 0.95
-GATED_FOLDER = "contracts/"
-UNGATED_FOLDERS = ("contracts/mocks/", "contracts/test/")
 
 
 def brownie_figure(totals: dict) -> float:
@@ -31,14 +31,14 @@ def brownie_figure(totals: dict) -> float:
 
 
 def gated_contracts(root: Path = ROOT) -> list[str]:
-    """Deployable contracts of the project outside mocks/ and test/, from the build folder."""
+    """Deployable contracts of the project outside mocks/ and test/ (the sources the size
+    gate checks, libraries left out: they are inlined), from the build folder."""
     names = []
     for artifact in sorted((root / "build" / "contracts").glob("*.json")):
         data = json.loads(artifact.read_text())
-        source = data.get("sourcePath", "")
-        if data.get("type") != "contract" or not source.startswith(GATED_FOLDER):
+        if data.get("type") != "contract" or not is_checked(data.get("sourcePath", "")):
             continue
-        if source.startswith(UNGATED_FOLDERS) or len(data.get("deployedBytecode", "")) <= 2:
+        if len(data.get("deployedBytecode", "")) <= 2:
             continue
         names.append(data["contractName"])
     return names
