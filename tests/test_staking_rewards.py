@@ -7,7 +7,7 @@ from fractions import Fraction
 import brownie
 import pytest
 from brownie.test import given
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, example, settings
 from hypothesis import strategies as st
 
 from tests.helpers import SATS, err
@@ -21,12 +21,13 @@ def points(mock_points):
 
 
 AMOUNT = 1_000 * POINT
+BUDGET = 10**9 * POINT  # points each funded account holds and has approved
 
 
 @pytest.fixture
 def funded(points, staking, wbtc, deployer, alice, bob, carol):
     for account in (alice, bob, carol):
-        fund(points, staking, account, 10**9 * POINT)
+        fund(points, staking, account, BUDGET)
     wbtc.mint(deployer, 10**6 * SATS, {"from": deployer})
     wbtc.approve(staking, 2**256 - 1, {"from": deployer})
 
@@ -119,7 +120,7 @@ def test_rewards_earned_before_unstaking_stay_claimable(staking, wbtc, deployer,
 
 STAKERS = 2
 operation = st.one_of(
-    st.tuples(st.just("stake"), st.integers(0, STAKERS - 1), st.integers(1, 10**9 * POINT)),
+    st.tuples(st.just("stake"), st.integers(0, STAKERS - 1), st.integers(1, BUDGET)),
     st.tuples(st.just("unstake"), st.integers(0, STAKERS - 1), st.integers(1, 100)),
     st.tuples(st.just("claim"), st.integers(0, STAKERS - 1), st.just(0)),
     st.tuples(st.just("deposit"), st.just(0), st.integers(1, 10**4 * SATS)),
@@ -127,6 +128,8 @@ operation = st.one_of(
 
 
 @given(operations=st.lists(operation, min_size=1, max_size=8))
+# found on CI: a second stake larger than what the first one left in the wallet
+@example(operations=[("stake", 0, 1), ("stake", 0, BUDGET)])
 # brownie's given reverts the chain to the funded state after every example, so the
 # function-scoped `funded` fixture is safe to share between examples.
 @settings(
@@ -141,11 +144,16 @@ def test_every_staker_gets_its_exact_share_less_rounding_and_the_contract_stays_
     staked = [0] * STAKERS
     ideal = [Fraction(0)] * STAKERS  # exact owed rewards, in satoshis
     settlements = [0] * STAKERS  # operations that may round an account's share down
+    spent = [0] * STAKERS  # points moved into staking (unstaking only starts a cooldown)
     queued = Fraction(0)
     deposited = claimed = 0
     for kind, i, value in operations:
         if kind == "stake":
+            value = min(value, BUDGET - spent[i])
+            if value == 0:
+                continue
             staking.stake(value, {"from": who[i]})
+            spent[i] += value
             staked[i] += value
             settlements[i] += 1
         elif kind == "unstake":
