@@ -19,7 +19,7 @@ from tests.governance_helpers import (
     passed,
     state_bitmap,
 )
-from tests.helpers import ONE_DAY, ONE_HOUR, err, mint_item, next_block_at
+from tests.helpers import ONE_DAY, ONE_HOUR, err, mine_at, mint_item, next_block_at
 from tests.staking_helpers import POINT
 from tools.governance import GOVERNOR_SETTINGS, TIMELOCK_DELAY
 
@@ -223,12 +223,28 @@ def test_an_unexecuted_proposal_never_expires_under_the_timelock(
         governor, [market], [market.setFees.encode_input(300, 200)], "fee 300", alice, alice
     )
     eta = proposal.queued(stranger)
-    next_block_at(eta + 365 * ONE_DAY)
+    mine_at(eta + 365 * ONE_DAY)
     assert proposal.state() == QUEUED
     tx = proposal.execute(stranger)
     assert tx.events["ProposalExecuted"]["proposalId"] == proposal.id
     assert proposal.state() == EXECUTED
     assert market.config()["feeBps"] == 300
+
+
+def test_a_proposal_may_execute_another_queued_proposal(governor, market, voters, alice, stranger):
+    inner = fee_proposal(governor, market, alice, 350)
+    call = governor.execute.encode_input(*inner.args, inner.hash)
+    outer = Proposal(governor, [governor], [call], "execute fee 350", alice)
+    outer.open_voting()  # the later of the two
+    for proposal in (inner, outer):
+        governor.castVote(proposal.id, FOR, {"from": alice})
+    outer.close_voting()
+    inner.queued(stranger)
+    next_block_at(outer.queued(stranger))
+    tx = outer.execute(stranger)
+    assert [e["proposalId"] for e in tx.events["ProposalExecuted"]] == [inner.id, outer.id]
+    assert inner.state() == outer.state() == EXECUTED
+    assert market.config()["feeBps"] == 350
 
 
 # --- relaying and deposits ----------------------------------------------------------------
@@ -311,6 +327,34 @@ def test_governance_moves_the_governor_to_a_new_timelock(
     assert successor.isOperationDone(operation)
     assert not timelock.isOperation(operation)
     assert governor.votingDelay() == 3 * ONE_HOUR
+
+
+def test_a_proposal_making_the_governor_its_own_timelock_strands_governance(
+    governor, market, goods, seller, voters, alice, stranger
+):
+    """`updateTimelock` takes any address. As its own executor the governor takes deposits,
+    but it can no longer queue, so the real timelock (owner of every governed contract, with
+    the governor as its only proposer) is out of reach for good."""
+    data = governor.updateTimelock.encode_input(governor)
+    enacted(governor, [governor], [data], "self as timelock", alice, alice, stranger)
+    assert governor.timelock() == governor
+    stranger.transfer(governor, 1)
+    assert governor.balance() == 1
+    item = mint_item(goods, seller)
+    goods.safeTransferFrom(seller, governor, item, {"from": seller})
+    assert goods.ownerOf(item) == governor
+    hooks = [
+        (governor.onERC1155Received, (stranger, stranger, 1, 1, b""), "0xf23a6e61"),
+        (governor.onERC1155BatchReceived, (stranger, stranger, [1], [1], b""), "0xbc197c81"),
+    ]
+    for hook, args, selector in hooks:
+        assert hook(*args, {"from": stranger}).return_value == selector
+    data = market.setFees.encode_input(300, 200)
+    proposal = passed(governor, [market], [data], "fee 300", alice, alice)
+    with brownie.reverts():  # the "timelock" has no getMinDelay
+        proposal.queue(stranger)
+    assert proposal.state() == SUCCEEDED
+    assert market.config()["feeBps"] == 100
 
 
 # --- construction -------------------------------------------------------------------------

@@ -6,6 +6,7 @@ of a proposal fixed at its snapshot however often it changes later."""
 
 import brownie
 import pytest
+from brownie import web3
 from eth_account import Account
 
 from tests.governance_helpers import (
@@ -18,7 +19,7 @@ from tests.governance_helpers import (
     Proposal,
     enacted,
 )
-from tests.helpers import ONE_DAY, ONE_HOUR, err, mine_at, next_block_at
+from tests.helpers import ONE_DAY, ONE_HOUR, chain_id_changed, err, mine_at, next_block_at
 from tests.staking_helpers import POINT, WARMUP, fund
 from tools.governance import ballot, extended_ballot, sign
 
@@ -214,6 +215,27 @@ def test_a_contract_wallet_votes_by_an_erc1271_signature_of_its_owner(
     tx = governor.castVoteBySig(proposal.id, FOR, wallet, sign(owner_key, data), {"from": stranger})
     assert tx.events["VoteCast"]["voter"] == wallet
     assert votes(governor, proposal) == [0, 2_000 * POINT, 0]
+
+
+def test_after_a_chain_split_only_ballots_signed_for_the_new_chain_count(
+    governor, market, voters, alice, signer
+):
+    proposal = fee_proposal(governor, market, alice)
+    proposal.open_voting()
+    nonce = governor.nonces(signer.address)
+    old_chain = web3.eth.chain_id
+    before = sign(signer, ballot(governor, proposal.id, FOR, signer.address, nonce))
+    # relayed by a local key: anvil's unlocked accounts keep signing for the old chain id
+    relayer = brownie.accounts.at(signer.address)
+    with chain_id_changed(old_chain + 1):
+        with brownie.reverts(err("GovernorInvalidSignature", signer.address)):
+            governor.castVoteBySig(proposal.id, FOR, signer.address, before, {"from": relayer})
+        data = ballot(governor, proposal.id, FOR, signer.address, nonce, old_chain + 1)
+        tx = governor.castVoteBySig(
+            proposal.id, FOR, signer.address, sign(signer, data), {"from": relayer}
+        )
+        assert tx.events["VoteCast"]["weight"] == 5_000 * POINT
+        assert governor.eip712Domain()[3] == old_chain + 1
 
 
 # --- settings through proposals -----------------------------------------------------------
