@@ -55,6 +55,12 @@ class Proposal:
         return self.queue(caller).events["ProposalQueued"]["etaSeconds"]
 
 
+def fee_proposal(governor, market, proposer, fee_bps=200):
+    """A proposal to set the marketplace fee to `fee_bps` (description "fee <bps>")."""
+    data = market.setFees.encode_input(fee_bps, 200)
+    return Proposal(governor, [market], [data], f"fee {fee_bps}", proposer)
+
+
 def passed(governor, targets, datas, description, proposer, voter, values=None):
     """A proposal that `voter` alone carried (voting closed, not yet queued)."""
     proposal = Proposal(governor, targets, datas, description, proposer, values)

@@ -15,7 +15,7 @@ from tests.governance_helpers import (
     QUEUED,
     SECP256K1_N,
     SUCCEEDED,
-    Proposal,
+    fee_proposal,
     passed,
 )
 from tests.helpers import ONE_DAY, err, next_block_at
@@ -29,13 +29,6 @@ from tools.governance import (
     ballot,
     sign,
 )
-
-
-def fee_proposal(governor, market, proposer, fee_bps=200):
-    return Proposal(
-        governor, [market], [market.setFees.encode_input(fee_bps, 200)], f"fee {fee_bps}", proposer
-    )
-
 
 # --- set-up ------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from tests.governance_helpers import (
     SUCCEEDED,
     Proposal,
     enacted,
+    fee_proposal,
     passed,
     state_bitmap,
 )
@@ -24,11 +25,6 @@ from tests.staking_helpers import POINT
 from tools.governance import GOVERNOR_SETTINGS, TIMELOCK_DELAY
 
 NO_STATE = "0x" + "00" * 32
-
-
-def fee_proposal(governor, market, proposer, fee_bps=200, suffix=""):
-    data = market.setFees.encode_input(fee_bps, 200)
-    return Proposal(governor, [market], [data], f"fee {fee_bps}{suffix}", proposer)
 
 
 def timelock_salt(governor, description_hash) -> bytes:
@@ -401,6 +397,9 @@ def test_the_governor_describes_itself(governor, timelock, staking, voters, alic
     assert governor.proposalThreshold() == 100 * POINT
     assert governor.lateQuorumVoteExtension() == ONE_DAY
     assert governor.proposalNeedsQueuing(0)
+    past = voters - 1  # the staked points warmed up by then
+    assert governor.getVotes(alice, past) == staking.getPastVotes(alice, past) > 0
+    assert governor.getVotesWithParams(alice, past, b"\x01") == governor.getVotes(alice, past)
     fields = governor.eip712Domain()
     assert (fields[1], fields[2], fields[3], fields[4]) == (
         "BazaarGovernor",

@@ -18,6 +18,7 @@ from tests.governance_helpers import (
     SUCCEEDED,
     Proposal,
     enacted,
+    fee_proposal,
 )
 from tests.helpers import ONE_DAY, ONE_HOUR, chain_id_changed, err, mine_at, next_block_at
 from tests.staking_helpers import POINT, WARMUP, fund
@@ -33,11 +34,6 @@ def small_voter(mock_points, staking, voters, carol):
     staking.stake(SMALL, {"from": carol})
     mine_at(brownie.chain[-1].timestamp + WARMUP + 1)
     return carol
-
-
-def fee_proposal(governor, market, proposer, fee_bps=200):
-    data = market.setFees.encode_input(fee_bps, 200)
-    return Proposal(governor, [market], [data], f"fee {fee_bps}", proposer)
 
 
 def votes(governor, proposal):
