@@ -8,6 +8,7 @@ import os
 
 import brownie
 import pytest
+from eth_account import Account
 
 from tests.cli_helpers import PASSWORD, run
 from tests.helpers import (
@@ -20,10 +21,12 @@ from tests.helpers import (
     USD,
     buy,
     list_item,
+    mine_at,
     token_input,
 )
-from tests.staking_helpers import COOLDOWN, WARMUP, WINDOW
+from tests.staking_helpers import COOLDOWN, POINT, WARMUP, WINDOW, fund
 from tools import brownie_patches
+from tools.governance import deploy_dao
 
 brownie_patches.apply()
 
@@ -268,3 +271,41 @@ def bazaar(suite, capsys):
         return run(capsys, *suite["base"], *extra, *(["--json"] if json else []), *args)
 
     return bazaar_
+
+
+@pytest.fixture(scope="module")
+def dao(deployer, staking, market, oracle, points):
+    """(governor, timelock) owning the marketplace, the oracle, the points and the staking."""
+    return deploy_dao(deployer, staking, [market, oracle, points, staking])
+
+
+@pytest.fixture(scope="module")
+def governor(dao):
+    return dao[0]
+
+
+@pytest.fixture(scope="module")
+def timelock(dao):
+    return dao[1]
+
+
+@pytest.fixture
+def voters(mock_points, staking, alice, bob, governor):
+    """Alice stakes 10,000 points and Bob 1,000; both warmed up. Returns now."""
+    for account, amount in ((alice, 10_000 * POINT), (bob, 1_000 * POINT)):
+        fund(mock_points, staking, account, amount)
+        staking.stake(amount, {"from": account})
+    now = brownie.chain[-1].timestamp + WARMUP + 1
+    mine_at(now)
+    return now
+
+
+@pytest.fixture
+def signer(mock_points, staking, voters):
+    """A staker whose key the test holds (to sign ballots), 5,000 points, warmed up."""
+    key = Account.create()
+    account = brownie.accounts.add(key.key)
+    fund(mock_points, staking, account, 5_000 * POINT)
+    staking.stake(5_000 * POINT, {"from": account})
+    mine_at(brownie.chain[-1].timestamp + WARMUP + 1)
+    return key

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 
@@ -30,6 +32,21 @@ def next_block_at(timestamp: int) -> None:
     """The next transaction's block gets `timestamp` (for deadline boundaries). Send that
     transaction right after: under `--coverage` brownie sends calls as transactions too."""
     brownie.web3.provider.make_request("evm_setNextBlockTimestamp", [timestamp])
+
+
+@contextmanager
+def chain_id_changed(new_chain_id: int) -> Iterator[None]:
+    """Runs the block with anvil's chain id set to `new_chain_id` (as after a chain split),
+    brownie's cached chain id following it; restores both afterwards (a chain snapshot does
+    not cover the chain id)."""
+    old = brownie.web3.eth.chain_id
+    try:
+        brownie.web3.provider.make_request("anvil_setChainId", [new_chain_id])
+        brownie.web3._chain_id = None  # brownie caches the chain id it signs with
+        yield
+    finally:
+        brownie.web3.provider.make_request("anvil_setChainId", [old])
+        brownie.web3._chain_id = None
 
 
 # Order statuses (IEscrowMarketplace.Status)

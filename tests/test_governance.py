@@ -6,9 +6,19 @@ proposals that cannot move escrowed funds or mint points."""
 import brownie
 import pytest
 from brownie import web3
-from eth_account import Account
 
-from tests.helpers import ONE_DAY, err, mine_at, next_block_at
+from tests.governance_helpers import (
+    AGAINST,
+    EXECUTED,
+    FOR,
+    PENDING,
+    QUEUED,
+    SECP256K1_N,
+    SUCCEEDED,
+    fee_proposal,
+    passed,
+)
+from tests.helpers import ONE_DAY, err, next_block_at
 from tests.staking_helpers import POINT, WARMUP, fund
 from tools.governance import (
     ADMIN,
@@ -17,92 +27,8 @@ from tools.governance import (
     PROPOSER,
     TIMELOCK_DELAY,
     ballot,
-    deploy_dao,
     sign,
 )
-
-PENDING, ACTIVE, CANCELED, DEFEATED, SUCCEEDED, QUEUED, EXPIRED, EXECUTED = range(8)
-AGAINST, FOR, ABSTAIN = range(3)
-VOTING_DELAY, VOTING_PERIOD = ONE_DAY, 3 * ONE_DAY
-SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
-
-
-@pytest.fixture(scope="module")
-def dao(deployer, staking, market, oracle, points):
-    """(governor, timelock) owning the marketplace, the oracle, the points and the staking."""
-    return deploy_dao(deployer, staking, [market, oracle, points, staking])
-
-
-@pytest.fixture(scope="module")
-def governor(dao):
-    return dao[0]
-
-
-@pytest.fixture(scope="module")
-def timelock(dao):
-    return dao[1]
-
-
-@pytest.fixture
-def voters(mock_points, staking, alice, bob, governor):
-    """Alice stakes 10,000 points and Bob 1,000; both warmed up. Returns now."""
-    for account, amount in ((alice, 10_000 * POINT), (bob, 1_000 * POINT)):
-        fund(mock_points, staking, account, amount)
-        staking.stake(amount, {"from": account})
-    now = brownie.chain[-1].timestamp + WARMUP + 1
-    mine_at(now)
-    return now
-
-
-class Proposal:
-    def __init__(self, governor, targets, datas, description, proposer):
-        self.governor = governor
-        self.args = (targets, [0] * len(targets), datas)
-        self.description = description
-        self.hash = web3.keccak(text=description)
-        tx = governor.propose(*self.args, description, {"from": proposer})
-        self.id = tx.events["ProposalCreated"]["proposalId"]
-        self.snapshot = governor.proposalSnapshot(self.id)
-
-    def open_voting(self):
-        """Mines the first block of the voting period (so calls made before the vote, which
-        `--coverage` sends as transactions, cannot move the vote's time)."""
-        mine_at(self.snapshot + 1)
-
-    def close_voting(self):
-        mine_at(self.governor.proposalDeadline(self.id) + 1)
-
-    def queue(self, caller):
-        return self.governor.queue(*self.args, self.hash, {"from": caller})
-
-    def execute(self, caller):
-        return self.governor.execute(*self.args, self.hash, {"from": caller})
-
-
-def passed(governor, voters_, targets, datas, description, proposer, voter):
-    proposal = Proposal(governor, targets, datas, description, proposer)
-    proposal.open_voting()
-    governor.castVote(proposal.id, FOR, {"from": voter})
-    proposal.close_voting()
-    return proposal
-
-
-@pytest.fixture
-def signer(mock_points, staking, voters):
-    """A staker whose key the test holds (to sign ballots), 5,000 points, warmed up."""
-    key = Account.create()
-    account = brownie.accounts.add(key.key)
-    fund(mock_points, staking, account, 5_000 * POINT)
-    staking.stake(5_000 * POINT, {"from": account})
-    mine_at(brownie.chain[-1].timestamp + WARMUP + 1)
-    return key
-
-
-def fee_proposal(governor, market, proposer, fee_bps=200):
-    return Proposal(
-        governor, [market], [market.setFees.encode_input(fee_bps, 200)], f"fee {fee_bps}", proposer
-    )
-
 
 # --- set-up ------------------------------------------------------------------------------
 
@@ -152,7 +78,7 @@ def test_a_fee_above_the_cap_passes_the_vote_but_fails_at_execution(
     governor, market, voters, alice, stranger
 ):
     proposal = passed(
-        governor, voters, [market], [market.setFees.encode_input(501, 200)], "501", alice, alice
+        governor, [market], [market.setFees.encode_input(501, 200)], "501", alice, alice
     )
     assert governor.state(proposal.id) == SUCCEEDED
     eta = proposal.queue(stranger).events["ProposalQueued"]["etaSeconds"]
@@ -167,7 +93,7 @@ def test_governor_settings_outside_their_bounds_fail_at_execution(
     governor, voters, alice, stranger
 ):
     data = governor.setVotingPeriod.encode_input(31 * ONE_DAY)
-    proposal = passed(governor, voters, [governor], [data], "too long", alice, alice)
+    proposal = passed(governor, [governor], [data], "too long", alice, alice)
     next_block_at(proposal.queue(stranger).events["ProposalQueued"]["etaSeconds"])
     with brownie.reverts(
         err("GovernorSettingOutOfRange", "votingPeriod", 31 * ONE_DAY, ONE_DAY, 30 * ONE_DAY)
@@ -310,7 +236,7 @@ def test_a_proposal_cannot_move_escrowed_funds_or_mint_points(
         market.resolveDispute.encode_input(order.terms, order.term("lockedAmount")),
         points.onOrderCompleted.encode_input(1, stranger, alice, 10**9),
     ]
-    proposal = passed(governor, voters, targets, datas, "steal", alice, alice)
+    proposal = passed(governor, targets, datas, "steal", alice, alice)
     next_block_at(proposal.queue(stranger).events["ProposalQueued"]["etaSeconds"])
     with brownie.reverts(err("MarketplaceUnauthorized", timelock, order.id)):
         proposal.execute(stranger)

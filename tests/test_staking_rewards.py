@@ -193,3 +193,17 @@ def test_every_staker_gets_its_exact_share_less_rounding_and_the_contract_stays_
     assert balance >= sum(earned) + staking.undistributedRewards()  # solvent to the unit
     assert balance - sum(earned) - staking.undistributedRewards() <= sum(settlements) + STAKERS
     assert abs(staking.undistributedRewards() - queued) <= 1
+
+
+def test_a_claim_with_nothing_earned_is_refused(staking, deployer, alice, bob, funded):
+    assert staking.earned(bob) == 0
+    with brownie.reverts(err("StakingNothingToClaim", bob)):
+        staking.claimRewards(bob, {"from": bob})  # never staked
+    staking.stake(AMOUNT, {"from": alice})
+    with brownie.reverts(err("StakingNothingToClaim", alice)):
+        staking.claimRewards(alice, {"from": alice})  # staked, nothing deposited since
+    staking.stake(1, {"from": bob})  # one unit (1e-18 point)
+    staking.depositRewards(1, {"from": deployer})
+    assert staking.earned(bob) == 0  # its share of one satoshi rounds down to nothing
+    with brownie.reverts(err("StakingNothingToClaim", bob)):
+        staking.claimRewards(bob, {"from": bob})

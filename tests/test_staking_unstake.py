@@ -213,3 +213,52 @@ def test_the_warmup_is_accepted_at_its_bounds_and_fixed(
 def test_the_constructor_refuses_the_points_token_as_reward_token(PointsStaking, points, deployer):
     with brownie.reverts(err("StakingSameToken", points)):
         PointsStaking.deploy(points, deployer, WARMUP, COOLDOWN, WINDOW, points, {"from": deployer})
+
+
+def test_ownership_moves_in_two_steps_and_only_to_the_named_account(
+    staking, deployer, bob, stranger
+):
+    with brownie.reverts(err("OwnableUnauthorizedAccount", stranger)):
+        staking.transferOwnership(stranger, {"from": stranger})
+    tx = staking.transferOwnership(bob, {"from": deployer})
+    assert dict(tx.events["OwnershipTransferStarted"]) == {
+        "previousOwner": deployer,
+        "newOwner": bob,
+    }
+    assert staking.owner() == deployer and staking.pendingOwner() == bob
+    with brownie.reverts(err("OwnableUnauthorizedAccount", stranger)):
+        staking.acceptOwnership({"from": stranger})
+    tx = staking.acceptOwnership({"from": bob})
+    assert tx.events["OwnershipTransferred"]["newOwner"] == bob
+    assert staking.owner() == bob and staking.pendingOwner() == brownie.ZERO_ADDRESS
+    staking.setCooldown(2 * ONE_DAY, {"from": bob})
+    with brownie.reverts(err("OwnableUnauthorizedAccount", deployer)):
+        staking.setCooldown(3 * ONE_DAY, {"from": deployer})
+    assert staking.cooldownSeconds() == 2 * ONE_DAY
+
+
+def test_an_owner_that_renounces_leaves_the_parameters_fixed_for_good(staking, deployer):
+    staking.renounceOwnership({"from": deployer})
+    assert staking.owner() == brownie.ZERO_ADDRESS
+    with brownie.reverts(err("OwnableUnauthorizedAccount", deployer)):
+        staking.setWithdrawWindow(3 * ONE_DAY, {"from": deployer})
+    assert staking.withdrawWindowSeconds() == WINDOW
+
+
+def test_a_points_token_that_reports_failure_instead_of_reverting_moves_nothing(
+    FalseReturnToken, PointsStaking, wbtc, deployer, alice
+):
+    token = FalseReturnToken.deploy({"from": deployer})
+    s = PointsStaking.deploy(token, deployer, WARMUP, COOLDOWN, WINDOW, wbtc, {"from": deployer})
+    fund(token, s, alice, 2 * AMOUNT)
+    t = start_time()
+    at(t, s.stake, AMOUNT, {"from": alice})
+    at(t + 1, s.requestUnstake, AMOUNT, {"from": alice})
+    token.setFailing(True, {"from": deployer})
+    with brownie.reverts(err("SafeERC20FailedOperation", token)):
+        s.stake(AMOUNT, {"from": alice})
+    with brownie.reverts(err("SafeERC20FailedOperation", token)):
+        at(t + 1 + COOLDOWN, s.withdraw, {"from": alice})
+    assert s.balanceOf(alice) == 0 and s.totalStaked() == 0
+    assert s.pendingUnstake(alice)["amount"] == AMOUNT
+    assert token.balanceOf(s) == AMOUNT

@@ -6,7 +6,7 @@ import pytest
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 
-from tests.helpers import ONE_DAY, err, mine_at
+from tests.helpers import ONE_DAY, ONE_HOUR, err, mine_at
 from tests.staking_helpers import COOLDOWN, POINT, WARMUP, at, fund, start_time
 from tools.governance import typed_data
 
@@ -248,3 +248,63 @@ def test_a_delegation_signed_off_chain_moves_votes_subject_to_the_warmup(
     mine_at(moved + WARMUP)
     assert staking.getVotes(bob) == AMOUNT
     assert staking.getVotes(holder) == 0
+
+
+def test_an_account_without_checkpoints_and_timepoints_before_the_warmup_have_no_votes(
+    staking, alice, carol, t0
+):
+    at(t0, staking.stake, AMOUNT, {"from": alice})
+    mine_at(t0 + WARMUP + 1)
+    assert staking.numCheckpoints(carol) == 0
+    assert staking.getPastVotes(carol, t0 + WARMUP) == 0
+    assert staking.getVotes(carol) == 0
+    # a timepoint earlier than W seconds after 1970 cannot have warmed up
+    assert staking.getPastVotes(alice, WARMUP - 1) == 0
+    assert staking.getPastTotalSupply(WARMUP - 1) == 0
+    assert staking.getPastVotes(alice, t0 + WARMUP) == AMOUNT
+
+
+def test_stakes_and_votes_that_would_pass_2_96_units_are_refused(
+    points, staking, alice, bob, carol, t0
+):
+    limit = 2**96  # StakeHistory and the staked total keep 96-bit values
+    fund(points, staking, alice, limit)
+    with brownie.reverts(err("SafeCastOverflowedUintDowncast", 96, limit)):
+        staking.stake(limit, {"from": alice})
+    at(t0, staking.stake, limit - 1, {"from": alice})
+    staking.delegate(alice, {"from": bob})  # bob's future units vote for alice
+    with brownie.reverts(err("StakeHistoryOverflow", limit)):
+        staking.stake(1, {"from": bob})  # alice's votes would pass the limit
+    with brownie.reverts(err("SafeCastOverflowedUintDowncast", 96, limit)):
+        staking.stake(1, {"from": carol})  # the staked total would
+    assert staking.totalStaked() == limit - 1
+    assert staking.balanceOf(bob) == staking.balanceOf(carol) == 0
+
+
+def test_past_votes_are_found_among_many_checkpoints(staking, alice, t0):
+    """Thirty changes two hours apart (a span longer than the warm-up), looked up at past
+    timepoints against a model of the warm-up rule: the latest-checkpoint shortcut, the
+    search of the recent end and of the rest, and the lagged look-up's own search."""
+    gap = 2 * ONE_HOUR
+    history = []  # (from, units)
+    units = 0
+    for i in range(30):
+        amount = (i % 7 + 1) * AMOUNT // 10
+        if i % 5 == 4:
+            at(t0 + i * gap, staking.requestUnstake, amount // 2, {"from": alice})
+            units -= amount // 2
+        else:
+            at(t0 + i * gap, staking.stake, amount, {"from": alice})
+            units += amount
+        history.append((t0 + i * gap, units))
+    end = t0 + 30 * gap
+    mine_at(end)
+    assert staking.numCheckpoints(alice) == 30
+
+    def value_at(t):
+        return ([0] + [units for since, units in history if since <= t])[-1]
+
+    probes = sorted(set(range(1, 30, 3)) | set(range(24, 30)))
+    for t in [t0 + k * gap + d for k in probes for d in (-1, 0, 1)]:
+        expected = min(value_at(t), value_at(t - WARMUP))
+        assert staking.getPastVotes(alice, t) == expected, t

@@ -99,6 +99,36 @@ def ballot(
     return governance.ballot_data(domain, proposal_id, support, voter, nonce)
 
 
+def extended_ballot(
+    governor: Any,
+    proposal_id: int,
+    support: int,
+    voter: str,
+    nonce: int,
+    reason: str,
+    params: bytes,
+) -> dict:
+    """The governor's `ExtendedBallot` for `castVoteWithReasonAndParamsBySig` (a vote with a
+    reason and parameters; its nonce is used up)."""
+    fields = [
+        ("proposalId", "uint256"),
+        ("support", "uint8"),
+        ("voter", "address"),
+        ("nonce", "uint256"),
+        ("reason", "string"),
+        ("params", "bytes"),
+    ]
+    message = {
+        "proposalId": proposal_id,
+        "support": support,
+        "voter": voter,
+        "nonce": nonce,
+        "reason": reason,
+        "params": params,
+    }
+    return typed_data("BazaarGovernor", governor.address, "ExtendedBallot", fields, message)
+
+
 def sign(key: Any, data: dict) -> bytes:
     """The 65-byte signature of typed `data` by `key` (an eth-account LocalAccount)."""
     return governance.sign_typed(key, data)

@@ -1,0 +1,78 @@
+"""Constants and helpers of the governance tests: proposal states, vote types, and a
+`Proposal` that a test drives through its lifecycle."""
+
+from __future__ import annotations
+
+from brownie import web3
+
+from tests.helpers import ONE_DAY, mine_at, next_block_at
+
+PENDING, ACTIVE, CANCELED, DEFEATED, SUCCEEDED, QUEUED, EXPIRED, EXECUTED = range(8)
+AGAINST, FOR, ABSTAIN = range(3)
+VOTING_DELAY, VOTING_PERIOD = ONE_DAY, 3 * ONE_DAY
+SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+
+
+def state_bitmap(*states: int) -> str:
+    """The allowed-states bitmap of GovernorUnexpectedProposalState, as a bytes32 hex."""
+    return "0x" + sum(1 << s for s in states).to_bytes(32, "big").hex()
+
+
+class Proposal:
+    """A proposal submitted by `proposer`; its calls carry no value unless `values` say so."""
+
+    def __init__(self, governor, targets, datas, description, proposer, values=None):
+        self.governor = governor
+        self.args = (targets, values or [0] * len(targets), datas)
+        self.description = description
+        self.hash = web3.keccak(text=description)
+        self.tx = governor.propose(*self.args, description, {"from": proposer})
+        self.id = self.tx.events["ProposalCreated"]["proposalId"]
+        self.snapshot = governor.proposalSnapshot(self.id)
+
+    def open_voting(self):
+        """Mines the first block of the voting period (so calls made before the vote, which
+        `--coverage` sends as transactions, cannot move the vote's time)."""
+        mine_at(self.snapshot + 1)
+
+    def close_voting(self):
+        mine_at(self.governor.proposalDeadline(self.id) + 1)
+
+    def state(self):
+        return self.governor.state(self.id)
+
+    def queue(self, caller):
+        return self.governor.queue(*self.args, self.hash, {"from": caller})
+
+    def execute(self, caller):
+        return self.governor.execute(*self.args, self.hash, {"from": caller})
+
+    def cancel(self, caller):
+        return self.governor.cancel(*self.args, self.hash, {"from": caller})
+
+    def queued(self, caller):
+        """Queues the proposal; returns its timelock eta (seconds)."""
+        return self.queue(caller).events["ProposalQueued"]["etaSeconds"]
+
+
+def fee_proposal(governor, market, proposer, fee_bps=200):
+    """A proposal to set the marketplace fee to `fee_bps` (description "fee <bps>")."""
+    data = market.setFees.encode_input(fee_bps, 200)
+    return Proposal(governor, [market], [data], f"fee {fee_bps}", proposer)
+
+
+def passed(governor, targets, datas, description, proposer, voter, values=None):
+    """A proposal that `voter` alone carried (voting closed, not yet queued)."""
+    proposal = Proposal(governor, targets, datas, description, proposer, values)
+    proposal.open_voting()
+    governor.castVote(proposal.id, FOR, {"from": voter})
+    proposal.close_voting()
+    return proposal
+
+
+def enacted(governor, targets, datas, description, proposer, voter, caller, values=None):
+    """A proposal carried by `voter`, queued and executed by `caller`; returns the proposal
+    and the execution's transaction."""
+    proposal = passed(governor, targets, datas, description, proposer, voter, values)
+    next_block_at(proposal.queued(caller))
+    return proposal, proposal.execute(caller)
