@@ -44,6 +44,9 @@ contract BazaarGovernor is
     uint256 public constant MIN_LATE_QUORUM_EXTENSION_SECONDS = 1 hours;
     uint256 public constant MAX_LATE_QUORUM_EXTENSION_SECONDS = 7 days;
 
+    /// @dev `TimelockController.PROPOSER_ROLE`.
+    bytes32 private constant _PROPOSER_ROLE = keccak256("PROPOSER_ROLE");
+
     /// @param staking Votes source: the points staking contract (ERC-5805, timestamp clock).
     /// @param timelock Executes proposals; owns the governed contracts.
     constructor(
@@ -97,6 +100,25 @@ contract BazaarGovernor is
     }
 
     /* BOUNDED SETTINGS */
+
+    /// @notice Moves execution to `newTimelock` (only through a proposal), which must already
+    ///         grant this governor its proposer role; otherwise reverts with
+    ///         `GovernorTimelockUnusable`, since no later proposal could be queued.
+    function updateTimelock(TimelockController newTimelock) public override {
+        super.updateTimelock(newTimelock); // checks the caller (a governance call can be checked once)
+        if (!_acceptsProposals(address(newTimelock))) revert GovernorTimelockUnusable(address(newTimelock));
+    }
+
+    /// @dev Whether `timelock` is a contract that answers `hasRole(PROPOSER_ROLE, this)` with
+    ///      true. The governor itself has no `hasRole` (the call reverts, caught: false).
+    function _acceptsProposals(address timelock) private view returns (bool) {
+        if (timelock.code.length == 0) return false;
+        try TimelockController(payable(timelock)).hasRole(_PROPOSER_ROLE, address(this)) returns (bool granted) {
+            return granted;
+        } catch {
+            return false;
+        }
+    }
 
     function _setVotingDelay(uint48 newVotingDelay) internal override {
         _checkRange("votingDelay", newVotingDelay, MIN_VOTING_DELAY_SECONDS, MAX_VOTING_DELAY_SECONDS);

@@ -12,4 +12,8 @@ interface IBazaarGovernor {
     error GovernorSettingOutOfRange(string what, uint256 value, uint256 min, uint256 max);
     /// @notice The votes contract `votes` does not run on a timestamp clock.
     error GovernorVotesClockNotTimestamp(address votes);
+    /// @notice `timelock` is not a timelock where this governor holds the proposer role (the
+    ///         governor itself, an account without code, or a timelock that would not take its
+    ///         proposals): moving there would strand governance for good.
+    error GovernorTimelockUnusable(address timelock);
 }

@@ -325,32 +325,40 @@ def test_governance_moves_the_governor_to_a_new_timelock(
     assert governor.votingDelay() == 3 * ONE_HOUR
 
 
-def test_a_proposal_making_the_governor_its_own_timelock_strands_governance(
-    governor, market, goods, seller, voters, alice, stranger
+@pytest.mark.parametrize("successor", ["the_governor", "a_timelock_without_it", "an_account"])
+def test_a_proposal_moving_to_a_timelock_that_would_not_take_its_proposals_fails_at_execution(
+    BazaarTimelock, governor, timelock, market, voters, alice, deployer, stranger, successor
 ):
-    """`updateTimelock` takes any address. As its own executor the governor takes deposits,
-    but it can no longer queue, so the real timelock (owner of every governed contract, with
-    the governor as its only proposer) is out of reach for good."""
-    data = governor.updateTimelock.encode_input(governor)
-    enacted(governor, [governor], [data], "self as timelock", alice, alice, stranger)
-    assert governor.timelock() == governor
-    stranger.transfer(governor, 1)
-    assert governor.balance() == 1
-    item = mint_item(goods, seller)
-    goods.safeTransferFrom(seller, governor, item, {"from": seller})
-    assert goods.ownerOf(item) == governor
-    hooks = [
-        (governor.onERC1155Received, (stranger, stranger, 1, 1, b""), "0xf23a6e61"),
-        (governor.onERC1155BatchReceived, (stranger, stranger, [1], [1], b""), "0xbc197c81"),
-    ]
-    for hook, args, selector in hooks:
-        assert hook(*args, {"from": stranger}).return_value == selector
+    """The governor as its own timelock, a timelock where it is not a proposer, or an account
+    without code: after the move no proposal could be queued, so the move is refused."""
+    target = {
+        "the_governor": lambda: governor,
+        "a_timelock_without_it": lambda: BazaarTimelock.deploy(
+            TIMELOCK_DELAY, [stranger], [ZERO_ADDRESS], ZERO_ADDRESS, {"from": deployer}
+        ),
+        "an_account": lambda: stranger,
+    }[successor]()
+    data = governor.updateTimelock.encode_input(target)
+    proposal = passed(governor, [governor], [data], f"timelock {successor}", alice, alice)
+    next_block_at(proposal.queued(stranger))
+    with brownie.reverts(err("GovernorTimelockUnusable", target)):
+        proposal.execute(stranger)
+    assert governor.timelock() == timelock
+    # governance still works through the old timelock
     data = market.setFees.encode_input(300, 200)
-    proposal = passed(governor, [market], [data], "fee 300", alice, alice)
-    with brownie.reverts():  # the "timelock" has no getMinDelay
-        proposal.queue(stranger)
-    assert proposal.state() == SUCCEEDED
-    assert market.config()["feeBps"] == 100
+    enacted(governor, [market], [data], "fee 300", alice, alice, stranger)
+    assert market.config()["feeBps"] == 300
+
+
+def test_only_governance_may_move_the_governor_to_another_timelock(
+    BazaarTimelock, governor, timelock, deployer, stranger
+):
+    successor = BazaarTimelock.deploy(
+        TIMELOCK_DELAY, [governor], [ZERO_ADDRESS], ZERO_ADDRESS, {"from": deployer}
+    )
+    with brownie.reverts(err("GovernorOnlyExecutor", stranger)):
+        governor.updateTimelock(successor, {"from": stranger})
+    assert governor.timelock() == timelock
 
 
 # --- construction -------------------------------------------------------------------------
