@@ -108,7 +108,7 @@ contract RewardPoints is IRewardPoints, ERC20, ERC20Permit, Ownable2Step {
 
     function _onlyMarketplace() private view returns (MintState memory s) {
         s = _state;
-        if (msg.sender != s.marketplace || msg.sender == address(0)) revert PointsOnlyMarketplace(msg.sender);
+        if (msg.sender != s.marketplace) revert PointsOnlyMarketplace(msg.sender);
     }
 
     /// @dev Mints `centi` hundredths of a point, clipped to what is left of the epoch's cap.
@@ -128,10 +128,10 @@ contract RewardPoints is IRewardPoints, ERC20, ERC20Permit, Ownable2Step {
     }
 
     function _setMintConfig(uint256 pointsPerUsd, uint256 orderCap, uint256 epochCap, uint256 reviewPoints_) private {
-        _checkRange("pointsPerUsd", pointsPerUsd, 0, MAX_POINTS_PER_USD);
-        _checkRange("orderCap", orderCap, 0, MAX_ORDER_CAP);
-        _checkRange("epochCap", epochCap, 0, MAX_EPOCH_CAP);
-        _checkRange("reviewPoints", reviewPoints_, 0, MAX_REVIEW_POINTS);
+        _checkAtMost("pointsPerUsd", pointsPerUsd, MAX_POINTS_PER_USD);
+        _checkAtMost("orderCap", orderCap, MAX_ORDER_CAP);
+        _checkAtMost("epochCap", epochCap, MAX_EPOCH_CAP);
+        _checkAtMost("reviewPoints", reviewPoints_, MAX_REVIEW_POINTS);
         MintState storage s = _state;
         s.pointsPerUsd = uint8(pointsPerUsd);
         s.orderCap = uint16(orderCap);
@@ -140,7 +140,8 @@ contract RewardPoints is IRewardPoints, ERC20, ERC20Permit, Ownable2Step {
         emit MintConfigSet(pointsPerUsd, orderCap, epochCap, reviewPoints_);
     }
 
-    function _checkRange(string memory what, uint256 value, uint256 min, uint256 max) private pure {
-        if (value < min || value > max) revert PointsOutOfRange(what, value, min, max);
+    /// @dev Every setting's lower bound is 0 (a rate or cap of 0 turns that reward off).
+    function _checkAtMost(string memory what, uint256 value, uint256 max) private pure {
+        if (value > max) revert PointsOutOfRange(what, value, 0, max);
     }
 }

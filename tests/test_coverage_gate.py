@@ -34,3 +34,27 @@ def test_only_the_projects_own_deployable_contracts_are_gated():
     for name in ("MockWBTC", "MockAggregator", "FlashLender", "StakeHistoryHarness"):
         assert name not in gated
     assert "StakeHistory" not in gated  # internal libraries are inlined, not deployed
+
+
+def test_functions_of_excluded_contracts_leave_the_figure_as_brownie_prints_it():
+    entry = {
+        "statements": {"Own.f": [9, 10], "Math.sqrt": [0, 10]},
+        "branches": {"Own.f": [2, 2, 2], "Math.sqrt": [0, 0, 4]},
+        "totals": {"statements": [9, 20], "branches": [2, 2, 6]},
+    }
+    assert coverage_gate.figure_of(entry) == (9 / 20 + 4 / 12) / 2
+    assert coverage_gate.figure_of(entry, ["Math"]) == (9 / 10 + 1) / 2
+    problems = coverage_gate.check({"coverage": {"Own": entry}}, ["Own"], ["Math"])
+    assert problems == []
+
+
+def test_only_vendored_code_may_be_left_out_of_the_figure():
+    assert coverage_gate.not_vendored(["Math", "SafeCast"]) == []
+    assert coverage_gate.not_vendored(["EscrowMarketplace", "NoSuchContract"]) == [
+        "EscrowMarketplace",
+        "NoSuchContract",
+    ]
+
+
+def test_the_configured_exclusions_are_all_vendored():
+    assert coverage_gate.not_vendored(coverage_gate.excluded_contracts()) == []
