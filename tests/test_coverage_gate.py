@@ -36,25 +36,30 @@ def test_only_the_projects_own_deployable_contracts_are_gated():
     assert "StakeHistory" not in gated  # internal libraries are inlined, not deployed
 
 
-def test_functions_of_excluded_contracts_leave_the_figure_as_brownie_prints_it():
+def test_vendored_functions_leave_the_gated_figure_and_stay_in_the_whole_one():
     entry = {
         "statements": {"Own.f": [9, 10], "Math.sqrt": [0, 10]},
         "branches": {"Own.f": [2, 2, 2], "Math.sqrt": [0, 0, 4]},
         "totals": {"statements": [9, 20], "branches": [2, 2, 6]},
     }
     assert coverage_gate.figure_of(entry) == (9 / 20 + 4 / 12) / 2
-    assert coverage_gate.figure_of(entry, ["Math"]) == (9 / 10 + 1) / 2
-    problems = coverage_gate.check({"coverage": {"Own": entry}}, ["Own"], ["Math"])
-    assert problems == []
+    assert coverage_gate.figure_of(entry, {"Math"}) == (9 / 10 + 1) / 2
+    assert coverage_gate.check({"coverage": {"Own": entry}}, ["Own"], {"Math"}) == []
+    assert coverage_gate.check({"coverage": {"Own": entry}}, ["Own"]) == ["Own: 39.2% < 95%"]
 
 
-def test_only_vendored_code_may_be_left_out_of_the_figure():
-    assert coverage_gate.not_vendored(["Math", "SafeCast"]) == []
-    assert coverage_gate.not_vendored(["EscrowMarketplace", "NoSuchContract"]) == [
-        "EscrowMarketplace",
-        "NoSuchContract",
-    ]
+def test_a_contract_made_only_of_vendored_code_is_gated_on_its_whole_figure():
+    entry = {
+        "statements": {"TimelockController.cancel": [1, 2]},
+        "branches": {"TimelockController.cancel": [0, 0, 0]},
+        "totals": {"statements": [1, 2], "branches": [0, 0, 0]},
+    }
+    assert coverage_gate.figure_of(entry, {"TimelockController"}) == 0.5
 
 
-def test_the_configured_exclusions_are_all_vendored():
-    assert coverage_gate.not_vendored(coverage_gate.excluded_contracts()) == []
+def test_openzeppelin_is_vendored_and_the_projects_contracts_are_not():
+    vendored = coverage_gate.vendored_contracts()
+    for name in ("Math", "SafeCast", "Governor", "ERC721", "TimelockController"):
+        assert name in vendored
+    for name in ("BazaarGovernor", "GovernorPackedTally", "StakeHistory", "EscrowMarketplace"):
+        assert name not in vendored

@@ -1,13 +1,16 @@
-"""`make coverage` gate: every non-mock contract at or above 95 % (brownie's figure).
+"""`make coverage` gate: the project's own code in every non-mock contract at or above 95 %.
 
-Reads the report `brownie test --coverage` saves (reports/coverage.json) and computes each
-contract's figure the way brownie prints it: the statement ratio, averaged with the branch
-ratio when the contract has branches (a branch counts half when only one way was taken),
-leaving out the functions of the contracts named in brownie-config.yaml's
-`reports: exclude_contracts` (brownie leaves them out of the figure it prints; the file it
-saves keeps them, per function). Only vendored code (OpenZeppelin, under node_modules/) may
-be named there: an excluded name defined in the project fails the gate. The figure with
-nothing left out is printed beside it.
+Reads the report `brownie test --coverage` saves (reports/coverage.json), which gives each
+contract's statements and branches per function ("Contract.fn"), inherited ones included, and
+computes the figure the way brownie prints it: the statement ratio, averaged with the branch
+ratio when there are branches (a branch counts half when only one way was taken).
+
+The gated figure leaves out the functions of vendored code (contracts and libraries whose
+source is under node_modules/: OpenZeppelin), as solidity-coverage and forge coverage do by
+default: OpenZeppelin's suite covers it, and much of it cannot run here by design (our own
+bounds sit in front of its checks; Math.sqrt and SafeCast's overflow sides). A contract made
+only of vendored code (BazaarTimelock) is gated on its whole figure. The whole figure, what
+brownie prints, is shown beside every gated one.
 
 Contracts under contracts/mocks/ and contracts/test/ are not gated. A gated contract missing
 from the report fails too (its tests did not run). Exit 1 names each contract below the bar.
@@ -19,8 +22,6 @@ import json
 import sys
 from collections.abc import Collection
 from pathlib import Path
-
-import yaml
 
 from tools.contract_sizes import is_checked
 
@@ -55,22 +56,14 @@ def totals_without(entry: dict, excluded: Collection[str]) -> dict:
     }
 
 
-def excluded_contracts(root: Path = ROOT) -> list[str]:
-    """brownie-config.yaml's `reports: exclude_contracts`."""
-    config = yaml.safe_load((root / "brownie-config.yaml").read_text()) or {}
-    names = (config.get("reports") or {}).get("exclude_contracts") or []
-    return [names] if isinstance(names, str) else list(names)
-
-
-def not_vendored(names: Collection[str], root: Path = ROOT) -> list[str]:
-    """The `names` whose build artifact is missing or whose source is not under node_modules/."""
-    wrong = []
-    for name in names:
-        artifact = root / "build" / "contracts" / f"{name}.json"
-        source = json.loads(artifact.read_text()).get("sourcePath", "") if artifact.exists() else ""
-        if not source.startswith(VENDORED):
-            wrong.append(name)
-    return wrong
+def vendored_contracts(root: Path = ROOT) -> set[str]:
+    """Names of the build's contracts, interfaces and libraries whose source is vendored."""
+    names = set()
+    for artifact in (root / "build" / "contracts").glob("*.json"):
+        data = json.loads(artifact.read_text())
+        if data.get("sourcePath", "").startswith(VENDORED):
+            names.add(data["contractName"])
+    return names
 
 
 def gated_contracts(root: Path = ROOT) -> list[str]:
@@ -88,8 +81,13 @@ def gated_contracts(root: Path = ROOT) -> list[str]:
 
 
 def figure_of(entry: dict, excluded: Collection[str] = ()) -> float:
-    """A report entry's figure, the `excluded` contracts' functions left out."""
-    return brownie_figure(totals_without(entry, excluded) if excluded else entry["totals"])
+    """A report entry's figure without the `excluded` contracts' functions; its whole figure
+    when nothing else is left."""
+    if excluded:
+        own = totals_without(entry, excluded)
+        if own["statements"][1] or own["branches"][2]:
+            return brownie_figure(own)
+    return brownie_figure(entry["totals"])
 
 
 def check(
@@ -114,20 +112,17 @@ def main() -> int:
         return 1
     report = json.loads(REPORT.read_text())
     gated = gated_contracts()
-    excluded = excluded_contracts()
-    problems = [
-        f"exclude_contracts names {name}, which is not vendored code under {VENDORED}"
-        for name in not_vendored(excluded)
-    ]
-    if excluded:
-        print(f"coverage gate: left out (vendored, brownie-config.yaml): {', '.join(excluded)}")
-    print(f"coverage gate: {'contract':<20} {'figure':>7}  {'with nothing left out':>21}")
+    vendored = vendored_contracts()
+    if not vendored:
+        print("coverage gate: no vendored contract in build/contracts; run brownie compile")
+        return 1
+    print(f"coverage gate: {'contract':<20} {'own code':>8}  {'whole (brownie prints)':>22}")
     for name in gated:
         entry = report.get("coverage", {}).get(name)
-        figure = f"{figure_of(entry, excluded):.1%}" if entry else "missing"
+        figure = f"{figure_of(entry, vendored):.1%}" if entry else "missing"
         whole = f"{figure_of(entry):.1%}" if entry else "missing"
-        print(f"coverage gate: {name:<20} {figure:>7}  {whole:>21}")
-    problems += check(report, gated, excluded)
+        print(f"coverage gate: {name:<20} {figure:>8}  {whole:>22}")
+    problems = check(report, gated, vendored)
     for line in problems:
         print(f"coverage gate: FAIL {line}")
     if not problems:

@@ -8,16 +8,15 @@ Compares ``reports/gas.json`` (what ``make bench`` measured last) with the commi
 * an operation that is new (not in the baseline) is reported and passes;
 * an operation that shrank is reported and passes (update the baseline to lock the gain in).
 
-Workflow for a change that moves gas:
+``make test`` runs ``make bench``'s measurement first (about 1.5 min), so the check always
+compares the code under test, on a developer's machine and on CI alike. Workflow for a change
+that moves gas:
 
-    make bench            # rewrites reports/gas.json from real transactions on anvil
     make test             # this check names every operation that grew, and by how much
     make gas-baseline     # accepts gas.json as the baseline (python -m tools.gas_check --update)
     git add reports/gas-baseline.json   # in the same change as the code that moved the gas
 
-reports/gas.json itself is not committed (``make bench`` writes it, about 2 min). Without it
-the check says so and passes, so ``make test`` works on a fresh clone; the gate bites wherever
-``make bench`` ran first (the developer's machine, or a CI job that runs both).
+reports/gas.json itself is not committed. Run alone without it, the check says so and passes.
 
     python -m tools.gas_check [--report PATH] [--baseline PATH] [--update]
 """
