@@ -18,6 +18,7 @@ from tests.helpers import (
     buy,
     err,
     list_item,
+    next_block_at,
     token_input,
 )
 
@@ -112,11 +113,19 @@ def test_checkout_above_max_payment_is_refused(market, listing, buyer, wbtc, arb
 
 def test_checkout_after_its_deadline_is_refused(market, listing, buyer, wbtc, arbiter, chain):
     now = chain[-1].timestamp
-    from tests.helpers import next_block_at
-
     next_block_at(now + 10)
     with brownie.reverts(err("MarketplaceCheckoutExpired", now + 9, now + 10)):
         market.checkout(listing, 1, wbtc, 2**255, now + 9, arbiter, 0, {"from": buyer})
+
+
+def test_checkout_in_the_second_of_its_deadline_is_accepted(
+    market, listing, buyer, wbtc, arbiter, chain
+):
+    deadline = chain[-1].timestamp + 10
+    next_block_at(deadline)
+    tx = market.checkout(listing, 1, wbtc, 2**255, deadline, arbiter, 0, {"from": buyer})
+    assert tx.timestamp == deadline
+    assert market.getOrder(Order.from_tx(tx).id)["status"] == PAID
 
 
 def test_checkout_beyond_stock_or_of_zero_units_is_refused(market, listing, buyer, wbtc, arbiter):
