@@ -606,7 +606,7 @@ contract EscrowMarketplace is IEscrowMarketplace, Ownable2Step, ReentrancyGuardT
     ///         (removal would strand listings; the oracle can stop quoting it instead).
     function addPaymentToken(address token) external onlyOwner {
         if (token == address(0)) revert MarketplaceZeroAddress();
-        if (tokenId[token] != 0) revert MarketplaceTokenNotAccepted(token);
+        if (tokenId[token] != 0) revert MarketplaceTokenAlreadyAccepted(token);
         if (!oracle.isSupported(token)) revert MarketplaceTokenNotAccepted(token);
         uint8 count = config.tokenCount;
         if (count >= MAX_PAYMENT_TOKENS) revert MarketplaceLimitReached("paymentTokens", MAX_PAYMENT_TOKENS);

@@ -243,6 +243,8 @@ interface IEscrowMarketplace {
     error MarketplaceOutOfStock(uint256 listingId, uint256 quantity, uint256 stock);
     /// @notice `token` is not accepted (by governance, or by this listing).
     error MarketplaceTokenNotAccepted(address token);
+    /// @notice `token` is already an accepted payment token (each is added once).
+    error MarketplaceTokenAlreadyAccepted(address token);
     /// @notice The escrow received `received` token units instead of `expected`
     ///         (fee-on-transfer or rebasing tokens are refused).
     error MarketplaceTransferMismatch(uint256 expected, uint256 received);

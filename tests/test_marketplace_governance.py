@@ -171,8 +171,9 @@ def test_a_payment_token_is_added_once_with_the_next_id(
     assert market.tokenId(token) == 3 and market.paymentToken(3) == token
     assert market.config()["tokenCount"] == 3
     for again in (token, wbtc):
-        with brownie.reverts(err("MarketplaceTokenNotAccepted", again)):
+        with brownie.reverts(err("MarketplaceTokenAlreadyAccepted", again)):
             market.addPaymentToken(again, {"from": deployer})
+    assert market.config()["tokenCount"] == 3 and market.tokenId(token) == 3
     with brownie.reverts(err("MarketplaceZeroAddress")):
         market.addPaymentToken(ZERO, {"from": deployer})
 

@@ -40,6 +40,7 @@ def test_full_happy_path_moves_every_satoshi_where_it_belongs(
     assert tx.events["OrderShipped"]["trackingCommitment"] == "0x" + TRACKING.hex()
     tx = market.confirm(order_id.terms, {"from": buyer})
     assert tx.events["OrderCompleted"]["toSeller"] == PRICE_SATS - FEE_SATS
+    assert tx.events["OrderCompleted"]["confirmed"] is True
     assert wbtc.balanceOf(seller) == PRICE_SATS - FEE_SATS
     assert market.feesAccrued(wbtc) == FEE_SATS
     assert wbtc.balanceOf(market) == FEE_SATS
@@ -102,8 +103,9 @@ def test_anyone_releases_one_second_past_the_confirmation_window_and_not_at_it(
     with brownie.reverts(err("MarketplaceDeadlineNotReached", order.id, deadline, deadline)):
         market.release(order.terms, {"from": stranger})
     next_block_at(deadline + 1)
-    market.release(order.terms, {"from": stranger})
+    tx = market.release(order.terms, {"from": stranger})
     assert wbtc.balanceOf(seller) == PRICE_SATS - FEE_SATS
+    assert tx.events["OrderCompleted"]["confirmed"] is False  # released, not confirmed
 
 
 def test_confirmation_window_is_the_one_fixed_at_checkout(market, order, seller, deployer, chain):

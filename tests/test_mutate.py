@@ -178,3 +178,10 @@ def test_resume_runs_only_the_strata_a_report_has_not_decided(tmp_path, monkeypa
     assert all(first.id not in {m.id for m in g} for g in left)
     assert all(second.id not in {m.id for m in g} for g in left)
     assert ran["kept"] == [first.id, second.id]
+
+
+def test_every_marketplace_and_oracle_test_file_runs_against_their_mutants():
+    targets = {test for _, tests in mutate.TARGETS.values() for test in tests}
+    for pattern in ("test_marketplace_*.py", "test_oracle_*.py", "test_price_*.py"):
+        for path in (ROOT / "tests").glob(pattern):
+            assert f"tests/{path.name}" in targets, path.name

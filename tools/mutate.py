@@ -75,6 +75,7 @@ _MARKET_TESTS = (
     "tests/test_marketplace_digital.py",
     "tests/test_marketplace_reviews.py",
     "tests/test_marketplace_hooks.py",
+    "tests/test_marketplace_governance.py",
     "tests/test_points_rewards.py",
     "tests/test_price_lock_settlement.py",
 )
