@@ -224,6 +224,20 @@ def order(market, listing, buyer, wbtc, arbiter):
 
 
 @pytest.fixture(scope="module")
+def minter(accounts):
+    """An account bound as the marketplace of `direct_points`: the only one that mints them."""
+    return accounts[4]
+
+
+@pytest.fixture(scope="module")
+def direct_points(RewardPoints, deployer, minter):
+    """Points whose marketplace is the account `minter`, which calls their hooks directly."""
+    p = RewardPoints.deploy(deployer, {"from": deployer})
+    p.bindMarketplace(minter, {"from": deployer})
+    return p
+
+
+@pytest.fixture(scope="module")
 def mock_points(MockERC20, deployer):
     """Points for staking and governance tests: a mock ERC-20 anyone can mint (the real
     RewardPoints are minted only by the marketplace)."""

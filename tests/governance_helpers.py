@@ -76,3 +76,16 @@ def enacted(governor, targets, datas, description, proposer, voter, caller, valu
     proposal = passed(governor, targets, datas, description, proposer, voter, values)
     next_block_at(proposal.queued(caller))
     return proposal, proposal.execute(caller)
+
+
+def both_queued_then_later_executed(earlier, later, voter, caller):
+    """Two proposals carried by `voter` (`later` proposed after `earlier`, so its voting
+    closes last), both queued by `caller`; then `later` is executed once its eta comes.
+    Returns the execution's transaction."""
+    later.open_voting()
+    for proposal in (earlier, later):
+        proposal.governor.castVote(proposal.id, FOR, {"from": voter})
+    later.close_voting()
+    earlier.queued(caller)
+    next_block_at(later.queued(caller))
+    return later.execute(caller)

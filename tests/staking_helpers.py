@@ -8,6 +8,7 @@ WARMUP = 2 * ONE_DAY
 COOLDOWN = 7 * ONE_DAY
 WINDOW = 2 * ONE_DAY
 POINT = 10**18  # points carry 18 decimals
+AMOUNT = 1_000 * POINT  # the staking tests' usual stake
 
 
 def fund(points, staking, account, amount):

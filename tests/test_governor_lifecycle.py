@@ -15,6 +15,7 @@ from tests.governance_helpers import (
     QUEUED,
     SUCCEEDED,
     Proposal,
+    both_queued_then_later_executed,
     enacted,
     fee_proposal,
     passed,
@@ -194,13 +195,7 @@ def test_governance_cancels_a_queued_proposal_in_the_timelock_through_relay(
     # the governor holds the timelock's canceller role; relay makes it use it
     veto = governor.relay.encode_input(timelock, 0, timelock.cancel.encode_input(doomed_op))
     vetoing = Proposal(governor, [governor], [veto], "veto fee 400", alice)
-    vetoing.open_voting()  # the later of the two
-    for proposal in (doomed, vetoing):
-        governor.castVote(proposal.id, FOR, {"from": alice})
-    vetoing.close_voting()
-    doomed.queued(stranger)
-    next_block_at(vetoing.queued(stranger))
-    tx = vetoing.execute(stranger)
+    tx = both_queued_then_later_executed(doomed, vetoing, alice, stranger)
     assert tx.events["Cancelled"]["id"] == doomed_op
     assert timelock.getOperationState(doomed_op) == 0  # Unset
     assert doomed.state() == CANCELED
@@ -231,13 +226,7 @@ def test_a_proposal_may_execute_another_queued_proposal(governor, market, voters
     inner = fee_proposal(governor, market, alice, 350)
     call = governor.execute.encode_input(*inner.args, inner.hash)
     outer = Proposal(governor, [governor], [call], "execute fee 350", alice)
-    outer.open_voting()  # the later of the two
-    for proposal in (inner, outer):
-        governor.castVote(proposal.id, FOR, {"from": alice})
-    outer.close_voting()
-    inner.queued(stranger)
-    next_block_at(outer.queued(stranger))
-    tx = outer.execute(stranger)
+    tx = both_queued_then_later_executed(inner, outer, alice, stranger)
     assert [e["proposalId"] for e in tx.events["ProposalExecuted"]] == [inner.id, outer.id]
     assert inner.state() == outer.state() == EXECUTED
     assert market.config()["feeBps"] == 350

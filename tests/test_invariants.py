@@ -311,6 +311,10 @@ class Bazaar(System):
     def person(self, index: int) -> str:
         return pick(self.people, index)
 
+    def anyone(self, index: int) -> str:
+        """A person or the admin: whoever calls a timeout's exit (no party's cooperation)."""
+        return pick([*self.people, str(self.w.admin)], index)
+
     def orders_in(self, *statuses: int) -> list:
         return [o for o in self.m.orders.values() if o.status in statuses]
 
@@ -487,12 +491,12 @@ class Bazaar(System):
     def rule_release_after_the_window(self, index="st_index", caller="st_index"):
         order = pick(self.orders_in(SHIPPED), index)
         if order is not None:
-            self.release(order, pick([*self.people, str(self.w.admin)], caller))
+            self.release(order, self.anyone(caller))
 
     def rule_reclaim_after_the_fulfilment_deadline(self, index="st_index", caller="st_index"):
         order = pick(self.orders_in(PAID), index)
         if order is not None:
-            self.reclaim(order, pick([*self.people, str(self.w.admin)], caller))
+            self.reclaim(order, self.anyone(caller))
 
     def rule_cancel_before_shipping(self, index="st_index", by_buyer="st_flag"):
         """The buyer asks to cancel, or the seller cancels (those asked first)."""
@@ -527,7 +531,7 @@ class Bazaar(System):
     def rule_resolve_after_the_ruling_deadline(self, index="st_index", caller="st_index"):
         order = pick(self.orders_in(DISPUTED), index)
         if order is not None:
-            self.resolve_after_timeout(order, pick([*self.people, str(self.w.admin)], caller))
+            self.resolve_after_timeout(order, self.anyone(caller))
 
     def rule_review(self, index="st_index", rating="st_rating"):
         order = pick(self.orders_in(COMPLETED), index)

@@ -129,75 +129,66 @@ def test_only_governance_sets_the_minting_parameters(points, stranger):
 # --- the hooks, called directly by an account bound as the marketplace -------------------
 
 
-@pytest.fixture(scope="module")
-def minter(accounts):
-    return accounts[4]
-
-
-@pytest.fixture(scope="module")
-def direct(RewardPoints, deployer, minter):
-    """Points whose marketplace is the account `minter`."""
-    p = RewardPoints.deploy(deployer, {"from": deployer})
-    p.bindMarketplace(minter, {"from": deployer})
-    return p
-
-
-def test_an_order_whose_buyer_is_its_seller_earns_nothing_even_if_reported(direct, minter, buyer):
-    tx = direct.onOrderCompleted(1, buyer, buyer, 100_000, {"from": minter})
+def test_an_order_whose_buyer_is_its_seller_earns_nothing_even_if_reported(
+    direct_points, minter, buyer
+):
+    tx = direct_points.onOrderCompleted(1, buyer, buyer, 100_000, {"from": minter})
     assert "Transfer" not in tx.events
-    assert direct.totalSupply() == 0 and direct.mintState()["epochMintedCenti"] == 0
+    assert direct_points.totalSupply() == 0 and direct_points.mintState()["epochMintedCenti"] == 0
 
 
 def test_reviews_earn_nothing_when_governance_sets_review_points_to_zero(
-    direct, minter, buyer, deployer
+    direct_points, minter, buyer, deployer
 ):
-    direct.setMintConfig(1, 1_000, 1_000_000, 0, {"from": deployer})
-    tx = direct.onReview(1, buyer, {"from": minter})
-    assert "Transfer" not in tx.events and direct.balanceOf(buyer) == 0
+    direct_points.setMintConfig(1, 1_000, 1_000_000, 0, {"from": deployer})
+    tx = direct_points.onReview(1, buyer, {"from": minter})
+    assert "Transfer" not in tx.events and direct_points.balanceOf(buyer) == 0
 
 
 def test_once_the_epoch_cap_is_reached_completions_and_reviews_earn_nothing(
-    direct, minter, buyer, seller, deployer
+    direct_points, minter, buyer, seller, deployer
 ):
-    direct.setMintConfig(1, 1_000, 1_000, 5, {"from": deployer})
+    direct_points.setMintConfig(1, 1_000, 1_000, 5, {"from": deployer})
     # one transaction per block; each at least a second apart, all well inside one 7-day epoch
     epoch_start = (brownie.chain[-1].timestamp // WEEK + 1) * WEEK
     next_block_at(epoch_start + 10)
-    direct.onOrderCompleted(1, buyer, seller, 100_000, {"from": minter})  # the whole cap
-    assert direct.balanceOf(buyer) == 1_000 * POINT
-    tx = direct.onOrderCompleted(2, buyer, seller, 100_000, {"from": minter})
+    direct_points.onOrderCompleted(1, buyer, seller, 100_000, {"from": minter})  # the whole cap
+    assert direct_points.balanceOf(buyer) == 1_000 * POINT
+    tx = direct_points.onOrderCompleted(2, buyer, seller, 100_000, {"from": minter})
     assert "Transfer" not in tx.events
-    tx = direct.onReview(2, buyer, {"from": minter})
+    tx = direct_points.onReview(2, buyer, {"from": minter})
     assert "Transfer" not in tx.events
-    assert direct.mintState()["epochMintedCenti"] == 100_000
-    assert direct.totalSupply() == 1_000 * POINT
+    assert direct_points.mintState()["epochMintedCenti"] == 100_000
+    assert direct_points.totalSupply() == 1_000 * POINT
 
 
-def test_the_marketplace_escrows_a_buyers_points_and_burns_them(direct, minter, buyer, seller):
-    direct.onOrderCompleted(1, buyer, seller, 100_000, {"from": minter})
-    tx = direct.escrowFrom(buyer, 400 * POINT, {"from": minter})
+def test_the_marketplace_escrows_a_buyers_points_and_burns_them(
+    direct_points, minter, buyer, seller
+):
+    direct_points.onOrderCompleted(1, buyer, seller, 100_000, {"from": minter})
+    tx = direct_points.escrowFrom(buyer, 400 * POINT, {"from": minter})
     assert tx.events["PointsEscrowed"]["buyer"] == buyer
     assert tx.events["PointsEscrowed"]["amount"] == 400 * POINT
-    assert direct.balanceOf(minter) == 400 * POINT
-    direct.burnEscrowed(150 * POINT, {"from": minter})
-    assert direct.balanceOf(minter) == 250 * POINT
-    assert direct.totalSupply() == 850 * POINT
+    assert direct_points.balanceOf(minter) == 400 * POINT
+    direct_points.burnEscrowed(150 * POINT, {"from": minter})
+    assert direct_points.balanceOf(minter) == 250 * POINT
+    assert direct_points.totalSupply() == 850 * POINT
 
 
-def test_the_hooks_refuse_to_mint_to_or_escrow_from_the_zero_address(direct, minter, seller):
+def test_the_hooks_refuse_to_mint_to_or_escrow_from_the_zero_address(direct_points, minter, seller):
     zero = brownie.ZERO_ADDRESS
     with brownie.reverts(err("ERC20InvalidReceiver", zero)):
-        direct.onOrderCompleted(1, zero, seller, 100_000, {"from": minter})
+        direct_points.onOrderCompleted(1, zero, seller, 100_000, {"from": minter})
     with brownie.reverts(err("ERC20InvalidReceiver", zero)):
-        direct.onReview(1, zero, {"from": minter})
+        direct_points.onReview(1, zero, {"from": minter})
     with brownie.reverts(err("ERC20InvalidSender", zero)):
-        direct.escrowFrom(zero, POINT, {"from": minter})
-    assert direct.totalSupply() == 0
+        direct_points.escrowFrom(zero, POINT, {"from": minter})
+    assert direct_points.totalSupply() == 0
 
 
-def test_burning_more_than_the_marketplace_holds_is_refused(direct, minter):
+def test_burning_more_than_the_marketplace_holds_is_refused(direct_points, minter):
     with brownie.reverts(err("ERC20InsufficientBalance", minter, 0, POINT)):
-        direct.burnEscrowed(POINT, {"from": minter})
+        direct_points.burnEscrowed(POINT, {"from": minter})
 
 
 # --- redemption --------------------------------------------------------------------------

@@ -10,32 +10,18 @@ from eth_abi import encode
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 
+from bazaar import governance
 from tests.helpers import chain_id_changed, err, next_block_at
-from tools.governance import typed_data
 
 POINT = 10**18
 ZERO = brownie.ZERO_ADDRESS
 MAX_UINT = 2**256 - 1
-PERMIT_FIELDS = [
-    ("owner", "address"),
-    ("spender", "address"),
-    ("value", "uint256"),
-    ("nonce", "uint256"),
-    ("deadline", "uint256"),
-]
 
 
 @pytest.fixture(scope="module")
-def minter(accounts):
-    """An account bound as the marketplace: the only one that mints."""
-    return accounts[4]
-
-
-@pytest.fixture(scope="module")
-def points(RewardPoints, deployer, minter):
-    p = RewardPoints.deploy(deployer, {"from": deployer})
-    p.bindMarketplace(minter, {"from": deployer})
-    return p
+def points(direct_points):
+    """This module's points: minted by the account `minter` (see conftest)."""
+    return direct_points
 
 
 @pytest.fixture(scope="module")
@@ -54,18 +40,10 @@ def signer(points, minter, seller):
 
 
 def permit_data(points, owner, spender, value, deadline, nonce, chain_id=None):
-    message = {
-        "owner": owner,
-        "spender": str(spender),
-        "value": value,
-        "nonce": nonce,
-        "deadline": deadline,
-    }
-    return encode_typed_data(
-        full_message=typed_data(
-            "BTC Bazaar Points", points.address, "Permit", PERMIT_FIELDS, message, chain_id
-        )
-    )
+    chain = web3.eth.chain_id if chain_id is None else chain_id
+    domain = governance.Domain("BTC Bazaar Points", "1", chain, points.address)
+    data = governance.permit_data(domain, owner, str(spender), value, nonce, deadline)
+    return encode_typed_data(full_message=data)
 
 
 def permit_signature(points, key, spender, value, deadline, owner=None, chain_id=None):

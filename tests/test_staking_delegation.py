@@ -11,7 +11,7 @@ from eth_account.messages import encode_typed_data
 
 from tests.governance_helpers import SECP256K1_N
 from tests.helpers import ONE_DAY, chain_id_changed, err, mine_at
-from tests.staking_helpers import POINT, WARMUP, at, fund, start_time
+from tests.staking_helpers import AMOUNT, WARMUP, at, fund, start_time
 from tools.governance import typed_data
 
 
@@ -19,9 +19,6 @@ from tools.governance import typed_data
 def points(mock_points):
     """The staking tests' points: a mock ERC-20 anyone can mint."""
     return mock_points
-
-
-AMOUNT = 1_000 * POINT
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, example, settings
 from hypothesis import strategies as st
 
 from tests.helpers import SATS, err
-from tests.staking_helpers import POINT, fund
+from tests.staking_helpers import AMOUNT, POINT, fund
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +20,6 @@ def points(mock_points):
     return mock_points
 
 
-AMOUNT = 1_000 * POINT
 BUDGET = 10**9 * POINT  # points each funded account holds and has approved
 
 

@@ -5,16 +5,13 @@ import brownie
 import pytest
 
 from tests.helpers import ONE_DAY, ONE_HOUR, err, mine_at
-from tests.staking_helpers import COOLDOWN, POINT, WARMUP, WINDOW, at, fund, start_time
+from tests.staking_helpers import AMOUNT, COOLDOWN, WARMUP, WINDOW, at, fund, start_time
 
 
 @pytest.fixture(scope="module")
 def points(mock_points):
     """The staking tests' points: a mock ERC-20 anyone can mint."""
     return mock_points
-
-
-AMOUNT = 1_000 * POINT
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 
 from tests.helpers import ONE_DAY, ONE_HOUR, err, mine_at
-from tests.staking_helpers import COOLDOWN, POINT, WARMUP, at, fund, start_time
+from tests.staking_helpers import AMOUNT, COOLDOWN, WARMUP, at, fund, start_time
 from tools.governance import typed_data
 
 
@@ -15,9 +15,6 @@ from tools.governance import typed_data
 def points(mock_points):
     """The staking tests' points: a mock ERC-20 anyone can mint."""
     return mock_points
-
-
-AMOUNT = 1_000 * POINT
 
 
 @pytest.fixture
