@@ -20,6 +20,21 @@ import {AggregatorV3Interface} from "./AggregatorV3Interface.sol";
 ///         report "up" for longer than a grace period. There is no "last good price".
 ///
 ///         Configuration is owned by the timelock (two-step ownership) and bounded in code.
+///
+///         Versions. A token's configurations are numbered from 1 and append-only: a new
+///         `configureToken` adds a version that new quotes use; every earlier version stays
+///         readable for ever. An order records the version it was priced with and settles
+///         against that version (`settlementQuote`), so no configuration change reaches
+///         orders already in flight. A new version must quote when it is added, and its price
+///         may not deviate from the latest version's by more than `MAX_VERSION_DEVIATION_BPS`
+///         (checked whenever the latest version can still be read).
+///
+///         Outages. Settlement reads accept answers up to `SETTLEMENT_STALENESS_FACTOR` times
+///         the leg's staleness limit (limits are set at or above the feeds' heartbeats, so a
+///         settlement read only fails after missed heartbeats, a failing feed or a sequencer
+///         outage). Anyone may record that a version cannot be read (`recordOutage`); anyone
+///         may clear the record once it can be read again. The marketplace falls back to the
+///         amount locked at checkout only after a recorded outage longer than its bound.
 interface IWbtcUsdOracle {
     /* TYPES */
 
@@ -54,6 +69,7 @@ interface IWbtcUsdOracle {
     /// @param usdLegUpdatedAt updatedAt of the USD leg's round (0 when none).
     /// @param pegLegUpdatedAt updatedAt of the peg leg's round.
     /// @param quotedAt Block timestamp of the quote (the lock time at checkout).
+    /// @param version The token's configuration version that priced it (orders record it).
     struct Quote {
         uint256 tokenAmount;
         uint256 usdAmount;
@@ -62,13 +78,18 @@ interface IWbtcUsdOracle {
         uint64 usdLegUpdatedAt;
         uint64 pegLegUpdatedAt;
         uint64 quotedAt;
+        uint32 version;
     }
 
     /* EVENTS */
 
-    /// @notice `token` is accepted and priced with these legs (decimals recorded now).
+    /// @notice `token` is priced with these legs from now on, as configuration `version`
+    ///         (decimals recorded now). `deviationChecked`: the latest version could be read
+    ///         and the new price is within `MAX_VERSION_DEVIATION_BPS` of it.
     event TokenConfigured(
         address indexed token,
+        uint32 indexed version,
+        bool deviationChecked,
         uint8 tokenDecimals,
         LegInput usdLeg,
         uint8 usdFeedDecimals,
@@ -77,8 +98,15 @@ interface IWbtcUsdOracle {
         uint32 depegFloor
     );
 
-    /// @notice `token` can no longer be quoted.
+    /// @notice `token` can no longer be quoted for new orders (settlements of earlier orders
+    ///         go on against their versions).
     event TokenDisabled(address indexed token);
+
+    /// @notice Version `version` of `token` could not be read at settlement; recorded at `since`.
+    event OutageRecorded(address indexed token, uint32 indexed version, uint256 since);
+
+    /// @notice Version `version` of `token` can be read again; the outage record is cleared.
+    event OutageCleared(address indexed token, uint32 indexed version, uint256 since);
 
     /* ERRORS: reads */
 
@@ -111,6 +139,11 @@ interface IWbtcUsdOracle {
     ///         startedAt that is zero or in the future.
     error OracleSequencerStatusInvalid(address feed, int256 status, uint256 startedAt);
 
+    /// @notice `token` has no configuration `version` (versions run from 1 to the latest).
+    error OracleVersionUnknown(address token, uint256 version);
+    /// @notice `recordOutage` of a version that can be read and has no outage recorded.
+    error OracleNoOutage(address token, uint256 version);
+
     /* ERRORS: configuration */
 
     /// @notice A required address is zero.
@@ -127,6 +160,15 @@ interface IWbtcUsdOracle {
     error OracleAnswerBoundsInvalid(uint256 minAnswer, uint256 maxAnswer);
     /// @notice A depeg floor outside `minFloor`..`maxFloor` (1e8 = 1.0).
     error OracleDepegFloorOutOfRange(uint256 depegFloor, uint256 minFloor, uint256 maxFloor);
+    /// @notice Peg-leg sanity bounds outside `minAllowed`..`maxAllowed` (8 decimals).
+    error OraclePegBoundsOutOfRange(uint256 minAnswer, uint256 maxAnswer, uint256 minAllowed, uint256 maxAllowed);
+    /// @notice USD-leg sanity bounds wider than `maxRatio` (maxAnswer / minAnswer).
+    error OracleAnswerRangeTooWide(uint256 minAnswer, uint256 maxAnswer, uint256 maxRatio);
+    /// @notice A new version that cannot be quoted now (its feeds fail a check).
+    error OracleNewVersionUnreadable(address token);
+    /// @notice A new version whose price for one whole token, `newPrice` (USD, 8 decimals),
+    ///         deviates from the latest version's `latestPrice` by more than `maxBps`.
+    error OracleVersionDeviation(address token, uint256 latestPrice, uint256 newPrice, uint256 maxBps);
     /// @notice A sequencer grace period outside `minGrace`..`maxGrace` seconds.
     error OracleGracePeriodOutOfRange(uint256 gracePeriod, uint256 minGrace, uint256 maxGrace);
 
@@ -139,8 +181,31 @@ interface IWbtcUsdOracle {
     function quote(address token, uint256 usdAmount) external view returns (Quote memory);
 
     /// @notice As `quote`, but returns `ok = false` instead of reverting when the price cannot
-    ///         be had (used at release time, where an oracle failure must not block exits).
+    ///         be had.
     function tryQuote(address token, uint256 usdAmount) external view returns (bool ok, uint256 tokenAmount);
+
+    /// @notice Token units worth `usdAmount` at the price of configuration `version` of
+    ///         `token`, rounded up, for settling an order priced with that version. The same
+    ///         per-leg checks as `quote`, except: staleness up to `SETTLEMENT_STALENESS_FACTOR`
+    ///         times the leg's limit; no depeg floor (a depegged token is valued at its peg
+    ///         answer, capped at 1.0); a disabled token still settles. `ok` is false when the
+    ///         price cannot be had; reverts only for an unknown version.
+    function settlementQuote(address token, uint256 version, uint256 usdAmount)
+        external
+        view
+        returns (bool ok, uint256 tokenAmount);
+
+    /// @notice When an outage of configuration `version` of `token` was recorded (0: none).
+    function outageSince(address token, uint256 version) external view returns (uint256);
+
+    /// @notice Anyone: records that `version` of `token` cannot be read for settlement now
+    ///         (keeps an earlier record), or, when it can be read, clears the record.
+    ///         Reverts with `OracleNoOutage` when it can be read and nothing is recorded.
+    /// @return since The outage record after the call (0: cleared).
+    function recordOutage(address token, uint256 version) external returns (uint256 since);
+
+    /// @notice The latest configuration version of `token` (0: never configured).
+    function latestVersion(address token) external view returns (uint256);
 
     /// @notice USD value (8 decimals) of `tokenAmount` units now, rounded down. Same checks.
     function tokenToUsd(address token, uint256 tokenAmount) external view returns (uint256 usdAmount);
@@ -153,10 +218,13 @@ interface IWbtcUsdOracle {
 
     /* CONFIGURATION (owner: the timelock) */
 
-    /// @notice Accepts `token` or replaces its configuration; records the current decimals
-    ///         of the token and of each feed. Every limit is checked against the code's ranges.
+    /// @notice Accepts `token` or adds a new configuration version for its new quotes (and
+    ///         re-enables it); records the current decimals of the token and of each feed.
+    ///         Every limit is checked against the code's ranges; the new version must quote
+    ///         now, within `MAX_VERSION_DEVIATION_BPS` of the latest version when that can be
+    ///         read. Orders already priced keep their version.
     function configureToken(address token, TokenInput calldata input) external;
 
-    /// @notice Stops quoting `token`.
+    /// @notice Stops new quotes of `token` (settlements of earlier orders go on).
     function disableToken(address token) external;
 }
