@@ -14,10 +14,11 @@ import {IRewardPoints} from "../interfaces/IRewardPoints.sol";
 contract RewardPoints is IRewardPoints, ERC20, ERC20Permit, Ownable2Step {
     /// @notice Minting epochs last 7 days.
     uint256 public constant EPOCH_SECONDS = 7 days;
-    /// @notice Bounds of the governed parameters (whole points).
-    uint256 public constant MAX_POINTS_PER_USD = 10;
+    /// @notice Bounds of the governed parameters (whole points). The reward rate (points per
+    ///         USD) is the marketplace's, fixed in each order at checkout.
     uint256 public constant MAX_ORDER_CAP = 10_000;
     uint256 public constant MAX_EPOCH_CAP = 10_000_000;
+    uint256 public constant MAX_ACCOUNT_EPOCH_CAP = 1_000_000;
     uint256 public constant MAX_REVIEW_POINTS = 50;
     /// @dev Point units per hundredth of a point.
     uint256 private constant CENTI = 1e16;
@@ -27,8 +28,11 @@ contract RewardPoints is IRewardPoints, ERC20, ERC20Permit, Ownable2Step {
     address private immutable _binder;
 
     MintState private _state;
-    /// @inheritdoc IRewardPoints
-    uint256 public reviewPoints;
+    /// @dev Per-account limits, read only when minting: whole points per account per epoch,
+    ///      and per review.
+    Rules private _rules;
+    /// @dev What each account was minted in the epoch it last earned in.
+    mapping(address account => AccountTally) private _tallies;
 
     /// @param initialOwner Governance (the timelock).
     constructor(address initialOwner)
@@ -37,17 +41,20 @@ contract RewardPoints is IRewardPoints, ERC20, ERC20Permit, Ownable2Step {
         Ownable(initialOwner)
     {
         _binder = msg.sender;
-        // 1 point per USD, at most 1,000 per order and 1,000,000 per week, 5 per review.
-        _setMintConfig(1, 1_000, 1_000_000, 5);
+        // At most 1,000 per order, 1,000,000 per week in all, 10,000 per week per account,
+        // 5 per review.
+        _setMintConfig(1_000, 1_000_000, 10_000, 5);
     }
 
     /* MINTING (marketplace only, through its rewards hook) */
 
     /// @inheritdoc IBazaarRewards
-    function onOrderCompleted(uint256, address buyer, address seller, uint256 usdCents) external {
+    function onOrderCompleted(uint256, address buyer, address seller, uint256 usdCents, uint256 pointsPerUsd)
+        external
+    {
         MintState memory s = _onlyMarketplace();
         if (buyer == seller) return; // the marketplace refuses such orders; never rewarded
-        uint256 centi = usdCents * s.pointsPerUsd; // 1 cent at 1 point per USD: 1 centipoint
+        uint256 centi = usdCents * pointsPerUsd; // 1 cent at 1 point per USD: 1 centipoint
         uint256 orderCap = uint256(s.orderCap) * CENTI_PER_POINT;
         _award(s, buyer, centi > orderCap ? orderCap : centi);
     }
@@ -55,7 +62,7 @@ contract RewardPoints is IRewardPoints, ERC20, ERC20Permit, Ownable2Step {
     /// @inheritdoc IBazaarRewards
     function onReview(uint256, address buyer) external {
         MintState memory s = _onlyMarketplace();
-        _award(s, buyer, reviewPoints * CENTI_PER_POINT);
+        _award(s, buyer, uint256(_rules.reviewPoints) * CENTI_PER_POINT);
     }
 
     /* REDEMPTION (marketplace only) */
@@ -85,11 +92,11 @@ contract RewardPoints is IRewardPoints, ERC20, ERC20Permit, Ownable2Step {
     }
 
     /// @inheritdoc IRewardPoints
-    function setMintConfig(uint256 pointsPerUsd, uint256 orderCap, uint256 epochCap, uint256 reviewPoints_)
+    function setMintConfig(uint256 orderCap, uint256 epochCap, uint256 accountEpochCap, uint256 reviewPoints_)
         external
         onlyOwner
     {
-        _setMintConfig(pointsPerUsd, orderCap, epochCap, reviewPoints_);
+        _setMintConfig(orderCap, epochCap, accountEpochCap, reviewPoints_);
     }
 
     /* VIEWS */
@@ -104,6 +111,22 @@ contract RewardPoints is IRewardPoints, ERC20, ERC20Permit, Ownable2Step {
         return _state;
     }
 
+    /// @inheritdoc IRewardPoints
+    function rules() external view returns (Rules memory) {
+        return _rules;
+    }
+
+    /// @inheritdoc IRewardPoints
+    function reviewPoints() external view returns (uint256) {
+        return _rules.reviewPoints;
+    }
+
+    /// @inheritdoc IRewardPoints
+    function mintedThisEpoch(address account) external view returns (uint256) {
+        AccountTally memory t = _tallies[account];
+        return t.epoch == block.timestamp / EPOCH_SECONDS ? uint256(t.mintedCenti) * CENTI : 0;
+    }
+
     /* INTERNAL */
 
     function _onlyMarketplace() private view returns (MintState memory s) {
@@ -111,33 +134,43 @@ contract RewardPoints is IRewardPoints, ERC20, ERC20Permit, Ownable2Step {
         if (msg.sender != s.marketplace) revert PointsOnlyMarketplace(msg.sender);
     }
 
-    /// @dev Mints `centi` hundredths of a point, clipped to what is left of the epoch's cap.
-    ///      The equalities compare an epoch index and an amount, not a balance.
+    /// @dev Mints `centi` hundredths of a point, clipped to what is left of the epoch's cap
+    ///      for all accounts and of the account's own cap: farmed orders cannot starve honest
+    ///      buyers. The equalities compare an epoch index and an amount, not a balance.
     // slither-disable-next-line incorrect-equality
     function _award(MintState memory s, address account, uint256 centi) private {
         uint256 epoch = block.timestamp / EPOCH_SECONDS;
         uint256 minted = epoch == s.epoch ? s.epochMintedCenti : 0;
-        uint256 cap = uint256(s.epochCap) * CENTI_PER_POINT;
-        uint256 left = cap > minted ? cap - minted : 0;
-        if (centi > left) centi = left;
+        centi = _clip(centi, minted, uint256(s.epochCap) * CENTI_PER_POINT);
+        AccountTally memory t = _tallies[account];
+        uint256 accountMinted = epoch == t.epoch ? t.mintedCenti : 0;
+        centi = _clip(centi, accountMinted, uint256(_rules.accountEpochCap) * CENTI_PER_POINT);
         if (centi == 0) return;
         s.epoch = uint16(epoch);
         s.epochMintedCenti = uint32(minted + centi);
         _state = s;
+        _tallies[account] = AccountTally(uint16(epoch), uint32(accountMinted + centi));
         _mint(account, centi * CENTI);
     }
 
-    function _setMintConfig(uint256 pointsPerUsd, uint256 orderCap, uint256 epochCap, uint256 reviewPoints_) private {
-        _checkAtMost("pointsPerUsd", pointsPerUsd, MAX_POINTS_PER_USD);
+    /// @dev `amount`, clipped to what `minted` leaves of `cap`.
+    function _clip(uint256 amount, uint256 minted, uint256 cap) private pure returns (uint256) {
+        uint256 left = cap > minted ? cap - minted : 0;
+        return amount > left ? left : amount;
+    }
+
+    function _setMintConfig(uint256 orderCap, uint256 epochCap, uint256 accountEpochCap, uint256 reviewPoints_)
+        private
+    {
         _checkAtMost("orderCap", orderCap, MAX_ORDER_CAP);
         _checkAtMost("epochCap", epochCap, MAX_EPOCH_CAP);
+        _checkAtMost("accountEpochCap", accountEpochCap, MAX_ACCOUNT_EPOCH_CAP);
         _checkAtMost("reviewPoints", reviewPoints_, MAX_REVIEW_POINTS);
         MintState storage s = _state;
-        s.pointsPerUsd = uint8(pointsPerUsd);
         s.orderCap = uint16(orderCap);
         s.epochCap = uint24(epochCap);
-        reviewPoints = reviewPoints_;
-        emit MintConfigSet(pointsPerUsd, orderCap, epochCap, reviewPoints_);
+        _rules = Rules(uint24(accountEpochCap), uint8(reviewPoints_));
+        emit MintConfigSet(orderCap, epochCap, accountEpochCap, reviewPoints_);
     }
 
     /// @dev Every setting's lower bound is 0 (a rate or cap of 0 turns that reward off).

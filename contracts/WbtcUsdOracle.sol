@@ -71,6 +71,10 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
     uint256 private immutable _gracePeriod;
 
     mapping(address token => TokenConfig) private _tokens;
+    mapping(address token => uint256) private _latest;
+    mapping(address token => mapping(uint256 version => uint256)) private _outages;
+    uint256 public constant SETTLEMENT_STALENESS_FACTOR = 2;
+    uint256 public constant MAX_VERSION_DEVIATION_BPS = 500;
 
     /* CONSTRUCTOR */
 
@@ -117,6 +121,44 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
         q.usdLegUpdatedAt = uint64(usdLeg.updatedAt);
         q.pegLegUpdatedAt = uint64(pegLeg.updatedAt);
         q.quotedAt = uint64(block.timestamp);
+        q.version = 1;
+    }
+
+    function settlementQuote(address token, uint256 version, uint256 usdAmount)
+        external
+        view
+        returns (bool ok, uint256 tokenAmount)
+    {
+        if (version == 0 || version > _latest[token]) revert OracleVersionUnknown(token, version);
+        try this.quote(token, usdAmount) returns (Quote memory q) {
+            return (true, q.tokenAmount);
+        } catch {
+            return (false, 0);
+        }
+    }
+
+    function outageSince(address token, uint256 version) external view returns (uint256) {
+        return _outages[token][version];
+    }
+
+    function recordOutage(address token, uint256 version) external returns (uint256 since) {
+        (bool ok,) = this.settlementQuote(token, version, 1e8);
+        since = _outages[token][version];
+        if (ok) {
+            if (since == 0) revert OracleNoOutage(token, version);
+            _outages[token][version] = 0;
+            emit OutageCleared(token, uint32(version), since);
+            return 0;
+        }
+        if (since == 0) {
+            since = block.timestamp;
+            _outages[token][version] = since;
+            emit OutageRecorded(token, uint32(version), since);
+        }
+    }
+
+    function latestVersion(address token) external view returns (uint256) {
+        return _latest[token];
     }
 
     /// @inheritdoc IWbtcUsdOracle
@@ -284,7 +326,8 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
             usdMinAnswer: input.usdLeg.minAnswer,
             usdMaxAnswer: input.usdLeg.maxAnswer
         });
-        emit TokenConfigured(token, tokenDecimals, input.usdLeg, usdDecimals, input.pegLeg, pegDecimals, input.depegFloor);
+        _latest[token] = 1;
+        emit TokenConfigured(token, 1, false, tokenDecimals, input.usdLeg, usdDecimals, input.pegLeg, pegDecimals, input.depegFloor);
     }
 
     /// @dev Validates a leg's limits and returns the feed's decimals, to be recorded.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {OrderId} from "./OrderId.sol";
 
 /// @title IEscrowMarketplace
 /// @notice Listings priced in USD, paid in WBTC or a USD stablecoin at a rate locked at
@@ -11,8 +12,17 @@ pragma solidity ^0.8.24;
 ///           escrow to the buyer after it (`reclaim`).
 ///         - Shipped: the buyer confirms, or anyone releases to the seller after the
 ///           confirmation window (`release`).
-///         - Disputed: the order's arbiter rules before the ruling deadline, or anyone applies
-///           the default ruling (half each, no arbiter fee) after it (`resolveAfterTimeout`).
+///         - Disputed: the order's arbiter rules a share for the buyer before the ruling
+///           deadline, or anyone applies the default ruling after it (`resolveAfterTimeout`):
+///           half each, no arbiter fee; all to the buyer when the seller opened the dispute
+///           before shipping.
+///         USD-protected orders settle at the price of the oracle version they were priced
+///         with; while that price cannot be read they cannot be confirmed, released or ruled,
+///         until an outage recorded in the oracle has lasted `SETTLEMENT_OUTAGE_SECONDS` (and,
+///         for confirm and release, the order's deadline passed): then they settle at the
+///         amount locked at checkout.
+///         Points: earned on the USD value that settled to the seller, at the rate fixed at
+///         checkout; redeemed points come back in proportion to what the buyer gets back.
 ///         Fees, windows and the arbiter are fixed in the order at checkout. Payouts that fail
 ///         become credits the receiver claims (`claim`). A guardian may pause new listings and
 ///         checkouts; nothing else can be paused.
@@ -76,6 +86,8 @@ interface IEscrowMarketplace {
     /// @param arbiter Rules a dispute; fixed at checkout, never the buyer or the seller.
     /// @param listingId The listing bought.
     /// @param nonce The order's number (makes every id unique).
+    /// @param quantity Units bought (restocked when the order is cancelled, reclaimed or
+    ///        fully refunded).
     /// @param usdAmount The order's USD price, 8 decimals.
     /// @param lockedAmount Token units of the price at the rate locked at checkout.
     /// @param bufferBps 0: locked-amount settlement. Else USD-protected: the buyer escrowed
@@ -84,6 +96,9 @@ interface IEscrowMarketplace {
     /// @param arbiterFeeBps Arbiter fee on the escrow of a ruled dispute.
     /// @param confirmWindow Seconds the buyer has to confirm or dispute after shipping.
     /// @param rulingWindow Seconds the arbiter has to rule.
+    /// @param oracleVersion The oracle configuration version that priced the order; a
+    ///        USD-protected order settles against it.
+    /// @param pointsPerUsd Whole reward points per USD settled, fixed at checkout.
     struct OrderTerms {
         address buyer;
         address seller;
@@ -91,6 +106,7 @@ interface IEscrowMarketplace {
         address arbiter;
         uint256 listingId;
         uint256 nonce;
+        uint256 quantity;
         uint256 usdAmount;
         uint256 lockedAmount;
         uint256 bufferBps;
@@ -98,6 +114,8 @@ interface IEscrowMarketplace {
         uint256 arbiterFeeBps;
         uint256 confirmWindow;
         uint256 rulingWindow;
+        uint256 oracleVersion;
+        uint256 pointsPerUsd;
     }
 
     /// @notice The mutable state of an order, in one slot.
@@ -105,7 +123,9 @@ interface IEscrowMarketplace {
     /// @param deadline Paid: fulfilment deadline. Shipped: end of the confirmation window.
     ///        Disputed: ruling deadline. Unix seconds.
     /// @param status Where the order stands (None: no order has these terms).
-    /// @param flags Bit 0: the buyer asked to cancel. Bit 1: reviewed.
+    /// @param flags Bit 0: the buyer asked to cancel. Bit 1: reviewed. Bit 2: the seller opened
+    ///        a dispute before shipping. Bit 3: completed above the review-reward minimum.
+    ///        Bit 4: a digital order.
     /// @param pointsEscrowed Reward points the buyer redeemed, held until the order ends.
     struct OrderState {
         uint96 amount;
@@ -128,6 +148,31 @@ interface IEscrowMarketplace {
         uint16 activeArbiters;
         uint8 tokenCount;
         uint24 digitalWindow;
+        uint8 pointsPerUsd;
+    }
+
+    /// @notice What the contract owes in one payment token, with the token's id, in one slot.
+    /// @param id The token's payment id (0: not accepted).
+    /// @param escrowed Token units held for open orders.
+    /// @param fees Platform fees accrued, not yet withdrawn.
+    struct TokenBook {
+        uint8 id;
+        uint120 escrowed;
+        uint128 fees;
+    }
+
+    /// @notice Reviews a seller received, by the outcome of the reviewed order.
+    /// @param sum Sum of the ratings (1-5 each).
+    /// @param count Reviews.
+    /// @param completed Reviews of completed orders.
+    /// @param refunded Reviews of refunded, reclaimed or cancelled orders.
+    /// @param resolved Reviews of orders ended by a ruling.
+    struct Rating {
+        uint64 sum;
+        uint48 count;
+        uint48 completed;
+        uint48 refunded;
+        uint48 resolved;
     }
 
     /* EVENTS */
@@ -148,7 +193,7 @@ interface IEscrowMarketplace {
     event GoodsEscrowed(uint256 indexed listingId, uint256 indexed goodsTokenId);
     /// @notice Item `goodsTokenId` went back to the seller of order `orderId` (full refund or
     ///         ruling for the buyer), or of an unsold digital listing (`orderId` zero).
-    event GoodsReturned(bytes32 indexed orderId, uint256 indexed goodsTokenId);
+    event GoodsReturned(OrderId indexed orderId, uint256 indexed goodsTokenId);
     /// @notice The seller changed a listing's price or stock.
     event ListingUpdated(uint256 indexed listingId, uint256 priceUsd, uint256 stock);
     /// @notice The seller withdrew a listing.
@@ -157,10 +202,11 @@ interface IEscrowMarketplace {
     ///         the buffered deposit (`getOrder(orderId).amount` right after checkout). `terms`
     ///         are what later calls pass back; the feed data of the price lock (taken at this
     ///         block's time) follows.
+    ///         Indexed: the order, its buyer and its seller (the listing is in `terms`).
     event OrderPaid(
-        bytes32 indexed orderId,
-        uint256 indexed listingId,
+        OrderId indexed orderId,
         address indexed buyer,
+        address indexed seller,
         OrderTerms terms,
         uint256 quantity,
         int256 usdLegAnswer,
@@ -170,38 +216,69 @@ interface IEscrowMarketplace {
     );
     /// @notice The seller shipped; `trackingCommitment` hashes the tracking data (never
     ///         plaintext). The confirmation window ends at `confirmDeadline`.
-    event OrderShipped(bytes32 indexed orderId, bytes32 trackingCommitment, uint256 confirmDeadline);
+    event OrderShipped(OrderId indexed orderId, bytes32 trackingCommitment, uint256 confirmDeadline);
     /// @notice A logistics checkpoint (hash) was appended by the seller or a carrier.
-    event Checkpoint(bytes32 indexed orderId, address indexed by, bytes32 checkpointHash);
+    event Checkpoint(OrderId indexed orderId, address indexed by, bytes32 checkpointHash);
     /// @notice The order completed: the seller was paid `toSeller` after `fee`, and the buyer
     ///         got `toBuyer` back (USD-protected orders only).
-    event OrderCompleted(bytes32 indexed orderId, uint256 toSeller, uint256 fee, uint256 toBuyer, bool confirmed);
+    event OrderCompleted(OrderId indexed orderId, uint256 toSeller, uint256 fee, uint256 toBuyer, bool confirmed);
     /// @notice The seller refunded `amount` to the buyer; `remaining` stays in escrow.
-    event OrderRefunded(bytes32 indexed orderId, uint256 amount, uint256 remaining);
+    event OrderRefunded(OrderId indexed orderId, uint256 amount, uint256 remaining);
     /// @notice The buyer took the escrow back after the seller missed the fulfilment deadline.
-    event OrderReclaimed(bytes32 indexed orderId, uint256 amount);
+    event OrderReclaimed(OrderId indexed orderId, uint256 amount);
     /// @notice The buyer asked the seller to cancel before shipping.
-    event CancelRequested(bytes32 indexed orderId);
+    event CancelRequested(OrderId indexed orderId);
     /// @notice The order was cancelled before shipping and the buyer refunded in full.
-    event OrderCancelled(bytes32 indexed orderId, uint256 amount);
+    event OrderCancelled(OrderId indexed orderId, uint256 amount);
     /// @notice A dispute was opened; the arbiter must rule by `rulingDeadline`.
-    event DisputeOpened(bytes32 indexed orderId, address indexed by, bytes32 evidenceHash, uint256 rulingDeadline);
-    /// @notice Evidence (a hash) was added to a dispute.
-    event Evidence(bytes32 indexed orderId, address indexed by, bytes32 evidenceHash);
-    /// @notice A dispute was resolved, by the arbiter or by default after the deadline.
-    event DisputeResolved(
-        bytes32 indexed orderId, uint256 toBuyer, uint256 toSeller, uint256 fee, uint256 arbiterFee, bool byDefault
+    event DisputeOpened(
+        OrderId indexed orderId, address indexed by, address indexed arbiter, bytes32 evidenceHash, uint256 rulingDeadline
     );
-    /// @notice The buyer reviewed a completed order.
-    event Reviewed(bytes32 indexed orderId, address indexed seller, uint8 rating, bytes32 contentHash);
+    /// @notice Evidence (a hash) was added to a dispute.
+    event Evidence(OrderId indexed orderId, address indexed by, bytes32 evidenceHash);
+    /// @notice A dispute was resolved, by the arbiter or by default after the deadline:
+    ///         `buyerShareBps` of the ruled part; `toBuyer` includes a protected order's buffer.
+    event DisputeResolved(
+        OrderId indexed orderId,
+        uint256 buyerShareBps,
+        uint256 toBuyer,
+        uint256 toSeller,
+        uint256 fee,
+        uint256 arbiterFee,
+        bool byDefault
+    );
+    /// @notice The creator of a digital item resold through the marketplace was paid its
+    ///         ERC-2981 royalty out of the seller's proceeds.
+    event RoyaltyPaid(OrderId indexed orderId, address indexed receiver, uint256 amount);
+    /// @notice `quantity` units went back into listing `listingId` (order cancelled, reclaimed
+    ///         or fully refunded).
+    event Restocked(uint256 indexed listingId, OrderId indexed orderId, uint256 quantity, uint256 stock);
+    /// @notice Redeemed points of an order: `returned` went back to the buyer, `burned` were
+    ///         burned.
+    event PointsSettled(OrderId indexed orderId, uint256 returned, uint256 burned);
+    /// @notice The buyer reviewed an ended order; `outcome` is how it ended.
+    event Reviewed(
+        OrderId indexed orderId, address indexed seller, uint8 rating, bytes32 contentHash, Status outcome
+    );
     /// @notice A payout failed and was credited to `account`, to be claimed.
     event PaymentCredited(address indexed account, address indexed token, uint256 amount);
     /// @notice `account` claimed its credit, paid to `to`.
     event CreditClaimed(address indexed account, address indexed token, address to, uint256 amount);
-    /// @notice Accrued fees were sent to the treasury.
-    event FeesWithdrawn(address indexed token, address treasury, uint256 amount);
+    /// @notice Accrued fees were paid out: `toTreasury` to the treasury, `toStakers` streamed
+    ///         to the stakers.
+    event FeesWithdrawn(address indexed token, address treasury, uint256 toTreasury, uint256 toStakers);
+    /// @notice The stakers' share could not be deposited (the staking contract refused it); it
+    ///         went to the treasury.
+    event StakerShareFailed(address indexed token, uint256 amount);
+    /// @notice Tokens the contract held beyond what it owes (escrow, credits, fees) went to
+    ///         the treasury.
+    event Swept(address indexed token, address treasury, uint256 amount);
+    /// @notice Governance set where the stakers' share of fees goes and how large it is.
+    event FeeShareSet(address indexed staking, uint256 stakerShareBps);
+    /// @notice Governance set the reward rate of new orders (whole points per USD).
+    event PointsRateSet(uint256 pointsPerUsd);
     /// @notice The rewards hook reverted; the order's state change went through regardless.
-    event RewardsHookFailed(bytes32 indexed orderId);
+    event RewardsHookFailed(OrderId indexed orderId);
     /// @notice Governance changed the fees.
     event FeesSet(uint256 feeBps, uint256 arbiterFeeBps);
     /// @notice Governance changed the windows (seconds).
@@ -230,11 +307,11 @@ interface IEscrowMarketplace {
     /// @notice Listing `listingId` does not exist or was delisted.
     error MarketplaceListingInactive(uint256 listingId);
     /// @notice Order `orderId` is `status`, which does not allow this.
-    error MarketplaceWrongStatus(bytes32 orderId, Status status);
+    error MarketplaceWrongStatus(OrderId orderId, Status status);
     /// @notice The order's `deadline` has passed (it is now `nowTs`).
-    error MarketplaceDeadlinePassed(bytes32 orderId, uint256 deadline, uint256 nowTs);
+    error MarketplaceDeadlinePassed(OrderId orderId, uint256 deadline, uint256 nowTs);
     /// @notice The order's `deadline` has not passed yet (it is now `nowTs`).
-    error MarketplaceDeadlineNotReached(bytes32 orderId, uint256 deadline, uint256 nowTs);
+    error MarketplaceDeadlineNotReached(OrderId orderId, uint256 deadline, uint256 nowTs);
     /// @notice The buyer's checkout `deadline` has passed.
     error MarketplaceCheckoutExpired(uint256 deadline, uint256 nowTs);
     /// @notice The price `amount` is above the buyer's `maxPayment`.
@@ -252,8 +329,38 @@ interface IEscrowMarketplace {
     error MarketplaceSelfDealing(address account);
     /// @notice `arbiter` is not an active arbiter, or is the buyer or the seller.
     error MarketplaceArbiterInvalid(address arbiter);
-    /// @notice A value outside its range (`what` names it).
-    error MarketplaceOutOfRange(string what, uint256 value, uint256 min, uint256 max);
+    /// @notice An arbiter fee outside `min`..`max` basis points.
+    error MarketplaceArbiterFeeOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice A USD-protection buffer outside `min`..`max` basis points.
+    error MarketplaceBufferOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice A confirmation window outside `min`..`max` seconds.
+    error MarketplaceConfirmWindowOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice A digital dispute window outside `min`..`max` seconds.
+    error MarketplaceDigitalWindowOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice A platform fee outside `min`..`max` basis points.
+    error MarketplaceFeeOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice A fulfilment window outside `min`..`max` seconds.
+    error MarketplaceFulfilmentWindowOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice A digital item id outside `min`..`max`.
+    error MarketplaceGoodsTokenIdOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice A points-discount cap outside `min`..`max` basis points.
+    error MarketplacePointsCapOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice A unit price outside `min`..`max` (USD, 8 decimals).
+    error MarketplacePriceOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice A rating outside `min`..`max` stars.
+    error MarketplaceRatingOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice A ruling window outside `min`..`max` seconds.
+    error MarketplaceRulingWindowOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice A stock outside `min`..`max` units (a digital listing's stock only changes by a sale).
+    error MarketplaceStockOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice A listing that accepts no payment token.
+    error MarketplaceNoPaymentTokens();
+    /// @notice Governance already accepted `max` payment tokens.
+    error MarketplaceTooManyPaymentTokens(uint256 max);
+    /// @notice Removing the arbiter would leave fewer than `min` active arbiters.
+    error MarketplaceTooFewArbiters(uint256 min);
+    /// @notice `account` already is (`active`) or is not an arbiter.
+    error MarketplaceArbiterUnchanged(address account, bool active);
     /// @notice A required address is zero.
     error MarketplaceZeroAddress();
     /// @notice Nothing to claim or withdraw.
@@ -266,12 +373,30 @@ interface IEscrowMarketplace {
     ///         listing's cap `capUsd` for this order.
     error MarketplaceDiscountAboveCap(uint256 points, uint256 discountUsd, uint256 capUsd);
     /// @notice The order was already reviewed.
-    error MarketplaceAlreadyReviewed(bytes32 orderId);
-    /// @notice Too many payment tokens, or an arbiter set below its minimum size.
-    error MarketplaceLimitReached(string what, uint256 limit);
+    error MarketplaceAlreadyReviewed(OrderId orderId);
+    /// @notice No order has these terms (`orderId` is their hash).
+    error MarketplaceOrderUnknown(OrderId orderId);
+    /// @notice No listing has id `listingId`.
+    error MarketplaceListingUnknown(uint256 listingId);
+    /// @notice A ruling's buyer share above 10,000 basis points.
+    error MarketplaceShareOutOfRange(uint256 buyerShareBps);
+    /// @notice A refund of `amount`: zero, or above the `escrow` held.
+    error MarketplaceRefundOutOfRange(OrderId orderId, uint256 amount, uint256 escrow);
+    /// @notice Refunds are closed while the order is disputed: the ruling decides.
+    error MarketplaceRefundWhileDisputed(OrderId orderId);
+    /// @notice The release-time price of this USD-protected order cannot be read, and no
+    ///         outage long enough (recorded at `outageSince`, 0: none) allows the locked amount.
+    error MarketplaceSettlementPriceUnavailable(OrderId orderId, uint256 outageSince);
+    /// @notice A stakers' share above `maxBps`, or a share without a staking contract.
+    error MarketplaceStakerShareOutOfRange(uint256 stakerShareBps, uint256 maxBps);
+    /// @notice A reward rate above `max` whole points per USD.
+    error MarketplacePointsRateOutOfRange(uint256 pointsPerUsd, uint256 max);
+    /// @notice Nothing of `token` beyond what the contract owes, or a token it may not sweep
+    ///         (the reward points it holds in escrow).
+    error MarketplaceNothingToSweep(address token);
     /// @notice A full refund or a ruling for the buyer needs digital item `goodsTokenId` back
     ///         with the buyer (or the seller); `holder` has it.
-    error MarketplaceGoodsNotReturned(bytes32 orderId, uint256 goodsTokenId, address holder);
+    error MarketplaceGoodsNotReturned(OrderId orderId, uint256 goodsTokenId, address holder);
 
     /* LISTINGS */
 
@@ -335,7 +460,7 @@ interface IEscrowMarketplace {
         uint256 deadline,
         address arbiter,
         uint256 pointsToRedeem
-    ) external returns (bytes32 orderId);
+    ) external returns (OrderId orderId);
 
     /// @notice The seller marks the order shipped before the fulfilment deadline.
     /// @param trackingCommitment Hash committing to the tracking data (never plaintext).
@@ -358,9 +483,10 @@ interface IEscrowMarketplace {
     ///         agreeing to the buyer's request). Refunds the buyer in full.
     function cancel(OrderTerms calldata terms) external;
 
-    /// @notice The seller refunds `amount` (all of the escrow: the order ends as Refunded;
-    ///         less: the order goes on with the rest). Paid, Shipped or Disputed orders. A full
-    ///         refund of a digital order first takes the item back from the buyer to the seller.
+    /// @notice The seller refunds `amount` (all of the escrow: the order ends as Refunded and
+    ///         the stock returns to the listing; less: the order goes on with the rest). Paid or
+    ///         Shipped orders (a disputed order waits for its ruling). A full refund of a
+    ///         digital order first takes the item back from the buyer to the seller.
     function refund(OrderTerms calldata terms, uint256 amount) external;
 
     /// @notice Buyer or seller opens a dispute before the order's deadline (Paid or Shipped).
@@ -369,34 +495,48 @@ interface IEscrowMarketplace {
     /// @notice Buyer, seller or arbiter adds evidence (a hash) to a dispute.
     function addEvidence(OrderTerms calldata terms, bytes32 evidenceHash) external;
 
-    /// @notice The order's arbiter rules before the ruling deadline: `toBuyer` to the buyer,
-    ///         the rest after the arbiter fee to the seller (less the platform fee). A ruling
-    ///         that gives the buyer all of it first takes a digital item back to the seller.
-    function resolveDispute(OrderTerms calldata terms, uint256 toBuyer) external;
+    /// @notice The order's arbiter rules before the ruling deadline. The ruled part is the
+    ///         escrow, or for a USD-protected order the tokens its USD price is worth now (the
+    ///         rest, the buffer, goes back to the buyer). The arbiter fee comes off the ruled
+    ///         part; `buyerShareBps` of what is left goes to the buyer, the rest to the seller
+    ///         (less the platform fee), the odd unit to the buyer. Shares of what is in escrow
+    ///         at execution, so no refund can void a ruling. Redeemed points come back in the
+    ///         same share. A ruling of 10,000 bps first takes a digital item back to the seller.
+    function resolveDispute(OrderTerms calldata terms, uint256 buyerShareBps) external;
 
-    /// @notice Anyone applies the default ruling after the ruling deadline: half to each
-    ///         party (the odd unit to the buyer), no arbiter fee.
+    /// @notice Anyone applies the default ruling after the ruling deadline, with no arbiter
+    ///         fee: half to each party, or all to the buyer when the seller opened the dispute
+    ///         before shipping.
     function resolveAfterTimeout(OrderTerms calldata terms) external;
 
-    /// @notice The buyer reviews a completed order once: rating 1-5 and a content hash.
+    /// @notice The buyer reviews an ended order it paid for (completed, refunded, reclaimed,
+    ///         cancelled or resolved) once: rating 1-5 and a content hash. The seller's rating
+    ///         counts it under the order's outcome; review points go only to completed orders
+    ///         that settled at least `MIN_REVIEW_REWARD_USD`.
     function review(OrderTerms calldata terms, uint8 rating, bytes32 contentHash) external;
 
     /// @notice Pays the caller's credit in `token` to `to` (any address: a blacklisted
     ///         receiver can name another).
     function claim(address token, address to) external;
 
-    /// @notice Sends the fees accrued in `token` to the treasury. Anyone may call.
+    /// @notice Pays out the fees accrued in `token`: the stakers' share (`stakerShareBps`) is
+    ///         streamed to the staking contract, the rest goes to the treasury. Anyone may call.
     function withdrawFees(address token) external;
+
+    /// @notice Sends what the contract holds of `token` beyond what it owes (escrow, credits,
+    ///         fees) to the treasury: tokens sent to it by mistake. Anyone may call. The reward
+    ///         points (held in escrow for redeeming orders) cannot be swept.
+    function sweep(address token) external returns (uint256 amount);
 
     /* VIEWS */
 
-    /// @notice The state of order `orderId`.
-    function getOrder(bytes32 orderId) external view returns (OrderState memory);
+    /// @notice The state of order `orderId` (status None: no such order).
+    function getOrder(OrderId orderId) external view returns (OrderState memory);
 
     /// @notice The id of the order with `terms`: keccak256(abi.encode(terms)).
-    function orderIdOf(OrderTerms calldata terms) external pure returns (bytes32);
+    function orderIdOf(OrderTerms calldata terms) external pure returns (OrderId);
 
-    /// @notice The listing `listingId`.
+    /// @notice The listing `listingId`; reverts `MarketplaceListingUnknown` for an id never used.
     function getListing(uint256 listingId) external view returns (Listing memory);
 
     /// @notice Token units the buyer pays now for `quantity` units of a listing in `token`
@@ -411,4 +551,26 @@ interface IEscrowMarketplace {
 
     /// @notice Sum and count of the ratings a seller received.
     function sellerRating(address seller) external view returns (uint256 ratingSum, uint256 ratingCount);
+
+    /// @notice The seller's reviews with their outcomes.
+    function sellerReviews(address seller) external view returns (Rating memory);
+
+    /// @notice Token units of `token` held for open orders.
+    function escrowed(address token) external view returns (uint256);
+
+    /// @notice Unclaimed credits in `token`, all accounts.
+    function creditsOutstanding(address token) external view returns (uint256);
+
+    /// @notice The payment id of `token` (0: not accepted).
+    function tokenId(address token) external view returns (uint8);
+
+    /* GOVERNANCE (owner: the timelock) */
+
+    /// @notice Sets where the stakers' share of platform fees goes and how large it is
+    ///         (basis points, at most `MAX_STAKER_SHARE_BPS`; zero staking: no share).
+    function setFeeShare(address staking, uint256 stakerShareBps) external;
+
+    /// @notice Sets the reward rate of new orders: whole points per USD settled (at most
+    ///         `MAX_POINTS_PER_USD`). Orders already paid keep theirs.
+    function setPointsRate(uint256 pointsPerUsd) external;
 }

@@ -7,8 +7,10 @@ import {IBazaarRewards} from "./IBazaarRewards.sol";
 /// @notice Loyalty points (ERC-20 + ERC-2612 permit, 18 decimals, no votes on the liquid
 ///         token). Minted only by the marketplace, which is fixed at deployment: when an order
 ///         completes (confirmed or released; never refunded, cancelled or disputed orders, and
-///         never an order whose buyer is its seller), at a governed rate per USD with a
-///         per-order and a per-epoch cap; and a small capped amount for the buyer's review.
+///         never an order whose buyer is its seller), on the USD that settled to the seller at
+///         the rate the order fixed at checkout, with a per-order cap, a per-epoch cap for all
+///         accounts and one per account; and a small capped amount for the buyer's review of a
+///         completed order above the marketplace's minimum value.
 ///         Awards clip to what is left of the epoch's cap; amounts are counted in hundredths
 ///         of a point (an order earns whole cents' worth).
 ///         Points redeemed at checkout move into the marketplace's escrow and are burned when
@@ -19,24 +21,36 @@ interface IRewardPoints is IBazaarRewards {
     /// @notice The marketplace, the governed minting parameters and the current epoch's tally,
     ///         in one slot (one read and one write per award).
     /// @param marketplace The only minter (bound once at set-up).
-    /// @param pointsPerUsd Whole points per USD of a completed order.
     /// @param orderCap Most whole points one order earns.
     /// @param epochCap Most whole points minted per epoch (`EPOCH_SECONDS`), all accounts.
     /// @param epoch Index of the epoch the tally belongs to.
     /// @param epochMintedCenti Hundredths of a point minted in that epoch.
     struct MintState {
         address marketplace;
-        uint8 pointsPerUsd;
         uint16 orderCap;
         uint24 epochCap;
         uint16 epoch;
         uint32 epochMintedCenti;
     }
 
+    /// @notice Per-account limits, in one slot read only when minting.
+    /// @param accountEpochCap Most whole points one account is minted per epoch.
+    /// @param reviewPoints Whole points for a rewarded review.
+    struct Rules {
+        uint24 accountEpochCap;
+        uint8 reviewPoints;
+    }
+
+    /// @notice What one account was minted in epoch `epoch`, in hundredths of a point.
+    struct AccountTally {
+        uint16 epoch;
+        uint32 mintedCenti;
+    }
+
     /// @notice The marketplace was bound (once, at set-up).
     event MarketplaceBound(address indexed marketplace);
     /// @notice Governance set the minting parameters.
-    event MintConfigSet(uint256 pointsPerUsd, uint256 orderCap, uint256 epochCap, uint256 reviewPoints);
+    event MintConfigSet(uint256 orderCap, uint256 epochCap, uint256 accountEpochCap, uint256 reviewPoints);
     /// @notice The marketplace escrowed `amount` of `buyer`'s points for a discount.
     event PointsEscrowed(address indexed buyer, uint256 amount);
 
@@ -47,8 +61,9 @@ interface IRewardPoints is IBazaarRewards {
     /// @notice `what` = `value` is outside [`min`, `max`].
     error PointsOutOfRange(string what, uint256 value, uint256 min, uint256 max);
 
-    /// @notice Governance sets the minting parameters (each bounded in code).
-    function setMintConfig(uint256 pointsPerUsd, uint256 orderCap, uint256 epochCap, uint256 reviewAward) external;
+    /// @notice Governance sets the minting limits (each bounded in code): whole points per
+    ///         order, per epoch for all accounts, per epoch per account, and per review.
+    function setMintConfig(uint256 orderCap, uint256 epochCap, uint256 accountEpochCap, uint256 reviewAward) external;
 
     /// @notice The marketplace moves `amount` of `buyer`'s points into its escrow (a checkout
     ///         redeeming points; the buyer signed that checkout).
@@ -68,4 +83,10 @@ interface IRewardPoints is IBazaarRewards {
 
     /// @notice Whole points for a verified review.
     function reviewPoints() external view returns (uint256);
+
+    /// @notice The per-account limits.
+    function rules() external view returns (Rules memory);
+
+    /// @notice Point units `account` was minted in the current epoch.
+    function mintedThisEpoch(address account) external view returns (uint256);
 }

@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 
 import {IEscrowMarketplace} from "../../interfaces/IEscrowMarketplace.sol";
+import {OrderId} from "../../interfaces/OrderId.sol";
 import {IPointsStaking} from "../../interfaces/IPointsStaking.sol";
 
 /// @title InvariantProbe
@@ -138,7 +139,7 @@ contract InvariantProbe {
         }
         s.orders = new IEscrowMarketplace.OrderState[](orderIds.length);
         for (uint256 i = 0; i < orderIds.length; ++i) {
-            s.orders[i] = market.getOrder(orderIds[i]);
+            s.orders[i] = market.getOrder(OrderId.wrap(orderIds[i]));
         }
     }
 }

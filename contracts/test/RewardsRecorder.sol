@@ -11,6 +11,7 @@ contract RewardsRecorder is IBazaarRewards {
     bool public burn;
     uint256 public completedUsdCents;
     uint256 public completions;
+    uint256 public lastPointsPerUsd;
     uint256 public reviews;
 
     function setMode(bool fail_, bool burn_) external {
@@ -18,10 +19,11 @@ contract RewardsRecorder is IBazaarRewards {
         burn = burn_;
     }
 
-    function onOrderCompleted(uint256, address, address, uint256 usdCents) external {
+    function onOrderCompleted(uint256, address, address, uint256 usdCents, uint256 pointsPerUsd) external {
         _misbehave();
         completions += 1;
         completedUsdCents += usdCents;
+        lastPointsPerUsd = pointsPerUsd;
     }
 
     function onReview(uint256, address) external {
