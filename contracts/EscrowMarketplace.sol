@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {IERC2981} from "@openzeppelin/contracts/interfaces/IERC2981.sol";
@@ -16,14 +17,17 @@ import {IWbtcUsdOracle} from "../interfaces/IWbtcUsdOracle.sol";
 import {OrderId} from "../interfaces/OrderId.sol";
 import {OrderIdLibrary} from "./libraries/OrderIdLibrary.sol";
 import {SettlementMath} from "./libraries/SettlementMath.sol";
-import {MarketplaceConfig} from "./marketplace/MarketplaceConfig.sol";
-import {MarketplaceListings} from "./marketplace/MarketplaceListings.sol";
+import {MarketplaceAdmin} from "./marketplace/MarketplaceAdmin.sol";
+import {MarketplaceStorage} from "./marketplace/MarketplaceStorage.sol";
 
 /// @title EscrowMarketplace
-/// @notice Escrowed marketplace paid in WBTC or USD stablecoins at a rate locked at checkout:
-///         checkout, the order lifecycle, disputes, reviews and payouts. Configuration and
-///         listings live in the bases (`MarketplaceConfig`, `MarketplaceListings`).
-contract EscrowMarketplace is MarketplaceListings {
+/// @notice Escrowed marketplace paid in WBTC or USD stablecoins at a rate locked at checkout.
+///         This contract keeps checkout, the order lifecycle, disputes, reviews, settlement and
+///         the views; governance, listing writes and money out to the treasury and credit
+///         holders run in its extension, `MarketplaceAdmin`, created here and reached by
+///         DELEGATECALL on this contract's storage (one address, one storage, one ABI; the
+///         split keeps the runtime code well under EIP-170). Storage: `MarketplaceStorage`.
+contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
     using OrderIdLibrary for OrderTerms;
@@ -50,14 +54,17 @@ contract EscrowMarketplace is MarketplaceListings {
     uint8 private constant FLAG_REVIEW_REWARDED = 8;
     uint8 private constant FLAG_DIGITAL = 16;
 
-    /// @dev One slot per order, keyed by the hash of its terms.
-    mapping(OrderId orderId => OrderState) private _orders;
-    mapping(address account => mapping(address token => uint256)) public credits;
-    /// @inheritdoc IEscrowMarketplace
-    mapping(address token => uint256) public creditsOutstanding;
-    mapping(address seller => Rating) private _ratings;
+    /// @notice The extension that runs governance, listing writes and money out on this
+    ///         contract's storage (by DELEGATECALL).
+    address public immutable extension;
 
-    /// @dev See `MarketplaceConfig`'s constructor.
+    /// @param initialOwner Governance (the deployer hands over to the timelock after set-up).
+    /// @param oracle_ The price adapter.
+    /// @param treasury_ Receiver of platform fees.
+    /// @param guardian_ May pause new listings and checkouts.
+    /// @param goods_ The digital-goods contract (zero: physical goods only).
+    /// @param rewards_ The reward-points contract (zero: no rewards). Fixed: points held in
+    ///        escrow always find their way back.
     constructor(
         address initialOwner,
         IWbtcUsdOracle oracle_,
@@ -65,7 +72,21 @@ contract EscrowMarketplace is MarketplaceListings {
         address guardian_,
         IDigitalGoods goods_,
         IRewardPoints rewards_
-    ) MarketplaceConfig(initialOwner, oracle_, treasury_, guardian_, goods_, rewards_) {}
+    ) MarketplaceStorage(oracle_, goods_, rewards_) Ownable(initialOwner) {
+        if (address(oracle_) == address(0) || treasury_ == address(0) || guardian_ == address(0)) {
+            revert MarketplaceZeroAddress();
+        }
+        treasury = treasury_;
+        guardian = guardian_;
+        config.feeBps = 100; // 1 %
+        config.arbiterFeeBps = 200; // 2 %
+        config.fulfilmentWindow = 7 days;
+        config.confirmWindow = 14 days;
+        config.rulingWindow = 7 days;
+        config.digitalWindow = 2 days;
+        config.pointsPerUsd = 1;
+        extension = address(new MarketplaceAdmin(oracle_, goods_, rewards_));
+    }
 
     /* CHECKOUT */
 
@@ -350,56 +371,6 @@ contract EscrowMarketplace is MarketplaceListings {
         }
     }
 
-    /* MONEY OUT */
-
-    /// @inheritdoc IEscrowMarketplace
-    function claim(address token, address to) external nonReentrant {
-        if (to == address(0)) revert MarketplaceZeroAddress();
-        uint256 amount = credits[msg.sender][token];
-        if (amount == 0) revert MarketplaceNothingToClaim(msg.sender, token);
-        credits[msg.sender][token] = 0;
-        creditsOutstanding[token] -= amount;
-        emit CreditClaimed(msg.sender, token, to, amount);
-        IERC20(token).safeTransfer(to, amount);
-    }
-
-    /// @inheritdoc IEscrowMarketplace
-    function withdrawFees(address token) external nonReentrant {
-        TokenBook storage book = _books[token];
-        uint256 amount = book.fees;
-        address treasury_ = treasury;
-        if (amount == 0) revert MarketplaceNothingToClaim(treasury_, token);
-        book.fees = 0;
-        address staking_ = staking;
-        uint256 toStakers = staking_ == address(0) ? 0 : SettlementMath.feeOf(amount, stakerShareBps);
-        if (toStakers != 0) {
-            IERC20(token).forceApprove(staking_, toStakers);
-            // A staking contract that refuses (a token it does not stream) never blocks the
-            // treasury's part: its share goes to the treasury instead.
-            try IStakingRewards(staking_).depositRewards(token, toStakers) {}
-            catch {
-                IERC20(token).forceApprove(staking_, 0);
-                emit StakerShareFailed(token, toStakers);
-                toStakers = 0;
-            }
-        }
-        emit FeesWithdrawn(token, treasury_, amount - toStakers, toStakers);
-        IERC20(token).safeTransfer(treasury_, amount - toStakers);
-    }
-
-    /// @inheritdoc IEscrowMarketplace
-    function sweep(address token) external nonReentrant returns (uint256 amount) {
-        if (token == address(rewards)) revert MarketplaceNothingToSweep(token);
-        TokenBook memory book = _books[token];
-        uint256 owed = uint256(book.escrowed) + book.fees + creditsOutstanding[token];
-        uint256 balance = IERC20(token).balanceOf(address(this));
-        if (balance <= owed) revert MarketplaceNothingToSweep(token);
-        amount = balance - owed;
-        address treasury_ = treasury;
-        emit Swept(token, treasury_, amount);
-        IERC20(token).safeTransfer(treasury_, amount);
-    }
-
     /* VIEWS */
 
     /// @inheritdoc IEscrowMarketplace
@@ -421,6 +392,160 @@ contract EscrowMarketplace is MarketplaceListings {
     /// @inheritdoc IEscrowMarketplace
     function sellerReviews(address seller) external view returns (Rating memory) {
         return _ratings[seller];
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function getListing(uint256 listingId) external view returns (Listing memory listing) {
+        listing = _listings[listingId];
+        if (listing.seller == address(0)) revert MarketplaceListingUnknown(listingId);
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function quote(uint256 listingId, uint256 quantity, address token) external view returns (uint256) {
+        Listing memory listing = _listings[listingId];
+        if (!listing.active) revert MarketplaceListingInactive(listingId);
+        _requireAccepted(listing.tokenMask, _books[token].id, token);
+        return _payment(oracle.quote(token, listing.priceUsd * quantity).tokenAmount, listing.bufferBps);
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function credits(address account, address token) external view returns (uint256) {
+        return _credits[account][token];
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function creditsOutstanding(address token) external view returns (uint256) {
+        return _creditsOutstanding[token];
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function tokenId(address token) external view returns (uint8) {
+        return _books[token].id;
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function feesAccrued(address token) external view returns (uint256) {
+        return _books[token].fees;
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function escrowed(address token) external view returns (uint256) {
+        return _books[token].escrowed;
+    }
+
+    /* RUN BY THE EXTENSION (see `MarketplaceAdmin`) */
+
+    /// @inheritdoc IEscrowMarketplace
+    function list(
+        uint256,
+        uint256,
+        address[] calldata,
+        uint256,
+        uint256,
+        Kind,
+        bytes32
+    ) external returns (uint256) {
+        _runExtension();
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function listDigital(uint256, uint256, address[] calldata, uint256, uint256) external returns (uint256) {
+        _runExtension();
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function updateListing(uint256, uint256, uint256) external {
+        _runExtension();
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function delist(uint256) external {
+        _runExtension();
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function claim(address, address) external {
+        _runExtension();
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function withdrawFees(address) external {
+        _runExtension();
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function sweep(address) external returns (uint256) {
+        _runExtension();
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function setFees(uint256, uint256) external {
+        _runExtension();
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function setWindows(uint256, uint256, uint256) external {
+        _runExtension();
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function setDigitalWindow(uint256) external {
+        _runExtension();
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function setPointsRate(uint256) external {
+        _runExtension();
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function setFeeShare(address, uint256) external {
+        _runExtension();
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function addPaymentToken(address) external {
+        _runExtension();
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function setArbiter(address, bool) external {
+        _runExtension();
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function setCarrier(address, bool) external {
+        _runExtension();
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function setTreasury(address) external {
+        _runExtension();
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function setGuardian(address) external {
+        _runExtension();
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function setPaused(bool) external {
+        _runExtension();
+    }
+
+    /* INTERNAL: the extension */
+
+    /// @dev Runs this call's calldata in the extension on this contract's storage and returns
+    ///      or reverts with what it returned. Never returns to the caller function.
+    function _runExtension() private {
+        address ext = extension;
+        assembly ("memory-safe") {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), ext, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) { revert(0, returndatasize()) }
+            return(0, returndatasize())
+        }
     }
 
     /* INTERNAL: settlement */
@@ -592,10 +717,21 @@ contract EscrowMarketplace is MarketplaceListings {
     function _pay(address token, address to, uint256 amount) private {
         if (amount == 0) return;
         if (!IERC20(token).trySafeTransfer(to, amount)) {
-            credits[to][token] += amount;
-            creditsOutstanding[token] += amount;
+            _credits[to][token] += amount;
+            _creditsOutstanding[token] += amount;
             emit PaymentCredited(to, token, amount);
         }
+    }
+
+    /// @dev Puts the units of an undone physical order back into its listing (a digital item
+    ///      goes back to its seller instead), saturating at the stock's width.
+    function _restock(OrderTerms calldata terms, OrderId id, bool digital) internal {
+        if (digital) return;
+        Listing storage listing = _listings[terms.listingId];
+        uint256 stock = listing.stock + terms.quantity;
+        if (stock > type(uint32).max) stock = type(uint32).max;
+        listing.stock = uint32(stock);
+        emit Restocked(terms.listingId, id, terms.quantity, stock);
     }
 
     /* INTERNAL: lookups and checks */

@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 
+import {IEscrowMarketplaceTypes} from "../../interfaces/IEscrowMarketplaceTypes.sol";
 import {IEscrowMarketplace} from "../../interfaces/IEscrowMarketplace.sol";
 import {OrderId} from "../../interfaces/OrderId.sol";
 import {IPointsStaking} from "../../interfaces/IPointsStaking.sol";
@@ -35,7 +36,7 @@ contract InvariantProbe {
         uint256[] fees;
         uint256[] credits;
         uint256[] tokenBalances;
-        IEscrowMarketplace.OrderState[] orders;
+        IEscrowMarketplaceTypes.OrderState[] orders;
         uint256 pointsSupply;
         uint256 pointsInMarket;
         uint256 pointsInStaking;
@@ -137,7 +138,7 @@ contract InvariantProbe {
                 s.tokenBalances[t * n + i] = token.balanceOf(accounts[i]);
             }
         }
-        s.orders = new IEscrowMarketplace.OrderState[](orderIds.length);
+        s.orders = new IEscrowMarketplaceTypes.OrderState[](orderIds.length);
         for (uint256 i = 0; i < orderIds.length; ++i) {
             s.orders[i] = market.getOrder(OrderId.wrap(orderIds[i]));
         }

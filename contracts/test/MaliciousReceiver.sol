@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IEscrowMarketplaceTypes} from "../../interfaces/IEscrowMarketplaceTypes.sol";
 import {IEscrowMarketplace} from "../../interfaces/IEscrowMarketplace.sol";
 import {IReceiverHook} from "./ReentrantToken.sol";
 
@@ -10,7 +11,7 @@ import {IReceiverHook} from "./ReentrantToken.sol";
 ///         or (`revertAfter`) reverts, so that its payout itself fails.
 contract MaliciousReceiver is IReceiverHook {
     IEscrowMarketplace public immutable market;
-    IEscrowMarketplace.OrderTerms private _target;
+    IEscrowMarketplaceTypes.OrderTerms private _target;
     bool public armed;
     bool public revertAfter;
     bytes public lastError;
@@ -20,14 +21,14 @@ contract MaliciousReceiver is IReceiverHook {
     }
 
     function list(uint256 priceUsd, address[] calldata tokens) external returns (uint256) {
-        return market.list(priceUsd, 1, tokens, 0, 0, IEscrowMarketplace.Kind.Physical, bytes32(0));
+        return market.list(priceUsd, 1, tokens, 0, 0, IEscrowMarketplaceTypes.Kind.Physical, bytes32(0));
     }
 
-    function ship(IEscrowMarketplace.OrderTerms calldata terms) external {
+    function ship(IEscrowMarketplaceTypes.OrderTerms calldata terms) external {
         market.ship(terms, bytes32(0));
     }
 
-    function arm(IEscrowMarketplace.OrderTerms calldata terms, bool revertAfter_) external {
+    function arm(IEscrowMarketplaceTypes.OrderTerms calldata terms, bool revertAfter_) external {
         _target = terms;
         armed = true;
         revertAfter = revertAfter_;

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+
+import {IDigitalGoods} from "../../interfaces/IDigitalGoods.sol";
+import {IEscrowMarketplace} from "../../interfaces/IEscrowMarketplace.sol";
+import {IRewardPoints} from "../../interfaces/IRewardPoints.sol";
+import {IStakingRewards} from "../../interfaces/IStakingRewards.sol";
+import {IWbtcUsdOracle} from "../../interfaces/IWbtcUsdOracle.sol";
+import {OrderId} from "../../interfaces/OrderId.sol";
+import {SettlementMath} from "../libraries/SettlementMath.sol";
+import {MarketplaceStorage} from "./MarketplaceStorage.sol";
+
+/// @title MarketplaceAdmin
+/// @notice The marketplace's extension: governance of its parameters, listings (writes) and
+///         money out to the treasury and credit holders. Created by `EscrowMarketplace` in its
+///         constructor and run only by DELEGATECALL from it, on its storage (the marketplace's
+///         runtime code would otherwise pass EIP-170's 24,576 bytes). Called directly, every
+///         function refuses: this contract's own storage means nothing.
+contract MarketplaceAdmin is MarketplaceStorage {
+    using SafeERC20 for IERC20;
+
+    /// @dev This contract's own address, to refuse direct calls.
+    address private immutable _self;
+
+    /// @notice Direct calls are refused: only the marketplace runs this code, on its storage.
+    error MarketplaceAdminDirectCall();
+
+    constructor(IWbtcUsdOracle oracle_, IDigitalGoods goods_, IRewardPoints rewards_)
+        MarketplaceStorage(oracle_, goods_, rewards_)
+        Ownable(msg.sender)
+    {
+        _self = address(this);
+    }
+
+    modifier onlyDelegated() {
+        if (address(this) == _self) revert MarketplaceAdminDirectCall();
+        _;
+    }
+
+    /* GOVERNANCE (owner: the timelock) */
+
+    /// @dev See `IEscrowMarketplace`.
+    function setFees(uint256 feeBps, uint256 arbiterFeeBps) external onlyDelegated onlyOwner {
+        if (feeBps > MAX_FEE_BPS) revert MarketplaceFeeOutOfRange(feeBps, 0, MAX_FEE_BPS);
+        if (arbiterFeeBps > MAX_ARBITER_FEE_BPS) revert MarketplaceArbiterFeeOutOfRange(arbiterFeeBps, 0, MAX_ARBITER_FEE_BPS);
+        config.feeBps = uint16(feeBps);
+        config.arbiterFeeBps = uint16(arbiterFeeBps);
+        emit FeesSet(feeBps, arbiterFeeBps);
+    }
+
+    /// @dev See `IEscrowMarketplace`.
+    function setWindows(uint256 fulfilmentWindow, uint256 confirmWindow, uint256 rulingWindow) external onlyDelegated onlyOwner {
+        if (fulfilmentWindow < MIN_WINDOW_SECONDS || fulfilmentWindow > MAX_WINDOW_SECONDS) revert MarketplaceFulfilmentWindowOutOfRange(fulfilmentWindow, MIN_WINDOW_SECONDS, MAX_WINDOW_SECONDS);
+        if (confirmWindow < MIN_WINDOW_SECONDS || confirmWindow > MAX_WINDOW_SECONDS) revert MarketplaceConfirmWindowOutOfRange(confirmWindow, MIN_WINDOW_SECONDS, MAX_WINDOW_SECONDS);
+        if (rulingWindow < MIN_WINDOW_SECONDS || rulingWindow > MAX_RULING_WINDOW_SECONDS) revert MarketplaceRulingWindowOutOfRange(rulingWindow, MIN_WINDOW_SECONDS, MAX_RULING_WINDOW_SECONDS);
+        config.fulfilmentWindow = uint24(fulfilmentWindow);
+        config.confirmWindow = uint24(confirmWindow);
+        config.rulingWindow = uint24(rulingWindow);
+        emit WindowsSet(fulfilmentWindow, confirmWindow, rulingWindow);
+    }
+
+    /// @dev See `IEscrowMarketplace`.
+    function setDigitalWindow(uint256 digitalWindow) external onlyDelegated onlyOwner {
+        if (digitalWindow < MIN_DIGITAL_WINDOW_SECONDS || digitalWindow > MAX_DIGITAL_WINDOW_SECONDS) revert MarketplaceDigitalWindowOutOfRange(digitalWindow, MIN_DIGITAL_WINDOW_SECONDS, MAX_DIGITAL_WINDOW_SECONDS);
+        config.digitalWindow = uint24(digitalWindow);
+        emit DigitalWindowSet(digitalWindow);
+    }
+
+    /// @dev See `IEscrowMarketplace`.
+    function setPointsRate(uint256 pointsPerUsd) external onlyDelegated onlyOwner {
+        if (pointsPerUsd > MAX_POINTS_PER_USD) revert MarketplacePointsRateOutOfRange(pointsPerUsd, MAX_POINTS_PER_USD);
+        config.pointsPerUsd = uint8(pointsPerUsd);
+        emit PointsRateSet(pointsPerUsd);
+    }
+
+    /// @dev See `IEscrowMarketplace`.
+    function setFeeShare(address staking_, uint256 stakerShareBps_) external onlyDelegated onlyOwner {
+        if (stakerShareBps_ > MAX_STAKER_SHARE_BPS || (staking_ == address(0) && stakerShareBps_ != 0)) {
+            revert MarketplaceStakerShareOutOfRange(stakerShareBps_, MAX_STAKER_SHARE_BPS);
+        }
+        staking = staking_;
+        stakerShareBps = uint16(stakerShareBps_);
+        emit FeeShareSet(staking_, stakerShareBps_);
+    }
+
+    /// @dev See `IEscrowMarketplace`.
+    function addPaymentToken(address token) external onlyDelegated onlyOwner {
+        if (token == address(0)) revert MarketplaceZeroAddress();
+        if (_books[token].id != 0) revert MarketplaceTokenAlreadyAccepted(token);
+        if (!oracle.isSupported(token)) revert MarketplaceTokenNotAccepted(token);
+        uint8 count = config.tokenCount;
+        if (count >= MAX_PAYMENT_TOKENS) revert MarketplaceTooManyPaymentTokens(MAX_PAYMENT_TOKENS);
+        uint8 id = count + 1;
+        config.tokenCount = id;
+        paymentToken[id] = token;
+        _books[token].id = id;
+        emit PaymentTokenAdded(token, id);
+    }
+
+    /// @dev See `IEscrowMarketplace`.
+    function setArbiter(address account, bool active) external onlyDelegated onlyOwner {
+        if (account == address(0)) revert MarketplaceZeroAddress();
+        if (isActiveArbiter[account] == active) revert MarketplaceArbiterUnchanged(account, active);
+        isActiveArbiter[account] = active;
+        if (active) {
+            config.activeArbiters += 1;
+        } else {
+            if (config.activeArbiters <= MIN_ACTIVE_ARBITERS) {
+                revert MarketplaceTooFewArbiters(MIN_ACTIVE_ARBITERS);
+            }
+            config.activeArbiters -= 1;
+        }
+        emit ArbiterSet(account, active);
+    }
+
+    /// @dev See `IEscrowMarketplace`.
+    function setCarrier(address account, bool registered) external onlyDelegated onlyOwner {
+        if (account == address(0)) revert MarketplaceZeroAddress();
+        isCarrier[account] = registered;
+        emit CarrierSet(account, registered);
+    }
+
+    /// @dev See `IEscrowMarketplace`.
+    function setTreasury(address treasury_) external onlyDelegated onlyOwner {
+        if (treasury_ == address(0)) revert MarketplaceZeroAddress();
+        treasury = treasury_;
+        emit TreasurySet(treasury_);
+    }
+
+    /// @dev See `IEscrowMarketplace`.
+    function setGuardian(address guardian_) external onlyDelegated onlyOwner {
+        if (guardian_ == address(0)) revert MarketplaceZeroAddress();
+        guardian = guardian_;
+        emit GuardianSet(guardian_);
+    }
+
+    /// @dev See `IEscrowMarketplace`.
+    function setPaused(bool paused) external onlyDelegated {
+        if (msg.sender != guardian && msg.sender != owner()) revert MarketplaceUnauthorized(msg.sender, 0);
+        config.paused = paused;
+        emit PausedSet(paused);
+    }
+
+    /* LISTINGS */
+
+    /// @dev See `IEscrowMarketplace`.
+    function list(
+        uint256 priceUsd,
+        uint256 stock,
+        address[] calldata tokens,
+        uint256 bufferBps,
+        uint256 pointsDiscountCapBps,
+        Kind kind,
+        bytes32 metadataHash
+    ) external onlyDelegated returns (uint256 listingId) {
+        _whenNotPaused();
+        if (kind != Kind.Physical) revert MarketplaceKindNotSupported(kind);
+        if (stock < 1 || stock > type(uint32).max) revert MarketplaceStockOutOfRange(stock, 1, type(uint32).max);
+        listingId = _list(priceUsd, stock, tokens, bufferBps, pointsDiscountCapBps, 0, metadataHash);
+    }
+
+    /// @dev See `IEscrowMarketplace`.
+    function listDigital(
+        uint256 goodsTokenId,
+        uint256 priceUsd,
+        address[] calldata tokens,
+        uint256 bufferBps,
+        uint256 pointsDiscountCapBps
+    ) external onlyDelegated nonReentrant returns (uint256 listingId) {
+        _whenNotPaused();
+        if (address(goods) == address(0)) revert MarketplaceKindNotSupported(Kind.Digital);
+        if (goodsTokenId < 1 || goodsTokenId > type(uint64).max) revert MarketplaceGoodsTokenIdOutOfRange(goodsTokenId, 1, type(uint64).max);
+        bytes32 contentHash = goods.contentHash(goodsTokenId);
+        listingId = _list(priceUsd, 1, tokens, bufferBps, pointsDiscountCapBps, goodsTokenId, contentHash);
+        emit GoodsEscrowed(listingId, goodsTokenId);
+        // Our own contract, no receiver hook: the item moves from the caller, who must hold it.
+        IERC721(address(goods)).transferFrom(msg.sender, address(this), goodsTokenId);
+    }
+
+    /// @dev See `IEscrowMarketplace`.
+    function updateListing(uint256 listingId, uint256 priceUsd, uint256 stock) external onlyDelegated {
+        Listing storage listing = _ownListing(listingId);
+        if (priceUsd < 1 || priceUsd > type(uint64).max) revert MarketplacePriceOutOfRange(priceUsd, 1, type(uint64).max);
+        // A digital listing holds one item: its stock only changes by a sale.
+        uint256 current = listing.stock;
+        if (listing.kind == Kind.Digital && stock != current) revert MarketplaceStockOutOfRange(stock, current, current);
+        if (stock > type(uint32).max) revert MarketplaceStockOutOfRange(stock, 0, type(uint32).max);
+        listing.priceUsd = uint64(priceUsd);
+        listing.stock = uint32(stock);
+        emit ListingUpdated(listingId, priceUsd, stock);
+    }
+
+    /// @dev See `IEscrowMarketplace`.
+    function delist(uint256 listingId) external onlyDelegated nonReentrant {
+        Listing storage listing = _ownListing(listingId);
+        listing.active = false;
+        emit Delisted(listingId);
+        if (listing.kind == Kind.Digital && listing.stock != 0) {
+            listing.stock = 0;
+            uint256 goodsTokenId = listing.goodsTokenId;
+            emit GoodsReturned(OrderId.wrap(0), goodsTokenId);
+            IERC721(address(goods)).transferFrom(address(this), msg.sender, goodsTokenId);
+        }
+    }
+
+    /* MONEY OUT */
+
+    /// @dev See `IEscrowMarketplace`.
+    function claim(address token, address to) external onlyDelegated nonReentrant {
+        if (to == address(0)) revert MarketplaceZeroAddress();
+        uint256 amount = _credits[msg.sender][token];
+        if (amount == 0) revert MarketplaceNothingToClaim(msg.sender, token);
+        _credits[msg.sender][token] = 0;
+        _creditsOutstanding[token] -= amount;
+        emit CreditClaimed(msg.sender, token, to, amount);
+        IERC20(token).safeTransfer(to, amount);
+    }
+
+    /// @dev See `IEscrowMarketplace`.
+    function withdrawFees(address token) external onlyDelegated nonReentrant {
+        TokenBook storage book = _books[token];
+        uint256 amount = book.fees;
+        address treasury_ = treasury;
+        if (amount == 0) revert MarketplaceNothingToClaim(treasury_, token);
+        book.fees = 0;
+        address staking_ = staking;
+        uint256 toStakers = staking_ == address(0) ? 0 : SettlementMath.feeOf(amount, stakerShareBps);
+        if (toStakers != 0) {
+            IERC20(token).forceApprove(staking_, toStakers);
+            // A staking contract that refuses (a token it does not stream) never blocks the
+            // treasury's part: its share goes to the treasury instead.
+            try IStakingRewards(staking_).depositRewards(token, toStakers) {}
+            catch {
+                IERC20(token).forceApprove(staking_, 0);
+                emit StakerShareFailed(token, toStakers);
+                toStakers = 0;
+            }
+        }
+        emit FeesWithdrawn(token, treasury_, amount - toStakers, toStakers);
+        IERC20(token).safeTransfer(treasury_, amount - toStakers);
+    }
+
+    /// @dev See `IEscrowMarketplace`.
+    function sweep(address token) external onlyDelegated nonReentrant returns (uint256 amount) {
+        if (token == address(rewards)) revert MarketplaceNothingToSweep(token);
+        TokenBook memory book = _books[token];
+        uint256 owed = uint256(book.escrowed) + book.fees + _creditsOutstanding[token];
+        uint256 balance = IERC20(token).balanceOf(address(this));
+        if (balance <= owed) revert MarketplaceNothingToSweep(token);
+        amount = balance - owed;
+        address treasury_ = treasury;
+        emit Swept(token, treasury_, amount);
+        IERC20(token).safeTransfer(treasury_, amount);
+    }
+
+    /* INTERNAL */
+
+    /// @dev Checks and stores a listing for the caller (digital when `goodsTokenId` is set).
+    function _list(
+        uint256 priceUsd,
+        uint256 stock,
+        address[] calldata tokens,
+        uint256 bufferBps,
+        uint256 pointsDiscountCapBps,
+        uint256 goodsTokenId,
+        bytes32 metadataHash
+    ) private returns (uint256 listingId) {
+        Kind kind = goodsTokenId == 0 ? Kind.Physical : Kind.Digital;
+        if (priceUsd < 1 || priceUsd > type(uint64).max) revert MarketplacePriceOutOfRange(priceUsd, 1, type(uint64).max);
+        if (bufferBps > SettlementMath.MAX_BUFFER_BPS) revert MarketplaceBufferOutOfRange(bufferBps, 0, SettlementMath.MAX_BUFFER_BPS);
+        if (pointsDiscountCapBps > MAX_POINTS_DISCOUNT_BPS) revert MarketplacePointsCapOutOfRange(pointsDiscountCapBps, 0, MAX_POINTS_DISCOUNT_BPS);
+        uint256 mask = 0;
+        for (uint256 i = 0; i < tokens.length; ++i) {
+            uint256 id = _books[tokens[i]].id;
+            if (id == 0) revert MarketplaceTokenNotAccepted(tokens[i]);
+            mask |= 1 << (id - 1);
+        }
+        if (mask == 0) revert MarketplaceNoPaymentTokens();
+        listingId = ++config.listingCount;
+        _listings[listingId] = Listing({
+            seller: msg.sender,
+            priceUsd: uint64(priceUsd),
+            stock: uint32(stock),
+            tokenMask: uint16(mask),
+            bufferBps: uint16(bufferBps),
+            pointsDiscountCapBps: uint16(pointsDiscountCapBps),
+            kind: kind,
+            active: true,
+            goodsTokenId: uint64(goodsTokenId),
+            metadataHash: metadataHash
+        });
+        emit Listed(listingId, msg.sender, priceUsd, stock, mask, bufferBps, pointsDiscountCapBps, kind, metadataHash);
+    }
+
+    function _ownListing(uint256 listingId) private view returns (Listing storage listing) {
+        listing = _listings[listingId];
+        if (listing.seller != msg.sender) revert MarketplaceUnauthorized(msg.sender, bytes32(listingId));
+        if (!listing.active) revert MarketplaceListingInactive(listingId);
+    }
+}

@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {OrderId} from "./OrderId.sol";
+
+/// @title IEscrowMarketplaceTypes
+/// @notice The marketplace's types, events and errors (see `IEscrowMarketplace`), apart so
+///         the marketplace's extension (`MarketplaceAdmin`) shares them without its functions.
+interface IEscrowMarketplaceTypes {
+    /* TYPES */
+
+    /// @notice What a listing sells.
+    enum Kind {
+        Physical,
+        Digital
+    }
+
+    /// @notice Where an order stands.
+    enum Status {
+        None,
+        Paid,
+        Shipped,
+        Completed,
+        Refunded,
+        Cancelled,
+        Disputed,
+        Resolved
+    }
+
+    /// @notice A listing. Slots: [seller, priceUsd, stock] [tokenMask, bufferBps,
+    ///         pointsDiscountCapBps, kind, active, goodsTokenId] [metadataHash].
+    /// @param seller Who sells and is paid.
+    /// @param priceUsd Unit price in USD, 8 decimals.
+    /// @param stock Units left.
+    /// @param tokenMask Bit i set: payment token with id i is accepted (ids from `tokenId`).
+    /// @param bufferBps 0: locked-amount settlement. Otherwise USD-protected settlement with a
+    ///        buffer of this many basis points escrowed on top (at most 5,000).
+    /// @param pointsDiscountCapBps Largest share of the price the seller lets buyers pay with
+    ///        reward points (basis points, at most 2,000; 0: no points accepted).
+    /// @param kind Physical or digital.
+    /// @param active False once delisted.
+    /// @param goodsTokenId Digital listings: the `DigitalGoods` item held in escrow (stock 1).
+    /// @param metadataHash Hash of the description and provenance documents (digital: the
+    ///        item's content hash).
+    struct Listing {
+        address seller;
+        uint64 priceUsd;
+        uint32 stock;
+        uint16 tokenMask;
+        uint16 bufferBps;
+        uint16 pointsDiscountCapBps;
+        Kind kind;
+        bool active;
+        uint64 goodsTokenId;
+        bytes32 metadataHash;
+    }
+
+    /// @notice The immutable terms of an order; `orderId = keccak256(abi.encode(terms))`.
+    /// @param buyer Who paid.
+    /// @param seller Who is paid.
+    /// @param token Payment token.
+    /// @param arbiter Rules a dispute; fixed at checkout, never the buyer or the seller.
+    /// @param listingId The listing bought.
+    /// @param nonce The order's number (makes every id unique).
+    /// @param quantity Units bought (restocked when the order is cancelled, reclaimed or
+    ///        fully refunded).
+    /// @param usdAmount The order's USD price, 8 decimals.
+    /// @param lockedAmount Token units of the price at the rate locked at checkout.
+    /// @param bufferBps 0: locked-amount settlement. Else USD-protected: the buyer escrowed
+    ///        `lockedAmount` plus this buffer.
+    /// @param feeBps Platform fee on the seller's proceeds.
+    /// @param arbiterFeeBps Arbiter fee on the escrow of a ruled dispute.
+    /// @param confirmWindow Seconds the buyer has to confirm or dispute after shipping.
+    /// @param rulingWindow Seconds the arbiter has to rule.
+    /// @param oracleVersion The oracle configuration version that priced the order; a
+    ///        USD-protected order settles against it.
+    /// @param pointsPerUsd Whole reward points per USD settled, fixed at checkout.
+    struct OrderTerms {
+        address buyer;
+        address seller;
+        address token;
+        address arbiter;
+        uint256 listingId;
+        uint256 nonce;
+        uint256 quantity;
+        uint256 usdAmount;
+        uint256 lockedAmount;
+        uint256 bufferBps;
+        uint256 feeBps;
+        uint256 arbiterFeeBps;
+        uint256 confirmWindow;
+        uint256 rulingWindow;
+        uint256 oracleVersion;
+        uint256 pointsPerUsd;
+    }
+
+    /// @notice The mutable state of an order, in one slot.
+    /// @param amount Token units in escrow.
+    /// @param deadline Paid: fulfilment deadline. Shipped: end of the confirmation window.
+    ///        Disputed: ruling deadline. Unix seconds.
+    /// @param status Where the order stands (None: no order has these terms).
+    /// @param flags Bit 0: the buyer asked to cancel. Bit 1: reviewed. Bit 2: the seller opened
+    ///        a dispute before shipping. Bit 3: completed above the review-reward minimum.
+    ///        Bit 4: a digital order.
+    /// @param pointsEscrowed Reward points the buyer redeemed, held until the order ends.
+    struct OrderState {
+        uint96 amount;
+        uint40 deadline;
+        Status status;
+        uint8 flags;
+        uint96 pointsEscrowed;
+    }
+
+    /// @notice Governed parameters, in one slot, read at every checkout.
+    struct Config {
+        uint16 feeBps;
+        uint16 arbiterFeeBps;
+        uint24 fulfilmentWindow;
+        uint24 confirmWindow;
+        uint24 rulingWindow;
+        bool paused;
+        uint40 orderCount;
+        uint40 listingCount;
+        uint16 activeArbiters;
+        uint8 tokenCount;
+        uint24 digitalWindow;
+        uint8 pointsPerUsd;
+    }
+
+    /// @notice What the contract owes in one payment token, with the token's id, in one slot.
+    /// @param id The token's payment id (0: not accepted).
+    /// @param escrowed Token units held for open orders.
+    /// @param fees Platform fees accrued, not yet withdrawn.
+    struct TokenBook {
+        uint8 id;
+        uint120 escrowed;
+        uint128 fees;
+    }
+
+    /// @notice Reviews a seller received, by the outcome of the reviewed order.
+    /// @param sum Sum of the ratings (1-5 each).
+    /// @param count Reviews.
+    /// @param completed Reviews of completed orders.
+    /// @param refunded Reviews of refunded, reclaimed or cancelled orders.
+    /// @param resolved Reviews of orders ended by a ruling.
+    struct Rating {
+        uint64 sum;
+        uint48 count;
+        uint48 completed;
+        uint48 refunded;
+        uint48 resolved;
+    }
+
+    /* EVENTS */
+
+    /// @notice A listing was created.
+    event Listed(
+        uint256 indexed listingId,
+        address indexed seller,
+        uint256 priceUsd,
+        uint256 stock,
+        uint256 tokenMask,
+        uint256 bufferBps,
+        uint256 pointsDiscountCapBps,
+        Kind kind,
+        bytes32 metadataHash
+    );
+    /// @notice Digital listing `listingId` holds item `goodsTokenId` in escrow.
+    event GoodsEscrowed(uint256 indexed listingId, uint256 indexed goodsTokenId);
+    /// @notice Item `goodsTokenId` went back to the seller of order `orderId` (full refund or
+    ///         ruling for the buyer), or of an unsold digital listing (`orderId` zero).
+    event GoodsReturned(OrderId indexed orderId, uint256 indexed goodsTokenId);
+    /// @notice The seller changed a listing's price or stock.
+    event ListingUpdated(uint256 indexed listingId, uint256 priceUsd, uint256 stock);
+    /// @notice The seller withdrew a listing.
+    event Delisted(uint256 indexed listingId);
+    /// @notice A buyer paid into escrow: `terms.lockedAmount`, or for USD-protected orders
+    ///         the buffered deposit (`getOrder(orderId).amount` right after checkout). `terms`
+    ///         are what later calls pass back; the feed data of the price lock (taken at this
+    ///         block's time) follows.
+    ///         Indexed: the order, its buyer and its seller (the listing is in `terms`).
+    event OrderPaid(
+        OrderId indexed orderId,
+        address indexed buyer,
+        address indexed seller,
+        OrderTerms terms,
+        uint256 quantity,
+        int256 usdLegAnswer,
+        int256 pegLegAnswer,
+        uint256 usdLegUpdatedAt,
+        uint256 pegLegUpdatedAt
+    );
+    /// @notice The seller shipped; `trackingCommitment` hashes the tracking data (never
+    ///         plaintext). The confirmation window ends at `confirmDeadline`.
+    event OrderShipped(OrderId indexed orderId, bytes32 trackingCommitment, uint256 confirmDeadline);
+    /// @notice A logistics checkpoint (hash) was appended by the seller or a carrier.
+    event Checkpoint(OrderId indexed orderId, address indexed by, bytes32 checkpointHash);
+    /// @notice The order completed: the seller was paid `toSeller` after `fee`, and the buyer
+    ///         got `toBuyer` back (USD-protected orders only).
+    event OrderCompleted(OrderId indexed orderId, uint256 toSeller, uint256 fee, uint256 toBuyer, bool confirmed);
+    /// @notice The seller refunded `amount` to the buyer; `remaining` stays in escrow.
+    event OrderRefunded(OrderId indexed orderId, uint256 amount, uint256 remaining);
+    /// @notice The buyer took the escrow back after the seller missed the fulfilment deadline.
+    event OrderReclaimed(OrderId indexed orderId, uint256 amount);
+    /// @notice The buyer asked the seller to cancel before shipping.
+    event CancelRequested(OrderId indexed orderId);
+    /// @notice The order was cancelled before shipping and the buyer refunded in full.
+    event OrderCancelled(OrderId indexed orderId, uint256 amount);
+    /// @notice A dispute was opened; the arbiter must rule by `rulingDeadline`.
+    event DisputeOpened(
+        OrderId indexed orderId, address indexed by, address indexed arbiter, bytes32 evidenceHash, uint256 rulingDeadline
+    );
+    /// @notice Evidence (a hash) was added to a dispute.
+    event Evidence(OrderId indexed orderId, address indexed by, bytes32 evidenceHash);
+    /// @notice A dispute was resolved, by the arbiter or by default after the deadline:
+    ///         `buyerShareBps` of the ruled part; `toBuyer` includes a protected order's buffer.
+    event DisputeResolved(
+        OrderId indexed orderId,
+        uint256 buyerShareBps,
+        uint256 toBuyer,
+        uint256 toSeller,
+        uint256 fee,
+        uint256 arbiterFee,
+        bool byDefault
+    );
+    /// @notice The creator of a digital item resold through the marketplace was paid its
+    ///         ERC-2981 royalty out of the seller's proceeds.
+    event RoyaltyPaid(OrderId indexed orderId, address indexed receiver, uint256 amount);
+    /// @notice `quantity` units went back into listing `listingId` (order cancelled, reclaimed
+    ///         or fully refunded).
+    event Restocked(uint256 indexed listingId, OrderId indexed orderId, uint256 quantity, uint256 stock);
+    /// @notice Redeemed points of an order: `returned` went back to the buyer, `burned` were
+    ///         burned.
+    event PointsSettled(OrderId indexed orderId, uint256 returned, uint256 burned);
+    /// @notice The buyer reviewed an ended order; `outcome` is how it ended.
+    event Reviewed(
+        OrderId indexed orderId, address indexed seller, uint8 rating, bytes32 contentHash, Status outcome
+    );
+    /// @notice A payout failed and was credited to `account`, to be claimed.
+    event PaymentCredited(address indexed account, address indexed token, uint256 amount);
+    /// @notice `account` claimed its credit, paid to `to`.
+    event CreditClaimed(address indexed account, address indexed token, address to, uint256 amount);
+    /// @notice Accrued fees were paid out: `toTreasury` to the treasury, `toStakers` streamed
+    ///         to the stakers.
+    event FeesWithdrawn(address indexed token, address treasury, uint256 toTreasury, uint256 toStakers);
+    /// @notice The stakers' share could not be deposited (the staking contract refused it); it
+    ///         went to the treasury.
+    event StakerShareFailed(address indexed token, uint256 amount);
+    /// @notice Tokens the contract held beyond what it owes (escrow, credits, fees) went to
+    ///         the treasury.
+    event Swept(address indexed token, address treasury, uint256 amount);
+    /// @notice Governance set where the stakers' share of fees goes and how large it is.
+    event FeeShareSet(address indexed staking, uint256 stakerShareBps);
+    /// @notice Governance set the reward rate of new orders (whole points per USD).
+    event PointsRateSet(uint256 pointsPerUsd);
+    /// @notice The rewards hook reverted; the order's state change went through regardless.
+    event RewardsHookFailed(OrderId indexed orderId);
+    /// @notice Governance changed the fees.
+    event FeesSet(uint256 feeBps, uint256 arbiterFeeBps);
+    /// @notice Governance changed the windows (seconds).
+    event WindowsSet(uint256 fulfilmentWindow, uint256 confirmWindow, uint256 rulingWindow);
+    /// @notice Governance set the dispute window of digital orders (seconds).
+    event DigitalWindowSet(uint256 digitalWindow);
+    /// @notice Governance added (`active`) or removed an arbiter.
+    event ArbiterSet(address indexed arbiter, bool active);
+    /// @notice Governance accepted a payment token under `tokenId`.
+    event PaymentTokenAdded(address indexed token, uint256 tokenId);
+    /// @notice Governance registered or removed a carrier.
+    event CarrierSet(address indexed carrier, bool registered);
+    /// @notice Governance changed the receiver of platform fees.
+    event TreasurySet(address indexed treasury);
+    /// @notice Governance changed the guardian (who may pause new business).
+    event GuardianSet(address indexed guardian);
+    /// @notice The guardian or governance paused or unpaused new listings and checkouts.
+    event PausedSet(bool paused);
+
+    /* ERRORS */
+
+    /// @notice New listings and checkouts are paused.
+    error MarketplacePaused();
+    /// @notice `caller` may not do this to order or listing `id`.
+    error MarketplaceUnauthorized(address caller, bytes32 id);
+    /// @notice Listing `listingId` does not exist or was delisted.
+    error MarketplaceListingInactive(uint256 listingId);
+    /// @notice Order `orderId` is `status`, which does not allow this.
+    error MarketplaceWrongStatus(OrderId orderId, Status status);
+    /// @notice The order's `deadline` has passed (it is now `nowTs`).
+    error MarketplaceDeadlinePassed(OrderId orderId, uint256 deadline, uint256 nowTs);
+    /// @notice The order's `deadline` has not passed yet (it is now `nowTs`).
+    error MarketplaceDeadlineNotReached(OrderId orderId, uint256 deadline, uint256 nowTs);
+    /// @notice The buyer's checkout `deadline` has passed.
+    error MarketplaceCheckoutExpired(uint256 deadline, uint256 nowTs);
+    /// @notice The price `amount` is above the buyer's `maxPayment`.
+    error MarketplacePriceAboveMax(uint256 amount, uint256 maxPayment);
+    /// @notice Only `stock` units are left.
+    error MarketplaceOutOfStock(uint256 listingId, uint256 quantity, uint256 stock);
+    /// @notice `token` is not accepted (by governance, or by this listing).
+    error MarketplaceTokenNotAccepted(address token);
+    /// @notice `token` is already an accepted payment token (each is added once).
+    error MarketplaceTokenAlreadyAccepted(address token);
+    /// @notice The escrow received `received` token units instead of `expected`
+    ///         (fee-on-transfer or rebasing tokens are refused).
+    error MarketplaceTransferMismatch(uint256 expected, uint256 received);
+    /// @notice The buyer is the seller.
+    error MarketplaceSelfDealing(address account);
+    /// @notice `arbiter` is not an active arbiter, or is the buyer or the seller.
+    error MarketplaceArbiterInvalid(address arbiter);
+    /// @notice An arbiter fee outside `min`..`max` basis points.
+    error MarketplaceArbiterFeeOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice A USD-protection buffer outside `min`..`max` basis points.
+    error MarketplaceBufferOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice A confirmation window outside `min`..`max` seconds.
+    error MarketplaceConfirmWindowOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice A digital dispute window outside `min`..`max` seconds.
+    error MarketplaceDigitalWindowOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice A platform fee outside `min`..`max` basis points.
+    error MarketplaceFeeOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice A fulfilment window outside `min`..`max` seconds.
+    error MarketplaceFulfilmentWindowOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice A digital item id outside `min`..`max`.
+    error MarketplaceGoodsTokenIdOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice A points-discount cap outside `min`..`max` basis points.
+    error MarketplacePointsCapOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice A unit price outside `min`..`max` (USD, 8 decimals).
+    error MarketplacePriceOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice A rating outside `min`..`max` stars.
+    error MarketplaceRatingOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice A ruling window outside `min`..`max` seconds.
+    error MarketplaceRulingWindowOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice A stock outside `min`..`max` units (a digital listing's stock only changes by a sale).
+    error MarketplaceStockOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice A listing that accepts no payment token.
+    error MarketplaceNoPaymentTokens();
+    /// @notice Governance already accepted `max` payment tokens.
+    error MarketplaceTooManyPaymentTokens(uint256 max);
+    /// @notice Removing the arbiter would leave fewer than `min` active arbiters.
+    error MarketplaceTooFewArbiters(uint256 min);
+    /// @notice `account` already is (`active`) or is not an arbiter.
+    error MarketplaceArbiterUnchanged(address account, bool active);
+    /// @notice A required address is zero.
+    error MarketplaceZeroAddress();
+    /// @notice Nothing to claim or withdraw.
+    error MarketplaceNothingToClaim(address account, address token);
+    /// @notice This listing kind needs the digital-goods contract (issue D), not yet set.
+    error MarketplaceKindNotSupported(Kind kind);
+    /// @notice Paying with points needs the rewards contract (issue E), not yet set.
+    error MarketplacePointsNotEnabled();
+    /// @notice `points` buy a discount of `discountUsd` (USD, 8 decimals), zero or above the
+    ///         listing's cap `capUsd` for this order.
+    error MarketplaceDiscountAboveCap(uint256 points, uint256 discountUsd, uint256 capUsd);
+    /// @notice The order was already reviewed.
+    error MarketplaceAlreadyReviewed(OrderId orderId);
+    /// @notice No order has these terms (`orderId` is their hash).
+    error MarketplaceOrderUnknown(OrderId orderId);
+    /// @notice No listing has id `listingId`.
+    error MarketplaceListingUnknown(uint256 listingId);
+    /// @notice A ruling's buyer share above 10,000 basis points.
+    error MarketplaceShareOutOfRange(uint256 buyerShareBps);
+    /// @notice A refund of `amount`: zero, or above the `escrow` held.
+    error MarketplaceRefundOutOfRange(OrderId orderId, uint256 amount, uint256 escrow);
+    /// @notice Refunds are closed while the order is disputed: the ruling decides.
+    error MarketplaceRefundWhileDisputed(OrderId orderId);
+    /// @notice The release-time price of this USD-protected order cannot be read, and no
+    ///         outage long enough (recorded at `outageSince`, 0: none) allows the locked amount.
+    error MarketplaceSettlementPriceUnavailable(OrderId orderId, uint256 outageSince);
+    /// @notice A stakers' share above `maxBps`, or a share without a staking contract.
+    error MarketplaceStakerShareOutOfRange(uint256 stakerShareBps, uint256 maxBps);
+    /// @notice A reward rate above `max` whole points per USD.
+    error MarketplacePointsRateOutOfRange(uint256 pointsPerUsd, uint256 max);
+    /// @notice Nothing of `token` beyond what the contract owes, or a token it may not sweep
+    ///         (the reward points it holds in escrow).
+    error MarketplaceNothingToSweep(address token);
+    /// @notice A full refund or a ruling for the buyer needs digital item `goodsTokenId` back
+    ///         with the buyer (or the seller); `holder` has it.
+    error MarketplaceGoodsNotReturned(OrderId orderId, uint256 goodsTokenId, address holder);
+
+}
