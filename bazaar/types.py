@@ -54,6 +54,7 @@ class OrderTerms:
     arbiter: str
     listingId: int  # Solidity field names: tuples map one to one
     nonce: int
+    quantity: int
     usdAmount: int
     lockedAmount: int
     bufferBps: int
@@ -61,8 +62,10 @@ class OrderTerms:
     arbiterFeeBps: int
     confirmWindow: int
     rulingWindow: int
+    oracleVersion: int
+    pointsPerUsd: int
 
-    ABI_TYPES = "(address,address,address,address," + ",".join(["uint256"] * 9) + ")"
+    ABI_TYPES = "(address,address,address,address," + ",".join(["uint256"] * 12) + ")"
 
     def as_tuple(self) -> tuple:
         """The struct as web3 passes it to a function taking `OrderTerms`."""

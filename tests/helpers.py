@@ -107,6 +107,7 @@ TERM_FIELDS = [
     "arbiter",
     "listingId",
     "nonce",
+    "quantity",
     "usdAmount",
     "lockedAmount",
     "bufferBps",
@@ -114,6 +115,8 @@ TERM_FIELDS = [
     "arbiterFeeBps",
     "confirmWindow",
     "rulingWindow",
+    "oracleVersion",
+    "pointsPerUsd",
 ]
 
 

@@ -83,7 +83,7 @@ def test_a_fee_above_the_cap_passes_the_vote_but_fails_at_execution(
     assert governor.state(proposal.id) == SUCCEEDED
     eta = proposal.queue(stranger).events["ProposalQueued"]["etaSeconds"]
     next_block_at(eta)
-    with brownie.reverts(err("MarketplaceOutOfRange", "feeBps", 501, 0, 500)):
+    with brownie.reverts(err("MarketplaceFeeOutOfRange", 501, 0, 500)):
         proposal.execute(stranger)
     assert governor.state(proposal.id) == QUEUED
     assert market.config()["feeBps"] == 100
@@ -223,6 +223,8 @@ def test_a_proposal_cannot_move_escrowed_funds_or_mint_points(
         "setTreasury",
         "setGuardian",
         "setPaused",
+        "setPointsRate",
+        "setFeeShare",
         "transferOwnership",
         "renounceOwnership",
         "acceptOwnership",
@@ -233,8 +235,8 @@ def test_a_proposal_cannot_move_escrowed_funds_or_mint_points(
     targets = [market, market, points]
     datas = [
         market.refund.encode_input(order.terms, order.term("lockedAmount")),
-        market.resolveDispute.encode_input(order.terms, order.term("lockedAmount")),
-        points.onOrderCompleted.encode_input(1, stranger, alice, 10**9),
+        market.resolveDispute.encode_input(order.terms, 10_000),
+        points.onOrderCompleted.encode_input(1, stranger, alice, 10**9, 1),
     ]
     proposal = passed(governor, targets, datas, "steal", alice, alice)
     next_block_at(proposal.queue(stranger).events["ProposalQueued"]["etaSeconds"])
@@ -267,5 +269,6 @@ def test_a_proposal_cannot_move_escrowed_funds_or_mint_points(
         "review",
         "claim",
         "withdrawFees",
+        "sweep",
     }
     assert payable == owner_only | lifecycle  # nothing else exists to call

@@ -17,7 +17,7 @@ def test_an_arbiter_ruling_without_an_arbiter_fee_is_not_reported_as_a_default_r
     market.setFees(100, 0, {"from": deployer})  # governance may set the arbiter fee to zero
     order = buy(market, buyer, listing, wbtc, arbiter)
     market.openDispute(order.terms, EVIDENCE, {"from": buyer})
-    tx = market.resolveDispute(order.terms, 400_000, {"from": arbiter})
+    tx = market.resolveDispute(order.terms, 4_000, {"from": arbiter})
     event = tx.events["DisputeResolved"]
     assert event["arbiterFee"] == 0
     assert event["byDefault"] is False, "the arbiter ruled; the event says it was by default"

@@ -97,7 +97,7 @@ def test_listing_an_item_the_caller_does_not_hold_is_refused(
 def test_list_refuses_the_digital_kind_and_list_digital_refuses_id_zero(market, seller, wbtc):
     with brownie.reverts(err("MarketplaceKindNotSupported", DIGITAL)):
         market.list(USD, 1, [wbtc], 0, 0, DIGITAL, CONTENT, {"from": seller})
-    with brownie.reverts(err("MarketplaceOutOfRange", "goodsTokenId", 0, 1, 2**64 - 1)):
+    with brownie.reverts(err("MarketplaceGoodsTokenIdOutOfRange", 0, 1, 2**64 - 1)):
         market.listDigital(0, USD, [wbtc], 0, 0, {"from": seller})
 
 
@@ -128,9 +128,9 @@ def test_delisting_a_sold_item_moves_nothing(
 
 
 def test_a_digital_listings_stock_cannot_change(market, digital_listing, seller):
-    with brownie.reverts(err("MarketplaceOutOfRange", "stock", 2, 1, 1)):
+    with brownie.reverts(err("MarketplaceStockOutOfRange", 2, 1, 1)):
         market.updateListing(digital_listing, 50 * USD, 2, {"from": seller})
-    with brownie.reverts(err("MarketplaceOutOfRange", "stock", 0, 1, 1)):
+    with brownie.reverts(err("MarketplaceStockOutOfRange", 0, 1, 1)):
         market.updateListing(digital_listing, 50 * USD, 0, {"from": seller})
     market.updateListing(digital_listing, 50 * USD, 1, {"from": seller})
     assert market.getListing(digital_listing)["priceUsd"] == 50 * USD
@@ -193,7 +193,7 @@ def test_a_digital_order_is_never_shipped_or_reclaimed(market, digital_order, bu
 
 def test_the_digital_window_is_governed_within_one_hour_and_seven_days(market, deployer, stranger):
     for bad in (3_599, 7 * 86_400 + 1):
-        with brownie.reverts(err("MarketplaceOutOfRange", "digitalWindow", bad, 3_600, 7 * 86_400)):
+        with brownie.reverts(err("MarketplaceDigitalWindowOutOfRange", bad, 3_600, 7 * 86_400)):
             market.setDigitalWindow(bad, {"from": deployer})
     with brownie.reverts(err("OwnableUnauthorizedAccount", stranger)):
         market.setDigitalWindow(86_400, {"from": stranger})
@@ -251,9 +251,7 @@ def test_a_ruling_for_the_buyer_takes_the_item_back_first(
 ):
     market.openDispute(digital_order.terms, EVIDENCE, {"from": buyer})
     before = wbtc.balanceOf(buyer)
-    tx = market.resolveDispute(
-        digital_order.terms, PRICE_SATS - ARBITER_FEE_SATS, {"from": arbiter}
-    )
+    tx = market.resolveDispute(digital_order.terms, 10_000, {"from": arbiter})
     assert tx.events["GoodsReturned"]["goodsTokenId"] == item
     assert goods.ownerOf(item) == seller
     assert wbtc.balanceOf(buyer) - before == PRICE_SATS - ARBITER_FEE_SATS
@@ -266,7 +264,7 @@ def test_a_ruling_for_a_buyer_who_sold_the_item_on_is_refused(
     market.openDispute(digital_order.terms, EVIDENCE, {"from": buyer})
     goods.transferFrom(buyer, stranger, item, {"from": buyer})
     with brownie.reverts(err("MarketplaceGoodsNotReturned", digital_order.id, item, stranger)):
-        market.resolveDispute(digital_order.terms, PRICE_SATS - ARBITER_FEE_SATS, {"from": arbiter})
+        market.resolveDispute(digital_order.terms, 10_000, {"from": arbiter})
     assert market.getOrder(digital_order.id)["status"] == DISPUTED
 
 
@@ -275,7 +273,7 @@ def test_a_split_ruling_and_the_default_ruling_leave_the_item_with_the_buyer(
 ):
     market.openDispute(digital_order.terms, EVIDENCE, {"from": buyer})
     goods.transferFrom(buyer, stranger, item, {"from": buyer})  # never needed back
-    market.resolveDispute(digital_order.terms, PRICE_SATS // 2, {"from": arbiter})
+    market.resolveDispute(digital_order.terms, 5_000, {"from": arbiter})
     assert goods.ownerOf(item) == stranger
 
 
@@ -360,3 +358,30 @@ def test_reentrancy_through_on_erc721_received_during_refund_cannot_happen(
     assert goods.ownerOf(token_id) == receiver
     assert wbtc.balanceOf(buyer) - before == PRICE_SATS
     assert market.getOrder(order.id)["status"] == REFUNDED
+
+
+# --- issue H, finding 6: royalties on resales through the marketplace ------------------
+
+
+def test_a_resale_through_the_marketplace_pays_the_creator_its_royalty(
+    market, goods, digital_order, item, buyer, seller, wbtc, usdc, arbiter, accounts, deployer
+):
+    """Finding H6: a digital item resold through the marketplace paid its creator no royalty
+    although DigitalGoods implements ERC-2981 (5 % here, capped at 10 % by DigitalGoods)."""
+    first = market.confirm(digital_order.terms, {"from": buyer})
+    assert "RoyaltyPaid" not in first.events  # the creator sold it: no royalty to itself
+    resale = list_digital(market, buyer, item, 100 * USD, [wbtc])
+    collector = accounts[3]
+    wbtc.mint(collector, SATS, {"from": deployer})
+    wbtc.approve(market, 2**256 - 1, {"from": collector})
+    order = buy(market, collector, resale, wbtc, arbiter)
+    creator_before = wbtc.balanceOf(seller)
+    reseller_before = wbtc.balanceOf(buyer)
+    tx = market.confirm(order.terms, {"from": collector})
+    proceeds = PRICE_SATS - FEE_SATS
+    royalty = proceeds * 500 // 10_000
+    assert tx.events["RoyaltyPaid"]["receiver"] == seller
+    assert tx.events["RoyaltyPaid"]["amount"] == royalty
+    assert wbtc.balanceOf(seller) == creator_before + royalty
+    assert wbtc.balanceOf(buyer) == reseller_before + proceeds - royalty
+    assert tx.events["OrderCompleted"]["toSeller"] == proceeds - royalty

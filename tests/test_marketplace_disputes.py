@@ -56,32 +56,47 @@ def test_parties_and_arbiter_add_evidence_and_strangers_cannot(
         market.addEvidence(order.terms, EVIDENCE, {"from": stranger})
 
 
-def test_arbiter_rules_any_split_and_takes_its_capped_fee(
+def test_arbiter_rules_any_share_and_takes_its_capped_fee(
     market, order, buyer, seller, arbiter, wbtc
 ):
     market.openDispute(order.terms, EVIDENCE, {"from": buyer})
     buyer_before = wbtc.balanceOf(buyer)
-    tx = market.resolveDispute(order.terms, 300_000, {"from": arbiter})
-    seller_gross = PRICE_SATS - ARBITER_FEE - 300_000
+    tx = market.resolveDispute(order.terms, 3_000, {"from": arbiter})  # 30 % to the buyer
+    to_buyer = PRICE_SATS - ARBITER_FEE - (PRICE_SATS - ARBITER_FEE) * 7_000 // 10_000
+    seller_gross = PRICE_SATS - ARBITER_FEE - to_buyer
     fee = seller_gross // 100
-    assert wbtc.balanceOf(buyer) == buyer_before + 300_000
+    assert to_buyer == 294_000
+    assert wbtc.balanceOf(buyer) == buyer_before + to_buyer
     assert wbtc.balanceOf(seller) == seller_gross - fee
     assert wbtc.balanceOf(arbiter) == ARBITER_FEE
     assert market.feesAccrued(wbtc) == fee
     assert wbtc.balanceOf(market) == fee
     event = tx.events["DisputeResolved"]
     assert event["arbiterFee"] == ARBITER_FEE and not event["byDefault"]
+    assert event["buyerShareBps"] == 3_000 and event["toBuyer"] == to_buyer
     assert market.getOrder(order.id)["status"] == RESOLVED
 
 
-def test_ruling_more_than_the_escrow_after_the_arbiter_fee_is_refused(
-    market, order, buyer, arbiter
-):
+def test_a_buyer_share_above_one_hundred_percent_is_refused(market, order, buyer, arbiter):
     market.openDispute(order.terms, EVIDENCE, {"from": buyer})
-    most = PRICE_SATS - ARBITER_FEE
-    with brownie.reverts(err("MarketplaceOutOfRange", "toBuyer", most + 1, 0, most)):
-        market.resolveDispute(order.terms, most + 1, {"from": arbiter})
-    market.resolveDispute(order.terms, most, {"from": arbiter})
+    with brownie.reverts(err("MarketplaceShareOutOfRange", 10_001)):
+        market.resolveDispute(order.terms, 10_001, {"from": arbiter})
+    market.resolveDispute(order.terms, 10_000, {"from": arbiter})
+    assert market.getOrder(order.id)["status"] == RESOLVED
+
+
+def test_a_refund_cannot_void_a_ruling_because_refunds_close_while_disputed(
+    market, order, buyer, seller, arbiter, wbtc
+):
+    """Finding H5: a 1-satoshi refund front-ran every absolute ruling until the default ruling
+    paid the seller half. Refunds are closed while disputed, and a ruling is a share."""
+    market.openDispute(order.terms, EVIDENCE, {"from": buyer})
+    with brownie.reverts(err("MarketplaceRefundWhileDisputed", order.id)):
+        market.refund(order.terms, 1, {"from": seller})
+    before = wbtc.balanceOf(buyer)
+    market.resolveDispute(order.terms, 10_000, {"from": arbiter})
+    assert wbtc.balanceOf(buyer) == before + PRICE_SATS - ARBITER_FEE
+    assert wbtc.balanceOf(seller) == 0
 
 
 def test_only_the_orders_arbiter_rules(market, order, buyer, seller, arbiter_b):
@@ -102,7 +117,7 @@ def test_arbiter_removed_from_the_allow_list_still_rules_its_orders(
     market.openDispute(order.terms, EVIDENCE, {"from": buyer})
     market.setArbiter(arbiter, False, {"from": deployer})
     assert not market.isActiveArbiter(arbiter)
-    market.resolveDispute(order.terms, PRICE_SATS - ARBITER_FEE, {"from": arbiter})
+    market.resolveDispute(order.terms, 10_000, {"from": arbiter})
     assert wbtc.balanceOf(arbiter) == ARBITER_FEE
 
 
@@ -129,6 +144,7 @@ def test_arbiter_rules_at_the_ruling_deadline_but_not_one_second_after(
 def test_missed_ruling_deadline_resolves_half_each_without_arbiter_fee(
     market, order, buyer, seller, stranger, arbiter, wbtc
 ):
+    market.ship(order.terms, EVIDENCE, {"from": seller})
     market.openDispute(order.terms, EVIDENCE, {"from": seller})
     deadline = market.getOrder(order.id)["deadline"]
     next_block_at(deadline)
@@ -154,11 +170,29 @@ def test_governance_fee_change_does_not_touch_an_open_order(
     assert wbtc.balanceOf(seller) == seller_gross - seller_gross // 100  # 1 %, as at checkout
 
 
-def test_seller_full_refund_during_a_dispute_ends_it(market, order, buyer, seller, wbtc):
-    market.openDispute(order.terms, EVIDENCE, {"from": buyer})
+def test_a_seller_who_disputes_before_shipping_loses_the_default_ruling(
+    market, order, buyer, seller, stranger, wbtc
+):
+    """Finding H6: a seller who never ships opened a dispute just before the fulfilment
+    deadline and turned the buyer's full reclaim into a 50/50 default ruling."""
+    next_block_at(market.getOrder(order.id)["deadline"])
+    market.openDispute(order.terms, EVIDENCE, {"from": seller})
+    next_block_at(market.getOrder(order.id)["deadline"] + 1)
     before = wbtc.balanceOf(buyer)
-    market.refund(order.terms, PRICE_SATS, {"from": seller})
+    tx = market.resolveAfterTimeout(order.terms, {"from": stranger})
+    assert tx.events["DisputeResolved"]["buyerShareBps"] == 10_000
     assert wbtc.balanceOf(buyer) == before + PRICE_SATS
+    assert wbtc.balanceOf(seller) == 0
+
+
+def test_a_buyer_who_disputes_before_shipping_gets_the_usual_default_ruling(
+    market, order, buyer, seller, stranger, wbtc
+):
+    market.openDispute(order.terms, EVIDENCE, {"from": buyer})
+    next_block_at(market.getOrder(order.id)["deadline"] + 1)
+    tx = market.resolveAfterTimeout(order.terms, {"from": stranger})
+    assert tx.events["DisputeResolved"]["buyerShareBps"] == 5_000
+    assert wbtc.balanceOf(seller) == 500_000 - 5_000
 
 
 def test_arbiter_ruling_exactly_at_the_ruling_deadline_is_accepted(market, order, buyer, arbiter):
@@ -166,3 +200,21 @@ def test_arbiter_ruling_exactly_at_the_ruling_deadline_is_accepted(market, order
     next_block_at(market.getOrder(order.id)["deadline"])
     market.resolveDispute(order.terms, 0, {"from": arbiter})
     assert market.getOrder(order.id)["status"] == RESOLVED
+
+
+def test_a_protected_ruling_and_its_arbiter_fee_apply_to_the_usd_owed_part_and_the_buffer_goes_back(
+    market, protected_listing, buyer, seller, arbiter, wbtc
+):
+    """Finding H6: the default ruling and the arbiter fee of a protected order applied to the
+    buffer too. The ruled part is what the USD price is worth now; the buffer is the buyer's."""
+    from tests.helpers import buy
+
+    order = buy(market, buyer, protected_listing, wbtc, arbiter)
+    assert market.getOrder(order.id)["amount"] == 1_100_000  # $1,000 + 10 % buffer
+    market.openDispute(order.terms, EVIDENCE, {"from": buyer})
+    before = wbtc.balanceOf(buyer)
+    tx = market.resolveDispute(order.terms, 0, {"from": arbiter})  # all to the seller
+    assert wbtc.balanceOf(arbiter) == 20_000  # 2 % of the 1,000,000 owed, not of 1,100,000
+    assert wbtc.balanceOf(seller) == 980_000 - 9_800
+    assert wbtc.balanceOf(buyer) == before + 100_000  # the buffer
+    assert tx.events["DisputeResolved"]["toBuyer"] == 100_000

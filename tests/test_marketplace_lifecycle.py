@@ -171,11 +171,11 @@ def test_terms_that_are_not_an_orders_find_no_order(market, order, buyer, strang
     forged = list(order.terms)
     forged[TERM_FIELDS.index("feeBps")] = 0  # the seller would pay no fee
     forged_id = str(market.orderIdOf(forged))
-    with brownie.reverts(err("MarketplaceWrongStatus", forged_id, 0)):
+    with brownie.reverts(err("MarketplaceOrderUnknown", forged_id)):
         market.reclaim(forged, {"from": stranger})
     forged = list(order.terms)
     forged[TERM_FIELDS.index("buyer")] = stranger.address  # a thief claiming to be the buyer
-    with brownie.reverts(err("MarketplaceWrongStatus", str(market.orderIdOf(forged)), 0)):
+    with brownie.reverts(err("MarketplaceOrderUnknown", str(market.orderIdOf(forged)))):
         market.cancel(forged, {"from": stranger})
 
 
@@ -224,8 +224,10 @@ def test_seller_full_refund_ends_the_order(market, order, seller, buyer, wbtc):
 
 
 def test_refund_above_the_escrow_or_by_the_buyer_is_refused(market, order, seller, buyer):
-    with brownie.reverts(err("MarketplaceOutOfRange", "amount", PRICE_SATS + 1, 1, PRICE_SATS)):
+    with brownie.reverts(err("MarketplaceRefundOutOfRange", order.id, PRICE_SATS + 1, PRICE_SATS)):
         market.refund(order.terms, PRICE_SATS + 1, {"from": seller})
+    with brownie.reverts(err("MarketplaceRefundOutOfRange", order.id, 0, PRICE_SATS)):
+        market.refund(order.terms, 0, {"from": seller})
     with brownie.reverts(err("MarketplaceUnauthorized", buyer, order.id)):
         market.refund(order.terms, 1, {"from": buyer})
 
@@ -279,16 +281,58 @@ def test_usd_protected_order_pays_the_locked_usd_at_the_release_price(
     assert wbtc.balanceOf(market) == fee
 
 
-def test_usd_protected_order_with_the_oracle_down_pays_the_locked_amount(
-    market, protected_listing, buyer, seller, wbtc, arbiter, btc_usd
+def test_while_the_settlement_price_cannot_be_read_a_protected_order_cannot_be_settled(
+    market, oracle, protected_listing, buyer, seller, stranger, wbtc, arbiter, btc_usd
 ):
-    order_id = buy(market, buyer, protected_listing, wbtc, arbiter)
-    market.ship(order_id.terms, TRACKING, {"from": seller})
-    btc_usd.setMode(2)  # burns all gas
+    """Finding H3: any read failure used to settle at the locked amount at once, a free
+    option for whichever side that favoured. Now nobody can pick that moment."""
+    order = buy(market, buyer, protected_listing, wbtc, arbiter)
+    market.ship(order.terms, TRACKING, {"from": seller})
+    btc_usd.setMode(2)  # burns all gas: no price
+    with brownie.reverts(err("MarketplaceSettlementPriceUnavailable", order.id, 0)):
+        market.confirm(order.terms, {"from": buyer})
+    next_block_at(market.getOrder(order.id)["deadline"] + 1)
+    with brownie.reverts(err("MarketplaceSettlementPriceUnavailable", order.id, 0)):
+        market.release(order.terms, {"from": stranger})
+    since = oracle.recordOutage(wbtc, 1, {"from": stranger}).timestamp
+    with brownie.reverts(err("MarketplaceSettlementPriceUnavailable", order.id, since)):
+        market.release(order.terms, {"from": stranger})
+    assert market.getOrder(order.id)["status"] == SHIPPED
+
+
+def test_after_a_recorded_outage_of_three_days_and_the_deadline_it_settles_at_the_locked_amount(
+    market, oracle, protected_listing, buyer, seller, stranger, wbtc, arbiter, btc_usd
+):
+    order = buy(market, buyer, protected_listing, wbtc, arbiter)
+    market.ship(order.terms, TRACKING, {"from": seller})
+    btc_usd.setMode(2)
+    since = oracle.recordOutage(wbtc, 1, {"from": stranger}).timestamp
+    outage_over = since + market.SETTLEMENT_OUTAGE_SECONDS()
+    deadline = market.getOrder(order.id)["deadline"]
+    assert outage_over < deadline
+    next_block_at(outage_over)  # outage long enough, but the confirmation window still runs
+    with brownie.reverts(err("MarketplaceSettlementPriceUnavailable", order.id, since)):
+        market.confirm(order.terms, {"from": buyer})
+    next_block_at(deadline + 1)
     before = wbtc.balanceOf(buyer)
-    market.confirm(order_id.terms, {"from": buyer})
+    market.release(order.terms, {"from": stranger})
     assert wbtc.balanceOf(seller) == PRICE_SATS - FEE_SATS
     assert wbtc.balanceOf(buyer) == before + 100_000
+
+
+def test_an_outage_cleared_when_the_price_returns_settles_at_the_price_again(
+    market, oracle, protected_listing, buyer, seller, stranger, wbtc, arbiter, btc_usd
+):
+    order = buy(market, buyer, protected_listing, wbtc, arbiter)
+    market.ship(order.terms, TRACKING, {"from": seller})
+    btc_usd.setMode(2)
+    oracle.recordOutage(wbtc, 1, {"from": stranger})
+    btc_usd.setMode(0)
+    btc_usd.setAnswer(125_000 * 10**8)  # BTC +25 %: the seller is owed fewer satoshis
+    assert oracle.recordOutage(wbtc, 1, {"from": stranger}).return_value == 0
+    assert oracle.outageSince(wbtc, 1) == 0
+    market.confirm(order.terms, {"from": buyer})
+    assert wbtc.balanceOf(seller) == 800_000 - 8_000
 
 
 def test_partial_refund_of_a_protected_order_shrinks_the_usd_owed_in_proportion(
@@ -317,3 +361,77 @@ def test_one_btc_orders_fit_the_escrow_to_the_satoshi(market, seller, buyer, wbt
     big = list_item(market, seller, 100_000 * USD, [wbtc])
     order_id = buy(market, buyer, big, wbtc, arbiter)
     assert market.getOrder(order_id.id)["amount"] == SATS
+
+
+# --- issue H, finding 6: stock comes back when an order is undone ----------------------
+
+
+def test_cancel_reclaim_and_a_full_refund_put_the_units_back_in_stock(
+    market, listing, buyer, seller, wbtc, arbiter, stranger
+):
+    """Finding H6: stock was never restored by cancel, reclaim or a full refund."""
+    stock = market.getListing(listing)["stock"]
+    cancelled = buy(market, buyer, listing, wbtc, arbiter, quantity=2)
+    reclaimed = buy(market, buyer, listing, wbtc, arbiter)
+    refunded = buy(market, buyer, listing, wbtc, arbiter)
+    assert market.getListing(listing)["stock"] == stock - 4
+    tx = market.cancel(cancelled.terms, {"from": seller})
+    assert tx.events["Restocked"]["quantity"] == 2
+    market.refund(refunded.terms, refunded.term("lockedAmount"), {"from": seller})
+    next_block_at(market.getOrder(reclaimed.id)["deadline"] + 1)
+    market.reclaim(reclaimed.terms, {"from": stranger})
+    assert market.getListing(listing)["stock"] == stock
+
+
+def test_a_partial_refund_or_a_completed_order_keeps_the_units_sold(
+    market, listing, order, buyer, seller
+):
+    stock = market.getListing(listing)["stock"]
+    market.refund(order.terms, 1, {"from": seller})
+    market.ship(order.terms, TRACKING, {"from": seller})
+    market.confirm(order.terms, {"from": buyer})
+    assert market.getListing(listing)["stock"] == stock
+
+
+def test_an_unknown_listing_is_refused_by_its_own_error(market):
+    """Finding H6: getListing of an unknown id returned zeros."""
+    count = market.config()["listingCount"]
+    with brownie.reverts(err("MarketplaceListingUnknown", count + 1)):
+        market.getListing(count + 1)
+
+
+# --- issue H, finding 2: oracle changes cannot reach orders in flight -------------------
+
+
+def test_a_new_feed_configured_by_governance_does_not_reprice_a_protected_order_in_flight(
+    market, oracle, protected_listing, buyer, seller, wbtc, arbiter, deployer, MockAggregator
+):
+    """Finding H2: a proposal pointing WBTC's USD leg at a feed it controls settled every open
+    protected order at its price. Orders settle against the version they were priced with."""
+    from tests.helpers import (
+        BTC_USD_BOUNDS,
+        DEPEG_FLOOR,
+        ONE_DAY,
+        ONE_HOUR,
+        PEG_BOUNDS,
+        token_input,
+    )
+
+    order = buy(market, buyer, protected_listing, wbtc, arbiter)
+    assert order.term("oracleVersion") == 1
+    config = oracle.tokenConfig(wbtc)
+    rogue = MockAggregator.deploy(8, 104_000 * USD, "rogue BTC / USD", {"from": deployer})
+    oracle.configureToken(
+        wbtc,
+        token_input(
+            (rogue, ONE_HOUR, *BTC_USD_BOUNDS),
+            (config["pegFeed"], ONE_DAY, *PEG_BOUNDS),
+            DEPEG_FLOOR,
+        ),
+        {"from": deployer},
+    )
+    assert oracle.latestVersion(wbtc) == 2
+    rogue.setAnswer(200_000 * USD)  # the new feed now says BTC doubled
+    market.ship(order.terms, TRACKING, {"from": seller})
+    market.confirm(order.terms, {"from": buyer})
+    assert wbtc.balanceOf(seller) == PRICE_SATS - FEE_SATS  # priced by version 1's feed

@@ -16,9 +16,9 @@ PRICE_SATS = 1_000_000
 def test_fee_at_the_cap_is_accepted_and_one_past_is_refused(market, deployer):
     market.setFees(500, 500, {"from": deployer})
     assert market.config()["feeBps"] == 500
-    with brownie.reverts(err("MarketplaceOutOfRange", "feeBps", 501, 0, 500)):
+    with brownie.reverts(err("MarketplaceFeeOutOfRange", 501, 0, 500)):
         market.setFees(501, 0, {"from": deployer})
-    with brownie.reverts(err("MarketplaceOutOfRange", "arbiterFeeBps", 501, 0, 500)):
+    with brownie.reverts(err("MarketplaceArbiterFeeOutOfRange", 501, 0, 500)):
         market.setFees(0, 501, {"from": deployer})
 
 
@@ -44,21 +44,21 @@ def test_only_governance_sets_parameters(market, stranger, arbiter):
 @pytest.mark.parametrize(
     "windows, what, value, low, high",
     [
-        ((86_399, 86_400, 86_400), "fulfilmentWindow", 86_399, 86_400, 60 * 86_400),
-        ((86_400, 60 * 86_400 + 1, 86_400), "confirmWindow", 60 * 86_400 + 1, 86_400, 60 * 86_400),
-        ((86_400, 86_400, 30 * 86_400 + 1), "rulingWindow", 30 * 86_400 + 1, 86_400, 30 * 86_400),
+        ((86_399, 86_400, 86_400), "FulfilmentWindow", 86_399, 86_400, 60 * 86_400),
+        ((86_400, 60 * 86_400 + 1, 86_400), "ConfirmWindow", 60 * 86_400 + 1, 86_400, 60 * 86_400),
+        ((86_400, 86_400, 30 * 86_400 + 1), "RulingWindow", 30 * 86_400 + 1, 86_400, 30 * 86_400),
     ],
 )
 def test_windows_outside_their_bounds_are_refused(
     market, deployer, windows, what, value, low, high
 ):
-    with brownie.reverts(err("MarketplaceOutOfRange", what, value, low, high)):
+    with brownie.reverts(err(f"Marketplace{what}OutOfRange", value, low, high)):
         market.setWindows(*windows, {"from": deployer})
 
 
 def test_the_last_active_arbiter_cannot_be_removed(market, arbiter, arbiter_b, deployer):
     market.setArbiter(arbiter, False, {"from": deployer})
-    with brownie.reverts(err("MarketplaceLimitReached", "activeArbiters", 1)):
+    with brownie.reverts(err("MarketplaceTooFewArbiters", 1)):
         market.setArbiter(arbiter_b, False, {"from": deployer})
 
 
@@ -234,3 +234,35 @@ def test_a_payout_in_a_token_returning_false_is_credited_and_claimed_once_it_wor
     market.withdrawFees(fusd, {"from": stranger})
     assert fusd.balanceOf(seller) == 99 * 10**6 and fusd.balanceOf(treasury) == 10**6
     assert fusd.balanceOf(market) == 0
+
+
+# --- issue H, finding 6: tokens sent by mistake are not stuck --------------------------
+
+
+def test_tokens_sent_by_mistake_are_swept_to_the_treasury_and_nothing_owed_moves(
+    market, order, listing, buyer, seller, wbtc, usdc, treasury, stranger, deployer
+):
+    """Finding H6: tokens sent to the marketplace by mistake were stuck."""
+    market.ship(order.terms, TRACKING, {"from": seller})
+    market.confirm(order.terms, {"from": buyer})  # fees accrue
+    open_order = buy(market, buyer, listing, wbtc, order.term("arbiter"))
+    owed = market.escrowed(wbtc) + market.feesAccrued(wbtc) + market.creditsOutstanding(wbtc)
+    assert owed == wbtc.balanceOf(market) and market.escrowed(wbtc) == open_order.term(
+        "lockedAmount"
+    )
+    with brownie.reverts(err("MarketplaceNothingToSweep", wbtc)):
+        market.sweep(wbtc, {"from": stranger})
+    wbtc.mint(market, 12_345, {"from": deployer})  # a mistaken transfer
+    before = wbtc.balanceOf(treasury)
+    tx = market.sweep(wbtc, {"from": stranger})
+    assert tx.events["Swept"]["amount"] == 12_345
+    assert wbtc.balanceOf(treasury) == before + 12_345
+    assert wbtc.balanceOf(market) == owed
+    usdc.mint(market, 7, {"from": deployer})  # a token with nothing owed: all of it
+    market.sweep(usdc, {"from": stranger})
+    assert usdc.balanceOf(market) == 0
+
+
+def test_the_reward_points_held_in_escrow_cannot_be_swept(market, points, stranger):
+    with brownie.reverts(err("MarketplaceNothingToSweep", points)):
+        market.sweep(points, {"from": stranger})

@@ -3,7 +3,7 @@
 import brownie
 import pytest
 
-from tests.helpers import PAID, SHIPPED, err
+from tests.helpers import DISPUTED, PAID, REFUNDED, SHIPPED, buy, err, next_block_at
 
 TRACKING = b"\x22" * 32
 CONTENT = b"\x55" * 32
@@ -49,5 +49,42 @@ def test_a_review_of_an_unfinished_order_is_refused(market, order, buyer, seller
 
 @pytest.mark.parametrize("rating", [0, 6])
 def test_a_rating_outside_one_to_five_is_refused(market, completed, buyer, rating):
-    with brownie.reverts(err("MarketplaceOutOfRange", "rating", rating, 1, 5)):
+    with brownie.reverts(err("MarketplaceRatingOutOfRange", rating, 1, 5)):
         market.review(completed.terms, rating, CONTENT, {"from": buyer})
+
+
+# --- issue H, finding 6: the orders that went wrong count too --------------------------
+
+
+def test_the_buyer_reviews_a_refunded_order_and_the_rating_records_the_outcome(
+    market, order, buyer, seller
+):
+    market.refund(order.terms, order.term("lockedAmount"), {"from": seller})
+    tx = market.review(order.terms, 1, CONTENT, {"from": buyer})
+    assert tx.events["Reviewed"]["outcome"] == REFUNDED
+    reviews = market.sellerReviews(seller)
+    assert (reviews["sum"], reviews["count"]) == (1, 1)
+    assert (reviews["completed"], reviews["refunded"], reviews["resolved"]) == (0, 1, 0)
+
+
+def test_the_buyer_reviews_a_cancelled_a_reclaimed_and_a_ruled_order(
+    market, listing, order, buyer, seller, arbiter, wbtc, stranger
+):
+    market.cancel(order.terms, {"from": seller})
+    reclaimed = buy(market, buyer, listing, wbtc, arbiter)
+    ruled = buy(market, buyer, listing, wbtc, arbiter)
+    market.openDispute(ruled.terms, CONTENT, {"from": buyer})
+    market.resolveDispute(ruled.terms, 5_000, {"from": arbiter})
+    next_block_at(market.getOrder(reclaimed.id)["deadline"] + 1)
+    market.reclaim(reclaimed.terms, {"from": stranger})
+    for o, rating in ((order, 2), (reclaimed, 1), (ruled, 3)):
+        market.review(o.terms, rating, CONTENT, {"from": buyer})
+    reviews = market.sellerReviews(seller)
+    assert (reviews["sum"], reviews["count"]) == (6, 3)
+    assert (reviews["completed"], reviews["refunded"], reviews["resolved"]) == (0, 2, 1)
+
+
+def test_a_disputed_order_cannot_be_reviewed_before_its_ruling(market, order, buyer):
+    market.openDispute(order.terms, CONTENT, {"from": buyer})
+    with brownie.reverts(err("MarketplaceWrongStatus", order.id, DISPUTED)):
+        market.review(order.terms, 1, CONTENT, {"from": buyer})

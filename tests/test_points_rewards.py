@@ -53,7 +53,7 @@ def test_the_per_order_cap_holds(market, points, seller, buyer, wbtc, arbiter):
 def test_the_per_epoch_cap_holds_and_resets_next_epoch(
     market, points, listing, buyer, seller, wbtc, arbiter, deployer, btc_usd, wbtc_btc
 ):
-    points.setMintConfig(1, 1_000, 1_500, 5, {"from": deployer})  # 1,500 points a week
+    points.setMintConfig(1_000, 1_500, 10_000, 5, {"from": deployer})  # 1,500 points a week
     next_block_at((brownie.chain[-1].timestamp // WEEK + 1) * WEEK + 10)  # a fresh epoch
     for feed in (btc_usd, wbtc_btc):  # fresh rounds after the jump
         feed.setAnswer(feed.latestRoundData()[1], {"from": deployer})
@@ -71,7 +71,7 @@ def test_the_per_epoch_cap_holds_and_resets_next_epoch(
 
 def test_only_the_marketplace_mints_escrows_or_burns(points, buyer, stranger):
     for call in (
-        lambda: points.onOrderCompleted(1, buyer, stranger, 10**6, {"from": stranger}),
+        lambda: points.onOrderCompleted(1, buyer, stranger, 10**6, 1, {"from": stranger}),
         lambda: points.onReview(1, buyer, {"from": stranger}),
         lambda: points.escrowFrom(buyer, 1, {"from": stranger}),
         lambda: points.burnEscrowed(1, {"from": stranger}),
@@ -83,9 +83,9 @@ def test_only_the_marketplace_mints_escrows_or_burns(points, buyer, stranger):
 @pytest.mark.parametrize(
     "args, what, value, high",
     [
-        ((11, 1, 1, 1), "pointsPerUsd", 11, 10),
-        ((1, 10_001, 1, 1), "orderCap", 10_001, 10_000),
-        ((1, 1, 10_000_001, 1), "epochCap", 10_000_001, 10_000_000),
+        ((10_001, 1, 1, 1), "orderCap", 10_001, 10_000),
+        ((1, 10_000_001, 1, 1), "epochCap", 10_000_001, 10_000_000),
+        ((1, 1, 1_000_001, 1), "accountEpochCap", 1_000_001, 1_000_000),
         ((1, 1, 1, 51), "reviewPoints", 51, 50),
     ],
 )
@@ -112,13 +112,13 @@ def test_the_marketplace_cannot_be_bound_to_the_zero_address(RewardPoints, deplo
 
 
 def test_minting_parameters_at_their_upper_bounds_are_accepted_and_announced(points, deployer):
-    tx = points.setMintConfig(10, 10_000, 10_000_000, 50, {"from": deployer})
+    tx = points.setMintConfig(10_000, 10_000_000, 1_000_000, 50, {"from": deployer})
     event = tx.events["MintConfigSet"]
-    assert (event["pointsPerUsd"], event["orderCap"]) == (10, 10_000)
-    assert (event["epochCap"], event["reviewPoints"]) == (10_000_000, 50)
+    assert (event["orderCap"], event["epochCap"]) == (10_000, 10_000_000)
+    assert (event["accountEpochCap"], event["reviewPoints"]) == (1_000_000, 50)
     state = points.mintState()
-    assert state["pointsPerUsd"] == 10 and state["orderCap"] == 10_000
-    assert state["epochCap"] == 10_000_000 and points.reviewPoints() == 50
+    assert state["orderCap"] == 10_000 and state["epochCap"] == 10_000_000
+    assert [int(v) for v in points.rules()] == [1_000_000, 50] and points.reviewPoints() == 50
 
 
 def test_only_governance_sets_the_minting_parameters(points, stranger):
@@ -132,7 +132,7 @@ def test_only_governance_sets_the_minting_parameters(points, stranger):
 def test_an_order_whose_buyer_is_its_seller_earns_nothing_even_if_reported(
     direct_points, minter, buyer
 ):
-    tx = direct_points.onOrderCompleted(1, buyer, buyer, 100_000, {"from": minter})
+    tx = direct_points.onOrderCompleted(1, buyer, buyer, 100_000, 1, {"from": minter})
     assert "Transfer" not in tx.events
     assert direct_points.totalSupply() == 0 and direct_points.mintState()["epochMintedCenti"] == 0
 
@@ -140,7 +140,7 @@ def test_an_order_whose_buyer_is_its_seller_earns_nothing_even_if_reported(
 def test_reviews_earn_nothing_when_governance_sets_review_points_to_zero(
     direct_points, minter, buyer, deployer
 ):
-    direct_points.setMintConfig(1, 1_000, 1_000_000, 0, {"from": deployer})
+    direct_points.setMintConfig(1_000, 1_000_000, 10_000, 0, {"from": deployer})
     tx = direct_points.onReview(1, buyer, {"from": minter})
     assert "Transfer" not in tx.events and direct_points.balanceOf(buyer) == 0
 
@@ -148,13 +148,13 @@ def test_reviews_earn_nothing_when_governance_sets_review_points_to_zero(
 def test_once_the_epoch_cap_is_reached_completions_and_reviews_earn_nothing(
     direct_points, minter, buyer, seller, deployer
 ):
-    direct_points.setMintConfig(1, 1_000, 1_000, 5, {"from": deployer})
+    direct_points.setMintConfig(1_000, 1_000, 10_000, 5, {"from": deployer})
     # one transaction per block; each at least a second apart, all well inside one 7-day epoch
     epoch_start = (brownie.chain[-1].timestamp // WEEK + 1) * WEEK
     next_block_at(epoch_start + 10)
-    direct_points.onOrderCompleted(1, buyer, seller, 100_000, {"from": minter})  # the whole cap
+    direct_points.onOrderCompleted(1, buyer, seller, 100_000, 1, {"from": minter})  # the whole cap
     assert direct_points.balanceOf(buyer) == 1_000 * POINT
-    tx = direct_points.onOrderCompleted(2, buyer, seller, 100_000, {"from": minter})
+    tx = direct_points.onOrderCompleted(2, buyer, seller, 100_000, 1, {"from": minter})
     assert "Transfer" not in tx.events
     tx = direct_points.onReview(2, buyer, {"from": minter})
     assert "Transfer" not in tx.events
@@ -165,7 +165,7 @@ def test_once_the_epoch_cap_is_reached_completions_and_reviews_earn_nothing(
 def test_the_marketplace_escrows_a_buyers_points_and_burns_them(
     direct_points, minter, buyer, seller
 ):
-    direct_points.onOrderCompleted(1, buyer, seller, 100_000, {"from": minter})
+    direct_points.onOrderCompleted(1, buyer, seller, 100_000, 1, {"from": minter})
     tx = direct_points.escrowFrom(buyer, 400 * POINT, {"from": minter})
     assert tx.events["PointsEscrowed"]["buyer"] == buyer
     assert tx.events["PointsEscrowed"]["amount"] == 400 * POINT
@@ -178,7 +178,7 @@ def test_the_marketplace_escrows_a_buyers_points_and_burns_them(
 def test_the_hooks_refuse_to_mint_to_or_escrow_from_the_zero_address(direct_points, minter, seller):
     zero = brownie.ZERO_ADDRESS
     with brownie.reverts(err("ERC20InvalidReceiver", zero)):
-        direct_points.onOrderCompleted(1, zero, seller, 100_000, {"from": minter})
+        direct_points.onOrderCompleted(1, zero, seller, 100_000, 1, {"from": minter})
     with brownie.reverts(err("ERC20InvalidReceiver", zero)):
         direct_points.onReview(1, zero, {"from": minter})
     with brownie.reverts(err("ERC20InvalidSender", zero)):
@@ -269,3 +269,114 @@ def test_a_marketplace_without_points_refuses_redemption(
     item = list_item(plain, seller, 1_000 * USD, [wbtc], points_cap_bps=2_000)
     with brownie.reverts(err("MarketplacePointsNotEnabled")):
         plain.checkout(item, 1, wbtc, 2**255, 2**40, arbiter, POINT, {"from": buyer})
+
+
+# --- issue H, finding 1: points only for value that changed hands ---------------------
+
+
+def test_a_refund_of_all_but_one_satoshi_earns_no_points_and_no_review_points(
+    market, points, order, buyer, seller
+):
+    """Finding H1: checkout $1,000, refund all but 1 satoshi, ship, confirm used to mint
+    1,000 points and 5 review points for 1 satoshi that changed hands."""
+    market.refund(order.terms, order.term("lockedAmount") - 1, {"from": seller})
+    complete(market, order, buyer, seller)
+    assert points.balanceOf(buyer) == 0  # $0.001 settled: no whole cent
+    market.review(order.terms, 5, TRACKING, {"from": buyer})
+    assert points.balanceOf(buyer) == 0
+    assert [int(v) for v in market.sellerRating(seller)] == [5, 1]  # it counts in the rating
+
+
+def test_a_partial_refund_earns_points_on_what_settled_only(market, points, order, buyer, seller):
+    market.refund(order.terms, order.term("lockedAmount") * 3 // 10, {"from": seller})
+    complete(market, order, buyer, seller)
+    assert points.balanceOf(buyer) == 700 * POINT  # 70 % of $1,000 settled
+
+
+def test_a_one_satoshi_listing_earns_no_review_points(market, points, seller, buyer, wbtc, arbiter):
+    """Finding H1: a listing priced at one satoshi earned 5 review points per order."""
+    tiny = list_item(market, seller, USD // 10**5, [wbtc])  # $0.001: one satoshi at $100,000
+    cheap = buy(market, buyer, tiny, wbtc, arbiter)
+    assert cheap.term("lockedAmount") == 1
+    complete(market, cheap, buyer, seller)
+    market.review(cheap.terms, 5, TRACKING, {"from": buyer})
+    assert points.balanceOf(buyer) == 0
+
+
+def test_reviews_earn_points_from_the_minimum_order_value_and_not_below(
+    market, points, seller, buyer, wbtc, arbiter
+):
+    minimum = market.MIN_REVIEW_REWARD_USD()
+    assert minimum == 10 * USD
+    at = buy(market, buyer, list_item(market, seller, minimum, [wbtc]), wbtc, arbiter)
+    below = buy(
+        market, buyer, list_item(market, seller, minimum - USD // 100, [wbtc]), wbtc, arbiter
+    )
+    for o in (at, below):
+        complete(market, o, buyer, seller)
+    earned = points.balanceOf(buyer)
+    market.review(below.terms, 5, TRACKING, {"from": buyer})
+    assert points.balanceOf(buyer) == earned
+    market.review(at.terms, 5, TRACKING, {"from": buyer})
+    assert points.balanceOf(buyer) == earned + 5 * POINT
+
+
+def test_one_account_cannot_take_more_than_its_own_cap_per_epoch(
+    market, points, seller, buyer, wbtc, arbiter, deployer, accounts
+):
+    """Finding H1: the epoch cap was global, so about 1,000 farmed orders starved every honest
+    buyer for the week. Each account now has its own cap beside the global one."""
+    points.setMintConfig(1_000, 1_000_000, 1_500, 5, {"from": deployer})
+    listing = list_item(market, seller, 1_000 * USD, [wbtc])
+    orders = [buy(market, buyer, listing, wbtc, arbiter) for _ in range(3)]
+    for o in orders:
+        complete(market, o, buyer, seller)
+    assert points.balanceOf(buyer) == 1_500 * POINT  # 3,000 earned, 1,500 minted
+    assert points.mintedThisEpoch(buyer) == 1_500 * POINT
+    honest = accounts[3]
+    wbtc.mint(honest, 10**8, {"from": deployer})
+    wbtc.approve(market, 2**256 - 1, {"from": honest})
+    complete(market, buy(market, honest, listing, wbtc, arbiter), honest, seller)
+    assert points.balanceOf(honest) == 1_000 * POINT
+
+
+def test_the_reward_rate_is_fixed_in_the_order_at_checkout(
+    market, points, listing, buyer, seller, wbtc, arbiter, deployer
+):
+    """Finding H6: a governance change of the rate reached orders already in flight."""
+    order = buy(market, buyer, listing, wbtc, arbiter)
+    assert order.term("pointsPerUsd") == 1
+    market.setPointsRate(3, {"from": deployer})
+    later = buy(market, buyer, listing, wbtc, arbiter)
+    assert later.term("pointsPerUsd") == 3
+    complete(market, order, buyer, seller)
+    assert points.balanceOf(buyer) == 1_000 * POINT
+
+
+def test_the_reward_rate_is_bounded_in_code(market, deployer, stranger):
+    with brownie.reverts(err("MarketplacePointsRateOutOfRange", 11, 10)):
+        market.setPointsRate(11, {"from": deployer})
+    with brownie.reverts(err("OwnableUnauthorizedAccount", stranger)):
+        market.setPointsRate(1, {"from": stranger})
+    assert (
+        market.setPointsRate(10, {"from": deployer}).events["PointsRateSet"]["pointsPerUsd"] == 10
+    )
+    assert market.config()["pointsPerUsd"] == 10
+
+
+def test_redeemed_points_come_back_in_proportion_to_what_a_ruling_gives_the_buyer(
+    market, points, earned, discounted, buyer, seller, wbtc, arbiter
+):
+    """Finding H6: points redeemed at checkout were burned even when a ruling gave the buyer
+    everything."""
+    tx = market.checkout(discounted, 1, wbtc, 2**255, 2**40, arbiter, 500 * POINT, {"from": buyer})
+    terms = tx.events["OrderPaid"]["terms"]
+    market.openDispute(terms, TRACKING, {"from": buyer})
+    ruling = market.resolveDispute(terms, 10_000, {"from": arbiter})
+    assert ruling.events["PointsSettled"]["returned"] == 500 * POINT
+    assert points.balanceOf(buyer) == earned
+    tx = market.checkout(discounted, 1, wbtc, 2**255, 2**40, arbiter, 500 * POINT, {"from": buyer})
+    terms = tx.events["OrderPaid"]["terms"]
+    market.openDispute(terms, TRACKING, {"from": buyer})
+    market.resolveDispute(terms, 4_000, {"from": arbiter})
+    assert points.balanceOf(buyer) == earned - 300 * POINT  # 40 % back, 60 % burned

@@ -27,7 +27,7 @@ def points(direct_points):
 @pytest.fixture(scope="module")
 def holder(points, minter, buyer, seller):
     """The buyer, holding 1,000 points from a $1,000 order."""
-    points.onOrderCompleted(1, buyer, seller, 100_000, {"from": minter})
+    points.onOrderCompleted(1, buyer, seller, 100_000, 1, {"from": minter})
     return buyer
 
 
@@ -35,7 +35,7 @@ def holder(points, minter, buyer, seller):
 def signer(points, minter, seller):
     """A key the test holds (to sign permits), with 1,000 points."""
     key = Account.create()
-    points.onOrderCompleted(2, key.address, seller, 100_000, {"from": minter})
+    points.onOrderCompleted(2, key.address, seller, 100_000, 1, {"from": minter})
     return key
 
 
@@ -204,8 +204,8 @@ def test_governance_moves_to_a_new_owner_in_two_steps(points, deployer, accounts
     assert points.owner() == timelock and points.pendingOwner() == ZERO
     with brownie.reverts(err("OwnableUnauthorizedAccount", deployer)):
         points.setMintConfig(1, 1, 1, 1, {"from": deployer})
-    points.setMintConfig(2, 500, 1_000, 0, {"from": timelock})
-    assert points.mintState()["pointsPerUsd"] == 2
+    points.setMintConfig(500, 1_000, 1_000, 0, {"from": timelock})
+    assert points.mintState()["orderCap"] == 500
 
 
 def test_only_the_owner_offers_ownership_or_renounces_it(points, deployer, stranger):

@@ -6,6 +6,7 @@ units and as the human strings."""
 from __future__ import annotations
 
 import time
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from web3.types import TxReceipt
@@ -71,7 +72,11 @@ def register(commands: Any, add_globals: Any) -> None:
     p = command("dispute", cmd_dispute, "buyer or seller: open a dispute", True)
     p.add_argument("--evidence", required=True, help="evidence text (hashed) or a 0x hash")
     p = command("rule", cmd_rule, "arbiter: rule a dispute", True)
-    p.add_argument("--to-buyer", required=True, help="token units to the buyer, e.g. 0.004")
+    p.add_argument(
+        "--buyer-share",
+        required=True,
+        help="percent of the ruled escrow to the buyer, 0 to 100 (up to 2 decimals), e.g. 40",
+    )
     p = command("review", cmd_review, "buyer: review a completed order", True)
     p.add_argument("--rating", type=int, choices=range(1, 6), required=True, metavar="1-5")
     p.add_argument("--content", default="", help="review text (hashed) or a 0x hash")
@@ -353,10 +358,21 @@ def cmd_dispute(ctx: Context) -> int:
 def cmd_rule(ctx: Context) -> int:
     market = _market(ctx, signing=True)
     order = _order(ctx, market)
-    to_buyer = _token_amount(ctx, order, ctx.args.to_buyer)
-    receipt = market.resolve_dispute(order, to_buyer)
-    fields = ("toBuyer", "toSeller", "fee", "arbiterFee")
+    receipt = market.resolve_dispute(order, _share_bps(ctx.args.buyer_share))
+    fields = ("buyerShareBps", "toBuyer", "toSeller", "fee", "arbiterFee")
     return _after(ctx, market, order, receipt, "rule", "DisputeResolved", fields)
+
+
+def _share_bps(text: str) -> int:
+    """A percentage (\"40\", \"40%\", \"12.5\") as basis points; one clear error otherwise."""
+    try:
+        percent = Decimal(text.strip().removesuffix("%"))
+    except InvalidOperation:
+        raise BazaarError(f"--buyer-share must be a percentage, 0 to 100, not {text!r}") from None
+    bps = percent * 100
+    if not percent.is_finite() or bps != bps.to_integral_value() or not 0 <= bps <= 10_000:
+        raise BazaarError(f"--buyer-share must be 0 to 100, at most 2 decimals, not {text!r}")
+    return int(bps)
 
 
 def cmd_review(ctx: Context) -> int:

@@ -293,8 +293,9 @@ class MarketplaceClient(ContractClient):
     def open_dispute(self, order: Order, evidence_hash: bytes) -> TxReceipt:
         return self._lifecycle("openDispute", order, evidence_hash)
 
-    def resolve_dispute(self, order: Order, to_buyer: int) -> TxReceipt:
-        return self._lifecycle("resolveDispute", order, to_buyer)
+    def resolve_dispute(self, order: Order, buyer_share_bps: int) -> TxReceipt:
+        """The arbiter rules: `buyer_share_bps` (0..10,000) of the ruled part to the buyer."""
+        return self._lifecycle("resolveDispute", order, buyer_share_bps)
 
     def review(self, order: Order, rating: int, content_hash: bytes) -> TxReceipt:
         return self._lifecycle("review", order, rating, content_hash)
