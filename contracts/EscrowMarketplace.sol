@@ -174,8 +174,10 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
         returns (OrderId orderId)
     {
         Config memory c = config;
-        uint256 nonce = c.orderCount + 1;
-        config.orderCount = uint40(nonce);
+        TokenBook storage book = _books[terms.token];
+        uint256 nonce = book.orderCount + 1;
+        // One write of the token's book: the order number and the escrow.
+        (book.orderCount, book.escrowed) = (uint40(nonce), book.escrowed + amount.toUint112());
         terms.nonce = nonce;
         terms.feeBps = c.feeBps;
         terms.arbiterFeeBps = c.arbiterFeeBps;
@@ -192,13 +194,11 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
             flags: digital ? FLAG_DIGITAL : 0,
             pointsEscrowed: 0
         });
-        _books[terms.token].escrowed += amount.toUint120();
         emit OrderPaid(
             orderId,
             msg.sender,
             terms.seller,
             terms,
-            terms.quantity,
             q.usdLegAnswer,
             q.pegLegAnswer,
             q.usdLegUpdatedAt,
@@ -292,7 +292,7 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
         // A partial refund of a USD-protected order shrinks the USD owed in proportion
         // (see `_complete`).
         order.amount = uint96(remaining);
-        _books[terms.token].escrowed -= uint120(amount);
+        _books[terms.token].escrowed -= uint112(amount);
         _pay(terms.token, terms.buyer, amount);
     }
 
@@ -657,7 +657,7 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
         bool digital = order.flags & FLAG_DIGITAL != 0;
         order.status = status;
         order.amount = 0;
-        _books[terms.token].escrowed -= uint120(amount);
+        _books[terms.token].escrowed -= uint112(amount);
         _restock(terms, id, digital);
         _settlePoints(terms, id, order, 0, 1);
         if (digital) _takeBackGoods(terms, id);
@@ -667,8 +667,8 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
     /// @dev Escrow `escrow` leaves the books and `fee` accrues, in one write.
     function _closeBook(address token, uint256 escrow, uint256 fee) private {
         TokenBook storage book = _books[token];
-        book.escrowed -= uint120(escrow);
-        book.fees += uint128(fee);
+        book.escrowed -= uint112(escrow);
+        book.fees += uint96(fee);
     }
 
     /// @dev Redeemed points of an order: `settled / whole` of them are burned (the share of the

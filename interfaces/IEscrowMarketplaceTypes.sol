@@ -61,7 +61,8 @@ interface IEscrowMarketplaceTypes {
     /// @param token Payment token.
     /// @param arbiter Rules a dispute; fixed at checkout, never the buyer or the seller.
     /// @param listingId The listing bought.
-    /// @param nonce The order's number (makes every id unique).
+    /// @param nonce The order's number among the orders paid in `token` (with the token, makes
+    ///        every id unique).
     /// @param quantity Units bought (restocked when the order is cancelled, reclaimed or
     ///        fully refunded).
     /// @param usdAmount The order's USD price, 8 decimals.
@@ -119,7 +120,6 @@ interface IEscrowMarketplaceTypes {
         uint24 confirmWindow;
         uint24 rulingWindow;
         bool paused;
-        uint40 orderCount;
         uint40 listingCount;
         uint16 activeArbiters;
         uint8 tokenCount;
@@ -127,14 +127,17 @@ interface IEscrowMarketplaceTypes {
         uint8 pointsPerUsd;
     }
 
-    /// @notice What the contract owes in one payment token, with the token's id, in one slot.
+    /// @notice A payment token's book, in one slot: written once per checkout (the order
+    ///         number and the escrow) and once per settlement (the escrow and the fees).
     /// @param id The token's payment id (0: not accepted).
+    /// @param orderCount Orders paid in this token (an order's `nonce` is its number here).
     /// @param escrowed Token units held for open orders.
     /// @param fees Platform fees accrued, not yet withdrawn.
     struct TokenBook {
         uint8 id;
-        uint120 escrowed;
-        uint128 fees;
+        uint40 orderCount;
+        uint112 escrowed;
+        uint96 fees;
     }
 
     /// @notice Reviews a seller received, by the outcome of the reviewed order.
@@ -184,7 +187,6 @@ interface IEscrowMarketplaceTypes {
         address indexed buyer,
         address indexed seller,
         OrderTerms terms,
-        uint256 quantity,
         int256 usdLegAnswer,
         int256 pegLegAnswer,
         uint256 usdLegUpdatedAt,

@@ -159,9 +159,10 @@ def test_a_dispute_is_ruled_by_the_arbiter(bazaar, paid):
     order = paid["orderId"]
     opened = bazaar("dispute", order, "--evidence", "arrived broken", who="buyer", json=True)
     assert opened.json()["status"] == "Disputed"
-    ruled = bazaar("rule", order, "--to-buyer", "0.005", who="arbiter", json=True).json()
+    ruled = bazaar("rule", order, "--buyer-share", "50%", who="arbiter", json=True).json()
     assert ruled["status"] == "Resolved"
-    assert ruled["toBuyer"] == 500_000
+    assert ruled["buyerShareBps"] == 5_000
+    assert ruled["toBuyer"] == 490_000  # half of the escrow after the arbiter fee
     assert ruled["arbiterFee"] == 20_000  # 2 % of the escrow
     assert ruled["toBuyer"] + ruled["toSeller"] + ruled["fee"] + ruled["arbiterFee"] == 1_000_000
 
@@ -237,7 +238,9 @@ BAD_ORDER = "0x" + "00" * 31 + "05"
         ),
         ("buyer", ["ship", "PAID", "--tracking", "x"], ["MarketplaceUnauthorized", "would revert"]),
         ("seller", ["confirm", "PAID"], ["MarketplaceWrongStatus", "status=Paid"]),
-        ("arbiter", ["rule", "PAID", "--to-buyer", "-1"], ["negative"]),
+        ("arbiter", ["rule", "PAID", "--buyer-share", "-1"], ["0 to 100"]),
+        ("arbiter", ["rule", "PAID", "--buyer-share", "100.001"], ["0 to 100"]),
+        ("arbiter", ["rule", "PAID", "--buyer-share", "half"], ["percentage"]),
         (None, ["confirm", "PAID"], ["--keystore"]),
     ],
 )

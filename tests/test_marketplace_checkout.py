@@ -92,7 +92,7 @@ def test_checkout_locks_the_rate_and_emits_the_feed_data(
 ):
     tx = market.checkout(listing, 2, wbtc, 2_000_000, FAR_FUTURE, arbiter, 0, {"from": buyer})
     event = tx.events["OrderPaid"]
-    assert event["quantity"] == 2 and event["terms"]["lockedAmount"] == 2_000_000
+    assert event["terms"]["quantity"] == 2 and event["terms"]["lockedAmount"] == 2_000_000
     assert event["usdLegAnswer"] == 100_000 * USD and event["pegLegAnswer"] == SATS
     assert event["usdLegUpdatedAt"] == btc_usd.latestRoundData()[3]
     order = Order.from_tx(tx)

@@ -21,6 +21,7 @@ from brownie import BatchBuyer, ReferenceGoods, accounts, web3
 from eth_account import Account
 from web3.exceptions import TransactionNotFound
 
+from bazaar.types import OrderTerms
 from tools import governance, local_suite
 from tools.local_suite import USD
 
@@ -139,11 +140,12 @@ def measure() -> dict[str, int]:
     b.record("autoRelease", lambda: market.release(released, q))
 
     refunded = order_of(checkout(wbtc))
-    b.record("refund", lambda: market.refund(refunded, refunded[7], s))  # lockedAmount
+    locked = OrderTerms.from_event(refunded).lockedAmount
+    b.record("refund", lambda: market.refund(refunded, locked, s))
 
     disputed = order_of(checkout(wbtc))
     b.record("openDispute", lambda: market.openDispute(disputed, b"\x06" * 32, q))
-    b.record("resolveDispute", lambda: market.resolveDispute(disputed, 400_000, {"from": arbiter}))
+    b.record("resolveDispute", lambda: market.resolveDispute(disputed, 4_000, {"from": arbiter}))
 
     # Points: redeem 100 points ($1) on a listing that accepts up to 20 % in points.
     points = suite.points

@@ -16,6 +16,7 @@ from brownie import accounts, web3
 from brownie.exceptions import VirtualMachineError
 from eth_account import Account
 
+from bazaar.types import OrderTerms
 from tools import governance, local_suite
 from tools.local_suite import USD
 
@@ -117,8 +118,8 @@ def main() -> None:
     )
     digital_terms = tuple(tx.events["OrderPaid"]["terms"])
     print(
-        f"   500 BZP redeemed for $5.00: the buyer pays {usd(digital_terms[6])} "
-        f"({btc(digital_terms[7])}); licence now held by "
+        f"   500 BZP redeemed for $5.00: the buyer pays {usd(OrderTerms.from_event(digital_terms).usdAmount)} "
+        f"({btc(OrderTerms.from_event(digital_terms).lockedAmount)}); licence now held by "
         f"{'the buyer' if suite.goods.ownerOf(licence) == buyer else '?'}"
     )
     market.confirm(digital_terms, {"from": buyer}, **QUIET)
@@ -134,11 +135,9 @@ def main() -> None:
     disputed = checkout(lamp)
     market.ship(disputed, b"\x08" * 32, {"from": seller}, **QUIET)
     market.openDispute(disputed, b"\x09" * 32, {"from": buyer}, **QUIET)
-    escrow = market.getOrder(market.orderIdOf(disputed))["amount"]
-    arbiter_fee = escrow * disputed[10] // 10_000
-    ruling = market.resolveDispute(
-        disputed, (escrow - arbiter_fee) * 70 // 100, {"from": arbiter}, **QUIET
-    ).events["DisputeResolved"]
+    ruling = market.resolveDispute(disputed, 7_000, {"from": arbiter}, **QUIET).events[
+        "DisputeResolved"
+    ]  # 70 % of the escrow after the arbiter fee to the buyer
     print(
         f"   buyer {btc(ruling['toBuyer'])}, seller {btc(ruling['toSeller'])}, "
         f"arbiter fee {btc(ruling['arbiterFee'])}, platform fee {btc(ruling['fee'])}"

@@ -167,7 +167,7 @@ class MarketplaceClient(ContractClient):
             terms,
             self.state(order_id),
             terms.deposit(),
-            args["quantity"],
+            terms.quantity,
             decoded["blockNumber"],
         )
 
