@@ -20,7 +20,8 @@ import {StakeHistory} from "./libraries/StakeHistory.sol";
 ///         streamed in several reward tokens to stake past its warm-up.
 /// @dev ERC-5805 votes on `StakeHistory` rather than OpenZeppelin's `Votes`: the same external
 ///      behaviour (delegation, delegation by signature, timestamp clock), with an account's
-///      stake, checkpoint count, delegation flags and warming-bucket maturity in one slot, checkpoints
+///      stake, earning balance, warming-bucket maturity, checkpoint count and delegation flags
+///      in one slot, checkpoints
 ///      that carry their predecessor (one read for the warm-up rule), and a staked total
 ///      sampled once a day. A first stake writes three slots (account, checkpoint, total)
 ///      instead of OpenZeppelin's five.
@@ -64,18 +65,22 @@ contract PointsStaking is IPointsStaking, EIP712, Nonces, Ownable2Step, Reentran
     /// @notice W of the warm-up rule, seconds. Immutable: a new W would re-interpret history.
     uint256 public immutable warmupSeconds;
 
-    /// @dev An account, in one slot. `checkpoints` counts its checkpoints as a delegate.
-    ///      `registered`: it has self-delegated (its first stake does that). `delegated`: it
+    /// @dev An account, in one slot. `checkpoints` counts its checkpoints as a delegate (24
+    ///      bits: 16.7 million distinct seconds of change). `flags`: REGISTERED, it has
+    ///      self-delegated (its first stake does that); DELEGATED, it
     ///      chose a delegate other than itself, kept in `_delegatees` (zero: nobody).
-    ///      `staked`: warming bucket plus earning balance (`_earning`). `maturesAt`: when the
-    ///      warming bucket (`staked - _earning`) matures, 0 when the bucket is empty.
+    ///      `staked`: the warming bucket plus `earning`, the earning balance. `maturesAt`: when
+    ///      the warming bucket (`staked - earning`) matures, 0 when the bucket is empty.
     struct Account {
         uint96 staked;
-        uint32 checkpoints;
-        bool registered;
-        bool delegated;
+        uint96 earning;
         uint32 maturesAt;
+        uint24 checkpoints;
+        uint8 flags;
     }
+
+    uint8 private constant REGISTERED = 1;
+    uint8 private constant DELEGATED = 2;
 
     /// @dev Global state, in one slot: the staked total, the number of total samples, the
     ///      last period in which the total changed, and the earning total.
@@ -115,7 +120,6 @@ contract PointsStaking is IPointsStaking, EIP712, Nonces, Ownable2Step, Reentran
     mapping(address delegatee => StakeHistory.History) private _votes;
     StakeHistory.Samples private _totalSamples;
     mapping(address account => Pending) private _pending;
-    mapping(address account => uint256) private _earning;
     mapping(address token => Stream) private _streams;
     mapping(address account => mapping(address token => AccountReward)) private _rewards;
 
@@ -153,15 +157,15 @@ contract PointsStaking is IPointsStaking, EIP712, Nonces, Ownable2Step, Reentran
         if (amount == 0) revert StakingZeroAmount();
         address account = msg.sender;
         Account memory acct = _accounts[account];
-        _activateIfMatured(account, acct);
+        Totals memory totals = _totals;
+        _activateIfMatured(account, acct, totals);
         // no stake and no delegate (never chose one, or chose none): the stake self-delegates
-        if (acct.staked == 0 && (acct.delegated ? _delegatees[account] == address(0) : !acct.registered)) {
-            acct.registered = true;
-            acct.delegated = false;
+        if (acct.staked == 0 && (_isDelegated(acct) ? _delegatees[account] == address(0) : !_isRegistered(acct))) {
+            acct.flags = REGISTERED;
             emit DelegateChanged(account, address(0), account);
         }
         acct.maturesAt = _maturity();
-        _changeStake(account, acct, amount, true);
+        _changeStake(account, acct, totals, amount, true);
         emit Staked(account, amount, acct.staked);
         points.safeTransferFrom(msg.sender, address(this), amount);
     }
@@ -172,21 +176,20 @@ contract PointsStaking is IPointsStaking, EIP712, Nonces, Ownable2Step, Reentran
         address account = msg.sender;
         Account memory acct = _accounts[account];
         if (amount > acct.staked) revert StakingInsufficientStake(account, amount, acct.staked);
-        _activateIfMatured(account, acct);
-        uint256 earning = _earning[account];
-        uint256 warming = acct.staked - earning;
+        Totals memory totals = _totals;
+        _activateIfMatured(account, acct, totals);
+        uint256 warming = acct.staked - acct.earning;
         if (amount >= warming) {
             acct.maturesAt = 0; // the bucket is emptied
             if (amount > warming) {
                 // the rest leaves the earning balance, settled first; it stops earning now
-                uint256 fromEarning = amount - warming;
-                Totals memory totals = _totals;
-                _settleAll(account, earning, totals.earning);
-                _earning[account] = earning - fromEarning;
-                _totals.earning = totals.earning - uint96(fromEarning); // at most the total
+                uint96 fromEarning = uint96(amount - warming); // at most the earning balance
+                _settleAll(account, acct.earning, totals.earning);
+                acct.earning -= fromEarning;
+                totals.earning -= fromEarning;
             }
         }
-        _changeStake(account, acct, amount, false);
+        _changeStake(account, acct, totals, amount, false);
 
         uint256 readyAt = block.timestamp + _cooldownSeconds;
         uint256 closesAt = readyAt + _withdrawWindowSeconds;
@@ -214,9 +217,10 @@ contract PointsStaking is IPointsStaking, EIP712, Nonces, Ownable2Step, Reentran
         if (amount == 0) revert StakingNothingPending(account);
         delete _pending[account];
         Account memory acct = _accounts[account];
-        _activateIfMatured(account, acct);
+        Totals memory totals = _totals;
+        _activateIfMatured(account, acct, totals);
         acct.maturesAt = _maturity(); // back through the warm-up
-        _changeStake(account, acct, amount, true);
+        _changeStake(account, acct, totals, amount, true);
         emit UnstakeCancelled(account, amount);
     }
 
@@ -225,8 +229,10 @@ contract PointsStaking is IPointsStaking, EIP712, Nonces, Ownable2Step, Reentran
     /// @inheritdoc IPointsStaking
     function activate(address account) external nonReentrant {
         Account memory acct = _accounts[account];
-        if (!_activateIfMatured(account, acct)) revert StakingNothingToActivate(account, acct.maturesAt);
+        Totals memory totals = _totals;
+        if (!_activateIfMatured(account, acct, totals)) revert StakingNothingToActivate(account, acct.maturesAt);
         _accounts[account] = acct;
+        _totals = totals;
     }
 
     /// @inheritdoc IPointsStaking
@@ -261,10 +267,14 @@ contract PointsStaking is IPointsStaking, EIP712, Nonces, Ownable2Step, Reentran
         if (!stream.listed) revert StakingRewardTokenUnknown(token);
         address account = msg.sender;
         Account memory acct = _accounts[account];
-        if (_activateIfMatured(account, acct)) _accounts[account] = acct;
-        uint256 perToken = _updateStream(stream, _totals.earning);
+        Totals memory totals = _totals;
+        if (_activateIfMatured(account, acct, totals)) {
+            _accounts[account] = acct;
+            _totals = totals;
+        }
+        uint256 perToken = _updateStream(stream, totals.earning);
         AccountReward memory r = _rewards[account][token];
-        amount = r.owed + _accrued(_earning[account], perToken, r.paid);
+        amount = r.owed + _accrued(acct.earning, perToken, r.paid);
         if (amount == 0) revert StakingNothingToClaim(account, token);
         _rewards[account][token] = AccountReward(uint128(perToken), 0);
         emit RewardsClaimed(account, token, to, amount);
@@ -274,7 +284,7 @@ contract PointsStaking is IPointsStaking, EIP712, Nonces, Ownable2Step, Reentran
     /// @inheritdoc IPointsStaking
     function earned(address account, address token) external view returns (uint256) {
         AccountReward memory r = _rewards[account][token];
-        return r.owed + _accrued(_earning[account], rewardPerToken(token), r.paid);
+        return r.owed + _accrued(_accounts[account].earning, rewardPerToken(token), r.paid);
     }
 
     /// @inheritdoc IPointsStaking
@@ -317,13 +327,13 @@ contract PointsStaking is IPointsStaking, EIP712, Nonces, Ownable2Step, Reentran
 
     /// @inheritdoc IPointsStaking
     function earningBalanceOf(address account) external view returns (uint256) {
-        return _earning[account];
+        return _accounts[account].earning;
     }
 
     /// @inheritdoc IPointsStaking
     function warmingOf(address account) external view returns (uint256 amount, uint256 maturesAt) {
         Account memory acct = _accounts[account];
-        return (acct.staked - _earning[account], acct.maturesAt);
+        return (acct.staked - acct.earning, acct.maturesAt);
     }
 
     /// @inheritdoc IPointsStaking
@@ -430,8 +440,8 @@ contract PointsStaking is IPointsStaking, EIP712, Nonces, Ownable2Step, Reentran
     ///         (zero: none, its units vote for no one).
     function delegates(address account) public view returns (address) {
         Account memory acct = _accounts[account];
-        if (acct.delegated) return _delegatees[account];
-        return acct.registered ? account : address(0);
+        if (_isDelegated(acct)) return _delegatees[account];
+        return _isRegistered(acct) ? account : address(0);
     }
 
     /// @notice Delegates the caller's staked units (present and future) to `delegatee`.
@@ -465,18 +475,26 @@ contract PointsStaking is IPointsStaking, EIP712, Nonces, Ownable2Step, Reentran
 
     /* INTERNAL */
 
+    function _isRegistered(Account memory acct) private pure returns (bool) {
+        return acct.flags & REGISTERED != 0;
+    }
+
+    function _isDelegated(Account memory acct) private pure returns (bool) {
+        return acct.flags & DELEGATED != 0;
+    }
+
     /// @dev Moves the units of `account` from its delegate to `delegatee`.
     function _delegate(address account, address delegatee) private {
         Account memory acct = _accounts[account];
-        address oldDelegate = acct.delegated ? _delegatees[account] : (acct.registered ? account : address(0));
+        address oldDelegate =
+            _isDelegated(acct) ? _delegatees[account] : (_isRegistered(acct) ? account : address(0));
         emit DelegateChanged(account, oldDelegate, delegatee);
         if (oldDelegate == delegatee) return;
         _addVotes(account, acct, acct.staked, false); // from the old delegate
         if (delegatee == account) {
-            acct.registered = true;
-            acct.delegated = false;
+            acct.flags = REGISTERED;
         } else {
-            acct.delegated = true;
+            acct.flags |= DELEGATED;
             _delegatees[account] = delegatee;
         }
         _addVotes(account, acct, acct.staked, true); // to the new one
@@ -488,29 +506,31 @@ contract PointsStaking is IPointsStaking, EIP712, Nonces, Ownable2Step, Reentran
     ///      checkpoint count lives in `acct`; another delegate's is updated in storage.
     function _addVotes(address account, Account memory acct, uint256 amount, bool increase) private {
         if (amount == 0) return;
-        address to = acct.delegated ? _delegatees[account] : (acct.registered ? account : address(0));
+        address to = _isDelegated(acct) ? _delegatees[account] : (_isRegistered(acct) ? account : address(0));
         if (to == address(0)) return; // delegated to nobody
         // Unix seconds fit 32 bits until February 2106; this contract is not meant to outlive it
         uint32 key = uint32(block.timestamp);
         if (to == account) {
             (uint256 oldVotes, uint256 newVotes, uint256 count) =
                 _votes[to].change(acct.checkpoints, key, amount, increase);
-            acct.checkpoints = count.toUint32();
+            acct.checkpoints = count.toUint24();
             emit DelegateVotesChanged(to, oldVotes, newVotes);
         } else {
             Account storage delegateAcct = _accounts[to];
             (uint256 oldVotes, uint256 newVotes, uint256 count) =
                 _votes[to].change(delegateAcct.checkpoints, key, amount, increase);
-            delegateAcct.checkpoints = count.toUint32();
+            delegateAcct.checkpoints = count.toUint24();
             emit DelegateVotesChanged(to, oldVotes, newVotes);
         }
     }
 
     /// @dev Moves the stake of `account` (in memory as `acct`), its delegate's votes and the
-    ///      staked total by `amount`, and writes `acct`. A decrease is at most the stake
-    ///      (checked by the caller); the earning balance is the caller's business.
-    function _changeStake(address account, Account memory acct, uint256 amount, bool increase) private {
-        Totals memory totals = _totals;
+    ///      staked total (in `totals`, read by the caller) by `amount`, and writes `acct` and
+    ///      `totals`. A decrease is at most the stake (checked by the caller); the earning
+    ///      balances are the caller's business.
+    function _changeStake(address account, Account memory acct, Totals memory totals, uint256 amount, bool increase)
+        private
+    {
         uint256 staked = increase ? uint256(acct.staked) + amount : acct.staked - amount;
         acct.staked = SafeCast.toUint96(staked);
         _addVotes(account, acct, amount, increase);
@@ -540,18 +560,16 @@ contract PointsStaking is IPointsStaking, EIP712, Nonces, Ownable2Step, Reentran
         return uint32(block.timestamp + warmupSeconds); // Unix seconds fit 32 bits until 2106
     }
 
-    /// @dev If the warming bucket of `account` (in memory as `acct`, written by the caller)
-    ///      has matured, settles the account and moves the bucket into its earning balance
-    ///      and the earning total. Returns whether it did.
-    function _activateIfMatured(address account, Account memory acct) private returns (bool) {
+    /// @dev If the warming bucket of `account` (in memory as `acct`) has matured, settles the
+    ///      account and moves the bucket into its earning balance and the earning total (in
+    ///      memory as `totals`); the caller writes both. Returns whether it did.
+    function _activateIfMatured(address account, Account memory acct, Totals memory totals) private returns (bool) {
         uint256 maturesAt = acct.maturesAt;
         if (maturesAt == 0 || maturesAt > block.timestamp) return false;
-        uint256 earning = _earning[account];
-        uint256 amount = acct.staked - earning;
-        uint96 earningTotal = _totals.earning;
-        _settleAll(account, earning, earningTotal);
-        _earning[account] = acct.staked;
-        _totals.earning = earningTotal + uint96(amount); // below the staked total
+        uint96 amount = acct.staked - acct.earning;
+        _settleAll(account, acct.earning, totals.earning);
+        acct.earning = acct.staked;
+        totals.earning += amount; // below the staked total
         acct.maturesAt = 0;
         emit StakeActivated(account, amount);
         return true;
