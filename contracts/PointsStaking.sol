@@ -249,7 +249,9 @@ contract PointsStaking is IPointsStaking, EIP712, Nonces, Ownable2Step, Reentran
         uint256 finish = stream.periodFinish;
         uint256 leftover = finish > block.timestamp ? (finish - block.timestamp) * stream.rewardRate : 0;
         uint256 rate = (leftover + amount * REWARD_PRECISION) / REWARD_STREAM_SECONDS;
-        // the most this stream can add to the accumulator, at the smallest earning total
+        // the most this stream can add to the accumulator, at the smallest earning total (from
+        // the rate as rounded: what the stream pays)
+        // slither-disable-next-line divide-before-multiply
         uint256 bound = stream.rewardPerTokenStored + (rate * REWARD_STREAM_SECONDS) / MIN_SHARED_STAKE;
         if (bound > type(uint128).max) revert StakingRewardOverflow(bound);
         finish = block.timestamp + REWARD_STREAM_SECONDS;
