@@ -257,7 +257,7 @@ def dao_steps(config: SuiteConfig, src: dict[str, Any]) -> list[Step]:
             s.warmup,
             s.cooldown,
             s.window,
-            src["wbtc"],
+            (src["wbtc"], src["usdc"]),  # the payment tokens are the reward tokens
         ),
         deploy("timelock", "BazaarTimelock", 0, (owner,), (owner,), owner),
         deploy(

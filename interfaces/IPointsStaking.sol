@@ -33,23 +33,60 @@ import {StakeHistory} from "../contracts/libraries/StakeHistory.sol";
 ///         later request adds to the pending amount and restarts both. A missed window is
 ///         recovered by `cancelUnstake` (back into the stake) or a new request.
 ///
-///         FEE SHARE: `depositRewards` pulls reward tokens (WBTC) and splits them pro rata
-///         over the staked balances at that moment (pending amounts excluded), through a
-///         reward-per-unit accumulator scaled by `REWARD_PRECISION`. The division remainder
-///         is kept (scaled) and added to the next deposit, so nothing but per-account
-///         rounding dust (under one reward unit per settlement) is ever stranded. Rewards
-///         deposited while less than one point (`MIN_SHARED_STAKE`) is staked are queued
-///         the same way and shared out with the next deposit made while at least that much is
-///         staked (a floor that bounds the accumulator's growth per deposit). Shares follow the stake at the
-///         moment of each deposit (no warm-up, no time streaming): a stake made just before a
-///         deposit gets its share, and then stays locked for at least the cooldown. Accounts
-///         are settled (earned rewards booked) before every change of their stake; settling
-///         emits no event of its own (`earned` shows the result).
+///         FEE SHARE (streamed, warm-up gated). Fees are shared in several reward tokens (at
+///         most `MAX_REWARD_TOKENS`, the marketplace's payment tokens; governance adds them,
+///         none is ever removed). `depositRewards(token, amount)` does not hand `amount` out
+///         at once: it adds it to the token's stream, which pays `rewardRate` per second
+///         (Synthetix StakingRewards) until `periodFinish`. A deposit into a running stream
+///         spreads its leftover plus `amount` over `REWARD_STREAM_SECONDS` (7 days) from now.
+///         Each second's reward goes pro rata to the EARNING balances of that second.
+///
+///         EARNING BALANCE. Staked points earn only once they are older than the warm-up W.
+///         An account's stake is its earning balance plus one warming bucket: a stake (and a
+///         cancelled unstake) goes into the bucket, and every addition restarts the bucket's
+///         maturity at now + W (so the whole bucket earns W after its LAST addition: stake in
+///         one go, or at intervals longer than W). A matured bucket joins the earning balance
+///         at the account's next stake, unstake request, cancel or claim, or when anyone
+///         calls `activate(account)` (lazy: it earns from its activation, never before its
+///         maturity). `requestUnstake` takes from the warming bucket first, then from the
+///         earning balance, which stops earning at once. So a stake held for a few blocks
+///         around a deposit earns nothing, and a deposit reaches the stakers who stay staked
+///         over the following week.
+///
+///         NOBODY EARNING. While less than `MIN_SHARED_STAKE` (1 point) earns in total, every
+///         stream PAUSES: its unpaid seconds are kept, and it resumes, with the same rate and
+///         its end moved later by the pause, once at least that much earns again. Nothing
+///         deposited is lost to an empty pool (and the floor bounds the accumulator's growth).
+///
+///         PRECISION. Rates and the per-unit accumulators are scaled by `REWARD_PRECISION`
+///         (1e27), so one satoshi streamed over a week to 1e9 staked points is not lost;
+///         every division rounds down (against the claimant), so the claims of a token never
+///         exceed its deposits: dust under one token unit per settlement, and under
+///         `REWARD_STREAM_SECONDS` / 1e27 units per deposit, stays in the contract.
+///
+///         Accounts are settled (earned rewards booked per token) before their earning
+///         balance changes; settling emits no event of its own (`earned` shows the result).
+///         Claims are pulled, per token. Reward tokens must be plain ERC-20 tokens (no fee
+///         on transfer, no rebasing).
 ///
 ///         The staked position is not transferable: `transfer`, `transferFrom` and `approve`
 ///         always revert.
 interface IPointsStaking is IERC5805 {
     /* TYPES */
+
+    /// @notice The stream of one reward token.
+    /// @param rewardRate Token units paid per second to all earning stake, scaled by
+    ///        `REWARD_PRECISION`.
+    /// @param periodFinish When the stream ends (Unix seconds; moved later while it pauses).
+    /// @param lastUpdateTime When `rewardPerTokenStored` was last brought up to date.
+    /// @param rewardPerTokenStored Token units earned per earning point unit since the token
+    ///        was added, scaled by `REWARD_PRECISION`, as of `lastUpdateTime`.
+    struct RewardData {
+        uint256 rewardRate;
+        uint256 periodFinish;
+        uint256 lastUpdateTime;
+        uint256 rewardPerTokenStored;
+    }
 
     /// @notice An account's pending unstake, in one slot.
     /// @param amount Points waiting to be withdrawn (no votes, no fee share).
@@ -74,12 +111,19 @@ interface IPointsStaking is IERC5805 {
     event UnstakeCancelled(address indexed account, uint256 amount);
     /// @notice `account` withdrew its `amount` pending points.
     event Withdrawn(address indexed account, uint256 amount);
-    /// @notice `from` deposited `amount` reward tokens. The accumulator is now
-    ///         `rewardPerUnit`; `undistributed` reward-token units (scaled by
-    ///         `REWARD_PRECISION`) wait for the next deposit.
-    event RewardsDeposited(address indexed from, uint256 amount, uint256 rewardPerUnit, uint256 undistributed);
-    /// @notice `account` claimed `amount` reward tokens, sent to `to`.
-    event RewardsClaimed(address indexed account, address indexed to, uint256 amount);
+    /// @notice Governance added `token` to the reward tokens.
+    event RewardTokenAdded(address indexed token);
+    /// @notice `from` deposited `amount` of reward `token`; its stream now pays `rewardRate`
+    ///         (token units per second, scaled by `REWARD_PRECISION`) until `periodFinish`
+    ///         (Unix seconds).
+    event RewardsDeposited(
+        address indexed from, address indexed token, uint256 amount, uint256 rewardRate, uint256 periodFinish
+    );
+    /// @notice `account` claimed `amount` of reward `token`, sent to `to`.
+    event RewardsClaimed(address indexed account, address indexed token, address indexed to, uint256 amount);
+    /// @notice The matured warming bucket of `account`, `amount` points, joined its earning
+    ///         balance (it earns from now).
+    event StakeActivated(address indexed account, uint256 amount);
     /// @notice Governance set the cooldown of new unstake requests (seconds).
     event CooldownSet(uint256 cooldownSeconds);
     /// @notice Governance set the withdraw window of new unstake requests (seconds).
@@ -91,8 +135,17 @@ interface IPointsStaking is IERC5805 {
     error StakingZeroAmount();
     /// @notice A required address is zero.
     error StakingZeroAddress();
-    /// @notice The reward token is the points token (their balances would mix).
+    /// @notice A reward token would be the points token (their balances would mix).
     error StakingSameToken(address token);
+    /// @notice `token` is not a reward token.
+    error StakingRewardTokenUnknown(address token);
+    /// @notice `token` is a reward token already.
+    error StakingRewardTokenAlreadyAdded(address token);
+    /// @notice There are `limit` reward tokens already, the most allowed.
+    error StakingRewardTokenLimitReached(uint256 limit);
+    /// @notice `account` has no matured warming bucket to activate (`maturesAt`: when its
+    ///         bucket matures, 0 when it has none).
+    error StakingNothingToActivate(address account, uint256 maturesAt);
     /// @notice `account` asked for `requested` points but has `staked` staked.
     error StakingInsufficientStake(address account, uint256 requested, uint256 staked);
     /// @notice The cooldown ends at `readyAt`; it is `nowTs`.
@@ -101,8 +154,8 @@ interface IPointsStaking is IERC5805 {
     error StakingWindowClosed(uint256 closedAt, uint256 nowTs);
     /// @notice `account` has no pending unstake.
     error StakingNothingPending(address account);
-    /// @notice `account` has no rewards to claim.
-    error StakingNothingToClaim(address account);
+    /// @notice `account` has no rewards in `token` to claim.
+    error StakingNothingToClaim(address account, address token);
     /// @notice Staked positions cannot be transferred or approved.
     error StakingTransferDisabled();
     /// @notice A value outside its range (`what` names it).
@@ -110,47 +163,84 @@ interface IPointsStaking is IERC5805 {
     /// @notice Votes at `timepoint` are asked for, but it is only `clock` (ERC-5805: the
     ///         timepoint must be in the past).
     error ERC5805FutureLookup(uint256 timepoint, uint48 clock);
-    /// @notice A deposit would push the reward accumulator past 96 bits: deposit less, or
-    ///         wait until more points are staked.
-    error StakingRewardOverflow(uint256 rewardPerUnit);
+    /// @notice A deposit could push its token's reward-per-unit accumulator past 128 bits
+    ///         (`bound`: the most it could reach): deposit less.
+    error StakingRewardOverflow(uint256 bound);
 
     /* STAKING */
 
     /// @notice Stakes `amount` points (pulled; approve first). Self-delegates the caller when
-    ///         it has no stake and no delegate. The new units vote after the warm-up.
+    ///         it has no stake and no delegate. The new units vote after the warm-up; they go
+    ///         into the warming bucket, whose maturity restarts at now + W (fee share).
     function stake(uint256 amount) external;
 
-    /// @notice Moves `amount` staked points into cooldown: they lose their votes and fee
-    ///         share now, and can be withdrawn from `now + cooldown` for one window. Adds to a
+    /// @notice Moves `amount` staked points into cooldown, from the warming bucket first, then
+    ///         from the earning balance: they lose their votes and fee share now, and can be withdrawn from `now + cooldown` for one window. Adds to a
     ///         pending amount and restarts its cooldown.
     function requestUnstake(uint256 amount) external;
 
     /// @notice Sends the caller's pending points back to it, inside its withdraw window.
     function withdraw() external;
 
-    /// @notice Puts the caller's pending points back into its stake. Under the warm-up rule
+    /// @notice Puts the caller's pending points back into its stake (its warming bucket). Under the warm-up rule
     ///         points that were out for d seconds vote again W seconds after their return, and
     ///         (for d < W) also miss the d seconds starting W after they left.
     function cancelUnstake() external;
 
     /* REWARDS */
 
-    /// @notice Pulls `amount` reward tokens from the caller and shares them over the stake.
-    function depositRewards(uint256 amount) external;
+    /// @notice Moves the matured warming bucket of `account` into its earning balance (anyone
+    ///         may call it; the account's own stake, unstake, cancel and claim do it too).
+    ///         Reverts `StakingNothingToActivate` when there is none.
+    function activate(address account) external;
 
-    /// @notice Sends all of the caller's earned rewards to `to`; returns the amount.
-    function claimRewards(address to) external returns (uint256 amount);
+    /// @notice Adds `token` to the reward tokens. Owner only (governance). Refused for the
+    ///         zero address, the points token, a token already added, and beyond
+    ///         `MAX_REWARD_TOKENS`. Reward tokens are never removed.
+    function addRewardToken(address token) external;
 
-    /// @notice Reward tokens `account` can claim now.
-    function earned(address account) external view returns (uint256);
+    /// @notice Pulls `amount` of reward `token` from the caller (approve first) and streams it:
+    ///         the leftover of the running stream plus `amount`, over `REWARD_STREAM_SECONDS`
+    ///         from now. Anyone may deposit.
+    function depositRewards(address token, uint256 amount) external;
 
-    /// @notice Reward-token units deposited but not yet shared out (queued while nothing was
-    ///         staked, plus division remainders), rounded down.
-    function undistributedRewards() external view returns (uint256);
+    /// @notice Sends all of the caller's earned rewards in `token` to `to`; returns the
+    ///         amount. Activates the caller's matured bucket first.
+    function claimRewards(address token, address to) external returns (uint256 amount);
+
+    /// @notice Units of `token` that `account` can claim now (a matured bucket not yet
+    ///         activated has earned nothing).
+    function earned(address account, address token) external view returns (uint256);
+
+    /// @notice The reward tokens, in the order they were added.
+    function rewardTokens() external view returns (address[] memory);
+
+    /// @notice Whether `token` is a reward token.
+    function isRewardToken(address token) external view returns (bool);
+
+    /// @notice The stream of reward `token` as stored.
+    function rewardData(address token) external view returns (RewardData memory);
+
+    /// @notice The reward-per-unit accumulator of `token` now, scaled by `REWARD_PRECISION`.
+    function rewardPerToken(address token) external view returns (uint256);
+
+    /// @notice Units of `token` deposited but not streamed yet (the rest of the running or
+    ///         paused stream), rounded down.
+    function rewardsRemaining(address token) external view returns (uint256);
+
+    /// @notice Points of `account` that earn rewards (its stake without its warming bucket).
+    function earningBalanceOf(address account) external view returns (uint256);
+
+    /// @notice The warming bucket of `account`: `amount` points that earn from their
+    ///         activation after `maturesAt` (Unix seconds; 0 when it has none).
+    function warmingOf(address account) external view returns (uint256 amount, uint256 maturesAt);
+
+    /// @notice Points that earn rewards, of everyone.
+    function totalEarning() external view returns (uint256);
 
     /* VIEWS */
 
-    /// @notice Points staked by `account` (pending amounts excluded).
+    /// @notice Points staked by `account`, warming or earning (pending amounts excluded).
     function balanceOf(address account) external view returns (uint256);
 
     /// @notice Points staked by everyone (pending amounts excluded).

@@ -245,10 +245,10 @@ def mock_points(MockERC20, deployer):
 
 
 @pytest.fixture(scope="module")
-def staking(PointsStaking, mock_points, wbtc, deployer):
-    """Warm-up 2 days, cooldown 7 days, withdraw window 2 days; rewards in WBTC."""
+def staking(PointsStaking, mock_points, wbtc, usdc, deployer):
+    """Warm-up 2 days, cooldown 7 days, withdraw window 2 days; rewards in WBTC and USDC."""
     return PointsStaking.deploy(
-        mock_points, deployer, WARMUP, COOLDOWN, WINDOW, wbtc, {"from": deployer}
+        mock_points, deployer, WARMUP, COOLDOWN, WINDOW, [wbtc, usdc], {"from": deployer}
     )
 
 

@@ -25,7 +25,8 @@ CENTI = 10**16  # point units per hundredth of a point
 POINT_UNITS_PER_USD_UNIT = 10**12  # one whole point redeems for one US cent
 USD_UNITS_PER_CENT = 10**6
 REWARD_PRECISION = 10**27
-MIN_SHARED_STAKE = 10**18  # PointsStaking: deposits are shared only over at least 1 point
+MIN_SHARED_STAKE = 10**18  # PointsStaking: streams pause while less than 1 point earns
+REWARD_STREAM_SECONDS = 7 * 86_400  # PointsStaking: a deposit streams over a week
 TOTAL_SAMPLE_SECONDS = 86_400  # PointsStaking: the staked total is sampled once a day
 EPOCH_SECONDS = ONE_WEEK  # RewardPoints.EPOCH_SECONDS
 MAX_WINDOW_SECONDS = 60 * ONE_DAY  # longest window any order can be given
@@ -282,7 +283,9 @@ class Trace:
 
 @dataclass
 class Staking:
-    """PointsStaking: stakes, delegation, the warm-up rule, cooldowns, the reward accumulator."""
+    """PointsStaking: stakes, delegation, the warm-up rule, cooldowns, and the fee share in
+    one reward token (WBTC): warming buckets, earning balances, the stream (rate, end, last
+    update, accumulator) with its pause while less than a point earns."""
 
     warmup: int
     cooldown: int
@@ -292,8 +295,13 @@ class Staking:
     pending: dict[str, Pending] = field(default_factory=dict)
     paid: dict[str, int] = field(default_factory=dict)
     owed: dict[str, int] = field(default_factory=dict)
+    earning: dict[str, int] = field(default_factory=dict)  # stake past its warm-up, activated
+    matures_at: dict[str, int] = field(default_factory=dict)  # the warming bucket's maturity
+    earning_total: int = 0
+    rate: int = 0  # the stream: units a second, times REWARD_PRECISION
+    finish: int = 0
+    last_update: int = 0
     reward_per_unit: int = 0
-    undistributed_scaled: int = 0
     units: dict[str, Trace] = field(default_factory=dict)  # delegated units per delegate
     total: Trace = field(default_factory=Trace)
 
@@ -306,17 +314,79 @@ class Staking:
     def trace(self, account: str) -> Trace:
         return self.units.setdefault(account, Trace())
 
-    def settle(self, account: str) -> None:
-        per_unit, paid = self.reward_per_unit, self.paid.get(account, 0)
+    def warming(self, account: str) -> int:
+        return self.staked.get(account, 0) - self.earning.get(account, 0)
+
+    def per_unit_at(self, t: int) -> int:
+        """rewardPerToken at `t` (the view: nothing written)."""
+        if self.earning_total < MIN_SHARED_STAKE:
+            return self.reward_per_unit  # paused
+        end = min(t, self.finish)
+        if end <= self.last_update:
+            return self.reward_per_unit
+        return self.reward_per_unit + (end - self.last_update) * self.rate // self.earning_total
+
+    def update(self, t: int) -> int:
+        """_updateStream: up to date at `t`; paused (its end moved later) while too little
+        earns."""
+        last, finish = self.last_update, self.finish
+        if last == t or finish <= last:
+            return self.reward_per_unit
+        if self.earning_total < MIN_SHARED_STAKE:
+            self.finish = t + (finish - last)
+        else:
+            self.reward_per_unit += (min(t, finish) - last) * self.rate // self.earning_total
+        self.last_update = t
+        return self.reward_per_unit
+
+    def settle(self, account: str, t: int) -> None:
+        per_unit, paid = self.update(t), self.paid.get(account, 0)
         if per_unit == paid:
             return
-        accrued = self.staked.get(account, 0) * (per_unit - paid) // REWARD_PRECISION
+        accrued = self.earning.get(account, 0) * (per_unit - paid) // REWARD_PRECISION
         self.owed[account] = self.owed.get(account, 0) + accrued
         self.paid[account] = per_unit
 
-    def earned(self, account: str) -> int:
-        accrued = self.staked.get(account, 0) * (self.reward_per_unit - self.paid.get(account, 0))
+    def earned(self, account: str, t: int) -> int:
+        """earned(account, wbtc) at `t` (a matured bucket not yet activated earns nothing)."""
+        per_unit = self.per_unit_at(t)
+        accrued = self.earning.get(account, 0) * (per_unit - self.paid.get(account, 0))
         return self.owed.get(account, 0) + accrued // REWARD_PRECISION
+
+    def matured(self, account: str, t: int) -> bool:
+        return 0 < self.matures_at.get(account, 0) <= t
+
+    def activate(self, account: str, t: int) -> int:
+        """_activateIfMatured: the matured bucket joins the earning balance; returns its
+        amount (0: nothing to activate)."""
+        if not self.matured(account, t):
+            return 0
+        self.settle(account, t)
+        amount = self.warming(account)
+        self.earning[account] = self.staked[account]
+        self.earning_total += amount
+        self.matures_at[account] = 0
+        return amount
+
+    def deposit(self, amount: int, t: int) -> None:
+        self.update(t)
+        leftover = (self.finish - t) * self.rate if self.finish > t else 0
+        self.rate = (leftover + amount * REWARD_PRECISION) // REWARD_STREAM_SECONDS
+        self.finish = t + REWARD_STREAM_SECONDS
+        self.last_update = t
+
+    def claim(self, account: str, t: int) -> int:
+        self.activate(account, t)
+        self.settle(account, t)
+        amount = self.owed.get(account, 0)
+        self.owed[account] = 0
+        return amount
+
+    def remaining(self, t: int) -> int:
+        """rewardsRemaining: what the stream has not paid yet (paused: since its last update)."""
+        start = self.last_update if self.earning_total < MIN_SHARED_STAKE else t
+        start = max(start, self.last_update)
+        return (self.finish - start) * self.rate // REWARD_PRECISION if self.finish > start else 0
 
     def _move(self, source: str | None, target: str | None, amount: int, t: int) -> None:
         """Votes._moveDelegateVotes."""
@@ -340,14 +410,22 @@ class Staking:
         self._move(self.delegatee.get(account), None, amount, t)
 
     def stake(self, account: str, amount: int, t: int) -> None:
-        self.settle(account)
+        self.activate(account, t)
         if self.staked.get(account, 0) == 0 and self.delegatee.get(account) is None:
             self.delegatee[account] = account
         self.staked[account] = self.staked.get(account, 0) + amount
+        self.matures_at[account] = t + self.warmup
         self.add_units(account, amount, t)
 
     def request_unstake(self, account: str, amount: int, t: int) -> Pending:
-        self.settle(account)
+        self.activate(account, t)
+        warming = self.warming(account)
+        if amount >= warming:
+            self.matures_at[account] = 0
+            if amount > warming:
+                self.settle(account, t)
+                self.earning[account] -= amount - warming
+                self.earning_total -= amount - warming
         self.staked[account] -= amount
         self.remove_units(account, amount, t)
         before = self.pending.get(account, Pending()).amount
@@ -357,7 +435,8 @@ class Staking:
 
     def cancel_unstake(self, account: str, t: int) -> int:
         amount = self.pending.pop(account).amount
-        self.settle(account)
+        self.activate(account, t)
+        self.matures_at[account] = t + self.warmup
         self.staked[account] = self.staked.get(account, 0) + amount
         self.add_units(account, amount, t)
         return amount
@@ -366,14 +445,6 @@ class Staking:
         old = self.delegatee.get(account)
         self.delegatee[account] = target
         self._move(old, target, self.staked.get(account, 0), t)
-
-    def deposit(self, amount: int) -> None:
-        total = self.total_staked()
-        scaled = amount * REWARD_PRECISION + self.undistributed_scaled
-        if total >= MIN_SHARED_STAKE:
-            self.reward_per_unit += scaled // total
-            scaled %= total
-        self.undistributed_scaled = scaled
 
     def votes_at(self, account: str, t: int) -> int:
         """getPastVotes(account, t) (and getVotes at the current timestamp): the warm-up rule,

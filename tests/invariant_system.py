@@ -797,6 +797,17 @@ class System:
             self.m.staking.cancel_unstake(account, self.m.now)
             STATS["unstakes cancelled"] += 1
 
+    def activate(self, account: str, caller: str) -> None:
+        staking = self.m.staking
+        matured = staking.matured(account, self.next_ts)
+        expect = None if matured else "StakingNothingToActivate"
+        tx = self.send(self.w.staking.activate, account, sender=caller, expect=expect)
+        if tx is None:
+            return
+        amount = staking.activate(account, self.m.now)
+        assert tx.events["StakeActivated"]["amount"] == amount > 0
+        STATS["activations"] += 1
+
     def delegate(self, account: str, target: str) -> None:
         self.send(self.w.staking.delegate, target, sender=account)
         self.m.staking.delegate(account, target, self.m.now)
@@ -810,22 +821,22 @@ class System:
         elif self.m.balance(wbtc, account) < amount:
             expect = "ERC20InsufficientBalance"
         fn = self.w.staking.depositRewards
-        if self.send(fn, amount, sender=account, expect=expect) is not None:
-            self.m.staking.deposit(amount)
+        if self.send(fn, wbtc, amount, sender=account, expect=expect) is not None:
+            self.m.staking.deposit(amount, self.m.now)
             self.m.move(wbtc, account, self.w.staking.address, amount)
             STATS["reward deposits"] += 1
 
     def claim_rewards(self, account: str, to: str) -> None:
-        staking = self.m.staking
-        earned = staking.earned(account)
+        staking, wbtc = self.m.staking, self.w.wbtc.address
+        # a matured bucket is activated first, in the same second: it adds nothing yet
+        earned = staking.earned(account, self.next_ts)
         expect = "StakingNothingToClaim" if earned == 0 else None
-        tx = self.send(self.w.staking.claimRewards, to, sender=account, expect=expect)
+        tx = self.send(self.w.staking.claimRewards, wbtc, to, sender=account, expect=expect)
         if tx is None:
             return
         assert tx.events["RewardsClaimed"]["amount"] == earned
-        staking.settle(account)
-        staking.owed[account] = 0
-        self.m.move(self.w.wbtc.address, self.w.staking.address, to, earned)
+        assert staking.claim(account, self.m.now) == earned
+        self.m.move(wbtc, self.w.staking.address, to, earned)
         STATS["reward claims"] += 1
 
     # --- the end of an example: everyone leaves --------------------------------------------------
@@ -833,7 +844,8 @@ class System:
     def drain(self) -> None:
         """Every open order is ended by a third party after its timeout, every credit and fee
         is paid out, every stake is withdrawn and every reward claimed; then the marketplace
-        holds nothing and the staking contract holds only the undistributed rewards."""
+        holds nothing and the staking contract holds only the rewards not streamed yet (the
+        stream pauses once nobody earns) and rounding dust."""
         m, w = self.m, self.w
         if m.busd_paused:
             self.set_busd_paused(False)
@@ -870,7 +882,7 @@ class System:
             for account in list(staking.pending):
                 self.withdraw(account)
         for account in w.accounts:
-            if staking.earned(account):
+            if staking.earned(account, self.next_ts):
                 self.claim_rewards(account, account)
         assert m.points.get(w.staking.address, 0) == 0, "the staking contract still holds points"
         STATS["drains"] += 1
@@ -1003,9 +1015,10 @@ class System:
             )
             assert tuple(stake["pending"]) == expected, f"{account} pending unstake"
             assert stake["staked"] == staking.staked.get(account, 0), f"{account} stake"
-            assert stake["earned"] == staking.earned(account), f"{account} earned rewards"
+            assert stake["earned"] == staking.earned(account, m.now), f"{account} earned rewards"
             assert stake["delegatee"] == staking.delegatee.get(account, ZERO_ADDRESS)
         rewards_owed = sum(stake["earned"] for stake in s["stakes"])
+        assert s["undistributed"] == staking.remaining(m.now), "rewards not streamed yet"
         assert rewards_owed + s["undistributed"] <= s["rewardBalance"], "rewards not covered"
         assert s["rewardBalance"] == m.balance(w.wbtc.address, w.staking.address)
 

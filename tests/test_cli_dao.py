@@ -229,7 +229,7 @@ def test_the_status_of_a_staker_shows_stake_votes_wallet_and_pending(bazaar, sta
     )
     human = bazaar("status", "--staker", ADDRESSES["buyer"]).out
     assert f"staker {ADDRESSES['buyer']}: 900 points staked, votes 900 points" in human
-    assert "500 points in the wallet; earned 0 WBTC" in human
+    assert "500 points in the wallet; earned 0 WBTC, 0 USDC" in human
     assert f"100 points pending: withdraw from {when_text(data['readyAt'])}" in human
 
 

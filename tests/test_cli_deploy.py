@@ -304,7 +304,8 @@ def assert_handed_to_the_dao(journal):
     assert governor.lateQuorumVoteExtension() == settings.late_quorum_extension
     assert governor.timelock() == timelock.address and governor.token() == staking.address
     assert staking.points() == journal["contracts"]["points"]["address"]
-    assert staking.rewardToken() == journal["tokens"]["wbtc"]
+    tokens = journal["tokens"]
+    assert staking.rewardTokens() == [tokens["wbtc"], tokens["usdc"]]
     assert staking.warmupSeconds() == STAKING_SETTINGS.warmup
     assert staking.cooldownSeconds() == STAKING_SETTINGS.cooldown
 

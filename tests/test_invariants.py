@@ -14,7 +14,9 @@ checked; after every step the invariants of issue G are checked against the cont
   delegates to itself), now and at past timepoints.
 
 At the end of every example everyone leaves (`System.drain`): the marketplace is left with
-nothing and the staking contract with nothing but undistributed rewards.
+nothing and the staking contract with nothing but the rewards not streamed yet (the stream
+pauses once nobody earns) and rounding dust; every reward claim is predicted to the unit
+(WBTC deposited = WBTC claimed + held).
 
 Size: 25 examples of 100 steps (examples shorter than 10 steps are rejected: hypothesis
 starts with a few of a step or two). BAZAAR_INVARIANT_SCALE (default 1; `make soak` uses 20)
@@ -694,6 +696,10 @@ class Bazaar(System):
         waiting = sorted(self.m.staking.pending)
         self.cancel_unstake(pick(waiting, who) or self.person(who))
 
+    def rule_activate(self, who="st_index", by="st_index"):
+        warming = [p for p in self.people if self.m.staking.matures_at.get(p)]
+        self.activate(pick(warming, who) or self.person(who), self.person(by))
+
     def rule_delegate(self, who="st_index", to="st_index"):
         self.delegate(self.person(who), self.person(to))
 
@@ -701,7 +707,7 @@ class Bazaar(System):
         self.deposit_rewards(self.person(who), amount)
 
     def rule_claim_rewards(self, who="st_index", to_another="st_flag"):
-        earners = [p for p in self.people if self.m.staking.earned(p)]
+        earners = [p for p in self.people if self.m.staking.earned(p, self.next_ts)]
         account = pick(earners, who) or self.person(who)
         self.claim_rewards(account, self.person(who + 1) if to_another else account)
 

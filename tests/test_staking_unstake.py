@@ -117,9 +117,11 @@ def test_unstaking_more_than_the_stake_is_refused(staking, alice, t0):
 
 
 def test_zero_amounts_are_refused(staking, alice, t0):
-    for call in (staking.stake, staking.requestUnstake, staking.depositRewards):
+    for call in (staking.stake, staking.requestUnstake):
         with brownie.reverts(err("StakingZeroAmount")):
             call(0, {"from": alice})
+    with brownie.reverts(err("StakingZeroAmount")):
+        staking.depositRewards(staking.rewardTokens()[0], 0, {"from": alice})
 
 
 def test_withdraw_and_cancel_without_a_pending_unstake_are_refused(staking, alice, t0):
@@ -195,21 +197,23 @@ def test_the_constructor_refuses_parameters_out_of_their_bounds(
     PointsStaking, points, wbtc, deployer, warmup, cooldown, window, what, value, low, high
 ):
     with brownie.reverts(err("StakingOutOfRange", what, value, low, high)):
-        PointsStaking.deploy(points, deployer, warmup, cooldown, window, wbtc, {"from": deployer})
+        PointsStaking.deploy(points, deployer, warmup, cooldown, window, [wbtc], {"from": deployer})
 
 
 @pytest.mark.parametrize("warmup", [ONE_HOUR, 30 * ONE_DAY])
 def test_the_warmup_is_accepted_at_its_bounds_and_fixed(
     PointsStaking, points, wbtc, deployer, warmup
 ):
-    s = PointsStaking.deploy(points, deployer, warmup, COOLDOWN, WINDOW, wbtc, {"from": deployer})
+    s = PointsStaking.deploy(points, deployer, warmup, COOLDOWN, WINDOW, [wbtc], {"from": deployer})
     assert s.warmupSeconds() == warmup
     assert not hasattr(s, "setWarmup")
 
 
 def test_the_constructor_refuses_the_points_token_as_reward_token(PointsStaking, points, deployer):
     with brownie.reverts(err("StakingSameToken", points)):
-        PointsStaking.deploy(points, deployer, WARMUP, COOLDOWN, WINDOW, points, {"from": deployer})
+        PointsStaking.deploy(
+            points, deployer, WARMUP, COOLDOWN, WINDOW, [points], {"from": deployer}
+        )
 
 
 def test_ownership_moves_in_two_steps_and_only_to_the_named_account(
@@ -246,7 +250,7 @@ def test_a_points_token_that_reports_failure_instead_of_reverting_moves_nothing(
     FalseReturnToken, PointsStaking, wbtc, deployer, alice
 ):
     token = FalseReturnToken.deploy({"from": deployer})
-    s = PointsStaking.deploy(token, deployer, WARMUP, COOLDOWN, WINDOW, wbtc, {"from": deployer})
+    s = PointsStaking.deploy(token, deployer, WARMUP, COOLDOWN, WINDOW, [wbtc], {"from": deployer})
     fund(token, s, alice, 2 * AMOUNT)
     t = start_time()
     at(t, s.stake, AMOUNT, {"from": alice})

@@ -83,7 +83,14 @@ def deploy(
     for account in arbiters:
         market.setArbiter(account, True, tx, silent=True)
     staking = PointsStaking.deploy(
-        points, deployer, STAKING_WARMUP, STAKING_COOLDOWN, STAKING_WINDOW, wbtc, tx, silent=True
+        points,
+        deployer,
+        STAKING_WARMUP,
+        STAKING_COOLDOWN,
+        STAKING_WINDOW,
+        [wbtc, usdc],  # the payment tokens are the reward tokens
+        tx,
+        silent=True,
     )
     return LocalSuite(
         wbtc, usdc, btc_usd, wbtc_btc, usdc_usd, oracle, goods, market, points, staking

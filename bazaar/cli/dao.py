@@ -249,13 +249,14 @@ def staker_status(ctx: Context, address: str) -> int:
     """`bazaar status --staker ADDRESS`."""
     staking = _staking(ctx)
     position = staking.position(checksum(address, "staker"))
-    reward = Erc20Client(ctx.w3, staking.view("rewardToken"))
+    rewards = {token: Erc20Client(ctx.w3, token) for token in position.earned}
+    earned = [rewards[token].format(units) for token, units in position.earned.items()]
     pending = position.pending
     lines = [
         f"staker {position.account}: {format_points(position.staked)} staked, votes "
         f"{format_points(position.votes)} (delegate {position.delegate})",
         f"  {format_points(position.wallet)} in the wallet; earned "
-        f"{reward.format(position.earned)}",
+        f"{', '.join(earned) or 'nothing'}",
     ]
     if pending.amount:
         lines.append(
@@ -270,7 +271,7 @@ def staker_status(ctx: Context, address: str) -> int:
             "delegate": position.delegate,
             **_points_json("wallet", position.wallet),
             "earned": position.earned,
-            "earnedFormatted": reward.format(position.earned),
+            "earnedFormatted": earned,
             **_points_json("pending", pending.amount),
             "readyAt": pending.ready_at,
             "closesAt": pending.closes_at,

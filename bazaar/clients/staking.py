@@ -36,7 +36,7 @@ class Position:
     votes: int  # current votes (after the warm-up rule), as a delegate
     delegate: str
     pending: PendingUnstake
-    earned: int  # reward-token units claimable
+    earned: dict[str, int]  # per reward token (address): units claimable
     wallet: int  # points in the wallet, not staked
 
 
@@ -57,6 +57,11 @@ class StakingClient(ContractClient):
         return Erc20Client(self.w3, self.view("points"), self.sender)
 
     @cached_property
+    def reward_tokens(self) -> list[str]:
+        """The tokens fees are shared in (the marketplace's payment tokens), in order."""
+        return [checksum(token) for token in self.view("rewardTokens")]
+
+    @cached_property
     def warmup(self) -> int:
         return int(self.view("warmupSeconds"))
 
@@ -75,7 +80,7 @@ class StakingClient(ContractClient):
             int(self.view("getVotes", account)),
             self.view("delegates", account),
             self.pending(account),
-            int(self.view("earned", account)),
+            {token: int(self.view("earned", account, token)) for token in self.reward_tokens},
             self.points.balance_of(account),
         )
 

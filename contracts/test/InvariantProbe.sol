@@ -25,7 +25,7 @@ contract InvariantProbe {
     /// @param pointsInStaking Points the staking contract holds (stakes and pending unstakes).
     /// @param pointBalances Per account: liquid points.
     /// @param totalStaked The staking contract's `totalStaked`.
-    /// @param undistributed The staking contract's `undistributedRewards`.
+    /// @param undistributed The staking contract's `rewardsRemaining` of the reward token.
     /// @param rewardBalance Reward tokens held by the staking contract.
     /// @param stakes Per account: its position.
     /// @param pastVotes Per query i: `getPastVotes(voters[i], timepoints[i])`.
@@ -50,7 +50,7 @@ contract InvariantProbe {
         uint256 timestamp;
     }
 
-    /// @notice One account's staking position and votes now.
+    /// @notice One account's staking position, votes and rewards (in the reward token) now.
     struct Stake {
         uint256 staked;
         IPointsStaking.Pending pending;
@@ -82,10 +82,10 @@ contract InvariantProbe {
         _readPoints(s, sys, accounts);
         s.stakes = new Stake[](accounts.length);
         for (uint256 i = 0; i < accounts.length; ++i) {
-            s.stakes[i] = _stake(sys.staking, accounts[i]);
+            s.stakes[i] = _stake(sys.staking, address(sys.rewardToken), accounts[i]);
         }
         s.totalStaked = sys.staking.totalStaked();
-        s.undistributed = sys.staking.undistributedRewards();
+        s.undistributed = sys.staking.rewardsRemaining(address(sys.rewardToken));
         s.rewardBalance = sys.rewardToken.balanceOf(address(sys.staking));
         IVotes votes = IVotes(address(sys.staking));
         s.pastVotes = new uint256[](voters.length);
@@ -106,13 +106,13 @@ contract InvariantProbe {
         }
     }
 
-    function _stake(IPointsStaking staking, address a) private view returns (Stake memory) {
+    function _stake(IPointsStaking staking, address rewardToken, address a) private view returns (Stake memory) {
         IVotes votes = IVotes(address(staking));
         return Stake({
             staked: staking.balanceOf(a),
             pending: staking.pendingUnstake(a),
             votes: votes.getVotes(a),
-            earned: staking.earned(a),
+            earned: staking.earned(a, rewardToken),
             delegatee: votes.delegates(a)
         });
     }
