@@ -32,6 +32,7 @@ from bazaar.governance import (
     EXECUTOR_ROLE,
     GOVERNOR_SETTINGS,
     PROPOSER_ROLE,
+    STAKER_SHARE_BPS,
     STAKING_SETTINGS,
     TIMELOCK_DELAY,
     GovernorSettings,
@@ -258,6 +259,14 @@ def dao_steps(config: SuiteConfig, src: dict[str, Any]) -> list[Step]:
             s.cooldown,
             s.window,
             (src["wbtc"], src["usdc"]),  # the payment tokens are the reward tokens
+        ),
+        call(
+            "market.setFeeShare(staking)",
+            "market",
+            "EscrowMarketplace",
+            "setFeeShare",
+            Ref("staking"),
+            STAKER_SHARE_BPS,
         ),
         deploy("timelock", "BazaarTimelock", 0, (owner,), (owner,), owner),
         deploy(

@@ -59,6 +59,9 @@ class StakingSettings:
 GOVERNOR_SETTINGS = GovernorSettings()
 STAKING_SETTINGS = StakingSettings()
 TIMELOCK_DELAY = 2 * ONE_DAY
+# Share of the platform fees streamed to stakers (EscrowMarketplace.setFeeShare; at most
+# MAX_STAKER_SHARE_BPS = 5,000): 20 %, the rest to the treasury.
+STAKER_SHARE_BPS = 2_000
 
 
 def role(name: str) -> bytes:

@@ -117,9 +117,10 @@ def main() -> None:
         digital_id, 1, wbtc, amount, FAR, arbiter, 500 * POINT, {"from": buyer}, **QUIET
     )
     digital_terms = tuple(tx.events["OrderPaid"]["terms"])
+    paid = OrderTerms.from_event(digital_terms)
     print(
-        f"   500 BZP redeemed for $5.00: the buyer pays {usd(OrderTerms.from_event(digital_terms).usdAmount)} "
-        f"({btc(OrderTerms.from_event(digital_terms).lockedAmount)}); licence now held by "
+        f"   500 BZP redeemed for $5.00: the buyer pays {usd(paid.usdAmount)} "
+        f"({btc(paid.lockedAmount)}); licence now held by "
         f"{'the buyer' if suite.goods.ownerOf(licence) == buyer else '?'}"
     )
     market.confirm(digital_terms, {"from": buyer}, **QUIET)

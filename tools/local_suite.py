@@ -20,7 +20,7 @@ from brownie import (
     WbtcUsdOracle,
 )
 
-from bazaar.governance import STAKING_SETTINGS
+from bazaar.governance import STAKER_SHARE_BPS, STAKING_SETTINGS
 from tools import governance
 
 USD = 10**8  # USD amounts and USD feeds carry 8 decimals
@@ -92,6 +92,7 @@ def deploy(
         tx,
         silent=True,
     )
+    market.setFeeShare(staking, STAKER_SHARE_BPS, tx, silent=True)
     return LocalSuite(
         wbtc, usdc, btc_usd, wbtc_btc, usdc_usd, oracle, goods, market, points, staking
     )
