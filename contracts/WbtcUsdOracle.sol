@@ -367,8 +367,9 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
         view
         returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt)
     {
-        // answeredInRound is deprecated by Chainlink and deliberately not read.
-        // slither-disable-next-line unused-return
+        // answeredInRound is deprecated by Chainlink and deliberately not read. In a loop only in
+        // the constructor, over the deployer's short list of tokens.
+        // slither-disable-next-line unused-return,calls-loop
         try feed.latestRoundData{gas: FEED_CALL_GAS}() returns (
             uint80 roundId_, int256 answer_, uint256 startedAt_, uint256 updatedAt_, uint80
         ) {
@@ -424,7 +425,7 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
             revert OraclePegBoundsOutOfRange(peg.minAnswer, peg.maxAnswer, MIN_PEG_ANSWER, MAX_PEG_ANSWER);
         }
         LegInput memory usd = input.usdLeg;
-        uint8 usdDecimals;
+        uint8 usdDecimals = 0;
         if (address(usd.feed) != address(0)) {
             usdDecimals = _checkLeg(usd);
             if (uint256(usd.maxAnswer) > uint256(usd.minAnswer) * MAX_ANSWER_RANGE_RATIO) {
@@ -459,7 +460,8 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
             if (address(this).code.length == 0) {
                 // In the constructor the oracle has no code to call itself yet: the internal
                 // read runs, and a failing leg reverts with its own error.
-                Quote memory q;
+                // slither-disable-next-line uninitialized-local
+                Quote memory q; // zeroed, filled in place
                 _fillQuote(q, token, next, 0, false);
             } else {
                 _wholeTokenUsdNow(token, next);
@@ -482,7 +484,8 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
     /// @dev USD of one whole token at the latest version `c` (already stored), read as a new
     ///      quote; reverts OracleNewVersionUnreadable when it cannot be read.
     function _wholeTokenUsdNow(address token, TokenConfig memory c) private view returns (uint256) {
-        // slither-disable-next-line var-read-using-this
+        // Never in the constructor's loop (the oracle cannot call itself there).
+        // slither-disable-next-line var-read-using-this,calls-loop
         try this.quote(token, 0) returns (Quote memory q) {
             return _wholeTokenUsd(c, q);
         } catch {
@@ -497,7 +500,8 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
         view
         returns (bool ok, uint256 usd)
     {
-        // slither-disable-next-line var-read-using-this
+        // Never in the constructor's loop (the oracle cannot call itself there).
+        // slither-disable-next-line var-read-using-this,calls-loop
         try this.settlementQuoteOrRevert(token, c.version, 0) returns (Quote memory q) {
             return (true, _wholeTokenUsd(c, q));
         } catch {
