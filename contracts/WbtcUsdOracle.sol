@@ -284,8 +284,16 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
         returns (PriceMath.Price memory price, LegReading memory usdLeg, LegReading memory pegLeg)
     {
         _checkSequencer();
-        uint256 factor = settlement ? SETTLEMENT_STALENESS_FACTOR : 1;
-        pegLeg = _readLeg(c.pegFeed, c.pegFeedDecimals, c.pegMaxStaleness * factor, c.pegMinAnswer, c.pegMaxAnswer);
+        uint256 pegStaleness = c.pegMaxStaleness;
+        uint256 usdStaleness = c.usdMaxStaleness;
+        if (settlement) {
+            // Limits are uint32 seconds: their double cannot overflow.
+            unchecked {
+                pegStaleness *= SETTLEMENT_STALENESS_FACTOR;
+                usdStaleness *= SETTLEMENT_STALENESS_FACTOR;
+            }
+        }
+        pegLeg = _readLeg(c.pegFeed, c.pegFeedDecimals, pegStaleness, c.pegMinAnswer, c.pegMaxAnswer);
         uint256 pegUnit = 10 ** c.pegFeedDecimals;
         // Depeg: answer / pegUnit < depegFloor / PEG_ONE, cross-multiplied (both sides < 2^160).
         // Settlements of orders already paid go on at the (capped) peg answer.
@@ -293,9 +301,7 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
             revert OracleDepegged(token, Math.mulDiv(pegLeg.answer, PEG_ONE, pegUnit), c.depegFloor);
         }
         if (address(c.usdFeed) != address(0)) {
-            usdLeg = _readLeg(
-                c.usdFeed, c.usdFeedDecimals, c.usdMaxStaleness * factor, c.usdMinAnswer, c.usdMaxAnswer
-            );
+            usdLeg = _readLeg(c.usdFeed, c.usdFeedDecimals, usdStaleness, c.usdMinAnswer, c.usdMaxAnswer);
         }
         (uint256 num, uint256 den) = _priceOf(c, pegUnit, usdLeg.answer, pegLeg.answer);
         price = PriceMath.Price({num: num, den: den});
