@@ -35,13 +35,28 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
     /// @notice Gas given to each feed call. A Chainlink proxy read costs under 30,000 gas; 5x
     ///         headroom, and a feed that burns gas cannot take the caller's transaction with it.
     uint256 public constant FEED_CALL_GAS = 150_000;
+    /// @notice Settlement reads accept answers up to this many times the leg's staleness limit.
+    uint256 public constant SETTLEMENT_STALENESS_FACTOR = 2;
+    /// @notice Lowest peg-leg sanity bound governance may set: 0.5 (8 decimals).
+    uint256 public constant MIN_PEG_ANSWER = 0.5e8;
+    /// @notice Highest peg-leg sanity bound governance may set: 2.0 (8 decimals).
+    uint256 public constant MAX_PEG_ANSWER = 2e8;
+    /// @notice Widest USD-leg sanity range: maxAnswer <= minAnswer * 1e6 ($100..$100M is 1e6).
+    uint256 public constant MAX_ANSWER_RANGE_RATIO = 1e6;
+    /// @notice Largest deviation of a new version's price from the latest version's: 5 %.
+    uint256 public constant MAX_VERSION_DEVIATION_BPS = 500;
+    /// @notice Basis points in one.
+    uint256 public constant BPS = 10_000;
 
     /* STORAGE */
 
-    /// @dev One payment token, packed in 3 slots (each quote loads all three):
+    /// @dev One configuration version of a payment token, packed in 3 slots (each quote loads
+    ///      all three):
     ///      slot 0: pegFeed, pegFeedDecimals, pegMaxStaleness, tokenDecimals, depegFloor, enabled
-    ///      slot 1: usdFeed, usdFeedDecimals, usdMaxStaleness
+    ///      slot 1: usdFeed, usdFeedDecimals, usdMaxStaleness, version (24 bits left)
     ///      slot 2: the four sanity bounds, with 8 decimals
+    ///      `enabled` is meaningful in the latest version only (archived versions hold false:
+    ///      they price no new quotes).
     struct TokenConfig {
         AggregatorV3Interface pegFeed;
         uint8 pegFeedDecimals;
@@ -52,6 +67,7 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
         AggregatorV3Interface usdFeed;
         uint8 usdFeedDecimals;
         uint32 usdMaxStaleness;
+        uint32 version;
         uint64 pegMinAnswer;
         uint64 pegMaxAnswer;
         uint64 usdMinAnswer;
@@ -70,18 +86,19 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
     AggregatorV3Interface private immutable _sequencerFeed;
     uint256 private immutable _gracePeriod;
 
+    /// @dev The latest version of each token (its number in `version`; 0: never configured).
     mapping(address token => TokenConfig) private _tokens;
-    mapping(address token => uint256) private _latest;
-    mapping(address token => mapping(uint256 version => uint256)) private _outages;
-    uint256 public constant SETTLEMENT_STALENESS_FACTOR = 2;
-    uint256 public constant MAX_VERSION_DEVIATION_BPS = 500;
+    /// @dev Every earlier version, copied here when a newer one is configured.
+    mapping(address token => mapping(uint256 version => TokenConfig)) private _archive;
+    /// @dev When an outage of a version was recorded (0: none).
+    mapping(address token => mapping(uint256 version => uint256 since)) private _outages;
 
     /* CONSTRUCTOR */
 
     /// @param initialOwner The owner (the deployer hands ownership to the timelock after set-up).
     /// @param sequencerFeed L2 sequencer-uptime feed, or zero where there is none.
     /// @param sequencerGracePeriod Grace period in seconds (ignored, must be 0, without feed).
-    /// @param tokens Payment tokens to accept from the start.
+    /// @param tokens Payment tokens to accept from the start (each becomes its version 1).
     /// @param inputs Their configurations, in the same order.
     constructor(
         address initialOwner,
@@ -111,54 +128,9 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
 
     /// @inheritdoc IWbtcUsdOracle
     function quote(address token, uint256 usdAmount) public view returns (Quote memory q) {
-        (PriceMath.Price memory price, TokenConfig memory c, LegReading memory usdLeg, LegReading memory pegLeg) =
-            _price(token);
-        q.tokenAmount = PriceMath.usdToTokens(usdAmount, price, c.tokenDecimals);
-        q.usdAmount = usdAmount;
-        // Casts are exact: answers passed the sanity bounds (below 2^100).
-        q.usdLegAnswer = int256(usdLeg.answer);
-        q.pegLegAnswer = int256(pegLeg.answer);
-        q.usdLegUpdatedAt = uint64(usdLeg.updatedAt);
-        q.pegLegUpdatedAt = uint64(pegLeg.updatedAt);
-        q.quotedAt = uint64(block.timestamp);
-        q.version = 1;
-    }
-
-    function settlementQuote(address token, uint256 version, uint256 usdAmount)
-        external
-        view
-        returns (bool ok, uint256 tokenAmount)
-    {
-        if (version == 0 || version > _latest[token]) revert OracleVersionUnknown(token, version);
-        try this.quote(token, usdAmount) returns (Quote memory q) {
-            return (true, q.tokenAmount);
-        } catch {
-            return (false, 0);
-        }
-    }
-
-    function outageSince(address token, uint256 version) external view returns (uint256) {
-        return _outages[token][version];
-    }
-
-    function recordOutage(address token, uint256 version) external returns (uint256 since) {
-        (bool ok,) = this.settlementQuote(token, version, 1e8);
-        since = _outages[token][version];
-        if (ok) {
-            if (since == 0) revert OracleNoOutage(token, version);
-            _outages[token][version] = 0;
-            emit OutageCleared(token, uint32(version), since);
-            return 0;
-        }
-        if (since == 0) {
-            since = block.timestamp;
-            _outages[token][version] = since;
-            emit OutageRecorded(token, uint32(version), since);
-        }
-    }
-
-    function latestVersion(address token) external view returns (uint256) {
-        return _latest[token];
+        TokenConfig memory c = _tokens[token];
+        if (!c.enabled) revert OracleTokenNotSupported(token);
+        _fillQuote(q, token, c, usdAmount, false);
     }
 
     /// @inheritdoc IWbtcUsdOracle
@@ -173,8 +145,46 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
     }
 
     /// @inheritdoc IWbtcUsdOracle
+    function settlementQuote(address token, uint256 version, uint256 usdAmount)
+        public
+        view
+        returns (bool ok, uint256 tokenAmount)
+    {
+        _checkVersion(token, version);
+        // An external self-call, so that any revert (a malformed feed answer included) is caught.
+        // slither-disable-next-line var-read-using-this
+        try this.settlementQuoteOrRevert(token, version, usdAmount) returns (Quote memory q) {
+            return (true, q.tokenAmount);
+        } catch {
+            return (false, 0);
+        }
+    }
+
+    /// @notice As `settlementQuote`, but reverts with the reason when the price cannot be had,
+    ///         and returns the feed data used (what a settlement read of `version` sees now).
+    function settlementQuoteOrRevert(address token, uint256 version, uint256 usdAmount)
+        public
+        view
+        returns (Quote memory q)
+    {
+        _fillQuote(q, token, _configAt(token, version), usdAmount, true);
+    }
+
+    /// @inheritdoc IWbtcUsdOracle
+    function outageSince(address token, uint256 version) external view returns (uint256) {
+        return _outages[token][version];
+    }
+
+    /// @inheritdoc IWbtcUsdOracle
+    function latestVersion(address token) external view returns (uint256) {
+        return _tokens[token].version;
+    }
+
+    /// @inheritdoc IWbtcUsdOracle
     function tokenToUsd(address token, uint256 tokenAmount) external view returns (uint256) {
-        (PriceMath.Price memory price, TokenConfig memory c,,) = _price(token);
+        TokenConfig memory c = _tokens[token];
+        if (!c.enabled) revert OracleTokenNotSupported(token);
+        (PriceMath.Price memory price,,) = _price(token, c, false);
         return PriceMath.tokensToUsd(tokenAmount, price, c.tokenDecimals);
     }
 
@@ -188,9 +198,35 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
         return (_sequencerFeed, _gracePeriod);
     }
 
-    /// @notice The stored configuration of `token`.
+    /// @notice The latest configuration of `token` (all zero when never configured).
     function tokenConfig(address token) external view returns (TokenConfig memory) {
         return _tokens[token];
+    }
+
+    /// @notice Configuration `version` of `token` (archived versions have `enabled` false).
+    function tokenConfigAt(address token, uint256 version) external view returns (TokenConfig memory) {
+        return _configAt(token, version);
+    }
+
+    /* OUTAGES */
+
+    /// @inheritdoc IWbtcUsdOracle
+    function recordOutage(address token, uint256 version) external returns (uint256 since) {
+        (bool readable,) = settlementQuote(token, version, 0);
+        since = _outages[token][version];
+        // Casts are exact: `settlementQuote` accepted the version, so it is at most a uint32.
+        if (!readable) {
+            if (since == 0) {
+                since = block.timestamp;
+                _outages[token][version] = since;
+                emit OutageRecorded(token, uint32(version), since);
+            }
+            return since;
+        }
+        if (since == 0) revert OracleNoOutage(token, version);
+        delete _outages[token][version];
+        emit OutageCleared(token, uint32(version), since);
+        return 0;
     }
 
     /* CONFIGURATION */
@@ -209,29 +245,87 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
 
     /* INTERNAL */
 
-    /// @dev USD per whole token as a fraction, after every check of both legs and the peg.
-    function _price(address token)
+    /// @dev Reverts unless `version` of `token` exists (1..latest).
+    function _checkVersion(address token, uint256 version) private view returns (uint256 latest) {
+        latest = _tokens[token].version;
+        if (version == 0 || version > latest) revert OracleVersionUnknown(token, version);
+    }
+
+    /// @dev Configuration `version` of `token`: the latest from its fixed key, else the archive.
+    function _configAt(address token, uint256 version) private view returns (TokenConfig memory) {
+        return version == _checkVersion(token, version) ? _tokens[token] : _archive[token][version];
+    }
+
+    /// @dev Fills `q` with a quote of `usdAmount` with configuration `c` (filled in place: one
+    ///      Quote in memory per call); `settlement` selects the settlement rules (longer
+    ///      staleness, no depeg floor). The caller checked `enabled` where it matters.
+    function _fillQuote(Quote memory q, address token, TokenConfig memory c, uint256 usdAmount, bool settlement)
         private
         view
-        returns (PriceMath.Price memory price, TokenConfig memory c, LegReading memory usdLeg, LegReading memory pegLeg)
     {
-        c = _tokens[token];
-        if (!c.enabled) revert OracleTokenNotSupported(token);
+        (PriceMath.Price memory price, LegReading memory usdLeg, LegReading memory pegLeg) =
+            _price(token, c, settlement);
+        q.tokenAmount = PriceMath.usdToTokens(usdAmount, price, c.tokenDecimals);
+        q.usdAmount = usdAmount;
+        // Casts are exact: answers passed the sanity bounds (below 2^100).
+        q.usdLegAnswer = int256(usdLeg.answer);
+        q.pegLegAnswer = int256(pegLeg.answer);
+        q.usdLegUpdatedAt = uint64(usdLeg.updatedAt);
+        q.pegLegUpdatedAt = uint64(pegLeg.updatedAt);
+        q.quotedAt = uint64(block.timestamp);
+        q.version = c.version;
+    }
+
+    /// @dev USD per whole token as a fraction, after every check of both legs (and of the
+    ///      peg, for new quotes).
+    function _price(address token, TokenConfig memory c, bool settlement)
+        private
+        view
+        returns (PriceMath.Price memory price, LegReading memory usdLeg, LegReading memory pegLeg)
+    {
         _checkSequencer();
-        pegLeg = _readLeg(c.pegFeed, c.pegFeedDecimals, c.pegMaxStaleness, c.pegMinAnswer, c.pegMaxAnswer);
+        uint256 pegStaleness = c.pegMaxStaleness;
+        uint256 usdStaleness = c.usdMaxStaleness;
+        if (settlement) {
+            // Limits are uint32 seconds: their double cannot overflow.
+            unchecked {
+                pegStaleness *= SETTLEMENT_STALENESS_FACTOR;
+                usdStaleness *= SETTLEMENT_STALENESS_FACTOR;
+            }
+        }
+        pegLeg = _readLeg(c.pegFeed, c.pegFeedDecimals, pegStaleness, c.pegMinAnswer, c.pegMaxAnswer);
         uint256 pegUnit = 10 ** c.pegFeedDecimals;
         // Depeg: answer / pegUnit < depegFloor / PEG_ONE, cross-multiplied (both sides < 2^160).
-        if (pegLeg.answer * PEG_ONE < uint256(c.depegFloor) * pegUnit) {
+        // Settlements of orders already paid go on at the (capped) peg answer.
+        if (!settlement && pegLeg.answer * PEG_ONE < uint256(c.depegFloor) * pegUnit) {
             revert OracleDepegged(token, Math.mulDiv(pegLeg.answer, PEG_ONE, pegUnit), c.depegFloor);
         }
-        // Valued at no more than one reference unit: a premium on the token pays nobody.
-        uint256 pegCapped = Math.min(pegLeg.answer, pegUnit);
-        if (address(c.usdFeed) == address(0)) {
-            price = PriceMath.Price({num: pegCapped, den: pegUnit});
-        } else {
-            usdLeg = _readLeg(c.usdFeed, c.usdFeedDecimals, c.usdMaxStaleness, c.usdMinAnswer, c.usdMaxAnswer);
-            price = PriceMath.Price({num: usdLeg.answer * pegCapped, den: 10 ** c.usdFeedDecimals * pegUnit});
+        if (address(c.usdFeed) != address(0)) {
+            usdLeg = _readLeg(c.usdFeed, c.usdFeedDecimals, usdStaleness, c.usdMinAnswer, c.usdMaxAnswer);
         }
+        (uint256 num, uint256 den) = _priceOf(c, pegUnit, usdLeg.answer, pegLeg.answer);
+        price = PriceMath.Price({num: num, den: den});
+    }
+
+    /// @dev USD per whole token from the legs' answers (the peg valued at no more than one
+    ///      reference unit: a premium on the token pays nobody).
+    ///      `pegUnit` is 10^pegFeedDecimals. Returns the fraction num / den.
+    function _priceOf(TokenConfig memory c, uint256 pegUnit, uint256 usdAnswer, uint256 pegAnswer)
+        private
+        pure
+        returns (uint256 num, uint256 den)
+    {
+        uint256 pegCapped = Math.min(pegAnswer, pegUnit);
+        if (address(c.usdFeed) == address(0)) return (pegCapped, pegUnit);
+        return (usdAnswer * pegCapped, 10 ** c.usdFeedDecimals * pegUnit);
+    }
+
+    /// @dev USD (8 decimals) of one whole token, from a quote taken with configuration `c`.
+    function _wholeTokenUsd(TokenConfig memory c, Quote memory q) private pure returns (uint256) {
+        // Casts are exact: the answers of a quote are positive.
+        (uint256 num, uint256 den) =
+            _priceOf(c, 10 ** c.pegFeedDecimals, uint256(q.usdLegAnswer), uint256(q.pegLegAnswer));
+        return Math.mulDiv(num, PriceMath.USD_ONE, den);
     }
 
     /// @dev Reads one leg and applies every per-leg check.
@@ -279,8 +373,9 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
         view
         returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt)
     {
-        // answeredInRound is deprecated by Chainlink and deliberately not read.
-        // slither-disable-next-line unused-return
+        // answeredInRound is deprecated by Chainlink and deliberately not read. In a loop only in
+        // the constructor, over the deployer's short list of tokens.
+        // slither-disable-next-line unused-return,calls-loop
         try feed.latestRoundData{gas: FEED_CALL_GAS}() returns (
             uint80 roundId_, int256 answer_, uint256 startedAt_, uint256 updatedAt_, uint80
         ) {
@@ -300,7 +395,28 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
         }
     }
 
+    /// @dev Appends a version: checks the limits, archives the latest version, makes the new
+    ///      one the latest (enabled), then requires it to quote now and, when the previous
+    ///      latest can still be read (settlement rules), to price a whole token within
+    ///      MAX_VERSION_DEVIATION_BPS of it.
     function _configureToken(address token, TokenInput memory input) private {
+        TokenConfig memory next = _checkedConfig(token, input);
+        bool deviationChecked = _append(token, next);
+        emit TokenConfigured(
+            token,
+            next.version,
+            deviationChecked,
+            next.tokenDecimals,
+            input.usdLeg,
+            next.usdFeedDecimals,
+            input.pegLeg,
+            next.pegFeedDecimals,
+            input.depegFloor
+        );
+    }
+
+    /// @dev Checks `input` against the code's ranges; returns it as the token's next version.
+    function _checkedConfig(address token, TokenInput memory input) private view returns (TokenConfig memory) {
         if (token == address(0) || address(input.pegLeg.feed) == address(0)) revert OracleZeroAddress();
         // In a loop only in the constructor, over the deployer's short list of tokens.
         // slither-disable-next-line calls-loop
@@ -309,25 +425,94 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
         if (input.depegFloor < MIN_DEPEG_FLOOR || input.depegFloor > PEG_ONE) {
             revert OracleDepegFloorOutOfRange(input.depegFloor, MIN_DEPEG_FLOOR, PEG_ONE);
         }
-        uint8 pegDecimals = _checkLeg(input.pegLeg);
-        uint8 usdDecimals = address(input.usdLeg.feed) == address(0) ? 0 : _checkLeg(input.usdLeg);
-        _tokens[token] = TokenConfig({
-            pegFeed: input.pegLeg.feed,
+        LegInput memory peg = input.pegLeg;
+        uint8 pegDecimals = _checkLeg(peg);
+        if (peg.minAnswer < MIN_PEG_ANSWER || peg.maxAnswer > MAX_PEG_ANSWER) {
+            revert OraclePegBoundsOutOfRange(peg.minAnswer, peg.maxAnswer, MIN_PEG_ANSWER, MAX_PEG_ANSWER);
+        }
+        LegInput memory usd = input.usdLeg;
+        uint8 usdDecimals = 0;
+        if (address(usd.feed) != address(0)) {
+            usdDecimals = _checkLeg(usd);
+            if (uint256(usd.maxAnswer) > uint256(usd.minAnswer) * MAX_ANSWER_RANGE_RATIO) {
+                revert OracleAnswerRangeTooWide(usd.minAnswer, usd.maxAnswer, MAX_ANSWER_RANGE_RATIO);
+            }
+        }
+        return TokenConfig({
+            pegFeed: peg.feed,
             pegFeedDecimals: pegDecimals,
-            pegMaxStaleness: input.pegLeg.maxStaleness,
+            pegMaxStaleness: peg.maxStaleness,
             tokenDecimals: tokenDecimals,
             depegFloor: input.depegFloor,
             enabled: true,
-            usdFeed: input.usdLeg.feed,
+            usdFeed: usd.feed,
             usdFeedDecimals: usdDecimals,
-            usdMaxStaleness: input.usdLeg.maxStaleness,
-            pegMinAnswer: input.pegLeg.minAnswer,
-            pegMaxAnswer: input.pegLeg.maxAnswer,
-            usdMinAnswer: input.usdLeg.minAnswer,
-            usdMaxAnswer: input.usdLeg.maxAnswer
+            usdMaxStaleness: usd.maxStaleness,
+            version: _tokens[token].version + 1,
+            pegMinAnswer: peg.minAnswer,
+            pegMaxAnswer: peg.maxAnswer,
+            usdMinAnswer: usd.minAnswer,
+            usdMaxAnswer: usd.maxAnswer
         });
-        _latest[token] = 1;
-        emit TokenConfigured(token, 1, false, tokenDecimals, input.usdLeg, usdDecimals, input.pegLeg, pegDecimals, input.depegFloor);
+    }
+
+    /// @dev Archives the latest version of `token` (if any) and stores `next` as the latest;
+    ///      `next` must quote now, within MAX_VERSION_DEVIATION_BPS of the previous latest when
+    ///      that can be read with the settlement rules (then returns true).
+    function _append(address token, TokenConfig memory next) private returns (bool deviationChecked) {
+        TokenConfig memory previous = _tokens[token];
+        if (previous.version == 0) {
+            _tokens[token] = next;
+            if (address(this).code.length == 0) {
+                // In the constructor the oracle has no code to call itself yet: the internal
+                // read runs, and a failing leg reverts with its own error.
+                // slither-disable-next-line uninitialized-local
+                Quote memory q; // zeroed, filled in place
+                _fillQuote(q, token, next, 0, false);
+            } else {
+                _wholeTokenUsdNow(token, next);
+            }
+            return false;
+        }
+        (bool latestReadable, uint256 latestPrice) = _wholeTokenUsdAtSettlement(token, previous);
+        previous.enabled = false;
+        _archive[token][previous.version] = previous;
+        _tokens[token] = next;
+        uint256 newPrice = _wholeTokenUsdNow(token, next);
+        if (!latestReadable) return false; // a dead version being replaced
+        uint256 diff = newPrice > latestPrice ? newPrice - latestPrice : latestPrice - newPrice;
+        if (diff * BPS > latestPrice * MAX_VERSION_DEVIATION_BPS) {
+            revert OracleVersionDeviation(token, latestPrice, newPrice, MAX_VERSION_DEVIATION_BPS);
+        }
+        return true;
+    }
+
+    /// @dev USD of one whole token at the latest version `c` (already stored), read as a new
+    ///      quote; reverts OracleNewVersionUnreadable when it cannot be read.
+    function _wholeTokenUsdNow(address token, TokenConfig memory c) private view returns (uint256) {
+        // Never in the constructor's loop (the oracle cannot call itself there).
+        // slither-disable-next-line var-read-using-this,calls-loop
+        try this.quote(token, 0) returns (Quote memory q) {
+            return _wholeTokenUsd(c, q);
+        } catch {
+            revert OracleNewVersionUnreadable(token);
+        }
+    }
+
+    /// @dev USD of one whole token at the stored latest version `c`, read with the settlement
+    ///      rules (enabled or not); `ok` false when it cannot be read.
+    function _wholeTokenUsdAtSettlement(address token, TokenConfig memory c)
+        private
+        view
+        returns (bool ok, uint256 usd)
+    {
+        // Never in the constructor's loop (the oracle cannot call itself there).
+        // slither-disable-next-line var-read-using-this,calls-loop
+        try this.settlementQuoteOrRevert(token, c.version, 0) returns (Quote memory q) {
+            return (true, _wholeTokenUsd(c, q));
+        } catch {
+            return (false, 0);
+        }
     }
 
     /// @dev Validates a leg's limits and returns the feed's decimals, to be recorded.

@@ -42,7 +42,9 @@ def test_the_largest_token_amount_of_an_18_decimal_token_on_18_decimal_feeds_con
     peg_feed = MockAggregator.deploy(18, 10**18, "T / X", {"from": deployer})
     token = MockERC20.deploy("T", "T", 18, {"from": deployer})
     config = token_input(
-        (usd_feed, ONE_HOUR, USD, 10**9 * USD), (peg_feed, ONE_DAY, *PEG_BOUNDS), DEPEG_FLOOR
+        (usd_feed, ONE_HOUR, 1_000 * USD, 10**9 * USD),  # the widest range: 1e6
+        (peg_feed, ONE_DAY, *PEG_BOUNDS),
+        DEPEG_FLOOR,
     )
     oracle = WbtcUsdOracle.deploy(
         deployer, brownie.ZERO_ADDRESS, 0, [token], [config], {"from": deployer}

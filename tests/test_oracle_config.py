@@ -27,10 +27,19 @@ def deploy(WbtcUsdOracle, deployer):
     return deploy_with
 
 
+PEG_MIN, PEG_MAX = 50_000_000, 200_000_000  # MIN_PEG_ANSWER, MAX_PEG_ANSWER: 0.5 .. 2.0
+RATIO = 10**6  # MAX_ANSWER_RANGE_RATIO
+
+
 def wbtc_config(
-    btc_usd, wbtc_btc, usd_staleness=ONE_HOUR, bounds=BTC_USD_BOUNDS, floor=DEPEG_FLOOR
+    btc_usd,
+    wbtc_btc,
+    usd_staleness=ONE_HOUR,
+    bounds=BTC_USD_BOUNDS,
+    floor=DEPEG_FLOOR,
+    peg_bounds=PEG_BOUNDS,
 ):
-    return token_input((btc_usd, usd_staleness, *bounds), (wbtc_btc, ONE_DAY, *PEG_BOUNDS), floor)
+    return token_input((btc_usd, usd_staleness, *bounds), (wbtc_btc, ONE_DAY, *peg_bounds), floor)
 
 
 def test_constructor_records_token_and_feed_decimals(oracle, wbtc, usdc, btc_usd, wbtc_btc):
@@ -99,6 +108,54 @@ def test_sanity_bounds_must_satisfy_zero_below_min_below_max(
         deploy([wbtc], [wbtc_config(btc_usd, wbtc_btc, bounds=bounds)])
 
 
+@pytest.mark.parametrize(
+    "peg_bounds, ok",
+    [
+        ((PEG_MIN, PEG_MAX), True),
+        ((PEG_MIN - 1, PEG_MAX), False),
+        ((PEG_MIN, PEG_MAX + 1), False),
+        ((10**8, 10**10), False),
+    ],
+    ids=["exactly_0_5_to_2_0", "min_below_0_5", "max_above_2_0", "max_far_above"],
+)
+def test_peg_bounds_must_lie_within_0_5_and_2_0(
+    deploy, oracle, deployer, wbtc, btc_usd, wbtc_btc, peg_bounds, ok
+):
+    config = wbtc_config(btc_usd, wbtc_btc, peg_bounds=peg_bounds)
+    if ok:
+        assert deploy([wbtc], [config]).tokenConfig(wbtc)["pegMinAnswer"] == PEG_MIN
+        return
+    error = err("OraclePegBoundsOutOfRange", *peg_bounds, PEG_MIN, PEG_MAX)
+    with brownie.reverts(error):
+        deploy([wbtc], [config])
+    with brownie.reverts(error):
+        oracle.configureToken(wbtc, config, {"from": deployer})
+
+
+@pytest.mark.parametrize(
+    "bounds, ok",
+    [
+        ((100 * USD, RATIO * 100 * USD), True),
+        ((100 * USD, RATIO * 100 * USD + 1), False),
+        ((10_000 * USD, RATIO * 10_000 * USD), True),
+        ((10_000 * USD, RATIO * 10_000 * USD + 1), False),
+    ],
+    ids=["100_to_100m", "one_unit_wider", "10k_to_10b", "10k_to_one_unit_past_10b"],
+)
+def test_usd_leg_bounds_may_span_a_factor_of_a_million_and_no_more(
+    deploy, oracle, deployer, wbtc, btc_usd, wbtc_btc, bounds, ok
+):
+    config = wbtc_config(btc_usd, wbtc_btc, bounds=bounds)
+    if ok:
+        assert deploy([wbtc], [config]).tokenConfig(wbtc)["usdMaxAnswer"] == bounds[1]
+        return
+    error = err("OracleAnswerRangeTooWide", *bounds, RATIO)
+    with brownie.reverts(error):
+        deploy([wbtc], [config])
+    with brownie.reverts(error):
+        oracle.configureToken(wbtc, config, {"from": deployer})
+
+
 @pytest.mark.parametrize("floor", [90_000_000 - 1, 100_000_000 + 1])
 def test_depeg_floor_outside_0_90_to_1_00_is_rejected(deploy, wbtc, btc_usd, wbtc_btc, floor):
     with brownie.reverts(err("OracleDepegFloorOutOfRange", floor, 90_000_000, 100_000_000)):
@@ -111,11 +168,30 @@ def test_depeg_floor_of_exactly_0_90_or_1_00_is_accepted(deploy, wbtc, btc_usd, 
     assert oracle.tokenConfig(wbtc)["depegFloor"] == floor
 
 
+def up_for_two_days(sequencer):
+    """The sequencer has been up for longer than any grace period: configurations given to
+    the constructor must quote, and quotes wait out the grace period."""
+    up_since = brownie.chain[-1].timestamp - 2 * ONE_DAY
+    sequencer.setRoundData(1, 0, up_since, up_since)
+    return sequencer
+
+
+def test_a_constructor_configuration_waits_for_the_sequencers_grace_period(
+    deploy, MockAggregator, deployer, wbtc, btc_usd, wbtc_btc
+):
+    sequencer = MockAggregator.deploy(0, 0, "uptime", {"from": deployer})  # up since now
+    up_since = sequencer.latestRoundData()[2]
+    with brownie.reverts(err("OracleSequencerGracePeriod", sequencer, up_since, 3600)):
+        deploy([wbtc], [wbtc_config(btc_usd, wbtc_btc)], sequencer, 3600)
+    feed, grace = deploy([], [], sequencer, 3600).sequencer()
+    assert feed == sequencer and grace == 3600
+
+
 def test_sequencer_grace_period_is_bounded_and_needs_a_feed(
     deploy, MockAggregator, deployer, wbtc, btc_usd, wbtc_btc
 ):
     config = [wbtc_config(btc_usd, wbtc_btc)]
-    sequencer = MockAggregator.deploy(0, 0, "uptime", {"from": deployer})
+    sequencer = up_for_two_days(MockAggregator.deploy(0, 0, "uptime", {"from": deployer}))
     with brownie.reverts(err("OracleGracePeriodOutOfRange", 59, 60, 86_400)):
         deploy([wbtc], config, sequencer, 59)
     with brownie.reverts(err("OracleGracePeriodOutOfRange", 86_401, 60, 86_400)):
@@ -130,7 +206,7 @@ def test_sequencer_grace_period_is_bounded_and_needs_a_feed(
 def test_sequencer_grace_period_of_exactly_1_minute_or_24_hours_is_accepted(
     deploy, MockAggregator, deployer, wbtc, btc_usd, wbtc_btc, grace
 ):
-    sequencer = MockAggregator.deploy(0, 0, "uptime", {"from": deployer})
+    sequencer = up_for_two_days(MockAggregator.deploy(0, 0, "uptime", {"from": deployer}))
     feed, recorded = deploy([wbtc], [wbtc_config(btc_usd, wbtc_btc)], sequencer, grace).sequencer()
     assert feed == sequencer and recorded == grace
 
@@ -241,6 +317,16 @@ def refusal(case, wbtc, btc_usd, wbtc_btc, odd_token, odd_feed):
             wbtc_config(odd_feed, wbtc_btc),
             err("OracleFeedDecimalsOutOfRange", odd_feed, 19),
         ),
+        "peg_bounds_below_0_5": (
+            wbtc,
+            wbtc_config(btc_usd, wbtc_btc, peg_bounds=(PEG_MIN - 1, PEG_MAX)),
+            err("OraclePegBoundsOutOfRange", PEG_MIN - 1, PEG_MAX, PEG_MIN, PEG_MAX),
+        ),
+        "usd_range_wider_than_1e6": (
+            wbtc,
+            wbtc_config(btc_usd, wbtc_btc, bounds=(100 * USD, RATIO * 100 * USD + 1)),
+            err("OracleAnswerRangeTooWide", 100 * USD, RATIO * 100 * USD + 1, RATIO),
+        ),
     }[case]
 
 
@@ -257,6 +343,8 @@ def refusal(case, wbtc, btc_usd, wbtc_btc, odd_token, odd_feed):
         "min_answer_zero",
         "min_answer_not_below_max",
         "feed_19_decimals",
+        "peg_bounds_below_0_5",
+        "usd_range_wider_than_1e6",
     ],
 )
 def test_reconfiguring_a_token_applies_every_check_of_the_constructor(

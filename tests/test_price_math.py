@@ -98,7 +98,8 @@ def pairing(request, MockAggregator, MockERC20, WbtcUsdOracle, deployer):
     usd_feed = MockAggregator.deploy(feed_decimals, 50_000 * one, "X / USD", {"from": deployer})
     peg_feed = MockAggregator.deploy(feed_decimals, one, "T / X", {"from": deployer})
     token = MockERC20.deploy("T", "T", token_decimals, {"from": deployer})
-    bounds = (1, 10**9 * USD)  # sanity bounds carry 8 decimals whatever the feed's
+    # sanity bounds carry 8 decimals whatever the feed's; $1,000..$1B is the widest range (1e6)
+    bounds = (1_000 * USD, 10**9 * USD)
     config = token_input(
         (usd_feed, ONE_HOUR, *bounds), (peg_feed, ONE_DAY, USD // 2, 2 * USD), DEPEG_FLOOR
     )

@@ -222,6 +222,69 @@ def test_the_delay_changes_only_through_the_timelock_itself(lock, deployer, alic
     assert lock.getMinDelay() == 2 * DELAY
 
 
+MIN_DELAY, MAX_DELAY = ONE_DAY, 30 * ONE_DAY  # MIN_DELAY_SECONDS, MAX_DELAY_SECONDS
+
+
+def test_the_delay_bounds_are_public_constants(lock):
+    assert lock.MIN_DELAY_SECONDS() == MIN_DELAY and lock.MAX_DELAY_SECONDS() == MAX_DELAY
+
+
+@pytest.mark.parametrize(
+    "delay, ok",
+    [
+        (MIN_DELAY, True),
+        (MAX_DELAY, True),
+        (MIN_DELAY - 1, False),
+        (MAX_DELAY + 1, False),
+        (0, False),
+    ],
+    ids=["one_day", "thirty_days", "a_second_under_a_day", "a_second_over_30_days", "zero"],
+)
+def test_an_operation_sets_the_delay_at_each_bound_and_is_refused_one_second_past_it(
+    lock, alice, bob, delay, ok
+):
+    call = (lock, 0, lock.updateDelay.encode_input(delay))
+    _, ready = schedule(lock, call, alice)
+    next_block_at(ready)
+    if ok:
+        lock.execute(*call, NO_PREDECESSOR, SALT, {"from": bob})
+        assert lock.getMinDelay() == delay
+    else:
+        with brownie.reverts(err("TimelockDelayOutOfRange", delay, MIN_DELAY, MAX_DELAY)):
+            lock.execute(*call, NO_PREDECESSOR, SALT, {"from": bob})
+        assert lock.getMinDelay() == DELAY
+
+
+def test_a_stranger_calling_update_delay_out_of_range_learns_only_that_he_may_not(lock, stranger):
+    with brownie.reverts(err("TimelockUnauthorizedCaller", stranger)):
+        lock.updateDelay(MAX_DELAY + 1, {"from": stranger})
+
+
+@pytest.mark.parametrize(
+    "delay, ok",
+    [
+        (0, True),
+        (MIN_DELAY, True),
+        (MAX_DELAY, True),
+        (1, False),
+        (MIN_DELAY - 1, False),
+        (MAX_DELAY + 1, False),
+    ],
+    ids=["none", "one_day", "thirty_days", "one_second", "under_a_day", "over_30_days"],
+)
+def test_a_timelock_is_deployed_without_delay_or_with_one_within_the_bounds(
+    BazaarTimelock, deployer, alice, bob, delay, ok
+):
+    def deploy():
+        return BazaarTimelock.deploy(delay, [alice], [bob], deployer, {"from": deployer})
+
+    if ok:
+        assert deploy().getMinDelay() == delay
+    else:
+        with brownie.reverts(err("TimelockDelayOutOfRange", delay, MIN_DELAY, MAX_DELAY)):
+            deploy()
+
+
 def test_roles_are_managed_by_the_admin_and_renounced_only_by_their_holder(
     lock, deployer, alice, stranger
 ):

@@ -63,6 +63,7 @@ REPORT = ROOT / "reports" / "mutation.json"
 _ORACLE_TESTS = (
     "tests/test_oracle_feed_checks.py",
     "tests/test_oracle_config.py",
+    "tests/test_oracle_versions.py",
     "tests/test_oracle_bounds_scaling.py",
     "tests/test_price_lock_settlement.py",
     "tests/test_price_math.py",
