@@ -8,7 +8,7 @@ from dataclasses import astuple, dataclass, fields
 from eth_abi import encode as abi_encode
 from eth_utils import keccak
 
-# IEscrowMarketplace.Status and .Kind, in declaration order
+# IEscrowMarketplaceTypes.Status and .Kind, in declaration order
 STATUS_NAMES = (
     "None",
     "Paid",
@@ -33,8 +33,8 @@ PROPOSAL_STATES = (
 )
 OPERATION_STATES = ("Unset", "Waiting", "Ready", "Done")
 ENUM_NAMES = {
-    "enum IEscrowMarketplace.Status": STATUS_NAMES,
-    "enum IEscrowMarketplace.Kind": KIND_NAMES,
+    "enum IEscrowMarketplaceTypes.Status": STATUS_NAMES,
+    "enum IEscrowMarketplaceTypes.Kind": KIND_NAMES,
     "enum IGovernor.ProposalState": PROPOSAL_STATES,
     "enum TimelockController.OperationState": OPERATION_STATES,
 }

@@ -539,7 +539,8 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
     ///      or reverts with what it returned. Never returns to the caller function.
     function _runExtension() private {
         address ext = extension;
-        assembly ("memory-safe") {
+        // Not memory-safe, and never returns to Solidity: it owns all memory from here on.
+        assembly {
             calldatacopy(0, 0, calldatasize())
             let ok := delegatecall(gas(), ext, 0, calldatasize(), 0, 0)
             returndatacopy(0, 0, returndatasize())

@@ -275,7 +275,7 @@ def test_a_proposal_that_would_revert_at_execution_is_refused_unless_told_not_to
     before = nonces()
     refused = bazaar("propose", "--fee-bps", 501, who="buyer")
     assert_one_line_failure(
-        refused, "would revert when the timelock executes it now", "MarketplaceOutOfRange"
+        refused, "would revert when the timelock executes it now", "MarketplaceFeeOutOfRange"
     )
     assert nonces() == before
     forced = bazaar("propose", "--fee-bps", 501, "--no-check", who="buyer", json=True)

@@ -53,6 +53,7 @@ STEPS = [
     "market.addPaymentToken(usdc)",
     f"market.setArbiter({ADDRESSES['arbiter']})",
     "staking",
+    "market.setFeeShare(staking)",
     "timelock",
     "governor",
     "market.transferOwnership(timelock)",

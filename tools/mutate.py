@@ -77,6 +77,7 @@ _MARKET_TESTS = (
     "tests/test_marketplace_reviews.py",
     "tests/test_marketplace_hooks.py",
     "tests/test_marketplace_governance.py",
+    "tests/test_marketplace_fee_share.py",
     "tests/test_points_rewards.py",
     "tests/test_price_lock_settlement.py",
 )
@@ -88,6 +89,15 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
         ("tests/test_price_math.py", *(t for t in _ORACLE_TESTS if "price_math" not in t)),
     ),
     "contracts/EscrowMarketplace.sol": ("marketplace", _MARKET_TESTS),
+    "contracts/marketplace/MarketplaceAdmin.sol": ("marketplace", _MARKET_TESTS),
+    "contracts/RewardPoints.sol": (
+        "points",
+        tuple(
+            dict.fromkeys(
+                ("tests/test_points_rewards.py", "tests/test_points_token.py", *_MARKET_TESTS)
+            )
+        ),
+    ),
     "contracts/libraries/SettlementMath.sol": (
         "marketplace",
         (

@@ -16,10 +16,9 @@ from web3.types import TxReceipt
 
 from bazaar.clients.base import ContractClient, checksum
 from bazaar.clients.erc20 import Erc20Client
-from bazaar.errors import BazaarError
+from bazaar.errors import BazaarError, RevertError
 from bazaar.types import KIND_NAMES, STATUS_NAMES, OrderTerms
 
-ZERO_ADDRESS = "0x" + "00" * 20
 PHYSICAL = 0
 
 
@@ -86,6 +85,10 @@ def hash_text(text: str) -> bytes:
     return keccak(text=text)
 
 
+# The selector of MarketplaceListingUnknown(uint256): getListing's answer for an id never used.
+LISTING_UNKNOWN = keccak(text="MarketplaceListingUnknown(uint256)")[:4]
+
+
 class MarketplaceClient(ContractClient):
     ARTIFACT = "EscrowMarketplace"
 
@@ -101,9 +104,12 @@ class MarketplaceClient(ContractClient):
         Raises:
             BazaarError: no such listing.
         """
-        raw = self.view("getListing", listing_id)
-        if raw[0] == ZERO_ADDRESS:
-            raise BazaarError(f"unknown listing {listing_id} on marketplace {self.address}")
+        try:
+            raw = self.view("getListing", listing_id)
+        except RevertError as exc:
+            if exc.data[:4] != LISTING_UNKNOWN:
+                raise
+            raise BazaarError(f"unknown listing {listing_id} on {self.address}") from None
         seller, price, stock, mask, buffer, cap, kind, active, goods_id, metadata = raw
         return Listing(
             listing_id,
