@@ -12,8 +12,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from eth_abi import encode
-from eth_utils import keccak
+from bazaar.types import OrderTerms
 
 ONE_HOUR, ONE_DAY, ONE_WEEK = 3_600, 86_400, 7 * 86_400
 BPS = 10_000
@@ -39,12 +38,15 @@ STATUS_NAMES = dict(
         ["None", "Paid", "Shipped", "Completed", "Refunded", "Cancelled", "Disputed", "Resolved"]
     )
 )
-FLAG_CANCEL_REQUESTED, FLAG_REVIEWED = 1, 2
+FLAG_CANCEL_REQUESTED, FLAG_REVIEWED, FLAG_SELLER_DISPUTED_UNSHIPPED = 1, 2, 4
+FLAG_REVIEW_REWARDED, FLAG_DIGITAL = 8, 16
+SETTLEMENT_OUTAGE_SECONDS = 3 * ONE_DAY  # EscrowMarketplace.SETTLEMENT_OUTAGE_SECONDS
+SETTLEMENT_STALENESS_FACTOR = 2  # WbtcUsdOracle: settlement reads allow twice the staleness
+MAX_VERSION_DEVIATION_BPS = 500  # WbtcUsdOracle: a new version within 5 % of the latest
+MIN_REVIEW_REWARD_USD = 10 * USD  # EscrowMarketplace: review points from $10 settled
 
 # MockAggregator.Mode
 NORMAL, REVERTS, BURNS_GAS = 0, 1, 2
-
-TERMS_TYPES = ["address"] * 4 + ["uint256"] * 9
 
 
 def ceil_div(a: int, b: int) -> int:
@@ -61,9 +63,9 @@ def buffered_deposit(locked: int, buffer_bps: int) -> int:
     return ceil_div(locked * (BPS + buffer_bps), BPS)
 
 
-def order_id(terms: tuple) -> str:
-    """keccak256(abi.encode(terms)), as 0x-hex."""
-    return "0x" + keccak(encode(TERMS_TYPES, list(terms))).hex()
+def order_id(terms: OrderTerms) -> str:
+    """keccak256(abi.encode(terms)), as 0x-hex (bazaar.types.OrderTerms encodes them)."""
+    return "0x" + terms.order_id().hex()
 
 
 # --- oracle ---------------------------------------------------------------------------------
@@ -81,13 +83,14 @@ class Feed:
     max_answer: int
     mode: int = NORMAL
 
-    def error(self, now: int) -> str | None:
-        """The oracle's error for this leg at `now` (WbtcUsdOracle._readLeg), or None."""
+    def error(self, now: int, factor: int = 1) -> str | None:
+        """The oracle's error for this leg at `now` (WbtcUsdOracle._readLeg), or None;
+        `factor` multiplies the staleness limit (settlement reads)."""
         if self.mode != NORMAL:
             return "OracleFeedCallFailed"
         if self.updated_at > now:
             return "OracleTimestampInFuture"
-        if now - self.updated_at > self.max_staleness:
+        if now - self.updated_at > self.max_staleness * factor:
             return "OracleStale"
         if not self.min_answer <= self.answer <= self.max_answer:
             return "OracleAnswerOutOfBounds"
@@ -95,39 +98,75 @@ class Feed:
 
 
 @dataclass(frozen=True)
-class Token:
-    """A payment token and how the oracle prices it: peg leg, optional USD leg (feed keys)."""
+class Version:
+    """One configuration version of a payment token: its feeds (keys) and depeg floor."""
 
-    address: str
-    symbol: str
-    decimals: int
     peg_feed: str
     usd_feed: str | None
     depeg_floor: int
 
 
 @dataclass
+class Token:
+    """A payment token and its oracle configurations, `versions[v - 1]` being version v
+    (append-only; new quotes use the latest)."""
+
+    address: str
+    symbol: str
+    decimals: int
+    versions: list[Version]
+
+    @property
+    def latest(self) -> int:
+        return len(self.versions)
+
+
+@dataclass
 class Oracle:
     feeds: dict[str, Feed]
+    outages: dict[tuple[str, int], int] = field(default_factory=dict)  # (token, version) -> since
+
+    def price(
+        self, token: Token, version: int, now: int, settlement: bool
+    ) -> tuple[str | None, int, int]:
+        """(error, num, den): USD per whole token as WbtcUsdOracle._price (settlement: twice
+        the staleness, no depeg floor)."""
+        v = token.versions[version - 1]
+        factor = SETTLEMENT_STALENESS_FACTOR if settlement else 1
+        peg = self.feeds[v.peg_feed]
+        if error := peg.error(now, factor):
+            return error, 0, 0
+        if not settlement and peg.answer * PEG_ONE < v.depeg_floor * 10**8:
+            return "OracleDepegged", 0, 0
+        capped = min(peg.answer, 10**8)
+        if v.usd_feed is None:
+            return None, capped, 10**8
+        usd_leg = self.feeds[v.usd_feed]
+        if error := usd_leg.error(now, factor):
+            return error, 0, 0
+        return None, usd_leg.answer * capped, 10**16
 
     def quote(self, token: Token, usd: int, now: int) -> tuple[str | None, int]:
-        """(error, token units for `usd`), as WbtcUsdOracle.quote at `now` (rounded up)."""
-        peg = self.feeds[token.peg_feed]
-        if error := peg.error(now):
+        """(error, token units for `usd`), as WbtcUsdOracle.quote at `now` (rounded up), at
+        the latest version."""
+        error, num, den = self.price(token, token.latest, now, settlement=False)
+        if error:
             return error, 0
-        if peg.answer * PEG_ONE < token.depeg_floor * 10**8:
-            return "OracleDepegged", 0
-        capped = min(peg.answer, 10**8)
-        if token.usd_feed is None:
-            num, den = capped, 10**8
-        else:
-            usd_leg = self.feeds[token.usd_feed]
-            if error := usd_leg.error(now):
-                return error, 0
-            num, den = usd_leg.answer * capped, 10**16
         if usd > MAX_USD_AMOUNT:
             return "PriceMathUsdAmountTooLarge", 0
         return None, ceil_div(usd * 10**token.decimals * den, num * USD)
+
+    def settlement_quote(self, token: Token, version: int, usd: int, now: int) -> int | None:
+        """settlementQuote(token, version, usd) at `now`: token units, or None (not ok)."""
+        error, num, den = self.price(token, version, now, settlement=True)
+        if error:
+            return None
+        return ceil_div(usd * 10**token.decimals * den, num * USD)
+
+    def whole_token_usd(self, token: Token, version: int, now: int, settlement: bool):
+        """USD (8 decimals) of one whole token at `version`, or None if it cannot be read."""
+        error, num, den = self.price(token, version, now, settlement)
+        return None if error else num * USD // den
 
 
 # --- marketplace ------------------------------------------------------------------------------
@@ -142,8 +181,9 @@ class MarketConfig:
     ruling_window: int
     digital_window: int
     paused: bool
-    order_count: int
     listing_count: int
+    points_per_usd: int  # fixed in each order's terms at checkout
+    staker_share_bps: int  # of the fees withdrawn, streamed to the stakers
 
 
 @dataclass
@@ -162,25 +202,32 @@ class Listing:
 @dataclass
 class Order:
     id: str
-    terms: tuple
-    quantity: int
+    terms: OrderTerms
     amount: int
     deadline: int
     status: int
     goods_id: int
     points_escrowed: int = 0
     flags: int = 0
+    refunded: int = 0  # refunded in part so far (the model's own record)
 
-    buyer = property(lambda self: self.terms[0])
-    seller = property(lambda self: self.terms[1])
-    token = property(lambda self: self.terms[2])
-    arbiter = property(lambda self: self.terms[3])
-    listing_id = property(lambda self: self.terms[4])
-    usd_amount = property(lambda self: self.terms[6])
-    locked = property(lambda self: self.terms[7])
-    buffer_bps = property(lambda self: self.terms[8])
-    fee_bps = property(lambda self: self.terms[9])
-    arbiter_fee_bps = property(lambda self: self.terms[10])
+    buyer = property(lambda self: self.terms.buyer)
+    seller = property(lambda self: self.terms.seller)
+    token = property(lambda self: self.terms.token)
+    arbiter = property(lambda self: self.terms.arbiter)
+    listing_id = property(lambda self: self.terms.listingId)
+    quantity = property(lambda self: self.terms.quantity)
+    usd_amount = property(lambda self: self.terms.usdAmount)
+    locked = property(lambda self: self.terms.lockedAmount)
+    buffer_bps = property(lambda self: self.terms.bufferBps)
+    fee_bps = property(lambda self: self.terms.feeBps)
+    arbiter_fee_bps = property(lambda self: self.terms.arbiterFeeBps)
+    version = property(lambda self: self.terms.oracleVersion)
+
+    @property
+    def args(self) -> tuple:
+        """The terms as a contract call takes them."""
+        return self.terms.as_tuple()
 
     @property
     def open(self) -> bool:
@@ -188,30 +235,107 @@ class Order:
 
 
 @dataclass
-class Completion:
-    """How `_complete` splits an order's escrow."""
+class Settlement:
+    """What a USD-protected order's escrow owes the seller now (EscrowMarketplace.
+    _protectedOwed), or the error that stops its settlement."""
 
-    to_seller: int  # after the fee
-    fee: int
-    to_buyer: int
+    error: str | None
+    owed: int = 0
+    usd_owed: int = 0
+    at_locked: bool = False  # settled at the locked amount after a recorded outage
+
+
+def protected_owed(
+    order: Order, oracle: Oracle, token: Token, now: int, past_deadline: bool
+) -> Settlement:
+    """EscrowMarketplace._protectedOwed: the tokens the USD still owed is worth at the
+    order's oracle version (capped at the escrow, the USD shrunk in proportion); while that
+    price cannot be read, the locked amount once a recorded outage is old enough (and, when
+    `past_deadline`, the order's deadline passed)."""
+    escrow, t = order.amount, order.terms
+    deposit = buffered_deposit(t.lockedAmount, t.bufferBps)
+    usd_owed = t.usdAmount * escrow // deposit
+    owed = oracle.settlement_quote(token, t.oracleVersion, usd_owed, now)
+    at_locked = owed is None
+    if owed is None:
+        since = oracle.outages.get((t.token, t.oracleVersion), 0)
+        if (
+            since == 0
+            or now < since + SETTLEMENT_OUTAGE_SECONDS
+            or (past_deadline and now <= order.deadline)
+        ):
+            return Settlement("MarketplaceSettlementPriceUnavailable")
+        owed = t.lockedAmount * escrow // deposit
+    if owed > escrow:
+        usd_owed = usd_owed * escrow // owed
+        owed = escrow
+    return Settlement(None, owed, usd_owed, at_locked)
+
+
+@dataclass
+class Completion:
+    """How `_complete` splits an order's escrow (or why it cannot)."""
+
+    error: str | None
+    to_seller: int = 0  # after the fee (and before a royalty)
+    fee: int = 0
+    to_buyer: int = 0
+    usd_settled: int = 0
+    at_locked: bool = False
 
 
 def complete_split(order: Order, oracle: Oracle, token: Token, now: int) -> Completion:
-    """EscrowMarketplace._complete: locked-amount orders pay the escrow to the seller;
-    USD-protected ones pay the USD still owed at the release-time rate (the locked rate if
-    the oracle cannot quote), capped at the escrow, and return the rest to the buyer."""
+    """EscrowMarketplace._complete: locked-amount orders pay the escrow to the seller and
+    settle its share of the USD price; USD-protected ones pay the USD still owed at the
+    order's version's price (see `protected_owed`) and return the rest to the buyer."""
     escrow = order.amount
-    to_seller, to_buyer = escrow, 0
-    if order.buffer_bps:
-        deposit = buffered_deposit(order.locked, order.buffer_bps)
-        usd_owed = order.usd_amount * escrow // deposit
-        error, owed = oracle.quote(token, usd_owed, now)
-        if error is not None:
-            owed = order.locked * escrow // deposit
-        to_seller = min(owed, escrow)
-        to_buyer = escrow - to_seller
+    to_seller, at_locked = escrow, False
+    if order.buffer_bps == 0:
+        usd_settled = order.usd_amount * escrow // order.locked
+    else:
+        owed = protected_owed(order, oracle, token, now, past_deadline=True)
+        if owed.error:
+            return Completion(owed.error)
+        to_seller, usd_settled, at_locked = owed.owed, owed.usd_owed, owed.at_locked
     fee = fee_of(to_seller, order.fee_bps)
-    return Completion(to_seller - fee, fee, to_buyer)
+    return Completion(None, to_seller - fee, fee, escrow - to_seller, usd_settled, at_locked)
+
+
+@dataclass
+class Ruling:
+    """How `_resolve` splits a disputed order's escrow (or why it cannot)."""
+
+    error: str | None
+    to_buyer: int = 0
+    seller_gross: int = 0  # before the platform fee
+    fee: int = 0
+    arbiter_fee: int = 0
+    at_locked: bool = False
+
+
+def ruling_split(
+    order: Order, oracle: Oracle, token: Token, now: int, share: int, by_default: bool
+) -> Ruling:
+    """EscrowMarketplace._resolve: `share` bps of the ruled part (the escrow, or for a
+    USD-protected order what its USD price is worth now, the buffer going to the buyer)
+    after the arbiter fee; the seller's part rounds down."""
+    escrow = order.amount
+    ruled, at_locked = escrow, False
+    if order.buffer_bps:
+        owed = protected_owed(order, oracle, token, now, past_deadline=False)
+        if owed.error:
+            return Ruling(owed.error)
+        ruled, at_locked = owed.owed, owed.at_locked
+    arbiter_fee = 0 if by_default else fee_of(ruled, order.arbiter_fee_bps)
+    seller_gross = (ruled - arbiter_fee) * (BPS - share) // BPS
+    to_buyer = escrow - seller_gross - arbiter_fee
+    fee = fee_of(seller_gross, order.fee_bps)
+    return Ruling(None, to_buyer, seller_gross, fee, arbiter_fee, at_locked)
+
+
+def points_burned(points: int, settled: int, whole: int) -> int:
+    """EscrowMarketplace._settlePoints: the share of redeemed points burned."""
+    return points if settled >= whole else points * settled // whole
 
 
 # --- points -----------------------------------------------------------------------------------
@@ -219,33 +343,38 @@ def complete_split(order: Order, oracle: Oracle, token: Token, now: int) -> Comp
 
 @dataclass
 class MintState:
-    points_per_usd: int
     order_cap: int
     epoch_cap: int
+    account_epoch_cap: int
     review_points: int
     epoch: int
     epoch_minted_centi: int
+    tallies: dict[str, tuple[int, int]] = field(default_factory=dict)  # account -> (epoch, centi)
 
-    def award(self, centi: int, now: int) -> int:
+    def award(self, account: str, centi: int, now: int) -> int:
         """RewardPoints._award: point units minted for `centi` hundredths of a point, clipped
-        to what is left of the epoch's cap (and the tally updated)."""
+        to what is left of the epoch's cap for all, then of the account's own cap (and the
+        tallies updated)."""
         epoch = now // EPOCH_SECONDS
         minted = self.epoch_minted_centi if epoch == self.epoch else 0
-        left = max(self.epoch_cap * 100 - minted, 0)
-        centi = min(centi, left)
+        centi = min(centi, max(self.epoch_cap * 100 - minted, 0))
+        tally_epoch, tally = self.tallies.get(account, (0, 0))
+        account_minted = tally if tally_epoch == epoch else 0
+        centi = min(centi, max(self.account_epoch_cap * 100 - account_minted, 0))
         if centi == 0:
             return 0
         self.epoch = epoch
         self.epoch_minted_centi = minted + centi
+        self.tallies[account] = (epoch, account_minted + centi)
         return centi * CENTI
 
-    def order_award(self, usd_amount: int, now: int) -> int:
-        """RewardPoints.onOrderCompleted for an order of `usd_amount` (8 decimals)."""
-        centi = usd_amount // USD_UNITS_PER_CENT * self.points_per_usd
-        return self.award(min(centi, self.order_cap * 100), now)
+    def order_award(self, account: str, usd_settled: int, per_usd: int, now: int) -> int:
+        """RewardPoints.onOrderCompleted for `usd_settled` (8 decimals) at `per_usd`."""
+        centi = usd_settled // USD_UNITS_PER_CENT * per_usd
+        return self.award(account, min(centi, self.order_cap * 100), now)
 
-    def review_award(self, now: int) -> int:
-        return self.award(self.review_points * 100, now)
+    def review_award(self, account: str, now: int) -> int:
+        return self.award(account, self.review_points * 100, now)
 
 
 # --- staking ----------------------------------------------------------------------------------
@@ -282,28 +411,40 @@ class Trace:
 
 
 @dataclass
+class Stream:
+    """One reward token's stream: rate (units a second, times REWARD_PRECISION), end, last
+    update, accumulator."""
+
+    rate: int = 0
+    finish: int = 0
+    last_update: int = 0
+    reward_per_unit: int = 0
+
+
+@dataclass
 class Staking:
     """PointsStaking: stakes, delegation, the warm-up rule, cooldowns, and the fee share in
-    one reward token (WBTC): warming buckets, earning balances, the stream (rate, end, last
-    update, accumulator) with its pause while less than a point earns."""
+    each reward token (the marketplace's payment tokens it lists): warming buckets, earning
+    balances, one stream per token with its pause while less than a point earns."""
 
     warmup: int
     cooldown: int
     window: int
+    reward_tokens: tuple[str, ...] = ()
     staked: dict[str, int] = field(default_factory=dict)
     delegatee: dict[str, str] = field(default_factory=dict)
     pending: dict[str, Pending] = field(default_factory=dict)
-    paid: dict[str, int] = field(default_factory=dict)
-    owed: dict[str, int] = field(default_factory=dict)
+    paid: dict[tuple[str, str], int] = field(default_factory=dict)  # (account, token)
+    owed: dict[tuple[str, str], int] = field(default_factory=dict)
     earning: dict[str, int] = field(default_factory=dict)  # stake past its warm-up, activated
     matures_at: dict[str, int] = field(default_factory=dict)  # the warming bucket's maturity
     earning_total: int = 0
-    rate: int = 0  # the stream: units a second, times REWARD_PRECISION
-    finish: int = 0
-    last_update: int = 0
-    reward_per_unit: int = 0
+    streams: dict[str, Stream] = field(default_factory=dict)
     units: dict[str, Trace] = field(default_factory=dict)  # delegated units per delegate
     total: Trace = field(default_factory=Trace)
+
+    def stream(self, token: str) -> Stream:
+        return self.streams.setdefault(token, Stream())
 
     def total_staked(self) -> int:
         return self.total.latest()
@@ -317,41 +458,47 @@ class Staking:
     def warming(self, account: str) -> int:
         return self.staked.get(account, 0) - self.earning.get(account, 0)
 
-    def per_unit_at(self, t: int) -> int:
-        """rewardPerToken at `t` (the view: nothing written)."""
+    def per_unit_at(self, token: str, t: int) -> int:
+        """rewardPerToken(token) at `t` (the view: nothing written)."""
+        s = self.stream(token)
         if self.earning_total < MIN_SHARED_STAKE:
-            return self.reward_per_unit  # paused
-        end = min(t, self.finish)
-        if end <= self.last_update:
-            return self.reward_per_unit
-        return self.reward_per_unit + (end - self.last_update) * self.rate // self.earning_total
+            return s.reward_per_unit  # paused
+        end = min(t, s.finish)
+        if end <= s.last_update:
+            return s.reward_per_unit
+        return s.reward_per_unit + (end - s.last_update) * s.rate // self.earning_total
 
-    def update(self, t: int) -> int:
+    def update(self, token: str, t: int) -> int:
         """_updateStream: up to date at `t`; paused (its end moved later) while too little
         earns."""
-        last, finish = self.last_update, self.finish
+        s = self.stream(token)
+        last, finish = s.last_update, s.finish
         if last == t or finish <= last:
-            return self.reward_per_unit
+            return s.reward_per_unit
         if self.earning_total < MIN_SHARED_STAKE:
-            self.finish = t + (finish - last)
+            s.finish = t + (finish - last)
         else:
-            self.reward_per_unit += (min(t, finish) - last) * self.rate // self.earning_total
-        self.last_update = t
-        return self.reward_per_unit
+            s.reward_per_unit += (min(t, finish) - last) * s.rate // self.earning_total
+        s.last_update = t
+        return s.reward_per_unit
 
     def settle(self, account: str, t: int) -> None:
-        per_unit, paid = self.update(t), self.paid.get(account, 0)
-        if per_unit == paid:
-            return
-        accrued = self.earning.get(account, 0) * (per_unit - paid) // REWARD_PRECISION
-        self.owed[account] = self.owed.get(account, 0) + accrued
-        self.paid[account] = per_unit
+        """_settleAll: every stream up to date, the account's share of each booked."""
+        for token in self.reward_tokens:
+            per_unit, paid = self.update(token, t), self.paid.get((account, token), 0)
+            if per_unit == paid:
+                continue
+            accrued = self.earning.get(account, 0) * (per_unit - paid) // REWARD_PRECISION
+            key = (account, token)
+            self.owed[key] = self.owed.get(key, 0) + accrued
+            self.paid[key] = per_unit
 
-    def earned(self, account: str, t: int) -> int:
-        """earned(account, wbtc) at `t` (a matured bucket not yet activated earns nothing)."""
-        per_unit = self.per_unit_at(t)
-        accrued = self.earning.get(account, 0) * (per_unit - self.paid.get(account, 0))
-        return self.owed.get(account, 0) + accrued // REWARD_PRECISION
+    def earned(self, account: str, token: str, t: int) -> int:
+        """earned(account, token) at `t` (a matured bucket not yet activated earns nothing)."""
+        per_unit = self.per_unit_at(token, t)
+        key = (account, token)
+        accrued = self.earning.get(account, 0) * (per_unit - self.paid.get(key, 0))
+        return self.owed.get(key, 0) + accrued // REWARD_PRECISION
 
     def matured(self, account: str, t: int) -> bool:
         return 0 < self.matures_at.get(account, 0) <= t
@@ -368,25 +515,31 @@ class Staking:
         self.matures_at[account] = 0
         return amount
 
-    def deposit(self, amount: int, t: int) -> None:
-        self.update(t)
-        leftover = (self.finish - t) * self.rate if self.finish > t else 0
-        self.rate = (leftover + amount * REWARD_PRECISION) // REWARD_STREAM_SECONDS
-        self.finish = t + REWARD_STREAM_SECONDS
-        self.last_update = t
+    def deposit(self, token: str, amount: int, t: int) -> None:
+        self.update(token, t)
+        s = self.stream(token)
+        leftover = (s.finish - t) * s.rate if s.finish > t else 0
+        s.rate = (leftover + amount * REWARD_PRECISION) // REWARD_STREAM_SECONDS
+        s.finish = t + REWARD_STREAM_SECONDS
+        s.last_update = t
 
-    def claim(self, account: str, t: int) -> int:
+    def claim(self, account: str, token: str, t: int) -> int:
+        """claimRewards(token): activation (every stream settled), then this token's stream."""
         self.activate(account, t)
-        self.settle(account, t)
-        amount = self.owed.get(account, 0)
-        self.owed[account] = 0
+        per_unit = self.update(token, t)
+        key = (account, token)
+        accrued = self.earning.get(account, 0) * (per_unit - self.paid.get(key, 0))
+        amount = self.owed.get(key, 0) + accrued // REWARD_PRECISION
+        self.paid[key], self.owed[key] = per_unit, 0
         return amount
 
-    def remaining(self, t: int) -> int:
-        """rewardsRemaining: what the stream has not paid yet (paused: since its last update)."""
-        start = self.last_update if self.earning_total < MIN_SHARED_STAKE else t
-        start = max(start, self.last_update)
-        return (self.finish - start) * self.rate // REWARD_PRECISION if self.finish > start else 0
+    def remaining(self, token: str, t: int) -> int:
+        """rewardsRemaining(token): what the stream has not paid yet (paused: since its last
+        update)."""
+        s = self.stream(token)
+        start = s.last_update if self.earning_total < MIN_SHARED_STAKE else t
+        start = max(start, s.last_update)
+        return (s.finish - start) * s.rate // REWARD_PRECISION if s.finish > start else 0
 
     def _move(self, source: str | None, target: str | None, amount: int, t: int) -> None:
         """Votes._moveDelegateVotes."""
@@ -496,7 +649,11 @@ class Model:
     credits: dict[tuple[str, str], int] = field(default_factory=dict)  # (account, token)
     fees: dict[str, int] = field(default_factory=dict)
     goods_owner: dict[int, str] = field(default_factory=dict)
-    ratings: dict[str, list[int]] = field(default_factory=dict)  # seller -> [sum, count]
+    goods_creator: dict[int, str] = field(default_factory=dict)  # the ERC-2981 receiver
+    # seller -> [sum, count, completed, refunded, resolved] (sellerReviews)
+    ratings: dict[str, list[int]] = field(default_factory=dict)
+    order_counts: dict[str, int] = field(default_factory=dict)  # token -> orders paid in it
+    strays: dict[str, int] = field(default_factory=dict)  # token -> sent to the market by mistake
     busd_paused: bool = False
     blacklisted: set[str] = field(default_factory=set)
     minted: int = 0  # point units minted since the model started (predicted)

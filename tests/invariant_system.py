@@ -10,6 +10,7 @@ events against it, or checks that the transaction reverted with the predicted cu
 from __future__ import annotations
 
 import collections
+import copy
 import functools
 from dataclasses import dataclass
 from typing import Any
@@ -18,29 +19,38 @@ from brownie import ZERO_ADDRESS, web3
 from brownie.network.event import _decode_logs
 from eth_utils import keccak, to_checksum_address
 
+from bazaar.types import OrderTerms
 from tests.invariant_model import (
     BPS,
     CANCELLED,
     COMPLETED,
     DISPUTED,
     FLAG_CANCEL_REQUESTED,
+    FLAG_DIGITAL,
+    FLAG_REVIEW_REWARDED,
     FLAG_REVIEWED,
+    FLAG_SELLER_DISPUTED_UNSHIPPED,
+    MAX_VERSION_DEVIATION_BPS,
     MAX_WINDOW_SECONDS,
+    MIN_REVIEW_REWARD_USD,
     NORMAL,
     OPEN,
     PAID,
     POINT_UNITS_PER_USD_UNIT,
     REFUNDED,
     RESOLVED,
+    SETTLEMENT_OUTAGE_SECONDS,
     SHIPPED,
     STATUS_NAMES,
     Listing,
     Model,
     Order,
+    Version,
     buffered_deposit,
     complete_split,
-    fee_of,
     order_id,
+    points_burned,
+    ruling_split,
 )
 
 FAR_FUTURE = 2**40
@@ -49,6 +59,7 @@ EVIDENCE = b"\xe0" * 32
 REVIEW = b"\x7e" * 32
 METADATA = b"\x11" * 32
 TX_GAS = hex(8_000_000)
+ROYALTY_BPS = 250  # every digital item is minted with a 2.5 % ERC-2981 royalty to its creator
 
 # Counters over the whole run (all examples), printed at its end.
 STATS: collections.Counter = collections.Counter()
@@ -66,7 +77,8 @@ class World:
     wbtc: Any
     usdc: Any
     busd: Any  # the stablecoin that can pause and blacklist (BlacklistToken)
-    feeds: dict  # model feed key -> MockAggregator
+    feeds: dict  # model feed key -> MockAggregator ("btc2": a second BTC/USD feed)
+    feed_limits: dict  # model feed key -> (maxStaleness, minAnswer, maxAnswer)
     oracle: Any
     goods: Any
     market: Any
@@ -86,6 +98,11 @@ class World:
     @property
     def token_addresses(self) -> list[str]:
         return [self.wbtc.address, self.usdc.address, self.busd.address]
+
+    @property
+    def reward_tokens(self) -> list[str]:
+        """The staking contract's reward tokens (the payment tokens it streams)."""
+        return [self.wbtc.address, self.usdc.address]
 
     def account(self, address: str):
         return next(a for a in (self.admin, *self.people) if str(a) == address)
@@ -274,16 +291,18 @@ class System:
             self.m.credits[key] = self.m.credits.get(key, 0) + amount
             STATS["payouts credited"] += 1
 
-    def _settle_points(self, order: Order, to: str | None) -> None:
-        """Escrowed points: back to `to`, or burned (None)."""
+    def _settle_points(self, order: Order, settled: int, whole: int) -> None:
+        """Escrowed points: `settled / whole` of them burned, the rest back to the buyer."""
         points, order.points_escrowed = order.points_escrowed, 0
         if not points:
             return
         market = self.w.market.address
-        if to is None:
-            self.m.burn_points(market, points)
-        else:
-            self.m.move_points(market, to, points)
+        burned = points_burned(points, settled, whole)
+        if burned:
+            self.m.burn_points(market, burned)
+        if points != burned:
+            self.m.move_points(market, order.buyer, points - burned)
+        STATS["redeemed points partly returned"] += 0 < burned < points
 
     def _goods_error(self, order: Order) -> str | None:
         """_takeBackGoods: the item must be with the buyer (or already with the seller)."""
@@ -321,7 +340,7 @@ class System:
     def list_digital(self, seller, price, tokens, buffer_bps, cap_bps) -> int | None:
         tx = self.send(self.w.goods.mint, seller, "ipfs://item", METADATA, 250, sender=seller)
         goods_id = tx.events["Transfer"]["tokenId"]
-        self.m.goods_owner[goods_id] = str(seller)
+        self.m.goods_owner[goods_id] = self.m.goods_creator[goods_id] = str(seller)
         expect = "MarketplacePaused" if self.m.config.paused else None
         args = (goods_id, price, tokens, buffer_bps, cap_bps)
         tx = self.send(self.w.market.listDigital, *args, sender=seller, expect=expect)
@@ -344,7 +363,9 @@ class System:
     def update_listing(self, listing: Listing, price: int, stock: int) -> None:
         expect = None
         if listing.goods_id and stock != listing.stock:
-            expect = "MarketplaceOutOfRange"  # a digital listing's stock only changes by a sale
+            expect = (
+                "MarketplaceStockOutOfRange"  # a digital listing's stock only changes by a sale
+            )
         args = (listing.id, price, stock)
         tx = self.send(self.w.market.updateListing, *args, sender=listing.seller, expect=expect)
         if tx is not None:
@@ -382,7 +403,9 @@ class System:
             )
         usd = listing.price * quantity
         amount, expect, locked = 0, None, 0
-        if now > deadline:
+        if m.config.paused:
+            expect = "MarketplacePaused"
+        elif now > deadline:
             expect = "MarketplaceCheckoutExpired"
         elif not listing.active:
             expect = "MarketplaceListingInactive"
@@ -406,8 +429,6 @@ class System:
         max_payment = max(amount - 1, 0) if fault == "max_payment" else 2**256 - 1
         if expect is None and amount > max_payment:
             expect = "MarketplacePriceAboveMax"
-        if expect is None and m.config.paused:
-            expect = "MarketplacePaused"
         if expect is None and points > m.points.get(buyer, 0):
             expect = "ERC20InsufficientBalance"
         if expect is None:
@@ -419,15 +440,16 @@ class System:
             return None
 
         config = m.config
-        config.order_count += 1
+        nonce = m.order_counts[token] = m.order_counts.get(token, 0) + 1
         digital = listing.goods_id != 0
-        terms = (
+        terms = OrderTerms(
             buyer,
             listing.seller,
             token,
             arbiter,
             listing.id,
-            config.order_count,
+            nonce,
+            quantity,
             usd,
             locked,
             listing.buffer_bps,
@@ -435,20 +457,23 @@ class System:
             config.arbiter_fee_bps,
             config.digital_window if digital else config.confirm_window,
             config.ruling_window,
+            m.tokens[token].latest,
+            config.points_per_usd,
         )
         oid = order_id(terms)
         event = tx.events["OrderPaid"]
         assert str(event["orderId"]).lower() == oid, "order id is not the hash of the terms"
-        assert tuple(event["terms"]) == terms, f"terms {tuple(event['terms'])} != {terms}"
+        got = OrderTerms.from_event(tuple(event["terms"]))
+        assert got == terms, f"terms {got} != {terms}"
         order = Order(
             oid,
             terms,
-            quantity,
             amount,
             now + (config.digital_window if digital else config.fulfilment_window),
             SHIPPED if digital else PAID,
             listing.goods_id,
             points,
+            FLAG_DIGITAL if digital else 0,
         )
         m.orders[oid] = order
         listing.stock -= quantity
@@ -461,6 +486,7 @@ class System:
         STATS["orders"] += 1
         STATS["orders redeeming points"] += points > 0
         STATS["digital orders"] += digital
+        STATS[f"orders on oracle version {terms.oracleVersion}"] += 1
         return order
 
     # --- order lifecycle --------------------------------------------------------------------
@@ -476,10 +502,10 @@ class System:
         if expect is None and now > order.deadline:
             expect = "MarketplaceDeadlinePassed"
         market = self.w.market
-        tx = self.send(market.ship, order.terms, TRACKING, sender=sender, expect=expect)
+        tx = self.send(market.ship, order.args, TRACKING, sender=sender, expect=expect)
         if tx is None:
             return
-        order.status, order.deadline = SHIPPED, now + order.terms[11]
+        order.status, order.deadline = SHIPPED, now + order.terms.confirmWindow
         assert tx.events["OrderShipped"]["confirmDeadline"] == order.deadline
         self.touched.add(order.id)
 
@@ -495,40 +521,74 @@ class System:
             expect = "MarketplaceDeadlineNotReached"
         self._completion(self.w.market.release, order, sender, expect, confirmed=False)
 
+    def royalty_of(self, order: Order, proceeds: int) -> tuple[str | None, int]:
+        """EscrowMarketplace._payRoyalty: the creator's ERC-2981 cut of a resale's proceeds."""
+        if not order.goods_id:
+            return None, 0
+        creator = self.m.goods_creator[order.goods_id]
+        if creator == order.seller:
+            return None, 0
+        return creator, min(proceeds * ROYALTY_BPS // BPS, proceeds)
+
     def _completion(self, fn, order: Order, sender: str, expect, confirmed: bool) -> None:
         m = self.m
         split = complete_split(order, m.oracle, m.tokens[order.token], self.next_ts)
-        tx = self.send(fn, order.terms, sender=sender, expect=expect)
+        if expect is None:
+            expect = split.error
+        tx = self.send(fn, order.args, sender=sender, expect=expect)
         if tx is None:
             return
+        creator, royalty = self.royalty_of(order, split.to_seller)
         event = tx.events["OrderCompleted"]
         got = (event["toSeller"], event["fee"], event["toBuyer"], event["confirmed"])
-        assert got == (split.to_seller, split.fee, split.to_buyer, confirmed), (got, split)
+        expected = (split.to_seller - royalty, split.fee, split.to_buyer, confirmed)
+        assert got == expected, (got, expected)
         order.status, order.amount = COMPLETED, 0
+        if split.usd_settled >= MIN_REVIEW_REWARD_USD:
+            order.flags |= FLAG_REVIEW_REWARDED
         m.fees[order.token] = m.fees.get(order.token, 0) + split.fee
-        self._settle_points(order, None)
-        self._pay(order.token, order.seller, split.to_seller)
+        self._settle_points(order, split.usd_settled, order.usd_amount)
+        if royalty:
+            self._pay(order.token, creator, royalty)
+            assert tx.events["RoyaltyPaid"]["amount"] == royalty
+            STATS["royalties paid"] += 1
+        self._pay(order.token, order.seller, split.to_seller - royalty)
         self._pay(order.token, order.buyer, split.to_buyer)
-        award = m.mint.order_award(order.usd_amount, m.now)
+        award = m.mint.order_award(order.buyer, split.usd_settled, order.terms.pointsPerUsd, m.now)
         if award:
             m.mint_points(order.buyer, award)
         assert "RewardsHookFailed" not in tx.events
         self.touched.add(order.id)
         STATS["orders completed"] += 1
+        STATS["orders completed after partial refunds"] += order.refunded > 0
+        STATS["protected orders settled at the locked amount"] += split.at_locked
+
+    def _restock(self, order: Order, tx) -> None:
+        """EscrowMarketplace._restock: an undone physical order's units back in its listing."""
+        if order.goods_id:
+            return
+        listing = self.m.listings[order.listing_id]
+        listing.stock += order.quantity
+        event = tx.events["Restocked"]
+        assert (event["quantity"], event["stock"]) == (order.quantity, listing.stock)
+        STATS["restocks"] += 1
 
     def reclaim(self, order: Order, sender: str) -> None:
         expect = self._wrong_status(order, (PAID,))
         if expect is None and self.next_ts <= order.deadline:
             expect = "MarketplaceDeadlineNotReached"
-        tx = self.send(self.w.market.reclaim, order.terms, sender=sender, expect=expect)
+        tx = self.send(self.w.market.reclaim, order.args, sender=sender, expect=expect)
         if tx is not None:
             assert tx.events["OrderReclaimed"]["amount"] == order.amount
-            self._refund_all(order, REFUNDED)
+            self._refund_all(order, REFUNDED, tx)
             STATS["orders reclaimed"] += 1
 
-    def _refund_all(self, order: Order, status: int) -> None:
+    def _refund_all(self, order: Order, status: int, tx) -> None:
+        """EscrowMarketplace._undo: all of the escrow back, points back, goods and stock back."""
         amount, order.amount, order.status = order.amount, 0, status
-        self._settle_points(order, order.buyer)
+        self._restock(order, tx)
+        self._settle_points(order, 0, 1)
+        self._take_back_goods(order)
         self._pay(order.token, order.buyer, amount)
         self.touched.add(order.id)
 
@@ -536,38 +596,44 @@ class System:
         expect = self._wrong_status(order, (PAID,))
         if expect is None and sender not in (order.buyer, order.seller):
             expect = "MarketplaceUnauthorized"
-        tx = self.send(self.w.market.cancel, order.terms, sender=sender, expect=expect)
+        tx = self.send(self.w.market.cancel, order.args, sender=sender, expect=expect)
         if tx is None:
             return
         if sender == order.buyer:
             order.flags |= FLAG_CANCEL_REQUESTED
             assert "CancelRequested" in tx.events
         else:
-            self._refund_all(order, CANCELLED)
+            self._refund_all(order, CANCELLED, tx)
             STATS["orders cancelled"] += 1
 
     def refund(self, order: Order, amount: int, sender: str) -> None:
-        expect = self._wrong_status(order, OPEN)
+        expect = None
+        if order.status == DISPUTED:
+            expect = "MarketplaceRefundWhileDisputed"
+        else:
+            expect = self._wrong_status(order, (PAID, SHIPPED))
         if expect is None and sender != order.seller:
             expect = "MarketplaceUnauthorized"
         if expect is None and not 1 <= amount <= order.amount:
-            expect = "MarketplaceOutOfRange"
+            expect = "MarketplaceRefundOutOfRange"
         full = expect is None and amount == order.amount
         if full:
             expect = self._goods_error(order)
-        tx = self.send(self.w.market.refund, order.terms, amount, sender=sender, expect=expect)
+        args = (order.args, amount)
+        tx = self.send(self.w.market.refund, *args, sender=sender, expect=expect)
         if tx is None:
             return
         event = tx.events["OrderRefunded"]
         assert (event["amount"], event["remaining"]) == (amount, order.amount - amount)
-        order.amount -= amount
         if full:
-            order.status = REFUNDED
-            self._settle_points(order, order.buyer)
-            self._take_back_goods(order)
+            self._refund_all(order, REFUNDED, tx)
             STATS["orders refunded"] += 1
+            return
+        order.amount -= amount
+        order.refunded += amount
         self._pay(order.token, order.buyer, amount)
         self.touched.add(order.id)
+        STATS["partial refunds"] += 1
 
     def open_dispute(self, order: Order, sender: str) -> None:
         now = self.next_ts
@@ -576,90 +642,114 @@ class System:
             expect = "MarketplaceUnauthorized"
         if expect is None and now > order.deadline:
             expect = "MarketplaceDeadlinePassed"
-        args = (order.terms, EVIDENCE)
+        args = (order.args, EVIDENCE)
         tx = self.send(self.w.market.openDispute, *args, sender=sender, expect=expect)
         if tx is None:
             return
-        order.status, order.deadline = DISPUTED, now + order.terms[12]
+        if sender == order.seller and order.status == PAID:
+            order.flags |= FLAG_SELLER_DISPUTED_UNSHIPPED
+            STATS["disputes opened by the seller before shipping"] += 1
+        order.status, order.deadline = DISPUTED, now + order.terms.rulingWindow
         assert tx.events["DisputeOpened"]["rulingDeadline"] == order.deadline
         self.touched.add(order.id)
         STATS["disputes"] += 1
 
-    def resolve(self, order: Order, to_buyer: int, sender: str) -> None:
+    def resolve(self, order: Order, share: int, sender: str) -> None:
+        """The arbiter rules `share` basis points of the ruled part for the buyer."""
+        m, now = self.m, self.next_ts
         expect = self._wrong_status(order, (DISPUTED,))
         if expect is None and sender != order.arbiter:
             expect = "MarketplaceUnauthorized"
-        if expect is None and self.next_ts > order.deadline:
+        if expect is None and now > order.deadline:
             expect = "MarketplaceDeadlinePassed"
-        escrow = order.amount
-        arbiter_fee = fee_of(escrow, order.arbiter_fee_bps)
-        if expect is None and to_buyer > escrow - arbiter_fee:
-            expect = "MarketplaceOutOfRange"
-        all_to_buyer = to_buyer == escrow - arbiter_fee
-        if expect is None and all_to_buyer:
+        if expect is None and share > BPS:
+            expect = "MarketplaceShareOutOfRange"
+        ruling = None
+        if expect is None:
+            ruling = ruling_split(order, m.oracle, m.tokens[order.token], now, share, False)
+            expect = ruling.error
+        if expect is None and share == BPS:
             expect = self._goods_error(order)
-        args = (order.terms, to_buyer)
+        args = (order.args, share)
         tx = self.send(self.w.market.resolveDispute, *args, sender=sender, expect=expect)
         if tx is not None:
-            seller_gross = escrow - arbiter_fee - to_buyer
-            self._resolution(tx, order, to_buyer, seller_gross, arbiter_fee, all_to_buyer)
-            # byDefault says "by the arbiter" only when the arbiter took a fee: see
-            # tests/test_invariant_findings.py (a known bug, not asserted here).
-            if arbiter_fee:
-                assert tx.events["DisputeResolved"]["byDefault"] is False
+            self._resolution(tx, order, share, ruling, by_default=False)
             STATS["disputes ruled"] += 1
 
     def resolve_after_timeout(self, order: Order, sender: str) -> None:
+        m, now = self.m, self.next_ts
         expect = self._wrong_status(order, (DISPUTED,))
-        if expect is None and self.next_ts <= order.deadline:
+        if expect is None and now <= order.deadline:
             expect = "MarketplaceDeadlineNotReached"
+        share = BPS if order.flags & FLAG_SELLER_DISPUTED_UNSHIPPED else BPS // 2
+        ruling = None
+        if expect is None:
+            ruling = ruling_split(order, m.oracle, m.tokens[order.token], now, share, True)
+            expect = ruling.error
+        if expect is None and share == BPS:
+            expect = self._goods_error(order)
         fn = self.w.market.resolveAfterTimeout
-        tx = self.send(fn, order.terms, sender=sender, expect=expect)
+        tx = self.send(fn, order.args, sender=sender, expect=expect)
         if tx is not None:
-            to_seller = order.amount // 2
-            self._resolution(tx, order, order.amount - to_seller, to_seller, 0, False)
-            assert tx.events["DisputeResolved"]["byDefault"] is True
+            self._resolution(tx, order, share, ruling, by_default=True)
             STATS["disputes resolved by default"] += 1
 
-    def _resolution(self, tx, order, to_buyer, seller_gross, arbiter_fee, return_goods) -> None:
+    def _resolution(self, tx, order: Order, share: int, ruling, by_default: bool) -> None:
         m = self.m
-        fee = fee_of(seller_gross, order.fee_bps)
         event = tx.events["DisputeResolved"]
-        got = (event["toBuyer"], event["toSeller"], event["fee"], event["arbiterFee"])
-        assert got == (to_buyer, seller_gross - fee, fee, arbiter_fee), got
+        got = tuple(
+            event[k]
+            for k in ("buyerShareBps", "toBuyer", "toSeller", "fee", "arbiterFee", "byDefault")
+        )
+        expected = (
+            share,
+            ruling.to_buyer,
+            ruling.seller_gross - ruling.fee,
+            ruling.fee,
+            ruling.arbiter_fee,
+            by_default,
+        )
+        assert got == expected, (got, expected)
         order.status, order.amount = RESOLVED, 0
-        m.fees[order.token] = m.fees.get(order.token, 0) + fee
-        self._settle_points(order, None)
-        if return_goods:
+        m.fees[order.token] = m.fees.get(order.token, 0) + ruling.fee
+        self._settle_points(order, BPS - share, BPS)
+        if share == BPS:
             self._take_back_goods(order)
-        self._pay(order.token, order.buyer, to_buyer)
-        self._pay(order.token, order.seller, seller_gross - fee)
-        self._pay(order.token, order.arbiter, arbiter_fee)
+        self._pay(order.token, order.buyer, ruling.to_buyer)
+        self._pay(order.token, order.seller, ruling.seller_gross - ruling.fee)
+        self._pay(order.token, order.arbiter, ruling.arbiter_fee)
         self.touched.add(order.id)
+        STATS["protected orders ruled at the locked amount"] += ruling.at_locked
 
     def review(self, order: Order, rating: int, sender: str) -> None:
-        expect = self._wrong_status(order, (COMPLETED,))
+        ended = (COMPLETED, REFUNDED, CANCELLED, RESOLVED)
+        expect = self._wrong_status(order, ended)
         if expect is None and sender != order.buyer:
             expect = "MarketplaceUnauthorized"
         if expect is None and order.flags & FLAG_REVIEWED:
             expect = "MarketplaceAlreadyReviewed"
         if expect is None and not 1 <= rating <= 5:
-            expect = "MarketplaceOutOfRange"
-        args = (order.terms, rating, REVIEW)
+            expect = "MarketplaceRatingOutOfRange"
+        args = (order.args, rating, REVIEW)
         tx = self.send(self.w.market.review, *args, sender=sender, expect=expect)
         if tx is None:
             return
         order.flags |= FLAG_REVIEWED
-        total = self.m.ratings.setdefault(order.seller, [0, 0])
+        total = self.m.ratings.setdefault(order.seller, [0, 0, 0, 0, 0])
         total[0] += rating
         total[1] += 1
-        assert tuple(self.w.market.sellerRating.call(order.seller)) == tuple(total)
-        award = self.m.mint.review_award(self.m.now)
-        if award:
-            self.m.mint_points(order.buyer, award)
+        outcome = {COMPLETED: 2, RESOLVED: 4}.get(order.status, 3)
+        total[outcome] += 1
+        assert tx.events["Reviewed"]["outcome"] == order.status
+        assert tuple(self.w.market.sellerReviews.call(order.seller)) == tuple(total)
+        if order.flags & FLAG_REVIEW_REWARDED:
+            award = self.m.mint.review_award(order.buyer, self.m.now)
+            if award:
+                self.m.mint_points(order.buyer, award)
         assert "RewardsHookFailed" not in tx.events
         self.touched.add(order.id)
         STATS["reviews"] += 1
+        STATS[f"reviews of {STATUS_NAMES[order.status].lower()} orders"] += 1
 
     def claim(self, account: str, token: str, to: str) -> None:
         credit = self.m.credits.get((account, token), 0)
@@ -673,20 +763,132 @@ class System:
             STATS["credits claimed"] += 1
 
     def withdraw_fees(self, token: str) -> None:
-        fees = self.m.fees.get(token, 0)
-        treasury = str(self.w.admin)
+        """Fees out: `stakerShareBps` streamed to the stakers (a token the staking contract
+        does not stream goes all to the treasury), the rest to the treasury."""
+        m, w = self.m, self.w
+        fees = m.fees.get(token, 0)
+        treasury, market = str(w.admin), w.market.address
+        to_stakers = fees * m.config.staker_share_bps // BPS
+        streamed = to_stakers and token in m.staking.reward_tokens
         expect = "MarketplaceNothingToClaim" if fees == 0 else None
         if expect is None:
-            expect = self.transfer_error(token, self.w.market.address, treasury, fees)
-        tx = self.send(self.w.market.withdrawFees, token, sender=self.w.admin, expect=expect)
+            expect = self.transfer_error(token, market, treasury, fees)
+        tx = self.send(w.market.withdrawFees, token, sender=w.admin, expect=expect)
+        if tx is None:
+            return
+        if not streamed:
+            assert ("StakerShareFailed" in tx.events) == (to_stakers > 0)
+            to_stakers = 0
+        event = tx.events["FeesWithdrawn"]
+        assert (event["toTreasury"], event["toStakers"]) == (fees - to_stakers, to_stakers)
+        m.fees[token] = 0
+        if to_stakers:
+            m.staking.deposit(token, to_stakers, m.now)
+            m.move(token, market, w.staking.address, to_stakers)
+            STATS["fee shares streamed to stakers"] += 1
+        m.move(token, market, treasury, fees - to_stakers)
+        STATS["fee withdrawals"] += 1
+
+    def send_by_mistake(self, sender: str, token: str, amount: int) -> None:
+        """Someone transfers tokens straight to the marketplace (no order): a surplus."""
+        market = self.w.market.address
+        expect = self.transfer_error(token, sender, market, amount)
+        contract = next(c for c in (self.w.wbtc, self.w.usdc, self.w.busd) if c.address == token)
+        tx = self.send(contract.transfer, market, amount, sender=sender, expect=expect)
         if tx is not None:
-            self.m.fees[token] = 0
-            self.m.move(token, self.w.market.address, treasury, fees)
+            self.m.move(token, sender, market, amount)
+            self.m.strays[token] = self.m.strays.get(token, 0) + amount
+            STATS["tokens sent to the marketplace by mistake"] += 1
+
+    def sweep(self, token: str, caller: str) -> None:
+        """Anyone sends the surplus over escrows + fees + credits to the treasury."""
+        m, w = self.m, self.w
+        surplus = m.strays.get(token, 0)
+        treasury, market = str(w.admin), w.market.address
+        expect = "MarketplaceNothingToSweep" if token == w.points.address or not surplus else None
+        if expect is None:
+            expect = self.transfer_error(token, market, treasury, surplus)
+        tx = self.send(w.market.sweep, token, sender=caller, expect=expect)
+        if tx is None:
+            return
+        assert tx.events["Swept"]["amount"] == surplus
+        m.strays[token] = 0
+        m.move(token, market, treasury, surplus)
+        STATS["sweeps"] += 1
 
     def pass_on_item(self, goods_id: int, to: str) -> None:
         holder = self.m.goods_owner[goods_id]
         self.send(self.w.goods.transferFrom, holder, to, goods_id, sender=holder)
         self.m.goods_owner[goods_id] = to
+
+    def resell_digital(self, goods_id: int, price, tokens, buffer_bps, cap_bps) -> int | None:
+        """The holder of a digital item lists it (a resale: its creator earns a royalty)."""
+        seller = self.m.goods_owner[goods_id]
+        expect = "MarketplacePaused" if self.m.config.paused else None
+        args = (goods_id, price, tokens, buffer_bps, cap_bps)
+        tx = self.send(self.w.market.listDigital, *args, sender=seller, expect=expect)
+        if tx is None:
+            return None
+        self.m.goods_owner[goods_id] = self.w.market.address
+        STATS["digital resale listings"] += 1
+        return self._record_listing(tx, seller, price, 1, tokens, buffer_bps, cap_bps, goods_id)
+
+    # --- the oracle: outages and versions -------------------------------------------------------
+
+    def record_outage(self, token: str, version: int, caller: str) -> None:
+        """recordOutage: records that `version` cannot be read for settlement (keeps an
+        earlier record), or clears the record once it can."""
+        m = self.m
+        key = (token, version)
+        readable = m.oracle.settlement_quote(m.tokens[token], version, 0, self.next_ts)
+        since = m.oracle.outages.get(key, 0)
+        expect = "OracleNoOutage" if readable is not None and not since else None
+        fn = self.w.oracle.recordOutage
+        tx = self.send(fn, token, version, sender=caller, expect=expect)
+        if tx is None:
+            return
+        if readable is None:
+            if not since:
+                m.oracle.outages[key] = m.now
+                assert tx.events["OutageRecorded"]["since"] == m.now
+                STATS["outages recorded"] += 1
+        else:
+            del m.oracle.outages[key]
+            assert tx.events["OutageCleared"]["since"] == since
+            STATS["outages cleared"] += 1
+
+    def configure_version(self, token: str, version: Version) -> None:
+        """Governance adds a configuration version for new quotes: it must quote now, within
+        5 % of the latest version (when that one can be read with the settlement rules)."""
+        m, w, now = self.m, self.w, self.next_ts
+        t = m.tokens[token]
+        latest = m.oracle.whole_token_usd(t, t.latest, now, settlement=True)
+        t.versions.append(version)
+        new = m.oracle.whole_token_usd(t, t.latest, now, settlement=False)
+        expect = None
+        legs = [version.peg_feed, version.usd_feed]
+        if any(key and m.oracle.feeds[key].mode != NORMAL for key in legs):
+            expect = "OracleFeedCallFailed"  # its decimals are read and recorded first
+        elif new is None:
+            expect = "OracleNewVersionUnreadable"
+        elif latest is not None and abs(new - latest) * BPS > latest * MAX_VERSION_DEVIATION_BPS:
+            expect = "OracleVersionDeviation"
+        if expect is not None:
+            t.versions.pop()
+
+        def leg(key):
+            if key is None:
+                return (ZERO_ADDRESS, 0, 0, 0)
+            return (w.feeds[key].address, *w.feed_limits[key])
+
+        config = (leg(version.usd_feed), leg(version.peg_feed), version.depeg_floor)
+        tx = self.send(w.oracle.configureToken, token, config, sender=w.admin, expect=expect)
+        if tx is None:
+            STATS[f"versions refused: {expect}"] += 1
+            return
+        event = tx.events["TokenConfigured"]
+        assert (event["version"], event["deviationChecked"]) == (t.latest, latest is not None)
+        STATS["oracle versions added"] += 1
 
     # --- the test stablecoin's admin ------------------------------------------------------------
 
@@ -719,18 +921,34 @@ class System:
         arbiters = self.m.arbiters
         expect = None
         if (account in arbiters) == active:
-            expect = "MarketplaceArbiterInvalid"
+            expect = "MarketplaceArbiterUnchanged"
         elif not active and len(arbiters) <= 1:
-            expect = "MarketplaceLimitReached"
+            expect = "MarketplaceTooFewArbiters"
         fn = self.w.market.setArbiter
         if self.send(fn, account, active, sender=self.w.admin, expect=expect) is not None:
             (arbiters.add if active else arbiters.discard)(account)
 
-    def set_mint_config(self, per_usd: int, order_cap: int, epoch_cap: int, review: int) -> None:
-        args = (per_usd, order_cap, epoch_cap, review)
+    def set_mint_config(
+        self, order_cap: int, epoch_cap: int, account_cap: int, review: int
+    ) -> None:
+        """Caps and review points: they apply at minting time, to orders in flight too."""
+        args = (order_cap, epoch_cap, account_cap, review)
         self.send(self.w.points.setMintConfig, *args, sender=self.w.admin)
         mint = self.m.mint
-        mint.points_per_usd, mint.order_cap, mint.epoch_cap, mint.review_points = args
+        mint.order_cap, mint.epoch_cap, mint.account_epoch_cap, mint.review_points = args
+
+    def set_points_rate(self, per_usd: int) -> None:
+        """The reward rate of new orders (orders in flight keep theirs, in their terms)."""
+        expect = "MarketplacePointsRateOutOfRange" if per_usd > 10 else None
+        fn = self.w.market.setPointsRate
+        if self.send(fn, per_usd, sender=self.w.admin, expect=expect) is not None:
+            self.m.config.points_per_usd = per_usd
+
+    def set_fee_share(self, share_bps: int) -> None:
+        expect = "MarketplaceStakerShareOutOfRange" if share_bps > 5_000 else None
+        args = (self.w.staking.address, share_bps)
+        if self.send(self.w.market.setFeeShare, *args, sender=self.w.admin, expect=expect):
+            self.m.config.staker_share_bps = share_bps
 
     def set_staking_windows(self, cooldown: int, window: int) -> None:
         self.send(self.w.staking.setCooldown, cooldown, sender=self.w.admin)
@@ -813,30 +1031,31 @@ class System:
         self.m.staking.delegate(account, target, self.m.now)
         STATS["delegations"] += 1
 
-    def deposit_rewards(self, account: str, amount: int) -> None:
-        wbtc = self.w.wbtc.address
+    def deposit_rewards(self, account: str, token: str, amount: int) -> None:
         expect = None
         if amount == 0:
             expect = "StakingZeroAmount"
-        elif self.m.balance(wbtc, account) < amount:
+        elif token not in self.m.staking.reward_tokens:
+            expect = "StakingRewardTokenUnknown"
+        elif self.m.balance(token, account) < amount:
             expect = "ERC20InsufficientBalance"
         fn = self.w.staking.depositRewards
-        if self.send(fn, wbtc, amount, sender=account, expect=expect) is not None:
-            self.m.staking.deposit(amount, self.m.now)
-            self.m.move(wbtc, account, self.w.staking.address, amount)
+        if self.send(fn, token, amount, sender=account, expect=expect) is not None:
+            self.m.staking.deposit(token, amount, self.m.now)
+            self.m.move(token, account, self.w.staking.address, amount)
             STATS["reward deposits"] += 1
 
-    def claim_rewards(self, account: str, to: str) -> None:
-        staking, wbtc = self.m.staking, self.w.wbtc.address
+    def claim_rewards(self, account: str, token: str, to: str) -> None:
+        staking = self.m.staking
         # a matured bucket is activated first, in the same second: it adds nothing yet
-        earned = staking.earned(account, self.next_ts)
+        earned = staking.earned(account, token, self.next_ts)
         expect = "StakingNothingToClaim" if earned == 0 else None
-        tx = self.send(self.w.staking.claimRewards, wbtc, to, sender=account, expect=expect)
+        tx = self.send(self.w.staking.claimRewards, token, to, sender=account, expect=expect)
         if tx is None:
             return
         assert tx.events["RewardsClaimed"]["amount"] == earned
-        assert staking.claim(account, self.m.now) == earned
-        self.m.move(wbtc, self.w.staking.address, to, earned)
+        assert staking.claim(account, token, self.m.now) == earned
+        self.m.move(token, self.w.staking.address, to, earned)
         STATS["reward claims"] += 1
 
     # --- the end of an example: everyone leaves --------------------------------------------------
@@ -845,31 +1064,56 @@ class System:
         """Every open order is ended by a third party after its timeout, every credit and fee
         is paid out, every stake is withdrawn and every reward claimed; then the marketplace
         holds nothing and the staking contract holds only the rewards not streamed yet (the
-        stream pauses once nobody earns) and rounding dust."""
+        stream pauses once nobody earns) and rounding dust. A feed still failing stays down
+        through the timeouts: USD-protected orders it prices leave by the outage path (an
+        outage recorded, three days waited, the locked amount settled); then it returns and
+        every outage record is cleared."""
         m, w = self.m, self.w
         if m.busd_paused:
             self.set_busd_paused(False)
         for account in sorted(m.blacklisted):
             self.set_blacklisted(account, False)
-        for key, feed in m.oracle.feeds.items():
-            if feed.mode != NORMAL:
-                self.set_feed_mode(key, NORMAL)
         last = max((o.deadline for o in m.open_orders()), default=m.now)
         self.advance(max(last - m.now, 0) + 1)
         self.refresh_feeds()
         admin = str(w.admin)
+        waiting = sorted(
+            {
+                (o.token, o.version)
+                for o in m.open_orders()
+                if o.status in (SHIPPED, DISPUTED)
+                and o.buffer_bps
+                and m.oracle.settlement_quote(m.tokens[o.token], o.version, 0, self.next_ts) is None
+            }
+        )
+        for token, version in waiting:
+            self.record_outage(token, version, admin)
+        if waiting:
+            since = max(m.oracle.outages[key] for key in waiting)
+            self.advance(since + SETTLEMENT_OUTAGE_SECONDS - m.now)
+            self.refresh_feeds()
+            STATS["drains through an outage"] += 1
         exits = {PAID: self.reclaim, SHIPPED: self.release, DISPUTED: self.resolve_after_timeout}
         for order in m.open_orders():
             exits[order.status](order, admin)
+        for key, feed in m.oracle.feeds.items():
+            if feed.mode != NORMAL:
+                self.set_feed_mode(key, NORMAL)
+        self.refresh_feeds()
+        for token, version in sorted(m.oracle.outages):
+            self.record_outage(token, version, admin)  # readable again: cleared
         for (account, token), credit in list(m.credits.items()):
             if credit:
                 self.claim(account, token, account)
         for token in w.token_addresses:
             if m.fees.get(token):
                 self.withdraw_fees(token)
+            if m.strays.get(token):
+                self.sweep(token, admin)
         for token in w.token_addresses:
             assert m.balance(token, w.market.address) == 0, "the marketplace still holds tokens"
         assert m.points.get(w.market.address, 0) == 0, "the marketplace still holds points"
+        assert not m.oracle.outages, "outage records left"
 
         staking = m.staking
         for account in list(staking.pending):
@@ -882,8 +1126,9 @@ class System:
             for account in list(staking.pending):
                 self.withdraw(account)
         for account in w.accounts:
-            if staking.earned(account, self.next_ts):
-                self.claim_rewards(account, account)
+            for token in staking.reward_tokens:
+                if staking.earned(account, token, self.next_ts):
+                    self.claim_rewards(account, token, account)
         assert m.points.get(w.staking.address, 0) == 0, "the staking contract still holds points"
         STATS["drains"] += 1
         self.check_all()
@@ -908,11 +1153,12 @@ class System:
         timeout-exit simulations of the open orders (one round trip). Returns the probe's
         snapshot and the raw answers of the simulations."""
         w = self.w
-        system = (w.market, w.points, w.staking, w.wbtc)
+        system = (w.market, w.points, w.staking, w.reward_tokens)
         ids = [o.id for o in watched]
         voters = [a for a, _ in queries]
         times = [t for _, t in queries]
-        args = (system, w.token_addresses, w.accounts, ids, voters, times)
+        listings = sorted(self.m.listings)
+        args = (system, w.token_addresses, w.accounts, ids, (voters, times, listings))
         call = {"to": w.probe.address, "data": w.probe.read.encode_input(*args)}
         requests = [("eth_call", [call, "latest"]), *self.exit_calls(watched)]
         probe, *exits = web3.provider.make_batch_request(requests)
@@ -931,6 +1177,7 @@ class System:
         self.check_orders_as_predicted(s, watched)
         self.check_marketplace_holds_escrows_credits_and_fees(s, watched)
         self.check_timeout_exits([o for o in watched if o.open], exits)
+        self.check_listings_as_predicted(s)
         self.check_points_supply_is_minted_minus_burned(s)
         self.check_staking_holds_stakes_and_pending_unstakes(s)
         self.check_no_votes_beyond_staked_points(s, queries)
@@ -945,9 +1192,15 @@ class System:
             assert got == expected, f"order {order.id[:10]}: chain {got} != model {expected}"
             assert view["flags"] == order.flags, f"order {order.id[:10]} flags"
 
+    def check_listings_as_predicted(self, s) -> None:
+        """Every listing's stock (sales take it, undone physical orders put it back)."""
+        expected = [self.m.listings[i].stock for i in sorted(self.m.listings)]
+        assert list(s["listingStocks"]) == expected, "listing stocks"
+
     def check_marketplace_holds_escrows_credits_and_fees(self, s, watched: list[Order]) -> None:
-        """The marketplace's balance of each token = open escrows + credits + fees, to the
-        unit: from the contract's own views, and from the model."""
+        """The marketplace's balance of each token = open escrows + credits + fees (+ what
+        was sent to it by mistake, until swept), to the unit: from the contract's own books,
+        from its per-order views, and from the model."""
         m, w = self.m, self.w
         accounts = w.accounts
         n = len(accounts)
@@ -961,17 +1214,21 @@ class System:
             )
             credits_view = sum(s["credits"][t * n : (t + 1) * n])
             fees_view = s["fees"][t]
-            assert balance == escrow_view + credits_view + fees_view, (
+            stray = m.strays.get(token, 0)
+            assert balance == escrow_view + credits_view + fees_view + stray, (
                 f"{symbol}: the marketplace holds {balance}, but open escrows {escrow_view} + "
-                f"credits {credits_view} + fees {fees_view} = "
-                f"{escrow_view + credits_view + fees_view}"
+                f"credits {credits_view} + fees {fees_view} + stray {stray} = "
+                f"{escrow_view + credits_view + fees_view + stray}"
             )
+            assert s["escrowed"][t] == escrow_view, f"{symbol}: the book's escrow"
+            assert s["creditsOutstanding"][t] == credits_view, f"{symbol}: the book's credits"
             escrow = sum(o.amount for o in m.open_orders() if o.token == token)
             credits = [m.credits.get((a, token), 0) for a in accounts]
             fees = m.fees.get(token, 0)
-            assert balance == escrow + sum(credits) + fees == m.balance(token, w.market.address), (
+            owed = escrow + sum(credits) + fees
+            assert balance == owed + stray == m.balance(token, w.market.address), (
                 f"{symbol}: the model's escrows {escrow} + credits {sum(credits)} + fees {fees}"
-                f" != the balance {balance}"
+                f" + stray {stray} != the balance {balance}"
             )
             assert list(s["credits"][t * n : (t + 1) * n]) == credits, f"{symbol} credits"
             assert fees_view == fees, f"{symbol} fees"
@@ -1015,12 +1272,16 @@ class System:
             )
             assert tuple(stake["pending"]) == expected, f"{account} pending unstake"
             assert stake["staked"] == staking.staked.get(account, 0), f"{account} stake"
-            assert stake["earned"] == staking.earned(account, m.now), f"{account} earned rewards"
+            earned = [staking.earned(account, token, m.now) for token in w.reward_tokens]
+            assert list(stake["earned"]) == earned, f"{account} earned rewards"
             assert stake["delegatee"] == staking.delegatee.get(account, ZERO_ADDRESS)
-        rewards_owed = sum(stake["earned"] for stake in s["stakes"])
-        assert s["undistributed"] == staking.remaining(m.now), "rewards not streamed yet"
-        assert rewards_owed + s["undistributed"] <= s["rewardBalance"], "rewards not covered"
-        assert s["rewardBalance"] == m.balance(w.wbtc.address, w.staking.address)
+        for k, token in enumerate(w.reward_tokens):
+            symbol = m.tokens[token].symbol
+            owed = sum(stake["earned"][k] for stake in s["stakes"])
+            undistributed, held = s["undistributed"][k], s["rewardBalances"][k]
+            assert undistributed == staking.remaining(token, m.now), f"{symbol} not streamed yet"
+            assert owed + undistributed <= held, f"{symbol} rewards not covered"
+            assert held == m.balance(token, w.staking.address), f"{symbol} held by staking"
 
     def check_no_votes_beyond_staked_points(self, s, queries) -> None:
         """No account's votes exceed its staked points (with delegation: the staked points
@@ -1057,11 +1318,41 @@ class System:
             # votes may exceed it by what was staked earlier on the day of t - W)
             assert votes_at[t] <= staking.total.at(t), f"more votes than staked points at {t}"
 
+    def exit_time(self, order: Order) -> int:
+        return max(order.deadline + 1, self.m.now + 1)
+
+    def fresh_feeds_at(self, t: int):
+        """(the model's oracle, the `eth_call` state override) as if a keeper published a
+        fresh round of every working feed at `t` (a failing feed stays failing)."""
+        oracle = copy.deepcopy(self.m.oracle)
+        override = {}
+        for key, feed in oracle.feeds.items():
+            if feed.mode != NORMAL:
+                continue
+            feed.updated_at = t
+            # MockAggregator's slot 0: round id, startedAt, updatedAt, mode, decimals
+            slot = 1 | t << 80 | t << 144 | NORMAL << 208 | 8 << 216
+            override[self.w.feeds[key].address] = {
+                "stateDiff": {"0x" + "00" * 32: f"0x{slot:064x}"}
+            }
+        return oracle, override
+
+    def exit_error(self, order: Order, oracle, t: int) -> str | None:
+        """The predicted answer of the order's timeout exit at `t` given `oracle`."""
+        token = self.m.tokens[order.token]
+        if order.status == SHIPPED:
+            return complete_split(order, oracle, token, t).error
+        if order.status == DISPUTED:
+            share = BPS if order.flags & FLAG_SELLER_DISPUTED_UNSHIPPED else BPS // 2
+            return ruling_split(order, oracle, token, t, share, True).error
+        return None
+
     def exit_calls(self, orders: list[Order]) -> list:
         """For each open order, its timeout exit (`reclaim`, `release`, `resolveAfterTimeout`)
-        called by a third party one second after its deadline (or now, if later), as an
-        `eth_call` with a block-time override: nothing is mined."""
-        market, admin, now = self.w.market, str(self.w.admin), self.m.now
+        called by a third party one second after its deadline (or now, if later), with the
+        working feeds freshly published then, as an `eth_call` with block-time and state
+        overrides: nothing is mined."""
+        market, admin = self.w.market, str(self.w.admin)
         exits = {
             PAID: market.reclaim,
             SHIPPED: market.release,
@@ -1074,17 +1365,21 @@ class System:
             call = {
                 "from": admin,
                 "to": market.address,
-                "data": exits[order.status].encode_input(order.terms),
+                "data": exits[order.status].encode_input(order.args),
                 "gas": TX_GAS,
             }
-            at = hex(max(order.deadline + 1, now + 1))
-            requests.append(("eth_call", [call, "latest", {}, {"time": at}]))
+            at = self.exit_time(order)
+            _, override = self.fresh_feeds_at(at)
+            requests.append(("eth_call", [call, "latest", override, {"time": hex(at)}]))
         return requests
 
     def check_timeout_exits(self, orders: list[Order], answers: list[dict]) -> None:
         """Every open order has a path to a final state that needs no cooperation from the
         other party once its timeout passes: its deadline is set (and at most the longest
-        window ahead), and its exit goes through for a third party after it."""
+        window ahead), and its exit goes through for a third party after it (with the feeds
+        published on time). A USD-protected order whose feed has failed waits for the outage
+        path instead: its exit is refused for the price only, and the outage can be recorded
+        now (the drain at the end of every example takes that path to the end)."""
         now = self.m.now
         for order, answer in zip(orders, answers, strict=True):
             assert order.status in OPEN
@@ -1092,8 +1387,17 @@ class System:
                 f"order {order.id[:10]} ({STATUS_NAMES[order.status]}) has deadline "
                 f"{order.deadline}, now is {now}"
             )
-            assert "error" not in answer, (
+            at = self.exit_time(order)
+            oracle, _ = self.fresh_feeds_at(at)
+            expected = self.exit_error(order, oracle, at)
+            got = self.errors.name(answer["error"]) if "error" in answer else None
+            assert got == expected, (
                 f"order {order.id[:10]} ({STATUS_NAMES[order.status]}, deadline "
-                f"{order.deadline}) has no timeout exit: {self.errors.name(answer['error'])}"
+                f"{order.deadline}): timeout exit {got}, model {expected}"
             )
+            if expected is not None:
+                assert expected == "MarketplaceSettlementPriceUnavailable"
+                token = self.m.tokens[order.token]
+                assert self.m.oracle.settlement_quote(token, order.version, 0, now + 1) is None
+                STATS["timeout exits waiting for the outage path"] += 1
         STATS["timeout exits simulated"] += len(orders)

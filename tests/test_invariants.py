@@ -4,14 +4,30 @@ Nine people buy, sell, arbitrate, review, stake, delegate and claim in random or
 time jumps (feeds refreshed, or left to go stale), prices move, feeds break, the test
 stablecoin pauses and blacklists, the guardian pauses and governance changes parameters.
 Every transaction's outcome is predicted by a Python model (tests/invariant_model.py) and
-checked; after every step the invariants of issue G are checked against the contracts' views:
+checked; after every step the invariants of issues G and H are checked against the contracts'
+views:
 
-- the marketplace's balance of each token is exactly open escrows + credits + fees;
-- every open order has a timeout exit that a third party can take once its deadline passes;
+- the marketplace's balance of each token is exactly open escrows + credits + fees (+ tokens
+  sent to it by mistake, until swept), and its own books (`escrowed`, `creditsOutstanding`,
+  `feesAccrued`) agree with its per-order views;
+- every open order has a timeout exit that a third party can take once its deadline passes
+  (with the feeds published on time); a USD-protected order whose feed failed waits for the
+  outage path (record the outage, wait three days, settle at the locked amount);
+- every order's state and flags, every listing's stock (restocked when an order is undone),
+  every balance, credit and reward are as the model predicted;
 - the points supply is minted minus burned;
-- the staking contract's points are exactly the stakes plus the pending unstakes;
+- the staking contract's points are exactly the stakes plus the pending unstakes, and each
+  reward token's streams are covered by what it holds;
 - no account's votes exceed the staked points delegated to it (its own stake when it
   delegates to itself), now and at past timepoints.
+
+Issue H's paths are rules: partial refunds then completion (points on the USD settled),
+rulings as buyer shares (by the arbiter, or by default: half, or all when the seller disputed
+before shipping), reviews of every ended order, an outage at settlement (refused, recorded,
+waited out, settled at the locked amount, cleared when the feed returns), oracle versions
+(a second BTC/USD feed; new versions within 5 % for new orders, old orders settling against
+theirs), the stakers' share of fees streamed per token, sweeps of mistaken transfers,
+royalties on digital resales, the reward rate fixed at checkout and the per-account cap.
 
 At the end of every example everyone leaves (`System.drain`): the marketplace is left with
 nothing and the staking contract with nothing but the rewards not streamed yet (the stream
@@ -45,6 +61,7 @@ from hypothesis import strategies as st
 
 from tests.invariant_model import (
     BURNS_GAS,
+    CANCELLED,
     COMPLETED,
     DISPUTED,
     FLAG_CANCEL_REQUESTED,
@@ -54,7 +71,10 @@ from tests.invariant_model import (
     OPEN,
     PAID,
     POINT_UNITS_PER_USD_UNIT,
+    REFUNDED,
+    RESOLVED,
     REVERTS,
+    SETTLEMENT_OUTAGE_SECONDS,
     SHIPPED,
     USD,
     Feed,
@@ -64,7 +84,7 @@ from tests.invariant_model import (
     Oracle,
     Staking,
     Token,
-    fee_of,
+    Version,
 )
 from tests.invariant_system import STATS, System, World
 from tools import local_suite
@@ -97,7 +117,7 @@ def pick(items, index):
 
 
 @pytest.fixture(scope="module")
-def world(accounts, BlacklistToken, InvariantProbe):
+def world(accounts, BlacklistToken, InvariantProbe, MockAggregator):
     admin, people = accounts[0], tuple(accounts[1:10])
     arbiters = people[6:9]
     suite = local_suite.deploy(admin, admin, admin, list(arbiters))
@@ -109,6 +129,8 @@ def world(accounts, BlacklistToken, InvariantProbe):
     )
     suite.market.addPaymentToken(busd, tx)
     probe = InvariantProbe.deploy(tx)
+    # a second BTC/USD feed: governance moves WBTC's pricing between the two by new versions
+    btc2 = MockAggregator.deploy(8, suite.btc_usd.latestRoundData()[1], "BTC / USD (2)", tx)
     for person in people:
         mine = {"from": person}
         suite.wbtc.mint(person, 1_000 * SATS, tx)
@@ -118,7 +140,8 @@ def world(accounts, BlacklistToken, InvariantProbe):
             token.approve(suite.market, 2**256 - 1, mine)
         suite.points.approve(suite.staking, 2**256 - 1, mine)
         suite.wbtc.approve(suite.staking, 2**256 - 1, mine)
-    feeds = {"btc": suite.btc_usd, "peg": suite.wbtc_btc, "stable": suite.usdc_usd}
+        suite.usdc.approve(suite.staking, 2**256 - 1, mine)
+    feeds = {"btc": suite.btc_usd, "peg": suite.wbtc_btc, "stable": suite.usdc_usd, "btc2": btc2}
     return World(
         admin,
         people,
@@ -127,6 +150,7 @@ def world(accounts, BlacklistToken, InvariantProbe):
         suite.usdc,
         busd,
         feeds,
+        FEED_LIMITS,
         suite.oracle,
         suite.goods,
         suite.market,
@@ -136,26 +160,31 @@ def world(accounts, BlacklistToken, InvariantProbe):
     )
 
 
+FEED_LIMITS = {
+    "btc": local_suite.BTC_USD_LEG,
+    "btc2": local_suite.BTC_USD_LEG,
+    "peg": local_suite.PEG_LEG,
+    "stable": local_suite.PEG_LEG,
+}
+
+
 def model_of(w: World) -> Model:
     """The model of the freshly deployed and funded world, from the contracts' views
     (called with `.call()`: under `--coverage` brownie would send plain calls as
     transactions, mining blocks behind the model's back)."""
     now = chain[-1].timestamp
-    limits = {
-        "btc": local_suite.BTC_USD_LEG,
-        "peg": local_suite.PEG_LEG,
-        "stable": local_suite.PEG_LEG,
-    }
     feeds = {}
     for key, feed in w.feeds.items():
         _, answer, _, updated_at, _ = feed.latestRoundData.call()
-        feeds[key] = Feed(feed.address, answer, updated_at, *limits[key])
+        feeds[key] = Feed(feed.address, answer, updated_at, *w.feed_limits[key])
     floor = local_suite.DEPEG_FLOOR
     tokens = {
-        w.wbtc.address: Token(w.wbtc.address, "WBTC", 8, "peg", "btc", floor),
-        w.usdc.address: Token(w.usdc.address, "USDC", 6, "stable", None, floor),
-        w.busd.address: Token(w.busd.address, "BUSD", 6, "stable", None, floor),
+        w.wbtc.address: Token(w.wbtc.address, "WBTC", 8, [Version("peg", "btc", floor)]),
+        w.usdc.address: Token(w.usdc.address, "USDC", 6, [Version("stable", None, floor)]),
+        w.busd.address: Token(w.busd.address, "BUSD", 6, [Version("stable", None, floor)]),
     }
+    for token in tokens.values():
+        assert w.oracle.latestVersion.call(token.address) == token.latest
     c = w.market.config.call()
     config = MarketConfig(
         c["feeBps"],
@@ -165,15 +194,16 @@ def model_of(w: World) -> Model:
         c["rulingWindow"],
         c["digitalWindow"],
         c["paused"],
-        c["orderCount"],
         c["listingCount"],
+        c["pointsPerUsd"],
+        w.market.stakerShareBps.call(),
     )
-    s = w.points.mintState.call()
+    s, rules = w.points.mintState.call(), w.points.rules.call()
     mint = MintState(
-        s["pointsPerUsd"],
         s["orderCap"],
         s["epochCap"],
-        w.points.reviewPoints.call(),
+        rules["accountEpochCap"],
+        rules["reviewPoints"],
         s["epoch"],
         s["epochMintedCenti"],
     )
@@ -181,7 +211,9 @@ def model_of(w: World) -> Model:
         w.staking.warmupSeconds.call(),
         w.staking.cooldownSeconds.call(),
         w.staking.withdrawWindowSeconds.call(),
+        tuple(w.staking.rewardTokens.call()),
     )
+    assert list(staking.reward_tokens) == w.reward_tokens
     holders = [*w.accounts, w.market.address, w.staking.address]
     balances = {
         token: {h: contract.balanceOf.call(h) for h in holders}
@@ -249,7 +281,15 @@ WINDOW_PRESETS = [
     (60 * ONE_DAY, 60 * ONE_DAY, 30 * ONE_DAY, 7 * ONE_DAY),  # the longest
     (3 * ONE_DAY, 5 * ONE_DAY, 2 * ONE_DAY, ONE_DAY),
 ]
-MINT_PRESETS = [(1, 1_000, 1_000_000, 5), (10, 10_000, 10_000_000, 50), (2, 100, 1_500, 0)]
+# (orderCap, epochCap, accountEpochCap, reviewPoints), and the reward rate of new orders
+MINT_PRESETS = [
+    (1_000, 1_000_000, 10_000, 5),
+    (10_000, 10_000_000, 1_000_000, 50),
+    (100, 1_500, 300, 0),
+    (1_000, 1_000_000, 1_200, 5),
+]
+POINTS_RATES = [1, 10, 2, 0, 11]  # 11: above the bound, refused
+FEE_SHARES = [2_000, 0, 5_000, 5_001, 1]  # 5,001: above the bound, refused
 STAKING_PRESETS = [(7 * ONE_DAY, 2 * ONE_DAY), (ONE_DAY, ONE_DAY), (30 * ONE_DAY, 14 * ONE_DAY)]
 FEE_CHOICES = [0, 1, 100, 250, 500]
 JUMPS = [1, 59, ONE_HOUR, ONE_HOUR + 1, ONE_DAY, 2 * ONE_DAY, 7 * ONE_DAY, 7 * ONE_DAY + 1]
@@ -281,7 +321,8 @@ class Bazaar(System):
     st_factor = st.integers(50, 150)
     st_peg = st.sampled_from([10**8] * 4 + [99_000_000, 98_000_000, 97_999_999, 105_000_000])
     st_stable = st.sampled_from([10**8] * 4 + [99_950_000, 101_000_000, 97_000_000])
-    st_feed = st.sampled_from(["btc", "btc", "peg", "stable"])
+    st_feed = st.sampled_from(["btc", "btc", "peg", "stable", "btc2"])
+    st_deviation = st.sampled_from([0, 100, -300, 499, -499, 501, -600, 250])
     st_preset = st.integers(0, 3)
     st_sats = st.integers(0, 10 * SATS)
 
@@ -513,9 +554,33 @@ class Bazaar(System):
             self.cancel(order, order.seller)
 
     def rule_refund(self, index="st_index", share="st_share"):
+        """Partial or full (refused while disputed: the ruling decides)."""
         order = pick(self.orders_in(*OPEN), index)
         if order is not None:
             self.refund(order, max(order.amount * share // 10_000, 1), order.seller)
+
+    def rule_refund_then_complete(
+        self, index="st_index", share="st_share", times="st_quantity", release="st_flag"
+    ):
+        """Partial refunds, then completion (confirmed, or released after the window): the
+        seller is paid the rest, points are minted on the USD that settled, redeemed points
+        burned in proportion."""
+        order = pick(self.orders_in(PAID, SHIPPED), index)
+        if order is None:
+            return
+        for _ in range(times):
+            part = order.amount * min(share, 9_000) // 10_000 // times
+            if part:
+                self.refund(order, part, order.seller)
+        if order.status == PAID:
+            self.ship(order, order.seller)
+        if order.status != SHIPPED:
+            return
+        self.refresh_stale_feeds()
+        if release and self.land_next_at(order.deadline + 1, refresh=True):
+            self.release(order, self.anyone(index))
+        else:
+            self.confirm(order, order.buyer)
 
     def rule_open_dispute(self, index="st_index", by_buyer="st_flag"):
         order = pick(self.in_time(PAID, SHIPPED), index)
@@ -523,20 +588,28 @@ class Bazaar(System):
             self.open_dispute(order, order.buyer if by_buyer else order.seller)
 
     def rule_arbiter_rules(self, index="st_index", share="st_share", too_much="st_flag"):
+        """A share of the ruled part for the buyer (all of it, nothing, or between)."""
         order = pick(self.in_time(DISPUTED), index)
         if order is None:
             return
-        most = order.amount - fee_of(order.amount, order.arbiter_fee_bps)
-        to_buyer = most + 1 if too_much and index % 4 == 0 else most * share // 10_000
-        self.resolve(order, to_buyer, order.arbiter)
+        if too_much and index % 4 == 0:
+            share = 10_001
+        elif index % 5 == 0:
+            share = 0
+        self.refresh_stale_feeds()
+        self.resolve(order, share, order.arbiter)
 
     def rule_resolve_after_the_ruling_deadline(self, index="st_index", caller="st_index"):
         order = pick(self.orders_in(DISPUTED), index)
         if order is not None:
             self.resolve_after_timeout(order, self.anyone(caller))
 
-    def rule_review(self, index="st_index", rating="st_rating"):
-        order = pick(self.orders_in(COMPLETED), index)
+    def rule_review(self, index="st_index", rating="st_rating", open_one="st_seldom"):
+        """A review of an ended order (completed, refunded, cancelled or resolved; points
+        only for completed orders that settled $10 or more), or now and then of an open one
+        (refused)."""
+        ended = self.orders_in(COMPLETED, REFUNDED, CANCELLED, RESOLVED)
+        order = pick(self.orders_in(*OPEN) if open_one else ended, index)
         if order is not None:
             self.review(order, rating, order.buyer)
 
@@ -558,7 +631,36 @@ class Bazaar(System):
         self.claim(account, coin, to)
 
     def rule_withdraw_fees(self, token="st_index"):
+        """The stakers' share streams to the staking contract (not for a token it does not
+        stream: all to the treasury), the rest to the treasury."""
         self.withdraw_fees(pick(self.w.token_addresses, token))
+
+    def rule_sweep_a_mistaken_transfer(
+        self, who="st_index", token="st_index", amount="st_sats", sweep_now="st_flag"
+    ):
+        """Someone sends tokens straight to the marketplace; anyone sweeps the surplus to the
+        treasury (nothing to sweep: refused; the points it escrows: never)."""
+        coin = pick(self.w.token_addresses, token)
+        if amount % 3:
+            self.send_by_mistake(self.person(who), coin, amount % (10**6) + 1)
+        if sweep_now:
+            target = self.w.points.address if amount % 7 == 0 else coin
+            self.sweep(target, self.anyone(who))
+
+    def rule_resell_a_digital_item(
+        self, index="st_index", price="st_price", tokens="st_token_set", buffer="st_buffer"
+    ):
+        """A buyer lists a digital item it holds: its sale pays the creator's royalty."""
+        people = set(self.people)
+        held = sorted(
+            g
+            for g, owner in self.m.goods_owner.items()
+            if owner in people and owner != self.m.goods_creator[g]
+        )
+        goods_id = pick(held, index)
+        if goods_id is not None:
+            chosen = [self.w.token_addresses[i] for i in TOKEN_SETS[tokens]]
+            self.resell_digital(goods_id, price, chosen, buffer, 0)
 
     def rule_pass_on_a_digital_item(self, index="st_index", to="st_index"):
         people = set(self.people)
@@ -589,7 +691,7 @@ class Bazaar(System):
         elif late:
             self.resolve_after_timeout(order, order.seller)
         else:
-            self.resolve(order, order.amount // 3, order.arbiter)
+            self.resolve(order, 3_333, order.arbiter)
 
     def rule_a_price_moves(self, feed="st_feed", factor="st_factor", peg="st_peg"):
         """BTC/USD moves by -50 % .. +50 %; WBTC/BTC or the stablecoin's USD price moves
@@ -599,6 +701,66 @@ class Bazaar(System):
             self.set_answer("btc", min(max(answer, 5_000 * USD), 5_000_000 * USD))
         else:
             self.set_answer(feed, peg)
+
+    def rule_outage_at_settlement(self, index="st_index", burns_gas="st_flag", wait="st_flag"):
+        """A USD-protected order's feed fails: its settlement is refused (the price cannot be
+        read), someone records the outage, time passes beyond the bound (three days) and the
+        order settles at its locked amount; or the feed returns and the record is cleared."""
+        orders = [o for o in self.orders_in(SHIPPED, DISPUTED) if o.buffer_bps]
+        order = pick(orders, index)
+        if order is None:
+            return
+        version = self.m.tokens[order.token].versions[order.version - 1]
+        feed = version.usd_feed if version.usd_feed and index % 3 else version.peg_feed
+        if self.m.oracle.feeds[feed].mode == NORMAL:
+            self.set_feed_mode(feed, BURNS_GAS if burns_gas else REVERTS)
+        self._settle_now(order, index)  # refused: no outage recorded (or not long enough)
+        self.record_outage(order.token, order.version, self.anyone(index))
+        if wait:
+            since = self.m.oracle.outages.get((order.token, order.version), self.m.now)
+            self.land_next_at(max(since + SETTLEMENT_OUTAGE_SECONDS, order.deadline + 1), True)
+            self._settle_now(order, index)  # at the locked amount
+        self.set_feed_mode(feed, NORMAL)
+        self.refresh_feeds()
+        self.record_outage(order.token, order.version, self.anyone(index + 1))  # cleared
+
+    def _settle_now(self, order, index: int) -> None:
+        if order.status == SHIPPED:
+            if self.next_ts > order.deadline:
+                self.release(order, self.anyone(index))
+            else:
+                self.confirm(order, order.buyer)
+        elif order.status == DISPUTED:
+            if self.next_ts > order.deadline:
+                self.resolve_after_timeout(order, self.anyone(index))
+            else:
+                self.resolve(order, index % 10_001, order.arbiter)
+
+    def rule_record_an_outage(self, index="st_index", token="st_index"):
+        """Anyone records an outage of some version (or clears one; refused when the version
+        can be read and nothing is recorded)."""
+        coin = pick(self.w.token_addresses[:2], token)
+        versions = self.m.tokens[coin].latest
+        self.record_outage(coin, 1 + index % versions, self.anyone(index))
+
+    def rule_governance_adds_a_version(
+        self, token="st_flag", move="st_deviation", index="st_index"
+    ):
+        """A new oracle configuration for new orders: WBTC's BTC/USD leg moves to the other
+        BTC/USD feed (its answer within a few per cent of the latest version's: refused beyond
+        5 %), or USDC is configured anew; orders already paid settle against their version."""
+        if token:
+            coin = self.w.usdc.address
+            version = Version("stable", None, self.m.tokens[coin].versions[-1].depeg_floor)
+        else:
+            coin = self.w.wbtc.address
+            latest = self.m.tokens[coin].versions[-1]
+            other = "btc2" if latest.usd_feed == "btc" else "btc"
+            answer = self.m.oracle.feeds[latest.usd_feed].answer * (10_000 + move) // 10_000
+            self.set_answer(other, answer)
+            self.refresh_stale_feeds()
+            version = Version(latest.peg_feed, other, latest.depeg_floor)
+        self.configure_version(coin, version)
 
     def rule_a_feed_fails(
         self, feed="st_feed", burns_gas="st_flag", index="st_index", stays="st_seldom"
@@ -659,8 +821,12 @@ class Bazaar(System):
         elif what == 2:
             account = pick(self.people[4:], index)
             self.set_arbiter(account, account not in self.m.arbiters)
-        elif index % 2:
+        elif index % 4 == 1:
             self.set_mint_config(*MINT_PRESETS[preset % len(MINT_PRESETS)])
+        elif index % 4 == 3:
+            self.set_points_rate(pick(POINTS_RATES, preset + index))
+        elif index % 8 == 0:
+            self.set_fee_share(pick(FEE_SHARES, preset + index // 8))
         else:
             self.set_staking_windows(*STAKING_PRESETS[preset % len(STAKING_PRESETS)])
 
@@ -703,13 +869,15 @@ class Bazaar(System):
     def rule_delegate(self, who="st_index", to="st_index"):
         self.delegate(self.person(who), self.person(to))
 
-    def rule_deposit_rewards(self, who="st_index", amount="st_sats"):
-        self.deposit_rewards(self.person(who), amount)
+    def rule_deposit_rewards(self, who="st_index", amount="st_sats", token="st_index"):
+        coin = pick(self.w.token_addresses, token)  # BUSD is no reward token: refused
+        self.deposit_rewards(self.person(who), coin, amount)
 
-    def rule_claim_rewards(self, who="st_index", to_another="st_flag"):
-        earners = [p for p in self.people if self.m.staking.earned(p, self.next_ts)]
+    def rule_claim_rewards(self, who="st_index", to_another="st_flag", token="st_index"):
+        coin = pick(self.w.reward_tokens, token)
+        earners = [p for p in self.people if self.m.staking.earned(p, coin, self.next_ts)]
         account = pick(earners, who) or self.person(who)
-        self.claim_rewards(account, self.person(who + 1) if to_another else account)
+        self.claim_rewards(account, coin, self.person(who + 1) if to_another else account)
 
     def rule_transfer_points(self, who="st_index", to="st_index", share="st_share"):
         holders = [p for p in self.people if self.m.points.get(p, 0)]
