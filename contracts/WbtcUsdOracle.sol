@@ -35,6 +35,10 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
     /// @notice Gas given to each feed call. A Chainlink proxy read costs under 30,000 gas; 5x
     ///         headroom, and a feed that burns gas cannot take the caller's transaction with it.
     uint256 public constant FEED_CALL_GAS = 150_000;
+    /// @notice An outage record vouches for a continuous outage only while it is seen again
+    ///         (a failing `recordOutage`) at least this often: 1 day, the longest heartbeat of
+    ///         a Chainlink feed. A longer gap restarts the outage at the next failure.
+    uint256 public constant OUTAGE_CONFIRMATION_SECONDS = 1 days;
     /// @notice Settlement reads accept answers up to this many times the leg's staleness limit.
     uint256 public constant SETTLEMENT_STALENESS_FACTOR = 2;
     /// @notice Lowest peg-leg sanity bound governance may set: 0.5 (8 decimals).
@@ -90,8 +94,14 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
     mapping(address token => TokenConfig) private _tokens;
     /// @dev Every earlier version, copied here when a newer one is configured.
     mapping(address token => mapping(uint256 version => TokenConfig)) private _archive;
-    /// @dev When an outage of a version was recorded (0: none).
-    mapping(address token => mapping(uint256 version => uint256 since)) private _outages;
+    /// @dev An outage of a version: when it was first recorded and when it was last seen (a
+    ///      read failed in a `recordOutage` call). Zero: none.
+    struct Outage {
+        uint64 since;
+        uint64 lastSeen;
+    }
+
+    mapping(address token => mapping(uint256 version => Outage)) private _outages;
 
     /* CONSTRUCTOR */
 
@@ -172,7 +182,9 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
 
     /// @inheritdoc IWbtcUsdOracle
     function outageSince(address token, uint256 version) external view returns (uint256) {
-        return _outages[token][version];
+        Outage memory o = _outages[token][version];
+        // A record not seen again for longer than the confirmation gap vouches for nothing now.
+        return block.timestamp - o.lastSeen > OUTAGE_CONFIRMATION_SECONDS ? 0 : o.since;
     }
 
     /// @inheritdoc IWbtcUsdOracle
@@ -213,19 +225,23 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
     /// @inheritdoc IWbtcUsdOracle
     function recordOutage(address token, uint256 version) external returns (uint256 since) {
         (bool readable,) = settlementQuote(token, version, 0);
-        since = _outages[token][version];
+        Outage memory o = _outages[token][version];
         // Casts are exact: `settlementQuote` accepted the version, so it is at most a uint32.
         if (!readable) {
-            if (since == 0) {
-                since = block.timestamp;
-                _outages[token][version] = since;
-                emit OutageRecorded(token, uint32(version), since);
+            if (o.since == 0 || block.timestamp - o.lastSeen > OUTAGE_CONFIRMATION_SECONDS) {
+                // None, or a gap in the record: the outage counts from now.
+                o.since = uint64(block.timestamp);
+                emit OutageRecorded(token, uint32(version), block.timestamp);
+            } else {
+                emit OutageConfirmed(token, uint32(version), o.since, block.timestamp);
             }
-            return since;
+            o.lastSeen = uint64(block.timestamp);
+            _outages[token][version] = o;
+            return o.since;
         }
-        if (since == 0) revert OracleNoOutage(token, version);
+        if (o.since == 0) revert OracleNoOutage(token, version);
         delete _outages[token][version];
-        emit OutageCleared(token, uint32(version), since);
+        emit OutageCleared(token, uint32(version), o.since);
         return 0;
     }
 

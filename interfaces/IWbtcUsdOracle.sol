@@ -105,6 +105,10 @@ interface IWbtcUsdOracle {
     /// @notice Version `version` of `token` could not be read at settlement; recorded at `since`.
     event OutageRecorded(address indexed token, uint32 indexed version, uint256 since);
 
+    /// @notice The outage of version `version` of `token`, recorded at `since`, was seen again
+    ///         at `at` (the record stays live for `OUTAGE_CONFIRMATION_SECONDS` more).
+    event OutageConfirmed(address indexed token, uint32 indexed version, uint256 since, uint256 at);
+
     /// @notice Version `version` of `token` can be read again; the outage record is cleared.
     event OutageCleared(address indexed token, uint32 indexed version, uint256 since);
 
@@ -195,11 +199,15 @@ interface IWbtcUsdOracle {
         view
         returns (bool ok, uint256 tokenAmount);
 
-    /// @notice When an outage of configuration `version` of `token` was recorded (0: none).
+    /// @notice When the live outage of configuration `version` of `token` began (0: none). A
+    ///         record is live while it was seen again within `OUTAGE_CONFIRMATION_SECONDS`, so
+    ///         a record left standing after the feed recovered vouches for nothing later.
     function outageSince(address token, uint256 version) external view returns (uint256);
 
     /// @notice Anyone: records that `version` of `token` cannot be read for settlement now
-    ///         (keeps an earlier record), or, when it can be read, clears the record.
+    ///         (keeps a live earlier record and marks it seen; after a gap longer than
+    ///         `OUTAGE_CONFIRMATION_SECONDS` the outage restarts now), or, when it can be read,
+    ///         clears the record.
     ///         Reverts with `OracleNoOutage` when it can be read and nothing is recorded.
     /// @return since The outage record after the call (0: cleared).
     function recordOutage(address token, uint256 version) external returns (uint256 since);

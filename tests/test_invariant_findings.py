@@ -7,9 +7,8 @@ fee rounded to zero; it now says whether the ruling came from the timeout.
 """
 
 import brownie
-import pytest
 
-from tests.helpers import buy, next_block_at
+from tests.helpers import buy, err, next_block_at
 
 EVIDENCE = b"\x44" * 32
 
@@ -26,11 +25,6 @@ def test_an_arbiter_ruling_without_an_arbiter_fee_is_not_reported_as_a_default_r
     assert event["byDefault"] is False, "the arbiter ruled; the event says it was by default"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: an outage record left standing after the feed recovered lets a later, "
-    "momentary read failure settle a protected order at the locked amount at once",
-)
 def test_a_stale_outage_record_does_not_let_a_new_failure_settle_at_the_locked_amount_at_once(
     market, oracle, protected_listing, buyer, seller, stranger, wbtc, arbiter, btc_usd
 ):
@@ -39,7 +33,9 @@ def test_a_stale_outage_record_does_not_let_a_new_failure_settle_at_the_locked_a
     record is only cleared when someone calls `recordOutage` while the price reads: if nobody
     does, the record of an old outage stays, and the next read failure, however short (one
     missed heartbeat past twice the staleness limit, a feed briefly reverting), settles at the
-    locked amount immediately: the side it favours picks the moment again."""
+    locked amount immediately: the side it favours picks the moment again. Fixed: a record
+    vouches for an outage only while it is seen again at least daily
+    (OUTAGE_CONFIRMATION_SECONDS); after a gap the outage restarts at the next failure."""
     order = buy(market, buyer, protected_listing, wbtc, arbiter)
     market.ship(order.terms, b"\x22" * 32, {"from": seller})
     btc_usd.setMode(1)  # the feed fails ...
@@ -50,5 +46,9 @@ def test_a_stale_outage_record_does_not_let_a_new_failure_settle_at_the_locked_a
     next_block_at(deadline + 1)
     btc_usd.setAnswer(btc_usd.latestRoundData()[1] * 125 // 100)  # BTC +25 %, fresh round
     btc_usd.setMode(1)  # a failure of one block, weeks after the first outage ended
-    with brownie.reverts():
-        market.release(order.terms, {"from": stranger})  # settles at the locked amount
+    with brownie.reverts(err("MarketplaceSettlementPriceUnavailable", order.id, 0)):
+        market.release(order.terms, {"from": stranger})
+    since = oracle.recordOutage(wbtc, 1, {"from": stranger}).timestamp  # a new outage starts
+    assert oracle.outageSince(wbtc, 1) == since
+    with brownie.reverts(err("MarketplaceSettlementPriceUnavailable", order.id, since)):
+        market.release(order.terms, {"from": stranger})

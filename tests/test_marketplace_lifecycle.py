@@ -15,6 +15,7 @@ from tests.helpers import (
     USD,
     buy,
     err,
+    mine_at,
     next_block_at,
 )
 
@@ -305,19 +306,39 @@ def test_after_a_recorded_outage_of_three_days_and_the_deadline_it_settles_at_th
 ):
     order = buy(market, buyer, protected_listing, wbtc, arbiter)
     market.ship(order.terms, TRACKING, {"from": seller})
-    btc_usd.setMode(2)
-    since = oracle.recordOutage(wbtc, 1, {"from": stranger}).timestamp
-    outage_over = since + market.SETTLEMENT_OUTAGE_SECONDS()
     deadline = market.getOrder(order.id)["deadline"]
-    assert outage_over < deadline
-    next_block_at(outage_over)  # outage long enough, but the confirmation window still runs
+    btc_usd.setMode(2)
+    next_block_at(deadline - 3 * 86_400)
+    since = oracle.recordOutage(wbtc, 1, {"from": stranger}).timestamp
+    for day in (1, 2, 3):  # seen again daily: the record stays live
+        next_block_at(since + day * 86_400 - 60)
+        tx = oracle.recordOutage(wbtc, 1, {"from": stranger})
+        assert tx.events["OutageConfirmed"]["since"] == since
+    outage_over = since + market.SETTLEMENT_OUTAGE_SECONDS()
+    next_block_at(outage_over - 1)
     with brownie.reverts(err("MarketplaceSettlementPriceUnavailable", order.id, since)):
-        market.confirm(order.terms, {"from": buyer})
+        market.confirm(order.terms, {"from": buyer})  # one second short, and before the deadline
     next_block_at(deadline + 1)
     before = wbtc.balanceOf(buyer)
     market.release(order.terms, {"from": stranger})
     assert wbtc.balanceOf(seller) == PRICE_SATS - FEE_SATS
     assert wbtc.balanceOf(buyer) == before + 100_000
+
+
+def test_an_outage_record_not_seen_again_for_a_day_vouches_for_nothing(
+    market, oracle, protected_listing, buyer, seller, stranger, wbtc, arbiter, btc_usd
+):
+    order = buy(market, buyer, protected_listing, wbtc, arbiter)
+    market.ship(order.terms, TRACKING, {"from": seller})
+    btc_usd.setMode(2)
+    since = oracle.recordOutage(wbtc, 1, {"from": stranger}).timestamp
+    gap = oracle.OUTAGE_CONFIRMATION_SECONDS()
+    mine_at(since + gap)
+    assert oracle.outageSince(wbtc, 1) == since  # seen a day ago: still live
+    mine_at(since + gap + 1)
+    assert oracle.outageSince(wbtc, 1) == 0
+    restarted = oracle.recordOutage(wbtc, 1, {"from": stranger})
+    assert restarted.events["OutageRecorded"]["since"] == restarted.timestamp != since
 
 
 def test_an_outage_cleared_when_the_price_returns_settles_at_the_price_again(
