@@ -433,6 +433,11 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
         return _books[token].escrowed;
     }
 
+    /// @inheritdoc IEscrowMarketplace
+    function tokenBook(address token) external view returns (TokenBook memory) {
+        return _books[token];
+    }
+
     /* RUN BY THE EXTENSION (see `MarketplaceAdmin`) */
 
     /// @inheritdoc IEscrowMarketplace
@@ -540,6 +545,8 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
     function _runExtension() private {
         address ext = extension;
         // Not memory-safe, and never returns to Solidity: it owns all memory from here on.
+        // A plain forward of the calldata, as a proxy does.
+        // slither-disable-next-line assembly
         assembly {
             calldatacopy(0, 0, calldatasize())
             let ok := delegatecall(gas(), ext, 0, calldatasize(), 0, 0)
@@ -554,6 +561,9 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
     /// @dev Pays the seller (less the platform fee and a resale royalty) and, for
     ///      USD-protected orders, refunds the buyer what the release-time rate does not owe the
     ///      seller. Rewards the USD value that settled to the seller, at the order's rate.
+    ///      Credits written after the calls to our own points contract (a burn or a plain
+    ///      transfer, no hook) inside `nonReentrant`.
+    // slither-disable-next-line reentrancy-no-eth,reentrancy-benign
     function _complete(OrderTerms calldata terms, OrderId id, OrderState storage order, bool confirmed) private {
         uint256 escrow = order.amount;
         uint256 toSeller = escrow;
@@ -605,6 +615,8 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
     ) private view returns (uint256 owed, uint256 usdOwed) {
         // After partial refunds the USD owed and the locked amount shrink in proportion.
         uint256 deposit = SettlementMath.bufferedDeposit(terms.lockedAmount, terms.bufferBps);
+        // Two roundings down, each at most one USD unit: deliberate (see below).
+        // slither-disable-next-line divide-before-multiply
         usdOwed = terms.usdAmount * escrow / deposit;
         bool ok;
         (ok, owed) = oracle.settlementQuote(terms.token, terms.oracleVersion, usdOwed);
@@ -618,6 +630,7 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
         }
         if (owed > escrow) {
             // The buffer ran out: the seller gets the whole escrow, worth less than the price.
+            // slither-disable-next-line divide-before-multiply
             usdOwed = usdOwed * escrow / owed;
             owed = escrow;
         }
@@ -626,6 +639,8 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
     /// @dev Rules `buyerShareBps` of the ruled part (the escrow; for a USD-protected order the
     ///      tokens its USD price is worth now, the buffer going back to the buyer), after the
     ///      arbiter fee (none by default). Redeemed points come back in the same share.
+    ///      Credits written after calls to our own points and goods contracts (`_complete`).
+    // slither-disable-next-line reentrancy-no-eth,reentrancy-benign
     function _resolve(OrderTerms calldata terms, OrderId id, OrderState storage order, uint256 buyerShareBps, bool byDefault)
         private
     {
@@ -652,6 +667,8 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
 
     /// @dev Ends a Paid or Shipped order with all of its escrow back to the buyer (reclaim,
     ///      cancel, full refund): points back, goods back, stock back.
+    ///      Credits written after calls to our own points and goods contracts (`_complete`).
+    // slither-disable-next-line reentrancy-no-eth,reentrancy-benign
     function _undo(OrderTerms calldata terms, OrderId id, OrderState storage order, uint256 amount, Status status)
         private
     {

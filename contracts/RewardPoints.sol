@@ -122,6 +122,8 @@ contract RewardPoints is IRewardPoints, ERC20, ERC20Permit, Ownable2Step {
     }
 
     /// @inheritdoc IRewardPoints
+    /// @dev The equality compares an epoch index, not a balance.
+    // slither-disable-next-line incorrect-equality
     function mintedThisEpoch(address account) external view returns (uint256) {
         AccountTally memory t = _tallies[account];
         return t.epoch == block.timestamp / EPOCH_SECONDS ? uint256(t.mintedCenti) * CENTI : 0;

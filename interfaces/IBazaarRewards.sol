@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 /// @title IBazaarRewards
-/// @notice What the marketplace calls on the reward-points contract (issue E). Calls are made
+/// @notice What the marketplace calls on the reward-points contract. Calls are made
 ///         with a gas cap inside try/catch: a failing rewards contract never blocks an order.
 interface IBazaarRewards {
     /// @notice Order `orderId` completed (confirmed or released); `usdCents` settled to the

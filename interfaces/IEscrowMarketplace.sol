@@ -192,6 +192,10 @@ interface IEscrowMarketplace is IEscrowMarketplaceTypes {
     /// @notice Token units of `token` held for open orders.
     function escrowed(address token) external view returns (uint256);
 
+    /// @notice The book of payment token `token`: its id, the orders paid in it, the escrow it
+    ///         holds and the fees accrued.
+    function tokenBook(address token) external view returns (TokenBook memory);
+
     /// @notice Unclaimed credits in `token`, all accounts.
     function creditsOutstanding(address token) external view returns (uint256);
 

@@ -343,9 +343,9 @@ interface IEscrowMarketplaceTypes {
     error MarketplaceZeroAddress();
     /// @notice Nothing to claim or withdraw.
     error MarketplaceNothingToClaim(address account, address token);
-    /// @notice This listing kind needs the digital-goods contract (issue D), not yet set.
+    /// @notice This listing kind needs a digital-goods contract, and this marketplace has none.
     error MarketplaceKindNotSupported(Kind kind);
-    /// @notice Paying with points needs the rewards contract (issue E), not yet set.
+    /// @notice Paying with points needs a reward-points contract, and this marketplace has none.
     error MarketplacePointsNotEnabled();
     /// @notice `points` buy a discount of `discountUsd` (USD, 8 decimals), zero or above the
     ///         listing's cap `capUsd` for this order.

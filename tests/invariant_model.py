@@ -41,6 +41,7 @@ STATUS_NAMES = dict(
 FLAG_CANCEL_REQUESTED, FLAG_REVIEWED, FLAG_SELLER_DISPUTED_UNSHIPPED = 1, 2, 4
 FLAG_REVIEW_REWARDED, FLAG_DIGITAL = 8, 16
 SETTLEMENT_OUTAGE_SECONDS = 3 * ONE_DAY  # EscrowMarketplace.SETTLEMENT_OUTAGE_SECONDS
+OUTAGE_CONFIRMATION_SECONDS = ONE_DAY  # WbtcUsdOracle.OUTAGE_CONFIRMATION_SECONDS
 SETTLEMENT_STALENESS_FACTOR = 2  # WbtcUsdOracle: settlement reads allow twice the staleness
 MAX_VERSION_DEVIATION_BPS = 500  # WbtcUsdOracle: a new version within 5 % of the latest
 MIN_REVIEW_REWARD_USD = 10 * USD  # EscrowMarketplace: review points from $10 settled
@@ -124,7 +125,14 @@ class Token:
 @dataclass
 class Oracle:
     feeds: dict[str, Feed]
-    outages: dict[tuple[str, int], int] = field(default_factory=dict)  # (token, version) -> since
+    # (token, version) -> (since, last seen): a record vouches for an outage while it was seen
+    # again within OUTAGE_CONFIRMATION_SECONDS
+    outages: dict[tuple[str, int], tuple[int, int]] = field(default_factory=dict)
+
+    def outage_since(self, key: tuple[str, int], now: int) -> int:
+        """WbtcUsdOracle.outageSince at `now`: the start of the live outage, or 0."""
+        since, seen = self.outages.get(key, (0, 0))
+        return 0 if now - seen > OUTAGE_CONFIRMATION_SECONDS else since
 
     def price(
         self, token: Token, version: int, now: int, settlement: bool
@@ -258,7 +266,7 @@ def protected_owed(
     owed = oracle.settlement_quote(token, t.oracleVersion, usd_owed, now)
     at_locked = owed is None
     if owed is None:
-        since = oracle.outages.get((t.token, t.oracleVersion), 0)
+        since = oracle.outage_since((t.token, t.oracleVersion), now)
         if (
             since == 0
             or now < since + SETTLEMENT_OUTAGE_SECONDS

@@ -717,8 +717,11 @@ class Bazaar(System):
         self._settle_now(order, index)  # refused: no outage recorded (or not long enough)
         self.record_outage(order.token, order.version, self.anyone(index))
         if wait:
-            since = self.m.oracle.outages.get((order.token, order.version), self.m.now)
-            self.land_next_at(max(since + SETTLEMENT_OUTAGE_SECONDS, order.deadline + 1), True)
+            key = (order.token, order.version)
+            since = self.m.oracle.outage_since(key, self.m.now) or self.m.now
+            target = max(since + SETTLEMENT_OUTAGE_SECONDS, order.deadline + 1)
+            self.keep_outages_seen([key], target)  # seen again daily: the record stays live
+            self.land_next_at(target, True)
             self._settle_now(order, index)  # at the locked amount
         self.set_feed_mode(feed, NORMAL)
         self.refresh_feeds()

@@ -50,11 +50,18 @@ abstract contract MarketplaceStorage is IEscrowMarketplaceTypes, Ownable2Step, R
     /// @notice The reward-points contract (zero: no rewards, no redemption).
     IRewardPoints public immutable rewards;
 
+    // The marketplace and its extension share this storage: slither, reading each contract
+    // alone, takes what only the other one writes (or reads) for never written, constant or
+    // unused. Each line below carries that one justification.
     Config public config;
+    // slither-disable-next-line uninitialized-state,constable-states,immutable-states,unused-state
     address public treasury;
+    // slither-disable-next-line uninitialized-state,constable-states,immutable-states,unused-state
     address public guardian;
     /// @notice Where the stakers' share of fees is streamed (zero: none), and that share.
+    // slither-disable-next-line uninitialized-state,constable-states,immutable-states,unused-state
     address public staking;
+    // slither-disable-next-line uninitialized-state,constable-states,immutable-states,unused-state
     uint16 public stakerShareBps;
 
     /// @notice Payment token with id `id` (ids from 1).
@@ -62,14 +69,18 @@ abstract contract MarketplaceStorage is IEscrowMarketplaceTypes, Ownable2Step, R
     /// @dev Per token: its payment id, the escrow held and the fees accrued, in one slot.
     mapping(address token => TokenBook) internal _books;
     /// @notice Whether `account` may be chosen as arbiter of new orders.
+    // slither-disable-next-line uninitialized-state,constable-states,immutable-states,unused-state
     mapping(address account => bool) public isActiveArbiter;
+    // slither-disable-next-line uninitialized-state,constable-states,immutable-states,unused-state
     mapping(address account => bool) public isCarrier;
     mapping(uint256 listingId => Listing) internal _listings;
     /// @dev One slot per order, keyed by the hash of its terms.
+    // slither-disable-next-line uninitialized-state,constable-states,immutable-states,unused-state
     mapping(OrderId orderId => OrderState) internal _orders;
     /// @dev Credits of failed payouts, per account and token, and their total per token.
     mapping(address account => mapping(address token => uint256)) internal _credits;
     mapping(address token => uint256) internal _creditsOutstanding;
+    // slither-disable-next-line uninitialized-state,constable-states,immutable-states,unused-state
     mapping(address seller => Rating) internal _ratings;
 
     constructor(IWbtcUsdOracle oracle_, IDigitalGoods goods_, IRewardPoints rewards_) {
