@@ -157,6 +157,7 @@ def points(RewardPoints, deployer):
 @pytest.fixture(scope="module")
 def market(
     EscrowMarketplace,
+    MarketplaceAdmin,
     deployer,
     oracle,
     goods,
@@ -182,11 +183,15 @@ def market(
     usdc.mint(buyer, 1_000_000 * 10**6, {"from": deployer})
     wbtc.approve(m, 2**256 - 1, {"from": buyer})
     usdc.approve(m, 2**256 - 1, {"from": buyer})
+    # Known to brownie, so that traces and coverage follow the code it runs by DELEGATECALL
+    MarketplaceAdmin.at(m.extension())
     return m
 
 
 @pytest.fixture
-def plain_market(EscrowMarketplace, deployer, oracle, treasury, guardian, wbtc, arbiter):
+def plain_market(
+    EscrowMarketplace, MarketplaceAdmin, deployer, oracle, treasury, guardian, wbtc, arbiter
+):
     """A marketplace without a goods or a points contract, accepting WBTC and `arbiter`."""
     m = EscrowMarketplace.deploy(
         deployer,
@@ -199,6 +204,7 @@ def plain_market(EscrowMarketplace, deployer, oracle, treasury, guardian, wbtc, 
     )
     m.addPaymentToken(wbtc, {"from": deployer})
     m.setArbiter(arbiter, True, {"from": deployer})
+    MarketplaceAdmin.at(m.extension())
     return m
 
 

@@ -41,10 +41,11 @@ def test_a_stale_outage_record_does_not_let_a_new_failure_settle_at_the_locked_a
     btc_usd.setMode(1)  # the feed fails ...
     oracle.recordOutage(wbtc, 1, {"from": stranger})
     btc_usd.setMode(0)  # ... and returns an hour later; nobody clears the record
-    btc_usd.setAnswer(btc_usd.latestRoundData()[1])
+    answer = btc_usd.latestRoundData()[1]
+    btc_usd.setAnswer(answer)
     deadline = market.getOrder(order.id)["deadline"]
     next_block_at(deadline + 1)
-    btc_usd.setAnswer(btc_usd.latestRoundData()[1] * 125 // 100)  # BTC +25 %, fresh round
+    btc_usd.setAnswer(answer * 125 // 100)  # BTC +25 %, fresh round
     btc_usd.setMode(1)  # a failure of one block, weeks after the first outage ended
     with brownie.reverts(err("MarketplaceSettlementPriceUnavailable", order.id, 0)):
         market.release(order.terms, {"from": stranger})

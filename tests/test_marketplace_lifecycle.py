@@ -315,11 +315,11 @@ def test_after_a_recorded_outage_of_three_days_and_the_deadline_it_settles_at_th
         tx = oracle.recordOutage(wbtc, 1, {"from": stranger})
         assert tx.events["OutageConfirmed"]["since"] == since
     outage_over = since + market.SETTLEMENT_OUTAGE_SECONDS()
+    before = wbtc.balanceOf(buyer)  # read first: under --coverage a call is a transaction
     next_block_at(outage_over - 1)
     with brownie.reverts(err("MarketplaceSettlementPriceUnavailable", order.id, since)):
         market.confirm(order.terms, {"from": buyer})  # one second short, and before the deadline
     next_block_at(deadline + 1)
-    before = wbtc.balanceOf(buyer)
     market.release(order.terms, {"from": stranger})
     assert wbtc.balanceOf(seller) == PRICE_SATS - FEE_SATS
     assert wbtc.balanceOf(buyer) == before + 100_000
@@ -456,3 +456,23 @@ def test_a_new_feed_configured_by_governance_does_not_reprice_a_protected_order_
     market.ship(order.terms, TRACKING, {"from": seller})
     market.confirm(order.terms, {"from": buyer})
     assert wbtc.balanceOf(seller) == PRICE_SATS - FEE_SATS  # priced by version 1's feed
+
+
+def test_a_long_enough_outage_does_not_settle_before_the_orders_deadline(
+    market, oracle, protected_listing, buyer, seller, stranger, wbtc, arbiter, btc_usd
+):
+    """Mutation survivor EscrowMarketplace.sol `_protectedOwed(..., true)` -> `false`: confirm
+    and release settle at the locked amount only past the order's deadline, however long the
+    outage."""
+    order = buy(market, buyer, protected_listing, wbtc, arbiter)
+    market.ship(order.terms, TRACKING, {"from": seller})
+    btc_usd.setMode(2)
+    since = oracle.recordOutage(wbtc, 1, {"from": stranger}).timestamp
+    for day in (1, 2, 3):
+        next_block_at(since + day * 86_400 - 60)
+        oracle.recordOutage(wbtc, 1, {"from": stranger})
+    over = since + market.SETTLEMENT_OUTAGE_SECONDS()
+    assert over < market.getOrder(order.id)["deadline"]
+    next_block_at(over + 1)
+    with brownie.reverts(err("MarketplaceSettlementPriceUnavailable", order.id, since)):
+        market.confirm(order.terms, {"from": buyer})

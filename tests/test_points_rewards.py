@@ -380,3 +380,14 @@ def test_redeemed_points_come_back_in_proportion_to_what_a_ruling_gives_the_buye
     market.openDispute(terms, TRACKING, {"from": buyer})
     market.resolveDispute(terms, 4_000, {"from": arbiter})
     assert points.balanceOf(buyer) == earned - 300 * POINT  # 40 % back, 60 % burned
+
+
+def test_a_completed_order_earns_at_the_rate_fixed_in_it(
+    market, points, seller, buyer, wbtc, arbiter, deployer
+):
+    """Mutation survivor RewardPoints.sol `usdCents * pointsPerUsd` -> `/`: at one point per
+    USD both give the same; at three they do not."""
+    market.setPointsRate(3, {"from": deployer})
+    order = buy(market, buyer, list_item(market, seller, 100 * USD, [wbtc]), wbtc, arbiter)
+    complete(market, order, buyer, seller)
+    assert points.balanceOf(buyer) == 300 * POINT
