@@ -657,7 +657,7 @@ class System:
 
     def resolve(self, order: Order, share: int, sender: str) -> None:
         """The arbiter rules `share` basis points of the ruled part for the buyer."""
-        m, now = self.m, self.next_ts
+        now = self.next_ts
         expect = self._wrong_status(order, (DISPUTED,))
         if expect is None and sender != order.arbiter:
             expect = "MarketplaceUnauthorized"
@@ -665,30 +665,34 @@ class System:
             expect = "MarketplaceDeadlinePassed"
         if expect is None and share > BPS:
             expect = "MarketplaceShareOutOfRange"
-        ruling = None
-        if expect is None:
-            ruling = ruling_split(order, m.oracle, m.tokens[order.token], now, share, False)
-            expect = ruling.error
-        if expect is None and share == BPS:
-            expect = self._goods_error(order)
+        expect, ruling = self._ruling(order, share, expect, by_default=False)
         args = (order.args, share)
         tx = self.send(self.w.market.resolveDispute, *args, sender=sender, expect=expect)
         if tx is not None:
             self._resolution(tx, order, share, ruling, by_default=False)
             STATS["disputes ruled"] += 1
 
+    def _ruling(self, order: Order, share: int, expect: str | None, by_default: bool):
+        """EscrowMarketplace._resolve, shared by both rulings: the split, or why it reverts
+        (no settlement price; a digital item the buyer no longer holds for a full share)."""
+        if expect is not None:
+            return expect, None
+        m = self.m
+        ruling = ruling_split(
+            order, m.oracle, m.tokens[order.token], self.next_ts, share, by_default
+        )
+        expect = ruling.error
+        if expect is None and share == BPS:
+            expect = self._goods_error(order)
+        return expect, ruling
+
     def resolve_after_timeout(self, order: Order, sender: str) -> None:
-        m, now = self.m, self.next_ts
+        now = self.next_ts
         expect = self._wrong_status(order, (DISPUTED,))
         if expect is None and now <= order.deadline:
             expect = "MarketplaceDeadlineNotReached"
         share = BPS if order.flags & FLAG_SELLER_DISPUTED_UNSHIPPED else BPS // 2
-        ruling = None
-        if expect is None:
-            ruling = ruling_split(order, m.oracle, m.tokens[order.token], now, share, True)
-            expect = ruling.error
-        if expect is None and share == BPS:
-            expect = self._goods_error(order)
+        expect, ruling = self._ruling(order, share, expect, by_default=True)
         fn = self.w.market.resolveAfterTimeout
         tx = self.send(fn, order.args, sender=sender, expect=expect)
         if tx is not None:
