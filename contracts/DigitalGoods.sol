@@ -13,9 +13,9 @@ import {IDigitalGoods} from "../interfaces/IDigitalGoods.sol";
 /// @notice ERC-721 digital items (licences, files, keys) sold through the escrow marketplace.
 /// @dev No Enumerable extension (it would add four storage writes to every transfer).
 contract DigitalGoods is IDigitalGoods, IERC4906, ERC721, ERC2981 {
-    /// @notice Highest royalty a creator may set: 10 % (1,000 bps).
+    /// @inheritdoc IDigitalGoods
     uint96 public constant MAX_ROYALTY_BPS = 1_000;
-    /// @notice Most items per batch mint (bounds the loop by the caller's own input).
+    /// @inheritdoc IDigitalGoods
     uint256 public constant MAX_BATCH = 100;
     /// @dev ERC-4906's interface id.
     bytes4 private constant ERC4906_INTERFACE_ID = 0x49064906;

@@ -18,6 +18,7 @@ import {OrderId} from "../interfaces/OrderId.sol";
 import {OrderIdLibrary} from "./libraries/OrderIdLibrary.sol";
 import {SettlementMath} from "./libraries/SettlementMath.sol";
 import {MarketplaceAdmin} from "./marketplace/MarketplaceAdmin.sol";
+import {MarketplaceLimits as Limits} from "./marketplace/MarketplaceLimits.sol";
 import {MarketplaceStorage} from "./marketplace/MarketplaceStorage.sol";
 
 /// @title EscrowMarketplace
@@ -32,18 +33,38 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
     using SafeCast for uint256;
     using OrderIdLibrary for OrderTerms;
 
-    /// @notice Gas given to each rewards-hook call; a failing hook cannot block an order.
+    /// @inheritdoc IEscrowMarketplace
+    uint256 public constant MAX_FEE_BPS = Limits.MAX_FEE_BPS;
+    /// @inheritdoc IEscrowMarketplace
+    uint256 public constant MAX_ARBITER_FEE_BPS = Limits.MAX_ARBITER_FEE_BPS;
+    /// @inheritdoc IEscrowMarketplace
+    uint256 public constant MIN_WINDOW_SECONDS = Limits.MIN_WINDOW_SECONDS;
+    /// @inheritdoc IEscrowMarketplace
+    uint256 public constant MAX_WINDOW_SECONDS = Limits.MAX_WINDOW_SECONDS;
+    /// @inheritdoc IEscrowMarketplace
+    uint256 public constant MAX_RULING_WINDOW_SECONDS = Limits.MAX_RULING_WINDOW_SECONDS;
+    /// @inheritdoc IEscrowMarketplace
+    uint256 public constant MIN_DIGITAL_WINDOW_SECONDS = Limits.MIN_DIGITAL_WINDOW_SECONDS;
+    /// @inheritdoc IEscrowMarketplace
+    uint256 public constant MAX_DIGITAL_WINDOW_SECONDS = Limits.MAX_DIGITAL_WINDOW_SECONDS;
+    /// @inheritdoc IEscrowMarketplace
+    uint256 public constant MAX_PAYMENT_TOKENS = Limits.MAX_PAYMENT_TOKENS;
+    /// @inheritdoc IEscrowMarketplace
+    uint256 public constant MIN_ACTIVE_ARBITERS = Limits.MIN_ACTIVE_ARBITERS;
+    /// @inheritdoc IEscrowMarketplace
+    uint256 public constant MAX_STAKER_SHARE_BPS = Limits.MAX_STAKER_SHARE_BPS;
+    /// @inheritdoc IEscrowMarketplace
+    uint256 public constant MAX_POINTS_PER_USD = Limits.MAX_POINTS_PER_USD;
+    /// @inheritdoc IEscrowMarketplace
+    uint256 public constant MAX_POINTS_DISCOUNT_BPS = Limits.MAX_POINTS_DISCOUNT_BPS;
+
+    /// @inheritdoc IEscrowMarketplace
     uint256 public constant REWARDS_HOOK_GAS = 250_000;
-    /// @notice A USD-protected order whose release-time price cannot be read settles at the
-    ///         amount locked at checkout only once the oracle recorded an outage of its
-    ///         version at least this long ago: 3 days (feeds' heartbeats are at most 24 hours;
-    ///         settlement reads allow twice the staleness limit, itself at most 72 hours).
+    /// @inheritdoc IEscrowMarketplace
     uint256 public constant SETTLEMENT_OUTAGE_SECONDS = 3 days;
-    /// @notice Review points go only to completed orders that settled at least $10 (USD with
-    ///         8 decimals): a one-satoshi listing earns nothing by being reviewed.
+    /// @inheritdoc IEscrowMarketplace
     uint256 public constant MIN_REVIEW_REWARD_USD = 10e8;
-    /// @notice A whole reward point (1e18 units) redeems for one US cent: 1e12 point units per
-    ///         USD unit (8 decimals).
+    /// @inheritdoc IEscrowMarketplace
     uint256 public constant POINT_UNITS_PER_USD_UNIT = 1e12;
     /// @notice USD amounts carry 8 decimals; rewards count cents (1e6 units).
     uint256 private constant USD_UNITS_PER_CENT = 1e6;
@@ -54,8 +75,7 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
     uint8 private constant FLAG_REVIEW_REWARDED = 8;
     uint8 private constant FLAG_DIGITAL = 16;
 
-    /// @notice The extension that runs governance, listing writes and money out on this
-    ///         contract's storage (by DELEGATECALL).
+    /// @inheritdoc IEscrowMarketplace
     address public immutable extension;
 
     /// @param initialOwner Governance (the deployer hands over to the timelock after set-up).
@@ -76,15 +96,15 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
         if (address(oracle_) == address(0) || treasury_ == address(0) || guardian_ == address(0)) {
             revert MarketplaceZeroAddress();
         }
-        treasury = treasury_;
-        guardian = guardian_;
-        config.feeBps = 100; // 1 %
-        config.arbiterFeeBps = 200; // 2 %
-        config.fulfilmentWindow = 7 days;
-        config.confirmWindow = 14 days;
-        config.rulingWindow = 7 days;
-        config.digitalWindow = 2 days;
-        config.pointsPerUsd = 1;
+        _treasury = treasury_;
+        _guardian = guardian_;
+        _config.feeBps = 100; // 1 %
+        _config.arbiterFeeBps = 200; // 2 %
+        _config.fulfilmentWindow = 7 days;
+        _config.confirmWindow = 14 days;
+        _config.rulingWindow = 7 days;
+        _config.digitalWindow = 2 days;
+        _config.pointsPerUsd = 1;
         extension = address(new MarketplaceAdmin(oracle_, goods_, rewards_));
     }
 
@@ -116,11 +136,11 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
         if (pointsToRedeem != 0) {
             // Held until the order ends: burned for what settled to the seller, the rest back.
             _orders[orderId].pointsEscrowed = pointsToRedeem.toUint96();
-            rewards.escrowFrom(msg.sender, pointsToRedeem);
+            _rewards.escrowFrom(msg.sender, pointsToRedeem);
         }
         _pullExactly(token, amount);
         // Last: the buyer's receiver hook runs (a contract buyer without one is refused).
-        if (goodsTokenId != 0) IERC721(address(goods)).safeTransferFrom(address(this), msg.sender, goodsTokenId);
+        if (goodsTokenId != 0) IERC721(address(_goods)).safeTransferFrom(address(this), msg.sender, goodsTokenId);
     }
 
     /// @dev Checks the listing, the token and the arbiter, takes the stock, prices the order
@@ -139,13 +159,13 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
         if (quantity == 0 || quantity > stock) revert MarketplaceOutOfStock(terms.listingId, quantity, stock);
         _requireAccepted(listing.tokenMask, _books[terms.token].id, terms.token);
         address arbiter = terms.arbiter;
-        if (!isActiveArbiter[arbiter] || arbiter == msg.sender || arbiter == seller) {
+        if (!_isActiveArbiter[arbiter] || arbiter == msg.sender || arbiter == seller) {
             revert MarketplaceArbiterInvalid(arbiter);
         }
         listing.stock = uint32(stock - quantity);
         uint256 usdPrice = listing.priceUsd * quantity;
         if (pointsToRedeem != 0) usdPrice -= _discount(usdPrice, listing.pointsDiscountCapBps, pointsToRedeem);
-        q = oracle.quote(terms.token, usdPrice);
+        q = _oracle.quote(terms.token, usdPrice);
         uint256 bufferBps = listing.bufferBps;
         amount = _payment(q.tokenAmount, bufferBps);
         terms.seller = seller;
@@ -159,7 +179,7 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
     /// @dev The USD discount `points` buy on a price, within the listing's cap; the seller's
     ///      proceeds pay it (the order's price is the discounted one).
     function _discount(uint256 usdPrice, uint256 capBps, uint256 points) private view returns (uint256 discount) {
-        if (address(rewards) == address(0)) revert MarketplacePointsNotEnabled();
+        if (address(_rewards) == address(0)) revert MarketplacePointsNotEnabled();
         discount = points / POINT_UNITS_PER_USD_UNIT;
         uint256 cap = usdPrice * capBps / SettlementMath.BPS;
         if (discount == 0 || discount > cap) revert MarketplaceDiscountAboveCap(points, discount, cap);
@@ -173,7 +193,7 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
         private
         returns (OrderId orderId)
     {
-        Config memory c = config;
+        Config memory c = _config;
         TokenBook storage book = _books[terms.token];
         uint256 nonce = book.orderCount + 1;
         // One write of the token's book: the order number and the escrow.
@@ -233,7 +253,7 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
         (OrderId id, OrderState storage order) = _known(terms);
         Status status = order.status;
         if (status != Status.Paid && status != Status.Shipped) revert MarketplaceWrongStatus(id, status);
-        if (msg.sender != terms.seller && !isCarrier[msg.sender]) revert MarketplaceUnauthorized(msg.sender, _raw(id));
+        if (msg.sender != terms.seller && !_isCarrier[msg.sender]) revert MarketplaceUnauthorized(msg.sender, _raw(id));
         emit Checkpoint(id, msg.sender, checkpointHash);
     }
 
@@ -360,7 +380,7 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
         else if (outcome == Status.Resolved) r.resolved += 1;
         else r.refunded += 1;
         emit Reviewed(id, terms.seller, rating, contentHash, outcome);
-        IBazaarRewards hook = rewards;
+        IBazaarRewards hook = _rewards;
         if (flags & FLAG_REVIEW_REWARDED != 0 && address(hook) != address(0)) {
             // The event after the call says the hook failed; all state was written before it.
             // slither-disable-next-line reentrancy-events
@@ -372,6 +392,61 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
     }
 
     /* VIEWS */
+
+    /// @inheritdoc IEscrowMarketplace
+    function config() external view returns (Config memory) {
+        return _config;
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function treasury() external view returns (address) {
+        return _treasury;
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function guardian() external view returns (address) {
+        return _guardian;
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function staking() external view returns (address) {
+        return _staking;
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function stakerShareBps() external view returns (uint256) {
+        return _stakerShareBps;
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function paymentToken(uint256 id) external view returns (address) {
+        return _paymentTokens[id];
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function isActiveArbiter(address account) external view returns (bool) {
+        return _isActiveArbiter[account];
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function isCarrier(address account) external view returns (bool) {
+        return _isCarrier[account];
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function oracle() external view returns (IWbtcUsdOracle) {
+        return _oracle;
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function goods() external view returns (IDigitalGoods) {
+        return _goods;
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function rewards() external view returns (IRewardPoints) {
+        return _rewards;
+    }
 
     /// @inheritdoc IEscrowMarketplace
     function getOrder(OrderId orderId) external view returns (OrderState memory) {
@@ -405,7 +480,7 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
         Listing memory listing = _listings[listingId];
         if (!listing.active) revert MarketplaceListingInactive(listingId);
         _requireAccepted(listing.tokenMask, _books[token].id, token);
-        return _payment(oracle.quote(token, listing.priceUsd * quantity).tokenAmount, listing.bufferBps);
+        return _payment(_oracle.quote(token, listing.priceUsd * quantity).tokenAmount, listing.bufferBps);
     }
 
     /// @inheritdoc IEscrowMarketplace
@@ -590,7 +665,7 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
 
     /// @dev Calls the rewards hook for a completed order (a failing hook is only reported).
     function _rewardCompletion(OrderTerms calldata terms, OrderId id, uint256 usdSettled) private {
-        IBazaarRewards hook = rewards;
+        IBazaarRewards hook = _rewards;
         if (address(hook) == address(0)) return;
         // The event after the call says the hook failed; all state was written before it.
         // slither-disable-next-line reentrancy-events
@@ -619,9 +694,9 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
         // slither-disable-next-line divide-before-multiply
         usdOwed = terms.usdAmount * escrow / deposit;
         bool ok;
-        (ok, owed) = oracle.settlementQuote(terms.token, terms.oracleVersion, usdOwed);
+        (ok, owed) = _oracle.settlementQuote(terms.token, terms.oracleVersion, usdOwed);
         if (!ok) {
-            uint256 since = oracle.outageSince(terms.token, terms.oracleVersion);
+            uint256 since = _oracle.outageSince(terms.token, terms.oracleVersion);
             if (
                 since == 0 || block.timestamp < since + SETTLEMENT_OUTAGE_SECONDS
                     || (pastDeadline && block.timestamp <= order.deadline)
@@ -700,8 +775,8 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
         order.pointsEscrowed = 0;
         uint256 burned = settled >= whole ? points : points * settled / whole;
         emit PointsSettled(id, points - burned, burned);
-        if (burned != 0) rewards.burnEscrowed(burned);
-        if (points != burned) IERC20(address(rewards)).safeTransfer(terms.buyer, points - burned);
+        if (burned != 0) _rewards.burnEscrowed(burned);
+        if (points != burned) IERC20(address(_rewards)).safeTransfer(terms.buyer, points - burned);
     }
 
     /// @dev Pays the ERC-2981 royalty of a digital item sold for `proceeds` (after the
@@ -709,7 +784,7 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
     ///      proceeds (`DigitalGoods` caps royalties in code). Our own goods contract.
     function _payRoyalty(OrderTerms calldata terms, OrderId id, uint256 proceeds) private returns (uint256 amount) {
         address receiver;
-        (receiver, amount) = IERC2981(address(goods)).royaltyInfo(_listings[terms.listingId].goodsTokenId, proceeds);
+        (receiver, amount) = IERC2981(address(_goods)).royaltyInfo(_listings[terms.listingId].goodsTokenId, proceeds);
         if (receiver == terms.seller || receiver == address(0)) return 0;
         if (amount > proceeds) amount = proceeds;
         if (amount == 0) return 0;
@@ -722,7 +797,7 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
     function _takeBackGoods(OrderTerms calldata terms, OrderId id) private {
         uint256 goodsTokenId = _listings[terms.listingId].goodsTokenId;
         if (goodsTokenId == 0) return;
-        IERC721 items = IERC721(address(goods));
+        IERC721 items = IERC721(address(_goods));
         address holder = items.ownerOf(goodsTokenId);
         if (holder == terms.seller) return;
         if (holder != terms.buyer) revert MarketplaceGoodsNotReturned(id, goodsTokenId, holder);

@@ -16,67 +16,40 @@ import {PriceMath} from "./libraries/PriceMath.sol";
 contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
     /* CONSTANTS */
 
-    /// @notice Peg ratios carry 8 decimals: 1e8 = the token is worth exactly 1 reference unit.
+    /// @inheritdoc IWbtcUsdOracle
     uint256 public constant PEG_ONE = 1e8;
-    /// @notice Lowest depeg floor governance may set: 0.90 (a token worth less is no peg).
+    /// @inheritdoc IWbtcUsdOracle
     uint256 public constant MIN_DEPEG_FLOOR = 0.9e8;
-    /// @notice Shortest staleness limit: 1 minute (no feed updates more often on heartbeat).
+    /// @inheritdoc IWbtcUsdOracle
     uint256 public constant MIN_STALENESS_SECONDS = 1 minutes;
-    /// @notice Longest staleness limit: 72 hours (the longest Chainlink heartbeat is 24 hours).
+    /// @inheritdoc IWbtcUsdOracle
     uint256 public constant MAX_STALENESS_SECONDS = 72 hours;
-    /// @notice Shortest sequencer grace period: 1 minute.
+    /// @inheritdoc IWbtcUsdOracle
     uint256 public constant MIN_GRACE_PERIOD_SECONDS = 1 minutes;
-    /// @notice Longest sequencer grace period: 24 hours (Chainlink suggests 1 hour).
+    /// @inheritdoc IWbtcUsdOracle
     uint256 public constant MAX_GRACE_PERIOD_SECONDS = 24 hours;
-    /// @notice Sanity bounds carry 8 decimals, whatever the feed's decimals.
+    /// @inheritdoc IWbtcUsdOracle
     uint256 public constant BOUNDS_ONE = 1e8;
-    /// @notice Largest decimals of a feed or token: 18.
+    /// @inheritdoc IWbtcUsdOracle
     uint8 public constant MAX_DECIMALS = 18;
-    /// @notice Gas given to each feed call. A Chainlink proxy read costs under 30,000 gas; 5x
-    ///         headroom, and a feed that burns gas cannot take the caller's transaction with it.
+    /// @inheritdoc IWbtcUsdOracle
     uint256 public constant FEED_CALL_GAS = 150_000;
-    /// @notice An outage record vouches for a continuous outage only while it is seen again
-    ///         (a failing `recordOutage`) at least this often: 1 day, the longest heartbeat of
-    ///         a Chainlink feed. A longer gap restarts the outage at the next failure.
+    /// @inheritdoc IWbtcUsdOracle
     uint256 public constant OUTAGE_CONFIRMATION_SECONDS = 1 days;
-    /// @notice Settlement reads accept answers up to this many times the leg's staleness limit.
+    /// @inheritdoc IWbtcUsdOracle
     uint256 public constant SETTLEMENT_STALENESS_FACTOR = 2;
-    /// @notice Lowest peg-leg sanity bound governance may set: 0.5 (8 decimals).
+    /// @inheritdoc IWbtcUsdOracle
     uint256 public constant MIN_PEG_ANSWER = 0.5e8;
-    /// @notice Highest peg-leg sanity bound governance may set: 2.0 (8 decimals).
+    /// @inheritdoc IWbtcUsdOracle
     uint256 public constant MAX_PEG_ANSWER = 2e8;
-    /// @notice Widest USD-leg sanity range: maxAnswer <= minAnswer * 1e6 ($100..$100M is 1e6).
+    /// @inheritdoc IWbtcUsdOracle
     uint256 public constant MAX_ANSWER_RANGE_RATIO = 1e6;
-    /// @notice Largest deviation of a new version's price from the latest version's: 5 %.
+    /// @inheritdoc IWbtcUsdOracle
     uint256 public constant MAX_VERSION_DEVIATION_BPS = 500;
-    /// @notice Basis points in one.
+    /// @inheritdoc IWbtcUsdOracle
     uint256 public constant BPS = 10_000;
 
     /* STORAGE */
-
-    /// @dev One configuration version of a payment token, packed in 3 slots (each quote loads
-    ///      all three):
-    ///      slot 0: pegFeed, pegFeedDecimals, pegMaxStaleness, tokenDecimals, depegFloor, enabled
-    ///      slot 1: usdFeed, usdFeedDecimals, usdMaxStaleness, version (24 bits left)
-    ///      slot 2: the four sanity bounds, with 8 decimals
-    ///      `enabled` is meaningful in the latest version only (archived versions hold false:
-    ///      they price no new quotes).
-    struct TokenConfig {
-        AggregatorV3Interface pegFeed;
-        uint8 pegFeedDecimals;
-        uint32 pegMaxStaleness;
-        uint8 tokenDecimals;
-        uint32 depegFloor;
-        bool enabled;
-        AggregatorV3Interface usdFeed;
-        uint8 usdFeedDecimals;
-        uint32 usdMaxStaleness;
-        uint32 version;
-        uint64 pegMinAnswer;
-        uint64 pegMaxAnswer;
-        uint64 usdMinAnswer;
-        uint64 usdMaxAnswer;
-    }
 
     /// @dev A leg read for one quote.
     struct LegReading {
@@ -170,8 +143,7 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
         }
     }
 
-    /// @notice As `settlementQuote`, but reverts with the reason when the price cannot be had,
-    ///         and returns the feed data used (what a settlement read of `version` sees now).
+    /// @inheritdoc IWbtcUsdOracle
     function settlementQuoteOrRevert(address token, uint256 version, uint256 usdAmount)
         public
         view
@@ -210,12 +182,12 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
         return (_sequencerFeed, _gracePeriod);
     }
 
-    /// @notice The latest configuration of `token` (all zero when never configured).
+    /// @inheritdoc IWbtcUsdOracle
     function tokenConfig(address token) external view returns (TokenConfig memory) {
         return _tokens[token];
     }
 
-    /// @notice Configuration `version` of `token` (archived versions have `enabled` false).
+    /// @inheritdoc IWbtcUsdOracle
     function tokenConfigAt(address token, uint256 version) external view returns (TokenConfig memory) {
         return _configAt(token, version);
     }

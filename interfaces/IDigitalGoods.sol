@@ -38,6 +38,14 @@ interface IDigitalGoods {
     /// @notice The marketplace is already bound, or `caller` may not bind it.
     error GoodsBindRefused(address caller);
 
+    /* CONSTANTS, written in code */
+
+    /// @notice Highest royalty a creator may set: 10 % (1,000 bps).
+    function MAX_ROYALTY_BPS() external view returns (uint96);
+
+    /// @notice Most items per batch mint (bounds the loop by the caller's own input).
+    function MAX_BATCH() external view returns (uint256);
+
     /* MINTING AND METADATA */
 
     /// @notice Mints one item to `seller`, who becomes its creator and royalty receiver.

@@ -2,6 +2,9 @@
 pragma solidity ^0.8.24;
 
 import {IEscrowMarketplaceTypes} from "./IEscrowMarketplaceTypes.sol";
+import {IDigitalGoods} from "./IDigitalGoods.sol";
+import {IRewardPoints} from "./IRewardPoints.sol";
+import {IWbtcUsdOracle} from "./IWbtcUsdOracle.sol";
 import {OrderId} from "./OrderId.sol";
 
 /// @title IEscrowMarketplace
@@ -201,6 +204,100 @@ interface IEscrowMarketplace is IEscrowMarketplaceTypes {
 
     /// @notice The payment id of `token` (0: not accepted).
     function tokenId(address token) external view returns (uint8);
+
+    /* CONFIGURATION */
+
+    /// @notice The governed parameters of new orders and the counters (listings, payment
+    ///         tokens, active arbiters), in one slot.
+    function config() external view returns (Config memory);
+
+    /// @notice The receiver of the treasury's part of platform fees, and of swept surplus.
+    function treasury() external view returns (address);
+
+    /// @notice The account that may pause and resume new listings and checkouts.
+    function guardian() external view returns (address);
+
+    /// @notice The staking contract the stakers' share of fees streams to (zero: none).
+    function staking() external view returns (address);
+
+    /// @notice The stakers' share of each fee withdrawal, in basis points.
+    function stakerShareBps() external view returns (uint256);
+
+    /// @notice The payment token with id `id` (ids from 1; zero address: no such id).
+    function paymentToken(uint256 id) external view returns (address);
+
+    /// @notice Whether `account` may be chosen as the arbiter of new orders.
+    function isActiveArbiter(address account) external view returns (bool);
+
+    /// @notice Whether `account` is a registered carrier (may append checkpoints).
+    function isCarrier(address account) external view returns (bool);
+
+    /// @notice The price adapter (fixed at construction).
+    function oracle() external view returns (IWbtcUsdOracle);
+
+    /// @notice The digital-goods contract (fixed; zero: no digital listings).
+    function goods() external view returns (IDigitalGoods);
+
+    /// @notice The reward-points contract (fixed; zero: no rewards, no redemption).
+    function rewards() external view returns (IRewardPoints);
+
+    /// @notice The extension whose code runs governance, listing writes and money out on this
+    ///         contract's storage, by DELEGATECALL (fixed at construction).
+    function extension() external view returns (address);
+
+    /* BOUNDS AND CONSTANTS, written in code */
+
+    /// @notice Highest platform fee: 500 bps (5 %) of the seller's proceeds.
+    function MAX_FEE_BPS() external view returns (uint256);
+
+    /// @notice Highest arbiter fee: 500 bps (5 %) of a ruled escrow.
+    function MAX_ARBITER_FEE_BPS() external view returns (uint256);
+
+    /// @notice Shortest fulfilment, confirmation and ruling window: 1 day.
+    function MIN_WINDOW_SECONDS() external view returns (uint256);
+
+    /// @notice Longest fulfilment and confirmation window: 60 days.
+    function MAX_WINDOW_SECONDS() external view returns (uint256);
+
+    /// @notice Longest ruling window: 30 days.
+    function MAX_RULING_WINDOW_SECONDS() external view returns (uint256);
+
+    /// @notice Shortest dispute window of digital orders: 1 hour.
+    function MIN_DIGITAL_WINDOW_SECONDS() external view returns (uint256);
+
+    /// @notice Longest dispute window of digital orders: 7 days.
+    function MAX_DIGITAL_WINDOW_SECONDS() external view returns (uint256);
+
+    /// @notice Most payment tokens: 16 (a listing accepts them by a 16-bit mask).
+    function MAX_PAYMENT_TOKENS() external view returns (uint256);
+
+    /// @notice Fewest active arbiters governance may leave: 1.
+    function MIN_ACTIVE_ARBITERS() external view returns (uint256);
+
+    /// @notice Largest stakers' share of platform fees: 5,000 bps (50 %).
+    function MAX_STAKER_SHARE_BPS() external view returns (uint256);
+
+    /// @notice Highest reward rate: 10 whole points per USD settled.
+    function MAX_POINTS_PER_USD() external view returns (uint256);
+
+    /// @notice Largest share of a price a seller may let buyers pay in points: 2,000 bps (20 %).
+    function MAX_POINTS_DISCOUNT_BPS() external view returns (uint256);
+
+    /// @notice Gas given to each rewards-hook call: 250,000 (a failing hook cannot block an order).
+    function REWARDS_HOOK_GAS() external view returns (uint256);
+
+    /// @notice How long an outage of an order's oracle version must have been recorded before
+    ///         a USD-protected order settles at its locked amount: 3 days (feeds' heartbeats
+    ///         are at most 24 hours; settlement reads allow twice the staleness limit, itself
+    ///         at most 72 hours).
+    function SETTLEMENT_OUTAGE_SECONDS() external view returns (uint256);
+
+    /// @notice Least USD (8 decimals) a completed order must settle to earn review points: $10.
+    function MIN_REVIEW_REWARD_USD() external view returns (uint256);
+
+    /// @notice Point units (18 decimals) redeemed per USD unit (8 decimals): 1e12, so a whole
+    ///         point pays one US cent.
+    function POINT_UNITS_PER_USD_UNIT() external view returns (uint256);
 
     /* GOVERNANCE (owner: the timelock) */
 

@@ -61,6 +61,30 @@ interface IWbtcUsdOracle {
         uint32 depegFloor;
     }
 
+    /// @notice One configuration version of a payment token, packed in 3 slots (each quote loads
+    ///         all three):
+    ///         slot 0: pegFeed, pegFeedDecimals, pegMaxStaleness, tokenDecimals, depegFloor, enabled
+    ///         slot 1: usdFeed, usdFeedDecimals, usdMaxStaleness, version (24 bits left)
+    ///         slot 2: the four sanity bounds, with 8 decimals
+    ///         `enabled` is meaningful in the latest version only (archived versions hold false:
+    ///         they price no new quotes).
+    struct TokenConfig {
+        AggregatorV3Interface pegFeed;
+        uint8 pegFeedDecimals;
+        uint32 pegMaxStaleness;
+        uint8 tokenDecimals;
+        uint32 depegFloor;
+        bool enabled;
+        AggregatorV3Interface usdFeed;
+        uint8 usdFeedDecimals;
+        uint32 usdMaxStaleness;
+        uint32 version;
+        uint64 pegMinAnswer;
+        uint64 pegMaxAnswer;
+        uint64 usdMinAnswer;
+        uint64 usdMaxAnswer;
+    }
+
     /// @notice A price and the feed data it came from. Taken at checkout it is the price lock.
     /// @param tokenAmount Token units for `usdAmount`, rounded up (toward the seller).
     /// @param usdAmount The USD amount, 8 decimals.
@@ -176,6 +200,59 @@ interface IWbtcUsdOracle {
     /// @notice A sequencer grace period outside `minGrace`..`maxGrace` seconds.
     error OracleGracePeriodOutOfRange(uint256 gracePeriod, uint256 minGrace, uint256 maxGrace);
 
+    /* CONSTANTS, written in code */
+
+    /// @notice Peg ratios carry 8 decimals: 1e8 = the token is worth exactly 1 reference unit.
+    function PEG_ONE() external view returns (uint256);
+
+    /// @notice Lowest depeg floor governance may set: 0.90 (a token worth less is no peg).
+    function MIN_DEPEG_FLOOR() external view returns (uint256);
+
+    /// @notice Shortest staleness limit: 1 minute (no feed updates more often on heartbeat).
+    function MIN_STALENESS_SECONDS() external view returns (uint256);
+
+    /// @notice Longest staleness limit: 72 hours (the longest Chainlink heartbeat is 24 hours).
+    function MAX_STALENESS_SECONDS() external view returns (uint256);
+
+    /// @notice Shortest sequencer grace period: 1 minute.
+    function MIN_GRACE_PERIOD_SECONDS() external view returns (uint256);
+
+    /// @notice Longest sequencer grace period: 24 hours (Chainlink suggests 1 hour).
+    function MAX_GRACE_PERIOD_SECONDS() external view returns (uint256);
+
+    /// @notice Sanity bounds carry 8 decimals, whatever the feed's decimals.
+    function BOUNDS_ONE() external view returns (uint256);
+
+    /// @notice Largest decimals of a feed or token: 18.
+    function MAX_DECIMALS() external view returns (uint8);
+
+    /// @notice Gas given to each feed call. A Chainlink proxy read costs under 30,000 gas; 5x
+    ///         headroom, and a feed that burns gas cannot take the caller's transaction with it.
+    function FEED_CALL_GAS() external view returns (uint256);
+
+    /// @notice An outage record vouches for a continuous outage only while it is seen again
+    ///         (a failing `recordOutage`) at least this often: 1 day, the longest heartbeat of
+    ///         a Chainlink feed. A longer gap restarts the outage at the next failure.
+    function OUTAGE_CONFIRMATION_SECONDS() external view returns (uint256);
+
+    /// @notice Settlement reads accept answers up to this many times the leg's staleness limit.
+    function SETTLEMENT_STALENESS_FACTOR() external view returns (uint256);
+
+    /// @notice Lowest peg-leg sanity bound governance may set: 0.5 (8 decimals).
+    function MIN_PEG_ANSWER() external view returns (uint256);
+
+    /// @notice Highest peg-leg sanity bound governance may set: 2.0 (8 decimals).
+    function MAX_PEG_ANSWER() external view returns (uint256);
+
+    /// @notice Widest USD-leg sanity range: maxAnswer <= minAnswer * 1e6 ($100..$100M is 1e6).
+    function MAX_ANSWER_RANGE_RATIO() external view returns (uint256);
+
+    /// @notice Largest deviation of a new version's price from the latest version's: 5 %.
+    function MAX_VERSION_DEVIATION_BPS() external view returns (uint256);
+
+    /// @notice Basis points in one.
+    function BPS() external view returns (uint256);
+
     /* READS */
 
     /// @notice Token units that buy `usdAmount` now, rounded up, with the feed data used.
@@ -211,6 +288,19 @@ interface IWbtcUsdOracle {
     ///         Reverts with `OracleNoOutage` when it can be read and nothing is recorded.
     /// @return since The outage record after the call (0: cleared).
     function recordOutage(address token, uint256 version) external returns (uint256 since);
+
+    /// @notice As `settlementQuote`, but reverts with the reason when the price cannot be had,
+    ///         and returns the feed data used (what a settlement read of `version` sees now).
+    function settlementQuoteOrRevert(address token, uint256 version, uint256 usdAmount)
+        external
+        view
+        returns (Quote memory);
+
+    /// @notice The latest configuration of `token` (all zero when never configured).
+    function tokenConfig(address token) external view returns (TokenConfig memory);
+
+    /// @notice Configuration `version` of `token` (archived versions have `enabled` false).
+    function tokenConfigAt(address token, uint256 version) external view returns (TokenConfig memory);
 
     /// @notice The latest configuration version of `token` (0: never configured).
     function latestVersion(address token) external view returns (uint256);

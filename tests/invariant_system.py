@@ -1201,7 +1201,7 @@ class System:
         return w.probe.read.decode_output(probe["result"]), exits
 
     def check_all(self) -> None:
-        """Reads every view once and checks the five invariants of issue G, and that the
+        """Reads every view once and checks the five money invariants, and that the
         model (every prediction so far) agrees with the chain."""
         m = self.m
         watched = [o for o in m.orders.values() if o.open or o.id in self.touched]

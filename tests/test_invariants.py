@@ -4,7 +4,7 @@ Nine people buy, sell, arbitrate, review, stake, delegate and claim in random or
 time jumps (feeds refreshed, or left to go stale), prices move, feeds break, the test
 stablecoin pauses and blacklists, the guardian pauses and governance changes parameters.
 Every transaction's outcome is predicted by a Python model (tests/invariant_model.py) and
-checked; after every step the invariants of issues G and H are checked against the contracts'
+checked; after every step the money invariants are checked against the contracts'
 views:
 
 - the marketplace's balance of each token is exactly open escrows + credits + fees (+ tokens

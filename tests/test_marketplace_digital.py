@@ -360,7 +360,7 @@ def test_reentrancy_through_on_erc721_received_during_refund_cannot_happen(
     assert market.getOrder(order.id)["status"] == REFUNDED
 
 
-# --- issue H, finding 6: royalties on resales through the marketplace ------------------
+# --- royalties on resales through the marketplace -----------------------------------------
 
 
 def test_a_resale_through_the_marketplace_pays_the_creator_its_royalty(

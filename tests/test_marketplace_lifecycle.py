@@ -384,7 +384,7 @@ def test_one_btc_orders_fit_the_escrow_to_the_satoshi(market, seller, buyer, wbt
     assert market.getOrder(order_id.id)["amount"] == SATS
 
 
-# --- issue H, finding 6: stock comes back when an order is undone ----------------------
+# --- stock comes back when an order is undone ---------------------------------------------
 
 
 def test_cancel_reclaim_and_a_full_refund_put_the_units_back_in_stock(
@@ -421,7 +421,7 @@ def test_an_unknown_listing_is_refused_by_its_own_error(market):
         market.getListing(count + 1)
 
 
-# --- issue H, finding 2: oracle changes cannot reach orders in flight -------------------
+# --- oracle changes cannot reach orders in flight -----------------------------------------
 
 
 def test_a_new_feed_configured_by_governance_does_not_reprice_a_protected_order_in_flight(

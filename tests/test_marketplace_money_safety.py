@@ -236,7 +236,7 @@ def test_a_payout_in_a_token_returning_false_is_credited_and_claimed_once_it_wor
     assert fusd.balanceOf(market) == 0
 
 
-# --- issue H, finding 6: tokens sent by mistake are not stuck --------------------------
+# --- tokens sent by mistake are not stuck -------------------------------------------------
 
 
 def test_tokens_sent_by_mistake_are_swept_to_the_treasury_and_nothing_owed_moves(

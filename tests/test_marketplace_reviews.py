@@ -53,7 +53,7 @@ def test_a_rating_outside_one_to_five_is_refused(market, completed, buyer, ratin
         market.review(completed.terms, rating, CONTENT, {"from": buyer})
 
 
-# --- issue H, finding 6: the orders that went wrong count too --------------------------
+# --- the orders that went wrong count too -------------------------------------------------
 
 
 def test_the_buyer_reviews_a_refunded_order_and_the_rating_records_the_outcome(

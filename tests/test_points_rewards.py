@@ -271,7 +271,7 @@ def test_a_marketplace_without_points_refuses_redemption(
         plain.checkout(item, 1, wbtc, 2**255, 2**40, arbiter, POINT, {"from": buyer})
 
 
-# --- issue H, finding 1: points only for value that changed hands ---------------------
+# --- points only for value that changed hands ---------------------------------------------
 
 
 def test_a_refund_of_all_but_one_satoshi_earns_no_points_and_no_review_points(

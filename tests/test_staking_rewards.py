@@ -1,5 +1,5 @@
 """PointsStaking fee share: rewards in several tokens, streamed over a week, earned only by
-stake past its warm-up. The finding it fixes (issue H, finding 4, "fee-share sniping"), the
+stake past its warm-up. The finding it fixes ("fee-share sniping"), the
 stream (half the period, a second deposit, two stakers, the pause while nobody earns), the
 warming bucket (maturity, lazy activation, unstaking), claims per token, the refusals, and a
 property: what can be claimed never exceeds what was deposited, per token."""

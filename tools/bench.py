@@ -37,7 +37,7 @@ TARGETS: dict[str, tuple[int | None, str]] = {
     "quote_stable": (None, "transaction calling quote: USDC/USD read, all checks"),
     "listItem": (None, ""),
     "checkout_wbtc": (
-        133_000,  # issue H: the v2 fixes may cost a little over the design's 130,000
+        133_000,  # contracts v2: the money-path fixes cost a little over the design's 130,000
         "Base Commerce Payments preApprove + authorize 141,515; Origin makeOffer 193,335",
     ),
     "checkout_stable": (None, ""),

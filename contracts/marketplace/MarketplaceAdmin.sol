@@ -13,6 +13,7 @@ import {IStakingRewards} from "../../interfaces/IStakingRewards.sol";
 import {IWbtcUsdOracle} from "../../interfaces/IWbtcUsdOracle.sol";
 import {OrderId} from "../../interfaces/OrderId.sol";
 import {SettlementMath} from "../libraries/SettlementMath.sol";
+import {MarketplaceLimits as Limits} from "./MarketplaceLimits.sol";
 import {MarketplaceStorage} from "./MarketplaceStorage.sol";
 
 /// @title MarketplaceAdmin
@@ -46,45 +47,45 @@ contract MarketplaceAdmin is MarketplaceStorage {
 
     /// @dev See `IEscrowMarketplace`.
     function setFees(uint256 feeBps, uint256 arbiterFeeBps) external onlyDelegated onlyOwner {
-        if (feeBps > MAX_FEE_BPS) revert MarketplaceFeeOutOfRange(feeBps, 0, MAX_FEE_BPS);
-        if (arbiterFeeBps > MAX_ARBITER_FEE_BPS) revert MarketplaceArbiterFeeOutOfRange(arbiterFeeBps, 0, MAX_ARBITER_FEE_BPS);
-        config.feeBps = uint16(feeBps);
-        config.arbiterFeeBps = uint16(arbiterFeeBps);
+        if (feeBps > Limits.MAX_FEE_BPS) revert MarketplaceFeeOutOfRange(feeBps, 0, Limits.MAX_FEE_BPS);
+        if (arbiterFeeBps > Limits.MAX_ARBITER_FEE_BPS) revert MarketplaceArbiterFeeOutOfRange(arbiterFeeBps, 0, Limits.MAX_ARBITER_FEE_BPS);
+        _config.feeBps = uint16(feeBps);
+        _config.arbiterFeeBps = uint16(arbiterFeeBps);
         emit FeesSet(feeBps, arbiterFeeBps);
     }
 
     /// @dev See `IEscrowMarketplace`.
     function setWindows(uint256 fulfilmentWindow, uint256 confirmWindow, uint256 rulingWindow) external onlyDelegated onlyOwner {
-        if (fulfilmentWindow < MIN_WINDOW_SECONDS || fulfilmentWindow > MAX_WINDOW_SECONDS) revert MarketplaceFulfilmentWindowOutOfRange(fulfilmentWindow, MIN_WINDOW_SECONDS, MAX_WINDOW_SECONDS);
-        if (confirmWindow < MIN_WINDOW_SECONDS || confirmWindow > MAX_WINDOW_SECONDS) revert MarketplaceConfirmWindowOutOfRange(confirmWindow, MIN_WINDOW_SECONDS, MAX_WINDOW_SECONDS);
-        if (rulingWindow < MIN_WINDOW_SECONDS || rulingWindow > MAX_RULING_WINDOW_SECONDS) revert MarketplaceRulingWindowOutOfRange(rulingWindow, MIN_WINDOW_SECONDS, MAX_RULING_WINDOW_SECONDS);
-        config.fulfilmentWindow = uint24(fulfilmentWindow);
-        config.confirmWindow = uint24(confirmWindow);
-        config.rulingWindow = uint24(rulingWindow);
+        if (fulfilmentWindow < Limits.MIN_WINDOW_SECONDS || fulfilmentWindow > Limits.MAX_WINDOW_SECONDS) revert MarketplaceFulfilmentWindowOutOfRange(fulfilmentWindow, Limits.MIN_WINDOW_SECONDS, Limits.MAX_WINDOW_SECONDS);
+        if (confirmWindow < Limits.MIN_WINDOW_SECONDS || confirmWindow > Limits.MAX_WINDOW_SECONDS) revert MarketplaceConfirmWindowOutOfRange(confirmWindow, Limits.MIN_WINDOW_SECONDS, Limits.MAX_WINDOW_SECONDS);
+        if (rulingWindow < Limits.MIN_WINDOW_SECONDS || rulingWindow > Limits.MAX_RULING_WINDOW_SECONDS) revert MarketplaceRulingWindowOutOfRange(rulingWindow, Limits.MIN_WINDOW_SECONDS, Limits.MAX_RULING_WINDOW_SECONDS);
+        _config.fulfilmentWindow = uint24(fulfilmentWindow);
+        _config.confirmWindow = uint24(confirmWindow);
+        _config.rulingWindow = uint24(rulingWindow);
         emit WindowsSet(fulfilmentWindow, confirmWindow, rulingWindow);
     }
 
     /// @dev See `IEscrowMarketplace`.
     function setDigitalWindow(uint256 digitalWindow) external onlyDelegated onlyOwner {
-        if (digitalWindow < MIN_DIGITAL_WINDOW_SECONDS || digitalWindow > MAX_DIGITAL_WINDOW_SECONDS) revert MarketplaceDigitalWindowOutOfRange(digitalWindow, MIN_DIGITAL_WINDOW_SECONDS, MAX_DIGITAL_WINDOW_SECONDS);
-        config.digitalWindow = uint24(digitalWindow);
+        if (digitalWindow < Limits.MIN_DIGITAL_WINDOW_SECONDS || digitalWindow > Limits.MAX_DIGITAL_WINDOW_SECONDS) revert MarketplaceDigitalWindowOutOfRange(digitalWindow, Limits.MIN_DIGITAL_WINDOW_SECONDS, Limits.MAX_DIGITAL_WINDOW_SECONDS);
+        _config.digitalWindow = uint24(digitalWindow);
         emit DigitalWindowSet(digitalWindow);
     }
 
     /// @dev See `IEscrowMarketplace`.
     function setPointsRate(uint256 pointsPerUsd) external onlyDelegated onlyOwner {
-        if (pointsPerUsd > MAX_POINTS_PER_USD) revert MarketplacePointsRateOutOfRange(pointsPerUsd, MAX_POINTS_PER_USD);
-        config.pointsPerUsd = uint8(pointsPerUsd);
+        if (pointsPerUsd > Limits.MAX_POINTS_PER_USD) revert MarketplacePointsRateOutOfRange(pointsPerUsd, Limits.MAX_POINTS_PER_USD);
+        _config.pointsPerUsd = uint8(pointsPerUsd);
         emit PointsRateSet(pointsPerUsd);
     }
 
     /// @dev See `IEscrowMarketplace`.
     function setFeeShare(address staking_, uint256 stakerShareBps_) external onlyDelegated onlyOwner {
-        if (stakerShareBps_ > MAX_STAKER_SHARE_BPS || (staking_ == address(0) && stakerShareBps_ != 0)) {
-            revert MarketplaceStakerShareOutOfRange(stakerShareBps_, MAX_STAKER_SHARE_BPS);
+        if (stakerShareBps_ > Limits.MAX_STAKER_SHARE_BPS || (staking_ == address(0) && stakerShareBps_ != 0)) {
+            revert MarketplaceStakerShareOutOfRange(stakerShareBps_, Limits.MAX_STAKER_SHARE_BPS);
         }
-        staking = staking_;
-        stakerShareBps = uint16(stakerShareBps_);
+        _staking = staking_;
+        _stakerShareBps = uint16(stakerShareBps_);
         emit FeeShareSet(staking_, stakerShareBps_);
     }
 
@@ -92,12 +93,12 @@ contract MarketplaceAdmin is MarketplaceStorage {
     function addPaymentToken(address token) external onlyDelegated onlyOwner {
         if (token == address(0)) revert MarketplaceZeroAddress();
         if (_books[token].id != 0) revert MarketplaceTokenAlreadyAccepted(token);
-        if (!oracle.isSupported(token)) revert MarketplaceTokenNotAccepted(token);
-        uint8 count = config.tokenCount;
-        if (count >= MAX_PAYMENT_TOKENS) revert MarketplaceTooManyPaymentTokens(MAX_PAYMENT_TOKENS);
+        if (!_oracle.isSupported(token)) revert MarketplaceTokenNotAccepted(token);
+        uint8 count = _config.tokenCount;
+        if (count >= Limits.MAX_PAYMENT_TOKENS) revert MarketplaceTooManyPaymentTokens(Limits.MAX_PAYMENT_TOKENS);
         uint8 id = count + 1;
-        config.tokenCount = id;
-        paymentToken[id] = token;
+        _config.tokenCount = id;
+        _paymentTokens[id] = token;
         _books[token].id = id;
         emit PaymentTokenAdded(token, id);
     }
@@ -105,15 +106,15 @@ contract MarketplaceAdmin is MarketplaceStorage {
     /// @dev See `IEscrowMarketplace`.
     function setArbiter(address account, bool active) external onlyDelegated onlyOwner {
         if (account == address(0)) revert MarketplaceZeroAddress();
-        if (isActiveArbiter[account] == active) revert MarketplaceArbiterUnchanged(account, active);
-        isActiveArbiter[account] = active;
+        if (_isActiveArbiter[account] == active) revert MarketplaceArbiterUnchanged(account, active);
+        _isActiveArbiter[account] = active;
         if (active) {
-            config.activeArbiters += 1;
+            _config.activeArbiters += 1;
         } else {
-            if (config.activeArbiters <= MIN_ACTIVE_ARBITERS) {
-                revert MarketplaceTooFewArbiters(MIN_ACTIVE_ARBITERS);
+            if (_config.activeArbiters <= Limits.MIN_ACTIVE_ARBITERS) {
+                revert MarketplaceTooFewArbiters(Limits.MIN_ACTIVE_ARBITERS);
             }
-            config.activeArbiters -= 1;
+            _config.activeArbiters -= 1;
         }
         emit ArbiterSet(account, active);
     }
@@ -121,28 +122,28 @@ contract MarketplaceAdmin is MarketplaceStorage {
     /// @dev See `IEscrowMarketplace`.
     function setCarrier(address account, bool registered) external onlyDelegated onlyOwner {
         if (account == address(0)) revert MarketplaceZeroAddress();
-        isCarrier[account] = registered;
+        _isCarrier[account] = registered;
         emit CarrierSet(account, registered);
     }
 
     /// @dev See `IEscrowMarketplace`.
     function setTreasury(address treasury_) external onlyDelegated onlyOwner {
         if (treasury_ == address(0)) revert MarketplaceZeroAddress();
-        treasury = treasury_;
+        _treasury = treasury_;
         emit TreasurySet(treasury_);
     }
 
     /// @dev See `IEscrowMarketplace`.
     function setGuardian(address guardian_) external onlyDelegated onlyOwner {
         if (guardian_ == address(0)) revert MarketplaceZeroAddress();
-        guardian = guardian_;
+        _guardian = guardian_;
         emit GuardianSet(guardian_);
     }
 
     /// @dev See `IEscrowMarketplace`.
     function setPaused(bool paused) external onlyDelegated {
-        if (msg.sender != guardian && msg.sender != owner()) revert MarketplaceUnauthorized(msg.sender, 0);
-        config.paused = paused;
+        if (msg.sender != _guardian && msg.sender != owner()) revert MarketplaceUnauthorized(msg.sender, 0);
+        _config.paused = paused;
         emit PausedSet(paused);
     }
 
@@ -173,13 +174,13 @@ contract MarketplaceAdmin is MarketplaceStorage {
         uint256 pointsDiscountCapBps
     ) external onlyDelegated nonReentrant returns (uint256 listingId) {
         _whenNotPaused();
-        if (address(goods) == address(0)) revert MarketplaceKindNotSupported(Kind.Digital);
+        if (address(_goods) == address(0)) revert MarketplaceKindNotSupported(Kind.Digital);
         if (goodsTokenId < 1 || goodsTokenId > type(uint64).max) revert MarketplaceGoodsTokenIdOutOfRange(goodsTokenId, 1, type(uint64).max);
-        bytes32 contentHash = goods.contentHash(goodsTokenId);
+        bytes32 contentHash = _goods.contentHash(goodsTokenId);
         listingId = _list(priceUsd, 1, tokens, bufferBps, pointsDiscountCapBps, goodsTokenId, contentHash);
         emit GoodsEscrowed(listingId, goodsTokenId);
         // Our own contract, no receiver hook: the item moves from the caller, who must hold it.
-        IERC721(address(goods)).transferFrom(msg.sender, address(this), goodsTokenId);
+        IERC721(address(_goods)).transferFrom(msg.sender, address(this), goodsTokenId);
     }
 
     /// @dev See `IEscrowMarketplace`.
@@ -204,7 +205,7 @@ contract MarketplaceAdmin is MarketplaceStorage {
             listing.stock = 0;
             uint256 goodsTokenId = listing.goodsTokenId;
             emit GoodsReturned(OrderId.wrap(0), goodsTokenId);
-            IERC721(address(goods)).transferFrom(address(this), msg.sender, goodsTokenId);
+            IERC721(address(_goods)).transferFrom(address(this), msg.sender, goodsTokenId);
         }
     }
 
@@ -225,11 +226,11 @@ contract MarketplaceAdmin is MarketplaceStorage {
     function withdrawFees(address token) external onlyDelegated nonReentrant {
         TokenBook storage book = _books[token];
         uint256 amount = book.fees;
-        address treasury_ = treasury;
+        address treasury_ = _treasury;
         if (amount == 0) revert MarketplaceNothingToClaim(treasury_, token);
         book.fees = 0;
-        address staking_ = staking;
-        uint256 toStakers = staking_ == address(0) ? 0 : SettlementMath.feeOf(amount, stakerShareBps);
+        address staking_ = _staking;
+        uint256 toStakers = staking_ == address(0) ? 0 : SettlementMath.feeOf(amount, _stakerShareBps);
         if (toStakers != 0) {
             IERC20(token).forceApprove(staking_, toStakers);
             // A staking contract that refuses (a token it does not stream) never blocks the
@@ -247,13 +248,13 @@ contract MarketplaceAdmin is MarketplaceStorage {
 
     /// @dev See `IEscrowMarketplace`.
     function sweep(address token) external onlyDelegated nonReentrant returns (uint256 amount) {
-        if (token == address(rewards)) revert MarketplaceNothingToSweep(token);
+        if (token == address(_rewards)) revert MarketplaceNothingToSweep(token);
         TokenBook memory book = _books[token];
         uint256 owed = uint256(book.escrowed) + book.fees + _creditsOutstanding[token];
         uint256 balance = IERC20(token).balanceOf(address(this));
         if (balance <= owed) revert MarketplaceNothingToSweep(token);
         amount = balance - owed;
-        address treasury_ = treasury;
+        address treasury_ = _treasury;
         emit Swept(token, treasury_, amount);
         IERC20(token).safeTransfer(treasury_, amount);
     }
@@ -273,7 +274,7 @@ contract MarketplaceAdmin is MarketplaceStorage {
         Kind kind = goodsTokenId == 0 ? Kind.Physical : Kind.Digital;
         if (priceUsd < 1 || priceUsd > type(uint64).max) revert MarketplacePriceOutOfRange(priceUsd, 1, type(uint64).max);
         if (bufferBps > SettlementMath.MAX_BUFFER_BPS) revert MarketplaceBufferOutOfRange(bufferBps, 0, SettlementMath.MAX_BUFFER_BPS);
-        if (pointsDiscountCapBps > MAX_POINTS_DISCOUNT_BPS) revert MarketplacePointsCapOutOfRange(pointsDiscountCapBps, 0, MAX_POINTS_DISCOUNT_BPS);
+        if (pointsDiscountCapBps > Limits.MAX_POINTS_DISCOUNT_BPS) revert MarketplacePointsCapOutOfRange(pointsDiscountCapBps, 0, Limits.MAX_POINTS_DISCOUNT_BPS);
         uint256 mask = 0;
         for (uint256 i = 0; i < tokens.length; ++i) {
             uint256 id = _books[tokens[i]].id;
@@ -281,7 +282,7 @@ contract MarketplaceAdmin is MarketplaceStorage {
             mask |= 1 << (id - 1);
         }
         if (mask == 0) revert MarketplaceNoPaymentTokens();
-        listingId = ++config.listingCount;
+        listingId = ++_config.listingCount;
         _listings[listingId] = Listing({
             seller: msg.sender,
             priceUsd: uint64(priceUsd),
