@@ -121,37 +121,45 @@ contract BazaarGovernor is
     }
 
     function _setVotingDelay(uint48 newVotingDelay) internal override {
-        _checkRange("votingDelay", newVotingDelay, MIN_VOTING_DELAY_SECONDS, MAX_VOTING_DELAY_SECONDS);
+        if (newVotingDelay < MIN_VOTING_DELAY_SECONDS || newVotingDelay > MAX_VOTING_DELAY_SECONDS) {
+            revert GovernorVotingDelayOutOfRange(newVotingDelay, MIN_VOTING_DELAY_SECONDS, MAX_VOTING_DELAY_SECONDS);
+        }
         super._setVotingDelay(newVotingDelay);
     }
 
     function _setVotingPeriod(uint32 newVotingPeriod) internal override {
-        _checkRange("votingPeriod", newVotingPeriod, MIN_VOTING_PERIOD_SECONDS, MAX_VOTING_PERIOD_SECONDS);
+        if (newVotingPeriod < MIN_VOTING_PERIOD_SECONDS || newVotingPeriod > MAX_VOTING_PERIOD_SECONDS) {
+            revert GovernorVotingPeriodOutOfRange(
+                newVotingPeriod, MIN_VOTING_PERIOD_SECONDS, MAX_VOTING_PERIOD_SECONDS
+            );
+        }
         super._setVotingPeriod(newVotingPeriod);
     }
 
     function _setProposalThreshold(uint256 newProposalThreshold) internal override {
-        _checkRange("proposalThreshold", newProposalThreshold, 0, MAX_PROPOSAL_THRESHOLD_POINTS);
+        if (newProposalThreshold > MAX_PROPOSAL_THRESHOLD_POINTS) {
+            revert GovernorProposalThresholdOutOfRange(newProposalThreshold, MAX_PROPOSAL_THRESHOLD_POINTS);
+        }
         super._setProposalThreshold(newProposalThreshold);
     }
 
     function _updateQuorumNumerator(uint256 newQuorumNumerator) internal override {
-        _checkRange("quorumPercent", newQuorumNumerator, MIN_QUORUM_PERCENT, MAX_QUORUM_PERCENT);
+        if (newQuorumNumerator < MIN_QUORUM_PERCENT || newQuorumNumerator > MAX_QUORUM_PERCENT) {
+            revert GovernorQuorumPercentOutOfRange(newQuorumNumerator, MIN_QUORUM_PERCENT, MAX_QUORUM_PERCENT);
+        }
         super._updateQuorumNumerator(newQuorumNumerator);
     }
 
     function _setLateQuorumVoteExtension(uint48 newVoteExtension) internal override {
-        _checkRange(
-            "lateQuorumExtension",
-            newVoteExtension,
-            MIN_LATE_QUORUM_EXTENSION_SECONDS,
-            MAX_LATE_QUORUM_EXTENSION_SECONDS
-        );
+        if (
+            newVoteExtension < MIN_LATE_QUORUM_EXTENSION_SECONDS
+                || newVoteExtension > MAX_LATE_QUORUM_EXTENSION_SECONDS
+        ) {
+            revert GovernorLateQuorumExtensionOutOfRange(
+                newVoteExtension, MIN_LATE_QUORUM_EXTENSION_SECONDS, MAX_LATE_QUORUM_EXTENSION_SECONDS
+            );
+        }
         super._setLateQuorumVoteExtension(newVoteExtension);
-    }
-
-    function _checkRange(string memory what, uint256 value, uint256 min, uint256 max) private pure {
-        if (value < min || value > max) revert GovernorSettingOutOfRange(what, value, min, max);
     }
 
     /* REQUIRED OVERRIDES (Solidity asks which base wins; each is the OpenZeppelin chain) */

@@ -140,7 +140,9 @@ contract PointsStaking is IPointsStaking, EIP712, Nonces, Ownable2Step, Reentran
         IERC20[] memory rewardTokens_
     ) EIP712("BTC Bazaar Staked Points", "1") Ownable(initialOwner) {
         if (address(points_) == address(0)) revert StakingZeroAddress();
-        _checkRange("warmup", warmupSeconds_, MIN_WARMUP_SECONDS, MAX_WARMUP_SECONDS);
+        if (warmupSeconds_ < MIN_WARMUP_SECONDS || warmupSeconds_ > MAX_WARMUP_SECONDS) {
+            revert StakingWarmupOutOfRange(warmupSeconds_, MIN_WARMUP_SECONDS, MAX_WARMUP_SECONDS);
+        }
         points = points_;
         warmupSeconds = warmupSeconds_;
         _setCooldown(cooldownSeconds_);
@@ -636,18 +638,18 @@ contract PointsStaking is IPointsStaking, EIP712, Nonces, Ownable2Step, Reentran
     }
 
     function _setCooldown(uint256 value) private {
-        _checkRange("cooldown", value, MIN_COOLDOWN_SECONDS, MAX_COOLDOWN_SECONDS);
+        if (value < MIN_COOLDOWN_SECONDS || value > MAX_COOLDOWN_SECONDS) {
+            revert StakingCooldownOutOfRange(value, MIN_COOLDOWN_SECONDS, MAX_COOLDOWN_SECONDS);
+        }
         _cooldownSeconds = uint32(value); // at most 30 days
         emit CooldownSet(value);
     }
 
     function _setWithdrawWindow(uint256 value) private {
-        _checkRange("withdrawWindow", value, MIN_WITHDRAW_WINDOW_SECONDS, MAX_WITHDRAW_WINDOW_SECONDS);
+        if (value < MIN_WITHDRAW_WINDOW_SECONDS || value > MAX_WITHDRAW_WINDOW_SECONDS) {
+            revert StakingWithdrawWindowOutOfRange(value, MIN_WITHDRAW_WINDOW_SECONDS, MAX_WITHDRAW_WINDOW_SECONDS);
+        }
         _withdrawWindowSeconds = uint32(value); // at most 14 days
         emit WithdrawWindowSet(value);
-    }
-
-    function _checkRange(string memory what, uint256 value, uint256 min, uint256 max) private pure {
-        if (value < min || value > max) revert StakingOutOfRange(what, value, min, max);
     }
 }

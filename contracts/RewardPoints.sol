@@ -164,19 +164,17 @@ contract RewardPoints is IRewardPoints, ERC20, ERC20Permit, Ownable2Step {
     function _setMintConfig(uint256 orderCap, uint256 epochCap, uint256 accountEpochCap, uint256 reviewPoints_)
         private
     {
-        _checkAtMost("orderCap", orderCap, MAX_ORDER_CAP);
-        _checkAtMost("epochCap", epochCap, MAX_EPOCH_CAP);
-        _checkAtMost("accountEpochCap", accountEpochCap, MAX_ACCOUNT_EPOCH_CAP);
-        _checkAtMost("reviewPoints", reviewPoints_, MAX_REVIEW_POINTS);
+        // Every lower bound is 0 (a cap or an award of 0 turns that reward off).
+        if (orderCap > MAX_ORDER_CAP) revert PointsOrderCapOutOfRange(orderCap, MAX_ORDER_CAP);
+        if (epochCap > MAX_EPOCH_CAP) revert PointsEpochCapOutOfRange(epochCap, MAX_EPOCH_CAP);
+        if (accountEpochCap > MAX_ACCOUNT_EPOCH_CAP) {
+            revert PointsAccountEpochCapOutOfRange(accountEpochCap, MAX_ACCOUNT_EPOCH_CAP);
+        }
+        if (reviewPoints_ > MAX_REVIEW_POINTS) revert PointsReviewPointsOutOfRange(reviewPoints_, MAX_REVIEW_POINTS);
         MintState storage s = _state;
         s.orderCap = uint16(orderCap);
         s.epochCap = uint24(epochCap);
         _rules = Rules(uint24(accountEpochCap), uint8(reviewPoints_));
         emit MintConfigSet(orderCap, epochCap, accountEpochCap, reviewPoints_);
-    }
-
-    /// @dev Every setting's lower bound is 0 (a rate or cap of 0 turns that reward off).
-    function _checkAtMost(string memory what, uint256 value, uint256 max) private pure {
-        if (value > max) revert PointsOutOfRange(what, value, 0, max);
     }
 }

@@ -8,8 +8,30 @@ pragma solidity ^0.8.24;
 ///         the marketplace's, the oracle's and the points' parameters. Every governor setting
 ///         has bounds written here; a proposal setting one outside them fails at execution.
 interface IBazaarGovernor {
-    /// @notice `what` = `value` is outside [`min`, `max`].
-    error GovernorSettingOutOfRange(string what, uint256 value, uint256 min, uint256 max);
+    /// @notice A voting delay outside `min`..`max` seconds.
+    /// @param value The voting delay refused, in seconds.
+    /// @param min The shortest delay (`MIN_VOTING_DELAY_SECONDS`).
+    /// @param max The longest delay (`MAX_VOTING_DELAY_SECONDS`).
+    error GovernorVotingDelayOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice A voting period outside `min`..`max` seconds.
+    /// @param value The voting period refused, in seconds.
+    /// @param min The shortest period (`MIN_VOTING_PERIOD_SECONDS`).
+    /// @param max The longest period (`MAX_VOTING_PERIOD_SECONDS`).
+    error GovernorVotingPeriodOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice A proposal threshold above `max` (points, 18 decimals).
+    /// @param value The threshold refused.
+    /// @param max The largest threshold (`MAX_PROPOSAL_THRESHOLD_POINTS`).
+    error GovernorProposalThresholdOutOfRange(uint256 value, uint256 max);
+    /// @notice A quorum outside `min`..`max` percent of the votes.
+    /// @param value The quorum refused, in percent.
+    /// @param min The lowest quorum (`MIN_QUORUM_PERCENT`).
+    /// @param max The highest quorum (`MAX_QUORUM_PERCENT`).
+    error GovernorQuorumPercentOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice A late-quorum extension outside `min`..`max` seconds.
+    /// @param value The extension refused, in seconds.
+    /// @param min The shortest extension (`MIN_LATE_QUORUM_EXTENSION_SECONDS`).
+    /// @param max The longest extension (`MAX_LATE_QUORUM_EXTENSION_SECONDS`).
+    error GovernorLateQuorumExtensionOutOfRange(uint256 value, uint256 min, uint256 max);
     /// @notice The votes contract `votes` does not run on a timestamp clock.
     error GovernorVotesClockNotTimestamp(address votes);
     /// @notice `timelock` is not a timelock where this governor holds the proposer role (the

@@ -158,8 +158,21 @@ interface IPointsStaking is IERC5805 {
     error StakingNothingToClaim(address account, address token);
     /// @notice Staked positions cannot be transferred or approved.
     error StakingTransferDisabled();
-    /// @notice A value outside its range (`what` names it).
-    error StakingOutOfRange(string what, uint256 value, uint256 min, uint256 max);
+    /// @notice A warm-up outside `min`..`max` seconds.
+    /// @param value The warm-up refused, in seconds.
+    /// @param min The shortest warm-up (`MIN_WARMUP_SECONDS`).
+    /// @param max The longest warm-up (`MAX_WARMUP_SECONDS`).
+    error StakingWarmupOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice A cooldown outside `min`..`max` seconds.
+    /// @param value The cooldown refused, in seconds.
+    /// @param min The shortest cooldown (`MIN_COOLDOWN_SECONDS`).
+    /// @param max The longest cooldown (`MAX_COOLDOWN_SECONDS`).
+    error StakingCooldownOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice A withdraw window outside `min`..`max` seconds.
+    /// @param value The window refused, in seconds.
+    /// @param min The shortest window (`MIN_WITHDRAW_WINDOW_SECONDS`).
+    /// @param max The longest window (`MAX_WITHDRAW_WINDOW_SECONDS`).
+    error StakingWithdrawWindowOutOfRange(uint256 value, uint256 min, uint256 max);
     /// @notice Votes at `timepoint` are asked for, but it is only `clock` (ERC-5805: the
     ///         timepoint must be in the past).
     error ERC5805FutureLookup(uint256 timepoint, uint48 clock);

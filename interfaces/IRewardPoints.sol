@@ -58,8 +58,22 @@ interface IRewardPoints is IBazaarRewards {
     error PointsOnlyMarketplace(address caller);
     /// @notice The marketplace is already bound, or `caller` may not bind it.
     error PointsBindRefused(address caller);
-    /// @notice `what` = `value` is outside [`min`, `max`].
-    error PointsOutOfRange(string what, uint256 value, uint256 min, uint256 max);
+    /// @notice A per-order cap above `max` whole points.
+    /// @param value The cap refused.
+    /// @param max The largest cap (`MAX_ORDER_CAP`).
+    error PointsOrderCapOutOfRange(uint256 value, uint256 max);
+    /// @notice A per-epoch cap for all accounts above `max` whole points.
+    /// @param value The cap refused.
+    /// @param max The largest cap (`MAX_EPOCH_CAP`).
+    error PointsEpochCapOutOfRange(uint256 value, uint256 max);
+    /// @notice A per-epoch cap per account above `max` whole points.
+    /// @param value The cap refused.
+    /// @param max The largest cap (`MAX_ACCOUNT_EPOCH_CAP`).
+    error PointsAccountEpochCapOutOfRange(uint256 value, uint256 max);
+    /// @notice A review award above `max` whole points.
+    /// @param value The award refused.
+    /// @param max The largest award (`MAX_REVIEW_POINTS`).
+    error PointsReviewPointsOutOfRange(uint256 value, uint256 max);
 
     /// @notice Governance sets the minting limits (each bounded in code): whole points per
     ///         order, per epoch for all accounts, per epoch per account, and per review.

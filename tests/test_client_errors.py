@@ -7,6 +7,7 @@ from eth_account import Account
 from eth_utils import keccak
 from web3 import Web3
 
+from bazaar import artifacts
 from bazaar.errors import BazaarError, RevertError, decode_revert, error_table, revert_data
 from bazaar.tx import Call, TxSender
 from tests.cli_helpers import DEV_KEYS
@@ -52,6 +53,29 @@ def test_oracle_errors_decode_too():
         "OracleStale(feed=0xABaBaBaBABabABabAbAbABAbABabababaBaBABaB, updatedAt=1700000000, "
         "maxStaleness=3600): "
     )
+
+
+def test_a_setting_out_of_range_is_named_by_its_error():
+    data = selector("StakingCooldownOutOfRange(uint256,uint256,uint256)") + encode(
+        ["uint256", "uint256", "uint256"], [86_399, 86_400, 2_592_000]
+    )
+    assert decode_revert(data) == (
+        "StakingCooldownOutOfRange(value=86399, min=86400, max=2592000): "
+        "A cooldown outside `min`..`max` seconds."
+    )
+    data = selector("PointsOrderCapOutOfRange(uint256,uint256)") + encode(
+        ["uint256", "uint256"], [10_001, 10_000]
+    )
+    assert decode_revert(data).startswith("PointsOrderCapOutOfRange(value=10001, max=10000): ")
+
+
+def test_no_error_of_the_project_takes_a_string_tag():
+    # the project's own errors are those with a `@notice` (OpenZeppelin's, such as
+    # ShortStrings' StringTooLong(string), carry none)
+    own = {name for artifact in artifacts.all_loaded() for name in artifact.error_notices}
+    assert {"StakingCooldownOutOfRange", "GovernorVotingPeriodOutOfRange"} <= own
+    tagged = [s.name for s in error_table().values() if s.name in own and "string" in s.types]
+    assert tagged == []
 
 
 def test_error_string_panic_unknown_and_empty_reverts():

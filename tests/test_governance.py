@@ -96,7 +96,7 @@ def test_governor_settings_outside_their_bounds_fail_at_execution(
     proposal = passed(governor, [governor], [data], "too long", alice, alice)
     next_block_at(proposal.queue(stranger).events["ProposalQueued"]["etaSeconds"])
     with brownie.reverts(
-        err("GovernorSettingOutOfRange", "votingPeriod", 31 * ONE_DAY, ONE_DAY, 30 * ONE_DAY)
+        err("GovernorVotingPeriodOutOfRange", 31 * ONE_DAY, ONE_DAY, 30 * ONE_DAY)
     ):
         proposal.execute(stranger)
 

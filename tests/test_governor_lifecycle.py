@@ -363,22 +363,43 @@ def test_the_constructor_refuses_a_votes_contract_that_counts_in_blocks(
 
 
 @pytest.mark.parametrize(
-    "index, what, value, low, high",
+    "index, value, error, bounds",
     [
-        (0, "votingDelay", ONE_HOUR - 1, ONE_HOUR, 14 * ONE_DAY),
-        (1, "votingPeriod", 30 * ONE_DAY + 1, ONE_DAY, 30 * ONE_DAY),
-        (2, "proposalThreshold", 10**24 + 1, 0, 10**24),
-        (3, "quorumPercent", 0, 1, 50),
-        (4, "lateQuorumExtension", 7 * ONE_DAY + 1, ONE_HOUR, 7 * ONE_DAY),
+        (0, ONE_HOUR - 1, "GovernorVotingDelayOutOfRange", (ONE_HOUR, 14 * ONE_DAY)),
+        (1, 30 * ONE_DAY + 1, "GovernorVotingPeriodOutOfRange", (ONE_DAY, 30 * ONE_DAY)),
+        (2, 10**24 + 1, "GovernorProposalThresholdOutOfRange", (10**24,)),
+        (3, 0, "GovernorQuorumPercentOutOfRange", (1, 50)),
+        (4, 7 * ONE_DAY + 1, "GovernorLateQuorumExtensionOutOfRange", (ONE_HOUR, 7 * ONE_DAY)),
     ],
 )
 def test_the_constructor_refuses_settings_out_of_their_bounds(
-    BazaarGovernor, staking, timelock, deployer, index, what, value, low, high
+    BazaarGovernor, staking, timelock, deployer, index, value, error, bounds
 ):
     settings = list(GOVERNOR_SETTINGS)
     settings[index] = value
-    with brownie.reverts(err("GovernorSettingOutOfRange", what, value, low, high)):
+    with brownie.reverts(err(error, value, *bounds)):
         BazaarGovernor.deploy(staking, timelock, *settings, {"from": deployer})
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        (ONE_HOUR, ONE_DAY, 0, 1, ONE_HOUR),  # every lower bound
+        (14 * ONE_DAY, 30 * ONE_DAY, 10**24, 50, 7 * ONE_DAY),  # every upper bound
+    ],
+    ids=["lower", "upper"],
+)
+def test_the_constructor_accepts_settings_at_their_bounds(
+    BazaarGovernor, staking, timelock, deployer, settings
+):
+    governor = BazaarGovernor.deploy(staking, timelock, *settings, {"from": deployer})
+    assert (
+        governor.votingDelay(),
+        governor.votingPeriod(),
+        governor.proposalThreshold(),
+        governor.quorumNumerator(),
+        governor.lateQuorumVoteExtension(),
+    ) == settings
 
 
 def test_the_governor_describes_itself(governor, timelock, staking, voters, alice):

@@ -277,15 +277,29 @@ def test_governance_changes_every_setting_within_its_bounds(
     assert created["voteEnd"] == created["voteStart"] + 2 * ONE_DAY
 
 
+# (setter, value, the error's name and arguments after the value: [min,] max)
 OUT_OF_BOUNDS = [
-    ("setVotingDelay", "votingDelay", ONE_HOUR - 1, ONE_HOUR, 14 * ONE_DAY),
-    ("setVotingDelay", "votingDelay", 14 * ONE_DAY + 1, ONE_HOUR, 14 * ONE_DAY),
-    ("setVotingPeriod", "votingPeriod", ONE_DAY - 1, ONE_DAY, 30 * ONE_DAY),
-    ("setProposalThreshold", "proposalThreshold", 10**24 + 1, 0, 10**24),
-    ("updateQuorumNumerator", "quorumPercent", 0, 1, 50),
-    ("updateQuorumNumerator", "quorumPercent", 51, 1, 50),
-    ("setLateQuorumVoteExtension", "lateQuorumExtension", ONE_HOUR - 1, ONE_HOUR, 7 * ONE_DAY),
-    ("setLateQuorumVoteExtension", "lateQuorumExtension", 7 * ONE_DAY + 1, ONE_HOUR, 7 * ONE_DAY),
+    ("setVotingDelay", ONE_HOUR - 1, "GovernorVotingDelayOutOfRange", ONE_HOUR, 14 * ONE_DAY),
+    ("setVotingDelay", 14 * ONE_DAY + 1, "GovernorVotingDelayOutOfRange", ONE_HOUR, 14 * ONE_DAY),
+    ("setVotingPeriod", ONE_DAY - 1, "GovernorVotingPeriodOutOfRange", ONE_DAY, 30 * ONE_DAY),
+    ("setVotingPeriod", 30 * ONE_DAY + 1, "GovernorVotingPeriodOutOfRange", ONE_DAY, 30 * ONE_DAY),
+    ("setProposalThreshold", 10**24 + 1, "GovernorProposalThresholdOutOfRange", 10**24),
+    ("updateQuorumNumerator", 0, "GovernorQuorumPercentOutOfRange", 1, 50),
+    ("updateQuorumNumerator", 51, "GovernorQuorumPercentOutOfRange", 1, 50),
+    (
+        "setLateQuorumVoteExtension",
+        ONE_HOUR - 1,
+        "GovernorLateQuorumExtensionOutOfRange",
+        ONE_HOUR,
+        7 * ONE_DAY,
+    ),
+    (
+        "setLateQuorumVoteExtension",
+        7 * ONE_DAY + 1,
+        "GovernorLateQuorumExtensionOutOfRange",
+        ONE_HOUR,
+        7 * ONE_DAY,
+    ),
 ]
 
 
@@ -297,10 +311,10 @@ def test_every_setting_is_refused_one_past_its_bounds_at_execution(
             governor,
             [governor],
             [getattr(governor, setter).encode_input(value)],
-            f"{what} {value}",
+            f"{setter} {value}",
             alice,
         )
-        for setter, what, value, _, _ in OUT_OF_BOUNDS
+        for setter, value, *_ in OUT_OF_BOUNDS
     ]
     proposals[-1].open_voting()  # the latest of them
     for proposal in proposals:
@@ -308,8 +322,8 @@ def test_every_setting_is_refused_one_past_its_bounds_at_execution(
     proposals[-1].close_voting()
     etas = [proposal.queued(stranger) for proposal in proposals]
     next_block_at(max(etas))
-    for proposal, (_, what, value, low, high) in zip(proposals, OUT_OF_BOUNDS, strict=True):
-        with brownie.reverts(err("GovernorSettingOutOfRange", what, value, low, high)):
+    for proposal, (_, value, error, *bounds) in zip(proposals, OUT_OF_BOUNDS, strict=True):
+        with brownie.reverts(err(error, value, *bounds)):
             proposal.execute(stranger)
     assert governor.votingDelay() == ONE_DAY
     assert governor.quorumNumerator() == 4

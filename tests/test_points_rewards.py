@@ -81,16 +81,16 @@ def test_only_the_marketplace_mints_escrows_or_burns(points, buyer, stranger):
 
 
 @pytest.mark.parametrize(
-    "args, what, value, high",
+    "args, error, value, high",
     [
-        ((10_001, 1, 1, 1), "orderCap", 10_001, 10_000),
-        ((1, 10_000_001, 1, 1), "epochCap", 10_000_001, 10_000_000),
-        ((1, 1, 1_000_001, 1), "accountEpochCap", 1_000_001, 1_000_000),
-        ((1, 1, 1, 51), "reviewPoints", 51, 50),
+        ((10_001, 1, 1, 1), "PointsOrderCapOutOfRange", 10_001, 10_000),
+        ((1, 10_000_001, 1, 1), "PointsEpochCapOutOfRange", 10_000_001, 10_000_000),
+        ((1, 1, 1_000_001, 1), "PointsAccountEpochCapOutOfRange", 1_000_001, 1_000_000),
+        ((1, 1, 1, 51), "PointsReviewPointsOutOfRange", 51, 50),
     ],
 )
-def test_minting_parameters_are_bounded_in_code(points, deployer, args, what, value, high):
-    with brownie.reverts(err("PointsOutOfRange", what, value, 0, high)):
+def test_minting_parameters_are_bounded_in_code(points, deployer, args, error, value, high):
+    with brownie.reverts(err(error, value, high)):
         points.setMintConfig(*args, {"from": deployer})
 
 

@@ -145,19 +145,31 @@ def test_a_staked_position_cannot_be_transferred_or_approved(staking, alice, bob
 # --- governed parameters -----------------------------------------------------------------
 
 BOUNDS = {
-    "cooldown": ("setCooldown", "cooldownSeconds", ONE_DAY, 30 * ONE_DAY),
-    "withdrawWindow": ("setWithdrawWindow", "withdrawWindowSeconds", ONE_DAY, 14 * ONE_DAY),
+    "cooldown": (
+        "setCooldown",
+        "cooldownSeconds",
+        "StakingCooldownOutOfRange",
+        ONE_DAY,
+        30 * ONE_DAY,
+    ),
+    "withdrawWindow": (
+        "setWithdrawWindow",
+        "withdrawWindowSeconds",
+        "StakingWithdrawWindowOutOfRange",
+        ONE_DAY,
+        14 * ONE_DAY,
+    ),
 }
 
 
 @pytest.mark.parametrize("what", BOUNDS)
 def test_each_parameter_is_accepted_at_its_bounds_and_refused_one_past(staking, deployer, what):
-    setter, getter, low, high = BOUNDS[what]
+    setter, getter, error, low, high = BOUNDS[what]
     for value in (low, high):
         getattr(staking, setter)(value, {"from": deployer})
         assert getattr(staking, getter)() == value
     for value in (low - 1, high + 1):
-        with brownie.reverts(err("StakingOutOfRange", what, value, low, high)):
+        with brownie.reverts(err(error, value, low, high)):
             getattr(staking, setter)(value, {"from": deployer})
 
 
@@ -177,16 +189,40 @@ def test_a_new_cooldown_leaves_pending_requests_as_they_were(staking, deployer, 
 
 
 @pytest.mark.parametrize(
-    "warmup, cooldown, window, what, value, low, high",
+    "warmup, cooldown, window, error, value, low, high",
     [
-        (ONE_HOUR - 1, COOLDOWN, WINDOW, "warmup", ONE_HOUR - 1, ONE_HOUR, 30 * ONE_DAY),
-        (30 * ONE_DAY + 1, COOLDOWN, WINDOW, "warmup", 30 * ONE_DAY + 1, ONE_HOUR, 30 * ONE_DAY),
-        (WARMUP, ONE_DAY - 1, WINDOW, "cooldown", ONE_DAY - 1, ONE_DAY, 30 * ONE_DAY),
+        (
+            ONE_HOUR - 1,
+            COOLDOWN,
+            WINDOW,
+            "StakingWarmupOutOfRange",
+            ONE_HOUR - 1,
+            ONE_HOUR,
+            30 * ONE_DAY,
+        ),
+        (
+            30 * ONE_DAY + 1,
+            COOLDOWN,
+            WINDOW,
+            "StakingWarmupOutOfRange",
+            30 * ONE_DAY + 1,
+            ONE_HOUR,
+            30 * ONE_DAY,
+        ),
+        (
+            WARMUP,
+            ONE_DAY - 1,
+            WINDOW,
+            "StakingCooldownOutOfRange",
+            ONE_DAY - 1,
+            ONE_DAY,
+            30 * ONE_DAY,
+        ),
         (
             WARMUP,
             COOLDOWN,
             14 * ONE_DAY + 1,
-            "withdrawWindow",
+            "StakingWithdrawWindowOutOfRange",
             14 * ONE_DAY + 1,
             ONE_DAY,
             14 * ONE_DAY,
@@ -194,9 +230,9 @@ def test_a_new_cooldown_leaves_pending_requests_as_they_were(staking, deployer, 
     ],
 )
 def test_the_constructor_refuses_parameters_out_of_their_bounds(
-    PointsStaking, points, wbtc, deployer, warmup, cooldown, window, what, value, low, high
+    PointsStaking, points, wbtc, deployer, warmup, cooldown, window, error, value, low, high
 ):
-    with brownie.reverts(err("StakingOutOfRange", what, value, low, high)):
+    with brownie.reverts(err(error, value, low, high)):
         PointsStaking.deploy(points, deployer, warmup, cooldown, window, [wbtc], {"from": deployer})
 
 
