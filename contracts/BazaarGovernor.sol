@@ -33,15 +33,23 @@ contract BazaarGovernor is
     GovernorVotesQuorumFraction,
     GovernorTimelockControl
 {
-    /// @notice Bounds of the settings, written in code.
+    /// @inheritdoc IBazaarGovernor
     uint256 public constant MIN_VOTING_DELAY_SECONDS = 1 hours;
+    /// @inheritdoc IBazaarGovernor
     uint256 public constant MAX_VOTING_DELAY_SECONDS = 14 days;
+    /// @inheritdoc IBazaarGovernor
     uint256 public constant MIN_VOTING_PERIOD_SECONDS = 1 days;
+    /// @inheritdoc IBazaarGovernor
     uint256 public constant MAX_VOTING_PERIOD_SECONDS = 30 days;
+    /// @inheritdoc IBazaarGovernor
     uint256 public constant MAX_PROPOSAL_THRESHOLD_POINTS = 1_000_000e18;
+    /// @inheritdoc IBazaarGovernor
     uint256 public constant MIN_QUORUM_PERCENT = 1;
+    /// @inheritdoc IBazaarGovernor
     uint256 public constant MAX_QUORUM_PERCENT = 50;
+    /// @inheritdoc IBazaarGovernor
     uint256 public constant MIN_LATE_QUORUM_EXTENSION_SECONDS = 1 hours;
+    /// @inheritdoc IBazaarGovernor
     uint256 public constant MAX_LATE_QUORUM_EXTENSION_SECONDS = 7 days;
 
     /// @dev `TimelockController.PROPOSER_ROLE`.

@@ -33,36 +33,37 @@ contract PointsStaking is IPointsStaking, EIP712, Nonces, Ownable2Step, Reentran
 
     /* CONSTANTS: bounds of parameters, written in code */
 
-    /// @notice Warm-up (fixed at deployment): 1 hour to 30 days.
+    /// @inheritdoc IPointsStaking
     uint256 public constant MIN_WARMUP_SECONDS = 1 hours;
+    /// @inheritdoc IPointsStaking
     uint256 public constant MAX_WARMUP_SECONDS = 30 days;
-    /// @notice Cooldown of an unstake request: 1 to 30 days.
+    /// @inheritdoc IPointsStaking
     uint256 public constant MIN_COOLDOWN_SECONDS = 1 days;
+    /// @inheritdoc IPointsStaking
     uint256 public constant MAX_COOLDOWN_SECONDS = 30 days;
-    /// @notice Withdraw window after the cooldown: 1 to 14 days.
+    /// @inheritdoc IPointsStaking
     uint256 public constant MIN_WITHDRAW_WINDOW_SECONDS = 1 days;
+    /// @inheritdoc IPointsStaking
     uint256 public constant MAX_WITHDRAW_WINDOW_SECONDS = 14 days;
-    /// @notice The staked total is sampled once per this period (see `getPastTotalSupply`).
+    /// @inheritdoc IPointsStaking
     uint256 public constant TOTAL_SAMPLE_SECONDS = 1 days;
-    /// @notice Scale of reward rates and reward-per-unit accumulators: one satoshi a second
-    ///         over 1e9 earning points (1e27 units) moves an accumulator by one.
+    /// @inheritdoc IPointsStaking
     uint256 public constant REWARD_PRECISION = 1e27;
-    /// @notice Streams run only while at least this much earns (1 point) and pause below, so
-    ///         a stream moves its accumulator by at most its amount * 1e9.
+    /// @inheritdoc IPointsStaking
     uint256 public constant MIN_SHARED_STAKE = 1e18;
-    /// @notice A deposit streams the leftover of its token's stream plus its amount over this.
+    /// @inheritdoc IPointsStaking
     uint256 public constant REWARD_STREAM_SECONDS = 7 days;
-    /// @notice The most reward tokens there can be.
+    /// @inheritdoc IPointsStaking
     uint256 public constant MAX_REWARD_TOKENS = 8;
-    /// @notice EIP-712 type of a delegation by signature (the ERC-5805 one).
+    /// @inheritdoc IPointsStaking
     bytes32 public constant DELEGATION_TYPEHASH =
         keccak256("Delegation(address delegatee,uint256 nonce,uint256 expiry)");
 
     /* STORAGE */
 
-    /// @notice The staked token (reward points, 18 decimals).
+    /// @inheritdoc IPointsStaking
     IERC20 public immutable points;
-    /// @notice W of the warm-up rule, seconds. Immutable: a new W would re-interpret history.
+    /// @inheritdoc IPointsStaking
     uint256 public immutable warmupSeconds;
 
     /// @dev An account, in one slot. `checkpoints` counts its checkpoints as a delegate (24
@@ -372,12 +373,12 @@ contract PointsStaking is IPointsStaking, EIP712, Nonces, Ownable2Step, Reentran
         return _votes[account].at[index];
     }
 
-    /// @notice Seconds of the cooldown given to new requests.
+    /// @inheritdoc IPointsStaking
     function cooldownSeconds() external view returns (uint256) {
         return _cooldownSeconds;
     }
 
-    /// @notice Seconds of the withdraw window given to new requests.
+    /// @inheritdoc IPointsStaking
     function withdrawWindowSeconds() external view returns (uint256) {
         return _withdrawWindowSeconds;
     }

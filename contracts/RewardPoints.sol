@@ -12,13 +12,15 @@ import {IRewardPoints} from "../interfaces/IRewardPoints.sol";
 /// @title RewardPoints
 /// @notice BTC Bazaar loyalty points. See `IRewardPoints`.
 contract RewardPoints is IRewardPoints, ERC20, ERC20Permit, Ownable2Step {
-    /// @notice Minting epochs last 7 days.
+    /// @inheritdoc IRewardPoints
     uint256 public constant EPOCH_SECONDS = 7 days;
-    /// @notice Bounds of the governed parameters (whole points). The reward rate (points per
-    ///         USD) is the marketplace's, fixed in each order at checkout.
+    /// @inheritdoc IRewardPoints
     uint256 public constant MAX_ORDER_CAP = 10_000;
+    /// @inheritdoc IRewardPoints
     uint256 public constant MAX_EPOCH_CAP = 10_000_000;
+    /// @inheritdoc IRewardPoints
     uint256 public constant MAX_ACCOUNT_EPOCH_CAP = 1_000_000;
+    /// @inheritdoc IRewardPoints
     uint256 public constant MAX_REVIEW_POINTS = 50;
     /// @dev Point units per hundredth of a point.
     uint256 private constant CENTI = 1e16;

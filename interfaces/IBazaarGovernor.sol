@@ -38,4 +38,33 @@ interface IBazaarGovernor {
     ///         governor itself, an account without code, or a timelock that would not take its
     ///         proposals): moving there would strand governance for good.
     error GovernorTimelockUnusable(address timelock);
+
+    /* BOUNDS, written in code */
+
+    /// @notice Shortest voting delay: 1 hour.
+    function MIN_VOTING_DELAY_SECONDS() external view returns (uint256);
+
+    /// @notice Longest voting delay: 14 days.
+    function MAX_VOTING_DELAY_SECONDS() external view returns (uint256);
+
+    /// @notice Shortest voting period: 1 day.
+    function MIN_VOTING_PERIOD_SECONDS() external view returns (uint256);
+
+    /// @notice Longest voting period: 30 days.
+    function MAX_VOTING_PERIOD_SECONDS() external view returns (uint256);
+
+    /// @notice Highest proposal threshold: 1,000,000 staked points (18 decimals).
+    function MAX_PROPOSAL_THRESHOLD_POINTS() external view returns (uint256);
+
+    /// @notice Lowest quorum: 1 % of the staked total at the snapshot.
+    function MIN_QUORUM_PERCENT() external view returns (uint256);
+
+    /// @notice Highest quorum: 50 % of the staked total at the snapshot.
+    function MAX_QUORUM_PERCENT() external view returns (uint256);
+
+    /// @notice Shortest late-quorum extension: 1 hour.
+    function MIN_LATE_QUORUM_EXTENSION_SECONDS() external view returns (uint256);
+
+    /// @notice Longest late-quorum extension: 7 days.
+    function MAX_LATE_QUORUM_EXTENSION_SECONDS() external view returns (uint256);
 }

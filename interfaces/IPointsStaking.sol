@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IERC5805} from "@openzeppelin/contracts/interfaces/IERC5805.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {StakeHistory} from "../contracts/libraries/StakeHistory.sol";
 
@@ -180,6 +181,46 @@ interface IPointsStaking is IERC5805 {
     ///         (`bound`: the most it could reach): deposit less.
     error StakingRewardOverflow(uint256 bound);
 
+    /* CONSTANTS, written in code */
+
+    /// @notice Shortest warm-up (fixed at deployment): 1 hour.
+    function MIN_WARMUP_SECONDS() external view returns (uint256);
+
+    /// @notice Longest warm-up (fixed at deployment): 30 days.
+    function MAX_WARMUP_SECONDS() external view returns (uint256);
+
+    /// @notice Shortest cooldown of an unstake request: 1 day.
+    function MIN_COOLDOWN_SECONDS() external view returns (uint256);
+
+    /// @notice Longest cooldown of an unstake request: 30 days.
+    function MAX_COOLDOWN_SECONDS() external view returns (uint256);
+
+    /// @notice Shortest withdraw window after the cooldown: 1 day.
+    function MIN_WITHDRAW_WINDOW_SECONDS() external view returns (uint256);
+
+    /// @notice Longest withdraw window after the cooldown: 14 days.
+    function MAX_WITHDRAW_WINDOW_SECONDS() external view returns (uint256);
+
+    /// @notice The staked total is sampled once per this period (see `getPastTotalSupply`).
+    function TOTAL_SAMPLE_SECONDS() external view returns (uint256);
+
+    /// @notice Scale of reward rates and reward-per-unit accumulators: one satoshi a second
+    ///         over 1e9 earning points (1e27 units) moves an accumulator by one.
+    function REWARD_PRECISION() external view returns (uint256);
+
+    /// @notice Streams run only while at least this much earns (1 point) and pause below, so
+    ///         a stream moves its accumulator by at most its amount * 1e9.
+    function MIN_SHARED_STAKE() external view returns (uint256);
+
+    /// @notice A deposit streams the leftover of its token's stream plus its amount over this.
+    function REWARD_STREAM_SECONDS() external view returns (uint256);
+
+    /// @notice The most reward tokens there can be.
+    function MAX_REWARD_TOKENS() external view returns (uint256);
+
+    /// @notice EIP-712 type of a delegation by signature (the ERC-5805 one).
+    function DELEGATION_TYPEHASH() external view returns (bytes32);
+
     /* STAKING */
 
     /// @notice Stakes `amount` points (pulled; approve first). Self-delegates the caller when
@@ -255,6 +296,19 @@ interface IPointsStaking is IERC5805 {
 
     /// @notice Points staked by `account`, warming or earning (pending amounts excluded).
     function balanceOf(address account) external view returns (uint256);
+
+    /// @notice The staked token (reward points, 18 decimals).
+    function points() external view returns (IERC20);
+
+    /// @notice W of the warm-up rule, seconds. Fixed at deployment: a new W would
+    ///         re-interpret history.
+    function warmupSeconds() external view returns (uint256);
+
+    /// @notice Seconds of the cooldown given to new requests.
+    function cooldownSeconds() external view returns (uint256);
+
+    /// @notice Seconds of the withdraw window given to new requests.
+    function withdrawWindowSeconds() external view returns (uint256);
 
     /// @notice Points staked by everyone (pending amounts excluded).
     function totalStaked() external view returns (uint256);

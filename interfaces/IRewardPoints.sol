@@ -75,6 +75,24 @@ interface IRewardPoints is IBazaarRewards {
     /// @param max The largest award (`MAX_REVIEW_POINTS`).
     error PointsReviewPointsOutOfRange(uint256 value, uint256 max);
 
+    /* CONSTANTS, written in code */
+
+    /// @notice Minting epochs last 7 days.
+    function EPOCH_SECONDS() external view returns (uint256);
+
+    /// @notice Highest cap of points one order may mint: 10,000 whole points. (The reward rate,
+    ///         points per USD, is the marketplace's, fixed in each order at checkout.)
+    function MAX_ORDER_CAP() external view returns (uint256);
+
+    /// @notice Highest cap of points minted per epoch, all accounts: 10,000,000 whole points.
+    function MAX_EPOCH_CAP() external view returns (uint256);
+
+    /// @notice Highest cap of points one account may receive per epoch: 1,000,000 whole points.
+    function MAX_ACCOUNT_EPOCH_CAP() external view returns (uint256);
+
+    /// @notice Most whole points a review may earn: 50.
+    function MAX_REVIEW_POINTS() external view returns (uint256);
+
     /// @notice Governance sets the minting limits (each bounded in code): whole points per
     ///         order, per epoch for all accounts, per epoch per account, and per review.
     function setMintConfig(uint256 orderCap, uint256 epochCap, uint256 accountEpochCap, uint256 reviewAward) external;

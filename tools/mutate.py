@@ -81,6 +81,14 @@ _MARKET_TESTS = (
     "tests/test_points_rewards.py",
     "tests/test_price_lock_settlement.py",
 )
+_STAKING_TESTS = (
+    "tests/test_staking_rewards.py",
+    "tests/test_staking_unstake.py",
+    "tests/test_staking_votes.py",
+    "tests/test_staking_delegation.py",
+    "tests/test_stake_history.py",
+    "tests/test_marketplace_fee_share.py",
+)
 # source file -> (group in the summary, the tests that exercise it, fastest killers first)
 TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
     "contracts/WbtcUsdOracle.sol": ("oracle", _ORACLE_TESTS),
@@ -104,6 +112,11 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
             "tests/test_price_lock_settlement.py",
             *(t for t in _MARKET_TESTS if "price_lock" not in t),
         ),
+    ),
+    "contracts/PointsStaking.sol": ("governance", _STAKING_TESTS),
+    "contracts/BazaarTimelock.sol": (
+        "governance",
+        ("tests/test_timelock.py", "tests/test_governance.py", "tests/test_governor_lifecycle.py"),
     ),
 }
 # What the temporary copy holds (copied); .venv and node_modules are linked.
