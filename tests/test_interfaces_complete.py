@@ -15,7 +15,9 @@ from brownie import (
     interface,
 )
 
-OWNABLE_2STEP = {"owner", "pendingOwner", "transferOwnership", "acceptOwnership", "renounceOwnership"}
+OWNABLE_2STEP = {
+    "owner", "pendingOwner", "transferOwnership", "acceptOwnership", "renounceOwnership",
+}  # fmt: skip
 ERC20_PERMIT = {
     "name", "symbol", "decimals", "totalSupply", "balanceOf", "transfer", "allowance",
     "approve", "transferFrom", "permit", "nonces", "DOMAIN_SEPARATOR", "eip712Domain",
