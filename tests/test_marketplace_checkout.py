@@ -48,16 +48,31 @@ def test_listing_refuses_a_token_governance_did_not_accept(market, seller, MockE
     "price, stock, buffer, what, value, low, high",
     [
         (0, 1, 0, "Price", 0, 1, 2**64 - 1),
+        (2**64, 1, 0, "Price", 2**64, 1, 2**64 - 1),
         (USD, 0, 0, "Stock", 0, 1, 2**32 - 1),
+        (USD, 2**32, 0, "Stock", 2**32, 1, 2**32 - 1),
         (USD, 1, 5_001, "Buffer", 5_001, 0, 5_000),
     ],
-    ids=["zero_price", "zero_stock", "buffer_above_50pct"],
+    ids=[
+        "zero_price",
+        "price_past_64_bits",
+        "zero_stock",
+        "stock_past_32_bits",
+        "buffer_above_50pct",
+    ],
 )
 def test_listing_refuses_values_out_of_range(
     market, seller, wbtc, price, stock, buffer, what, value, low, high
 ):
     with brownie.reverts(err(f"Marketplace{what}OutOfRange", value, low, high)):
         list_item(market, seller, price, [wbtc], buffer_bps=buffer, stock=stock)
+
+
+def test_a_listing_at_the_largest_price_and_stock_is_accepted(market, seller, wbtc):
+    listing_id = list_item(market, seller, 2**64 - 1, [wbtc], stock=2**32 - 1)
+    listing = market.getListing(listing_id)
+    assert listing["priceUsd"] == 2**64 - 1 and listing["stock"] == 2**32 - 1
+    assert listing["seller"] == seller and listing["active"]
 
 
 def test_points_discount_cap_above_20pct_is_refused(market, seller, wbtc):
@@ -81,6 +96,39 @@ def test_seller_updates_and_delists_and_nobody_else_can(
         market.delist(listing, {"from": stranger})
     market.delist(listing, {"from": seller})
     with brownie.reverts(err("MarketplaceListingInactive", listing)):
+        buy(market, buyer, listing, wbtc, arbiter)
+
+
+@pytest.mark.parametrize(
+    "price, stock, what, value, low, high",
+    [
+        (0, 1, "Price", 0, 1, 2**64 - 1),
+        (2**64, 1, "Price", 2**64, 1, 2**64 - 1),
+        (USD, 2**32, "Stock", 2**32, 0, 2**32 - 1),
+    ],
+    ids=["zero_price", "price_past_64_bits", "stock_past_32_bits"],
+)
+def test_an_update_out_of_range_is_refused_and_changes_nothing(
+    market, listing, seller, price, stock, what, value, low, high
+):
+    with brownie.reverts(err(f"Marketplace{what}OutOfRange", value, low, high)):
+        market.updateListing(listing, price, stock, {"from": seller})
+    kept = market.getListing(listing)
+    assert kept["priceUsd"] == 1_000 * USD and kept["stock"] == 10 and kept["active"]
+
+
+def test_an_update_to_the_largest_price_and_stock_or_to_no_stock_is_accepted_and_announced(
+    market, listing, seller, buyer, wbtc, arbiter
+):
+    tx = market.updateListing(listing, 2**64 - 1, 2**32 - 1, {"from": seller})
+    event = tx.events["ListingUpdated"]
+    assert event["listingId"] == listing
+    assert event["priceUsd"] == 2**64 - 1 and event["stock"] == 2**32 - 1
+    updated = market.getListing(listing)
+    assert updated["priceUsd"] == 2**64 - 1 and updated["stock"] == 2**32 - 1
+    market.updateListing(listing, USD, 0, {"from": seller})
+    assert market.getListing(listing)["stock"] == 0 and market.getListing(listing)["active"]
+    with brownie.reverts(err("MarketplaceOutOfStock", listing, 1, 0)):
         buy(market, buyer, listing, wbtc, arbiter)
 
 

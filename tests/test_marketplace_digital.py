@@ -101,6 +101,18 @@ def test_list_refuses_the_digital_kind_and_list_digital_refuses_id_zero(market, 
         market.listDigital(0, USD, [wbtc], 0, 0, {"from": seller})
 
 
+def test_list_digital_refuses_a_token_id_or_a_price_past_64_bits_and_keeps_no_item(
+    market, goods, seller, wbtc
+):
+    item = mint_item(goods, seller, CONTENT)
+    listings = market.config()["listingCount"]
+    with brownie.reverts(err("MarketplaceGoodsTokenIdOutOfRange", 2**64, 1, 2**64 - 1)):
+        market.listDigital(2**64, USD, [wbtc], 0, 0, {"from": seller})
+    with brownie.reverts(err("MarketplacePriceOutOfRange", 2**64, 1, 2**64 - 1)):
+        market.listDigital(item, 2**64, [wbtc], 0, 0, {"from": seller})
+    assert goods.ownerOf(item) == seller and market.config()["listingCount"] == listings
+
+
 def test_a_marketplace_without_a_goods_contract_refuses_digital_listings(
     plain_market, seller, wbtc
 ):

@@ -43,6 +43,23 @@ def test_without_a_staking_contract_the_treasury_takes_all_the_fees(
     assert wbtc.balanceOf(treasury) == before + fees
 
 
+def test_governance_turns_the_fee_share_off_and_the_treasury_takes_all_the_fees_again(
+    market, staking, fees, wbtc, treasury, stranger, deployer
+):
+    market.setFeeShare(staking, 2_000, {"from": deployer})
+    tx = market.setFeeShare(brownie.ZERO_ADDRESS, 0, {"from": deployer})
+    event = tx.events["FeeShareSet"]
+    assert (event["staking"], event["stakerShareBps"]) == (brownie.ZERO_ADDRESS, 0)
+    assert market.staking() == brownie.ZERO_ADDRESS and market.stakerShareBps() == 0
+    before = wbtc.balanceOf(treasury)
+    tx = market.withdrawFees(wbtc, {"from": stranger})
+    event = tx.events["FeesWithdrawn"]
+    assert (event["toTreasury"], event["toStakers"]) == (fees, 0)
+    assert "RewardsDeposited" not in tx.events
+    assert wbtc.balanceOf(treasury) == before + fees and wbtc.balanceOf(staking) == 0
+    assert market.feesAccrued(wbtc) == 0
+
+
 def test_a_staking_contract_that_refuses_the_token_never_blocks_the_treasury(
     market, PointsStaking, mock_points, usdc, fees, wbtc, treasury, stranger, deployer
 ):
