@@ -40,6 +40,9 @@ interface IBazaarGovernor {
     error GovernorTimelockUnusable(address timelock);
 
     /* BOUNDS, written in code */
+    // The getters of constants keep the constants' UPPER_CASE names (Solidity's style for
+    // constants, and how the contracts declare them); slither reads them as functions.
+    // slither-disable-start naming-convention
 
     /// @notice Shortest voting delay: 1 hour.
     function MIN_VOTING_DELAY_SECONDS() external view returns (uint256);
@@ -67,4 +70,5 @@ interface IBazaarGovernor {
 
     /// @notice Longest late-quorum extension: 7 days.
     function MAX_LATE_QUORUM_EXTENSION_SECONDS() external view returns (uint256);
+    // slither-disable-end naming-convention
 }

@@ -39,12 +39,16 @@ interface IDigitalGoods {
     error GoodsBindRefused(address caller);
 
     /* CONSTANTS, written in code */
+    // The getters of constants keep the constants' UPPER_CASE names (Solidity's style for
+    // constants, and how the contracts declare them); slither reads them as functions.
+    // slither-disable-start naming-convention
 
     /// @notice Highest royalty a creator may set: 10 % (1,000 bps).
     function MAX_ROYALTY_BPS() external view returns (uint96);
 
     /// @notice Most items per batch mint (bounds the loop by the caller's own input).
     function MAX_BATCH() external view returns (uint256);
+    // slither-disable-end naming-convention
 
     /* MINTING AND METADATA */
 

@@ -246,6 +246,9 @@ interface IEscrowMarketplace is IEscrowMarketplaceTypes {
     function extension() external view returns (address);
 
     /* BOUNDS AND CONSTANTS, written in code */
+    // The getters of constants keep the constants' UPPER_CASE names (Solidity's style for
+    // constants, and how the contracts declare them); slither reads them as functions.
+    // slither-disable-start naming-convention
 
     /// @notice Highest platform fee: 500 bps (5 %) of the seller's proceeds.
     function MAX_FEE_BPS() external view returns (uint256);
@@ -298,12 +301,14 @@ interface IEscrowMarketplace is IEscrowMarketplaceTypes {
     /// @notice Point units (18 decimals) redeemed per USD unit (8 decimals): 1e12, so a whole
     ///         point pays one US cent.
     function POINT_UNITS_PER_USD_UNIT() external view returns (uint256);
+    // slither-disable-end naming-convention
 
     /* GOVERNANCE (owner: the timelock) */
 
     /// @notice Sets where the stakers' share of platform fees goes and how large it is
-    ///         (basis points, at most `MAX_STAKER_SHARE_BPS`; zero staking: no share).
-    function setFeeShare(address staking, uint256 stakerShareBps) external;
+    ///         (basis points, at most `MAX_STAKER_SHARE_BPS`; zero staking: no share). The
+    ///         staking address must hold code, so that a refusal never blocks the treasury's part.
+    function setFeeShare(address newStaking, uint256 newStakerShareBps) external;
 
     /// @notice Sets the reward rate of new orders: whole points per USD settled (at most
     ///         `MAX_POINTS_PER_USD`). Orders already paid keep theirs.
@@ -332,10 +337,10 @@ interface IEscrowMarketplace is IEscrowMarketplaceTypes {
     function setCarrier(address account, bool registered) external;
 
     /// @notice Sets the receiver of platform fees.
-    function setTreasury(address treasury) external;
+    function setTreasury(address newTreasury) external;
 
     /// @notice Sets the guardian (who may pause new listings and checkouts).
-    function setGuardian(address guardian) external;
+    function setGuardian(address newGuardian) external;
 
     /// @notice The guardian or governance pauses or resumes new listings and checkouts. No
     ///         exit path (ship, confirm, release, reclaim, cancel, refund, dispute, ruling,

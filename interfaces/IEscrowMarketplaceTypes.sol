@@ -367,6 +367,9 @@ interface IEscrowMarketplaceTypes {
     error MarketplaceSettlementPriceUnavailable(OrderId orderId, uint256 outageSince);
     /// @notice A stakers' share above `maxBps`, or a share without a staking contract.
     error MarketplaceStakerShareOutOfRange(uint256 stakerShareBps, uint256 maxBps);
+    /// @notice A staking address without code: a call to it would revert before any
+    ///         try/catch could catch it, and every fee withdrawal with it.
+    error MarketplaceStakingNotContract(address staking);
     /// @notice A reward rate above `max` whole points per USD.
     error MarketplacePointsRateOutOfRange(uint256 pointsPerUsd, uint256 max);
     /// @notice Nothing of `token` beyond what the contract owes, or a token it may not sweep

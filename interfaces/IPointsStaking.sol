@@ -182,6 +182,9 @@ interface IPointsStaking is IERC5805 {
     error StakingRewardOverflow(uint256 bound);
 
     /* CONSTANTS, written in code */
+    // The getters of constants keep the constants' UPPER_CASE names (Solidity's style for
+    // constants, and how the contracts declare them); slither reads them as functions.
+    // slither-disable-start naming-convention
 
     /// @notice Shortest warm-up (fixed at deployment): 1 hour.
     function MIN_WARMUP_SECONDS() external view returns (uint256);
@@ -220,6 +223,7 @@ interface IPointsStaking is IERC5805 {
 
     /// @notice EIP-712 type of a delegation by signature (the ERC-5805 one).
     function DELEGATION_TYPEHASH() external view returns (bytes32);
+    // slither-disable-end naming-convention
 
     /* STAKING */
 
@@ -338,9 +342,9 @@ interface IPointsStaking is IERC5805 {
 
     /// @notice Sets the cooldown of new requests, `MIN_COOLDOWN_SECONDS` to
     ///         `MAX_COOLDOWN_SECONDS`. Owner only. Pending requests keep theirs.
-    function setCooldown(uint256 cooldownSeconds) external;
+    function setCooldown(uint256 newCooldownSeconds) external;
 
     /// @notice Sets the withdraw window of new requests, `MIN_WITHDRAW_WINDOW_SECONDS` to
     ///         `MAX_WITHDRAW_WINDOW_SECONDS`. Owner only. Pending requests keep theirs.
-    function setWithdrawWindow(uint256 withdrawWindowSeconds) external;
+    function setWithdrawWindow(uint256 newWithdrawWindowSeconds) external;
 }

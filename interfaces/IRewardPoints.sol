@@ -76,6 +76,9 @@ interface IRewardPoints is IBazaarRewards {
     error PointsReviewPointsOutOfRange(uint256 value, uint256 max);
 
     /* CONSTANTS, written in code */
+    // The getters of constants keep the constants' UPPER_CASE names (Solidity's style for
+    // constants, and how the contracts declare them); slither reads them as functions.
+    // slither-disable-start naming-convention
 
     /// @notice Minting epochs last 7 days.
     function EPOCH_SECONDS() external view returns (uint256);
@@ -92,6 +95,7 @@ interface IRewardPoints is IBazaarRewards {
 
     /// @notice Most whole points a review may earn: 50.
     function MAX_REVIEW_POINTS() external view returns (uint256);
+    // slither-disable-end naming-convention
 
     /// @notice Governance sets the minting limits (each bounded in code): whole points per
     ///         order, per epoch for all accounts, per epoch per account, and per review.

@@ -201,6 +201,9 @@ interface IWbtcUsdOracle {
     error OracleGracePeriodOutOfRange(uint256 gracePeriod, uint256 minGrace, uint256 maxGrace);
 
     /* CONSTANTS, written in code */
+    // The getters of constants keep the constants' UPPER_CASE names (Solidity's style for
+    // constants, and how the contracts declare them); slither reads them as functions.
+    // slither-disable-start naming-convention
 
     /// @notice Peg ratios carry 8 decimals: 1e8 = the token is worth exactly 1 reference unit.
     function PEG_ONE() external view returns (uint256);
@@ -252,6 +255,7 @@ interface IWbtcUsdOracle {
 
     /// @notice Basis points in one.
     function BPS() external view returns (uint256);
+    // slither-disable-end naming-convention
 
     /* READS */
 

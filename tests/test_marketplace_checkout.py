@@ -75,6 +75,12 @@ def test_a_listing_at_the_largest_price_and_stock_is_accepted(market, seller, wb
     assert listing["seller"] == seller and listing["active"]
 
 
+def test_a_listing_at_the_largest_buffer_and_points_share_is_accepted(market, seller, wbtc):
+    listing_id = list_item(market, seller, USD, [wbtc], buffer_bps=5_000, points_cap_bps=2_000)
+    listing = market.getListing(listing_id)
+    assert (listing["bufferBps"], listing["pointsDiscountCapBps"]) == (5_000, 2_000)
+
+
 def test_points_discount_cap_above_20pct_is_refused(market, seller, wbtc):
     with brownie.reverts(err("MarketplacePointsCapOutOfRange", 2_001, 0, 2_000)):
         list_item(market, seller, USD, [wbtc], points_cap_bps=2_001)

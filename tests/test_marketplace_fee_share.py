@@ -1,6 +1,6 @@
 """EscrowMarketplace fee share: a governed, bounded share of the platform fees is streamed to
 the stakers (PointsStaking.depositRewards) in each payment token; the rest goes to the
-treasury. Issue H, finding 4: fees never reached stakers at all."""
+treasury. The finding it fixes: fees never reached stakers at all."""
 
 import brownie
 import pytest
@@ -72,6 +72,19 @@ def test_a_staking_contract_that_refuses_the_token_never_blocks_the_treasury(
     assert tx.events["StakerShareFailed"]["amount"] == fees // 2
     assert wbtc.balanceOf(treasury) == before + fees
     assert wbtc.allowance(market, usdc_only) == 0
+
+
+def test_a_staking_address_without_code_is_refused_so_fees_can_always_be_withdrawn(
+    market, fees, wbtc, treasury, stranger, deployer
+):
+    # Review finding: a code-less staking address made withdrawFees revert outside its
+    # try/catch (the call's code-size check), stranding the fees until a new proposal passed.
+    with brownie.reverts(err("MarketplaceStakingNotContract", stranger)):
+        market.setFeeShare(stranger, 2_000, {"from": deployer})
+    assert market.staking() == brownie.ZERO_ADDRESS and market.stakerShareBps() == 0
+    before = wbtc.balanceOf(treasury)
+    market.withdrawFees(wbtc, {"from": stranger})
+    assert wbtc.balanceOf(treasury) == before + fees
 
 
 def test_the_stakers_share_is_bounded_in_code_and_set_by_governance_only(

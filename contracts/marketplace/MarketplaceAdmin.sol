@@ -84,6 +84,7 @@ contract MarketplaceAdmin is MarketplaceStorage {
         if (stakerShareBps_ > Limits.MAX_STAKER_SHARE_BPS || (staking_ == address(0) && stakerShareBps_ != 0)) {
             revert MarketplaceStakerShareOutOfRange(stakerShareBps_, Limits.MAX_STAKER_SHARE_BPS);
         }
+        if (staking_ != address(0) && staking_.code.length == 0) revert MarketplaceStakingNotContract(staking_);
         _staking = staking_;
         _stakerShareBps = uint16(stakerShareBps_);
         emit FeeShareSet(staking_, stakerShareBps_);

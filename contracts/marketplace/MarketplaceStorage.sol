@@ -39,6 +39,7 @@ abstract contract MarketplaceStorage is IEscrowMarketplaceTypes, Ownable2Step, R
     uint16 internal _stakerShareBps;
 
     /// @dev Payment token with id `id` (ids from 1).
+    // slither-disable-next-line uninitialized-state,constable-states,immutable-states,unused-state
     mapping(uint256 id => address) internal _paymentTokens;
     /// @dev Per token: its payment id, the escrow held and the fees accrued, in one slot.
     mapping(address token => TokenBook) internal _books;
