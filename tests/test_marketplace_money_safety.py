@@ -87,10 +87,12 @@ def test_payout_to_a_blacklisted_seller_becomes_a_credit_claimable_to_another_ad
     assert market.getOrder(order.id)["status"] == COMPLETED
     assert tx.events["PaymentCredited"]["amount"] == 99 * 10**6
     assert market.credits(seller, busd) == 99 * 10**6
+    assert market.creditsOutstanding(busd) == 99 * 10**6
     new_wallet = accounts[4]
     market.claim(busd, new_wallet, {"from": seller})
     assert busd.balanceOf(new_wallet) == 99 * 10**6
     assert market.credits(seller, busd) == 0
+    assert market.creditsOutstanding(busd) == 0  # the book owes nothing more
     with brownie.reverts(err("MarketplaceNothingToClaim", seller, busd)):
         market.claim(busd, new_wallet, {"from": seller})
 
