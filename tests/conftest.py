@@ -10,23 +10,11 @@ import brownie
 import pytest
 from eth_account import Account
 
+from bazaar.deploy.suite import token_inputs
 from tests.cli_helpers import PASSWORD, run
-from tests.helpers import (
-    BTC_USD_BOUNDS,
-    DEPEG_FLOOR,
-    ONE_DAY,
-    ONE_HOUR,
-    PEG_BOUNDS,
-    SATS,
-    USD,
-    buy,
-    list_item,
-    mine_at,
-    token_input,
-)
+from tests.helpers import SATS, USD, buy, list_item, mine_at
 from tests.staking_helpers import COOLDOWN, POINT, WARMUP, WINDOW, fund
-from tools import brownie_patches
-from tools.governance import deploy_dao
+from tools import brownie_patches, local_suite
 
 brownie_patches.apply()
 
@@ -56,52 +44,56 @@ def stranger(accounts):
 
 
 @pytest.fixture(scope="module")
-def wbtc(MockWBTC, deployer):
-    return MockWBTC.deploy({"from": deployer})
+def suite_without_staking(deployer, treasury, guardian, arbiter, arbiter_b):
+    """The marketplace's part of the suite, deployed by the plan of `bazaar deploy` (through
+    tools/local_suite.py): mock tokens and feeds, the oracle, the goods, the points and the
+    marketplace, wired, with `arbiter` and `arbiter_b`. No staking and no fee share: the
+    staking tests deploy theirs on mintable points (`staking`), the DAO takes them over
+    (`dao`)."""
+    return local_suite.deploy(deployer, treasury, guardian, [arbiter, arbiter_b], staking=False)
 
 
 @pytest.fixture(scope="module")
-def usdc(MockERC20, deployer):
-    return MockERC20.deploy("Mock USD Coin", "USDC", 6, {"from": deployer})
+def wbtc(suite_without_staking):
+    return suite_without_staking.wbtc
 
 
 @pytest.fixture(scope="module")
-def btc_usd(MockAggregator, deployer):
-    return MockAggregator.deploy(8, 100_000 * 10**8, "BTC / USD", {"from": deployer})
+def usdc(suite_without_staking):
+    return suite_without_staking.usdc
 
 
 @pytest.fixture(scope="module")
-def wbtc_btc(MockAggregator, deployer):
-    return MockAggregator.deploy(8, 10**8, "WBTC / BTC", {"from": deployer})
+def btc_usd(suite_without_staking):
+    """The mock BTC/USD feed, at $100,000."""
+    return suite_without_staking.btc_usd
 
 
 @pytest.fixture(scope="module")
-def usdc_usd(MockAggregator, deployer):
-    return MockAggregator.deploy(8, 10**8, "USDC / USD", {"from": deployer})
+def wbtc_btc(suite_without_staking):
+    return suite_without_staking.wbtc_btc
 
 
 @pytest.fixture(scope="module")
-def wbtc_input(btc_usd, wbtc_btc):
-    return token_input(
-        (btc_usd, ONE_HOUR, *BTC_USD_BOUNDS), (wbtc_btc, ONE_DAY, *PEG_BOUNDS), DEPEG_FLOOR
-    )
+def usdc_usd(suite_without_staking):
+    return suite_without_staking.usdc_usd
 
 
 @pytest.fixture(scope="module")
-def usdc_input(usdc_usd):
-    return token_input(None, (usdc_usd, ONE_DAY, *PEG_BOUNDS), DEPEG_FLOOR)
+def wbtc_input(btc_usd, wbtc_btc, usdc_usd):
+    """WBTC's TokenInput as the plan gives it to the oracle."""
+    return token_inputs({"btc_usd": btc_usd, "wbtc_btc": wbtc_btc, "usdc_usd": usdc_usd})[0]
 
 
 @pytest.fixture(scope="module")
-def oracle(WbtcUsdOracle, deployer, wbtc, usdc, wbtc_input, usdc_input):
-    return WbtcUsdOracle.deploy(
-        deployer,
-        brownie.ZERO_ADDRESS,
-        0,
-        [wbtc, usdc],
-        [wbtc_input, usdc_input],
-        {"from": deployer},
-    )
+def usdc_input(btc_usd, wbtc_btc, usdc_usd):
+    """USDC's TokenInput as the plan gives it to the oracle."""
+    return token_inputs({"btc_usd": btc_usd, "wbtc_btc": wbtc_btc, "usdc_usd": usdc_usd})[1]
+
+
+@pytest.fixture(scope="module")
+def oracle(suite_without_staking):
+    return suite_without_staking.oracle
 
 
 @pytest.fixture(scope="module")
@@ -143,42 +135,22 @@ def arbiter_b(accounts):
 
 
 @pytest.fixture(scope="module")
-def goods(DigitalGoods, deployer):
-    """The digital-goods contract, bound to `market` when that fixture is used."""
-    return DigitalGoods.deploy({"from": deployer})
+def goods(suite_without_staking):
+    """The digital-goods contract, bound to `market`."""
+    return suite_without_staking.goods
 
 
 @pytest.fixture(scope="module")
-def points(RewardPoints, deployer):
-    """The reward points, bound to `market` when that fixture is used (owner: deployer)."""
-    return RewardPoints.deploy(deployer, {"from": deployer})
+def points(suite_without_staking):
+    """The reward points, bound to `market` (owner: deployer)."""
+    return suite_without_staking.points
 
 
 @pytest.fixture(scope="module")
-def market(
-    EscrowMarketplace,
-    MarketplaceAdmin,
-    deployer,
-    oracle,
-    goods,
-    points,
-    wbtc,
-    usdc,
-    treasury,
-    guardian,
-    arbiter,
-    arbiter_b,
-    buyer,
-):
-    m = EscrowMarketplace.deploy(
-        deployer, oracle, treasury, guardian, goods, points, {"from": deployer}
-    )
-    goods.bindMarketplace(m, {"from": deployer})
-    points.bindMarketplace(m, {"from": deployer})
-    for token in (wbtc, usdc):
-        m.addPaymentToken(token, {"from": deployer})
-    for account in (arbiter, arbiter_b):
-        m.setArbiter(account, True, {"from": deployer})
+def market(suite_without_staking, MarketplaceAdmin, deployer, wbtc, usdc, buyer):
+    """The marketplace of the plan (WBTC and USDC; arbiters `arbiter` and `arbiter_b`); the
+    buyer holds 10 BTC and 1,000,000 USDC, approved."""
+    m = suite_without_staking.market
     wbtc.mint(buyer, 10 * SATS, {"from": deployer})
     usdc.mint(buyer, 1_000_000 * 10**6, {"from": deployer})
     wbtc.approve(m, 2**256 - 1, {"from": buyer})
@@ -295,8 +267,10 @@ def bazaar(suite, capsys):
 
 @pytest.fixture(scope="module")
 def dao(deployer, staking, market, oracle, points):
-    """(governor, timelock) owning the marketplace, the oracle, the points and the staking."""
-    return deploy_dao(deployer, staking, [market, oracle, points, staking])
+    """(governor, timelock) owning the marketplace, the oracle, the points and the staking:
+    the plan's hand-over (the governor votes with `staking`, on mintable points)."""
+    contracts = {"market": market, "oracle": oracle, "points": points, "staking": staking}
+    return local_suite.hand_over(deployer, contracts)
 
 
 @pytest.fixture(scope="module")
