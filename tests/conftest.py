@@ -33,14 +33,32 @@ def isolation(fn_isolation):
     """Revert the chain after every test."""
 
 
-@pytest.fixture(scope="module")
-def deployer(accounts):
-    return accounts[0]
+def _account(name: str, index: int, doc: str):
+    def fixture(accounts):
+        return accounts[index]
+
+    fixture.__doc__ = doc
+    return pytest.fixture(scope="module", name=name)(fixture)
 
 
-@pytest.fixture(scope="module")
-def stranger(accounts):
-    return accounts[9]
+# The accounts by role: fixture name -> (index in brownie's accounts, what it does). The staking
+# and governance tests call the first ones alice, bob and carol.
+ACCOUNTS = {
+    "deployer": (0, "Deploys everything and owns it until the DAO does."),
+    "buyer": (1, "The marketplace's buyer."),
+    "seller": (2, "The marketplace's seller."),
+    "minter": (4, "Bound as the marketplace of `direct_points`: mints them."),
+    "guardian": (5, "May pause the marketplace's new business."),
+    "treasury": (6, "Receives the platform fees."),
+    "arbiter": (7, "An active arbiter of `market`."),
+    "arbiter_b": (8, "Another active arbiter of `market`."),
+    "stranger": (9, "An account with no part in anything."),
+    "alice": (1, "A staker and voter."),
+    "bob": (2, "A staker and voter."),
+    "carol": (3, "A staker and voter."),
+}
+for _name, (_index, _doc) in ACCOUNTS.items():
+    globals()[_name] = _account(_name, _index, _doc)
 
 
 @pytest.fixture(scope="module")
@@ -53,30 +71,22 @@ def suite_without_staking(deployer, treasury, guardian, arbiter, arbiter_b):
     return local_suite.deploy(deployer, treasury, guardian, [arbiter, arbiter_b], staking=False)
 
 
-@pytest.fixture(scope="module")
-def wbtc(suite_without_staking):
-    return suite_without_staking.wbtc
+def _part(name: str, doc: str):
+    def fixture(suite_without_staking):
+        return getattr(suite_without_staking, name)
+
+    fixture.__doc__ = doc
+    return pytest.fixture(scope="module", name=name)(fixture)
 
 
-@pytest.fixture(scope="module")
-def usdc(suite_without_staking):
-    return suite_without_staking.usdc
-
-
-@pytest.fixture(scope="module")
-def btc_usd(suite_without_staking):
-    """The mock BTC/USD feed, at $100,000."""
-    return suite_without_staking.btc_usd
-
-
-@pytest.fixture(scope="module")
-def wbtc_btc(suite_without_staking):
-    return suite_without_staking.wbtc_btc
-
-
-@pytest.fixture(scope="module")
-def usdc_usd(suite_without_staking):
-    return suite_without_staking.usdc_usd
+wbtc = _part("wbtc", "MockWBTC (8 decimals), a payment token of `market`.")
+usdc = _part("usdc", "A mock USDC (6 decimals), a payment token of `market`.")
+btc_usd = _part("btc_usd", "The mock BTC/USD feed, at $100,000.")
+wbtc_btc = _part("wbtc_btc", "The mock WBTC/BTC feed, at 1.0.")
+usdc_usd = _part("usdc_usd", "The mock USDC/USD feed, at 1.0.")
+oracle = _part("oracle", "The oracle pricing WBTC and USDC off the mock feeds.")
+goods = _part("goods", "The digital-goods contract, bound to `market`.")
+points = _part("points", "The reward points, bound to `market` (owner: deployer).")
 
 
 @pytest.fixture(scope="module")
@@ -92,58 +102,11 @@ def usdc_input(btc_usd, wbtc_btc, usdc_usd):
 
 
 @pytest.fixture(scope="module")
-def oracle(suite_without_staking):
-    return suite_without_staking.oracle
-
-
-@pytest.fixture(scope="module")
 def math(MathHarness, deployer):
     return MathHarness.deploy({"from": deployer})
 
 
 # --- marketplace -------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def buyer(accounts):
-    return accounts[1]
-
-
-@pytest.fixture(scope="module")
-def seller(accounts):
-    return accounts[2]
-
-
-@pytest.fixture(scope="module")
-def guardian(accounts):
-    return accounts[5]
-
-
-@pytest.fixture(scope="module")
-def treasury(accounts):
-    return accounts[6]
-
-
-@pytest.fixture(scope="module")
-def arbiter(accounts):
-    return accounts[7]
-
-
-@pytest.fixture(scope="module")
-def arbiter_b(accounts):
-    return accounts[8]
-
-
-@pytest.fixture(scope="module")
-def goods(suite_without_staking):
-    """The digital-goods contract, bound to `market`."""
-    return suite_without_staking.goods
-
-
-@pytest.fixture(scope="module")
-def points(suite_without_staking):
-    """The reward points, bound to `market` (owner: deployer)."""
-    return suite_without_staking.points
 
 
 @pytest.fixture(scope="module")
@@ -202,12 +165,6 @@ def order(market, listing, buyer, wbtc, arbiter):
 
 
 @pytest.fixture(scope="module")
-def minter(accounts):
-    """An account bound as the marketplace of `direct_points`: the only one that mints them."""
-    return accounts[4]
-
-
-@pytest.fixture(scope="module")
 def direct_points(RewardPoints, deployer, minter):
     """Points whose marketplace is the account `minter`, which calls their hooks directly."""
     p = RewardPoints.deploy(deployer, {"from": deployer})
@@ -228,21 +185,6 @@ def staking(PointsStaking, mock_points, wbtc, usdc, deployer):
     return PointsStaking.deploy(
         mock_points, deployer, WARMUP, COOLDOWN, WINDOW, [wbtc, usdc], {"from": deployer}
     )
-
-
-@pytest.fixture(scope="module")
-def alice(accounts):
-    return accounts[1]
-
-
-@pytest.fixture(scope="module")
-def bob(accounts):
-    return accounts[2]
-
-
-@pytest.fixture(scope="module")
-def carol(accounts):
-    return accounts[3]
 
 
 # --- the bazaar CLI tests --------------------------------------------------------------------

@@ -63,12 +63,8 @@ class Domain:
     contract: str
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "version": self.version,
-            "chainId": self.chain_id,
-            "verifyingContract": self.contract,
-        }
+        """The `EIP712Domain` struct (name, version, chainId, verifyingContract)."""
+        return _message(DOMAIN, self.name, self.version, self.chain_id, self.contract)
 
 
 def domain_from_erc5267(fields: Sequence[Any]) -> Domain:
