@@ -59,7 +59,7 @@ from brownie.test import strategy
 from hypothesis import HealthCheck, Verbosity
 from hypothesis import strategies as st
 
-from bazaar.settings import BTC_USD_LIMITS, DEPEG_FLOOR, PEG_LIMITS, SATS
+from bazaar.settings import BTC_USD_LIMITS, DEPEG_FLOOR, ONE_DAY, ONE_HOUR, PEG_LIMITS, SATS, USD
 from tests.invariant_model import (
     BURNS_GAS,
     CANCELLED,
@@ -67,8 +67,6 @@ from tests.invariant_model import (
     DISPUTED,
     FLAG_CANCEL_REQUESTED,
     NORMAL,
-    ONE_DAY,
-    ONE_HOUR,
     OPEN,
     PAID,
     POINT_UNITS_PER_USD_UNIT,
@@ -77,7 +75,6 @@ from tests.invariant_model import (
     REVERTS,
     SETTLEMENT_OUTAGE_SECONDS,
     SHIPPED,
-    USD,
     Feed,
     MarketConfig,
     MintState,
