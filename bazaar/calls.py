@@ -114,7 +114,8 @@ def convert(kind: ABIType, value: Any, resolve: Callable[[str], str | None] | No
         return tuple(
             convert(c, item, resolve) for c, item in zip(kind.components, items, strict=True)
         )
-    assert isinstance(kind, BasicType)
+    if not isinstance(kind, BasicType):
+        raise BazaarError(f"bad type {type_str!r}")
     base = kind.base
     if base in ("uint", "int"):
         return _whole(value, type_str)

@@ -24,12 +24,27 @@ class BazaarError(Exception):
     """An error the CLI prints as one line on stderr before exiting with status 1."""
 
 
+class NoSigner(BazaarError):
+    """A transaction was asked of a client that holds no signing account (the CLI adds how to
+    give it one)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what} needs a signing account")
+        self.what = what
+
+
 class RevertError(BazaarError):
     """A transaction or call that would revert (or did); `data` is the raw revert data."""
 
     def __init__(self, message: str, data: bytes = b"") -> None:
         super().__init__(message)
         self.data = data
+
+    @property
+    def error_name(self) -> str | None:
+        """The name of the custom error in `data` (or "Error" / "Panic"), None when unknown."""
+        spec = error_table().get(bytes(self.data[:4])) if len(self.data) >= 4 else None
+        return spec.name if spec else None
 
 
 PANIC_REASONS = {

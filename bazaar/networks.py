@@ -1,4 +1,5 @@
-"""Network presets and the oracle limits: the single source of deployment configuration.
+"""Network presets: where each network's feeds and tokens are (the oracle limits and every other
+setting of the suite are in bazaar/settings.py).
 
 Each preset names the environment variable holding its RPC URL, and the real addresses of the
 Chainlink feeds and tokens where they exist. `None` means "none known here": the deployment
@@ -23,36 +24,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-
-USD_FEED_DECIMALS = 8  # every USD-quoted feed the suite uses reports 8 decimals
-ONE_HOUR = 3600
-ONE_DAY = 86_400
-USD = 10**8
-
-
-@dataclass(frozen=True)
-class LegLimits:
-    """Limits of one feed leg (IWbtcUsdOracle.LegInput without the feed address).
-
-    Bounds carry 8 decimals whatever the feed's decimals.
-    """
-
-    max_staleness: int  # seconds
-    min_answer: int
-    max_answer: int
-
-
-# BTC/USD: 1 h heartbeat, sane between $100 and $100M.
-BTC_USD_LIMITS = LegLimits(ONE_HOUR, 100 * USD, 100_000_000 * USD)
-# Pegs (WBTC/BTC, USDC/USD): 24 h heartbeat, sane between 0.5 and 2.0.
-PEG_LIMITS = LegLimits(ONE_DAY, 50_000_000, 200_000_000)
-# New quotes halt when a token trades below 0.98 of its reference.
-DEPEG_FLOOR = 98_000_000
-SEQUENCER_GRACE_PERIOD = ONE_HOUR
-
-# Mock feeds start at these answers (8 decimals).
-MOCK_ANSWERS = {"btc_usd": 100_000 * USD, "wbtc_btc": USD, "usdc_usd": USD}
-FEED_DESCRIPTIONS = {"btc_usd": "BTC / USD", "wbtc_btc": "WBTC / BTC", "usdc_usd": "USDC / USD"}
 
 LOCAL_CHAIN_IDS = (31337, 1337)
 

@@ -67,6 +67,36 @@ def _node_message(exc: BaseException) -> str:
     return text.splitlines()[0][:300]
 
 
+def _call_tx(call: Call, sender: str) -> dict[str, Any]:
+    tx: dict[str, Any] = {"from": sender, "data": call.data, "value": call.value}
+    if call.to is not None:
+        tx["to"] = call.to
+    return tx
+
+
+def _refusal(call: Call, exc: Exception) -> BazaarError:
+    """The error of a call the node would not run: its revert decoded, or the node's reason."""
+    data = revert_data(exc)
+    if data is not None:
+        return RevertError(f"{call.label} would revert: {decode_revert(data)}", data)
+    if "revert" in str(exc).lower():
+        return RevertError(f"{call.label} would revert: {_node_message(exc)}")
+    return BazaarError(f"{call.label}: the node refused it: {_node_message(exc)}")
+
+
+def simulate(w3: Web3, call: Call, sender: str) -> None:
+    """Runs `call` from `sender` as eth_call (no account needed): the check of what a
+    transaction nobody signs here (a Safe's, a relayed ballot) would do.
+
+    Raises:
+        RevertError: it would revert (decoded).
+    """
+    try:
+        w3.eth.call(_call_tx(call, sender))  # type: ignore[arg-type]
+    except Exception as exc:
+        raise _refusal(call, exc) from None
+
+
 class TxSender:
     """Sends transactions from one local account on one chain."""
 
@@ -88,21 +118,12 @@ class TxSender:
         Raises:
             RevertError: it would revert (decoded); nothing was sent.
         """
-        tx: dict[str, Any] = {"from": self.address, "data": call.data, "value": call.value}
-        if call.to is not None:
-            tx["to"] = call.to
+        tx = _call_tx(call, self.address)
         try:
             self.w3.eth.call(tx)
             return int(self.w3.eth.estimate_gas(tx))
         except Exception as exc:
-            data = revert_data(exc)
-            if data is not None:
-                raise RevertError(
-                    f"{call.label} would revert: {decode_revert(data)}", data
-                ) from None
-            if "revert" in str(exc).lower():
-                raise RevertError(f"{call.label} would revert: {_node_message(exc)}") from None
-            raise BazaarError(f"{call.label}: the node refused it: {_node_message(exc)}") from None
+            raise _refusal(call, exc) from None
 
     def fees(self) -> dict[str, int]:
         """EIP-1559 fee fields where the chain has a base fee, else a legacy gas price."""

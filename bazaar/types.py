@@ -1,9 +1,11 @@
-"""Records shared by the clients: order terms, the contracts' enums and role ids."""
+"""Records and encodings shared by the clients, the tools and the tests, each written once:
+order terms and their id, the contracts' enums, vote types and role ids."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import astuple, dataclass, fields
+from typing import NewType
 
 from eth_abi import encode as abi_encode
 from eth_utils import keccak
@@ -38,10 +40,28 @@ ENUM_NAMES = {
     "enum IGovernor.ProposalState": PROPOSAL_STATES,
     "enum TimelockController.OperationState": OPERATION_STATES,
 }
-# AccessControl role ids (keccak256 of the name; the admin role is zero)
+# GovernorCountingSimple's vote types, in order (against 0, for 1, abstain 2)
+SUPPORT_NAMES = ("against", "for", "abstain")
+
+
+def role(name: str) -> bytes:
+    """An AccessControl role id: keccak256 of its name."""
+    return keccak(text=name)
+
+
+PROPOSER_ROLE = role("PROPOSER_ROLE")
+EXECUTOR_ROLE = role("EXECUTOR_ROLE")
+CANCELLER_ROLE = role("CANCELLER_ROLE")
+ADMIN_ROLE = b"\x00" * 32  # DEFAULT_ADMIN_ROLE
 ROLE_NAMES = {
-    keccak(text=name): name for name in ("PROPOSER_ROLE", "EXECUTOR_ROLE", "CANCELLER_ROLE")
-} | {b"\x00" * 32: "DEFAULT_ADMIN_ROLE"}
+    PROPOSER_ROLE: "PROPOSER_ROLE",
+    EXECUTOR_ROLE: "EXECUTOR_ROLE",
+    CANCELLER_ROLE: "CANCELLER_ROLE",
+    ADMIN_ROLE: "DEFAULT_ADMIN_ROLE",
+}
+
+# An order's id: keccak256(abi.encode(terms)) (OrderIdLibrary), 32 bytes; not a listing id.
+OrderId = NewType("OrderId", bytes)
 
 
 @dataclass(frozen=True)
@@ -71,9 +91,13 @@ class OrderTerms:
         """The struct as web3 passes it to a function taking `OrderTerms`."""
         return astuple(self)
 
-    def order_id(self) -> bytes:
+    def order_id(self) -> OrderId:
         """keccak256(abi.encode(terms)), as the contract computes the order id."""
-        return keccak(abi_encode([self.ABI_TYPES], [self.as_tuple()]))
+        return OrderId(keccak(abi_encode([self.ABI_TYPES], [self.as_tuple()])))
+
+    def id_hex(self) -> str:
+        """The order id as 0x + 64 hex digits."""
+        return "0x" + self.order_id().hex()
 
     def deposit(self) -> int:
         """What the buyer paid into escrow at checkout: the locked amount, or for USD-protected
@@ -90,3 +114,7 @@ class OrderTerms:
 
     def to_json(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+# The terms' field names in the struct's order (tuples from events and calls map one to one).
+ORDER_TERM_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(OrderTerms))

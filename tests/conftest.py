@@ -10,23 +10,11 @@ import brownie
 import pytest
 from eth_account import Account
 
+from bazaar.deploy.suite import token_inputs
 from tests.cli_helpers import PASSWORD, run
-from tests.helpers import (
-    BTC_USD_BOUNDS,
-    DEPEG_FLOOR,
-    ONE_DAY,
-    ONE_HOUR,
-    PEG_BOUNDS,
-    SATS,
-    USD,
-    buy,
-    list_item,
-    mine_at,
-    token_input,
-)
+from tests.helpers import SATS, USD, buy, list_item, mine_at
 from tests.staking_helpers import COOLDOWN, POINT, WARMUP, WINDOW, fund
-from tools import brownie_patches
-from tools.governance import deploy_dao
+from tools import brownie_patches, local_suite
 
 brownie_patches.apply()
 
@@ -45,63 +33,72 @@ def isolation(fn_isolation):
     """Revert the chain after every test."""
 
 
-@pytest.fixture(scope="module")
-def deployer(accounts):
-    return accounts[0]
+def _account(name: str, index: int, doc: str):
+    def fixture(accounts):
+        return accounts[index]
+
+    fixture.__doc__ = doc
+    return pytest.fixture(scope="module", name=name)(fixture)
+
+
+# The accounts by role: fixture name -> (index in brownie's accounts, what it does). The staking
+# and governance tests call the first ones alice, bob and carol.
+ACCOUNTS = {
+    "deployer": (0, "Deploys everything and owns it until the DAO does."),
+    "buyer": (1, "The marketplace's buyer."),
+    "seller": (2, "The marketplace's seller."),
+    "minter": (4, "Bound as the marketplace of `direct_points`: mints them."),
+    "guardian": (5, "May pause the marketplace's new business."),
+    "treasury": (6, "Receives the platform fees."),
+    "arbiter": (7, "An active arbiter of `market`."),
+    "arbiter_b": (8, "Another active arbiter of `market`."),
+    "stranger": (9, "An account with no part in anything."),
+    "alice": (1, "A staker and voter."),
+    "bob": (2, "A staker and voter."),
+    "carol": (3, "A staker and voter."),
+}
+for _name, (_index, _doc) in ACCOUNTS.items():
+    globals()[_name] = _account(_name, _index, _doc)
 
 
 @pytest.fixture(scope="module")
-def stranger(accounts):
-    return accounts[9]
+def suite_without_staking(deployer, treasury, guardian, arbiter, arbiter_b):
+    """The marketplace's part of the suite, deployed by the plan of `bazaar deploy` (through
+    tools/local_suite.py): mock tokens and feeds, the oracle, the goods, the points and the
+    marketplace, wired, with `arbiter` and `arbiter_b`. No staking and no fee share: the
+    staking tests deploy theirs on mintable points (`staking`), the DAO takes them over
+    (`dao`)."""
+    return local_suite.deploy(deployer, treasury, guardian, [arbiter, arbiter_b], staking=False)
+
+
+def _part(name: str, doc: str):
+    def fixture(suite_without_staking):
+        return getattr(suite_without_staking, name)
+
+    fixture.__doc__ = doc
+    return pytest.fixture(scope="module", name=name)(fixture)
+
+
+wbtc = _part("wbtc", "MockWBTC (8 decimals), a payment token of `market`.")
+usdc = _part("usdc", "A mock USDC (6 decimals), a payment token of `market`.")
+btc_usd = _part("btc_usd", "The mock BTC/USD feed, at $100,000.")
+wbtc_btc = _part("wbtc_btc", "The mock WBTC/BTC feed, at 1.0.")
+usdc_usd = _part("usdc_usd", "The mock USDC/USD feed, at 1.0.")
+oracle = _part("oracle", "The oracle pricing WBTC and USDC off the mock feeds.")
+goods = _part("goods", "The digital-goods contract, bound to `market`.")
+points = _part("points", "The reward points, bound to `market` (owner: deployer).")
 
 
 @pytest.fixture(scope="module")
-def wbtc(MockWBTC, deployer):
-    return MockWBTC.deploy({"from": deployer})
+def wbtc_input(btc_usd, wbtc_btc, usdc_usd):
+    """WBTC's TokenInput as the plan gives it to the oracle."""
+    return token_inputs({"btc_usd": btc_usd, "wbtc_btc": wbtc_btc, "usdc_usd": usdc_usd})[0]
 
 
 @pytest.fixture(scope="module")
-def usdc(MockERC20, deployer):
-    return MockERC20.deploy("Mock USD Coin", "USDC", 6, {"from": deployer})
-
-
-@pytest.fixture(scope="module")
-def btc_usd(MockAggregator, deployer):
-    return MockAggregator.deploy(8, 100_000 * 10**8, "BTC / USD", {"from": deployer})
-
-
-@pytest.fixture(scope="module")
-def wbtc_btc(MockAggregator, deployer):
-    return MockAggregator.deploy(8, 10**8, "WBTC / BTC", {"from": deployer})
-
-
-@pytest.fixture(scope="module")
-def usdc_usd(MockAggregator, deployer):
-    return MockAggregator.deploy(8, 10**8, "USDC / USD", {"from": deployer})
-
-
-@pytest.fixture(scope="module")
-def wbtc_input(btc_usd, wbtc_btc):
-    return token_input(
-        (btc_usd, ONE_HOUR, *BTC_USD_BOUNDS), (wbtc_btc, ONE_DAY, *PEG_BOUNDS), DEPEG_FLOOR
-    )
-
-
-@pytest.fixture(scope="module")
-def usdc_input(usdc_usd):
-    return token_input(None, (usdc_usd, ONE_DAY, *PEG_BOUNDS), DEPEG_FLOOR)
-
-
-@pytest.fixture(scope="module")
-def oracle(WbtcUsdOracle, deployer, wbtc, usdc, wbtc_input, usdc_input):
-    return WbtcUsdOracle.deploy(
-        deployer,
-        brownie.ZERO_ADDRESS,
-        0,
-        [wbtc, usdc],
-        [wbtc_input, usdc_input],
-        {"from": deployer},
-    )
+def usdc_input(btc_usd, wbtc_btc, usdc_usd):
+    """USDC's TokenInput as the plan gives it to the oracle."""
+    return token_inputs({"btc_usd": btc_usd, "wbtc_btc": wbtc_btc, "usdc_usd": usdc_usd})[1]
 
 
 @pytest.fixture(scope="module")
@@ -113,72 +110,10 @@ def math(MathHarness, deployer):
 
 
 @pytest.fixture(scope="module")
-def buyer(accounts):
-    return accounts[1]
-
-
-@pytest.fixture(scope="module")
-def seller(accounts):
-    return accounts[2]
-
-
-@pytest.fixture(scope="module")
-def guardian(accounts):
-    return accounts[5]
-
-
-@pytest.fixture(scope="module")
-def treasury(accounts):
-    return accounts[6]
-
-
-@pytest.fixture(scope="module")
-def arbiter(accounts):
-    return accounts[7]
-
-
-@pytest.fixture(scope="module")
-def arbiter_b(accounts):
-    return accounts[8]
-
-
-@pytest.fixture(scope="module")
-def goods(DigitalGoods, deployer):
-    """The digital-goods contract, bound to `market` when that fixture is used."""
-    return DigitalGoods.deploy({"from": deployer})
-
-
-@pytest.fixture(scope="module")
-def points(RewardPoints, deployer):
-    """The reward points, bound to `market` when that fixture is used (owner: deployer)."""
-    return RewardPoints.deploy(deployer, {"from": deployer})
-
-
-@pytest.fixture(scope="module")
-def market(
-    EscrowMarketplace,
-    MarketplaceAdmin,
-    deployer,
-    oracle,
-    goods,
-    points,
-    wbtc,
-    usdc,
-    treasury,
-    guardian,
-    arbiter,
-    arbiter_b,
-    buyer,
-):
-    m = EscrowMarketplace.deploy(
-        deployer, oracle, treasury, guardian, goods, points, {"from": deployer}
-    )
-    goods.bindMarketplace(m, {"from": deployer})
-    points.bindMarketplace(m, {"from": deployer})
-    for token in (wbtc, usdc):
-        m.addPaymentToken(token, {"from": deployer})
-    for account in (arbiter, arbiter_b):
-        m.setArbiter(account, True, {"from": deployer})
+def market(suite_without_staking, MarketplaceAdmin, deployer, wbtc, usdc, buyer):
+    """The marketplace of the plan (WBTC and USDC; arbiters `arbiter` and `arbiter_b`); the
+    buyer holds 10 BTC and 1,000,000 USDC, approved."""
+    m = suite_without_staking.market
     wbtc.mint(buyer, 10 * SATS, {"from": deployer})
     usdc.mint(buyer, 1_000_000 * 10**6, {"from": deployer})
     wbtc.approve(m, 2**256 - 1, {"from": buyer})
@@ -230,12 +165,6 @@ def order(market, listing, buyer, wbtc, arbiter):
 
 
 @pytest.fixture(scope="module")
-def minter(accounts):
-    """An account bound as the marketplace of `direct_points`: the only one that mints them."""
-    return accounts[4]
-
-
-@pytest.fixture(scope="module")
 def direct_points(RewardPoints, deployer, minter):
     """Points whose marketplace is the account `minter`, which calls their hooks directly."""
     p = RewardPoints.deploy(deployer, {"from": deployer})
@@ -256,21 +185,6 @@ def staking(PointsStaking, mock_points, wbtc, usdc, deployer):
     return PointsStaking.deploy(
         mock_points, deployer, WARMUP, COOLDOWN, WINDOW, [wbtc, usdc], {"from": deployer}
     )
-
-
-@pytest.fixture(scope="module")
-def alice(accounts):
-    return accounts[1]
-
-
-@pytest.fixture(scope="module")
-def bob(accounts):
-    return accounts[2]
-
-
-@pytest.fixture(scope="module")
-def carol(accounts):
-    return accounts[3]
 
 
 # --- the bazaar CLI tests --------------------------------------------------------------------
@@ -295,8 +209,10 @@ def bazaar(suite, capsys):
 
 @pytest.fixture(scope="module")
 def dao(deployer, staking, market, oracle, points):
-    """(governor, timelock) owning the marketplace, the oracle, the points and the staking."""
-    return deploy_dao(deployer, staking, [market, oracle, points, staking])
+    """(governor, timelock) owning the marketplace, the oracle, the points and the staking:
+    the plan's hand-over (the governor votes with `staking`, on mintable points)."""
+    contracts = {"market": market, "oracle": oracle, "points": points, "staking": staking}
+    return local_suite.hand_over(deployer, contracts)
 
 
 @pytest.fixture(scope="module")

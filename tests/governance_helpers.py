@@ -1,16 +1,48 @@
-"""Constants and helpers of the governance tests: proposal states, vote types, and a
-`Proposal` that a test drives through its lifecycle."""
+"""Constants and helpers of the governance tests: proposal states, vote types, ballots under
+the governor's EIP-712 domain (the package's types, with the chain id and the contract
+overridable to forge misdirected ballots), and a `Proposal` that a test drives through its
+lifecycle."""
 
 from __future__ import annotations
 
 from brownie import web3
 
-from tests.helpers import ONE_DAY, mine_at, next_block_at
+from bazaar.settings import GOVERNOR_SETTINGS
+from bazaar.signing import eip712
+from bazaar.signing.eip712 import SECP256K1_N as SECP256K1_N  # re-exported
+from bazaar.types import PROPOSAL_STATES, SUPPORT_NAMES
+from tests.helpers import mine_at, next_block_at
 
-PENDING, ACTIVE, CANCELED, DEFEATED, SUCCEEDED, QUEUED, EXPIRED, EXECUTED = range(8)
-AGAINST, FOR, ABSTAIN = range(3)
-VOTING_DELAY, VOTING_PERIOD = ONE_DAY, 3 * ONE_DAY
-SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+PENDING, ACTIVE, CANCELED, DEFEATED, SUCCEEDED, QUEUED, EXPIRED, EXECUTED = range(
+    len(PROPOSAL_STATES)
+)
+AGAINST, FOR, ABSTAIN = range(len(SUPPORT_NAMES))
+VOTING_DELAY, VOTING_PERIOD = GOVERNOR_SETTINGS.voting_delay, GOVERNOR_SETTINGS.voting_period
+sign = eip712.sign_typed  # the 65-byte signature of typed data by an eth-account key
+
+
+def governor_domain(governor, chain_id=None, contract=None) -> eip712.Domain:
+    """The governor's EIP-712 domain on this chain (or another chain id, or contract)."""
+    chain = web3.eth.chain_id if chain_id is None else chain_id
+    return eip712.Domain(
+        eip712.GOVERNOR_DOMAIN_NAME,
+        eip712.DOMAIN_VERSION,
+        chain,
+        contract or governor.address,
+    )
+
+
+def ballot(governor, proposal_id, support, voter, nonce, chain_id=None, contract=None) -> dict:
+    """The governor's `Ballot` for `castVoteBySig`."""
+    domain = governor_domain(governor, chain_id, contract)
+    return eip712.ballot(domain, proposal_id, support, voter, nonce)
+
+
+def extended_ballot(governor, proposal_id, support, voter, nonce, reason, params) -> dict:
+    """The governor's `ExtendedBallot` for `castVoteWithReasonAndParamsBySig` (its nonce is
+    used up)."""
+    domain = governor_domain(governor)
+    return eip712.extended_ballot(domain, proposal_id, support, voter, nonce, reason, params)
 
 
 def state_bitmap(*states: int) -> str:

@@ -1,4 +1,5 @@
-"""Constants and small helpers shared by the tests."""
+"""Constants and small helpers shared by the tests (the suite's own numbers come from
+bazaar.settings, the order terms' encoding from bazaar.types)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,19 @@ import brownie
 import hypothesis
 from brownie.test import _hypothesis_given  # hypothesis.given as it was before brownie wrapped it
 
-ONE_HOUR = 3600
-ONE_DAY = 86_400
-USD = 10**8  # USD amounts carry 8 decimals
-SATS = 10**8  # satoshis per BTC
-BTC_USD_BOUNDS = (100 * USD, 100_000_000 * USD)  # $100 .. $100M, feed units (8 decimals)
-PEG_BOUNDS = (5 * 10**7, 2 * 10**8)  # 0.5 .. 2.0
-DEPEG_FLOOR = 98 * 10**6  # 0.98
+from bazaar.settings import (  # noqa: F401 (re-exported to the tests)
+    BTC_USD_LIMITS,
+    DEPEG_FLOOR,
+    ONE_DAY,
+    ONE_HOUR,
+    PEG_LIMITS,
+    SATS,
+    USD,
+)
+from bazaar.types import ORDER_TERM_FIELDS, OrderTerms
+
+BTC_USD_BOUNDS = (BTC_USD_LIMITS.min_answer, BTC_USD_LIMITS.max_answer)  # $100 .. $100M
+PEG_BOUNDS = (PEG_LIMITS.min_answer, PEG_LIMITS.max_answer)  # 0.5 .. 2.0
 
 
 def mine_at(timestamp: int) -> None:
@@ -97,27 +104,10 @@ class Order:
         return cls(str(event["orderId"]), tuple(event["terms"]))
 
     def term(self, name: str):
-        return self.terms[TERM_FIELDS.index(name)]
+        return getattr(OrderTerms.from_event(self.terms), name)
 
 
-TERM_FIELDS = [
-    "buyer",
-    "seller",
-    "token",
-    "arbiter",
-    "listingId",
-    "nonce",
-    "quantity",
-    "usdAmount",
-    "lockedAmount",
-    "bufferBps",
-    "feeBps",
-    "arbiterFeeBps",
-    "confirmWindow",
-    "rulingWindow",
-    "oracleVersion",
-    "pointsPerUsd",
-]
+TERM_FIELDS = list(ORDER_TERM_FIELDS)
 
 
 def b32(n: int) -> str:
@@ -203,14 +193,11 @@ def given_calls_only(max_examples: int, **strategies):
     return decorate
 
 
-STABLE_LEG = (ONE_DAY, 5 * 10**7, 2 * 10**8)  # staleness, sanity bounds 0.5 .. 2.0
-
-
 def add_stablecoin(container, market, oracle, usd_feed, deployer, buyer):
     """Deploys a test stablecoin (`container`), lets the oracle price it off `usd_feed` and
     the marketplace accept it, and funds the buyer with 10,000 units (approved)."""
     token = container.deploy({"from": deployer})
-    config = token_input(None, (usd_feed, *STABLE_LEG), DEPEG_FLOOR)
+    config = token_input(None, PEG_LIMITS.leg(usd_feed), DEPEG_FLOOR)
     oracle.configureToken(token, config, {"from": deployer})
     market.addPaymentToken(token, {"from": deployer})
     token.mint(buyer, 10_000 * 10**6, {"from": deployer})

@@ -12,14 +12,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from bazaar.settings import BPS, ONE_DAY, ONE_WEEK, USD
+from bazaar.types import STATUS_NAMES as STATUS_TUPLE
 from bazaar.types import OrderTerms
 
-ONE_HOUR, ONE_DAY, ONE_WEEK = 3_600, 86_400, 7 * 86_400
-BPS = 10_000
-USD = 10**8  # USD amounts and feed answers carry 8 decimals
 PEG_ONE = 10**8
 MAX_USD_AMOUNT = 10**12 * USD  # PriceMath.MAX_USD_AMOUNT
-POINT = 10**18
 CENTI = 10**16  # point units per hundredth of a point
 POINT_UNITS_PER_USD_UNIT = 10**12  # one whole point redeems for one US cent
 USD_UNITS_PER_CENT = 10**6
@@ -33,11 +31,7 @@ MAX_WINDOW_SECONDS = 60 * ONE_DAY  # longest window any order can be given
 # IEscrowMarketplace.Status
 NONE, PAID, SHIPPED, COMPLETED, REFUNDED, CANCELLED, DISPUTED, RESOLVED = range(8)
 OPEN = (PAID, SHIPPED, DISPUTED)
-STATUS_NAMES = dict(
-    enumerate(
-        ["None", "Paid", "Shipped", "Completed", "Refunded", "Cancelled", "Disputed", "Resolved"]
-    )
-)
+STATUS_NAMES = dict(enumerate(STATUS_TUPLE))
 FLAG_CANCEL_REQUESTED, FLAG_REVIEWED, FLAG_SELLER_DISPUTED_UNSHIPPED = 1, 2, 4
 FLAG_REVIEW_REWARDED, FLAG_DIGITAL = 8, 16
 SETTLEMENT_OUTAGE_SECONDS = 3 * ONE_DAY  # EscrowMarketplace.SETTLEMENT_OUTAGE_SECONDS
@@ -62,11 +56,6 @@ def fee_of(amount: int, bps: int) -> int:
 def buffered_deposit(locked: int, buffer_bps: int) -> int:
     """SettlementMath.bufferedDeposit: the locked amount plus the buffer, rounded up."""
     return ceil_div(locked * (BPS + buffer_bps), BPS)
-
-
-def order_id(terms: OrderTerms) -> str:
-    """keccak256(abi.encode(terms)), as 0x-hex (bazaar.types.OrderTerms encodes them)."""
-    return "0x" + terms.order_id().hex()
 
 
 # --- oracle ---------------------------------------------------------------------------------

@@ -49,7 +49,6 @@ from tests.invariant_model import (
     Version,
     buffered_deposit,
     complete_split,
-    order_id,
     points_burned,
     ruling_split,
 )
@@ -461,7 +460,7 @@ class System:
             m.tokens[token].latest,
             config.points_per_usd,
         )
-        oid = order_id(terms)
+        oid = terms.id_hex()
         event = tx.events["OrderPaid"]
         assert str(event["orderId"]).lower() == oid, "order id is not the hash of the terms"
         got = OrderTerms.from_event(tuple(event["terms"]))

@@ -2,12 +2,13 @@
 
 import brownie
 
-from tests.helpers import ONE_DAY, next_block_at
+from bazaar.settings import POINT, STAKING_SETTINGS
+from bazaar.signing import eip712
+from tests.helpers import next_block_at
 
-WARMUP = 2 * ONE_DAY
-COOLDOWN = 7 * ONE_DAY
-WINDOW = 2 * ONE_DAY
-POINT = 10**18  # points carry 18 decimals
+WARMUP = STAKING_SETTINGS.warmup
+COOLDOWN = STAKING_SETTINGS.cooldown
+WINDOW = STAKING_SETTINGS.window
 AMOUNT = 1_000 * POINT  # the staking tests' usual stake
 
 
@@ -26,3 +27,13 @@ def at(timestamp, call, *args):
 def start_time() -> int:
     """A timestamp safely after the latest block, for a test's first transaction."""
     return brownie.chain[-1].timestamp + 1_000
+
+
+def delegation(staking, key, delegatee, nonce, expiry, chain_id=None):
+    """(v, r, s) of `key`'s `Delegation` to `delegatee`, signed under the staking's EIP-712
+    domain on this chain (or on `chain_id`)."""
+    chain = brownie.web3.eth.chain_id if chain_id is None else chain_id
+    domain = eip712.Domain(eip712.STAKING_DOMAIN_NAME, eip712.DOMAIN_VERSION, chain, str(staking))
+    signature = eip712.sign_typed(key, eip712.delegation(domain, str(delegatee), nonce, expiry))
+    r, s = (int.from_bytes(half, "big") for half in (signature[:32], signature[32:64]))
+    return signature[64], r, s

@@ -13,16 +13,11 @@ from eth_account import Account
 
 from bazaar import artifacts
 from bazaar.cli import main
-from bazaar.cli.dao import when as when_text
-from bazaar.governance import (
-    GOVERNOR_SETTINGS,
-    SECP256K1_N,
-    STAKING_SETTINGS,
-    TIMELOCK_DELAY,
-    SignedBallot,
-    sign_typed,
-)
+from bazaar.cli.common import when as when_text
 from bazaar.safe import checksum as batch_checksum
+from bazaar.settings import GOVERNOR_SETTINGS, POINT, STAKING_SETTINGS, TIMELOCK_DELAY, USD
+from bazaar.signing.ballots import SignedBallot
+from bazaar.signing.eip712 import SECP256K1_N, sign_typed
 from tests.cli_helpers import (
     ADDRESSES,
     DEV_KEYS,
@@ -38,8 +33,6 @@ from tests.helpers import mine_at, next_block_at
 # every keystore of these tests opens with cli_helpers.PASSWORD, from the environment
 pytestmark = pytest.mark.usefixtures("keystore_password")
 
-POINT = 10**18
-USD = 10**8
 INDEX = {"deployer": 0, "buyer": 1, "seller": 2, "arbiter": 3}
 
 
@@ -194,7 +187,7 @@ def test_an_unstake_is_requested_then_withdrawn_inside_its_window(bazaar, staked
     ]
     before = nonces()
     early = bazaar("unstake", "--withdraw", who="buyer")
-    assert_one_line_failure(early, "the cooldown of", "ends at", str(data["readyAt"]))
+    assert_one_line_failure(early, "StakingCooldownNotOver", f"readyAt={data['readyAt']}")
     assert nonces() == before
     mine_at(data["readyAt"])
     withdrawn = bazaar("unstake", "--withdraw", who="buyer", json=True).json()
@@ -463,7 +456,7 @@ def forge(kind, ballot):
         ("other chain", ["ballot 2", "is for chain id 1"]),
         ("other governor", ["ballot 2", f"is for governor {ADDRESSES['seller']}"]),
         ("high s", ["ballot 2", "upper half"]),
-        ("future nonce", ["ballot 2", "signed with nonce 1, the governor expects 0"]),
+        ("future nonce", ["ballot 2", "GovernorInvalidSignature"]),
         ("short signature", ["ballot 2", "130 hex digits"]),
         ("missing voter", ["ballot 2", "missing voter"]),
     ],
@@ -507,7 +500,7 @@ def test_a_ballot_relayed_twice_is_refused_the_second_time(bazaar, active, tmp_p
     again = bazaar("relay-votes", path, who="seller")
     # the ballot's nonce is not used up (BazaarGovernor._validateVoteSig): the double vote is
     # what refuses it
-    assert_one_line_failure(again, "ballot 1", "has already voted on proposal")
+    assert_one_line_failure(again, "ballot 1", "GovernorAlreadyCastVote", "has already voted")
     assert nonces() == before
 
 
@@ -570,12 +563,20 @@ UNKNOWN = "12345"
         ("buyer", ["stake", "abc"], ["points amount 'abc' is not a number"]),
         ("buyer", ["stake", "0.0000000000000000001"], ["more than 18 decimals"]),
         ("buyer", ["stake", "-3"], ["negative"]),
-        ("buyer", ["stake", "0"], ["must be above 0"]),
-        ("buyer", ["unstake", "1001"], ["cannot unstake 1001 points", "1000 points staked"]),
-        ("seller", ["unstake", "--withdraw"], ["has no pending unstake to withdraw"]),
-        ("seller", ["unstake", "--cancel"], ["has no pending unstake to cancel"]),
+        ("buyer", ["stake", "0"], ["stake would revert", "StakingZeroAmount"]),
+        ("buyer", ["unstake", "1001"], ["StakingInsufficientStake", f"staked={1_000 * POINT}"]),
+        ("seller", ["unstake", "--withdraw"], ["withdraw would revert", "StakingNothingPending"]),
+        (
+            "seller",
+            ["unstake", "--cancel"],
+            ["cancel unstake would revert", "StakingNothingPending"],
+        ),
         ("buyer", ["unstake"], ["pass POINTS"]),
-        ("seller", ["propose", "--fee-bps", "150"], ["not enough votes to propose", "0 points"]),
+        (
+            "seller",
+            ["propose", "--fee-bps", "150"],
+            ["GovernorInsufficientProposerVotes", "votes=0"],
+        ),
         ("buyer", ["propose"], ["pass either --fee-bps"]),
         ("buyer", ["propose", "--fee-bps", "1", "--target", "market"], ["pass either"]),
         ("buyer", ["propose", "--target", "0x123", "--signature", "f()"], ["bad target"]),
@@ -590,11 +591,15 @@ UNKNOWN = "12345"
             ["argument 1 '-1' does not fit uint256"],
         ),
         ("buyer", ["propose", "--target", "market", "--signature", "setFees"], ["bad function"]),
-        ("buyer", ["vote", UNKNOWN, "for"], [f"unknown proposal {UNKNOWN}"]),
+        ("buyer", ["vote", UNKNOWN, "for"], [f"NonexistentProposal(proposalId={UNKNOWN})"]),
         ("buyer", ["vote", "PROPOSAL", "maybe"], ["bad vote 'maybe'"]),
         ("buyer", ["vote", "nope", "for"], ["bad proposal id 'nope'"]),
         ("buyer", ["vote", "PROPOSAL", "for"], ["is Pending", "votes are taken only while"]),
-        ("buyer", ["sign-vote", UNKNOWN, "for"], [f"unknown proposal {UNKNOWN}"]),
+        (
+            "buyer",
+            ["sign-vote", UNKNOWN, "for"],
+            [f"GovernorNonexistentProposal(proposalId={UNKNOWN})"],
+        ),
         ("seller", ["queue", "PROPOSAL"], ["is Pending: only a Succeeded proposal can be queued"]),
         ("seller", ["execute", "PROPOSAL"], ["is Pending: only a Queued proposal"]),
         ("buyer", ["status", "--staker", "0xzz"], ["bad staker"]),
@@ -613,7 +618,11 @@ def test_a_bad_input_is_one_line_and_sends_nothing(bazaar, proposal, who, args, 
 @pytest.mark.parametrize(
     "who, args, fragments",
     [
-        ("buyer", ["vote", "PROPOSAL", "against"], ["has already voted on proposal"]),
+        (
+            "buyer",
+            ["vote", "PROPOSAL", "against"],
+            ["GovernorAlreadyCastVote", "has already voted"],
+        ),
         ("seller", ["vote", "PROPOSAL", "for"], ["had no votes at proposal", "snapshot"]),
         ("buyer", ["sign-vote", "PROPOSAL", "for"], ["has already voted"]),
         ("seller", ["queue", "PROPOSAL"], ["is Active", "voting ends at"]),

@@ -15,17 +15,10 @@ import pytest
 from eth_utils import keccak
 
 from bazaar import artifacts, networks
-from bazaar.deploy import Deployer
-from bazaar.governance import (
-    ADMIN_ROLE,
-    CANCELLER_ROLE,
-    EXECUTOR_ROLE,
-    GOVERNOR_SETTINGS,
-    PROPOSER_ROLE,
-    STAKING_SETTINGS,
-    TIMELOCK_DELAY,
-)
+from bazaar.deploy.engine import Deployer
+from bazaar.settings import GOVERNOR_SETTINGS, STAKING_SETTINGS, TIMELOCK_DELAY
 from bazaar.tx import TxSender
+from bazaar.types import ADMIN_ROLE, CANCELLER_ROLE, EXECUTOR_ROLE, PROPOSER_ROLE
 from tests.cli_helpers import (
     ADDRESSES,
     assert_one_line_failure,

@@ -10,16 +10,11 @@ from web3 import Web3
 
 from bazaar.clients.governor import GovernorClient, parse_proposal_id
 from bazaar.errors import BazaarError
-from bazaar.governance import (
-    SECP256K1_N,
-    Domain,
-    SignedBallot,
-    permit_data,
-    recover_typed,
-    sign_typed,
-)
+from bazaar.signing.ballots import SignedBallot
+from bazaar.signing.eip712 import SECP256K1_N, Domain, recover_typed, sign_typed
+from bazaar.signing.eip712 import permit as permit_data
 from tests.cli_helpers import DEV_KEYS
-from tools.governance import deploy_dao
+from tools import local_suite
 
 VOTER = Account.from_key(DEV_KEYS["buyer"])
 
@@ -31,7 +26,9 @@ def w3():
 
 @pytest.fixture(scope="module")
 def governor(deployer, staking):
-    return deploy_dao(deployer, staking, [staking])[0]
+    # the plan's hand-over of the staking alone (the governor votes with its stake)
+    governed = (("staking", "PointsStaking"),)
+    return local_suite.hand_over(deployer, {"staking": staking}, governed)[0]
 
 
 @pytest.fixture

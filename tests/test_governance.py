@@ -7,6 +7,11 @@ import brownie
 import pytest
 from brownie import web3
 
+from bazaar.settings import TIMELOCK_DELAY
+from bazaar.types import ADMIN_ROLE as ADMIN
+from bazaar.types import CANCELLER_ROLE as CANCELLER
+from bazaar.types import EXECUTOR_ROLE as EXECUTOR
+from bazaar.types import PROPOSER_ROLE as PROPOSER
 from tests.governance_helpers import (
     AGAINST,
     EXECUTED,
@@ -15,20 +20,13 @@ from tests.governance_helpers import (
     QUEUED,
     SECP256K1_N,
     SUCCEEDED,
+    ballot,
     fee_proposal,
     passed,
+    sign,
 )
 from tests.helpers import ONE_DAY, err, next_block_at
 from tests.staking_helpers import POINT, WARMUP, fund
-from tools.governance import (
-    ADMIN,
-    CANCELLER,
-    EXECUTOR,
-    PROPOSER,
-    TIMELOCK_DELAY,
-    ballot,
-    sign,
-)
 
 # --- set-up ------------------------------------------------------------------------------
 

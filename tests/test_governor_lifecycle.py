@@ -6,6 +6,7 @@ import brownie
 import pytest
 from brownie import ZERO_ADDRESS, web3
 
+from bazaar.settings import GOVERNOR_SETTINGS, TIMELOCK_DELAY
 from tests.governance_helpers import (
     ACTIVE,
     CANCELED,
@@ -23,7 +24,6 @@ from tests.governance_helpers import (
 )
 from tests.helpers import ONE_DAY, ONE_HOUR, err, mine_at, mint_item, next_block_at
 from tests.staking_helpers import POINT
-from tools.governance import GOVERNOR_SETTINGS, TIMELOCK_DELAY
 
 NO_STATE = "0x" + "00" * 32
 
@@ -359,7 +359,7 @@ def test_the_constructor_refuses_a_votes_contract_that_counts_in_blocks(
     votes = BlockClockVotes.deploy({"from": deployer})
     assert votes.CLOCK_MODE() != "mode=timestamp"
     with brownie.reverts(err("GovernorVotesClockNotTimestamp", votes)):
-        BazaarGovernor.deploy(votes, timelock, *GOVERNOR_SETTINGS, {"from": deployer})
+        BazaarGovernor.deploy(votes, timelock, *GOVERNOR_SETTINGS.as_args(), {"from": deployer})
 
 
 @pytest.mark.parametrize(
@@ -375,7 +375,7 @@ def test_the_constructor_refuses_a_votes_contract_that_counts_in_blocks(
 def test_the_constructor_refuses_settings_out_of_their_bounds(
     BazaarGovernor, staking, timelock, deployer, index, value, error, bounds
 ):
-    settings = list(GOVERNOR_SETTINGS)
+    settings = list(GOVERNOR_SETTINGS.as_args())
     settings[index] = value
     with brownie.reverts(err(error, value, *bounds)):
         BazaarGovernor.deploy(staking, timelock, *settings, {"from": deployer})

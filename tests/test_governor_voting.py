@@ -17,12 +17,14 @@ from tests.governance_helpers import (
     FOR,
     SUCCEEDED,
     Proposal,
+    ballot,
     enacted,
+    extended_ballot,
     fee_proposal,
+    sign,
 )
 from tests.helpers import ONE_DAY, ONE_HOUR, chain_id_changed, err, mine_at, next_block_at
 from tests.staking_helpers import POINT, WARMUP, fund
-from tools.governance import ballot, extended_ballot, sign
 
 SMALL = 100 * POINT  # below the 4 % quorum of the 11,100 points staked
 

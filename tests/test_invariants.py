@@ -59,6 +59,7 @@ from brownie.test import strategy
 from hypothesis import HealthCheck, Verbosity
 from hypothesis import strategies as st
 
+from bazaar.settings import BTC_USD_LIMITS, DEPEG_FLOOR, ONE_DAY, ONE_HOUR, PEG_LIMITS, SATS, USD
 from tests.invariant_model import (
     BURNS_GAS,
     CANCELLED,
@@ -66,8 +67,6 @@ from tests.invariant_model import (
     DISPUTED,
     FLAG_CANCEL_REQUESTED,
     NORMAL,
-    ONE_DAY,
-    ONE_HOUR,
     OPEN,
     PAID,
     POINT_UNITS_PER_USD_UNIT,
@@ -76,7 +75,6 @@ from tests.invariant_model import (
     REVERTS,
     SETTLEMENT_OUTAGE_SECONDS,
     SHIPPED,
-    USD,
     Feed,
     MarketConfig,
     MintState,
@@ -93,7 +91,6 @@ EXAMPLES_PER_SCALE = 25
 STEPS_PER_EXAMPLE = 100
 MIN_STEPS_PER_EXAMPLE = 10
 REPORT = Path(__file__).parent.parent / "reports" / "invariants.json"  # the last run's figures
-SATS = 10**8
 STABLE = 10**6  # the stablecoins carry 6 decimals
 
 
@@ -124,9 +121,7 @@ def world(accounts, BlacklistToken, InvariantProbe, MockAggregator):
     tx = {"from": admin}
     busd = BlacklistToken.deploy(tx)
     no_leg = ("0x" + "00" * 20, 0, 0, 0)
-    suite.oracle.configureToken(
-        busd, (no_leg, (suite.usdc_usd, *local_suite.PEG_LEG), local_suite.DEPEG_FLOOR), tx
-    )
+    suite.oracle.configureToken(busd, (no_leg, PEG_LIMITS.leg(suite.usdc_usd), DEPEG_FLOOR), tx)
     suite.market.addPaymentToken(busd, tx)
     probe = InvariantProbe.deploy(tx)
     # a second BTC/USD feed: governance moves WBTC's pricing between the two by new versions
@@ -161,10 +156,13 @@ def world(accounts, BlacklistToken, InvariantProbe, MockAggregator):
 
 
 FEED_LIMITS = {
-    "btc": local_suite.BTC_USD_LEG,
-    "btc2": local_suite.BTC_USD_LEG,
-    "peg": local_suite.PEG_LEG,
-    "stable": local_suite.PEG_LEG,
+    key: (limits.max_staleness, limits.min_answer, limits.max_answer)
+    for key, limits in (
+        ("btc", BTC_USD_LIMITS),
+        ("btc2", BTC_USD_LIMITS),
+        ("peg", PEG_LIMITS),
+        ("stable", PEG_LIMITS),
+    )
 }
 
 
@@ -177,7 +175,7 @@ def model_of(w: World) -> Model:
     for key, feed in w.feeds.items():
         _, answer, _, updated_at, _ = feed.latestRoundData.call()
         feeds[key] = Feed(feed.address, answer, updated_at, *w.feed_limits[key])
-    floor = local_suite.DEPEG_FLOOR
+    floor = DEPEG_FLOOR
     tokens = {
         w.wbtc.address: Token(w.wbtc.address, "WBTC", 8, [Version("peg", "btc", floor)]),
         w.usdc.address: Token(w.usdc.address, "USDC", 6, [Version("stable", None, floor)]),

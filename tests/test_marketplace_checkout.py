@@ -9,8 +9,8 @@ from tests.helpers import (
     DIGITAL,
     FAR_FUTURE,
     PAID,
+    PEG_LIMITS,
     SATS,
-    STABLE_LEG,
     USD,
     Order,
     add_stablecoin,
@@ -322,7 +322,7 @@ def test_an_order_too_large_for_the_escrows_96_bit_amount_is_refused(
     market, oracle, MockERC20, usdc_usd, deployer, seller, buyer, arbiter
 ):
     dai = MockERC20.deploy("Dai", "DAI", 18, {"from": deployer})
-    config = token_input(None, (usdc_usd, *STABLE_LEG), DEPEG_FLOOR)
+    config = token_input(None, PEG_LIMITS.leg(usdc_usd), DEPEG_FLOOR)
     oracle.configureToken(dai, config, {"from": deployer})
     market.addPaymentToken(dai, {"from": deployer})
     item = list_item(market, seller, 10**11 * USD, [dai])  # $100 billion: 1e29 units

@@ -5,7 +5,7 @@ setter at its bounds, beyond them and called by a stranger."""
 import brownie
 import pytest
 
-from tests.helpers import DEPEG_FLOOR, STABLE_LEG, b32, buy, err, list_item, token_input
+from tests.helpers import DEPEG_FLOOR, PEG_LIMITS, b32, buy, err, list_item, token_input
 
 ZERO = brownie.ZERO_ADDRESS
 DAY = 86_400
@@ -164,7 +164,7 @@ def test_a_payment_token_is_added_once_with_the_next_id(
     market, oracle, MockERC20, usdc_usd, deployer, wbtc
 ):
     token = MockERC20.deploy("Dai", "DAI", 18, {"from": deployer})
-    config = token_input(None, (usdc_usd, *STABLE_LEG), DEPEG_FLOOR)
+    config = token_input(None, PEG_LIMITS.leg(usdc_usd), DEPEG_FLOOR)
     oracle.configureToken(token, config, {"from": deployer})
     tx = market.addPaymentToken(token, {"from": deployer})
     assert tx.events["PaymentTokenAdded"]["tokenId"] == 3
@@ -181,7 +181,7 @@ def test_a_payment_token_is_added_once_with_the_next_id(
 def test_sixteen_payment_tokens_are_accepted_and_a_seventeenth_is_refused(
     market, oracle, MockERC20, usdc_usd, deployer, seller, buyer, arbiter
 ):
-    config = token_input(None, (usdc_usd, *STABLE_LEG), DEPEG_FLOOR)
+    config = token_input(None, PEG_LIMITS.leg(usdc_usd), DEPEG_FLOOR)
     tokens = [MockERC20.deploy(f"S{i}", f"S{i}", 6, {"from": deployer}) for i in range(15)]
     for token in tokens:
         oracle.configureToken(token, config, {"from": deployer})

@@ -10,7 +10,7 @@ from eth_abi import encode
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 
-from bazaar import governance
+from bazaar.signing import eip712
 from tests.helpers import chain_id_changed, err, next_block_at
 
 POINT = 10**18
@@ -41,8 +41,8 @@ def signer(points, minter, seller):
 
 def permit_data(points, owner, spender, value, deadline, nonce, chain_id=None):
     chain = web3.eth.chain_id if chain_id is None else chain_id
-    domain = governance.Domain("BTC Bazaar Points", "1", chain, points.address)
-    data = governance.permit_data(domain, owner, str(spender), value, nonce, deadline)
+    domain = eip712.Domain(eip712.POINTS_DOMAIN_NAME, eip712.DOMAIN_VERSION, chain, points.address)
+    data = eip712.permit(domain, owner, str(spender), value, nonce, deadline)
     return encode_typed_data(full_message=data)
 
 

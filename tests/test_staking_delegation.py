@@ -7,12 +7,10 @@ import brownie
 import pytest
 from brownie import ZERO_ADDRESS, web3
 from eth_account import Account
-from eth_account.messages import encode_typed_data
 
 from tests.governance_helpers import SECP256K1_N
 from tests.helpers import ONE_DAY, chain_id_changed, err, mine_at
-from tests.staking_helpers import AMOUNT, WARMUP, at, fund, start_time
-from tools.governance import typed_data
+from tests.staking_helpers import AMOUNT, WARMUP, at, delegation, fund, start_time
 
 
 @pytest.fixture(scope="module")
@@ -158,20 +156,6 @@ def holder(accounts, points, staking, alice, t0):
     fund(points, staking, account, AMOUNT)
     at(t0, staking.stake, AMOUNT, {"from": account})
     return key, account
-
-
-def delegation(staking, key, delegatee, nonce, expiry, chain_id=None):
-    """(v, r, s) of `key`'s signed delegation to `delegatee`."""
-    data = typed_data(
-        "BTC Bazaar Staked Points",
-        staking.address,
-        "Delegation",
-        [("delegatee", "address"), ("nonce", "uint256"), ("expiry", "uint256")],
-        {"delegatee": delegatee.address, "nonce": nonce, "expiry": expiry},
-        chain_id,
-    )
-    signed = key.sign_message(encode_typed_data(full_message=data))
-    return signed.v, signed.r, signed.s
 
 
 def test_an_expired_delegation_signature_is_refused(staking, holder, bob, carol, t0):

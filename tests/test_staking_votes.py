@@ -4,11 +4,9 @@ loans, late stakes and moved points after a snapshot, delegation, total supply, 
 import brownie
 import pytest
 from eth_account import Account
-from eth_account.messages import encode_typed_data
 
 from tests.helpers import ONE_DAY, ONE_HOUR, err, mine_at
-from tests.staking_helpers import AMOUNT, COOLDOWN, WARMUP, at, fund, start_time
-from tools.governance import typed_data
+from tests.staking_helpers import AMOUNT, COOLDOWN, WARMUP, at, delegation, fund, start_time
 
 
 @pytest.fixture(scope="module")
@@ -229,16 +227,9 @@ def test_a_delegation_signed_off_chain_moves_votes_subject_to_the_warmup(
     fund(points, staking, holder, AMOUNT)
     at(t0, staking.stake, AMOUNT, {"from": holder})
     expiry = t0 + 10 * ONE_DAY
-    typed = typed_data(
-        "BTC Bazaar Staked Points",
-        staking.address,
-        "Delegation",
-        [("delegatee", "address"), ("nonce", "uint256"), ("expiry", "uint256")],
-        {"delegatee": bob.address, "nonce": 0, "expiry": expiry},
-    )
-    signed = signer.sign_message(encode_typed_data(full_message=typed))
+    v, r, s = delegation(staking, signer, bob, 0, expiry)
     moved = t0 + 3 * ONE_DAY
-    at(moved, staking.delegateBySig, bob, 0, expiry, signed.v, signed.r, signed.s, {"from": carol})
+    at(moved, staking.delegateBySig, bob, 0, expiry, v, r, s, {"from": carol})
     assert staking.delegates(holder) == bob
     mine_at(moved + WARMUP - 1)
     assert staking.getVotes(bob) == 0

@@ -6,8 +6,11 @@ import brownie
 import pytest
 from brownie import ZERO_ADDRESS
 
+from bazaar.types import ADMIN_ROLE as ADMIN
+from bazaar.types import CANCELLER_ROLE as CANCELLER
+from bazaar.types import EXECUTOR_ROLE as EXECUTOR
+from bazaar.types import PROPOSER_ROLE as PROPOSER
 from tests.helpers import ONE_DAY, err, mine_at, mint_item, next_block_at
-from tools.governance import ADMIN, CANCELLER, EXECUTOR, PROPOSER
 
 DELAY = ONE_DAY
 NO_PREDECESSOR = b"\x00" * 32

@@ -21,9 +21,9 @@ from brownie import BatchBuyer, ReferenceGoods, accounts, web3
 from eth_account import Account
 from web3.exceptions import TransactionNotFound
 
+from bazaar.settings import ONE_DAY, POINT, STAKING_SETTINGS, USD
 from bazaar.types import OrderTerms
-from tools import governance, local_suite
-from tools.local_suite import USD
+from tools import local_suite
 
 REPORT = Path(__file__).resolve().parent.parent / "reports" / "gas.json"
 FAR = 2**40
@@ -135,7 +135,7 @@ def measure() -> dict[str, int]:
 
     released = order_of(checkout(wbtc))
     market.ship(released, b"\x05" * 32, s)
-    web3.provider.make_request("evm_increaseTime", [15 * 86_400])
+    web3.provider.make_request("evm_increaseTime", [15 * ONE_DAY])
     local_suite.refresh_feeds(suite, seller)
     b.record("autoRelease", lambda: market.release(released, q))
 
@@ -155,11 +155,11 @@ def measure() -> dict[str, int]:
 
     def checkout_with_points() -> Any:
         wbtc.approve(market, market.quote(redeeming, 1, wbtc), q)
-        return market.checkout(redeeming, 1, wbtc, 2**255, FAR, arbiter, 100 * 10**18, q)
+        return market.checkout(redeeming, 1, wbtc, 2**255, FAR, arbiter, 100 * POINT, q)
 
     b.record("redeemPoints", checkout_with_points)
-    points.transfer(seller, 10**18, q)  # the receiver already holds points
-    b.record("pointsTransfer", lambda: points.transfer(seller, 5 * 10**18, q))
+    points.transfer(seller, POINT, q)  # the receiver already holds points
+    b.record("pointsTransfer", lambda: points.transfer(seller, 5 * POINT, q))
 
     # Digital goods: the seller and the buyer already hold items (warm balances), as they
     # already hold the payment token.
@@ -236,22 +236,20 @@ def measure_dao(b: Bench, suite: Any) -> None:
     """Staking and a governance round trip; then 1,000 more stakers and the same vote."""
     buyer, seller, voter = accounts[1], accounts[2], accounts[5]
     points, staking, governor, market = suite.points, suite.staking, suite.governor, suite.market
-    point = 10**18
     signer = Account.create()
     signer_account = accounts.add(signer.key)
     for account, amount in ((voter, 300), (seller, 100), (signer_account, 100)):
-        points.transfer(account, amount * point, {"from": buyer}, silent=True)
+        points.transfer(account, amount * POINT, {"from": buyer}, silent=True)
     for account in (buyer, voter, seller, signer_account):
         points.approve(staking, 2**256 - 1, {"from": account}, silent=True)
     # Stakes: the contract's first (voter), then an account's first stake on a new day (it
     # also samples the staked total), then an account's first stake later that day.
-    staking.stake(300 * point, {"from": voter}, silent=True)
-    day = 86_400
-    jump_to((web3.eth.get_block("latest")["timestamp"] // day + 1) * day + 60, suite)
-    b.record("stake_first_of_day", lambda: staking.stake(100 * point, {"from": seller}))
-    b.record("stake", lambda: staking.stake(1_000 * point, {"from": buyer}))
-    staking.stake(100 * point, {"from": signer_account}, silent=True)
-    jump_to(web3.eth.get_block("latest")["timestamp"] + 2 * day + 1, suite)
+    staking.stake(300 * POINT, {"from": voter}, silent=True)
+    jump_to((web3.eth.get_block("latest")["timestamp"] // ONE_DAY + 1) * ONE_DAY + 60, suite)
+    b.record("stake_first_of_day", lambda: staking.stake(100 * POINT, {"from": seller}))
+    b.record("stake", lambda: staking.stake(1_000 * POINT, {"from": buyer}))
+    staking.stake(100 * POINT, {"from": signer_account}, silent=True)
+    jump_to(web3.eth.get_block("latest")["timestamp"] + STAKING_SETTINGS.warmup + 1, suite)
 
     def propose(fee_bps: int) -> tuple:
         args = ([market.address], [0], [market.setFees.encode_input(fee_bps, 200)])
@@ -270,7 +268,7 @@ def measure_dao(b: Bench, suite: Any) -> None:
     b.ops["castVote_first_of_proposal"] = int(open_voting(proposal).gas_used)
     b.record("castVote", lambda: governor.castVote(proposal, 1, {"from": voter}))
     governor.castVote(proposal, 1, {"from": buyer}, silent=True)
-    signature = governance.signed_ballot(governor, proposal, 1, signer)
+    signature = local_suite.signed_ballot(governor, proposal, 1, signer)
     b.record(
         "castVoteBySig",
         lambda: governor.castVoteBySig(proposal, 1, signer.address, signature, {"from": seller}),
@@ -281,23 +279,23 @@ def measure_dao(b: Bench, suite: Any) -> None:
     b.record("execute", lambda: governor.execute(*args, description_hash, {"from": seller}))
     if market.config()["feeBps"] != 150:
         raise RuntimeError("the executed proposal did not change the fee")
-    b.record("unstake", lambda: staking.requestUnstake(100 * point, {"from": buyer}))
+    b.record("unstake", lambda: staking.requestUnstake(100 * POINT, {"from": buyer}))
 
     # 1,000 more stakers, each staking in its own block and second (a checkpoint each).
     started = time.monotonic()
     distributor = accounts[8].address  # used through web3 only (brownie caches nonces)
-    points.transfer(distributor, STAKERS * point, {"from": buyer}, silent=True)
+    points.transfer(distributor, STAKERS * POINT, {"from": buyer}, silent=True)
     chain_id = web3.eth.chain_id
     now = web3.eth.get_block("latest")["timestamp"]
     for i in range(STAKERS):
         key = Account.create()
         send = {"from": distributor, "to": points.address, "gas": 100_000}
-        send["data"] = points.transfer.encode_input(key.address, point)
+        send["data"] = points.transfer.encode_input(key.address, POINT)
         mined(web3.eth.send_transaction(send))
         for nonce, (target, data) in enumerate(
             (
-                (points.address, points.approve.encode_input(staking.address, point)),
-                (staking.address, staking.stake.encode_input(point)),
+                (points.address, points.approve.encode_input(staking.address, POINT)),
+                (staking.address, staking.stake.encode_input(POINT)),
             )
         ):
             web3.provider.make_request("evm_setNextBlockTimestamp", [now + 1 + i])
@@ -313,7 +311,7 @@ def measure_dao(b: Bench, suite: Any) -> None:
             )
             mined(web3.eth.send_raw_transaction(raw.raw_transaction))
     print(f"{STAKERS:,} more stakers in {time.monotonic() - started:.0f} s")
-    jump_to(web3.eth.get_block("latest")["timestamp"] + 2 * 86_400 + 1, suite)
+    jump_to(web3.eth.get_block("latest")["timestamp"] + STAKING_SETTINGS.warmup + 1, suite)
     tx, _, _ = propose(120)
     proposal = tx.events["ProposalCreated"]["proposalId"]
     open_voting(proposal)

@@ -16,19 +16,16 @@ from brownie import accounts, web3
 from brownie.exceptions import VirtualMachineError
 from eth_account import Account
 
+from bazaar.settings import POINT, SATS, STAKING_SETTINGS, TIMELOCK_DELAY, USD
 from bazaar.types import OrderTerms
-from tools import governance, local_suite
-from tools.local_suite import USD
+from tools import local_suite
 
-POINT = 10**18
-
-SATS_PER_BTC = 10**8
 FAR = 2**40
 QUIET = {"silent": True}
 
 
 def btc(sats: int) -> str:
-    return f"{Decimal(sats) / SATS_PER_BTC:.8f} BTC"
+    return f"{Decimal(sats) / SATS:.8f} BTC"
 
 
 def usd(units: int) -> str:
@@ -50,7 +47,7 @@ def main() -> None:
     for name in (*names, "points", "staking"):
         contract = getattr(suite, name)
         print(f"  {name:<10}{contract._name:<19}{contract.address}")
-    wbtc.mint(buyer, SATS_PER_BTC, {"from": deployer}, **QUIET)
+    wbtc.mint(buyer, SATS, {"from": deployer}, **QUIET)
 
     def price_btc(dollars: int) -> None:
         suite.btc_usd.setAnswer(dollars * USD, {"from": deployer}, **QUIET)
@@ -64,7 +61,7 @@ def main() -> None:
         print(
             f"   order {str(event['orderId'])[:12]}..: {btc(amount)} escrowed "
             f"(BTC/USD {usd(event['usdLegAnswer'])}, WBTC/BTC "
-            f"{Decimal(event['pegLegAnswer']) / SATS_PER_BTC:.4f}, gas {tx.gas_used:,})"
+            f"{Decimal(event['pegLegAnswer']) / SATS:.4f}, gas {tx.gas_used:,})"
         )
         return tuple(event["terms"])
 
@@ -155,7 +152,7 @@ def main() -> None:
         points.approve(staking, amount, {"from": account}, **QUIET)
         staking.stake(amount, {"from": account}, **QUIET)
     print("   the buyer stakes 1,000 BZP, a second member 400 BZP; votes count after 2 days")
-    jump(2 * 86_400 + 1)
+    jump(STAKING_SETTINGS.warmup + 1)
     args = ([market.address], [0], [market.setFees.encode_input(150, 200)])
     description = "Platform fee 1.0 % -> 1.5 %"
     proposal = governor.propose(*args, description, {"from": buyer}, **QUIET).events[
@@ -164,14 +161,14 @@ def main() -> None:
     print(f"   proposal: {description}")
     jump(governor.proposalSnapshot(proposal) + 1 - web3.eth.get_block("latest")["timestamp"])
     governor.castVote(proposal, 1, {"from": buyer}, **QUIET)
-    signature = governance.signed_ballot(governor, proposal, 1, member_key)
+    signature = local_suite.signed_ballot(governor, proposal, 1, member_key)
     governor.castVoteBySig(proposal, 1, member.address, signature, {"from": seller}, **QUIET)
     _, votes_for, _ = governor.proposalVotes(proposal)
     print(f"   {votes_for / POINT:,.0f} BZP for (the member signed off-line; the seller relayed)")
     jump(governor.proposalDeadline(proposal) + 1 - web3.eth.get_block("latest")["timestamp"])
     description_hash = web3.keccak(text=description)
     governor.queue(*args, description_hash, {"from": seller}, **QUIET)
-    jump(2 * 86_400 + 1)
+    jump(TIMELOCK_DELAY + 1)
     governor.execute(*args, description_hash, {"from": seller}, **QUIET)
     print(
         f"   queued, 2 days of timelock, executed: platform fee now {market.config()['feeBps']} bps"

@@ -4,9 +4,9 @@
     python -m tools.export_artifacts --check  # exit 1 when a shipped artifact is stale
 
 Each `bazaar/artifacts/<Name>.json` holds `abi`, `bytecode` (init code, no constructor
-arguments) and `errorNotices`: the `@notice` of every custom error in the ABI, read from the
-Solidity sources (brownie keeps only the developer docs), so the client can turn a revert into
-a sentence without a compiler.
+arguments; empty for the interfaces, which ship for their ABI) and `errorNotices`: the
+`@notice` of every custom error in the ABI, read from the Solidity sources (brownie keeps
+only the developer docs), so the client can turn a revert into a sentence without a compiler.
 """
 
 from __future__ import annotations
@@ -18,10 +18,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bazaar.artifacts import ARTIFACT_DIR, DEPLOYABLE_CONTRACTS
+from bazaar.artifacts import ARTIFACT_DIR, INTERFACES, SHIPPED
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build" / "contracts"
+# brownie writes the project's own interfaces (interfaces/) apart from the contracts and the
+# dependencies' interfaces (OpenZeppelin's, under build/contracts)
+BUILD_INTERFACES = ROOT / "build" / "interfaces"
 SOURCES = (ROOT / "contracts", ROOT / "interfaces")
 # A `///` comment block directly above `error Name(`
 _ERROR_DOC = re.compile(r"((?:[ \t]*///[^\n]*\n)+)[ \t]*error\s+(\w+)\s*\(")
@@ -44,18 +47,22 @@ def error_notices() -> dict[str, str]:
 def build_artifact(name: str, notices: dict[str, str] | None = None) -> dict[str, Any]:
     """The artifact of contract `name` as it should ship, from build/contracts/<name>.json."""
     path = BUILD / f"{name}.json"
+    if name in INTERFACES and not path.exists():
+        path = BUILD_INTERFACES / f"{name}.json"
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing: run `brownie compile` first")
     build = json.loads(path.read_text())
-    bytecode = build["bytecode"]
-    if not bytecode:
+    bytecode = build.get("bytecode", "")
+    if name in INTERFACES:
+        bytecode = ""
+    elif not bytecode:
         raise ValueError(f"{name} has no bytecode (an interface or abstract contract?)")
     notices = error_notices() if notices is None else notices
     errors = sorted(item["name"] for item in build["abi"] if item["type"] == "error")
     return {
         "contractName": name,
         "abi": build["abi"],
-        "bytecode": bytecode if bytecode.startswith("0x") else "0x" + bytecode,
+        "bytecode": bytecode if not bytecode or bytecode.startswith("0x") else "0x" + bytecode,
         "errorNotices": {e: notices[e] for e in errors if e in notices},
     }
 
@@ -70,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     notices = error_notices()
     stale = []
-    for name in DEPLOYABLE_CONTRACTS:
+    for name in SHIPPED:
         text = render(build_artifact(name, notices))
         target = ARTIFACT_DIR / f"{name}.json"
         if target.exists() and target.read_text() == text:

@@ -1,39 +1,32 @@
-"""Deploys the suite with mock feeds and tokens on the local anvil, for the demo and the bench.
+"""The suite on the local chain, for the demo, the bench, the invariant machine and the test
+fixtures: a brownie adapter that runs the plan of `bazaar deploy` (bazaar/deploy/suite.py),
+step by step, with brownie's contract objects in place of addresses. Mock tokens and feeds
+stand in for real ones (the `local` preset has none).
 
-(The resumable, journaled deployment for real networks is the `bazaar deploy` command.)
+Only how a step is sent differs from the journaled engine: here `Container.deploy` and
+`contract.function(...)` from the deployer, no journal (a local chain is thrown away).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from brownie import (
-    ZERO_ADDRESS,
-    DigitalGoods,
-    EscrowMarketplace,
-    MockAggregator,
-    MockERC20,
-    MockWBTC,
-    PointsStaking,
-    RewardPoints,
-    WbtcUsdOracle,
+from brownie import project
+
+from bazaar import networks
+from bazaar.deploy.plan import Step, resolve
+from bazaar.deploy.suite import (
+    GOVERNED,
+    SuiteConfig,
+    feed_step,
+    handover_steps,
+    market_steps,
+    staking_steps,
 )
-
-from bazaar.governance import STAKER_SHARE_BPS, STAKING_SETTINGS
-from tools import governance
-
-USD = 10**8  # USD amounts and USD feeds carry 8 decimals
-ONE_HOUR, ONE_DAY = 3600, 86_400
-# Limits as a real deployment would set them: BTC/USD heartbeat 1 h, WBTC/BTC and USDC/USD 24 h.
-BTC_USD_LEG = (ONE_HOUR, 100 * USD, 100_000_000 * USD)  # staleness, sanity bounds $100..$100M
-PEG_LEG = (ONE_DAY, 50_000_000, 200_000_000)  # 0.5 .. 2.0
-DEPEG_FLOOR = 98_000_000  # 0.98
-# Staking as `bazaar deploy` sets it: votes count 2 days after staking; unstaking waits 7 days,
-# then 2 days to withdraw.
-STAKING_WARMUP = STAKING_SETTINGS.warmup
-STAKING_COOLDOWN = STAKING_SETTINGS.cooldown
-STAKING_WINDOW = STAKING_SETTINGS.window
+from bazaar.settings import USD
+from bazaar.signing import eip712
 
 
 @dataclass(frozen=True)
@@ -47,54 +40,108 @@ class LocalSuite:
     goods: Any
     market: Any
     points: Any
-    staking: Any
+    staking: Any = None
     governor: Any = None
     timelock: Any = None
+    config: SuiteConfig | None = field(default=None, repr=False)
+    contracts: dict[str, Any] = field(default_factory=dict, repr=False)  # by step name
+    steps: tuple[str, ...] = ()  # the plan's steps run, in order
+
+
+def config_for(
+    deployer: Any,
+    treasury: Any,
+    guardian: Any,
+    arbiters: Iterable[Any],
+    btc_usd_price: int = 100_000 * USD,
+) -> SuiteConfig:
+    """The plan's configuration on the local chain: mocks for every token and feed."""
+    return SuiteConfig(
+        owner=str(deployer),
+        treasury=str(treasury),
+        guardian=str(guardian),
+        arbiters=tuple(str(a) for a in arbiters),
+        preset=networks.preset("local"),
+        mocks=True,
+        btc_usd_answer=btc_usd_price,
+    )
+
+
+def run_steps(steps: Iterable[Step], deployer: Any, contracts: dict[str, Any]) -> dict[str, Any]:
+    """Runs plan `steps` from `deployer`; `contracts` holds the contracts of earlier steps by
+    step name (and receives the new ones). Returns `contracts`."""
+    containers = project.get_loaded_projects()[0]
+    tx = {"from": deployer}
+    for step in steps:
+        args = resolve(step.args, contracts.__getitem__)
+        if step.kind == "deploy":
+            contracts[step.name] = containers[step.contract].deploy(*args, tx, silent=True)
+        elif step.target is not None and step.function is not None:
+            getattr(contracts[step.target.step], step.function)(*args, tx, silent=True)
+        else:
+            raise ValueError(f"step {step.name!r} calls no target function")
+    return contracts
+
+
+def _suite(config: SuiteConfig, contracts: dict[str, Any], steps: Iterable[Step]) -> LocalSuite:
+    return LocalSuite(
+        contracts["wbtc"],
+        contracts["usdc"],
+        contracts[feed_step("btc_usd")],
+        contracts[feed_step("wbtc_btc")],
+        contracts[feed_step("usdc_usd")],
+        contracts["oracle"],
+        contracts["goods"],
+        contracts["market"],
+        contracts["points"],
+        contracts.get("staking"),
+        contracts.get("governor"),
+        contracts.get("timelock"),
+        config,
+        contracts,
+        tuple(step.name for step in steps),
+    )
 
 
 def deploy(
     deployer: Any,
     treasury: Any,
     guardian: Any,
-    arbiters: list[Any],
+    arbiters: Iterable[Any],
     btc_usd_price: int = 100_000 * USD,
+    staking: bool = True,
 ) -> LocalSuite:
-    tx = {"from": deployer}
-    wbtc = MockWBTC.deploy(tx, silent=True)
-    usdc = MockERC20.deploy("Mock USD Coin", "USDC", 6, tx, silent=True)
-    btc_usd = MockAggregator.deploy(8, btc_usd_price, "BTC / USD", tx, silent=True)
-    wbtc_btc = MockAggregator.deploy(8, 10**8, "WBTC / BTC", tx, silent=True)
-    usdc_usd = MockAggregator.deploy(8, 10**8, "USDC / USD", tx, silent=True)
-    no_leg = (ZERO_ADDRESS, 0, 0, 0)
-    wbtc_config = ((btc_usd, *BTC_USD_LEG), (wbtc_btc, *PEG_LEG), DEPEG_FLOOR)
-    usdc_config = (no_leg, (usdc_usd, *PEG_LEG), DEPEG_FLOOR)
-    oracle = WbtcUsdOracle.deploy(
-        deployer, ZERO_ADDRESS, 0, [wbtc, usdc], [wbtc_config, usdc_config], tx, silent=True
-    )
-    goods = DigitalGoods.deploy(tx, silent=True)
-    points = RewardPoints.deploy(deployer, tx, silent=True)
-    market = EscrowMarketplace.deploy(
-        deployer, oracle, treasury, guardian, goods, points, tx, silent=True
-    )
-    goods.bindMarketplace(market, tx, silent=True)
-    points.bindMarketplace(market, tx, silent=True)
-    for token in (wbtc, usdc):
-        market.addPaymentToken(token, tx, silent=True)
-    for account in arbiters:
-        market.setArbiter(account, True, tx, silent=True)
-    staking = PointsStaking.deploy(
-        points,
-        deployer,
-        STAKING_WARMUP,
-        STAKING_COOLDOWN,
-        STAKING_WINDOW,
-        [wbtc, usdc],  # the payment tokens are the reward tokens
-        tx,
-        silent=True,
-    )
-    market.setFeeShare(staking, STAKER_SHARE_BPS, tx, silent=True)
-    return LocalSuite(
-        wbtc, usdc, btc_usd, wbtc_btc, usdc_usd, oracle, goods, market, points, staking
+    """The suite as `bazaar deploy` builds it, up to the hand-over (`hand_to_dao`); without
+    `staking` (the test fixtures' marketplace), only the marketplace's part of the plan."""
+    config = config_for(deployer, treasury, guardian, arbiters, btc_usd_price)
+    market = market_steps(config)
+    steps = list(market.steps)
+    if staking:
+        steps += staking_steps(config, market.sources)
+    return _suite(config, run_steps(steps, deployer, {}), steps)
+
+
+def hand_over(
+    deployer: Any,
+    contracts: dict[str, Any],
+    governed: tuple[tuple[str, str], ...] = GOVERNED,
+    config: SuiteConfig | None = None,
+) -> tuple[Any, Any]:
+    """The plan's hand-over: deploys the timelock and the governor (voting with
+    `contracts["staking"]`) and hands the `governed` contracts (step name, contract) to the
+    timelock. Returns (governor, timelock)."""
+    config = config or config_for(deployer, deployer, deployer, ())
+    done = run_steps(handover_steps(config, governed), deployer, dict(contracts))
+    return done["governor"], done["timelock"]
+
+
+def hand_to_dao(suite: LocalSuite, deployer: Any) -> LocalSuite:
+    """`suite` after the plan's hand-over: the DAO owns every governed contract."""
+    config = suite.config or config_for(deployer, deployer, deployer, ())
+    steps = handover_steps(config)
+    contracts = run_steps(steps, deployer, dict(suite.contracts))
+    return replace(
+        _suite(config, contracts, steps), steps=suite.steps + tuple(s.name for s in steps)
     )
 
 
@@ -104,8 +151,9 @@ def refresh_feeds(suite: LocalSuite, sender: Any) -> None:
         feed.setAnswer(feed.latestRoundData()[1], {"from": sender}, silent=True)
 
 
-def hand_to_dao(suite: LocalSuite, deployer: Any) -> LocalSuite:
-    """Deploys the governor and the timelock and hands them every governed contract."""
-    owned = [suite.market, suite.oracle, suite.points, suite.staking]
-    governor, timelock = governance.deploy_dao(deployer, suite.staking, owned)
-    return replace(suite, governor=governor, timelock=timelock)
+def signed_ballot(governor: Any, proposal_id: int, support: int, key: Any) -> bytes:
+    """`key`'s (an eth-account LocalAccount) vote on `proposal_id`, signed under the governor's
+    EIP-712 domain (as it reports it) with the key's current nonce, for `castVoteBySig`."""
+    domain = eip712.domain_from_erc5267(governor.eip712Domain())
+    nonce = governor.nonces(key.address)
+    return eip712.sign_typed(key, eip712.ballot(domain, proposal_id, support, key.address, nonce))

@@ -27,11 +27,16 @@ DEPLOYABLE_CONTRACTS: tuple[str, ...] = (
     "MockERC20",
     "MockAggregator",
 )
+# Interfaces of contracts the suite uses but does not deploy: real ERC-20 tokens (OpenZeppelin's
+# IERC20Metadata) and Chainlink feeds (interfaces/AggregatorV3Interface.sol). ABI only.
+INTERFACES: tuple[str, ...] = ("IERC20Metadata", "AggregatorV3Interface")
+SHIPPED: tuple[str, ...] = DEPLOYABLE_CONTRACTS + INTERFACES
 
 
 @dataclass(frozen=True)
 class Artifact:
-    """A compiled contract: its ABI, init code, and the notice of each custom error."""
+    """A compiled contract: its ABI, init code ("" for an interface), and the notice of each
+    custom error."""
 
     name: str
     abi: list[dict[str, Any]] = field(repr=False)
@@ -47,15 +52,15 @@ def load(name: str) -> Artifact:
         KeyError: no artifact ships under that name.
     """
     path = ARTIFACT_DIR / f"{name}.json"
-    if name not in DEPLOYABLE_CONTRACTS or not path.exists():
+    if name not in SHIPPED or not path.exists():
         raise KeyError(f"no artifact for contract {name!r}; shipped: {', '.join(available())}")
     data = json.loads(path.read_text())
     return Artifact(name, data["abi"], data["bytecode"], data.get("errorNotices", {}))
 
 
 def available() -> list[str]:
-    """Names of the contracts whose artifacts ship."""
-    return [n for n in DEPLOYABLE_CONTRACTS if (ARTIFACT_DIR / f"{n}.json").exists()]
+    """Names of the contracts and interfaces whose artifacts ship."""
+    return [n for n in SHIPPED if (ARTIFACT_DIR / f"{n}.json").exists()]
 
 
 def all_loaded() -> list[Artifact]:

@@ -3,22 +3,26 @@
     bazaar account new|import|address   keystores (cli/account.py)
     bazaar deploy                       the suite, journaled and resumable (cli/deploy.py)
     bazaar quote|list|buy|ship|...      the marketplace (cli/market.py)
-    bazaar stake|propose|vote|...       the DAO (cli/dao.py)
-    bazaar status                       of an order, a listing, a proposal or a staker
+    bazaar status                       an order, a listing, a proposal or a staker (cli/status.py)
+    bazaar stake|unstake                staking (cli/staking.py)
+    bazaar propose|vote|queue|...       governance (cli/governance.py)
 
 Every failure prints one line on stderr and exits non-zero, having sent nothing it should not.
+The commands parse and present; the library raises typed errors (a `NoSigner` becomes the hint
+to pass --keystore here) and the contracts judge what is allowed.
 """
 
 from __future__ import annotations
 
 import sys
 
-from bazaar.cli import account, dao, deploy, market
+from bazaar.cli import account, deploy, governance, market, staking, status
 from bazaar.cli.common import Context, Parser, add_global_options
-from bazaar.errors import BazaarError
+from bazaar.errors import BazaarError, NoSigner
 from bazaar.units import AmountError
 
-COMMAND_GROUPS = (account, deploy, market, dao)
+# In this order in `bazaar --help`.
+COMMAND_GROUPS = (account, deploy, market, status, staking, governance)
 
 
 def build_parser() -> Parser:
@@ -44,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(exit_.code or 0)
     try:
         return int(args.handler(Context(args)) or 0)
+    except NoSigner as exc:
+        sys.stderr.write(f"bazaar: error: {exc}: pass --keystore FILE\n")
+        return 1
     except (BazaarError, AmountError) as exc:
         message = " ".join(str(exc).split())
         sys.stderr.write(f"bazaar: error: {message}\n")

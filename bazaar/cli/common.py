@@ -7,19 +7,25 @@ import argparse
 import json
 import sys
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
+from web3.types import TxReceipt
 
 from bazaar import networks
 from bazaar.accounts import load_account
 from bazaar.chain import connect
+from bazaar.clients.base import ContractClient
 from bazaar.errors import BazaarError
 from bazaar.journal import Journal, default_path
 from bazaar.tx import Progress, TxSender
+from bazaar.units import format_points
+
+Client = TypeVar("Client", bound=ContractClient)
 
 
 class Parser(argparse.ArgumentParser):
@@ -53,6 +59,19 @@ def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> No
     group.add_argument(
         "--json", action="store_true", default=default(False), help="print one JSON object"
     )
+
+
+def command_adder(commands: Any, add_globals: Any) -> Any:
+    """`command(name, handler, help)`: a subcommand with the global options, running
+    `handler(ctx)`."""
+
+    def command(name: str, handler: Any, text: str) -> argparse.ArgumentParser:
+        p = commands.add_parser(name, help=text, description=text)
+        add_globals(p)
+        p.set_defaults(handler=handler)
+        return p
+
+    return command
 
 
 @dataclass
@@ -111,6 +130,13 @@ class Context:
             )
         return journal
 
+    def client(self, kind: type[Client], key: str, signing: bool = False) -> Client:
+        """A `kind` client of the deployment's contract `key` (its logs from its deploy
+        block), signing with the keystore's account when `signing`."""
+        entry = self.deployment.contract(key)
+        sender = self.sender if signing else None
+        return kind(self.w3, entry["address"], sender, from_block=int(entry.get("block", 0)))
+
     def emit(self, data: dict[str, Any], lines: list[str]) -> None:
         """One JSON object (--json) or the human lines, on stdout."""
         if self.json:
@@ -142,3 +168,19 @@ def non_negative_int(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"{text!r} must not be negative")
     return value
+
+
+def when(timestamp: int) -> str:
+    """A Unix time as "2026-11-22 06:42:00 UTC (1795330920)"."""
+    text = datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return f"{text} ({timestamp})"
+
+
+def tx_json(receipt: TxReceipt) -> dict[str, Any]:
+    """What every --json output says of the transaction it sent."""
+    return {"txHash": "0x" + bytes(receipt["transactionHash"]).hex(), "gasUsed": receipt["gasUsed"]}
+
+
+def points_json(name: str, units: int) -> dict[str, Any]:
+    """A points amount in --json: the units and the human string."""
+    return {name: units, f"{name}Formatted": format_points(units)}

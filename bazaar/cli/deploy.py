@@ -5,10 +5,13 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from bazaar import networks
+from bazaar import networks, settings
 from bazaar.cli.common import Context
 from bazaar.clients.base import checksum
-from bazaar.deploy import Deployer, Ref, StepReport, SuiteConfig, check_feeds, suite_plan
+from bazaar.deploy.engine import Deployer, StepReport
+from bazaar.deploy.feeds import check_feeds
+from bazaar.deploy.plan import Ref
+from bazaar.deploy.suite import PAYMENT_TOKENS, SuiteConfig, suite_plan
 from bazaar.errors import BazaarError
 from bazaar.journal import Journal
 from bazaar.units import parse_usd
@@ -76,7 +79,8 @@ def _line(report: StepReport, width: int = 44) -> str:
 def cmd_deploy(ctx: Context) -> int:
     preset = ctx.preset or networks.preset_for_chain(ctx.chain_id)
     config = _config(ctx, preset)
-    plan, sources = suite_plan(config)
+    suite = suite_plan(config)
+    plan, sources = suite.steps, suite.sources
     check_feeds(ctx.w3, sources)
     journal = Journal.open(ctx.deployment_path, ctx.chain_id)
     deployer = Deployer(ctx.sender, journal, plan)
@@ -151,7 +155,7 @@ def _record_wiring(journal: Journal, config: SuiteConfig, sources: dict[str, Any
     def address(value: Any) -> str:
         return journal.steps[value.step]["address"] if isinstance(value, Ref) else value
 
-    journal.data["tokens"] = {k: address(sources[k]) for k in ("wbtc", "usdc")}
-    journal.data["feeds"] = {k: address(sources[k]) for k in networks.FEED_DESCRIPTIONS}
+    journal.data["tokens"] = {k: address(sources[k]) for k in PAYMENT_TOKENS}
+    journal.data["feeds"] = {k: address(sources[k]) for k in settings.FEED_DESCRIPTIONS}
     journal.data["arbiters"] = list(config.arbiters)
     journal.save()

@@ -1,7 +1,7 @@
 """Marketplace commands: quote, list, buy, ship, confirm, release, reclaim, cancel, refund,
-dispute, rule, review, status (also of a proposal or a staker, through cli/dao.py). Amounts
-in human units (USD, token units); --json prints the same numbers, as integers in contract
-units and as the human strings."""
+dispute, rule, review (`status` is in cli/status.py). Amounts in human units (USD, token
+units); --json prints the same numbers, as integers in contract units and as the human
+strings. The marketplace checks its own rules: a refusal is its decoded error."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from typing import Any
 
 from web3.types import TxReceipt
 
-from bazaar.cli import dao
-from bazaar.cli.common import Context, non_negative_int, positive_int
+from bazaar.cli.common import Context, command_adder, non_negative_int, positive_int, tx_json
 from bazaar.clients.base import checksum
 from bazaar.clients.erc20 import Erc20Client
 from bazaar.clients.marketplace import (
@@ -23,18 +22,17 @@ from bazaar.clients.marketplace import (
 )
 from bazaar.clients.oracle import OracleClient
 from bazaar.errors import BazaarError
-from bazaar.units import format_amount, format_usd, parse_amount, parse_usd
-
-MAX_BPS = 10_000
+from bazaar.settings import BPS
+from bazaar.units import format_usd, parse_amount, parse_usd
 
 
 def register(commands: Any, add_globals: Any) -> None:
+    add = command_adder(commands, add_globals)
+
     def command(name: str, handler: Any, text: str, order: bool = False) -> Any:
-        p = commands.add_parser(name, help=text, description=text)
-        add_globals(p)
+        p = add(name, handler, text)
         if order:
             p.add_argument("order", metavar="ORDER_ID", help="the order id (0x + 64 hex digits)")
-        p.set_defaults(handler=handler)
         return p
 
     p = command("quote", cmd_quote, "token units for a listing, or for a USD amount, now")
@@ -81,27 +79,15 @@ def register(commands: Any, add_globals: Any) -> None:
     p.add_argument("--rating", type=int, choices=range(1, 6), required=True, metavar="1-5")
     p.add_argument("--content", default="", help="review text (hashed) or a 0x hash")
 
-    p = command("status", cmd_status, "an order, a listing, a DAO proposal or a staker")
-    p.add_argument("order", nargs="?", metavar="ORDER_ID")
-    p.add_argument("--listing", type=positive_int)
-    p.add_argument("--proposal", metavar="PROPOSAL_ID", help="a DAO proposal (decimal or 0x)")
-    p.add_argument("--staker", metavar="ADDRESS", help="an account's stake and votes")
-
 
 # -- shared -----------------------------------------------------------------------------
 
 
-def _market(ctx: Context, signing: bool) -> MarketplaceClient:
-    entry = ctx.deployment.contract("market")
-    return MarketplaceClient(
-        ctx.w3,
-        entry["address"],
-        sender=ctx.sender if signing else None,
-        from_block=int(entry.get("block", 0)),
-    )
+def market_client(ctx: Context, signing: bool) -> MarketplaceClient:
+    return ctx.client(MarketplaceClient, "market", signing)
 
 
-def _token(ctx: Context, name: str, signing: bool = False) -> Erc20Client:
+def token_client(ctx: Context, name: str, signing: bool = False) -> Erc20Client:
     tokens = ctx.deployment.data.get("tokens", {})
     address = tokens.get(name.lower()) if not name.startswith("0x") else name
     if address is None:
@@ -114,11 +100,11 @@ def _token(ctx: Context, name: str, signing: bool = False) -> Erc20Client:
     return client
 
 
-def _order(ctx: Context, market: MarketplaceClient) -> Order:
+def order_of(ctx: Context, market: MarketplaceClient) -> Order:
     return market.order(parse_order_id(ctx.args.order))
 
 
-def _order_json(order: Order, token: Erc20Client) -> dict[str, Any]:
+def order_json(order: Order, token: Erc20Client) -> dict[str, Any]:
     t = order.terms
     return {
         "orderId": order.id_hex,
@@ -138,10 +124,6 @@ def _order_json(order: Order, token: Erc20Client) -> dict[str, Any]:
     }
 
 
-def _tx_json(receipt: TxReceipt) -> dict[str, Any]:
-    return {"txHash": "0x" + bytes(receipt["transactionHash"]).hex(), "gasUsed": receipt["gasUsed"]}
-
-
 # -- commands ---------------------------------------------------------------------------
 
 
@@ -149,7 +131,7 @@ def cmd_quote(ctx: Context) -> int:
     args = ctx.args
     if (args.listing is None) == (args.usd is None):
         raise BazaarError("pass either --listing ID or --usd AMOUNT")
-    token = _token(ctx, args.token)
+    token = token_client(ctx, args.token)
     if args.usd is not None:
         usd = parse_usd(args.usd)
         oracle = OracleClient(ctx.w3, ctx.deployment.address("oracle"))
@@ -161,7 +143,7 @@ def cmd_quote(ctx: Context) -> int:
             "pegLegAnswer": q.peg_leg_answer,
         }
     else:
-        market = _market(ctx, signing=False)
+        market = market_client(ctx, signing=False)
         listing = market.listing(args.listing)
         amount = market.quote(args.listing, args.quantity, token.address)
         usd = listing.price_usd * args.quantity
@@ -184,16 +166,8 @@ def cmd_quote(ctx: Context) -> int:
 def cmd_list(ctx: Context) -> int:
     args = ctx.args
     price = parse_usd(args.price)
-    if price == 0:
-        raise BazaarError("--price must be above 0")
-    for name, value in (
-        ("--buffer-bps", args.buffer_bps),
-        ("--points-cap-bps", args.points_cap_bps),
-    ):
-        if value > MAX_BPS:
-            raise BazaarError(f"{name} {value} is above {MAX_BPS} (100 %)")
-    tokens = [_token(ctx, t) for t in args.token]
-    market = _market(ctx, signing=True)
+    tokens = [token_client(ctx, t) for t in args.token]
+    market = market_client(ctx, signing=True)
     metadata = hash_text(args.metadata)
     listing_id = market.list_item(
         price,
@@ -221,53 +195,35 @@ def cmd_list(ctx: Context) -> int:
     return 0
 
 
-def _pick_arbiter(ctx: Context, market: MarketplaceClient, seller: str) -> str:
-    buyer = ctx.account.address
+def _pick_arbiter(ctx: Context, market: MarketplaceClient) -> str:
+    """--arbiter, or the first arbiter of the deployment file that may arbitrate this order
+    (active, neither the buyer nor the seller)."""
     if ctx.args.arbiter:
-        arbiter = checksum(ctx.args.arbiter, "arbiter")
-        candidates = [arbiter]
-    else:
-        candidates = [checksum(a) for a in ctx.deployment.data.get("arbiters", [])]
-    for arbiter in candidates:
-        if arbiter not in (buyer, seller) and market.is_arbiter(arbiter):
+        return checksum(ctx.args.arbiter, "arbiter")
+    seller = market.listing(ctx.args.listing).seller
+    for arbiter in (checksum(a) for a in ctx.deployment.data.get("arbiters", [])):
+        if arbiter not in (ctx.account.address, seller) and market.is_arbiter(arbiter):
             return arbiter
-    if ctx.args.arbiter:
-        raise BazaarError(
-            f"arbiter {candidates[0]} is not an active arbiter, or is the buyer or the seller"
-        )
     raise BazaarError("no usable arbiter in the deployment file: pass --arbiter ADDRESS")
 
 
 def cmd_buy(ctx: Context) -> int:
     args = ctx.args
-    market = _market(ctx, signing=True)
-    token = _token(ctx, args.token, signing=True)
-    listing = market.listing(args.listing)
-    if not listing.active:
-        raise BazaarError(f"listing {args.listing} was delisted")
-    if listing.seller == ctx.account.address:
-        raise BazaarError(f"{ctx.account.address} is the seller of listing {args.listing}")
-    if args.quantity > listing.stock:
-        raise BazaarError(f"listing {args.listing} has {listing.stock} left, not {args.quantity}")
-    if token.address not in market.accepted_tokens(listing):
-        raise BazaarError(f"listing {args.listing} does not accept {token.symbol}")
-    arbiter = _pick_arbiter(ctx, market, listing.seller)
-    price = market.quote(args.listing, args.quantity, token.address)
+    market = market_client(ctx, signing=True)
+    token = token_client(ctx, args.token, signing=True)
+    arbiter = _pick_arbiter(ctx, market)
     if args.max_pay is not None:
         max_pay = parse_amount(args.max_pay, token.decimals, f"{token.symbol} amount")
-        if max_pay < price:
-            raise BazaarError(
-                f"the price is {token.format(price)} now, above --max-pay {token.format(max_pay)}"
-            )
     else:
-        max_pay = price + price * args.slippage_bps // MAX_BPS
+        price = market.quote(args.listing, args.quantity, token.address)
+        max_pay = price + price * args.slippage_bps // BPS
     deadline = int(time.time()) + 60 * args.deadline_minutes
     latest = ctx.w3.eth.get_block("latest")["timestamp"]
     deadline = max(deadline, int(latest) + 60 * args.deadline_minutes)  # chains ahead of us
     order, paid, approved = market.checkout(
         args.listing, args.quantity, token, max_pay, deadline, arbiter, not args.no_approve
     )
-    data = _order_json(order, token) | {"approved": approved, "arbiter": arbiter}
+    data = order_json(order, token) | {"approved": approved, "arbiter": arbiter}
     ctx.emit(
         data,
         [
@@ -290,7 +246,7 @@ def _after(
 ) -> int:
     token = Erc20Client(ctx.w3, order.terms.token)
     now = market.order(order.id)
-    data = _order_json(now, token) | _tx_json(receipt) | {"action": verb}
+    data = order_json(now, token) | tx_json(receipt) | {"action": verb}
     line = f"{verb} {order.id_hex}: now {now.state.status}"
     if event:
         found = market.events(receipt, event)
@@ -313,8 +269,8 @@ EVENTS = {
 
 def cmd_simple(verb: str) -> Any:
     def handler(ctx: Context) -> int:
-        market = _market(ctx, signing=True)
-        order = _order(ctx, market)
+        market = market_client(ctx, signing=True)
+        order = order_of(ctx, market)
         receipt = getattr(market, verb)(order)
         event, fields = EVENTS.get(verb, (None, ()))
         return _after(ctx, market, order, receipt, verb, event, fields)
@@ -323,8 +279,8 @@ def cmd_simple(verb: str) -> Any:
 
 
 def cmd_ship(ctx: Context) -> int:
-    market = _market(ctx, signing=True)
-    order = _order(ctx, market)
+    market = market_client(ctx, signing=True)
+    order = order_of(ctx, market)
     receipt = market.ship(order, hash_text(ctx.args.tracking))
     return _after(ctx, market, order, receipt, "ship", None, ())
 
@@ -335,29 +291,27 @@ def _token_amount(ctx: Context, order: Order, text: str) -> int:
 
 
 def cmd_refund(ctx: Context) -> int:
-    market = _market(ctx, signing=True)
-    order = _order(ctx, market)
+    market = market_client(ctx, signing=True)
+    order = order_of(ctx, market)
     amount = (
         order.state.amount
         if ctx.args.amount is None
         else _token_amount(ctx, order, ctx.args.amount)
     )
-    if amount > order.state.amount:
-        raise BazaarError(f"--amount is above the escrow of {order.state.amount} units")
     receipt = market.refund(order, amount)
     return _after(ctx, market, order, receipt, "refund", "OrderRefunded", ("amount", "remaining"))
 
 
 def cmd_dispute(ctx: Context) -> int:
-    market = _market(ctx, signing=True)
-    order = _order(ctx, market)
+    market = market_client(ctx, signing=True)
+    order = order_of(ctx, market)
     receipt = market.open_dispute(order, hash_text(ctx.args.evidence))
     return _after(ctx, market, order, receipt, "dispute", None, ())
 
 
 def cmd_rule(ctx: Context) -> int:
-    market = _market(ctx, signing=True)
-    order = _order(ctx, market)
+    market = market_client(ctx, signing=True)
+    order = order_of(ctx, market)
     receipt = market.resolve_dispute(order, _share_bps(ctx.args.buyer_share))
     fields = ("buyerShareBps", "toBuyer", "toSeller", "fee", "arbiterFee")
     return _after(ctx, market, order, receipt, "rule", "DisputeResolved", fields)
@@ -376,62 +330,7 @@ def _share_bps(text: str) -> int:
 
 
 def cmd_review(ctx: Context) -> int:
-    market = _market(ctx, signing=True)
-    order = _order(ctx, market)
+    market = market_client(ctx, signing=True)
+    order = order_of(ctx, market)
     receipt = market.review(order, ctx.args.rating, hash_text(ctx.args.content))
     return _after(ctx, market, order, receipt, "review", None, ())
-
-
-def cmd_status(ctx: Context) -> int:
-    args = ctx.args
-    subjects = (args.order, args.listing, args.proposal, args.staker)
-    if sum(s is not None for s in subjects) != 1:
-        raise BazaarError("pass one of ORDER_ID, --listing ID, --proposal ID or --staker ADDRESS")
-    if args.proposal is not None:
-        return dao.proposal_status(ctx, args.proposal)
-    if args.staker is not None:
-        return dao.staker_status(ctx, args.staker)
-    market = _market(ctx, signing=False)
-    if args.listing is not None:
-        listing = market.listing(args.listing)
-        total, count = market.seller_rating(listing.seller)
-        tokens = market.accepted_tokens(listing)
-        rating = f"{total / count:.2f} from {count}" if count else "no reviews"
-        ctx.emit(
-            {
-                "listingId": listing.id,
-                "seller": listing.seller,
-                "priceUsd": listing.price_usd,
-                "priceFormatted": format_usd(listing.price_usd),
-                "stock": listing.stock,
-                "active": listing.active,
-                "bufferBps": listing.buffer_bps,
-                "kind": listing.kind,
-                "tokens": tokens,
-                "sellerRatingSum": total,
-                "sellerRatingCount": count,
-            },
-            [
-                f"listing {listing.id}: {format_usd(listing.price_usd)}, {listing.stock} in stock,"
-                f" {'active' if listing.active else 'delisted'}, {listing.kind}",
-                f"  seller {listing.seller} (rating {rating})",
-                f"  tokens {', '.join(tokens)}; buffer {listing.buffer_bps} bps",
-            ],
-        )
-        return 0
-    order = _order(ctx, market)
-    token = Erc20Client(ctx.w3, order.terms.token)
-    t = order.terms
-    ctx.emit(
-        _order_json(order, token),
-        [
-            f"order {order.id_hex}: {order.state.status}",
-            f"  listing {t.listingId} x{order.quantity}, {format_usd(t.usdAmount)}, locked "
-            f"{token.format(t.lockedAmount)}, escrow {token.format(order.state.amount)}",
-            f"  buyer {t.buyer}, seller {t.seller}, arbiter {t.arbiter}",
-            f"  deadline {order.state.deadline} (unix), fee {t.feeBps} bps, arbiter fee "
-            f"{t.arbiterFeeBps} bps, buffer {t.bufferBps} bps",
-            f"  paid {format_amount(order.paid_amount, token.decimals)} {token.symbol}",
-        ],
-    )
-    return 0

@@ -4,9 +4,14 @@ EIP-712 signature), queue, execute, and a proposal's status.
 A proposal is known by its id, the hash of its actions and description. Queue and execute pass
 the actions back: the client rebuilds them from the proposal's `ProposalCreated` event (its id
 is not an indexed topic, so the governor's logs are scanned in chunks, newest first) and checks
-that they hash to the id. Every transaction is checked here first (state, double vote, votes,
-nonce, signature), so a bad input is refused in one sentence with nothing sent; the preflight
-of `bazaar.tx` catches the rest and decodes the governor's errors.
+that they hash to the id.
+
+The governor and the timelock check their own rules: every transaction is preflighted (a Safe's
+or a relayed one run as eth_call) and a refusal is the contract's decoded error. When that error
+says the proposal is in the wrong state, the client adds what the state means (when voting
+opens or ends, the tally, the eta). Two checks are the client's own, because the contract would
+accept what they refuse: a vote of no weight, and a ballot file's chain, governor, signer and
+duplicates (votes by signature are in clients/ballots.py).
 """
 
 from __future__ import annotations
@@ -20,18 +25,14 @@ from web3.types import TxReceipt
 
 from bazaar.clients.base import ContractClient, checksum
 from bazaar.errors import BazaarError, RevertError, decode_revert, revert_data
-from bazaar.governance import (
-    PROPOSAL_STATES,
-    SUPPORT_NAMES,
-    Domain,
-    SignedBallot,
-    ballot_data,
-    sign_typed,
-)
-from bazaar.tx import Call
+from bazaar.signing import eip712
+from bazaar.signing.eip712 import Domain
+from bazaar.tx import Call, simulate
+from bazaar.types import PROPOSAL_STATES, SUPPORT_NAMES
 from bazaar.units import format_points
 
-LOG_CHUNK = 10_000  # blocks per eth_getLogs request (public RPCs cap the range)
+# The errors by which the governor and the timelock say a proposal is in the wrong state.
+STATE_ERRORS = ("GovernorUnexpectedProposalState", "TimelockUnexpectedOperationState")
 
 
 def parse_proposal_id(text: str) -> int:
@@ -116,25 +117,16 @@ class VoteResult:
 class GovernorClient(ContractClient):
     ARTIFACT = "BazaarGovernor"
 
-    def __init__(self, *args: Any, from_block: int = 0, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.from_block = from_block  # the deploy block: where its events start
-
     # -- views ---------------------------------------------------------------------------
 
     @cached_property
     def domain(self) -> Domain:
         """The governor's EIP-712 domain, as it reports it (ERC-5267)."""
-        _, name, version, chain_id, contract, _, _ = self.view("eip712Domain")
-        return Domain(str(name), str(version), int(chain_id), checksum(contract))
+        return eip712.domain_from_erc5267(self.view("eip712Domain"))
 
     @cached_property
     def timelock(self) -> str:
         return checksum(self.view("timelock"))
-
-    @cached_property
-    def threshold(self) -> int:
-        return int(self.view("proposalThreshold"))
 
     def clock(self) -> int:
         return int(self.view("clock"))
@@ -205,33 +197,19 @@ class GovernorClient(ContractClient):
             BazaarError: no such proposal, or no event carrying it (wrong deploy block).
         """
         self._known(proposal_id)
-        event = self.contract.events.ProposalCreated()
-        latest = int(self.w3.eth.block_number)
-        end = latest
-        while end >= self.from_block:
-            start = max(self.from_block, end - LOG_CHUNK + 1)
-            logs = self.w3.eth.get_logs(
-                {
-                    "address": self.address,
-                    "topics": [event.topic],
-                    "fromBlock": start,
-                    "toBlock": end,
-                }
+        for log in self.logs("ProposalCreated", newest_first=True):
+            args = log["args"]
+            if int(args["proposalId"]) != proposal_id:
+                continue
+            actions = Actions(
+                tuple(checksum(t) for t in args["targets"]),
+                tuple(int(v) for v in args["values"]),
+                tuple(bytes(c) for c in args["calldatas"]),
+                str(args["description"]),
             )
-            for log in reversed(logs):
-                args = event.process_log(log)["args"]
-                if int(args["proposalId"]) != proposal_id:
-                    continue
-                actions = Actions(
-                    tuple(checksum(t) for t in args["targets"]),
-                    tuple(int(v) for v in args["values"]),
-                    tuple(bytes(c) for c in args["calldatas"]),
-                    str(args["description"]),
-                )
-                if self.proposal_id(actions) != proposal_id:  # a node's foreign logs
-                    continue
-                return actions, checksum(args["proposer"])
-            end = start - 1
+            if self.proposal_id(actions) != proposal_id:  # a node's foreign logs
+                continue
+            return actions, checksum(args["proposer"])
         raise BazaarError(
             f"no ProposalCreated event of proposal {proposal_id} on governor {self.address} "
             f"after block {self.from_block}"
@@ -260,26 +238,6 @@ class GovernorClient(ContractClient):
 
     # -- proposing -----------------------------------------------------------------------
 
-    def check_can_propose(self, proposer: str) -> None:
-        """Raises BazaarError when `proposer`'s votes are below the proposal threshold."""
-        votes = self.votes_at(proposer, self.clock() - 1)
-        if votes < self.threshold:
-            raise BazaarError(
-                f"not enough votes to propose: {proposer} has {format_points(votes)} of votes, "
-                f"proposing takes {format_points(self.threshold)} (stake points and wait for "
-                "the warm-up)"
-            )
-
-    def check_new(self, actions: Actions) -> int:
-        """The id `actions` would get; raises BazaarError if that proposal exists."""
-        proposal_id = self.proposal_id(actions)
-        if self.exists(proposal_id):
-            raise BazaarError(
-                f"proposal {proposal_id} with these actions and description exists already "
-                f"({self.state(proposal_id)}); change the description for a new one"
-            )
-        return proposal_id
-
     def propose_call(self, actions: Actions) -> Call:
         return self.call_for(
             "propose",
@@ -291,141 +249,38 @@ class GovernorClient(ContractClient):
         )
 
     def propose(self, actions: Actions) -> tuple[int, TxReceipt]:
-        """Proposes `actions`; returns the proposal id and the receipt."""
-        proposer = self._account()
-        self.check_can_propose(proposer)
-        self.check_new(actions)
-        assert self.sender is not None
-        receipt = self.sender.transact(self.propose_call(actions))
+        """Proposes `actions`; returns the proposal id and the receipt.
+
+        Raises:
+            RevertError: the governor refuses (votes below the threshold, an existing
+                proposal...), decoded; nothing sent.
+        """
+        receipt = self.transact(self.propose_call(actions))
         return int(self.events(receipt, "ProposalCreated")[0]["proposalId"]), receipt
 
     # -- voting --------------------------------------------------------------------------
 
-    def check_can_vote(self, proposal_id: int, voter: str, signing: bool = False) -> int:
-        """`voter`'s weight on an Active proposal it has not voted on (Pending too, when
-        `signing` a ballot for later: its weight is then not known yet and 0 is returned).
-
-        Raises:
-            BazaarError: unknown proposal, not open for votes, already voted, no votes.
-        """
-        state = self.state(proposal_id)
-        open_states = ("Pending", "Active") if signing else ("Active",)
-        if state not in open_states:
-            snapshot = int(self.view("proposalSnapshot", proposal_id))
-            when = f"; voting opens after {snapshot}" if state == "Pending" else ""
-            raise BazaarError(
-                f"proposal {proposal_id} is {state}: votes are taken only while it is Active{when}"
-            )
-        if self.has_voted(proposal_id, voter):
-            raise BazaarError(f"{voter} has already voted on proposal {proposal_id}")
-        if state == "Pending":
-            return 0
+    def check_weight(self, proposal_id: int, voter: str) -> None:
+        """Refuses a vote of no weight once the snapshot is past: the governor would count
+        it (nothing), and the voter could never vote on the proposal again."""
         snapshot = int(self.view("proposalSnapshot", proposal_id))
-        weight = self.votes_at(voter, snapshot)
-        if weight == 0:
+        if 0 < snapshot < self.clock() and self.votes_at(voter, snapshot) == 0:
             raise BazaarError(
                 f"{voter} had no votes at proposal {proposal_id}'s snapshot ({snapshot}): "
                 "points must be staked, and warmed up, before a proposal's snapshot"
             )
-        return weight
 
     def vote(self, proposal_id: int, support: int, reason: str = "") -> VoteResult:
-        voter = self._account()
-        weight = self.check_can_vote(proposal_id, voter)
         label = f"vote {SUPPORT_NAMES[support]}"
+        voter = self.signer(label).address
+        self.check_weight(proposal_id, voter)
         if reason:
-            receipt = self.send("castVoteWithReason", proposal_id, support, reason, label=label)
+            call = self.call_for("castVoteWithReason", proposal_id, support, reason, label=label)
         else:
-            receipt = self.send("castVote", proposal_id, support, label=label)
+            call = self.call_for("castVote", proposal_id, support, label=label)
+        receipt = self.transact_explained(call, proposal_id, "vote")
         cast = self.events(receipt, "VoteCast")
-        return VoteResult(
-            receipt, voter, support, int(cast[0]["weight"]) if cast else weight, reason
-        )
-
-    def sign_ballot(
-        self, account: Any, proposal_id: int, support: int, nonce: int | None = None
-    ) -> SignedBallot:
-        """`account`'s (a LocalAccount) vote signed off-line; sends nothing.
-
-        Raises:
-            BazaarError: unknown proposal, voting over, already voted.
-        """
-        voter = checksum(account.address)
-        self.check_can_vote(proposal_id, voter, signing=True)
-        nonce = self.nonce(voter) if nonce is None else nonce
-        domain = self.domain
-        data = ballot_data(domain, proposal_id, support, voter, nonce)
-        signature = sign_typed(account, data)
-        return SignedBallot(
-            domain.contract, domain.chain_id, proposal_id, support, voter, nonce, signature
-        )
-
-    def check_ballots(self, ballots: list[SignedBallot]) -> list[int]:
-        """Every ballot valid for relay now, in this order; returns their weights.
-
-        Checks the chain, the governor, the signature (it must recover to the voter), the
-        proposal's state, double votes (on chain and within the list), the nonce (the voter's
-        current one, counting the voter's earlier ballots in the list) and the weight.
-
-        Raises:
-            BazaarError: naming the first bad ballot (by its position, from 1).
-        """
-        domain = self.domain
-        nonces: dict[str, int] = {}
-        seen: set[tuple[str, int]] = set()
-        weights = []
-        for n, ballot in enumerate(ballots, start=1):
-            where = f"ballot {n} (voter {ballot.voter})"
-            if ballot.chain_id != domain.chain_id:
-                raise BazaarError(
-                    f"{where} is for chain id {ballot.chain_id}, this governor is on chain id "
-                    f"{domain.chain_id}"
-                )
-            if ballot.governor != domain.contract:
-                raise BazaarError(
-                    f"{where} is for governor {ballot.governor}, not {domain.contract}"
-                )
-            try:
-                signer = ballot.signer(domain.name, domain.version)
-            except BazaarError as exc:
-                raise BazaarError(f"{where}: {exc}") from None
-            if signer != ballot.voter:
-                raise BazaarError(
-                    f"{where}: the signature recovers to {signer}, not to the voter (a forged "
-                    "or altered ballot)"
-                )
-            if (ballot.voter, ballot.proposal_id) in seen:
-                raise BazaarError(f"{where} votes twice on proposal {ballot.proposal_id}")
-            seen.add((ballot.voter, ballot.proposal_id))
-            expected = nonces.get(ballot.voter)
-            if expected is None:
-                expected = self.nonce(ballot.voter)
-            if ballot.nonce != expected:
-                raise BazaarError(
-                    f"{where} was signed with nonce {ballot.nonce}, the governor expects "
-                    f"{expected} (a stale or made-up nonce): sign it again"
-                )
-            # BazaarGovernor checks a ballot against the voter's current nonce without using it
-            # up (a voter votes once per proposal), so every ballot of a voter carries it.
-            nonces[ballot.voter] = expected
-            try:
-                weights.append(self.check_can_vote(ballot.proposal_id, ballot.voter))
-            except BazaarError as exc:
-                raise BazaarError(f"{where}: {exc}") from None
-        return weights
-
-    def relay(self, ballot: SignedBallot, label: str = "castVoteBySig") -> VoteResult:
-        receipt = self.send(
-            "castVoteBySig",
-            ballot.proposal_id,
-            ballot.support,
-            ballot.voter,
-            ballot.signature,
-            label=label,
-        )
-        cast = self.events(receipt, "VoteCast")
-        weight = int(cast[0]["weight"]) if cast else 0
-        return VoteResult(receipt, ballot.voter, ballot.support, weight, "")
+        return VoteResult(receipt, voter, support, int(cast[0]["weight"]), reason)
 
     # -- queue and execute ---------------------------------------------------------------
 
@@ -439,23 +294,70 @@ class GovernorClient(ContractClient):
             label=fn,
         )
 
-    def check_can_queue(self, proposal_id: int) -> None:
-        status = self.status(proposal_id)
-        if status.state == "Succeeded":
-            return
-        raise BazaarError(self._not_now(status, "queued", "Succeeded"))
+    def queue_call(self, actions: Actions) -> Call:
+        return self._lifecycle_call("queue", actions)
 
-    def check_can_execute(self, proposal_id: int) -> None:
+    def execute_call(self, actions: Actions) -> Call:
+        return self._lifecycle_call("execute", actions)
+
+    def check_call(self, call: Call, proposal_id: int, sender: str) -> None:
+        """Runs a propose, queue or execute `call` as eth_call from `sender` (a Safe's batch:
+        nothing is signed here).
+
+        Raises:
+            BazaarError: the governor's refusal, decoded (and explained for a wrong state).
+        """
+        try:
+            simulate(self.w3, call, sender)
+        except RevertError as exc:
+            raise self.explained(exc, proposal_id, call.label) from None
+
+    def queue(self, proposal_id: int) -> tuple[TxReceipt, int]:
+        """Queues a Succeeded proposal in the timelock; returns the receipt and its eta."""
+        actions, _ = self.actions(proposal_id)
+        receipt = self.transact_explained(self.queue_call(actions), proposal_id, "queue")
+        queued = self.events(receipt, "ProposalQueued")
+        eta = int(queued[0]["etaSeconds"]) if queued else int(self.view("proposalEta", proposal_id))
+        return receipt, eta
+
+    def execute(self, proposal_id: int) -> TxReceipt:
+        """Executes a Queued proposal whose timelock delay is over."""
+        actions, _ = self.actions(proposal_id)
+        return self.transact_explained(self.execute_call(actions), proposal_id, "execute")
+
+    # -- a refusal, explained ------------------------------------------------------------
+
+    def transact_explained(self, call: Call, proposal_id: int, verb: str) -> TxReceipt:
+        try:
+            return self.transact(call)
+        except RevertError as exc:
+            raise self.explained(exc, proposal_id, verb) from None
+
+    def explained(self, exc: RevertError, proposal_id: int, verb: str) -> BazaarError:
+        """`exc` as it stands, or, when it says the proposal is in the wrong state for `verb`
+        (vote, queue, execute), what that state means for the proposal now."""
+        if exc.error_name not in STATE_ERRORS:
+            return exc
         status = self.status(proposal_id)
-        if status.state == "Queued":
+        if verb == "vote":
+            when = f"; voting opens after {status.snapshot}" if status.state == "Pending" else ""
+            return BazaarError(
+                f"proposal {proposal_id} is {status.state}: votes are taken only while it is "
+                f"Active{when}"
+            )
+        if verb == "execute" and status.state == "Queued":
             now = int(self.w3.eth.get_block("latest")["timestamp"])
             if now < status.eta:
-                raise BazaarError(
+                return BazaarError(
                     f"proposal {proposal_id} is Queued: executable from {status.eta} "
                     f"(in {status.eta - now} s, the timelock's delay)"
                 )
-            return
-        raise BazaarError(self._not_now(status, "executed", "Queued"))
+        needed = {"queue": "Succeeded", "execute": "Queued"}.get(verb)
+        if needed is None or status.state == needed:
+            return exc
+        return BazaarError(
+            self._not_now(status, "queued" if verb == "queue" else "executed", needed)
+        )
 
     def _not_now(self, status: ProposalStatus, verb: str, needed: str) -> str:
         head = f"proposal {status.id} is {status.state}: only a {needed} proposal can be {verb}"
@@ -469,33 +371,3 @@ class GovernorClient(ContractClient):
             "Queued": f"; executable from {status.eta}",
         }.get(status.state, "")
         return head + detail
-
-    def queue_call(self, actions: Actions) -> Call:
-        return self._lifecycle_call("queue", actions)
-
-    def execute_call(self, actions: Actions) -> Call:
-        return self._lifecycle_call("execute", actions)
-
-    def queue(self, proposal_id: int) -> tuple[TxReceipt, int]:
-        """Queues a Succeeded proposal in the timelock; returns the receipt and its eta."""
-        self.check_can_queue(proposal_id)
-        actions, _ = self.actions(proposal_id)
-        self._account()
-        assert self.sender is not None
-        receipt = self.sender.transact(self.queue_call(actions))
-        queued = self.events(receipt, "ProposalQueued")
-        eta = int(queued[0]["etaSeconds"]) if queued else int(self.view("proposalEta", proposal_id))
-        return receipt, eta
-
-    def execute(self, proposal_id: int) -> TxReceipt:
-        """Executes a Queued proposal whose timelock delay is over."""
-        self.check_can_execute(proposal_id)
-        actions, _ = self.actions(proposal_id)
-        self._account()
-        assert self.sender is not None
-        return self.sender.transact(self.execute_call(actions))
-
-    def _account(self) -> str:
-        if self.sender is None:
-            raise BazaarError("this needs an account: pass --keystore")
-        return self.sender.address

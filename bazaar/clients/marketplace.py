@@ -2,8 +2,10 @@
 lifecycle, and the status of orders and listings.
 
 Orders are known by their id, the hash of their terms; every lifecycle call passes the terms
-back. The client rebuilds them from the `OrderPaid` event of the order (its id is an indexed
-topic) and checks that they hash to the id before using them.
+back. The client takes them from the `OrderPaid` event of the order (in the checkout's receipt,
+or found by its id, an indexed topic) and checks that they hash to the id before using them.
+The contract's rules are checked by the contract: every transaction is preflighted and a
+refusal comes back as the contract's decoded error.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from web3.types import TxReceipt
 from bazaar.clients.base import ContractClient, checksum
 from bazaar.clients.erc20 import Erc20Client
 from bazaar.errors import BazaarError, RevertError
-from bazaar.types import KIND_NAMES, STATUS_NAMES, OrderTerms
+from bazaar.types import KIND_NAMES, STATUS_NAMES, OrderId, OrderTerms
 
 PHYSICAL = 0
 
@@ -49,7 +51,7 @@ class OrderState:
 
 @dataclass(frozen=True)
 class Order:
-    id: bytes
+    id: OrderId
     terms: OrderTerms
     state: OrderState
     paid_amount: int
@@ -61,7 +63,7 @@ class Order:
         return "0x" + self.id.hex()
 
 
-def parse_order_id(text: str) -> bytes:
+def parse_order_id(text: str) -> OrderId:
     """An order id: 0x + 64 hex digits.
 
     Raises:
@@ -70,7 +72,7 @@ def parse_order_id(text: str) -> bytes:
     raw = text.removeprefix("0x") if isinstance(text, str) else ""
     if len(raw) != 64 or not all(c in "0123456789abcdefABCDEF" for c in raw):
         raise BazaarError(f"bad order id {text!r}: expected 0x followed by 64 hex digits")
-    return bytes.fromhex(raw)
+    return OrderId(bytes.fromhex(raw))
 
 
 def hash_text(text: str) -> bytes:
@@ -91,10 +93,6 @@ LISTING_UNKNOWN = keccak(text="MarketplaceListingUnknown(uint256)")[:4]
 
 class MarketplaceClient(ContractClient):
     ARTIFACT = "EscrowMarketplace"
-
-    def __init__(self, *args: Any, from_block: int = 0, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.from_block = from_block  # where to start looking for events (the deploy block)
 
     # -- views ---------------------------------------------------------------------------
 
@@ -137,45 +135,32 @@ class MarketplaceClient(ContractClient):
     def is_arbiter(self, account: str) -> bool:
         return bool(self.view("isActiveArbiter", checksum(account, "arbiter")))
 
-    def state(self, order_id: bytes) -> OrderState:
+    def state(self, order_id: OrderId) -> OrderState:
         amount, deadline, status, flags, points = self.view("getOrder", order_id)
         return OrderState(
             amount, deadline, STATUS_NAMES[status], bool(flags & 1), bool(flags & 2), points
         )
 
-    def order(self, order_id: bytes) -> Order:
-        """The order `order_id`: its terms rebuilt from its OrderPaid event, and its state.
+    def order(self, order_id: OrderId) -> Order:
+        """The order `order_id`: its terms from its OrderPaid event, and its state.
 
         Raises:
             BazaarError: no OrderPaid event carries this id on this marketplace.
         """
-        event = self.contract.events.OrderPaid()
-        logs = self.w3.eth.get_logs(
-            {
-                "address": self.address,
-                "topics": [event.topic, "0x" + order_id.hex()],
-                "fromBlock": self.from_block,
-                "toBlock": "latest",
-            }
-        )
-        if not logs:
+        found = next(self.logs("OrderPaid", "0x" + order_id.hex()), None)
+        if found is None:
             raise BazaarError(
                 f"unknown order 0x{order_id.hex()}: no OrderPaid event on marketplace "
                 f"{self.address}"
             )
-        decoded = event.process_log(logs[0])
-        args = decoded["args"]
-        terms = OrderTerms.from_event(args["terms"])
+        return self._order(order_id, found["args"], found["blockNumber"])
+
+    def _order(self, order_id: OrderId, paid: Any, block: int) -> Order:
+        """The order of an OrderPaid event's arguments `paid`, checked against `order_id`."""
+        terms = OrderTerms.from_event(paid["terms"])
         if terms.order_id() != order_id:  # a node returning foreign logs must not fool us
             raise BazaarError(f"the OrderPaid event of 0x{order_id.hex()} has terms of another id")
-        return Order(
-            order_id,
-            terms,
-            self.state(order_id),
-            terms.deposit(),
-            terms.quantity,
-            decoded["blockNumber"],
-        )
+        return Order(order_id, terms, self.state(order_id), terms.deposit(), terms.quantity, block)
 
     def fees(self) -> tuple[int, int]:
         """The platform fee and the arbiter fee of new orders, in basis points."""
@@ -223,22 +208,16 @@ class MarketplaceClient(ContractClient):
         arbiter: str,
         approve: bool = True,
     ) -> tuple[Order, int, bool]:
-        """Buys: checks balance, approves `max_payment` if the allowance is short (or refuses,
-        when not `approve`), checks out.
+        """Buys, approving `max_payment` of `token` first when the allowance is short (or
+        refusing, when not `approve`); the order is the one in the checkout's receipt.
 
         Returns:
             The order, the amount paid, and whether an approval was sent.
         Raises:
-            BazaarError: the balance is short (nothing sent), or a preflight reverts.
+            RevertError: the marketplace refuses the checkout (decoded); nothing sent.
+            BazaarError: the balance is short, or the allowance and not `approve`.
         """
-        buyer = self._buyer()
-        balance = token.balance_of(buyer)
-        if balance < max_payment:
-            raise BazaarError(
-                f"not enough {token.symbol}: {buyer} holds {token.format(balance)}, "
-                f"the checkout may take up to {token.format(max_payment)}"
-            )
-        checkout = self.call_for(
+        call = self.call_for(
             "checkout",
             listing_id,
             quantity,
@@ -249,29 +228,16 @@ class MarketplaceClient(ContractClient):
             0,
             label="checkout",
         )
-        approved = False
-        allowance = token.allowance(buyer, self.address)
-        if allowance < max_payment and not approve:
-            raise BazaarError(
-                f"allowance too low: the marketplace may spend {token.format(allowance)} of "
-                f"{buyer}'s {token.symbol}, the checkout may take up to {token.format(max_payment)}"
-            )
-        if allowance < max_payment:
-            token.approve(self.address, max_payment)
-            approved = True
-        else:
-            assert self.sender is not None
-            self.sender.preflight(checkout)
-        assert self.sender is not None
-        receipt = self.sender.transact(checkout)
+        receipt, approved = token.pay(
+            call,
+            max_payment,
+            approve=approve,
+            purpose="the checkout",
+            spender_name="the marketplace",
+        )
         paid = self.events(receipt, "OrderPaid")[0]
-        order = self.order(bytes(paid["orderId"]))
+        order = self._order(OrderId(bytes(paid["orderId"])), paid, int(receipt["blockNumber"]))
         return order, order.terms.deposit(), approved
-
-    def _buyer(self) -> str:
-        if self.sender is None:
-            raise BazaarError("this needs an account: pass --keystore")
-        return self.sender.address
 
     # -- lifecycle -----------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """Points staking: stake (approving first when needed), request an unstake, withdraw it or
-cancel it, and an account's position. Amounts are point units (18 decimals); the checks here
-say in points what is missing before anything is sent."""
+cancel it, and an account's position. Amounts are point units (18 decimals). The staking
+contract checks its own rules (amounts, cooldown, window): each transaction is preflighted and
+a refusal comes back as its decoded error."""
 
 from __future__ import annotations
 
@@ -10,11 +11,7 @@ from functools import cached_property
 from web3.types import TxReceipt
 
 from bazaar.clients.base import ContractClient, checksum
-from bazaar.clients.erc20 import Erc20Client
-from bazaar.errors import BazaarError
-from bazaar.units import format_points
-
-ZERO_ADDRESS = "0x" + "00" * 20
+from bazaar.clients.points import PointsClient
 
 
 @dataclass(frozen=True)
@@ -52,9 +49,9 @@ class StakingClient(ContractClient):
     ARTIFACT = "PointsStaking"
 
     @cached_property
-    def points(self) -> Erc20Client:
+    def points(self) -> PointsClient:
         """The staked token (the reward points)."""
-        return Erc20Client(self.w3, self.view("points"), self.sender)
+        return PointsClient(self.w3, self.view("points"), self.sender)
 
     @cached_property
     def reward_tokens(self) -> list[str]:
@@ -84,14 +81,6 @@ class StakingClient(ContractClient):
             self.points.balance_of(account),
         )
 
-    def _account(self) -> str:
-        if self.sender is None:
-            raise BazaarError("this needs an account: pass --keystore")
-        return self.sender.address
-
-    def _now(self) -> int:
-        return int(self.w3.eth.get_block("latest")["timestamp"])
-
     # -- transactions --------------------------------------------------------------------
 
     def stake(self, amount: int, approve: bool = True) -> StakeResult:
@@ -99,81 +88,26 @@ class StakingClient(ContractClient):
         (or refuses, when not `approve`).
 
         Raises:
-            BazaarError: zero, more than the wallet holds, or (without `approve`) more than
-                the allowance; nothing sent.
+            RevertError: the staking contract refuses (decoded); nothing sent.
+            BazaarError: more than the wallet holds, or (without `approve`) more than the
+                allowance; nothing sent.
         """
-        account = self._account()
-        if amount == 0:
-            raise BazaarError("the amount to stake must be above 0")
-        balance = self.points.balance_of(account)
-        if balance < amount:
-            raise BazaarError(
-                f"not enough points: {account} holds {format_points(balance)}, "
-                f"staking {format_points(amount)} needs {format_points(amount - balance)} more"
-            )
-        allowance = self.points.allowance(account, self.address)
-        if allowance < amount and not approve:
-            raise BazaarError(
-                f"allowance too low: the staking contract may take {format_points(allowance)} "
-                f"of {account}'s points, staking needs {format_points(amount)}"
-            )
         call = self.call_for("stake", amount, label="stake")
-        approved = False
-        if allowance < amount:
-            self.points.approve(self.address, amount)
-            approved = True
-        assert self.sender is not None
-        receipt = self.sender.transact(call)
-        return StakeResult(receipt, amount, self.staked(account), approved)
+        receipt, approved = self.points.pay(
+            call, amount, approve=approve, purpose="staking", spender_name="the staking contract"
+        )
+        return StakeResult(receipt, amount, self.staked(self.signer("stake").address), approved)
 
     def request_unstake(self, amount: int) -> TxReceipt:
-        """Moves `amount` staked units into cooldown (they stop voting at once).
-
-        Raises:
-            BazaarError: zero, or more than staked; nothing sent.
-        """
-        account = self._account()
-        if amount == 0:
-            raise BazaarError("the amount to unstake must be above 0")
-        staked = self.staked(account)
-        if amount > staked:
-            raise BazaarError(
-                f"cannot unstake {format_points(amount)}: {account} has "
-                f"{format_points(staked)} staked"
-            )
+        """Moves `amount` staked units into cooldown (they stop voting at once)."""
         return self.send("requestUnstake", amount, label="request unstake")
 
     def withdraw(self) -> tuple[TxReceipt, int]:
-        """Withdraws the pending unstake inside its window; returns the receipt and amount.
-
-        Raises:
-            BazaarError: nothing pending, the cooldown not over, or the window closed.
-        """
-        account = self._account()
-        pending = self.pending(account)
-        now = self._now()
-        if pending.amount == 0:
-            raise BazaarError(f"{account} has no pending unstake to withdraw")
-        if now < pending.ready_at:
-            raise BazaarError(
-                f"the cooldown of {account}'s {format_points(pending.amount)} ends at "
-                f"{pending.ready_at} (in {pending.ready_at - now} s)"
-            )
-        if now > pending.closes_at:
-            raise BazaarError(
-                f"the withdraw window closed at {pending.closes_at}: cancel the unstake "
-                "(unstake --cancel) or request again"
-            )
-        return self.send("withdraw", label="withdraw"), pending.amount
+        """Withdraws the pending unstake inside its window; returns the receipt and amount."""
+        receipt = self.send("withdraw", label="withdraw")
+        return receipt, int(self.events(receipt, "Withdrawn")[0]["amount"])
 
     def cancel_unstake(self) -> tuple[TxReceipt, int]:
-        """Puts the pending unstake back into the stake; returns the receipt and amount.
-
-        Raises:
-            BazaarError: nothing pending.
-        """
-        account = self._account()
-        pending = self.pending(account)
-        if pending.amount == 0:
-            raise BazaarError(f"{account} has no pending unstake to cancel")
-        return self.send("cancelUnstake", label="cancel unstake"), pending.amount
+        """Puts the pending unstake back into the stake; returns the receipt and amount."""
+        receipt = self.send("cancelUnstake", label="cancel unstake")
+        return receipt, int(self.events(receipt, "UnstakeCancelled")[0]["amount"])

@@ -1,42 +1,34 @@
-"""DAO commands: stake, unstake, propose, vote, sign-vote, relay-votes, queue, execute, and
-the status of a proposal or a staker (reached through `bazaar status`). Amounts in points at
-the edge; --json prints the same numbers, as integers in contract units beside the human
-strings. Proposal ids are printed in decimal (in JSON as strings: they are 256-bit hashes).
-With --safe-batch FILE, propose, queue and execute write a Safe Transaction Builder batch
-instead of sending (no keystore needed)."""
+"""Governance commands: propose, vote, sign-vote, relay-votes, queue, execute, and the status
+of a proposal (reached through `bazaar status --proposal`). Proposal ids are printed in
+decimal (in JSON as strings: they are 256-bit hashes). With --safe-batch FILE, propose, queue
+and execute write a Safe Transaction Builder batch instead of sending (no keystore needed),
+after running its call as eth_call (from --safe when given). The governor and the timelock
+check their own rules: a refusal is their decoded error."""
 
 from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from web3.types import TxReceipt
-
 from bazaar import safe
 from bazaar.calls import encode_call
-from bazaar.cli.common import Context, non_negative_int
+from bazaar.cli.common import Context, command_adder, non_negative_int, points_json, tx_json, when
+from bazaar.clients import ballots as ballot_client
 from bazaar.clients.base import checksum
-from bazaar.clients.erc20 import Erc20Client
 from bazaar.clients.governor import Actions, GovernorClient, ProposalStatus, parse_proposal_id
 from bazaar.clients.marketplace import MarketplaceClient
-from bazaar.clients.staking import StakingClient
+from bazaar.deploy.plan import ZERO_ADDRESS
 from bazaar.errors import BazaarError
-from bazaar.governance import SUPPORT_NAMES, SignedBallot, parse_support
+from bazaar.signing.ballots import SignedBallot, parse_support
 from bazaar.tx import Call
-from bazaar.units import format_points, parse_points
-
-MAX_BPS = 10_000
+from bazaar.types import SUPPORT_NAMES
+from bazaar.units import format_points
 
 
 def register(commands: Any, add_globals: Any) -> None:
-    def command(name: str, handler: Any, text: str) -> Any:
-        p = commands.add_parser(name, help=text, description=text)
-        add_globals(p)
-        p.set_defaults(handler=handler)
-        return p
+    command = command_adder(commands, add_globals)
 
     def proposal_arg(p: Any) -> None:
         p.add_argument("proposal", metavar="PROPOSAL_ID", help="decimal, or 0x hex")
@@ -48,21 +40,6 @@ def register(commands: Any, add_globals: Any) -> None:
             help="write a Safe Transaction Builder batch to FILE instead of sending",
         )
         p.add_argument("--safe", metavar="ADDRESS", help="the Safe the batch is for (optional)")
-
-    p = command("stake", cmd_stake, "stake reward points for votes and a share of fees")
-    p.add_argument("amount", metavar="POINTS", help="points to stake, e.g. 150 or 2.5")
-    p.add_argument("--no-approve", action="store_true", help="fail instead of approving")
-
-    p = command(
-        "unstake",
-        cmd_unstake,
-        "request an unstake (points stop voting now, withdrawable after the cooldown), "
-        "or --withdraw it inside its window, or --cancel it",
-    )
-    p.add_argument("amount", metavar="POINTS", nargs="?", help="points to unstake")
-    mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--withdraw", action="store_true", help="withdraw the pending unstake")
-    mode.add_argument("--cancel", action="store_true", help="put the pending unstake back")
 
     p = command("propose", cmd_propose, "propose a marketplace fee change or any call")
     p.add_argument("--description", help="what the proposal does (default: generated)")
@@ -110,31 +87,11 @@ def register(commands: Any, add_globals: Any) -> None:
     safe_args(p)
 
 
-# -- shared -----------------------------------------------------------------------------
+# -- shared ---------------------------------------------------------------------
 
 
 def _governor(ctx: Context, signing: bool = False) -> GovernorClient:
-    entry = ctx.deployment.contract("governor")
-    return GovernorClient(
-        ctx.w3,
-        entry["address"],
-        sender=ctx.sender if signing else None,
-        from_block=int(entry.get("block", 0)),
-    )
-
-
-def _staking(ctx: Context, signing: bool = False) -> StakingClient:
-    return StakingClient(ctx.w3, ctx.deployment.address("staking"), ctx.sender if signing else None)
-
-
-def when(timestamp: int) -> str:
-    """A Unix time as "2026-11-22 06:42:00 UTC (1795330920)"."""
-    text = datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    return f"{text} ({timestamp})"
-
-
-def _tx_json(receipt: TxReceipt) -> dict[str, Any]:
-    return {"txHash": "0x" + bytes(receipt["transactionHash"]).hex(), "gasUsed": receipt["gasUsed"]}
+    return ctx.client(GovernorClient, "governor", signing)
 
 
 def _resolver(ctx: Context) -> Any:
@@ -155,10 +112,6 @@ def _address(ctx: Context, text: str, what: str) -> str:
     return checksum(resolved or text, what)
 
 
-def _points_json(name: str, units: int) -> dict[str, Any]:
-    return {name: units, f"{name}Formatted": format_points(units)}
-
-
 def _write_safe_batch(
     ctx: Context, calls: list[Call], name: str, description: str
 ) -> dict[str, Any]:
@@ -166,119 +119,6 @@ def _write_safe_batch(
     data = safe.batch(ctx.chain_id, calls, name, description, owner)
     path = safe.write_batch(ctx.args.safe_batch, data)
     return {"safeBatch": str(path), "transactions": data["transactions"]}
-
-
-# -- staking ----------------------------------------------------------------------------
-
-
-def cmd_stake(ctx: Context) -> int:
-    amount = parse_points(ctx.args.amount)
-    staking = _staking(ctx, signing=True)
-    result = staking.stake(amount, approve=not ctx.args.no_approve)
-    block = ctx.w3.eth.get_block(result.receipt["blockNumber"])
-    votes_from = int(block["timestamp"]) + staking.warmup
-    ctx.emit(
-        {
-            "action": "stake",
-            **_points_json("amount", amount),
-            **_points_json("staked", result.staked),
-            "approved": result.approved,
-            "votesFrom": votes_from,
-            **_tx_json(result.receipt),
-        },
-        [
-            f"staked {format_points(amount)}" + (" (approved first)" if result.approved else ""),
-            f"  {format_points(result.staked)} staked in all; the new points vote from "
-            f"{when(votes_from)}",
-        ],
-    )
-    return 0
-
-
-def cmd_unstake(ctx: Context) -> int:
-    args = ctx.args
-    if (args.amount is None) == (not (args.withdraw or args.cancel)):
-        raise BazaarError("pass POINTS to request an unstake, or --withdraw, or --cancel")
-    if args.amount is not None:
-        amount = parse_points(args.amount)
-        staking = _staking(ctx, signing=True)
-        receipt = staking.request_unstake(amount)
-        event = staking.events(receipt, "UnstakeRequested")[0]
-        pending, ready = int(event["pending"]), int(event["readyAt"])
-        closes = int(event["closesAt"])
-        staked = staking.staked(ctx.account.address)
-        ctx.emit(
-            {
-                "action": "request",
-                **_points_json("amount", amount),
-                **_points_json("pending", pending),
-                **_points_json("staked", staked),
-                "readyAt": ready,
-                "closesAt": closes,
-                **_tx_json(receipt),
-            },
-            [
-                f"unstake of {format_points(amount)} requested: {format_points(pending)} "
-                f"pending, no longer voting",
-                f"  withdraw from {when(ready)} until {when(closes)}",
-                f"  {format_points(staked)} still staked",
-            ],
-        )
-        return 0
-    staking = _staking(ctx, signing=True)
-    if args.withdraw:
-        receipt, amount = staking.withdraw()
-        verb, line = "withdraw", f"withdrew {format_points(amount)}"
-    else:
-        receipt, amount = staking.cancel_unstake()
-        verb, line = "cancel", f"put {format_points(amount)} back into the stake"
-    staked = staking.staked(ctx.account.address)
-    ctx.emit(
-        {
-            "action": verb,
-            **_points_json("amount", amount),
-            **_points_json("staked", staked),
-            **_tx_json(receipt),
-        },
-        [line, f"  {format_points(staked)} staked"],
-    )
-    return 0
-
-
-def staker_status(ctx: Context, address: str) -> int:
-    """`bazaar status --staker ADDRESS`."""
-    staking = _staking(ctx)
-    position = staking.position(checksum(address, "staker"))
-    rewards = {token: Erc20Client(ctx.w3, token) for token in position.earned}
-    earned = [rewards[token].format(units) for token, units in position.earned.items()]
-    pending = position.pending
-    lines = [
-        f"staker {position.account}: {format_points(position.staked)} staked, votes "
-        f"{format_points(position.votes)} (delegate {position.delegate})",
-        f"  {format_points(position.wallet)} in the wallet; earned "
-        f"{', '.join(earned) or 'nothing'}",
-    ]
-    if pending.amount:
-        lines.append(
-            f"  {format_points(pending.amount)} pending: withdraw from {when(pending.ready_at)} "
-            f"until {when(pending.closes_at)}"
-        )
-    ctx.emit(
-        {
-            "staker": position.account,
-            **_points_json("staked", position.staked),
-            **_points_json("votes", position.votes),
-            "delegate": position.delegate,
-            **_points_json("wallet", position.wallet),
-            "earned": position.earned,
-            "earnedFormatted": earned,
-            **_points_json("pending", pending.amount),
-            "readyAt": pending.ready_at,
-            "closesAt": pending.closes_at,
-        },
-        lines,
-    )
-    return 0
 
 
 # -- proposals --------------------------------------------------------------------------
@@ -299,9 +139,6 @@ def _actions(ctx: Context) -> tuple[Actions, str]:
         current_fee, current_arbiter = market.fees()
         fee_bps = current_fee if args.fee_bps is None else args.fee_bps
         arbiter_bps = current_arbiter if args.arbiter_fee_bps is None else args.arbiter_fee_bps
-        for name, value in (("--fee-bps", fee_bps), ("--arbiter-fee-bps", arbiter_bps)):
-            if value > MAX_BPS:
-                raise BazaarError(f"{name} {value} is above {MAX_BPS} (100 %)")
         data = bytes.fromhex(market.call_for("setFees", fee_bps, arbiter_bps).data[2:])
         summary = (
             f"marketplace fees: platform {current_fee} -> {fee_bps} bps, arbiter "
@@ -378,12 +215,11 @@ def cmd_propose(ctx: Context) -> int:
     if not ctx.args.no_check:
         governor.simulate(actions)
     if ctx.args.safe_batch:
-        proposal_id = governor.check_new(actions)
+        proposal_id = governor.proposal_id(actions)
+        call = governor.propose_call(actions)
         if ctx.args.safe:
-            governor.check_can_propose(checksum(ctx.args.safe, "Safe address"))
-        written = _write_safe_batch(
-            ctx, [governor.propose_call(actions)], "BTC Bazaar proposal", actions.description
-        )
+            governor.check_call(call, proposal_id, checksum(ctx.args.safe, "Safe address"))
+        written = _write_safe_batch(ctx, [call], "BTC Bazaar proposal", actions.description)
         ctx.emit(
             {"proposalId": str(proposal_id), **actions.to_json(), **written},
             [
@@ -395,7 +231,7 @@ def cmd_propose(ctx: Context) -> int:
     proposal_id, receipt = governor.propose(actions)
     status = governor.status(proposal_id)
     ctx.emit(
-        _status_json(status) | actions.to_json() | _tx_json(receipt),
+        _status_json(status) | actions.to_json() | tx_json(receipt),
         [
             f"proposal {proposal_id}",
             f"  {summary}",
@@ -419,9 +255,9 @@ def cmd_vote(ctx: Context) -> int:
             "voter": result.voter,
             "support": SUPPORT_NAMES[support],
             "reason": result.reason,
-            **_points_json("weight", result.weight),
+            **points_json("weight", result.weight),
             **_status_json(status),
-            **_tx_json(result.receipt),
+            **tx_json(result.receipt),
         },
         [
             f"voted {SUPPORT_NAMES[support]} on proposal {proposal_id} with "
@@ -437,7 +273,7 @@ def cmd_sign_vote(ctx: Context) -> int:
     proposal_id = parse_proposal_id(ctx.args.proposal)
     support = parse_support(ctx.args.support)
     governor = _governor(ctx)
-    ballot = governor.sign_ballot(ctx.account, proposal_id, support, ctx.args.nonce)
+    ballot = ballot_client.sign_ballot(governor, ctx.account, proposal_id, support, ctx.args.nonce)
     data = ballot.to_json()
     if ctx.json:
         ctx.emit(data, [])
@@ -483,12 +319,13 @@ def read_ballots(source: str) -> list[SignedBallot]:
 def cmd_relay_votes(ctx: Context) -> int:
     ballots = read_ballots(ctx.args.ballots)
     governor = _governor(ctx)
-    governor.check_ballots(ballots)  # every ballot valid before anything is sent
+    ballot_client.check_ballots(governor, ballots)  # every ballot valid before any is sent
     governor.sender = ctx.sender
     relayed = []
     for n, ballot in enumerate(ballots, start=1):
         try:
-            result = governor.relay(ballot, label=f"castVoteBySig {n}/{len(ballots)}")
+            label = f"castVoteBySig {n}/{len(ballots)}"
+            result = ballot_client.relay(governor, ballot, label)
         except BazaarError as exc:
             done = f"; ballots 1-{n - 1} were relayed" if n > 1 else ""
             raise BazaarError(f"ballot {n} (voter {ballot.voter}): {exc}{done}") from None
@@ -497,8 +334,8 @@ def cmd_relay_votes(ctx: Context) -> int:
                 "proposalId": str(ballot.proposal_id),
                 "voter": ballot.voter,
                 "support": SUPPORT_NAMES[ballot.support],
-                **_points_json("weight", result.weight),
-                **_tx_json(result.receipt),
+                **points_json("weight", result.weight),
+                **tx_json(result.receipt),
             }
         )
     lines = [
@@ -515,43 +352,54 @@ def cmd_relay_votes(ctx: Context) -> int:
 
 def _emit_proposal_batch(
     ctx: Context, governor: GovernorClient, proposal_id: int, step: str
-) -> int:
-    """`--safe-batch` of queue or execute (`step`): the proposal's call in a Safe batch file."""
+) -> None:
+    """`--safe-batch` of queue or execute (`step`): the proposal's call, run as eth_call from
+    --safe (else from the zero address: anyone may queue and execute), in a Safe batch file."""
     actions, _ = governor.actions(proposal_id)
     call = governor.queue_call(actions) if step == "queue" else governor.execute_call(actions)
+    sender = checksum(ctx.args.safe, "Safe address") if ctx.args.safe else ZERO_ADDRESS
+    governor.check_call(call, proposal_id, sender)
     written = _write_safe_batch(ctx, [call], f"BTC Bazaar {step}", actions.description)
     what = "queue" if step == "queue" else "execution"
     ctx.emit(
         {"proposalId": str(proposal_id), **written},
         [f"{what} of proposal {proposal_id} (not sent) written to {written['safeBatch']}"],
     )
-    return 0
 
 
-def cmd_queue(ctx: Context) -> int:
+def _lifecycle(ctx: Context, step: str) -> tuple[GovernorClient, int] | None:
+    """The governor and the proposal of queue or execute (`step`); None once --safe-batch
+    has written the batch instead."""
     proposal_id = parse_proposal_id(ctx.args.proposal)
     governor = _governor(ctx, signing=not ctx.args.safe_batch)
     if ctx.args.safe_batch:
-        governor.check_can_queue(proposal_id)
-        return _emit_proposal_batch(ctx, governor, proposal_id, "queue")
+        _emit_proposal_batch(ctx, governor, proposal_id, step)
+        return None
+    return governor, proposal_id
+
+
+def cmd_queue(ctx: Context) -> int:
+    found = _lifecycle(ctx, "queue")
+    if found is None:
+        return 0
+    governor, proposal_id = found
     receipt, eta = governor.queue(proposal_id)
     ctx.emit(
-        {"proposalId": str(proposal_id), "state": "Queued", "eta": eta, **_tx_json(receipt)},
+        {"proposalId": str(proposal_id), "state": "Queued", "eta": eta, **tx_json(receipt)},
         [f"queued proposal {proposal_id}: executable from {when(eta)}"],
     )
     return 0
 
 
 def cmd_execute(ctx: Context) -> int:
-    proposal_id = parse_proposal_id(ctx.args.proposal)
-    governor = _governor(ctx, signing=not ctx.args.safe_batch)
-    if ctx.args.safe_batch:
-        governor.check_can_execute(proposal_id)
-        return _emit_proposal_batch(ctx, governor, proposal_id, "execute")
+    found = _lifecycle(ctx, "execute")
+    if found is None:
+        return 0
+    governor, proposal_id = found
     receipt = governor.execute(proposal_id)
     state = governor.state(proposal_id)
     ctx.emit(
-        {"proposalId": str(proposal_id), "state": state, **_tx_json(receipt)},
+        {"proposalId": str(proposal_id), "state": state, **tx_json(receipt)},
         [f"executed proposal {proposal_id}: now {state}"],
     )
     return 0

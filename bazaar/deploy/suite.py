@@ -1,0 +1,272 @@
+"""The suite as a plan: its contracts, their constructor arguments, the wiring, and the DAO
+hand-over. The one description of the suite: `bazaar deploy` runs it through the journaled
+engine (bazaar/deploy/engine.py) on real networks, and tools/local_suite.py runs the very same
+steps with brownie for the demo, the bench, the invariant machine and the test fixtures.
+
+The plan comes in three parts, run in this order:
+1. `market_steps`: tokens and feeds (mocks where the network has none), the oracle, the goods,
+   the points, the marketplace, and their wiring (bindings, payment tokens, arbiters);
+2. `staking_steps`: the points staking, which receives a share of the fees;
+3. `handover_steps`: the timelock and the governor, then the hand-over:
+   - the timelock starts with no delay, the deployer its only proposer, executor and admin;
+   - each governed contract offers its ownership to the timelock (Ownable2Step), and one
+     timelock batch, scheduled then executed, accepts them all and sets the real delay;
+   - the governor becomes the only proposer and canceller; anyone may execute;
+   - the deployer renounces every timelock role, the admin role last.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from eth_abi import encode as abi_encode
+from eth_utils import keccak
+
+from bazaar import settings
+from bazaar.deploy.plan import ZERO_ADDRESS, Ref, Step, call, deploy
+from bazaar.errors import BazaarError
+from bazaar.networks import NetworkPreset
+from bazaar.settings import GovernorSettings, StakingSettings
+from bazaar.types import ADMIN_ROLE, CANCELLER_ROLE, EXECUTOR_ROLE, PROPOSER_ROLE
+
+
+@dataclass(frozen=True)
+class SuiteConfig:
+    owner: str  # the deployer: owns everything until the hand-over
+    treasury: str
+    guardian: str
+    arbiters: tuple[str, ...]
+    preset: NetworkPreset
+    mocks: bool = False
+    btc_usd_answer: int = settings.MOCK_ANSWERS["btc_usd"]
+    governor: GovernorSettings = settings.GOVERNOR_SETTINGS
+    staking: StakingSettings = settings.STAKING_SETTINGS
+    timelock_delay: int = settings.TIMELOCK_DELAY
+    staker_share_bps: int = settings.STAKER_SHARE_BPS
+    handover_salt: bytes = settings.HANDOVER_SALT
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The steps of a deployment, and where each token and feed comes from (key -> `Ref` to
+    a mock's step, or a real address)."""
+
+    steps: tuple[Step, ...]
+    sources: dict[str, Any] = field(default_factory=dict)
+
+    def names(self) -> list[str]:
+        return [step.name for step in self.steps]
+
+
+# Mock tokens where the network has none: step name -> (contract, constructor arguments).
+MOCK_TOKENS = {
+    "wbtc": ("MockWBTC", ()),
+    "usdc": ("MockERC20", ("Mock USD Coin", "USDC", 6)),
+}
+# The payment tokens, in the order the marketplace numbers them (1, 2): also the staking's
+# reward tokens.
+PAYMENT_TOKENS = ("wbtc", "usdc")
+# Contracts governed by the DAO (Ownable2Step): step name -> contract. The timelock owns them.
+GOVERNED = (
+    ("market", "EscrowMarketplace"),
+    ("oracle", "WbtcUsdOracle"),
+    ("points", "RewardPoints"),
+    ("staking", "PointsStaking"),
+)
+NO_PREDECESSOR = b"\x00" * 32
+
+
+def feed_step(key: str) -> str:
+    """The name of the step deploying the mock feed `key` (btc_usd, wbtc_btc, usdc_usd)."""
+    return f"{key}_feed"
+
+
+def sources(config: SuiteConfig) -> Plan:
+    """Mock steps for every token and feed the preset lacks (with `mocks`), and where each
+    token and feed comes from.
+
+    Raises:
+        BazaarError: an address is missing and `mocks` is not set.
+    """
+    steps: list[Step] = []
+    found: dict[str, Any] = {}
+    missing = []
+    for key, (contract, args) in MOCK_TOKENS.items():
+        real = config.preset.tokens.get(key)
+        if real:
+            found[key] = real
+        elif config.mocks:
+            steps.append(deploy(key, contract, *args))
+            found[key] = Ref(key)
+        else:
+            missing.append(f"{key} token")
+    for key, description in settings.FEED_DESCRIPTIONS.items():
+        real = config.preset.feeds.get(key)
+        if real:
+            found[key] = real
+        elif config.mocks:
+            answer = config.btc_usd_answer if key == "btc_usd" else settings.MOCK_ANSWERS[key]
+            decimals = settings.USD_FEED_DECIMALS
+            steps.append(deploy(feed_step(key), "MockAggregator", decimals, answer, description))
+            found[key] = Ref(feed_step(key))
+        else:
+            missing.append(f"{description} feed")
+    if missing:
+        raise BazaarError(
+            f"network {config.preset.name} has no address for: {', '.join(missing)}; "
+            "pass --mocks to deploy mocks in their place"
+        )
+    return Plan(tuple(steps), found)
+
+
+def token_inputs(src: dict[str, Any]) -> tuple[tuple, tuple]:
+    """The oracle's TokenInput of WBTC (BTC/USD and WBTC/BTC legs) and of USDC (its USD peg
+    leg only), with the feeds of `src` and the limits of bazaar.settings."""
+    no_leg = (ZERO_ADDRESS, 0, 0, 0)
+    wbtc = (
+        settings.BTC_USD_LIMITS.leg(src["btc_usd"]),
+        settings.PEG_LIMITS.leg(src["wbtc_btc"]),
+        settings.DEPEG_FLOOR,
+    )
+    usdc = (no_leg, settings.PEG_LIMITS.leg(src["usdc_usd"]), settings.DEPEG_FLOOR)
+    return wbtc, usdc
+
+
+def market_steps(config: SuiteConfig) -> Plan:
+    """Tokens and feeds, the oracle, the goods, the points, the marketplace and their wiring."""
+    found = sources(config)
+    src = found.sources
+    sequencer = config.preset.sequencer_feed
+    steps = [
+        *found.steps,
+        deploy(
+            "oracle",
+            "WbtcUsdOracle",
+            config.owner,
+            sequencer or ZERO_ADDRESS,
+            settings.SEQUENCER_GRACE_PERIOD if sequencer else 0,
+            tuple(src[key] for key in PAYMENT_TOKENS),
+            token_inputs(src),
+        ),
+        deploy("goods", "DigitalGoods"),
+        deploy("points", "RewardPoints", config.owner),
+        deploy(
+            "market",
+            "EscrowMarketplace",
+            config.owner,
+            Ref("oracle"),
+            config.treasury,
+            config.guardian,
+            Ref("goods"),
+            Ref("points"),
+        ),
+        call("goods.bindMarketplace", "goods", "DigitalGoods", "bindMarketplace", Ref("market")),
+        call("points.bindMarketplace", "points", "RewardPoints", "bindMarketplace", Ref("market")),
+    ]
+    for key in PAYMENT_TOKENS:
+        name = f"market.addPaymentToken({key})"
+        steps.append(call(name, "market", "EscrowMarketplace", "addPaymentToken", src[key]))
+    for arbiter in config.arbiters:
+        name = f"market.setArbiter({arbiter})"
+        steps.append(call(name, "market", "EscrowMarketplace", "setArbiter", arbiter, True))
+    return Plan(tuple(steps), src)
+
+
+def staking_steps(config: SuiteConfig, src: dict[str, Any]) -> list[Step]:
+    """The points staking (rewards in the payment tokens) and its share of the fees."""
+    s = config.staking
+    rewards = tuple(src[key] for key in PAYMENT_TOKENS)
+    return [
+        deploy(
+            "staking",
+            "PointsStaking",
+            Ref("points"),
+            config.owner,
+            s.warmup,
+            s.cooldown,
+            s.window,
+            rewards,
+        ),
+        call(
+            "market.setFeeShare(staking)",
+            "market",
+            "EscrowMarketplace",
+            "setFeeShare",
+            Ref("staking"),
+            config.staker_share_bps,
+        ),
+    ]
+
+
+def _selector(signature: str) -> bytes:
+    return keccak(text=signature)[:4]
+
+
+def handover_steps(
+    config: SuiteConfig, governed: tuple[tuple[str, str], ...] = GOVERNED
+) -> list[Step]:
+    """The timelock and the governor (voting with the "staking" step's stake), and the
+    hand-over of the `governed` contracts (step name, contract) to the timelock."""
+    owner = config.owner
+    steps = [
+        deploy("timelock", "BazaarTimelock", 0, (owner,), (owner,), owner),
+        deploy(
+            "governor",
+            "BazaarGovernor",
+            Ref("staking"),
+            Ref("timelock"),
+            *config.governor.as_args(),
+        ),
+    ]
+    offers = []
+    for key, contract in governed:
+        name = f"{key}.transferOwnership(timelock)"
+        steps.append(call(name, key, contract, "transferOwnership", Ref("timelock")))
+        offers.append(name)
+    accept = _selector("acceptOwnership()")
+    update_delay = _selector("updateDelay(uint256)") + abi_encode(
+        ["uint256"], [config.timelock_delay]
+    )
+    targets = (*(Ref(key) for key, _ in governed), Ref("timelock"))
+    batch = (targets, (0,) * len(targets), (accept,) * len(governed) + (update_delay,))
+    salt = config.handover_salt
+    schedule = "timelock.scheduleBatch(accept ownerships, set delay)"
+    steps += [
+        call(
+            schedule, "timelock", "BazaarTimelock", "scheduleBatch", *batch, NO_PREDECESSOR, salt, 0
+        ),
+        call(
+            "timelock.executeBatch(accept ownerships, set delay)",
+            "timelock",
+            "BazaarTimelock",
+            "executeBatch",
+            *batch,
+            NO_PREDECESSOR,
+            salt,
+            after=(*offers, schedule),
+        ),
+    ]
+    for role_name, role, grantee, label in (
+        ("PROPOSER_ROLE", PROPOSER_ROLE, Ref("governor"), "governor"),
+        ("CANCELLER_ROLE", CANCELLER_ROLE, Ref("governor"), "governor"),
+        ("EXECUTOR_ROLE", EXECUTOR_ROLE, ZERO_ADDRESS, "anyone"),
+    ):
+        name = f"timelock.grantRole({role_name}, {label})"
+        steps.append(call(name, "timelock", "BazaarTimelock", "grantRole", role, grantee))
+    for role_name, role in (
+        ("PROPOSER_ROLE", PROPOSER_ROLE),
+        ("EXECUTOR_ROLE", EXECUTOR_ROLE),
+        ("CANCELLER_ROLE", CANCELLER_ROLE),
+        ("DEFAULT_ADMIN_ROLE", ADMIN_ROLE),
+    ):
+        name = f"timelock.renounceRole({role_name})"
+        steps.append(call(name, "timelock", "BazaarTimelock", "renounceRole", role, owner))
+    return steps
+
+
+def suite_plan(config: SuiteConfig) -> Plan:
+    """The whole suite, up to the DAO owning it."""
+    market = market_steps(config)
+    steps = [*market.steps, *staking_steps(config, market.sources), *handover_steps(config)]
+    return Plan(tuple(steps), market.sources)
