@@ -13,7 +13,7 @@ export PATH := $(VENV):$(PATH)
 # brownie's own network connect calls its deprecated rpc.snapshot; the warning is noise here.
 export PYTHONWARNINGS := ignore:rpc.snapshot should not be called directly:FutureWarning
 
-.PHONY: help setup compile test soak demo bench gas-baseline coverage lint mutation format clean
+.PHONY: help setup compile test soak demo bench gas-baseline coverage lint typecheck mutation format clean
 
 help:
 	@echo "make demo      deploy and play the BTC Bazaar story on a local anvil"
@@ -23,6 +23,7 @@ help:
 	@echo "make gas-baseline  accept reports/gas.json as reports/gas-baseline.json (commit it)"
 	@echo "make coverage  run the tests with coverage; fails if a non-mock contract is under 95 %"
 	@echo "make lint      ruff (lint + format check), slither, ERC conformance, contract sizes"
+	@echo "make typecheck mypy, strict, on the bazaar package"
 	@echo "make mutation  mutation testing of the oracle and the marketplace (MUTATION_ARGS=...)"
 	@echo "make compile   compile the contracts"
 	@echo "make setup     only the set-up (the targets above run it first)"
@@ -71,6 +72,9 @@ lint: setup
 	$(VENV)/python -m tools.erc_check
 	$(BROWNIE) compile
 	$(VENV)/python -m tools.contract_sizes
+
+typecheck: setup
+	$(VENV)/mypy
 
 # Mutants of the oracle, the marketplace and their libraries, each run against its tests in a
 # temporary copy (tools/mutate.py; about 30 s a mutant). A sample that fits in 40 minutes:

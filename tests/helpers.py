@@ -10,7 +10,6 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 
 import brownie
 import hypothesis
-from brownie.test import _hypothesis_given  # hypothesis.given as it was before brownie wrapped it
 
 from bazaar.settings import (  # noqa: F401 (re-exported to the tests)
     BTC_USD_LIMITS,
@@ -22,6 +21,7 @@ from bazaar.settings import (  # noqa: F401 (re-exported to the tests)
     USD,
 )
 from bazaar.types import ORDER_TERM_FIELDS, OrderTerms
+from tools import brownie_patches
 
 BTC_USD_BOUNDS = (BTC_USD_LIMITS.min_answer, BTC_USD_LIMITS.max_answer)  # $100 .. $100M
 PEG_BOUNDS = (PEG_LIMITS.min_answer, PEG_LIMITS.max_answer)  # 0.5 .. 2.0
@@ -49,11 +49,11 @@ def chain_id_changed(new_chain_id: int) -> Iterator[None]:
     old = brownie.web3.eth.chain_id
     try:
         brownie.web3.provider.make_request("anvil_setChainId", [new_chain_id])
-        brownie.web3._chain_id = None  # brownie caches the chain id it signs with
+        brownie_patches.forget_chain_id()  # brownie caches the chain id it signs with
         yield
     finally:
         brownie.web3.provider.make_request("anvil_setChainId", [old])
-        brownie.web3._chain_id = None
+        brownie_patches.forget_chain_id()
 
 
 # Order statuses (IEscrowMarketplace.Status)
@@ -188,7 +188,7 @@ def given_calls_only(max_examples: int, **strategies):
     def decorate(test):
         checks = [hypothesis.HealthCheck.function_scoped_fixture]
         configured = hypothesis.settings(max_examples=max_examples, suppress_health_check=checks)
-        return configured(_hypothesis_given(**strategies)(test))
+        return configured(brownie_patches.hypothesis_given()(**strategies)(test))
 
     return decorate
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from brownie import ZERO_ADDRESS, web3
-from brownie.network.event import _decode_logs
 from eth_utils import keccak, to_checksum_address
 
 from bazaar.types import OrderTerms
@@ -52,6 +51,7 @@ from tests.invariant_model import (
     points_burned,
     ruling_split,
 )
+from tools import brownie_patches
 
 FAR_FUTURE = 2**40
 TRACKING = b"\x5a" * 32
@@ -210,7 +210,7 @@ class System:
             raise AssertionError(f"{fn._name}{args} from {sender} reverted: {reason}")
         for log in receipt["logs"]:
             log["address"] = to_checksum_address(log["address"])
-        sent = Sent(_decode_logs(receipt["logs"]))
+        sent = Sent(brownie_patches.decode_logs(receipt["logs"]))
         self._tally_points(sent)
         return sent
 

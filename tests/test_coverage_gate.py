@@ -9,9 +9,9 @@ def report(**totals):
 
 
 def test_the_figure_is_brownies_statements_averaged_with_branches():
-    assert coverage_gate.brownie_figure({"statements": [9, 10], "branches": [0, 0, 0]}) == 0.9
+    assert coverage_gate.coverage_figure({"statements": [9, 10], "branches": [0, 0, 0]}) == 0.9
     # statements 100 %, branches: 4 of 2 * 4 ways taken = 50 % -> 75 %
-    figure = coverage_gate.brownie_figure({"statements": [10, 10], "branches": [2, 2, 4]})
+    figure = coverage_gate.coverage_figure({"statements": [10, 10], "branches": [2, 2, 4]})
     assert figure == 0.75
 
 

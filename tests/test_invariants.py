@@ -54,7 +54,6 @@ from pathlib import Path
 import hypothesis
 import pytest
 from brownie import chain, web3
-from brownie._config import CONFIG
 from brownie.test import strategy
 from hypothesis import HealthCheck, Verbosity
 from hypothesis import strategies as st
@@ -85,7 +84,7 @@ from tests.invariant_model import (
     Version,
 )
 from tests.invariant_system import STATS, System, World
-from tools import local_suite
+from tools import brownie_patches, local_suite
 
 EXAMPLES_PER_SCALE = 25
 STEPS_PER_EXAMPLE = 100
@@ -97,7 +96,7 @@ STABLE = 10**6  # the stablecoins carry 6 decimals
 def run_size() -> tuple[int, int]:
     """(examples, steps per example) for this run."""
     scale = float(os.environ.get("BAZAAR_INVARIANT_SCALE", "1"))
-    if CONFIG.argv.get("coverage"):
+    if brownie_patches.coverage_enabled():
         scale /= 10
     examples = int(os.environ.get("BAZAAR_INVARIANT_EXAMPLES", round(EXAMPLES_PER_SCALE * scale)))
     steps = int(os.environ.get("BAZAAR_INVARIANT_STEPS", STEPS_PER_EXAMPLE))

@@ -7,8 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from brownie import _config
-from brownie.test import coverage, output
+from brownie.test import coverage
 
 from tools import brownie_patches, toolchain
 
@@ -100,12 +99,11 @@ def coverage_on():
     """Coverage evaluation switched on for one test. Outside a `--coverage` run, brownie's
     coverage data (including the cache an earlier `make coverage` left in build/) is cleared
     before and after, so the test sees only its own transaction."""
-    was_on = _config.CONFIG.argv["coverage"]
+    was_on = brownie_patches.coverage_enabled()
     if not was_on:
         coverage.clear()
-    _config.CONFIG.argv["coverage"] = True
-    yield
-    _config.CONFIG.argv["coverage"] = was_on
+    with brownie_patches.coverage_switched_on():
+        yield
     if not was_on:
         coverage.clear()
 
@@ -116,7 +114,7 @@ def test_coverage_evaluation_gives_per_contract_numbers(coverage_on, oracle, wbt
     tx = oracle.quote.transact(wbtc, 424_242, {"from": accounts[1]})
     mine = {tx.coverage_hash: coverage.get_coverage_eval()[tx.coverage_hash]}
     merged = coverage.get_merged_coverage_eval(mine)  # the patched report path
-    lines = "\n".join(_strip_ansi(line) for line in output._build_coverage_output(merged))
+    lines = "\n".join(_strip_ansi(line) for line in brownie_patches.coverage_report_lines(merged))
     contract_pct = float(lines.split("contract: WbtcUsdOracle - ")[1].split("%")[0])
     assert 0 < contract_pct < 100  # quote ran; configuration and failure paths did not
     assert "WbtcUsdOracle._readLeg - " in lines
@@ -139,3 +137,61 @@ def test_immutable_slots_are_the_only_differences_tolerated():
     assert brownie_patches.same_code_but_immutables(filled, compiled)
     assert not brownie_patches.same_code_but_immutables("6081" + push32_zero + "5b00", compiled)
     assert not brownie_patches.same_code_but_immutables(filled + "00", compiled)
+
+
+# --- the brownie patches' guard ------------------------------------------------------------
+
+
+def test_the_patches_accept_only_the_brownie_version_they_were_written_for():
+    brownie_patches.check_version()  # the installed one
+    brownie_patches.check_version(brownie_patches.BROWNIE_VERSION)
+    with pytest.raises(brownie_patches.UnsupportedBrownie) as refused:
+        brownie_patches.check_version("1.23.0")
+    message = str(refused.value)
+    assert "\n" not in message
+    assert "eth-brownie 1.22.2, found 1.23.0" in message
+    assert refused.value.code == message  # SystemExit with the line: exit status 1
+
+
+def test_an_unpatched_brownie_version_stops_the_suite_with_one_line(tmp_path):
+    # A sitecustomize that makes importlib.metadata report another brownie version.
+    (tmp_path / "sitecustomize.py").write_text(
+        "from importlib import metadata\n"
+        "_real = metadata.version\n"
+        "metadata.version = lambda name: '1.21.0' if name == 'eth-brownie' else _real(name)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"}
+    done = subprocess.run(
+        [
+            str(ROOT / ".venv" / "bin" / "python"),
+            "-c",
+            "from tools import brownie_patches as p; p.apply_runtime()",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "tools/brownie_patches.py patches eth-brownie 1.22.2, found 1.21.0: re-check each "
+        "workaround in its docstring, then update BROWNIE_VERSION"
+    ]
+
+
+PRIVATE_BROWNIE = re.compile(
+    r"(from brownie[\w.]* import [^\n]*\b_\w+|brownie[\w.]*\._\w+|from brownie\._\w+|CONFIG\.argv)"
+)
+
+
+def test_no_private_brownie_api_outside_the_patches_module():
+    offenders = []
+    for folder in ("bazaar", "tools", "tests", "scripts"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            if path == ROOT / "tools" / "brownie_patches.py":
+                continue
+            for number, line in enumerate(path.read_text().splitlines(), 1):
+                if PRIVATE_BROWNIE.search(line):
+                    offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert offenders == []

@@ -41,6 +41,11 @@ How to remove: delete this file and its call in ``tests/conftest.py``, then chec
 ``make coverage`` still prints per-contract percentages (EscrowMarketplace included), that
 a test importing ``brownie.project`` runs without INTERNALERROR, and that
 ``tests/test_invariants.py`` runs its steps.
+
+This module is also the only place that touches brownie's private API (names with a leading
+underscore): the adapters at the end give the tests and tools what they need from it, so a
+brownie upgrade has one file to check. Every entry point first asserts the brownie version
+these patches were written against (``BROWNIE_VERSION``) and stops with one line on any other.
 """
 
 from __future__ import annotations
@@ -49,10 +54,33 @@ import ast
 import hashlib
 import importlib.util
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from importlib import metadata
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 OUTPUT_FUNCTIONS = ("_build_coverage_output", "_save_coverage_report")
+BROWNIE_VERSION = "1.22.2"
+
+
+class UnsupportedBrownie(SystemExit):
+    """Raised (exit status 1, one line) when the installed eth-brownie is not the patched one."""
+
+
+def check_version(installed: str | None = None) -> None:
+    """Stop with one clear line unless eth-brownie is the version these patches target."""
+    if installed is None:
+        try:
+            installed = metadata.version("eth-brownie")
+        except metadata.PackageNotFoundError:
+            installed = "not installed"
+    if installed != BROWNIE_VERSION:
+        raise UnsupportedBrownie(
+            f"tools/brownie_patches.py patches eth-brownie {BROWNIE_VERSION}, found {installed}: "
+            "re-check each workaround in its docstring, then update BROWNIE_VERSION"
+        )
 
 
 def _load_source_module(compiled: ModuleType) -> ModuleType | None:
@@ -187,6 +215,7 @@ def _patch_state_machine() -> None:
 
 def apply_runtime() -> None:
     """The workarounds scripts need too (deployment checks, dropped-transaction race)."""
+    check_version()
     _patch_deployed_code_check()
     _patch_dropped_race()
 
@@ -196,6 +225,7 @@ def apply() -> bool:
     from brownie.test import coverage, output
     from brownie.test.managers import base
 
+    check_version()
     base._get_ast_hash = project_ast_hash
     apply_runtime()
     _patch_state_machine()
@@ -216,3 +246,61 @@ def apply() -> bool:
     for name in OUTPUT_FUNCTIONS:
         setattr(output, name, getattr(output_source, name))
     return True
+
+
+# Adapters: brownie's private API, as the tests and tools use it.
+
+
+def hypothesis_given() -> Callable[..., Any]:
+    """``hypothesis.given`` as it was before brownie wrapped it (no chain snapshot per example)."""
+    from brownie.test import _hypothesis_given
+
+    return _hypothesis_given
+
+
+def forget_chain_id() -> None:
+    """Drop the chain id brownie caches for signing (after anvil_setChainId)."""
+    import brownie
+
+    brownie.web3._chain_id = None
+
+
+def decode_logs(logs: list[dict]) -> Any:
+    """brownie's EventDict of raw receipt logs, decoded with every ABI the project knows."""
+    from brownie.network.event import _decode_logs
+
+    return _decode_logs(logs)
+
+
+def coverage_enabled() -> bool:
+    """True in a ``brownie test --coverage`` run (or inside ``coverage_switched_on``)."""
+    from brownie._config import CONFIG
+
+    return bool(CONFIG.argv.get("coverage"))
+
+
+@contextmanager
+def coverage_switched_on() -> Iterator[None]:
+    """Coverage evaluation on for the block, as in a ``--coverage`` run."""
+    from brownie._config import CONFIG
+
+    was_on = CONFIG.argv["coverage"]
+    CONFIG.argv["coverage"] = True
+    try:
+        yield
+    finally:
+        CONFIG.argv["coverage"] = was_on
+
+
+def coverage_report_lines(coverage_eval: dict) -> list[str]:
+    """The per-contract report brownie prints at the end of a coverage run."""
+    from brownie.test import output
+
+    return list(output._build_coverage_output(coverage_eval))
+
+
+def coverage_figure(totals: dict) -> float:
+    """The percentage brownie prints for a contract's statement and branch totals (0..1)."""
+    from brownie.test import output
+
+    return float(output._pct(totals["statements"], totals["branches"]))

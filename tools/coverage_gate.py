@@ -2,8 +2,8 @@
 
 Reads the report `brownie test --coverage` saves (reports/coverage.json), which gives each
 contract's statements and branches per function ("Contract.fn"), inherited ones included, and
-computes the figure the way brownie prints it: the statement ratio, averaged with the branch
-ratio when there are branches (a branch counts half when only one way was taken).
+computes the figure with the function brownie prints it with: the statement ratio, averaged
+with the branch ratio when there are branches (a branch counts half when only one way was taken).
 
 The gated figure leaves out the functions of vendored code (contracts and libraries whose
 source is under node_modules/: OpenZeppelin), as solidity-coverage and forge coverage do by
@@ -23,22 +23,13 @@ import sys
 from collections.abc import Collection
 from pathlib import Path
 
+from tools.brownie_patches import coverage_figure
 from tools.contract_sizes import is_checked
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "reports" / "coverage.json"
 THRESHOLD = 0.95
 VENDORED = "node_modules/"
-
-
-def brownie_figure(totals: dict) -> float:
-    """brownie.test.output._pct on a contract's totals."""
-    hit, total = totals["statements"]
-    figure = hit / (total or 1)
-    true_taken, false_taken, branches = totals["branches"]
-    if branches:
-        figure = (figure + (true_taken + false_taken) / (branches * 2)) / 2
-    return figure
 
 
 def totals_without(entry: dict, excluded: Collection[str]) -> dict:
@@ -86,8 +77,8 @@ def figure_of(entry: dict, excluded: Collection[str] = ()) -> float:
     if excluded:
         own = totals_without(entry, excluded)
         if own["statements"][1] or own["branches"][2]:
-            return brownie_figure(own)
-    return brownie_figure(entry["totals"])
+            return coverage_figure(own)
+    return coverage_figure(entry["totals"])
 
 
 def check(
