@@ -1,4 +1,4 @@
-# BTC Bazaar. Every target first runs the idempotent set-up (tools/setup.sh): .venv,
+# BTC Bazaar. Every target first runs the idempotent set-up (tools/toolchain/setup.sh): .venv,
 # npm packages, offline compiler, anvil network. See README.md.
 SHELL := /bin/bash
 NETWORK := --network bazaar-dev
@@ -29,26 +29,26 @@ help:
 	@echo "make setup     only the set-up (the targets above run it first)"
 
 setup:
-	@tools/setup.sh
+	@tools/toolchain/setup.sh
 
 compile: setup
 	$(BROWNIE) compile
-	$(VENV)/python -m tools.export_artifacts
+	$(VENV)/python -m tools.toolchain.export_artifacts
 
 # The gates first: contract sizes on a fresh build, then gas: the benchmark measures every
-# operation on its own anvil and tools/gas_check.py fails on any that grew over 2 % against
+# operation on its own anvil and tools/gates/gas_check.py fails on any that grew over 2 % against
 # the committed reports/gas-baseline.json. Then the suite.
 test: setup
 	$(BROWNIE) compile
-	$(VENV)/python -m tools.contract_sizes
+	$(VENV)/python -m tools.gates.contract_sizes
 	$(BENCH)
-	$(VENV)/python -m tools.gas_check
+	$(VENV)/python -m tools.gates.gas_check
 	$(BROWNIE) test $(NETWORK)
 
-# The invariant machine with 20x the examples (BAZAAR_INVARIANT_SCALE; see tests/test_invariants.py).
+# The invariant machine with 20x the examples (BAZAAR_INVARIANT_SCALE; see tests/invariant/test_invariants.py).
 # Its figures (steps, transactions, seconds) land in reports/invariants.json.
 soak: setup
-	BAZAAR_INVARIANT_SCALE=20 $(BROWNIE) test tests/test_invariants.py $(NETWORK) -rP
+	BAZAAR_INVARIANT_SCALE=20 $(BROWNIE) test tests/invariant/test_invariants.py $(NETWORK) -rP
 
 demo: setup
 	$(BROWNIE) run scripts/demo.py $(NETWORK)
@@ -59,29 +59,29 @@ bench: setup
 # After make bench, when an operation's gas moved on purpose: commit the new baseline with
 # the change that moved it.
 gas-baseline: setup
-	$(VENV)/python -m tools.gas_check --update
+	$(VENV)/python -m tools.gates.gas_check --update
 
 coverage: setup
 	$(BROWNIE) test --coverage $(NETWORK)
-	$(VENV)/python -m tools.coverage_gate
+	$(VENV)/python -m tools.gates.coverage_gate
 
 lint: setup
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
-	$(VENV)/python -m tools.slither
-	$(VENV)/python -m tools.erc_check
+	$(VENV)/python -m tools.gates.slither
+	$(VENV)/python -m tools.gates.erc_check
 	$(BROWNIE) compile
-	$(VENV)/python -m tools.contract_sizes
+	$(VENV)/python -m tools.gates.contract_sizes
 
 typecheck: setup
 	$(VENV)/mypy
 
 # Mutants of the oracle, the marketplace and their libraries, each run against its tests in a
-# temporary copy (tools/mutate.py; about 30 s a mutant). A sample that fits in 40 minutes:
+# temporary copy (tools/gates/mutate.py; about 30 s a mutant). A sample that fits in 40 minutes:
 #   make mutation MUTATION_ARGS="--max 30 --budget-minutes 40"
 MUTATION_ARGS ?= --max 30
 mutation: setup
-	$(VENV)/python -m tools.mutate --network $(MUTATION_NETWORK) $(MUTATION_ARGS)
+	$(VENV)/python -m tools.gates.mutate --network $(MUTATION_NETWORK) $(MUTATION_ARGS)
 
 format: setup
 	$(VENV)/ruff check --fix .

@@ -2,7 +2,7 @@
 and timelock settings, the fee share and the DAO hand-over's salt.
 
 `bazaar deploy` (bazaar/deploy/suite.py) deploys with them, and so does the local suite of the
-demo, the bench, the invariant machine and the test fixtures (tools/local_suite.py, which runs
+demo, the bench, the invariant machine and the test fixtures (tools/local/suite.py, which runs
 the same plan); tests and tools import them from here instead of restating them.
 """
 

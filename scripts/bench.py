@@ -1,6 +1,7 @@
-"""`make bench`: gas per operation into reports/gas.json (logic in tools/bench.py)."""
+"""`make bench`: gas per operation into reports/gas.json (logic in tools/local/bench.py)."""
 
-from tools import bench, brownie_patches
+from tools.local import bench
+from tools.toolchain import brownie_patches
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
-"""`make demo`: the BTC Bazaar story on the embedded local anvil (logic in tools/demo.py)."""
+"""`make demo`: the BTC Bazaar story on the embedded local anvil (logic in tools/local/demo.py)."""
 
-from tools import brownie_patches, demo
+from tools.local import demo
+from tools.toolchain import brownie_patches
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """The ABIs and bytecode shipped with the package (no compiler needed at run time).
 
-Written by `python -m tools.export_artifacts` from brownie's build; a test fails when one
+Written by `python -m tools.toolchain.export_artifacts` from brownie's build; a test fails when one
 differs from the build.
 """
 

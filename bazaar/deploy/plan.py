@@ -3,7 +3,7 @@
 A step deploys a contract with constructor arguments, or calls a function of a contract an
 earlier step deployed. An argument may name an earlier step (`Ref`): whoever runs the plan
 puts that step's contract in its place (the journaled engine its address, the brownie adapter
-of tools/local_suite.py its brownie contract). A step may also need the effects of earlier
+of tools/local/suite.py its brownie contract). A step may also need the effects of earlier
 steps (`after`), which only the dry run's gas estimates care about.
 """
 

@@ -1,6 +1,6 @@
 """The suite as a plan: its contracts, their constructor arguments, the wiring, and the DAO
 hand-over. The one description of the suite: `bazaar deploy` runs it through the journaled
-engine (bazaar/deploy/engine.py) on real networks, and tools/local_suite.py runs the very same
+engine (bazaar/deploy/engine.py) on real networks, and tools/local/suite.py runs the very same
 steps with brownie for the demo, the bench, the invariant machine and the test fixtures.
 
 The plan comes in three parts, run in this order:

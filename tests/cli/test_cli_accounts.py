@@ -1,0 +1,113 @@
+"""Keystores: created and imported from prompts, read back with the password, and every
+problem (missing file, wrong password, not a keystore) in one line. Keys are never printed."""
+
+import json
+import os
+import stat
+
+import pytest
+
+from bazaar.accounts import load_account, write_keystore
+from bazaar.errors import BazaarError
+from tests.support.cli import ADDRESSES, DEV_KEYS, PASSWORD, assert_one_line_failure, run
+
+# every keystore of these tests opens with cli_helpers.PASSWORD, from the environment
+pytestmark = pytest.mark.usefixtures("keystore_password")
+
+KEY = DEV_KEYS["buyer"]
+
+
+@pytest.fixture
+def prompts(monkeypatch):
+    """Answers to getpass prompts, in order; records that they were asked."""
+    answers: list[str] = []
+
+    def fake_getpass(prompt=""):
+        if not answers:
+            raise EOFError
+        return answers.pop(0)
+
+    monkeypatch.setattr("getpass.getpass", fake_getpass)
+    return answers
+
+
+def test_an_imported_key_round_trips_through_its_keystore(tmp_path, capsys, prompts):
+    keystore = tmp_path / "buyer.json"
+    prompts.append(KEY)
+    imported = run(capsys, "account", "import", "--keystore", keystore)
+    assert imported.code == 0, imported.err
+    assert imported.out.strip() == f"imported {ADDRESSES['buyer']} ({keystore})"
+    assert stat.S_IMODE(os.stat(keystore).st_mode) == 0o600
+    assert KEY[2:] not in keystore.read_text()  # encrypted, not plaintext
+    shown = run(capsys, "--json", "account", "address", "--keystore", keystore)
+    assert shown.json() == {"address": ADDRESSES["buyer"], "keystore": str(keystore)}
+    assert load_account(keystore, PASSWORD).key.hex().removeprefix("0x") == KEY[2:]
+    for output in (imported.out, imported.err, shown.out, shown.err):
+        assert KEY[2:] not in output
+
+
+def test_a_new_account_gets_a_fresh_key(tmp_path, capsys):
+    keystore = tmp_path / "new.json"
+    created = run(capsys, "--json", "account", "new", "--keystore", keystore)
+    assert created.code == 0, created.err
+    address = created.json()["address"]
+    assert load_account(keystore, PASSWORD).address == address
+    assert address not in ADDRESSES.values()
+
+
+def test_a_missing_keystore_is_one_line(tmp_path, capsys):
+    result = run(capsys, "account", "address", "--keystore", tmp_path / "nope.json")
+    assert_one_line_failure(result, "keystore not found", "nope.json")
+
+
+def test_a_wrong_password_is_one_line(tmp_path, capsys, monkeypatch):
+    keystore = tmp_path / "k.json"
+    write_keystore(keystore, KEY, PASSWORD)
+    monkeypatch.setenv("BAZAAR_KEYSTORE_PASSWORD", "not-the-password")
+    result = run(capsys, "account", "address", "--keystore", keystore)
+    assert_one_line_failure(result, "wrong password for keystore", str(keystore))
+
+
+def test_a_file_that_is_no_keystore_is_one_line(tmp_path, capsys):
+    junk = tmp_path / "junk.json"
+    junk.write_text(json.dumps({"hello": "world"}))
+    assert_one_line_failure(
+        run(capsys, "account", "address", "--keystore", junk), "is not a keystore"
+    )
+
+
+def test_an_existing_keystore_is_never_overwritten(tmp_path, capsys, prompts):
+    keystore = tmp_path / "k.json"
+    write_keystore(keystore, KEY, PASSWORD)
+    before = keystore.read_text()
+    prompts.append(DEV_KEYS["seller"])
+    assert_one_line_failure(
+        run(capsys, "account", "import", "--keystore", keystore), "exists; not overwriting"
+    )
+    assert keystore.read_text() == before
+
+
+def test_a_malformed_key_at_the_prompt_is_refused_without_echoing_it(tmp_path, capsys, prompts):
+    prompts.append("0x1234-not-a-key")
+    result = run(capsys, "account", "import", "--keystore", tmp_path / "k.json")
+    assert_one_line_failure(result, "not a private key")
+    assert "1234-not-a-key" not in result.err
+    assert not (tmp_path / "k.json").exists()
+
+
+def test_without_the_environment_variable_the_password_is_asked(
+    tmp_path, capsys, monkeypatch, prompts
+):
+    keystore = tmp_path / "k.json"
+    write_keystore(keystore, KEY, PASSWORD)
+    monkeypatch.delenv("BAZAAR_KEYSTORE_PASSWORD")
+    prompts.append(PASSWORD)
+    assert run(capsys, "account", "address", "--keystore", keystore).code == 0
+    assert prompts == []  # the prompt consumed the answer
+    result = run(capsys, "account", "address", "--keystore", keystore)  # no answer left
+    assert_one_line_failure(result, "no password", "BAZAAR_KEYSTORE_PASSWORD")
+
+
+def test_an_empty_password_is_refused():
+    with pytest.raises(BazaarError, match="empty keystore password"):
+        write_keystore("/nonexistent/never.json", KEY, "")

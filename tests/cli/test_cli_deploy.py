@@ -1,0 +1,556 @@
+"""`bazaar deploy`: the suite deployed step by step through a journal, up to the DAO owning
+it; re-runs send nothing, crashes resume without duplicates, changed code or arguments are
+refused, dry runs send nothing."""
+
+import io
+import json
+import shutil
+import socket
+import subprocess
+import time
+from dataclasses import replace
+
+import brownie
+import pytest
+from eth_utils import keccak
+
+from bazaar import artifacts, networks
+from bazaar.deploy.engine import Deployer
+from bazaar.settings import GOVERNOR_SETTINGS, STAKING_SETTINGS, TIMELOCK_DELAY
+from bazaar.tx import TxSender
+from bazaar.types import ADMIN_ROLE, CANCELLER_ROLE, EXECUTOR_ROLE, PROPOSER_ROLE
+from tests.support.cli import (
+    ADDRESSES,
+    assert_one_line_failure,
+    rpc_url,
+    run,
+    write_fast_keystores,
+)
+
+# every keystore of these tests opens with cli_helpers.PASSWORD, from the environment
+pytestmark = pytest.mark.usefixtures("keystore_password")
+
+STEPS = [
+    "wbtc",
+    "usdc",
+    "btc_usd_feed",
+    "wbtc_btc_feed",
+    "usdc_usd_feed",
+    "oracle",
+    "goods",
+    "points",
+    "market",
+    "goods.bindMarketplace",
+    "points.bindMarketplace",
+    "market.addPaymentToken(wbtc)",
+    "market.addPaymentToken(usdc)",
+    f"market.setArbiter({ADDRESSES['arbiter']})",
+    "staking",
+    "market.setFeeShare(staking)",
+    "timelock",
+    "governor",
+    "market.transferOwnership(timelock)",
+    "oracle.transferOwnership(timelock)",
+    "points.transferOwnership(timelock)",
+    "staking.transferOwnership(timelock)",
+    "timelock.scheduleBatch(accept ownerships, set delay)",
+    "timelock.executeBatch(accept ownerships, set delay)",
+    "timelock.grantRole(PROPOSER_ROLE, governor)",
+    "timelock.grantRole(CANCELLER_ROLE, governor)",
+    "timelock.grantRole(EXECUTOR_ROLE, anyone)",
+    "timelock.renounceRole(PROPOSER_ROLE)",
+    "timelock.renounceRole(EXECUTOR_ROLE)",
+    "timelock.renounceRole(CANCELLER_ROLE)",
+    "timelock.renounceRole(DEFAULT_ADMIN_ROLE)",
+]
+SCHEDULE = "timelock.scheduleBatch(accept ownerships, set delay)"
+EXECUTE = "timelock.executeBatch(accept ownerships, set delay)"
+ROLES = {"PROPOSER": PROPOSER_ROLE, "EXECUTOR": EXECUTOR_ROLE, "CANCELLER": CANCELLER_ROLE}
+ROLES["ADMIN"] = ADMIN_ROLE
+
+
+class Crash(BaseException):
+    """The process dying mid-deployment (not an error the CLI would catch)."""
+
+
+@pytest.fixture(scope="module")
+def keystores(tmp_path_factory):
+    return write_fast_keystores(tmp_path_factory.mktemp("keys"))
+
+
+@pytest.fixture
+def journal_path(tmp_path):
+    return tmp_path / "deployments" / "31337.json"
+
+
+@pytest.fixture
+def deploy(capsys, keystores, journal_path):
+    def deploy_(*extra, url=None, path=None):
+        common = ["--rpc-url", url or rpc_url(), "--keystore", keystores["deployer"]]
+        common += ["--deployment", path or journal_path]
+        return run(capsys, *common, "deploy", "--mocks", "--arbiter", ADDRESSES["arbiter"], *extra)
+
+    return deploy_
+
+
+def deployer_nonce():
+    return brownie.web3.eth.get_transaction_count(ADDRESSES["deployer"])
+
+
+def read(path):
+    return json.loads(path.read_text())
+
+
+def test_deploying_with_mocks_journals_every_contract_and_step(deploy, journal_path):
+    start = deployer_nonce()
+    result = deploy()
+    assert result.code == 0, result.err
+    assert deployer_nonce() == start + len(STEPS)
+    journal = read(journal_path)
+    assert list(journal["steps"]) == STEPS
+    assert all(step["status"] == "done" and step["block"] for step in journal["steps"].values())
+    assert all("rawTx" not in step for step in journal["steps"].values())
+    for key, entry in journal["contracts"].items():
+        code = brownie.web3.eth.get_code(entry["address"])
+        assert code, key
+        assert entry["codeHash"] == "0x" + keccak(bytes(code)).hex()
+        assert (
+            entry["initCodeHash"]
+            == "0x" + keccak(hexstr=artifacts.load(entry["contract"]).bytecode).hex()
+        )
+        receipt = brownie.web3.eth.get_transaction_receipt(entry["txHash"])
+        assert receipt["contractAddress"] == entry["address"]
+        assert receipt["blockNumber"] == entry["block"]
+    market = journal["contracts"]["market"]
+    oracle = journal["contracts"]["oracle"]["address"]
+    deployer = ADDRESSES["deployer"]
+    goods = journal["contracts"]["goods"]["address"]
+    points = journal["contracts"]["points"]["address"]
+    assert market["constructorArgs"] == [deployer, oracle, deployer, deployer, goods, points]
+    assert journal["tokens"] == {
+        "wbtc": journal["contracts"]["wbtc"]["address"],
+        "usdc": journal["contracts"]["usdc"]["address"],
+    }
+    assert journal["arbiters"] == [ADDRESSES["arbiter"]]
+    contract = brownie.Contract.from_abi(
+        "M", market["address"], artifacts.load("EscrowMarketplace").abi
+    )
+    assert contract.oracle() == oracle
+    assert contract.isActiveArbiter(ADDRESSES["arbiter"])
+    assert contract.paymentToken(1) == journal["tokens"]["wbtc"]
+
+
+def test_a_rerun_sends_nothing(deploy, journal_path):
+    assert deploy().code == 0
+    before, nonce = journal_path.read_text(), deployer_nonce()
+    again = deploy("--json")
+    assert again.code == 0, again.err
+    assert deployer_nonce() == nonce
+    report = again.json()
+    assert report["sent"] == 0
+    assert [s["status"] for s in report["steps"]] == ["done"] * len(STEPS)
+    assert read(journal_path)["steps"] == json.loads(before)["steps"]
+
+
+def crash_at_broadcast_of(step, monkeypatch):
+    """The process dies as it is about to broadcast `step` (signed and journaled "sent").
+    Returns the raw transactions broadcast so far and the real broadcast, to restore."""
+    real_broadcast = TxSender.broadcast
+    calls = []
+
+    def crashing_broadcast(self, raw):
+        calls.append(raw)
+        if len(calls) == STEPS.index(step) + 1:
+            raise Crash
+        return real_broadcast(self, raw)
+
+    monkeypatch.setattr(TxSender, "broadcast", crashing_broadcast)
+    return calls, real_broadcast
+
+
+def test_a_crash_after_a_step_is_journaled_sent_resumes_with_the_same_transaction(
+    deploy, journal_path, monkeypatch
+):
+    """Killed after signing and journaling the market step, before it reached the node:
+    the re-run broadcasts the very raw transaction of the journal (same nonce, same hash)."""
+    start = deployer_nonce()
+    calls, real_broadcast = crash_at_broadcast_of("market", monkeypatch)
+    with pytest.raises(Crash):
+        deploy()
+    journal = read(journal_path)
+    market = journal["steps"]["market"]
+    assert market["status"] == "sent" and market["rawTx"] == "0x" + calls[-1].hex()
+    assert deployer_nonce() == start + STEPS.index("market")  # it never reached the node
+    monkeypatch.setattr(TxSender, "broadcast", real_broadcast)
+    resumed = deploy("--json")
+    assert resumed.code == 0, resumed.err
+    statuses = {s["step"]: s for s in resumed.json()["steps"]}
+    assert statuses["market"]["status"] == "resumed"
+    assert statuses["market"]["txHash"] == market["txHash"]
+    assert statuses["oracle"]["status"] == "done"
+    assert deployer_nonce() == start + len(STEPS)  # nothing twice
+    assert read(journal_path)["contracts"]["market"]["txHash"] == market["txHash"]
+
+
+def test_a_sent_step_whose_nonce_another_transaction_took_is_sent_anew(
+    deploy, journal_path, monkeypatch
+):
+    """The journaled transaction never reached the node and the account used its nonce for
+    something else: that transaction can never be mined, so the step is signed again."""
+    _, real_broadcast = crash_at_broadcast_of("market", monkeypatch)
+    with pytest.raises(Crash):
+        deploy()
+    lost = read(journal_path)["steps"]["market"]["txHash"]
+    monkeypatch.setattr(TxSender, "broadcast", real_broadcast)
+    brownie.accounts[0].transfer(brownie.accounts[9], 1)  # takes the journaled nonce
+    resumed = deploy("--json")
+    assert resumed.code == 0, resumed.err
+    market = {s["step"]: s for s in resumed.json()["steps"]}["market"]
+    assert market["status"] == "sent" and market["txHash"] != lost
+    assert brownie.web3.eth.get_code(market["address"])
+
+
+def test_a_crash_after_broadcast_picks_up_the_mined_receipt(deploy, journal_path, monkeypatch):
+    start = deployer_nonce()
+    real_wait = TxSender.wait
+
+    def crashing_wait(self, tx_hash, label, timeout=600):
+        if label == "oracle":
+            raise Crash
+        return real_wait(self, tx_hash, label, timeout)
+
+    monkeypatch.setattr(TxSender, "wait", crashing_wait)
+    with pytest.raises(Crash):
+        deploy()
+    assert read(journal_path)["steps"]["oracle"]["status"] == "sent"
+    mined = deployer_nonce()
+    assert mined == start + STEPS.index("oracle") + 1  # anvil mined it before the crash
+    monkeypatch.setattr(TxSender, "wait", real_wait)
+    resumed = deploy("--json")
+    assert resumed.code == 0, resumed.err
+    statuses = {s["step"]: s["status"] for s in resumed.json()["steps"]}
+    assert statuses["oracle"] == "resumed"
+    assert deployer_nonce() == start + len(STEPS)
+
+
+def test_a_crash_between_steps_resumes_at_the_next_step(deploy, journal_path, monkeypatch):
+    start = deployer_nonce()
+    real_run_step = Deployer._run_step
+
+    def dying_run_step(self, step):
+        if step.name == "market.addPaymentToken(usdc)":
+            raise Crash
+        return real_run_step(self, step)
+
+    monkeypatch.setattr(Deployer, "_run_step", dying_run_step)
+    with pytest.raises(Crash):
+        deploy()
+    assert "market.addPaymentToken(usdc)" not in read(journal_path)["steps"]
+    monkeypatch.setattr(Deployer, "_run_step", real_run_step)
+    resumed = deploy("--json").json()
+    statuses = [s["status"] for s in resumed["steps"]]
+    done_before = STEPS.index("market.addPaymentToken(usdc)")
+    assert statuses == ["done"] * done_before + ["sent"] * (len(STEPS) - done_before)
+    assert deployer_nonce() == start + len(STEPS)
+
+
+def contract_at(journal, key):
+    entry = journal["contracts"][key]
+    return brownie.Contract.from_abi(key, entry["address"], artifacts.load(entry["contract"]).abi)
+
+
+def role_holders(timelock, role):
+    """Every account holding `role` on the timelock, from its RoleGranted/RoleRevoked logs
+    (AccessControl cannot be enumerated otherwise)."""
+    holders = set()
+    events = []
+    contract = brownie.web3.eth.contract(address=timelock.address, abi=timelock.abi)
+    for name in ("RoleGranted", "RoleRevoked"):
+        event = getattr(contract.events, name)()
+        events += event.get_logs(from_block=0, argument_filters={"role": role})
+    for log in sorted(events, key=lambda e: (e["blockNumber"], e["logIndex"])):
+        account = log["args"]["account"]
+        (holders.add if log["event"] == "RoleGranted" else holders.discard)(account)
+    return holders
+
+
+def assert_handed_to_the_dao(journal):
+    """The timelock owns the governed contracts; the governor is the only proposer and
+    canceller; anyone executes; the deployer keeps nothing; the settings are the plan's."""
+    timelock, governor = contract_at(journal, "timelock"), contract_at(journal, "governor")
+    staking = contract_at(journal, "staking")
+    for key in ("market", "oracle", "points", "staking"):
+        contract = contract_at(journal, key)
+        assert contract.owner() == timelock.address, key
+        assert contract.pendingOwner() == brownie.ZERO_ADDRESS, key
+    assert role_holders(timelock, PROPOSER_ROLE) == {governor.address}
+    assert role_holders(timelock, CANCELLER_ROLE) == {governor.address}
+    assert role_holders(timelock, EXECUTOR_ROLE) == {brownie.ZERO_ADDRESS}
+    assert role_holders(timelock, ADMIN_ROLE) == {timelock.address}
+    for name, role in ROLES.items():
+        assert not timelock.hasRole(role, ADDRESSES["deployer"]), name
+    assert timelock.getMinDelay() == TIMELOCK_DELAY
+    settings = GOVERNOR_SETTINGS
+    assert governor.votingDelay() == settings.voting_delay
+    assert governor.votingPeriod() == settings.voting_period
+    assert governor.proposalThreshold() == settings.proposal_threshold
+    assert governor.quorumNumerator() == settings.quorum_percent
+    assert governor.lateQuorumVoteExtension() == settings.late_quorum_extension
+    assert governor.timelock() == timelock.address and governor.token() == staking.address
+    assert staking.points() == journal["contracts"]["points"]["address"]
+    tokens = journal["tokens"]
+    assert staking.rewardTokens() == [tokens["wbtc"], tokens["usdc"]]
+    assert staking.warmupSeconds() == STAKING_SETTINGS.warmup
+    assert staking.cooldownSeconds() == STAKING_SETTINGS.cooldown
+
+
+def test_the_deployment_hands_the_suite_to_the_dao_and_the_deployer_keeps_no_role(
+    deploy, journal_path
+):
+    result = deploy()
+    assert result.code == 0, result.err
+    journal = read(journal_path)
+    assert {"staking", "timelock", "governor"} <= set(journal["contracts"])
+    governor = journal["contracts"]["governor"]
+    staking, timelock = (journal["contracts"][k]["address"] for k in ("staking", "timelock"))
+    assert governor["constructorArgs"] == [staking, timelock, *GOVERNOR_SETTINGS.as_args()]
+    deployer = ADDRESSES["deployer"]
+    assert journal["contracts"]["timelock"]["constructorArgs"] == [
+        0,
+        [deployer],
+        [deployer],
+        deployer,
+    ]
+    assert_handed_to_the_dao(journal)
+    assert f"DAO: governor {governor['address']}, timelock {timelock}" in result.out
+
+
+@pytest.mark.parametrize("step", [EXECUTE, "timelock.grantRole(EXECUTOR_ROLE, anyone)"])
+def test_a_crash_between_the_hand_over_steps_resumes_without_duplicates(
+    deploy, journal_path, monkeypatch, step
+):
+    start = deployer_nonce()
+    real_run_step = Deployer._run_step
+
+    def dying_run_step(self, planned):
+        if planned.name == step:
+            raise Crash
+        return real_run_step(self, planned)
+
+    monkeypatch.setattr(Deployer, "_run_step", dying_run_step)
+    with pytest.raises(Crash):
+        deploy()
+    assert deployer_nonce() == start + STEPS.index(step)
+    monkeypatch.setattr(Deployer, "_run_step", real_run_step)
+    resumed = deploy("--json")
+    assert resumed.code == 0, resumed.err
+    statuses = [s["status"] for s in resumed.json()["steps"]]
+    done_before = STEPS.index(step)
+    assert statuses == ["done"] * done_before + ["sent"] * (len(STEPS) - done_before)
+    assert deployer_nonce() == start + len(STEPS)
+    assert_handed_to_the_dao(read(journal_path))
+
+
+def test_a_crash_as_the_admin_role_is_renounced_resumes_with_the_journaled_transaction(
+    deploy, journal_path, monkeypatch
+):
+    start = deployer_nonce()
+    last = "timelock.renounceRole(DEFAULT_ADMIN_ROLE)"
+    _, real_broadcast = crash_at_broadcast_of(last, monkeypatch)
+    with pytest.raises(Crash):
+        deploy()
+    journaled = read(journal_path)["steps"][last]
+    assert journaled["status"] == "sent"
+    monkeypatch.setattr(TxSender, "broadcast", real_broadcast)
+    resumed = {s["step"]: s for s in deploy("--json").json()["steps"]}
+    assert resumed[last]["status"] == "resumed"
+    assert resumed[last]["txHash"] == journaled["txHash"]
+    assert deployer_nonce() == start + len(STEPS)
+    assert_handed_to_the_dao(read(journal_path))
+
+
+def test_a_dry_run_mid_hand_over_says_which_estimates_wait_for_earlier_steps(
+    deploy, journal_path, monkeypatch
+):
+    real_run_step = Deployer._run_step
+
+    def dying_run_step(self, planned):
+        if planned.name == SCHEDULE:
+            raise Crash
+        return real_run_step(self, planned)
+
+    monkeypatch.setattr(Deployer, "_run_step", dying_run_step)
+    with pytest.raises(Crash):
+        deploy()
+    monkeypatch.setattr(Deployer, "_run_step", real_run_step)
+    nonce = deployer_nonce()
+    report = {s["step"]: s for s in deploy("--dry-run", "--json").json()["steps"]}
+    assert report["governor"]["status"] == "done"
+    assert report[SCHEDULE]["status"] == "planned" and report[SCHEDULE]["gas"] > 50_000
+    assert report[EXECUTE]["gas"] is None
+    assert report[EXECUTE]["note"] == f"gas known once {SCHEDULE} done"
+    assert report["timelock.grantRole(PROPOSER_ROLE, governor)"]["gas"] > 20_000
+    assert deployer_nonce() == nonce
+
+
+def test_changed_constructor_arguments_are_refused_naming_the_step(deploy, journal_path):
+    assert deploy().code == 0
+    nonce, before = deployer_nonce(), journal_path.read_text()
+    result = deploy("--treasury", ADDRESSES["seller"])
+    assert_one_line_failure(result, "step 'market'", "arguments changed", ADDRESSES["seller"])
+    assert deployer_nonce() == nonce
+    assert journal_path.read_text() == before
+
+
+def test_changed_contract_code_is_refused_naming_the_step(deploy, journal_path, monkeypatch):
+    assert deploy().code == 0
+    nonce = deployer_nonce()
+    real_load = artifacts.load
+
+    def changed_oracle(name):
+        artifact = real_load(name)
+        if name == "WbtcUsdOracle":
+            return replace(artifact, bytecode=artifact.bytecode + "00")
+        return artifact
+
+    monkeypatch.setattr(artifacts, "load", changed_oracle)
+    result = deploy()
+    assert_one_line_failure(result, "step 'oracle'", "code of WbtcUsdOracle changed")
+    assert deployer_nonce() == nonce
+
+
+def test_a_dry_run_prints_the_plan_with_gas_and_sends_nothing(deploy, journal_path):
+    nonce = deployer_nonce()
+    result = deploy("--dry-run", "--json")
+    assert result.code == 0, result.err
+    report = result.json()
+    assert [s["step"] for s in report["steps"]] == STEPS
+    assert {s["status"] for s in report["steps"]} == {"planned"}
+    gas = {s["step"]: s["gas"] for s in report["steps"]}
+    assert gas["wbtc"] > 100_000 and gas["market"] > 1_000_000
+    assert gas["oracle"] is None  # its constructor reads feeds that do not exist yet
+    assert report["estimatedGas"] == sum(g for g in gas.values() if g)
+    assert deployer_nonce() == nonce
+    assert not journal_path.exists()
+    human = deploy("--dry-run")
+    assert f"estimated gas (known steps): {report['estimatedGas']:,}" in human.out
+
+
+def test_a_dry_run_after_a_deployment_shows_every_step_done(deploy):
+    assert deploy().code == 0
+    report = deploy("--dry-run", "--json").json()
+    assert {s["status"] for s in report["steps"]} == {"done"}
+
+
+def test_without_mocks_a_network_lacking_addresses_is_refused(capsys, keystores, journal_path):
+    nonce = deployer_nonce()
+    common = ["--rpc-url", rpc_url(), "--keystore", keystores["deployer"]]
+    result = run(
+        capsys, *common, "--deployment", journal_path, "deploy", "--arbiter", ADDRESSES["arbiter"]
+    )
+    assert_one_line_failure(result, "network local has no address for", "wbtc token", "--mocks")
+    assert deployer_nonce() == nonce
+
+
+def test_an_arbiter_is_required(capsys, keystores, journal_path):
+    common = ["--rpc-url", rpc_url(), "--keystore", keystores["deployer"]]
+    result = run(capsys, *common, "--deployment", journal_path, "deploy", "--mocks")
+    assert_one_line_failure(result, "--arbiter")
+
+
+def test_a_preset_on_the_wrong_chain_is_refused(capsys, keystores, journal_path):
+    common = ["--network", "sepolia", "--rpc-url", rpc_url(), "--keystore", keystores["deployer"]]
+    result = run(capsys, *common, "deploy", "--mocks", "--arbiter", ADDRESSES["arbiter"])
+    assert_one_line_failure(result, "wrong chain", "31337", "11155111")
+
+
+def test_a_network_preset_takes_its_rpc_url_from_its_environment_variable(
+    capsys, keystores, journal_path, monkeypatch
+):
+    common = ["--keystore", keystores["deployer"], "--deployment", journal_path]
+    deploy_args = ["deploy", "--mocks", "--arbiter", ADDRESSES["arbiter"], "--dry-run", "--json"]
+    monkeypatch.delenv("BAZAAR_SEPOLIA_RPC_URL", raising=False)
+    unset = run(capsys, "--network", "sepolia", *common, *deploy_args)
+    assert_one_line_failure(unset, "set BAZAAR_SEPOLIA_RPC_URL or pass --rpc-url")
+    monkeypatch.setenv("BAZAAR_LOCAL_RPC_URL", rpc_url())
+    local = run(capsys, "--network", "local", *common, *deploy_args)
+    assert local.code == 0, local.err
+    assert local.json()["network"] == "local"
+
+
+def test_a_configured_feed_that_is_not_what_the_preset_says_is_refused(
+    deploy, capsys, keystores, tmp_path, monkeypatch
+):
+    """Real feed addresses are checked (description, decimals) before anything is sent."""
+    assert deploy().code == 0
+    mocks = json.loads(next(tmp_path.glob("deployments/*.json")).read_text())["contracts"]
+    wrong = mocks["usdc_usd_feed"]["address"]  # says "USDC / USD", not "BTC / USD"
+    local = networks.PRESETS["local"]
+    feeds = {**local.feeds, "btc_usd": wrong}
+    monkeypatch.setitem(networks.PRESETS, "local", replace(local, feeds=feeds))
+    monkeypatch.setenv("BAZAAR_LOCAL_RPC_URL", rpc_url())
+    nonce = deployer_nonce()
+    common = ["--network", "local", "--keystore", keystores["deployer"]]
+    result = run(
+        capsys,
+        *common,
+        "--deployment",
+        tmp_path / "other.json",
+        "deploy",
+        "--mocks",
+        "--arbiter",
+        ADDRESSES["arbiter"],
+    )
+    assert_one_line_failure(result, f"btc_usd feed {wrong} reports 'USDC / USD'", "'BTC / USD'")
+    assert deployer_nonce() == nonce
+
+
+@pytest.fixture
+def foreign_chain():
+    """An anvil of our own (port 18642) with a chain id no preset knows."""
+    anvil = shutil.which("anvil")
+    if anvil is None:
+        pytest.skip("anvil is not on PATH")
+    port = 18642
+    process = subprocess.Popen(
+        [
+            anvil,
+            "--port",
+            str(port),
+            "--chain-id",
+            "4242",
+            "--max-persisted-states",
+            "0",
+            "--silent",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_a_chain_other_than_the_local_one_asks_for_confirmation(
+    deploy, tmp_path, foreign_chain, monkeypatch
+):
+    from web3 import Web3
+
+    w3 = Web3(Web3.HTTPProvider(foreign_chain))
+    path = tmp_path / "4242.json"
+    monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
+    refused = deploy(url=foreign_chain, path=path)
+    assert_one_line_failure(refused, "not confirmed; nothing sent", "--yes")
+    assert w3.eth.get_transaction_count(ADDRESSES["deployer"]) == 0
+    accepted = deploy("--yes", "--json", url=foreign_chain, path=path)
+    assert accepted.code == 0, accepted.err
+    assert accepted.json()["network"] == "chain-4242"
+    assert w3.eth.get_transaction_count(ADDRESSES["deployer"]) == len(STEPS)

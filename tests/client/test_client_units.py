@@ -1,0 +1,83 @@
+"""Human amounts parse exactly into contract units, refuse what is malformed, and format back."""
+
+import pytest
+from hypothesis import strategies as st
+
+from bazaar.units import (
+    AmountError,
+    format_amount,
+    format_btc,
+    format_usd,
+    parse_amount,
+    parse_btc,
+    parse_points,
+    parse_usd,
+)
+from tests.support.helpers import given_calls_only
+
+
+def test_usd_carries_eight_decimals_like_the_contracts():
+    assert parse_usd("12.34") == 1_234_000_000
+    assert parse_usd("1000") == 1_000 * 10**8
+    assert parse_usd("0.00000001") == 1
+    assert format_usd(1_234_000_000) == "$12.34"
+    assert format_usd(123_456_789_000_000) == "$1,234,567.89"
+
+
+def test_btc_parses_into_satoshis():
+    assert parse_btc("0.0015") == 150_000
+    assert parse_btc("21") == 21 * 10**8
+    assert format_btc(150_000) == "0.0015 BTC"
+
+
+def test_points_carry_eighteen_decimals():
+    assert parse_points("2.5") == 25 * 10**17
+
+
+def test_token_amounts_follow_the_token_decimals():
+    assert parse_amount("1.5", 6) == 1_500_000
+    assert parse_amount("7", 0) == 7
+    assert format_amount(1_500_000, 6) == "1.5"
+    assert format_amount(0, 6) == "0"
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("-1", "negative"),
+        ("1.123456789", "more than 8 decimals"),
+        ("abc", "not a number"),
+        ("", "not a number"),
+        ("1e5", "not a number"),
+        ("0x10", "not a number"),
+        ("1.2.3", "not a number"),
+        ("NaN", "not a number"),
+        ("inf", "not a number"),
+        ("1,000", "not a number"),
+        ("9" * 80, "too large"),
+    ],
+)
+def test_malformed_usd_amounts_are_refused_with_the_reason(text, reason):
+    with pytest.raises(AmountError, match=reason):
+        parse_usd(text)
+
+
+def test_a_value_is_never_rounded_to_fit_the_decimals():
+    with pytest.raises(AmountError, match="more than 6 decimals"):
+        parse_amount("0.0000001", 6, "USDC amount")
+    assert parse_amount("1.500000", 6) == 1_500_000  # trailing zeros are not extra decimals
+
+
+@given_calls_only(
+    300, units=st.integers(min_value=0, max_value=2**128), decimals=st.integers(0, 18)
+)
+def test_formatting_then_parsing_gives_the_same_units(units, decimals):
+    assert parse_amount(format_amount(units, decimals), decimals) == units
+
+
+@given_calls_only(200, cents=st.integers(min_value=0, max_value=10**14))
+def test_usd_strings_round_trip_through_units(cents):
+    text = f"{cents // 100}.{cents % 100:02d}"
+    units = parse_usd(text)
+    assert units == cents * 10**6
+    assert format_usd(units).replace("$", "").replace(",", "") == text
