@@ -1,6 +1,7 @@
 """The accounts by role and the isolation: each test runs inside a chain snapshot (brownie's
 `fn_isolation`). The deployed suite's fixtures live in tests/fixtures/ by concern (suite and
-marketplace, staking and governance, the CLI), loaded here for every folder.
+marketplace; staking and governance), loaded here for every folder; a folder's own fixtures
+are in its conftest.py.
 
 Run through `make test`, or `brownie test --network bazaar-dev`: the step-tracing anvil
 network that revert messages and coverage need.
@@ -15,7 +16,7 @@ from tools.toolchain import brownie_patches
 
 brownie_patches.apply()
 
-pytest_plugins = ["tests.fixtures.suite", "tests.fixtures.governance", "tests.fixtures.cli"]
+pytest_plugins = ["tests.fixtures.suite", "tests.fixtures.governance"]
 
 # BAZAAR_TEST_NETWORK lets a second checkout test on a network (port) of its own.
 NETWORK = os.environ.get("BAZAAR_TEST_NETWORK", "bazaar-dev")

@@ -11,9 +11,6 @@ from bazaar.accounts import load_account, write_keystore
 from bazaar.errors import BazaarError
 from tests.support.cli import ADDRESSES, DEV_KEYS, PASSWORD, assert_one_line_failure, run
 
-# every keystore of these tests opens with cli_helpers.PASSWORD, from the environment
-pytestmark = pytest.mark.usefixtures("keystore_password")
-
 KEY = DEV_KEYS["buyer"]
 
 

@@ -30,9 +30,6 @@ from tests.support.cli import (
 )
 from tests.support.helpers import mine_at, next_block_at
 
-# every keystore of these tests opens with cli_helpers.PASSWORD, from the environment
-pytestmark = pytest.mark.usefixtures("keystore_password")
-
 INDEX = {"deployer": 0, "buyer": 1, "seller": 2, "arbiter": 3}
 
 

@@ -27,9 +27,6 @@ from tests.support.cli import (
     write_fast_keystores,
 )
 
-# every keystore of these tests opens with cli_helpers.PASSWORD, from the environment
-pytestmark = pytest.mark.usefixtures("keystore_password")
-
 STEPS = [
     "wbtc",
     "usdc",

@@ -24,9 +24,6 @@ from tests.support.cli import (
 )
 from tests.support.helpers import mine_at
 
-# every keystore of these tests opens with cli_helpers.PASSWORD, from the environment
-pytestmark = pytest.mark.usefixtures("keystore_password")
-
 ONE_DAY = 86_400
 
 

@@ -10,20 +10,7 @@ from eth_account import Account
 
 from tests.support.governance import SECP256K1_N
 from tests.support.helpers import ONE_DAY, chain_id_changed, err, mine_at
-from tests.support.staking import AMOUNT, WARMUP, at, delegation, fund, start_time
-
-
-@pytest.fixture(scope="module")
-def points(mock_points):
-    """The staking tests' points: a mock ERC-20 anyone can mint."""
-    return mock_points
-
-
-@pytest.fixture
-def t0(points, staking, alice, bob, carol):
-    for account in (alice, bob, carol):
-        fund(points, staking, account, 10 * AMOUNT)
-    return start_time()
+from tests.support.staking import AMOUNT, WARMUP, at, delegation, fund
 
 
 def checkpoint(staking, account, index):

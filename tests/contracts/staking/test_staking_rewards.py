@@ -18,12 +18,6 @@ PRECISION = 10**27  # REWARD_PRECISION
 USDC = 10**6
 
 
-@pytest.fixture(scope="module")
-def points(mock_points):
-    """The staking tests' points: a mock ERC-20 anyone can mint."""
-    return mock_points
-
-
 BUDGET = 10**9 * POINT  # points each funded account holds and has approved
 
 

@@ -8,12 +8,6 @@ from tests.support.helpers import ONE_DAY, ONE_HOUR, err, mine_at
 from tests.support.staking import AMOUNT, COOLDOWN, WARMUP, WINDOW, at, fund, start_time
 
 
-@pytest.fixture(scope="module")
-def points(mock_points):
-    """The staking tests' points: a mock ERC-20 anyone can mint."""
-    return mock_points
-
-
 @pytest.fixture
 def t0(points, staking, alice):
     """Alice staked AMOUNT at t0 (of 3 * AMOUNT she holds)."""

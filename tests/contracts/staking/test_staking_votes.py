@@ -2,24 +2,10 @@
 loans, late stakes and moved points after a snapshot, delegation, total supply, the clock."""
 
 import brownie
-import pytest
 from eth_account import Account
 
 from tests.support.helpers import ONE_DAY, ONE_HOUR, err, mine_at
-from tests.support.staking import AMOUNT, COOLDOWN, WARMUP, at, delegation, fund, start_time
-
-
-@pytest.fixture(scope="module")
-def points(mock_points):
-    """The staking tests' points: a mock ERC-20 anyone can mint."""
-    return mock_points
-
-
-@pytest.fixture
-def t0(points, staking, alice, bob, carol):
-    for account in (alice, bob, carol):
-        fund(points, staking, account, 10 * AMOUNT)
-    return start_time()
+from tests.support.staking import AMOUNT, COOLDOWN, WARMUP, at, delegation, fund
 
 
 def test_a_first_stake_self_delegates_the_staker(staking, alice, t0):
