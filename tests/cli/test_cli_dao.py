@@ -1,7 +1,11 @@
 """The DAO from the command line, on the suite `bazaar deploy` handed to its timelock: stake,
 unstake, propose, vote, sign-vote, relay-votes, queue, execute and status, each through
 `bazaar.cli.main`; human and JSON output carrying the same numbers; every bad input one line
-with nothing sent."""
+with nothing sent.
+
+One file, over 400 lines, because its tests share one module-scoped deployment made by
+`bazaar deploy` itself (the slow part); split, each part would deploy again.
+"""
 
 import contextlib
 import io

@@ -1,6 +1,10 @@
 """`bazaar deploy`: the suite deployed step by step through a journal, up to the DAO owning
 it; re-runs send nothing, crashes resume without duplicates, changed code or arguments are
-refused, dry runs send nothing."""
+refused, dry runs send nothing.
+
+One file, over 400 lines: one command whose journal, resume and refusal cases share the
+same deployments.
+"""
 
 import io
 import json

@@ -6,6 +6,9 @@ exact amounts, or the custom error it must revert with), sends it, and then comp
 with the contracts' own views.
 Every formula here restates a contract's documented behaviour in Python; where a contract
 rounds, the model rounds the same way, so the comparison is to the unit.
+
+One file, over 400 lines: the formulas of one suite that call each other (a settlement
+feeds the fees, the points and the credits); the driver is split by concern in system/.
 """
 
 from __future__ import annotations

@@ -40,6 +40,8 @@ multiplies the number of examples; BAZAAR_INVARIANT_EXAMPLES and BAZAAR_INVARIAN
 them outright. The figures of the last run (steps, transactions, what was refused and why,
 seconds) are written to reports/invariants.json. Under `--coverage` the run is a tenth as
 long: its transactions go out as raw JSON-RPC, which brownie's coverage does not see.
+
+One file, over 400 lines: a hypothesis state machine's rules must be methods of one class.
 """
 
 from __future__ import annotations

@@ -1,6 +1,9 @@
 """BazaarGovernor's proposal lifecycle: who may propose, cancel, queue and execute, and in
 which states; proposals that reach the timelock by another road (executed or cancelled there
-directly); relaying; the deposits the governor refuses; its constructor's checks."""
+directly); relaying; the deposits the governor refuses; its constructor's checks.
+
+One file, over 400 lines: the one state machine of a proposal.
+"""
 
 import brownie
 import pytest

@@ -1,5 +1,9 @@
 """EscrowMarketplace order lifecycle: Paid -> Shipped -> Completed, the timeouts that let
-either side exit alone, cancellation, refunds and the forbidden transitions."""
+either side exit alone, cancellation, refunds and the forbidden transitions.
+
+One file, over 400 lines: the one state machine of an order, each transition beside the
+ones it excludes.
+"""
 
 import brownie
 import pytest

@@ -2,7 +2,10 @@
 stake past its warm-up. The finding it fixes ("fee-share sniping"), the
 stream (half the period, a second deposit, two stakers, the pause while nobody earns), the
 warming bucket (maturity, lazy activation, unstaking), claims per token, the refusals, and a
-property: what can be claimed never exceeds what was deposited, per token."""
+property: what can be claimed never exceeds what was deposited, per token.
+
+One file, over 400 lines: one mechanism (the reward stream) and its property test.
+"""
 
 import brownie
 import pytest

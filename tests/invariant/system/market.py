@@ -1,0 +1,322 @@
+"""The marketplace's actions: listings, checkout and the order's normal life (ship,
+confirm, release, reclaim, cancel)."""
+
+from __future__ import annotations
+
+from bazaar.types import OrderTerms
+from tests.invariant.model import (
+    BPS,
+    CANCELLED,
+    COMPLETED,
+    FLAG_CANCEL_REQUESTED,
+    FLAG_DIGITAL,
+    FLAG_REVIEW_REWARDED,
+    MIN_REVIEW_REWARD_USD,
+    PAID,
+    POINT_UNITS_PER_USD_UNIT,
+    REFUNDED,
+    SHIPPED,
+    Listing,
+    Order,
+    buffered_deposit,
+    complete_split,
+)
+from tests.invariant.system.core import SystemCore
+from tests.invariant.system.world import (
+    FAR_FUTURE,
+    METADATA,
+    ROYALTY_BPS,
+    STATS,
+    TRACKING,
+)
+
+
+class MarketActions(SystemCore):
+    """What buyers, sellers, arbiters and anyone do on the marketplace."""
+
+    def list_item(self, seller, price, stock, tokens, buffer_bps, cap_bps) -> int | None:
+        expect = "MarketplacePaused" if self.m.config.paused else None
+        tx = self.send(
+            self.w.market.list,
+            price,
+            stock,
+            tokens,
+            buffer_bps,
+            cap_bps,
+            0,
+            METADATA,
+            sender=seller,
+            expect=expect,
+        )
+        if tx is None:
+            return None
+        return self._record_listing(tx, seller, price, stock, tokens, buffer_bps, cap_bps, 0)
+
+    def list_digital(self, seller, price, tokens, buffer_bps, cap_bps) -> int | None:
+        tx = self.send(self.w.goods.mint, seller, "ipfs://item", METADATA, 250, sender=seller)
+        goods_id = tx.events["Transfer"]["tokenId"]
+        self.m.goods_owner[goods_id] = self.m.goods_creator[goods_id] = str(seller)
+        expect = "MarketplacePaused" if self.m.config.paused else None
+        args = (goods_id, price, tokens, buffer_bps, cap_bps)
+        tx = self.send(self.w.market.listDigital, *args, sender=seller, expect=expect)
+        if tx is None:
+            return None
+        self.m.goods_owner[goods_id] = self.w.market.address
+        return self._record_listing(tx, seller, price, 1, tokens, buffer_bps, cap_bps, goods_id)
+
+    def _record_listing(self, tx, seller, price, stock, tokens, buffer_bps, cap_bps, goods_id):
+        config = self.m.config
+        config.listing_count += 1
+        listing_id = config.listing_count
+        assert tx.events["Listed"]["listingId"] == listing_id
+        self.m.listings[listing_id] = Listing(
+            listing_id, str(seller), price, stock, tuple(tokens), buffer_bps, cap_bps, goods_id
+        )
+        STATS["listings"] += 1
+        return listing_id
+
+    def update_listing(self, listing: Listing, price: int, stock: int) -> None:
+        expect = None
+        if listing.goods_id and stock != listing.stock:
+            expect = (
+                "MarketplaceStockOutOfRange"  # a digital listing's stock only changes by a sale
+            )
+        args = (listing.id, price, stock)
+        tx = self.send(self.w.market.updateListing, *args, sender=listing.seller, expect=expect)
+        if tx is not None:
+            listing.price, listing.stock = price, stock
+
+    def delist(self, listing: Listing, sender: str) -> None:
+        expect = None if sender == listing.seller else "MarketplaceUnauthorized"
+        tx = self.send(self.w.market.delist, listing.id, sender=sender, expect=expect)
+        if tx is None:
+            return
+        listing.active = False
+        if listing.goods_id and listing.stock:
+            listing.stock = 0
+            self.m.goods_owner[listing.goods_id] = listing.seller
+
+    # --- checkout ---------------------------------------------------------------------------
+
+    def checkout(
+        self,
+        buyer: str,
+        listing: Listing,
+        token: str,
+        quantity: int,
+        arbiter: str,
+        points: int = 0,
+        fault: str | None = None,
+    ) -> Order | None:
+        """Checks out; `fault` makes one input wrong on purpose: "expired" (deadline passed),
+        "max_payment" (one unit below the price), "points_cap" (a discount above the cap)."""
+        m, now = self.m, self.next_ts
+        deadline = now - 1 if fault == "expired" else FAR_FUTURE
+        if fault == "points_cap":
+            points = (listing.price * quantity * listing.points_cap_bps // BPS + 1) * (
+                POINT_UNITS_PER_USD_UNIT
+            )
+        usd = listing.price * quantity
+        amount, expect, locked = 0, None, 0
+        if m.config.paused:
+            expect = "MarketplacePaused"
+        elif now > deadline:
+            expect = "MarketplaceCheckoutExpired"
+        elif not listing.active:
+            expect = "MarketplaceListingInactive"
+        elif buyer == listing.seller:
+            expect = "MarketplaceSelfDealing"
+        elif quantity == 0 or quantity > listing.stock:
+            expect = "MarketplaceOutOfStock"
+        elif token not in listing.tokens:
+            expect = "MarketplaceTokenNotAccepted"
+        elif arbiter not in m.arbiters or arbiter in (buyer, listing.seller):
+            expect = "MarketplaceArbiterInvalid"
+        if expect is None and points:
+            discount = points // POINT_UNITS_PER_USD_UNIT
+            cap = usd * listing.points_cap_bps // BPS
+            if discount == 0 or discount > cap:
+                expect = "MarketplaceDiscountAboveCap"
+            usd -= discount
+        if expect is None:
+            expect, locked = m.oracle.quote(m.tokens[token], usd, now)
+            amount = buffered_deposit(locked, listing.buffer_bps) if listing.buffer_bps else locked
+        max_payment = max(amount - 1, 0) if fault == "max_payment" else 2**256 - 1
+        if expect is None and amount > max_payment:
+            expect = "MarketplacePriceAboveMax"
+        if expect is None and points > m.points.get(buyer, 0):
+            expect = "ERC20InsufficientBalance"
+        if expect is None:
+            expect = self.transfer_error(token, buyer, self.w.market.address, amount)
+        args = (listing.id, quantity, token, max_payment, deadline, arbiter, points)
+        tx = self.send(self.w.market.checkout, *args, sender=buyer, expect=expect)
+        if tx is None:
+            STATS[f"checkout refused: {expect}"] += 1
+            return None
+
+        config = m.config
+        nonce = m.order_counts[token] = m.order_counts.get(token, 0) + 1
+        digital = listing.goods_id != 0
+        terms = OrderTerms(
+            buyer,
+            listing.seller,
+            token,
+            arbiter,
+            listing.id,
+            nonce,
+            quantity,
+            usd,
+            locked,
+            listing.buffer_bps,
+            config.fee_bps,
+            config.arbiter_fee_bps,
+            config.digital_window if digital else config.confirm_window,
+            config.ruling_window,
+            m.tokens[token].latest,
+            config.points_per_usd,
+        )
+        oid = terms.id_hex()
+        event = tx.events["OrderPaid"]
+        assert str(event["orderId"]).lower() == oid, "order id is not the hash of the terms"
+        got = OrderTerms.from_event(tuple(event["terms"]))
+        assert got == terms, f"terms {got} != {terms}"
+        order = Order(
+            oid,
+            terms,
+            amount,
+            now + (config.digital_window if digital else config.fulfilment_window),
+            SHIPPED if digital else PAID,
+            listing.goods_id,
+            points,
+            FLAG_DIGITAL if digital else 0,
+        )
+        m.orders[oid] = order
+        listing.stock -= quantity
+        m.move(token, buyer, self.w.market.address, amount)
+        if points:
+            m.move_points(buyer, self.w.market.address, points)
+        if digital:
+            m.goods_owner[listing.goods_id] = buyer
+        self.touched.add(oid)
+        STATS["orders"] += 1
+        STATS["orders redeeming points"] += points > 0
+        STATS["digital orders"] += digital
+        STATS[f"orders on oracle version {terms.oracleVersion}"] += 1
+        return order
+
+    # --- order lifecycle --------------------------------------------------------------------
+
+    def _wrong_status(self, order: Order, allowed: tuple) -> str | None:
+        return None if order.status in allowed else "MarketplaceWrongStatus"
+
+    def ship(self, order: Order, sender: str) -> None:
+        now = self.next_ts
+        expect = self._wrong_status(order, (PAID,))
+        if expect is None and sender != order.seller:
+            expect = "MarketplaceUnauthorized"
+        if expect is None and now > order.deadline:
+            expect = "MarketplaceDeadlinePassed"
+        market = self.w.market
+        tx = self.send(market.ship, order.args, TRACKING, sender=sender, expect=expect)
+        if tx is None:
+            return
+        order.status, order.deadline = SHIPPED, now + order.terms.confirmWindow
+        assert tx.events["OrderShipped"]["confirmDeadline"] == order.deadline
+        self.touched.add(order.id)
+
+    def confirm(self, order: Order, sender: str) -> None:
+        expect = self._wrong_status(order, (SHIPPED,))
+        if expect is None and sender != order.buyer:
+            expect = "MarketplaceUnauthorized"
+        self._completion(self.w.market.confirm, order, sender, expect, confirmed=True)
+
+    def release(self, order: Order, sender: str) -> None:
+        expect = self._wrong_status(order, (SHIPPED,))
+        if expect is None and self.next_ts <= order.deadline:
+            expect = "MarketplaceDeadlineNotReached"
+        self._completion(self.w.market.release, order, sender, expect, confirmed=False)
+
+    def royalty_of(self, order: Order, proceeds: int) -> tuple[str | None, int]:
+        """EscrowMarketplace._payRoyalty: the creator's ERC-2981 cut of a resale's proceeds."""
+        if not order.goods_id:
+            return None, 0
+        creator = self.m.goods_creator[order.goods_id]
+        if creator == order.seller:
+            return None, 0
+        return creator, min(proceeds * ROYALTY_BPS // BPS, proceeds)
+
+    def _completion(self, fn, order: Order, sender: str, expect, confirmed: bool) -> None:
+        m = self.m
+        split = complete_split(order, m.oracle, m.tokens[order.token], self.next_ts)
+        if expect is None:
+            expect = split.error
+        tx = self.send(fn, order.args, sender=sender, expect=expect)
+        if tx is None:
+            return
+        creator, royalty = self.royalty_of(order, split.to_seller)
+        event = tx.events["OrderCompleted"]
+        got = (event["toSeller"], event["fee"], event["toBuyer"], event["confirmed"])
+        expected = (split.to_seller - royalty, split.fee, split.to_buyer, confirmed)
+        assert got == expected, (got, expected)
+        order.status, order.amount = COMPLETED, 0
+        if split.usd_settled >= MIN_REVIEW_REWARD_USD:
+            order.flags |= FLAG_REVIEW_REWARDED
+        m.fees[order.token] = m.fees.get(order.token, 0) + split.fee
+        self._settle_points(order, split.usd_settled, order.usd_amount)
+        if royalty:
+            self._pay(order.token, creator, royalty)
+            assert tx.events["RoyaltyPaid"]["amount"] == royalty
+            STATS["royalties paid"] += 1
+        self._pay(order.token, order.seller, split.to_seller - royalty)
+        self._pay(order.token, order.buyer, split.to_buyer)
+        award = m.mint.order_award(order.buyer, split.usd_settled, order.terms.pointsPerUsd, m.now)
+        if award:
+            m.mint_points(order.buyer, award)
+        assert "RewardsHookFailed" not in tx.events
+        self.touched.add(order.id)
+        STATS["orders completed"] += 1
+        STATS["orders completed after partial refunds"] += order.refunded > 0
+        STATS["protected orders settled at the locked amount"] += split.at_locked
+
+    def _restock(self, order: Order, tx) -> None:
+        """EscrowMarketplace._restock: an undone physical order's units back in its listing."""
+        if order.goods_id:
+            return
+        listing = self.m.listings[order.listing_id]
+        listing.stock += order.quantity
+        event = tx.events["Restocked"]
+        assert (event["quantity"], event["stock"]) == (order.quantity, listing.stock)
+        STATS["restocks"] += 1
+
+    def reclaim(self, order: Order, sender: str) -> None:
+        expect = self._wrong_status(order, (PAID,))
+        if expect is None and self.next_ts <= order.deadline:
+            expect = "MarketplaceDeadlineNotReached"
+        tx = self.send(self.w.market.reclaim, order.args, sender=sender, expect=expect)
+        if tx is not None:
+            assert tx.events["OrderReclaimed"]["amount"] == order.amount
+            self._refund_all(order, REFUNDED, tx)
+            STATS["orders reclaimed"] += 1
+
+    def _refund_all(self, order: Order, status: int, tx) -> None:
+        """EscrowMarketplace._undo: all of the escrow back, points back, goods and stock back."""
+        amount, order.amount, order.status = order.amount, 0, status
+        self._restock(order, tx)
+        self._settle_points(order, 0, 1)
+        self._take_back_goods(order)
+        self._pay(order.token, order.buyer, amount)
+        self.touched.add(order.id)
+
+    def cancel(self, order: Order, sender: str) -> None:
+        expect = self._wrong_status(order, (PAID,))
+        if expect is None and sender not in (order.buyer, order.seller):
+            expect = "MarketplaceUnauthorized"
+        tx = self.send(self.w.market.cancel, order.args, sender=sender, expect=expect)
+        if tx is None:
+            return
+        if sender == order.buyer:
+            order.flags |= FLAG_CANCEL_REQUESTED
+            assert "CancelRequested" in tx.events
+        else:
+            self._refund_all(order, CANCELLED, tx)
+            STATS["orders cancelled"] += 1
