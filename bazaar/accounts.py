@@ -20,7 +20,7 @@ from bazaar.errors import BazaarError
 PASSWORD_ENV = "BAZAAR_KEYSTORE_PASSWORD"
 
 
-def read_password(keystore: Path, *, confirm: bool = False) -> str:
+def read_password(keystore: str | Path, *, confirm: bool = False) -> str:
     """The keystore password: from BAZAAR_KEYSTORE_PASSWORD, else asked on the terminal."""
     if os.environ.get(PASSWORD_ENV) is not None:
         return os.environ[PASSWORD_ENV]
@@ -55,7 +55,10 @@ def load_account(keystore: str | Path, password: str | None = None) -> LocalAcco
         key = Account.decrypt(data, secret)
     except ValueError:
         raise BazaarError(f"wrong password for keystore {path}") from None
-    return Account.from_key(key)
+    # Account's combomethods erase their signatures (they type as Any); from_key returns
+    # a LocalAccount.
+    account: LocalAccount = Account.from_key(key)
+    return account
 
 
 def write_keystore(path: str | Path, private_key: bytes | str, password: str) -> str:
@@ -67,7 +70,7 @@ def write_keystore(path: str | Path, private_key: bytes | str, password: str) ->
     if not password:
         raise BazaarError("refusing an empty keystore password")
     try:
-        account = Account.from_key(private_key)
+        account: LocalAccount = Account.from_key(private_key)
     except (ValueError, TypeError):
         raise BazaarError("not a private key (expected 32 bytes as 64 hex digits)") from None
     data = Account.encrypt(account.key, password)

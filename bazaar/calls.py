@@ -15,11 +15,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from eth_abi import encode as abi_encode
+from eth_abi.abi import encode as abi_encode
 from eth_abi.exceptions import EncodingError, ParseError
 from eth_abi.grammar import ABIType, BasicType, TupleType, normalize, parse
 from eth_abi.registry import registry
-from eth_utils import keccak
+from eth_utils.crypto import keccak
 from web3 import Web3
 
 from bazaar.errors import BazaarError
@@ -56,7 +56,8 @@ def parse_signature(signature: str) -> tuple[str, list[str]]:
     types = []
     for part in _split_top_level(rest[:-1]):
         try:
-            type_str = parse(normalize(part)).to_type_str()
+            # eth_abi.grammar is unannotated: normalize takes and returns a type string
+            type_str = parse(normalize(part)).to_type_str()  # type: ignore[no-untyped-call]
             known = registry.has_encoder(type_str)
         except (ParseError, ValueError):
             known = False
@@ -97,7 +98,8 @@ def _hex(text: Any, kind: str, size: int | None) -> bytes:
 
 def convert(kind: ABIType, value: Any, resolve: Callable[[str], str | None] | None = None) -> Any:
     """`value` (text, or JSON-decoded for arrays and tuples) as eth_abi encodes `kind`."""
-    type_str = kind.to_type_str()
+    # eth_abi.grammar is unannotated: ABIType.to_type_str returns the type string
+    type_str: str = kind.to_type_str()  # type: ignore[no-untyped-call]
     if kind.arrlist:
         items = json.loads(value) if isinstance(value, str) else value
         if not isinstance(items, list):

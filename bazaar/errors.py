@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from eth_abi import decode as abi_decode
-from eth_utils import keccak, to_checksum_address
+from eth_abi.abi import decode as abi_decode
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
 
 from bazaar import artifacts
 from bazaar.types import ENUM_NAMES, OPERATION_STATES, PROPOSAL_STATES, ROLE_NAMES
@@ -123,7 +124,7 @@ class ErrorSpec:
 
 def _abi_type(item: dict[str, Any]) -> str:
     """The canonical ABI type of an input, tuples expanded."""
-    kind = item["type"]
+    kind: str = item["type"]
     if kind.startswith("tuple"):
         inner = ",".join(_abi_type(c) for c in item["components"])
         return f"({inner}){kind[5:]}"
@@ -167,9 +168,10 @@ def decode_revert(data: bytes | str | None) -> str:
     if isinstance(data, str):
         text = data[2:] if data.startswith("0x") else data
         try:
-            data = bytes.fromhex(text)
+            raw = bytes.fromhex(text)
         except ValueError:
             return f"reverted: {data}"
+        data = raw
     if not data:
         return "reverted without a reason"
     spec = error_table().get(data[:4])

@@ -22,7 +22,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from bazaar.errors import BazaarError
 
@@ -82,16 +82,16 @@ class Journal:
 
     @property
     def steps(self) -> dict[str, dict[str, Any]]:
-        return self.data["steps"]
+        return cast(dict[str, dict[str, Any]], self.data["steps"])
 
     def contract(self, key: str) -> dict[str, Any]:
         entry = self.data.get("contracts", {}).get(key)
         if entry is None:
             raise BazaarError(f"{self.path} has no {key!r} contract; is the deployment complete?")
-        return entry
+        return cast(dict[str, Any], entry)
 
     def address(self, key: str) -> str:
-        return self.contract(key)["address"]
+        return cast(str, self.contract(key)["address"])
 
     # -- writing -------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from eth_utils import keccak
+from eth_utils.crypto import keccak
 
 from bazaar.errors import BazaarError
 from bazaar.tx import Call

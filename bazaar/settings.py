@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from eth_utils import keccak
+from eth_utils.crypto import keccak
 
 # -- units -----------------------------------------------------------------------------------
 
@@ -35,7 +35,7 @@ class LegLimits:
     min_answer: int
     max_answer: int
 
-    def leg(self, feed: object) -> tuple:
+    def leg(self, feed: object) -> tuple[object, int, int, int]:
         """The LegInput tuple (feed, maxStaleness, minAnswer, maxAnswer) for `feed`."""
         return (feed, self.max_staleness, self.min_answer, self.max_answer)
 

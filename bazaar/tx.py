@@ -15,10 +15,11 @@ from typing import Any, TextIO
 
 from eth_account.datastructures import SignedTransaction
 from eth_account.signers.local import LocalAccount
+from eth_typing import ChecksumAddress, HexStr
 from hexbytes import HexBytes
 from web3 import Web3
 from web3.exceptions import TimeExhausted, TransactionNotFound
-from web3.types import TxReceipt
+from web3.types import TxParams, TxReceipt, Wei
 
 from bazaar.errors import BazaarError, RevertError, decode_revert, revert_data
 from bazaar.units import format_amount
@@ -67,8 +68,8 @@ def _node_message(exc: BaseException) -> str:
     return text.splitlines()[0][:300]
 
 
-def _call_tx(call: Call, sender: str) -> dict[str, Any]:
-    tx: dict[str, Any] = {"from": sender, "data": call.data, "value": call.value}
+def _call_tx(call: Call, sender: str) -> TxParams:
+    tx: TxParams = {"from": sender, "data": HexStr(call.data), "value": Wei(call.value)}
     if call.to is not None:
         tx["to"] = call.to
     return tx
@@ -92,7 +93,7 @@ def simulate(w3: Web3, call: Call, sender: str) -> None:
         RevertError: it would revert (decoded).
     """
     try:
-        w3.eth.call(_call_tx(call, sender))  # type: ignore[arg-type]
+        w3.eth.call(_call_tx(call, sender))
     except Exception as exc:
         raise _refusal(call, exc) from None
 
@@ -107,7 +108,7 @@ class TxSender:
         self.progress = progress or Progress(False)
 
     @property
-    def address(self) -> str:
+    def address(self) -> ChecksumAddress:
         return self.account.address
 
     # -- steps ---------------------------------------------------------------------------
@@ -217,7 +218,7 @@ class TxSender:
 
     def _replay_reason(self, receipt: TxReceipt) -> str:
         tx = self.w3.eth.get_transaction(receipt["transactionHash"])
-        call = {"from": tx["from"], "data": tx["input"], "value": tx["value"]}
+        call: TxParams = {"from": tx["from"], "data": tx["input"], "value": tx["value"]}
         if tx.get("to"):
             call["to"] = tx["to"]
         try:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import astuple, dataclass, fields
-from typing import NewType
+from typing import Any, NewType
 
-from eth_abi import encode as abi_encode
-from eth_utils import keccak
+from eth_abi.abi import encode as abi_encode
+from eth_utils.crypto import keccak
 
 # IEscrowMarketplaceTypes.Status and .Kind, in declaration order
 STATUS_NAMES = (
@@ -87,7 +87,7 @@ class OrderTerms:
 
     ABI_TYPES = "(address,address,address,address," + ",".join(["uint256"] * 12) + ")"
 
-    def as_tuple(self) -> tuple:
+    def as_tuple(self) -> tuple[Any, ...]:
         """The struct as web3 passes it to a function taking `OrderTerms`."""
         return astuple(self)
 
@@ -107,12 +107,12 @@ class OrderTerms:
         return -(-self.lockedAmount * (10_000 + self.bufferBps) // 10_000)
 
     @classmethod
-    def from_event(cls, terms: Mapping | tuple) -> OrderTerms:
+    def from_event(cls, terms: Mapping[str, Any] | tuple[Any, ...]) -> OrderTerms:
         if isinstance(terms, Mapping):
             return cls(**{f.name: terms[f.name] for f in fields(cls)})
         return cls(*terms)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 

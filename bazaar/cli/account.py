@@ -28,7 +28,7 @@ def register(commands: Any, add_globals: Any) -> None:
 def _keystore(ctx: Context) -> str:
     if not ctx.args.keystore:
         raise BazaarError("pass --keystore FILE")
-    return ctx.args.keystore
+    return str(ctx.args.keystore)
 
 
 def _report(ctx: Context, address: str, keystore: str, verb: str) -> int:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
@@ -31,7 +31,7 @@ Client = TypeVar("Client", bound=ContractClient)
 class Parser(argparse.ArgumentParser):
     """argparse that reports a bad command line in one line (no usage dump)."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
@@ -66,7 +66,7 @@ def command_adder(commands: Any, add_globals: Any) -> Any:
     `handler(ctx)`."""
 
     def command(name: str, handler: Any, text: str) -> argparse.ArgumentParser:
-        p = commands.add_parser(name, help=text, description=text)
+        p: argparse.ArgumentParser = commands.add_parser(name, help=text, description=text)
         add_globals(p)
         p.set_defaults(handler=handler)
         return p

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Any, cast
 
 from bazaar import networks, settings
 from bazaar.cli.common import Context
@@ -145,15 +145,21 @@ def _dao_line(journal: Journal) -> list[str]:
 
 
 def _run_printing(ctx: Context, deployer: Deployer, width: int) -> list[StepReport]:
-    deployer.on_step = lambda r: (ctx.out.write(_line(r, width) + "\n"), ctx.out.flush())
+    def print_step(report: StepReport) -> None:
+        ctx.out.write(_line(report, width) + "\n")
+        ctx.out.flush()
+
+    deployer.on_step = print_step
     return deployer.run()
 
 
-def _record_wiring(journal: Journal, config: SuiteConfig, sources: dict[str, Any]) -> None:
+def _record_wiring(journal: Journal, config: SuiteConfig, sources: dict[str, Ref | str]) -> None:
     """Tokens, feeds and arbiters as the CLI looks them up (mock or real alike)."""
 
-    def address(value: Any) -> str:
-        return journal.steps[value.step]["address"] if isinstance(value, Ref) else value
+    def address(value: Ref | str) -> str:
+        if isinstance(value, Ref):  # a mock: the address its done step recorded
+            return cast(str, journal.steps[value.step]["address"])
+        return value
 
     journal.data["tokens"] = {k: address(sources[k]) for k in PAYMENT_TOKENS}
     journal.data["feeds"] = {k: address(sources[k]) for k in settings.FEED_DESCRIPTIONS}

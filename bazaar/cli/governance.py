@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+
+from eth_typing import ChecksumAddress
 
 from bazaar import safe
 from bazaar.calls import encode_call
@@ -94,20 +97,20 @@ def _governor(ctx: Context, signing: bool = False) -> GovernorClient:
     return ctx.client(GovernorClient, "governor", signing)
 
 
-def _resolver(ctx: Context) -> Any:
+def _resolver(ctx: Context) -> Callable[[str], str | None]:
     """Names of the deployment's contracts and tokens, for addresses typed by people."""
 
     def resolve(name: str) -> str | None:
         contracts = ctx.deployment.data.get("contracts", {})
         tokens = ctx.deployment.data.get("tokens", {})
         if name in contracts:
-            return contracts[name]["address"]
-        return tokens.get(name)
+            return cast(str, contracts[name]["address"])
+        return cast(str | None, tokens.get(name))
 
     return resolve
 
 
-def _address(ctx: Context, text: str, what: str) -> str:
+def _address(ctx: Context, text: str, what: str) -> ChecksumAddress:
     resolved = _resolver(ctx)(text) if not text.startswith("0x") else None
     return checksum(resolved or text, what)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from eth_typing import ChecksumAddress
 from web3 import Web3
 from web3.contract import Contract
 from web3.logs import DISCARD
@@ -18,7 +19,7 @@ from bazaar.errors import BazaarError, NoSigner, RevertError, decode_revert, rev
 from bazaar.tx import Call, TxSender
 
 
-def checksum(address: str, what: str = "address") -> str:
+def checksum(address: str, what: str = "address") -> ChecksumAddress:
     """`address` checksummed.
 
     Raises:

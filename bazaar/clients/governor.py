@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from eth_utils import keccak
+from eth_utils.crypto import keccak
 from web3.types import TxReceipt
 
 from bazaar.clients.base import ContractClient, checksum

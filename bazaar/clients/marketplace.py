@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from eth_utils import keccak
+from eth_utils.crypto import keccak
 from web3.types import TxReceipt
 
 from bazaar.clients.base import ContractClient, checksum

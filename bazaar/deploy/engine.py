@@ -16,8 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import rlp
-from eth_utils import keccak, to_checksum_address
+from eth_typing import ChecksumAddress
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
 from web3 import Web3
+from web3.types import TxReceipt
 
 from bazaar import artifacts
 from bazaar.deploy.plan import Step, resolve
@@ -124,7 +127,7 @@ class Deployer:
             expected["target"] = target
         return expected
 
-    def _check_unchanged(self, step: Step, entry: dict[str, Any], expected: dict[str, Any]):
+    def _check_unchanged(self, step: Step, entry: dict[str, Any], expected: dict[str, Any]) -> None:
         if entry.get("kind") != expected["kind"] or entry.get("contract") != expected["contract"]:
             raise BazaarError(
                 f"step {step.name!r} was a {entry.get('kind')} of {entry.get('contract')}, the "
@@ -237,7 +240,7 @@ class Deployer:
         self.journal.set_step(step.name, **fields)
         return StepReport(step.name, status, tx_hash, address, int(receipt["gasUsed"]))
 
-    def _record_contract(self, step: Step, receipt: Any, address: str) -> None:
+    def _record_contract(self, step: Step, receipt: TxReceipt, address: ChecksumAddress) -> None:
         entry = self.journal.steps[step.name]
         code = self.w3.eth.get_code(address)
         self.journal.data.setdefault("contracts", {})[step.name] = {

@@ -28,7 +28,7 @@ class Step:
     name: str
     kind: str  # "deploy" or "call"
     contract: str  # deploy: the contract created; call: the artifact of the target
-    args: tuple = ()
+    args: tuple[Any, ...] = ()
     target: Ref | None = None  # call: the step whose contract is called
     function: str | None = None
     after: tuple[str, ...] = ()  # earlier steps whose effects it needs (not only addresses)

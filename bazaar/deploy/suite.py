@@ -20,8 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from eth_abi import encode as abi_encode
-from eth_utils import keccak
+from eth_abi.abi import encode as abi_encode
+from eth_utils.crypto import keccak
 
 from bazaar import settings
 from bazaar.deploy.plan import ZERO_ADDRESS, Ref, Step, call, deploy
@@ -53,7 +53,7 @@ class Plan:
     a mock's step, or a real address)."""
 
     steps: tuple[Step, ...]
-    sources: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, Ref | str] = field(default_factory=dict)
 
     def names(self) -> list[str]:
         return [step.name for step in self.steps]
@@ -90,7 +90,7 @@ def sources(config: SuiteConfig) -> Plan:
         BazaarError: an address is missing and `mocks` is not set.
     """
     steps: list[Step] = []
-    found: dict[str, Any] = {}
+    found: dict[str, Ref | str] = {}
     missing = []
     for key, (contract, args) in MOCK_TOKENS.items():
         real = config.preset.tokens.get(key)
@@ -120,7 +120,7 @@ def sources(config: SuiteConfig) -> Plan:
     return Plan(tuple(steps), found)
 
 
-def token_inputs(src: dict[str, Any]) -> tuple[tuple, tuple]:
+def token_inputs(src: dict[str, Any]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
     """The oracle's TokenInput of WBTC (BTC/USD and WBTC/BTC legs) and of USDC (its USD peg
     leg only), with the feeds of `src` and the limits of bazaar.settings."""
     no_leg = (ZERO_ADDRESS, 0, 0, 0)

@@ -16,7 +16,7 @@ from typing import Any
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
-from eth_utils import to_checksum_address
+from eth_utils.address import to_checksum_address
 
 from bazaar.errors import BazaarError
 
@@ -74,7 +74,9 @@ def domain_from_erc5267(fields: Sequence[Any]) -> Domain:
     return Domain(str(name), str(version), int(chain_id), to_checksum_address(contract))
 
 
-def typed_data(domain: Domain, primary: str, fields: Fields, message: dict[str, Any]) -> dict:
+def typed_data(
+    domain: Domain, primary: str, fields: Fields, message: dict[str, Any]
+) -> dict[str, Any]:
     """EIP-712 typed data of `message` (a `primary` struct with `fields`) under `domain`."""
     return {
         "types": {
@@ -91,7 +93,9 @@ def _message(fields: Fields, *values: Any) -> dict[str, Any]:
     return {name: value for (name, _), value in zip(fields, values, strict=True)}
 
 
-def ballot(domain: Domain, proposal_id: int, support: int, voter: str, nonce: int) -> dict:
+def ballot(
+    domain: Domain, proposal_id: int, support: int, voter: str, nonce: int
+) -> dict[str, Any]:
     """The governor's `Ballot` (castVoteBySig)."""
     return typed_data(
         domain, "Ballot", BALLOT, _message(BALLOT, proposal_id, support, voter, nonce)
@@ -106,19 +110,21 @@ def extended_ballot(
     nonce: int,
     reason: str,
     params: bytes,
-) -> dict:
+) -> dict[str, Any]:
     """The governor's `ExtendedBallot` (castVoteWithReasonAndParamsBySig)."""
     message = _message(EXTENDED_BALLOT, proposal_id, support, voter, nonce, reason, params)
     return typed_data(domain, "ExtendedBallot", EXTENDED_BALLOT, message)
 
 
-def delegation(domain: Domain, delegatee: str, nonce: int, expiry: int) -> dict:
+def delegation(domain: Domain, delegatee: str, nonce: int, expiry: int) -> dict[str, Any]:
     """The staking's ERC-5805 `Delegation` (delegateBySig)."""
     message = _message(DELEGATION, delegatee, nonce, expiry)
     return typed_data(domain, "Delegation", DELEGATION, message)
 
 
-def permit(domain: Domain, owner: str, spender: str, value: int, nonce: int, deadline: int) -> dict:
+def permit(
+    domain: Domain, owner: str, spender: str, value: int, nonce: int, deadline: int
+) -> dict[str, Any]:
     """An ERC-2612 `Permit` (the reward points' `permit`)."""
     message = _message(PERMIT, owner, spender, value, nonce, deadline)
     return typed_data(domain, "Permit", PERMIT, message)
