@@ -176,12 +176,12 @@ def test_the_demo_the_bench_and_the_invariant_machine_deploy_through_the_adapter
     assert not [name for name in SUITE_CONTRACTS if f"{name}.deploy(" in text]
 
 
-def fixture_source(name):
-    """The source of fixture `name` in tests/conftest.py."""
-    text = (ROOT / "tests" / "conftest.py").read_text()
+def fixture_source(module, name):
+    """The source of fixture `name` in tests/fixtures/<module>.py."""
+    text = (ROOT / "tests" / "fixtures" / f"{module}.py").read_text()
     return text.split(f"\ndef {name}(", 1)[1].split("\n@pytest.fixture", 1)[0]
 
 
 def test_the_fixtures_build_the_marketplace_and_the_dao_through_the_adapter():
-    assert "local_suite.deploy(" in fixture_source("suite_without_staking")
-    assert "local_suite.hand_over(" in fixture_source("dao")
+    assert "local_suite.deploy(" in fixture_source("suite", "suite_without_staking")
+    assert "local_suite.hand_over(" in fixture_source("governance", "dao")

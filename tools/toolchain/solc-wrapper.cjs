@@ -15,7 +15,7 @@
 const fs = require("fs");
 const path = require("path");
 
-const solc = require(path.join(__dirname, "..", "node_modules", "solc"));
+const solc = require(path.join(__dirname, "..", "..", "node_modules", "solc"));
 
 function usage(message) {
   process.stderr.write(`solc-wrapper: ${message}\n`);
