@@ -13,6 +13,7 @@ import pytest
 
 from bazaar import artifacts
 from bazaar.cli import main
+from bazaar.settings import ONE_DAY
 from tests.support.cli import (
     ADDRESSES,
     PASSWORD,
@@ -23,8 +24,6 @@ from tests.support.cli import (
     write_fast_keystores,
 )
 from tests.support.helpers import mine_at
-
-ONE_DAY = 86_400
 
 
 def later(seconds: int) -> None:

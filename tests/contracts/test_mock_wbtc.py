@@ -2,7 +2,7 @@
 
 import brownie
 
-ONE_BTC_SATS = 10**8
+from bazaar.settings import SATS as ONE_BTC_SATS
 
 
 def test_mock_wbtc_has_wbtc_metadata(wbtc):

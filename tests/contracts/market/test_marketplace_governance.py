@@ -5,10 +5,10 @@ setter at its bounds, beyond them and called by a stranger."""
 import brownie
 import pytest
 
+from bazaar.settings import ONE_DAY as DAY
 from tests.support.helpers import DEPEG_FLOOR, PEG_LIMITS, b32, buy, err, list_item, token_input
 
 ZERO = brownie.ZERO_ADDRESS
-DAY = 86_400
 TRACKING = b"\x22" * 32
 
 

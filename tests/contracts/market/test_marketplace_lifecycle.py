@@ -8,6 +8,7 @@ ones it excludes.
 import brownie
 import pytest
 
+from bazaar.settings import ONE_DAY as DAY
 from tests.support.helpers import (
     CANCELLED,
     COMPLETED,
@@ -24,7 +25,6 @@ from tests.support.helpers import (
 )
 
 TRACKING = b"\x22" * 32
-DAY = 86_400
 PRICE_SATS = 1_000_000  # $1,000 at $100,000 per BTC
 FEE_SATS = 10_000  # 1 %
 

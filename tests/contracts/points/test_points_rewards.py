@@ -5,11 +5,11 @@ at checkout for a seller-funded discount, points escrowed until the order ends."
 import brownie
 import pytest
 
+from bazaar.settings import ONE_WEEK as WEEK
+from bazaar.settings import POINT
 from tests.support.helpers import COMPLETED, REFUNDED, USD, buy, err, list_item, next_block_at
 
-POINT = 10**18
 TRACKING = b"\x22" * 32
-WEEK = 7 * 86_400
 
 
 def complete(market, order, buyer, seller):

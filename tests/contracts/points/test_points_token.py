@@ -10,10 +10,10 @@ from eth_abi import encode
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 
+from bazaar.settings import POINT
 from bazaar.signing import eip712
 from tests.support.helpers import chain_id_changed, err, next_block_at
 
-POINT = 10**18
 ZERO = brownie.ZERO_ADDRESS
 MAX_UINT = 2**256 - 1
 
