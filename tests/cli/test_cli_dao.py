@@ -7,7 +7,6 @@ One file, over 400 lines, because its tests share one module-scoped deployment m
 `bazaar deploy` itself (the slow part); split, each part would deploy again.
 """
 
-import contextlib
 import io
 import json
 
@@ -16,7 +15,6 @@ import pytest
 from eth_account import Account
 
 from bazaar import artifacts
-from bazaar.cli import main
 from bazaar.cli.common import when as when_text
 from bazaar.safe import checksum as batch_checksum
 from bazaar.settings import GOVERNOR_SETTINGS, POINT, STAKING_SETTINGS, TIMELOCK_DELAY, USD
@@ -27,10 +25,9 @@ from tests.support.cli import (
     DEV_KEYS,
     PASSWORD,
     assert_one_line_failure,
+    deploy_by_cli,
     nonces,
-    rpc_url,
     run,
-    write_fast_keystores,
 )
 from tests.support.helpers import mine_at, next_block_at
 
@@ -55,16 +52,8 @@ def suite(tmp_path_factory):
     """The whole suite deployed and handed to the DAO by `bazaar deploy --mocks`; two $1,000
     orders completed, so the buyer earned 2,000 points; it gave 500 to the arbiter account.
     Nothing is staked yet."""
-    folder = tmp_path_factory.mktemp("dao")
-    keys = write_fast_keystores(folder / "keys")
-    deployment = folder / "31337.json"
-    base = ["--rpc-url", rpc_url(), "--deployment", str(deployment)]
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("BAZAAR_KEYSTORE_PASSWORD", PASSWORD)
-        with contextlib.redirect_stdout(io.StringIO()):
-            deploy = ["--keystore", keys["deployer"], "deploy", "--mocks"]
-            assert main([*base, *deploy, "--arbiter", ADDRESSES["arbiter"]]) == 0
-    journal = json.loads(deployment.read_text())
+    deployed = deploy_by_cli(tmp_path_factory.mktemp("dao"))
+    journal = deployed["journal"]
     market, points = contract(journal, "market"), contract(journal, "points")
     usdc = brownie.Contract.from_abi(
         "USDC", journal["tokens"]["usdc"], artifacts.load("MockERC20").abi
@@ -83,7 +72,7 @@ def suite(tmp_path_factory):
         market.confirm(terms, {"from": buyer})
     points.transfer(ADDRESSES["arbiter"], 500 * POINT, {"from": buyer})
     assert points.balanceOf(buyer) == 1_500 * POINT
-    return {"keys": keys, "base": base, "journal": journal, "folder": folder}
+    return deployed
 
 
 @pytest.fixture

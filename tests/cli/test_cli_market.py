@@ -1,8 +1,6 @@
 """The marketplace from the command line: every command through `bazaar.cli.main`, human and
 JSON output carrying the same numbers, and every bad input as one line with nothing sent."""
 
-import contextlib
-import io
 import os
 import subprocess
 import sys
@@ -12,16 +10,15 @@ import brownie
 import pytest
 
 from bazaar import artifacts
-from bazaar.cli import main
 from bazaar.settings import ONE_DAY
 from tests.support.cli import (
     ADDRESSES,
     PASSWORD,
     assert_one_line_failure,
+    deploy_by_cli,
     nonces,
     rpc_url,
     run,
-    write_fast_keystores,
 )
 from tests.support.helpers import mine_at
 
@@ -38,25 +35,16 @@ BAZAAR = Path(sys.executable).parent / "bazaar"
 def suite(tmp_path_factory):
     """The suite deployed by `bazaar deploy --mocks`; the buyer holds 1 WBTC and 10,000 USDC;
     the seller lists a $1,000 item (listing 1)."""
-    folder = tmp_path_factory.mktemp("market")
-    keys = write_fast_keystores(folder / "keys")
-    deployment = folder / "31337.json"
-    base = ["--rpc-url", rpc_url(), "--deployment", str(deployment)]
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("BAZAAR_KEYSTORE_PASSWORD", PASSWORD)
-        with contextlib.redirect_stdout(io.StringIO()):
-            deploy = ["--keystore", keys["deployer"], "deploy", "--mocks"]
-            assert main([*base, *deploy, "--arbiter", ADDRESSES["arbiter"]]) == 0
-            listing = ["--keystore", keys["seller"], "list", "--price", "1000", "--stock", "10"]
-            assert main([*base, *listing, "--token", "wbtc", "--token", "usdc"]) == 0
-    journal = __import__("json").loads(deployment.read_text())
+    listing = ["list", "--price", "1000", "--stock", "10", "--token", "wbtc", "--token", "usdc"]
+    deployed = deploy_by_cli(tmp_path_factory.mktemp("market"), ("seller", listing))
+    journal = deployed["journal"]
     abi = artifacts.load("MockERC20").abi
     minter = {"from": brownie.accounts[0]}
     wbtc = brownie.Contract.from_abi("WBTC", journal["tokens"]["wbtc"], abi)
     usdc = brownie.Contract.from_abi("USDC", journal["tokens"]["usdc"], abi)
     wbtc.mint(ADDRESSES["buyer"], 10**8, minter)
     usdc.mint(ADDRESSES["buyer"], 10_000 * 10**6, minter)
-    return {"keys": keys, "base": base, "journal": journal, "wbtc": wbtc, "usdc": usdc}
+    return {**deployed, "wbtc": wbtc, "usdc": usdc}
 
 
 @pytest.fixture

@@ -3,7 +3,10 @@ in-process, and reading nonces."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +40,30 @@ def write_fast_keystores(folder: Path) -> dict[str, str]:
 
 def rpc_url() -> str:
     return brownie.web3.provider.endpoint_uri
+
+
+def deploy_by_cli(folder: Path, *then: tuple[str, list[str]]) -> dict:
+    """The suite deployed in `folder` by `bazaar deploy --mocks` (arbiter: the dev account
+    `arbiter`) with keystores of the dev accounts, then each `(who, args)` command run as `who`;
+    output swallowed, each must exit 0. Returns keys, base (the arguments naming the chain
+    and the journal), journal and folder."""
+    keys = write_fast_keystores(folder / "keys")
+    deployment = folder / "31337.json"
+    base = ["--rpc-url", rpc_url(), "--deployment", str(deployment)]
+    deploy = ("deployer", ["deploy", "--mocks", "--arbiter", ADDRESSES["arbiter"]])
+    password = os.environ.get("BAZAAR_KEYSTORE_PASSWORD")
+    os.environ["BAZAAR_KEYSTORE_PASSWORD"] = PASSWORD
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            for who, args in (deploy, *then):
+                assert main([*base, "--keystore", keys[who], *args]) == 0, (who, args)
+    finally:
+        if password is None:
+            del os.environ["BAZAAR_KEYSTORE_PASSWORD"]
+        else:
+            os.environ["BAZAAR_KEYSTORE_PASSWORD"] = password
+    journal = json.loads(deployment.read_text())
+    return {"keys": keys, "base": base, "journal": journal, "folder": folder}
 
 
 @dataclass(frozen=True)
