@@ -76,8 +76,9 @@ lint: setup
 typecheck: setup
 	$(VENV)/mypy
 
-# Mutants of the oracle, the marketplace and their libraries, each run against its tests in a
-# temporary copy (tools/gates/mutate.py; about 30 s a mutant). A sample that fits in 40 minutes:
+# slither-mutate's mutants of the oracle, the marketplace and their libraries, each run against
+# its tests in a temporary copy (tools/gates/mutate.py; about 30 s a mutant). A sample that fits
+# in 40 minutes:
 #   make mutation MUTATION_ARGS="--max 30 --budget-minutes 40"
 MUTATION_ARGS ?= --max 30
 mutation: setup
