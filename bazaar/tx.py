@@ -1,7 +1,9 @@
 """Transactions: build, preflight, sign locally, send raw, wait.
 
 Preflight runs the transaction as `eth_call` and `eth_estimateGas` first: a transaction that
-would revert is decoded into a sentence and NOTHING is sent. Signing is local (the keystore
+would revert is decoded into a sentence and NOTHING is sent. Gas is estimated against the
+latest block and against the pending one (the block the transaction lands in, with its later
+timestamp), the larger taken, plus a margin. Signing is local (the keystore
 account); the node only ever sees the signed raw transaction.
 """
 
@@ -122,9 +124,27 @@ class TxSender:
         tx = _call_tx(call, self.address)
         try:
             self.w3.eth.call(tx)
-            return int(self.w3.eth.estimate_gas(tx))
+            latest = int(self.w3.eth.estimate_gas(tx))
         except Exception as exc:
             raise _refusal(call, exc) from None
+        return max(latest, self._estimate_pending(call, tx))
+
+    def _estimate_pending(self, call: Call, tx: TxParams) -> int:
+        """The estimate against the pending block: the one the transaction lands in, with its
+        later timestamp (state keyed by time, such as a new vote checkpoint, costs more
+        there). A revert there is a refusal like one at the latest block; 0 when the node does
+        not estimate against "pending" (the latest block's estimate then stands).
+
+        Raises:
+            RevertError: it would revert in the pending block (decoded); nothing was sent.
+        """
+        try:
+            return int(self.w3.eth.estimate_gas(tx, "pending"))
+        except Exception as exc:
+            refusal = _refusal(call, exc)
+            if isinstance(refusal, RevertError):
+                raise refusal from None
+            return 0
 
     def fees(self) -> dict[str, int]:
         """EIP-1559 fee fields where the chain has a base fee, else a legacy gas price."""
