@@ -20,9 +20,9 @@ from eth_abi.exceptions import EncodingError, ParseError
 from eth_abi.grammar import ABIType, BasicType, TupleType, normalize, parse
 from eth_abi.registry import registry
 from eth_utils.crypto import keccak
-from web3 import Web3
 
 from bazaar.errors import BazaarError
+from bazaar.units import checksum
 
 _NAME = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 
@@ -130,9 +130,9 @@ def convert(kind: ABIType, value: Any, resolve: Callable[[str], str | None] | No
         text = str(value)
         resolved = resolve(text) if resolve is not None and not text.startswith("0x") else None
         text = resolved or text
-        if not Web3.is_address(text):
+        if not re.fullmatch(r"0x[0-9a-fA-F]{40}", text):
             raise BazaarError(f"{value!r} is not an address (0x and 40 hex digits)")
-        return Web3.to_checksum_address(text)
+        return checksum(text)
     if base == "bytes":
         return _hex(value, type_str, int(kind.sub) if kind.sub else None)
     if base == "string":

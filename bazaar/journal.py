@@ -1,7 +1,8 @@
 """The deployment journal, `deployments/<chainId>.json`, written atomically.
 
     {
-      "version": 1, "chainId": 31337, "network": "local", "deployer": "0x..",
+      "version": 1, "chainId": 31337, "genesisHash": "0x..", "network": "local",
+      "deployer": "0x..",
       "contracts": {"<key>": {"contract", "address", "txHash", "block",
                               "constructorArgs", "initCodeHash", "codeHash"}},
       "tokens":   {"wbtc": "0x..", "usdc": "0x.."},     # mocks or real, for the CLI
@@ -14,6 +15,9 @@
 
 A step is written "sent" (with its signed raw transaction) BEFORE it is broadcast, and "done"
 (with its block) once mined, so a crash at any point leaves a journal a re-run can resolve.
+
+The journal names its chain twice: the chain id and the hash of block 0 (genesis), which
+tells a restarted local chain (same id, new genesis) from the one the journal was written on.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, cast
 
@@ -39,22 +44,57 @@ class Journal:
         self.data = data
 
     @classmethod
-    def open(cls, path: str | Path, chain_id: int) -> Journal:
+    def open(cls, path: str | Path, chain_id: int, genesis_hash: str) -> Journal:
         """The journal at `path`, or a new empty one (not written until `save`).
 
         Raises:
-            BazaarError: unreadable, or written for another chain.
+            BazaarError: unreadable, or written for another chain (id or genesis).
         """
         target = Path(path)
         if not target.exists():
-            return cls(target, {"version": VERSION, "chainId": chain_id, "steps": {}})
-        data = cls._read(target)
-        if data.get("chainId") != chain_id:
+            return cls.new(target, chain_id, genesis_hash)
+        journal = cls(target, cls._read(target))
+        journal.check_chain(chain_id, genesis_hash)
+        journal.data.setdefault("steps", {})
+        return journal
+
+    @classmethod
+    def new(cls, path: str | Path, chain_id: int, genesis_hash: str) -> Journal:
+        """An empty journal for `path` (not written until `save`), whatever is there now."""
+        data = {"version": VERSION, "chainId": chain_id, "genesisHash": genesis_hash}
+        return cls(Path(path), {**data, "steps": {}})
+
+    @classmethod
+    def set_aside(cls, path: str | Path) -> Path | None:
+        """Renames an existing journal to `<name>.<UTC time>.json` (kept, never deleted) so
+        that a new deployment starts; returns the new name, or None when there was none."""
+        target = Path(path)
+        if not target.exists():
+            return None
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        kept = target.with_name(f"{target.stem}.{stamp}{target.suffix}")
+        os.replace(target, kept)
+        return kept
+
+    def check_chain(self, chain_id: int, genesis_hash: str) -> None:
+        """Stops unless the node serves the chain this journal was written on.
+
+        Raises:
+            BazaarError: another chain id, or the same id with another genesis block (a
+                restarted local chain).
+        """
+        if self.data.get("chainId") != chain_id:
             raise BazaarError(
-                f"{target} records chain id {data.get('chainId')}, but the node is chain {chain_id}"
+                f"wrong chain: {self.path} is for chain id {self.data.get('chainId')}, "
+                f"the node serves chain id {chain_id}"
             )
-        data.setdefault("steps", {})
-        return cls(target, data)
+        recorded = self.data.get("genesisHash")
+        if recorded is not None and recorded != genesis_hash:
+            raise BazaarError(
+                f"{self.path} was written on another chain with id {chain_id} (genesis "
+                f"{recorded[:10]}.., the node's is {genesis_hash[:10]}..: restarted?); nothing "
+                "sent; `bazaar deploy --fresh` starts a new deployment and keeps this file"
+            )
 
     @staticmethod
     def _read(target: Path) -> dict[str, Any]:

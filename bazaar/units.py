@@ -7,7 +7,13 @@ WBTC (8 decimals), each token in its own decimals, reward points in 18. Parsing 
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
+
+from eth_typing import ChecksumAddress
+from web3 import Web3
+
+from bazaar.errors import BazaarError
 
 USD_DECIMALS = 8
 BTC_DECIMALS = 8
@@ -92,3 +98,21 @@ def format_points(units: int) -> str:
 
 def format_token(units: int, decimals: int, symbol: str) -> str:
     return f"{format_amount(units, decimals)} {symbol}"
+
+
+def checksum(address: str, what: str = "address") -> ChecksumAddress:
+    """`address` checksummed.
+
+    Raises:
+        BazaarError: not 0x + 40 hex digits, or a mixed-case address with a bad checksum.
+    """
+    if not isinstance(address, str) or not re.fullmatch(r"0x[0-9a-fA-F]{40}", address):
+        raise BazaarError(f"bad {what} {address!r}: expected 0x followed by 40 hex digits")
+    digits = address[2:]
+    mixed = digits != digits.lower() and digits != digits.upper()
+    if mixed and not Web3.is_checksum_address(address):  # web3's is_address lets these pass
+        raise BazaarError(
+            f"bad {what} {address}: its mixed-case letters fail the EIP-55 checksum (a typo?); "
+            "check it, or pass it all in lower case"
+        )
+    return Web3.to_checksum_address(address)

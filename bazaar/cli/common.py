@@ -121,13 +121,14 @@ class Context:
         return default_path(self.chain_id)
 
     @cached_property
+    def genesis_hash(self) -> str:
+        """The hash of the node's block 0: with the chain id, which chain this is."""
+        return "0x" + bytes(self.w3.eth.get_block(0)["hash"]).hex()
+
+    @cached_property
     def deployment(self) -> Journal:
         journal = Journal.load(self.deployment_path)
-        if journal.data.get("chainId") != self.chain_id:
-            raise BazaarError(
-                f"wrong chain: {journal.path} is for chain id {journal.data.get('chainId')}, "
-                f"the node serves chain id {self.chain_id}"
-            )
+        journal.check_chain(self.chain_id, self.genesis_hash)
         return journal
 
     def client(self, kind: type[Client], key: str, signing: bool = False) -> Client:

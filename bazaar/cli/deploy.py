@@ -7,14 +7,13 @@ from typing import Any, cast
 
 from bazaar import networks, settings
 from bazaar.cli.common import Context
-from bazaar.clients.base import checksum
 from bazaar.deploy.engine import Deployer, StepReport
 from bazaar.deploy.feeds import check_feeds
 from bazaar.deploy.plan import Ref
 from bazaar.deploy.suite import PAYMENT_TOKENS, SuiteConfig, suite_plan
 from bazaar.errors import BazaarError
 from bazaar.journal import Journal
-from bazaar.units import parse_usd
+from bazaar.units import checksum, parse_usd
 
 
 def register(commands: Any, add_globals: Any) -> None:
@@ -28,6 +27,12 @@ def register(commands: Any, add_globals: Any) -> None:
     p.add_argument("--mocks", action="store_true", help="deploy mocks for missing tokens/feeds")
     p.add_argument("--dry-run", action="store_true", help="print the plan and gas; send nothing")
     p.add_argument("--yes", action="store_true", help="no confirmation prompt (non-local chains)")
+    p.add_argument(
+        "--fresh",
+        action="store_true",
+        help="start a new deployment: the existing deployment file is renamed "
+        "<name>.<UTC time>.json and kept",
+    )
     p.add_argument(
         "--arbiter", action="append", default=[], help="an arbiter address (repeatable, >= 1)"
     )
@@ -46,13 +51,20 @@ def _config(ctx: Context, preset: networks.NetworkPreset) -> SuiteConfig:
     deployer = ctx.account.address
     return SuiteConfig(
         owner=deployer,
-        treasury=checksum(args.treasury or deployer, "treasury"),
-        guardian=checksum(args.guardian or deployer, "guardian"),
-        arbiters=tuple(checksum(a, "arbiter") for a in args.arbiter),
+        treasury=_not_zero(checksum(args.treasury or deployer, "treasury"), "treasury"),
+        guardian=_not_zero(checksum(args.guardian or deployer, "guardian"), "guardian"),
+        arbiters=tuple(_not_zero(checksum(a, "arbiter"), "arbiter") for a in args.arbiter),
         preset=preset,
         mocks=args.mocks,
         btc_usd_answer=parse_usd(args.btc_usd),
     )
+
+
+def _not_zero(address: str, what: str) -> str:
+    """Checked before the first transaction: the contracts refuse the zero address mid-plan."""
+    if int(address, 16) == 0:
+        raise BazaarError(f"the zero address cannot be the {what}; nothing sent")
+    return address
 
 
 def _confirm(ctx: Context, preset: networks.NetworkPreset, pending: int) -> None:
@@ -82,7 +94,9 @@ def cmd_deploy(ctx: Context) -> int:
     suite = suite_plan(config)
     plan, sources = suite.steps, suite.sources
     check_feeds(ctx.w3, sources)
-    journal = Journal.open(ctx.deployment_path, ctx.chain_id)
+    # --fresh: a new journal; the existing file is set aside (kept) only when sending starts
+    opened = Journal.new if ctx.args.fresh else Journal.open
+    journal = opened(ctx.deployment_path, ctx.chain_id, ctx.genesis_hash)
     deployer = Deployer(ctx.sender, journal, plan)
     deployer.check()  # changed code or arguments: stop before printing or sending anything
     header = (
@@ -111,9 +125,12 @@ def cmd_deploy(ctx: Context) -> int:
         return 0
     pending = sum(1 for s in plan if journal.steps.get(s.name, {}).get("status") != "done")
     _confirm(ctx, preset, pending)
+    kept = Journal.set_aside(journal.path) if ctx.args.fresh else None
     journal.data.update(network=preset.name, deployer=ctx.account.address)
     journal.save()
     if not ctx.json:
+        if kept is not None:
+            ctx.out.write(f"kept the earlier deployment file as {kept}\n")
         ctx.out.write(header + "\n")
     reports = deployer.run() if ctx.json else _run_printing(ctx, deployer, width)
     _record_wiring(journal, config, sources)

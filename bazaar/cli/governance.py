@@ -19,7 +19,6 @@ from bazaar import safe
 from bazaar.calls import encode_call
 from bazaar.cli.common import Context, command_adder, non_negative_int, points_json, tx_json, when
 from bazaar.clients import ballots as ballot_client
-from bazaar.clients.base import checksum
 from bazaar.clients.governor import Actions, GovernorClient, ProposalStatus, parse_proposal_id
 from bazaar.clients.marketplace import MarketplaceClient
 from bazaar.deploy.plan import ZERO_ADDRESS
@@ -27,7 +26,7 @@ from bazaar.errors import BazaarError
 from bazaar.signing.ballots import SignedBallot, parse_support
 from bazaar.tx import Call
 from bazaar.types import SUPPORT_NAMES
-from bazaar.units import format_points
+from bazaar.units import checksum, format_points
 
 
 def register(commands: Any, add_globals: Any) -> None:

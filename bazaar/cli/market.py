@@ -12,7 +12,6 @@ from typing import Any
 from web3.types import TxReceipt
 
 from bazaar.cli.common import Context, command_adder, non_negative_int, positive_int, tx_json
-from bazaar.clients.base import checksum
 from bazaar.clients.erc20 import Erc20Client
 from bazaar.clients.marketplace import (
     MarketplaceClient,
@@ -23,7 +22,7 @@ from bazaar.clients.marketplace import (
 from bazaar.clients.oracle import OracleClient
 from bazaar.errors import BazaarError
 from bazaar.settings import BPS
-from bazaar.units import format_usd, parse_amount, parse_usd
+from bazaar.units import checksum, format_usd, parse_amount, parse_usd
 
 
 def register(commands: Any, add_globals: Any) -> None:

@@ -7,11 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from bazaar.cli.common import Context, command_adder, points_json, tx_json, when
-from bazaar.clients.base import checksum
 from bazaar.clients.erc20 import Erc20Client
 from bazaar.clients.staking import StakingClient
 from bazaar.errors import BazaarError, RevertError
-from bazaar.units import format_points, parse_points
+from bazaar.units import checksum, format_points, parse_points
 
 
 def register(commands: Any, add_globals: Any) -> None:

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bazaar.clients.base import checksum
 from bazaar.clients.governor import STATE_ERRORS, GovernorClient, VoteResult
 from bazaar.errors import BazaarError, RevertError
 from bazaar.signing import eip712
 from bazaar.signing.ballots import SignedBallot
 from bazaar.tx import Call, simulate
+from bazaar.units import checksum
 
 
 def relay_call(

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from eth_typing import ChecksumAddress
 from web3 import Web3
 from web3.contract import Contract
 from web3.logs import DISCARD
@@ -17,17 +16,7 @@ from bazaar import artifacts
 from bazaar.clients.logs import scan_logs
 from bazaar.errors import BazaarError, NoSigner, RevertError, decode_revert, revert_data
 from bazaar.tx import Call, TxSender
-
-
-def checksum(address: str, what: str = "address") -> ChecksumAddress:
-    """`address` checksummed.
-
-    Raises:
-        BazaarError: not 0x + 40 hex digits, or a mixed-case address with a bad checksum.
-    """
-    if not isinstance(address, str) or not Web3.is_address(address):
-        raise BazaarError(f"bad {what} {address!r}: expected 0x followed by 40 hex digits")
-    return Web3.to_checksum_address(address)
+from bazaar.units import checksum
 
 
 class ContractClient:

@@ -8,10 +8,10 @@ from functools import cached_property
 
 from web3.types import TxReceipt
 
-from bazaar.clients.base import ContractClient, checksum
+from bazaar.clients.base import ContractClient
 from bazaar.errors import BazaarError, RevertError
 from bazaar.tx import Call
-from bazaar.units import format_token
+from bazaar.units import checksum, format_token
 
 # How a token refuses to hand over what it was not allowed to (or does not hold): OpenZeppelin
 # 5's errors, SafeERC20's for tokens that return false, and the string or empty reverts of

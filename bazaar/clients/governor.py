@@ -23,13 +23,13 @@ from typing import Any
 from eth_utils.crypto import keccak
 from web3.types import TxReceipt
 
-from bazaar.clients.base import ContractClient, checksum
+from bazaar.clients.base import ContractClient
 from bazaar.errors import BazaarError, RevertError, decode_revert, revert_data
 from bazaar.signing import eip712
 from bazaar.signing.eip712 import Domain
 from bazaar.tx import Call, simulate
 from bazaar.types import PROPOSAL_STATES, SUPPORT_NAMES
-from bazaar.units import format_points
+from bazaar.units import checksum, format_points
 
 # The errors by which the governor and the timelock say a proposal is in the wrong state.
 STATE_ERRORS = ("GovernorUnexpectedProposalState", "TimelockUnexpectedOperationState")

@@ -16,10 +16,11 @@ from typing import Any
 from eth_utils.crypto import keccak
 from web3.types import TxReceipt
 
-from bazaar.clients.base import ContractClient, checksum
+from bazaar.clients.base import ContractClient
 from bazaar.clients.erc20 import Erc20Client
 from bazaar.errors import BazaarError, RevertError
 from bazaar.types import KIND_NAMES, STATUS_NAMES, OrderId, OrderTerms
+from bazaar.units import checksum
 
 PHYSICAL = 0
 

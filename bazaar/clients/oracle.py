@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from web3.types import TxReceipt
 
-from bazaar.clients.base import ContractClient, checksum
+from bazaar.clients.base import ContractClient
+from bazaar.units import checksum
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ from functools import cached_property
 
 from web3.types import TxReceipt
 
-from bazaar.clients.base import ContractClient, checksum
+from bazaar.clients.base import ContractClient
 from bazaar.clients.points import PointsClient
+from bazaar.units import checksum
 
 
 @dataclass(frozen=True)

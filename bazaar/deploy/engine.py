@@ -152,11 +152,13 @@ class Deployer:
 
     def check(self) -> None:
         """Every step the journal has sent or done must still be the plan's (same code, same
-        arguments) — checked for all of them before anything is sent.
+        arguments), and every contract it calls deployed must still be there with the code
+        it had — checked for all of them before anything is sent.
 
         Raises:
-            BazaarError: naming the first step that changed.
+            BazaarError: naming the first step that changed, or the first contract missing.
         """
+        self.check_deployed_code()
         addresses = self._done_addresses()
         for step in self.plan:
             entry = self.journal.steps.get(step.name)
@@ -169,6 +171,35 @@ class Deployer:
                 )
             call_, args = self._call(step, addresses)
             self._check_unchanged(step, entry, self._expected(step, args, call_.to))
+
+    def check_deployed_code(self) -> None:
+        """Each contract the journal calls deployed has code at its address, and the same
+        code (by hash) as when it was deployed.
+
+        Raises:
+            BazaarError: no code there (the chain is not the one the journal was written on,
+                or it was reset) or other code; nothing was sent.
+        """
+        contracts = self.journal.data.get("contracts", {})
+        for step in self.plan:
+            entry = self.journal.steps.get(step.name, {})
+            if step.kind != "deploy" or entry.get("status") != "done" or not entry.get("address"):
+                continue
+            address = entry["address"]
+            code = bytes(self.w3.eth.get_code(address))
+            if not code:
+                raise BazaarError(
+                    f"step {step.name!r}: no contract at {address}, which {self.journal.path} "
+                    f"says was deployed in block {entry.get('block')}: this chain is not the "
+                    "one the journal was written on (reset?); nothing sent; `bazaar deploy "
+                    "--fresh` starts a new deployment and keeps this file"
+                )
+            recorded = contracts.get(step.name, {}).get("codeHash")
+            if recorded is not None and "0x" + keccak(code).hex() != recorded:
+                raise BazaarError(
+                    f"step {step.name!r}: the code at {address} is not the {step.contract} "
+                    f"{self.journal.path} recorded there; nothing sent"
+                )
 
     def run(self) -> list[StepReport]:
         self.check()

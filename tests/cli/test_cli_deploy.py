@@ -6,6 +6,7 @@ One file, over 400 lines: one command whose journal, resume and refusal cases sh
 same deployments.
 """
 
+import contextlib
 import io
 import json
 import shutil
@@ -13,6 +14,7 @@ import socket
 import subprocess
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import brownie
 import pytest
@@ -459,6 +461,45 @@ def test_an_arbiter_is_required(capsys, keystores, journal_path):
     assert_one_line_failure(result, "--arbiter")
 
 
+@pytest.mark.parametrize("dry_run", [False, True])
+@pytest.mark.parametrize("role", ["--arbiter", "--treasury", "--guardian"])
+def test_a_zero_address_role_is_refused_before_anything_is_sent(
+    capsys, keystores, journal_path, role, dry_run
+):
+    common = ["--rpc-url", rpc_url(), "--keystore", keystores["deployer"]]
+    args = ["deploy", "--mocks", "--arbiter", ADDRESSES["arbiter"], role, "0x" + "0" * 40]
+    nonce = deployer_nonce()
+    result = run(capsys, *common, "--deployment", journal_path, *args, *(["--dry-run"] * dry_run))
+    assert_one_line_failure(result, f"the zero address cannot be the {role[2:]}", "nothing sent")
+    assert deployer_nonce() == nonce
+    assert not journal_path.exists()
+
+
+def test_a_mistyped_mixed_case_arbiter_fails_its_checksum(capsys, keystores, journal_path):
+    good = ADDRESSES["arbiter"]
+    flipped = good[:-1] + (good[-1].lower() if good[-1].isupper() else good[-1].upper())
+    if flipped == good:  # the last character is a digit: flip the last letter instead
+        i = max(i for i, c in enumerate(good) if c.isalpha() and i > 1)
+        flipped = good[:i] + good[i].swapcase() + good[i + 1 :]
+    common = ["--rpc-url", rpc_url(), "--keystore", keystores["deployer"]]
+    nonce = deployer_nonce()
+    result = run(capsys, *common, "--deployment", journal_path, "deploy", "--arbiter", flipped)
+    assert_one_line_failure(result, f"bad arbiter {flipped}", "EIP-55 checksum")
+    assert deployer_nonce() == nonce
+    lower = run(
+        capsys,
+        *common,
+        "--deployment",
+        journal_path,
+        "deploy",
+        "--mocks",
+        "--dry-run",
+        "--arbiter",
+        good.lower(),
+    )
+    assert lower.code == 0, lower.err
+
+
 def test_a_preset_on_the_wrong_chain_is_refused(capsys, keystores, journal_path):
     common = ["--network", "sepolia", "--rpc-url", rpc_url(), "--keystore", keystores["deployer"]]
     result = run(capsys, *common, "deploy", "--mocks", "--arbiter", ADDRESSES["arbiter"])
@@ -506,27 +547,14 @@ def test_a_configured_feed_that_is_not_what_the_preset_says_is_refused(
     assert deployer_nonce() == nonce
 
 
-@pytest.fixture
-def foreign_chain():
-    """An anvil of our own (port 18642) with a chain id no preset knows."""
+@contextlib.contextmanager
+def anvil_on(port, *args):
+    """An anvil of our own on `port` (extra command-line `args`), stopped afterwards."""
     anvil = shutil.which("anvil")
     if anvil is None:
         pytest.skip("anvil is not on PATH")
-    port = 18642
-    process = subprocess.Popen(
-        [
-            anvil,
-            "--port",
-            str(port),
-            "--chain-id",
-            "4242",
-            "--max-persisted-states",
-            "0",
-            "--silent",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    command = [anvil, "--port", str(port), "--max-persisted-states", "0", "--silent", *args]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(100):
             try:
@@ -538,6 +566,13 @@ def foreign_chain():
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture
+def foreign_chain():
+    """An anvil of our own (port 18642) with a chain id no preset knows."""
+    with anvil_on(18642, "--chain-id", "4242") as url:
+        yield url
 
 
 def test_a_chain_other_than_the_local_one_asks_for_confirmation(
@@ -555,3 +590,61 @@ def test_a_chain_other_than_the_local_one_asks_for_confirmation(
     assert accepted.code == 0, accepted.err
     assert accepted.json()["network"] == "chain-4242"
     assert w3.eth.get_transaction_count(ADDRESSES["deployer"]) == len(STEPS)
+
+
+# --- a journal never lies about the chain -------------------------------------------------
+
+RESTARTED_PORT = 18643  # an anvil of this module's own, restarted by the test
+
+
+def test_a_deploy_after_the_chain_restarted_stops_with_one_line_and_sends_nothing(
+    deploy, tmp_path, capsys, keystores
+):
+    from web3 import Web3
+
+    path = tmp_path / "31337.json"
+    with anvil_on(RESTARTED_PORT) as url:
+        assert deploy("--json", url=url, path=path).code == 0
+    with anvil_on(RESTARTED_PORT) as url:  # the same chain id, a new chain
+        w3 = Web3(Web3.HTTPProvider(url))
+        again = deploy(url=url, path=path)
+        assert_one_line_failure(
+            again, f"{path} was written on another chain with id 31337", "restarted?", "--fresh"
+        )
+        assert w3.eth.get_transaction_count(ADDRESSES["deployer"]) == 0
+        # later commands say the same instead of misreading addresses without code
+        status = run(capsys, "--rpc-url", url, "--deployment", path, "status", "--listing", "1")
+        assert_one_line_failure(status, "was written on another chain with id 31337")
+        before = path.read_text()
+        fresh = deploy("--fresh", url=url, path=path)
+        assert fresh.code == 0, fresh.err
+        kept = fresh.out.splitlines()[0].removeprefix("kept the earlier deployment file as ")
+        assert Path(kept).read_text() == before and Path(kept).parent == path.parent
+        assert w3.eth.get_transaction_count(ADDRESSES["deployer"]) == len(STEPS)
+        assert read(path)["genesisHash"] == "0x" + bytes(w3.eth.get_block(0)["hash"]).hex()
+
+
+def test_a_journal_whose_contracts_are_gone_stops_naming_the_first_one(deploy, journal_path):
+    snapshot = brownie.web3.provider.make_request("evm_snapshot", [])["result"]
+    assert deploy().code == 0
+    brownie.web3.provider.make_request("evm_revert", [snapshot])  # the chain reset under it
+    journal = read(journal_path)
+    del journal["genesisHash"]  # as a journal written before the genesis was recorded
+    journal_path.write_text(json.dumps(journal))
+    nonce = deployer_nonce()
+    again = deploy()
+    first = journal["steps"][STEPS[0]]
+    assert_one_line_failure(
+        again, f"step '{STEPS[0]}': no contract at {first['address']}", "nothing sent", "--fresh"
+    )
+    assert deployer_nonce() == nonce
+
+
+def test_a_fresh_dry_run_plans_every_step_and_keeps_the_file(deploy, journal_path):
+    assert deploy().code == 0
+    before = journal_path.read_text()
+    dry = deploy("--fresh", "--dry-run", "--json")
+    assert dry.code == 0, dry.err
+    assert {s["status"] for s in dry.json()["steps"]} == {"planned"}
+    assert journal_path.read_text() == before
+    assert list(journal_path.parent.iterdir()) == [journal_path]

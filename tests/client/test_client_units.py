@@ -3,8 +3,11 @@
 import pytest
 from hypothesis import strategies as st
 
+from bazaar.calls import encode_call
+from bazaar.errors import BazaarError
 from bazaar.units import (
     AmountError,
+    checksum,
     format_amount,
     format_btc,
     format_usd,
@@ -81,3 +84,22 @@ def test_usd_strings_round_trip_through_units(cents):
     units = parse_usd(text)
     assert units == cents * 10**6
     assert format_usd(units).replace("$", "").replace(",", "") == text
+
+
+# --- addresses -----------------------------------------------------------------------------
+
+GOOD = "0x90F79bf6EB2c4f870365E785982E1f101E93b906"  # anvil's account 3, EIP-55 checksummed
+TYPO = "0x90F79bf6EB2c4f870365E785982E1f101E93B906"  # one letter's case flipped
+
+
+def test_an_address_is_accepted_checksummed_all_lower_or_all_upper():
+    assert checksum(GOOD) == GOOD
+    assert checksum(GOOD.lower()) == GOOD
+    assert checksum("0x" + GOOD[2:].upper()) == GOOD
+
+
+def test_a_mixed_case_address_with_a_wrong_checksum_is_refused_everywhere_addresses_are_read():
+    with pytest.raises(BazaarError, match="fail the EIP-55 checksum"):
+        checksum(TYPO, "arbiter")
+    with pytest.raises(BazaarError, match="fail the EIP-55 checksum"):
+        encode_call("transfer(address,uint256)", [TYPO, "1"])
