@@ -10,6 +10,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import sys
 from pathlib import Path
 
 from eth_account import Account
@@ -20,18 +21,47 @@ from bazaar.errors import BazaarError
 PASSWORD_ENV = "BAZAAR_KEYSTORE_PASSWORD"
 
 
+def has_terminal() -> bool:
+    """True when the process has a controlling terminal to prompt on."""
+    try:
+        with open("/dev/tty", "r+"):
+            return True
+    except OSError:
+        return False
+
+
+def ask_secret(question: str, missing: str) -> str:
+    """A line typed at the terminal without echo; without a terminal (piped, CI), the next
+    line of stdin, with no prompt and no warning.
+
+    Raises:
+        BazaarError: `missing` when stdin is closed or at its end.
+    """
+    if has_terminal():
+        try:
+            return getpass.getpass(question)
+        except (EOFError, OSError, ValueError):
+            raise BazaarError(missing) from None
+    stdin = sys.stdin
+    if stdin is None or stdin.closed:
+        raise BazaarError(missing)
+    try:
+        line = stdin.readline()
+    except (OSError, ValueError):
+        raise BazaarError(missing) from None
+    if not line:
+        raise BazaarError(missing)
+    return line.rstrip("\r\n")
+
+
 def read_password(keystore: str | Path, *, confirm: bool = False) -> str:
     """The keystore password: from BAZAAR_KEYSTORE_PASSWORD, else asked on the terminal."""
     if os.environ.get(PASSWORD_ENV) is not None:
         return os.environ[PASSWORD_ENV]
-    try:
-        password = getpass.getpass(f"password for {keystore}: ")
-        if confirm and getpass.getpass("repeat the password: ") != password:
-            raise BazaarError("the passwords differ")
-    except EOFError:
-        raise BazaarError(
-            f"no password for {keystore}: set {PASSWORD_ENV} or run from a terminal"
-        ) from None
+    missing = f"no password for {keystore}: set {PASSWORD_ENV} or run from a terminal"
+    password = ask_secret(f"password for {keystore}: ", missing)
+    if confirm and ask_secret("repeat the password: ", missing) != password:
+        raise BazaarError("the passwords differ")
     return password
 
 

@@ -1,5 +1,5 @@
 """The journaled deployment of `bazaar deploy` on brownie's active network (logic in
-bazaar/deploy.py):
+bazaar/deploy/ and bazaar/cli/deploy.py):
 
     brownie run scripts/deploy.py main KEYSTORE [option...] --network bazaar-dev
 

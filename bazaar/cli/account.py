@@ -3,10 +3,9 @@ are never printed."""
 
 from __future__ import annotations
 
-import getpass
 from typing import Any
 
-from bazaar.accounts import load_account, new_keystore, read_password, write_keystore
+from bazaar.accounts import ask_secret, load_account, new_keystore, read_password, write_keystore
 from bazaar.cli.common import Context
 from bazaar.errors import BazaarError
 
@@ -44,10 +43,8 @@ def cmd_new(ctx: Context) -> int:
 
 def cmd_import(ctx: Context) -> int:
     path = _keystore(ctx)
-    try:
-        key = getpass.getpass("private key (hex, not echoed): ").strip()
-    except EOFError:
-        raise BazaarError("no private key given at the prompt") from None
+    missing = "no private key given: type it at the prompt or pipe it on stdin"
+    key = ask_secret("private key (hex, not echoed): ", missing).strip()
     address = write_keystore(path, key, read_password(path, confirm=True))
     return _report(ctx, address, path, "imported")
 

@@ -75,7 +75,7 @@ def _confirm(ctx: Context, preset: networks.NetworkPreset, pending: int) -> None
         f"{ctx.account.address}? [y/N] "
     )
     sys.stderr.flush()
-    answer = sys.stdin.readline().strip().lower()
+    answer = "" if sys.stdin is None or sys.stdin.closed else sys.stdin.readline().strip().lower()
     if answer not in ("y", "yes"):
         raise BazaarError("not confirmed; nothing sent (pass --yes to skip the question)")
 

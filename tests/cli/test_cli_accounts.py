@@ -4,6 +4,9 @@ problem (missing file, wrong password, not a keystore) in one line. Keys are nev
 import json
 import os
 import stat
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +28,7 @@ def prompts(monkeypatch):
         return answers.pop(0)
 
     monkeypatch.setattr("getpass.getpass", fake_getpass)
+    monkeypatch.setattr("bazaar.accounts.has_terminal", lambda: True)
     return answers
 
 
@@ -108,3 +112,45 @@ def test_without_the_environment_variable_the_password_is_asked(
 def test_an_empty_password_is_refused():
     with pytest.raises(BazaarError, match="empty keystore password"):
         write_keystore("/nonexistent/never.json", KEY, "")
+
+
+BAZAAR = Path(sys.executable).parent / "bazaar"
+
+
+def bazaar_without_a_terminal(*args, stdin_text=None, env=None):
+    """The real entry point in a new session (no controlling terminal); stdin closed, or
+    `stdin_text` piped."""
+    run_env = {k: v for k, v in os.environ.items() if k != "BAZAAR_KEYSTORE_PASSWORD"}
+    run_env.update(env or {})
+    return subprocess.run(
+        [str(BAZAAR), *args],
+        input=stdin_text,
+        stdin=None if stdin_text is not None else subprocess.DEVNULL,
+        preexec_fn=None if stdin_text is not None else (lambda: os.close(0)),
+        start_new_session=True,
+        capture_output=True,
+        text=True,
+        env=run_env,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("command", ["import", "new"])
+def test_with_stdin_closed_and_no_terminal_the_prompt_fails_in_one_line(tmp_path, command):
+    path = tmp_path / "k.json"
+    done = bazaar_without_a_terminal("account", command, "--keystore", str(path))
+    assert done.returncode == 1
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert done.stderr.startswith("bazaar: error: no ")
+    assert "Traceback" not in done.stderr and not path.exists()
+
+
+def test_a_key_and_password_piped_without_a_terminal_import_with_no_warning(tmp_path):
+    path = tmp_path / "k.json"
+    done = bazaar_without_a_terminal(
+        "account", "import", "--keystore", str(path), stdin_text=f"{KEY}\npw\npw\n"
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert done.stdout.strip() == f"imported {ADDRESSES['buyer']} ({path})"
+    assert load_account(path, "pw").address == ADDRESSES["buyer"]

@@ -648,3 +648,16 @@ def test_a_fresh_dry_run_plans_every_step_and_keeps_the_file(deploy, journal_pat
     assert {s["status"] for s in dry.json()["steps"]} == {"planned"}
     assert journal_path.read_text() == before
     assert list(journal_path.parent.iterdir()) == [journal_path]
+
+
+def test_with_stdin_closed_the_confirmation_is_a_no_and_nothing_is_sent(
+    deploy, tmp_path, foreign_chain, monkeypatch
+):
+    from web3 import Web3
+
+    monkeypatch.setattr("sys.stdin", None)
+    refused = deploy(url=foreign_chain, path=tmp_path / "4242.json")
+    assert_one_line_failure(refused, "not confirmed; nothing sent", "--yes")
+    assert (
+        Web3(Web3.HTTPProvider(foreign_chain)).eth.get_transaction_count(ADDRESSES["deployer"]) == 0
+    )
