@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import requests
 from web3 import HTTPProvider, Web3
 
 from bazaar.errors import BazaarError
@@ -19,10 +22,25 @@ def connect(rpc_url: str, expected_chain_id: int | None = None, timeout: float =
     try:
         chain_id = w3.eth.chain_id
     except Exception as exc:  # requests' connection errors, JSON errors, ...
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise BazaarError(f"cannot reach the node at {rpc_url}: {reason[:200]}") from None
+        raise BazaarError(f"cannot reach the node at {rpc_url}: {why(exc, timeout)}") from None
     if expected_chain_id is not None and chain_id != expected_chain_id:
         raise BazaarError(
             f"wrong chain: {rpc_url} serves chain id {chain_id}, expected {expected_chain_id}"
         )
     return w3
+
+
+def why(exc: Exception, timeout: float) -> str:
+    """A short, whole reason for a failed request to a node (never cut mid-word)."""
+    text = str(exc)
+    if isinstance(exc, requests.exceptions.Timeout):
+        return f"no answer within {timeout:.0f} s"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        errno = re.search(r"\[Errno -?\d+\] ([A-Za-z][A-Za-z ,']*[A-Za-z])", text)
+        return f"cannot connect ({errno.group(1).lower()})" if errno else "cannot connect"
+    if isinstance(exc, requests.exceptions.HTTPError) and exc.response is not None:
+        return f"HTTP {exc.response.status_code} {exc.response.reason}".rstrip()
+    if isinstance(exc, ValueError) or "JSON" in text or "decode" in text.lower():
+        return "it answered, but not as an Ethereum JSON-RPC node"
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return first if len(first) <= 160 else first[:160].rsplit(" ", 1)[0] + " ..."

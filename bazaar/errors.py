@@ -48,6 +48,16 @@ class RevertError(BazaarError):
         return spec.name if spec else None
 
 
+class TransactionFailed(RevertError):
+    """A transaction that was sent and then failed: reverted on chain (`mined`), or no
+    receipt in time (not `mined`: it may still be). Unlike every other error, something was
+    sent."""
+
+    def __init__(self, message: str, data: bytes = b"", *, mined: bool = True) -> None:
+        super().__init__(message, data)
+        self.mined = mined
+
+
 PANIC_REASONS = {
     0x01: "assertion failed",
     0x11: "arithmetic overflow or underflow",

@@ -23,7 +23,13 @@ from web3 import Web3
 from web3.exceptions import TimeExhausted, TransactionNotFound
 from web3.types import TxParams, TxReceipt, Wei
 
-from bazaar.errors import BazaarError, RevertError, decode_revert, revert_data
+from bazaar.errors import (
+    BazaarError,
+    RevertError,
+    TransactionFailed,
+    decode_revert,
+    revert_data,
+)
 from bazaar.units import format_amount
 
 GAS_MARGIN_PERCENT = 20  # estimates move a little between preflight and inclusion
@@ -224,16 +230,17 @@ class TxSender:
             elapsed = time.monotonic() - started
             if elapsed > timeout:
                 self.progress.done()
-                raise BazaarError(
+                raise TransactionFailed(
                     f"{label}: no receipt for {tx_hash} after {timeout:.0f} s; "
-                    "it may still be mined: re-run to pick it up"
+                    "it may still be mined: re-run to pick it up",
+                    mined=False,
                 ) from TimeExhausted()
             self.progress.tick(f"{label}: waiting for {tx_hash[:12]}.. {elapsed:.0f} s")
             time.sleep(poll)
             poll = min(poll * 2, 2.0)
         self.progress.done()
         if receipt["status"] != 1:
-            raise RevertError(f"{label} reverted on chain: {self._replay_reason(receipt)}")
+            raise TransactionFailed(f"{label} reverted on chain: {self._replay_reason(receipt)}")
         return receipt
 
     def _replay_reason(self, receipt: TxReceipt) -> str:

@@ -24,7 +24,7 @@ from web3.types import TxReceipt
 
 from bazaar import artifacts
 from bazaar.deploy.plan import Step, resolve
-from bazaar.errors import BazaarError, RevertError
+from bazaar.errors import BazaarError, TransactionFailed
 from bazaar.journal import Journal
 from bazaar.tx import Call, TxSender
 
@@ -259,9 +259,11 @@ class Deployer:
     def _finish(self, step: Step, tx_hash: str, status: str) -> StepReport:
         try:
             receipt = self.sender.wait(tx_hash, step.name)
-        except RevertError as exc:
+        except TransactionFailed as exc:
+            if not exc.mined:
+                raise  # still "sent": a re-run picks up its receipt
             self.journal.set_step(step.name, status="failed")
-            raise BazaarError(f"step {step.name!r} failed: {exc}") from None
+            raise TransactionFailed(f"step {step.name!r} failed: {exc}", exc.data) from None
         address = receipt.get("contractAddress")
         fields: dict[str, Any] = {"status": "done", "block": receipt["blockNumber"]}
         self.journal.steps[step.name].pop("rawTx", None)  # needed only while in flight

@@ -1,6 +1,7 @@
 """The marketplace from the command line: every command through `bazaar.cli.main`, human and
 JSON output carrying the same numbers, and every bad input as one line with nothing sent."""
 
+import json
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import pytest
 
 from bazaar import artifacts
 from bazaar.settings import ONE_DAY
+from bazaar.tx import TxSender
 from tests.support.cli import (
     ADDRESSES,
     PASSWORD,
@@ -276,3 +278,15 @@ def test_the_console_script_runs_as_a_real_process(suite):
     )
     assert listing.returncode == 0, listing.stderr
     assert '"priceUsd": 100000000000' in listing.stdout
+
+
+def test_a_transaction_sent_that_reverts_on_chain_exits_3(bazaar, paid, monkeypatch):
+    # The preflight would refuse this (the order is not shipped); skipping it sends it anyway.
+    monkeypatch.setattr(TxSender, "preflight", lambda self, call: 200_000)
+    before = nonces()
+    result = bazaar("confirm", paid["orderId"], who="buyer", json=True)
+    assert result.code == 3
+    assert nonces()["buyer"] == before["buyer"] + 1  # sent
+    error = json.loads(result.out)
+    assert error["exitCode"] == 3 and "reverted on chain" in error["error"]
+    assert "MarketplaceWrongStatus" in error["error"]

@@ -89,10 +89,15 @@ def nonces() -> dict[str, int]:
 
 
 def assert_one_line_failure(result: Run, *fragments: str) -> None:
-    """Exit status non-zero, exactly one line on stderr naming each fragment, no stdout."""
+    """Exit status non-zero, exactly one line on stderr naming each fragment; on stdout nothing,
+    or under --json the same error as one JSON object."""
     assert result.code != 0, result
     lines = result.err.strip().splitlines()
     assert len(lines) == 1, result.err
     for fragment in fragments:
         assert fragment in lines[0], lines[0]
-    assert result.out == ""
+    if result.out:  # under --json: the same error as one JSON object, nothing else
+        assert json.loads(result.out) == {
+            "error": lines[0].removeprefix("bazaar: error: "),
+            "exitCode": result.code,
+        }
