@@ -80,16 +80,17 @@ def batch(
 
 
 def write_batch(path: str | Path, data: dict[str, Any]) -> Path:
-    """Writes `data` to `path`, refusing to overwrite a file.
+    """Writes `data` to `path`, refusing to overwrite a file or to create folders.
 
     Raises:
-        BazaarError: the file exists or cannot be written.
+        BazaarError: the file exists, its folder does not, or it cannot be written.
     """
     target = Path(path)
     if target.exists():
         raise BazaarError(f"{target} exists; not overwriting a batch file")
+    if not target.parent.is_dir():
+        raise BazaarError(f"no folder {target.parent} for {target.name}; create it first")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(data, indent=2) + "\n")
     except OSError as exc:
         raise BazaarError(f"cannot write {target}: {exc.strerror}") from None

@@ -277,11 +277,10 @@ def cmd_sign_vote(ctx: Context) -> int:
     governor = _governor(ctx)
     ballot = ballot_client.sign_ballot(governor, ctx.account, proposal_id, support, ctx.args.nonce)
     data = ballot.to_json()
-    if ctx.json:
-        ctx.emit(data, [])
-    else:
-        ctx.out.write(json.dumps(data, indent=2) + "\n")
-        ctx.out.flush()
+    # One JSON object on one line, with or without --json: ballots collected with `>>` make
+    # the JSON-lines file relay-votes reads.
+    ctx.out.write(json.dumps(data) + "\n")
+    ctx.out.flush()
     return 0
 
 

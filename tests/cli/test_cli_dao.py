@@ -383,7 +383,8 @@ def test_sign_vote_prints_a_ballot_and_sends_nothing(bazaar, active, dao):
     human = bazaar("sign-vote", proposal_id, "for", who="arbiter")
     data = ballot_of(bazaar, proposal_id, "for", "arbiter")
     assert nonces() == before and block_number() == block
-    assert json.loads(human.out) == data  # the same ballot, human (indented) or --json
+    assert human.out.count("\n") == 1  # one line: ballots collected with >> are JSON lines
+    assert json.loads(human.out) == data  # the same ballot, human or --json
     governor = dao["governor"]
     assert data == {
         "type": "bazaar-ballot",
@@ -538,6 +539,23 @@ def test_a_safe_batch_never_overwrites_a_file(bazaar, staked, tmp_path):
     result = bazaar("propose", "--fee-bps", 120, "--safe-batch", path)
     assert_one_line_failure(result, "exists; not overwriting")
     assert path.read_text() == "{}"
+
+
+def test_a_safe_batch_in_a_folder_that_does_not_exist_creates_nothing(bazaar, staked, tmp_path):
+    path = tmp_path / "no" / "such" / "fee.json"
+    result = bazaar("propose", "--fee-bps", 120, "--safe-batch", path)
+    assert_one_line_failure(result, f"no folder {path.parent} for fee.json; create it first")
+    assert not (tmp_path / "no").exists()
+
+
+def test_ballots_signed_one_after_the_other_relay_from_one_file(bazaar, active, tmp_path):
+    ballots = tmp_path / "ballots.jsonl"
+    for who in ("buyer", "arbiter"):
+        signed = bazaar("sign-vote", active["proposalId"], "for", who=who)
+        with ballots.open("a") as file:  # as `bazaar sign-vote ... >> ballots.jsonl`
+            file.write(signed.out)
+    relayed = bazaar("relay-votes", ballots, who="deployer", json=True)
+    assert relayed.code == 0, relayed.err
 
 
 # --- bad inputs --------------------------------------------------------------------------
