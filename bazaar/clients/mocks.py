@@ -1,0 +1,38 @@
+"""The mock tokens and feeds that `bazaar deploy --mocks` puts where a chain has none: a
+faucet for the tokens (anyone may mint) and the feeds pushed to the current time, so that a
+local or test chain stays usable after a time jump (the oracle refuses stale answers)."""
+
+from __future__ import annotations
+
+from web3.types import TxReceipt
+
+from bazaar.clients.base import ContractClient
+from bazaar.clients.erc20 import Erc20Client
+
+
+class MockTokenClient(Erc20Client):
+    """MockERC20 / MockWBTC: an ERC-20 whose `mint` is open to anyone."""
+
+    ARTIFACT = "MockERC20"
+
+    def mint(self, to: str, amount: int) -> TxReceipt:
+        return self.send("mint", to, amount, label=f"mint {self.format(amount)}")
+
+
+class MockFeedClient(ContractClient):
+    """MockAggregator: a Chainlink-shaped feed whose answer anyone sets."""
+
+    ARTIFACT = "MockAggregator"
+
+    def latest(self) -> tuple[int, int]:
+        """(answer, updatedAt) of the latest round."""
+        _, answer, _, updated_at, _ = self.view("latestRoundData")
+        return int(answer), int(updated_at)
+
+    @property
+    def decimals(self) -> int:
+        return int(self.view("decimals"))
+
+    def set_answer(self, answer: int) -> TxReceipt:
+        """A new round with `answer`, started and updated at the block's time."""
+        return self.send("setAnswer", answer, label="set the feed's answer")
