@@ -3,12 +3,13 @@
 Every custom error of every shipped artifact is known by its 4-byte selector, with its
 arguments' names and the `@notice` from the interface, plus Solidity's `Error(string)` and
 `Panic(uint256)`. `decode_revert(data)` gives for instance
-"MarketplaceUnauthorized(caller=0x70997970..., id=0x00...01): `caller` may not do this to
-order or listing `id`."
+"MarketplaceUnauthorized(caller=0x70997970..., id=0x00...01): 0x70997970... may not do this
+to order or listing 0x00...01." (the notice's `argument` placeholders filled with the values).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -196,7 +197,7 @@ def decode_revert(data: bytes | str | None) -> str:
     if spec.name == "Panic":
         code = values[0]
         return f"Panic(0x{code:02x}): {PANIC_REASONS.get(code, 'unknown panic code')}"
-    rendered = []
+    rendered, by_name = [], {}
     for n, (name, value) in enumerate(zip(spec.names, values, strict=True)):
         labels = spec.enums[n] if n < len(spec.enums) else None
         bitmap = STATE_BITMAPS.get((spec.name, name))
@@ -208,9 +209,14 @@ def decode_revert(data: bytes | str | None) -> str:
         elif name in ("neededRole", "role") and isinstance(value, bytes) and value in ROLE_NAMES:
             text = ROLE_NAMES[value]
         rendered.append(f"{name}={text}")
+        by_name[name] = text
     args = ", ".join(rendered)
     sentence = f"{spec.name}({args})"
-    return f"{sentence}: {spec.notice}" if spec.notice else sentence
+    if not spec.notice:
+        return sentence
+    # The notice names the error's arguments in backticks: their values take their place.
+    notice = re.sub(r"`(\w+)`", lambda m: by_name.get(m.group(1), m.group(0)), spec.notice)
+    return f"{sentence}: {notice}"
 
 
 def revert_data(exc: BaseException) -> bytes | None:
