@@ -141,7 +141,7 @@ class Context:
     def emit(self, data: dict[str, Any], lines: list[str]) -> None:
         """One JSON object (--json) or the human lines, on stdout."""
         if self.json:
-            self.out.write(json.dumps(data, sort_keys=True) + "\n")
+            self.out.write(json.dumps(json_safe(data), sort_keys=True) + "\n")
         else:
             for line in lines:
                 self.out.write(line + "\n")
@@ -182,6 +182,23 @@ def tx_json(receipt: TxReceipt) -> dict[str, Any]:
     return {"txHash": "0x" + bytes(receipt["transactionHash"]).hex(), "gasUsed": receipt["gasUsed"]}
 
 
+# The largest integer a JSON reader with IEEE doubles (JavaScript, jq) keeps exactly.
+JSON_SAFE_INT = 2**53 - 1
+
+
+def json_safe(value: Any) -> Any:
+    """`value` with every integer beyond +-(2^53 - 1) as a decimal string (a safety net: the
+    fields that can get there, such as points in 18-decimal units, are strings always)."""
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > JSON_SAFE_INT:
+        return str(value)
+    return value
+
+
 def points_json(name: str, units: int) -> dict[str, Any]:
-    """A points amount in --json: the units and the human string."""
-    return {name: units, f"{name}Formatted": format_points(units)}
+    """A points amount in --json: the units as a decimal string (18 decimals: beyond what a
+    JSON number keeps exactly) and the human string."""
+    return {name: str(units), f"{name}Formatted": format_points(units)}

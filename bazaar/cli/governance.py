@@ -187,9 +187,9 @@ def _status_json(status: ProposalStatus) -> dict[str, Any]:
         "snapshot": status.snapshot,
         "deadline": status.deadline,
         "eta": status.eta,
-        "votes": t.to_json(),
+        "votes": {k: str(v) for k, v in t.to_json().items()},
         "votesFormatted": {k: format_points(v) for k, v in t.to_json().items()},
-        "quorum": status.quorum,
+        "quorum": str(status.quorum) if status.quorum is not None else None,
         "quorumFormatted": format_points(status.quorum) if status.quorum is not None else None,
     }
 

@@ -147,8 +147,8 @@ def test_stake_approves_when_needed_and_counts_votes_after_the_warm_up(bazaar, d
 def test_stake_in_json_carries_the_numbers_of_its_human_lines(bazaar, dao):
     dao["points"].approve(dao["staking"], 2**256 - 1, {"from": brownie.accounts[1]})
     human, data = human_and_json(bazaar, "stake", "2.5", who="buyer")
-    assert (data["amount"], data["amountFormatted"]) == (25 * POINT // 10, "2.5 points")
-    assert (data["staked"], data["approved"]) == (25 * POINT // 10, False)
+    assert (data["amount"], data["amountFormatted"]) == (str(25 * POINT // 10), "2.5 points")
+    assert (data["staked"], data["approved"]) == (str(25 * POINT // 10), False)
     assert data["votesFrom"] == data_block_time(data) + STAKING_SETTINGS.warmup
     assert human.splitlines() == [
         "staked 2.5 points",
@@ -164,9 +164,9 @@ def data_block_time(data):
 def test_an_unstake_is_requested_then_withdrawn_inside_its_window(bazaar, staked, dao):
     human, data = human_and_json(bazaar, "unstake", "400", who="buyer")
     assert (data["amount"], data["pending"], data["staked"]) == (
-        400 * POINT,
-        400 * POINT,
-        600 * POINT,
+        str(400 * POINT),
+        str(400 * POINT),
+        str(600 * POINT),
     )
     assert data["readyAt"] == data_block_time(data) + STAKING_SETTINGS.cooldown
     assert data["closesAt"] == data["readyAt"] + STAKING_SETTINGS.window
@@ -181,7 +181,7 @@ def test_an_unstake_is_requested_then_withdrawn_inside_its_window(bazaar, staked
     assert nonces() == before
     mine_at(data["readyAt"])
     withdrawn = bazaar("unstake", "--withdraw", who="buyer", json=True).json()
-    assert (withdrawn["amount"], withdrawn["staked"]) == (400 * POINT, 600 * POINT)
+    assert (withdrawn["amount"], withdrawn["staked"]) == (str(400 * POINT), str(600 * POINT))
     assert dao["points"].balanceOf(ADDRESSES["buyer"]) == 900 * POINT
 
 
@@ -205,10 +205,10 @@ def test_the_status_of_a_staker_shows_stake_votes_wallet_and_pending(bazaar, sta
     assert bazaar("unstake", "100", who="buyer").code == 0
     data = bazaar("status", "--staker", ADDRESSES["buyer"], json=True).json()
     assert (data["staked"], data["votes"], data["wallet"], data["pending"]) == (
-        900 * POINT,
-        900 * POINT,
-        500 * POINT,
-        100 * POINT,
+        str(900 * POINT),
+        str(900 * POINT),
+        str(500 * POINT),
+        str(100 * POINT),
     )
     human = bazaar("status", "--staker", ADDRESSES["buyer"]).out
     assert f"staker {ADDRESSES['buyer']}: 900 points staked, votes 900 points" in human
@@ -286,8 +286,8 @@ def test_the_whole_round_trip_changes_the_fee_through_the_cli(bazaar, proposal, 
     ]
     status = bazaar("status", "--proposal", proposal_id, json=True).json()
     assert status["state"] == "Active"
-    assert status["votes"] == {"for": 1_500 * POINT, "against": 0, "abstain": 0}
-    assert status["quorum"] == 1_500 * POINT * GOVERNOR_SETTINGS.quorum_percent // 100
+    assert status["votes"] == {"for": str(1_500 * POINT), "against": "0", "abstain": "0"}
+    assert status["quorum"] == str(1_500 * POINT * GOVERNOR_SETTINGS.quorum_percent // 100)
     mine_at(status["deadline"] + 1)
     queued = bazaar("queue", proposal_id, who="seller", json=True)
     assert queued.code == 0, queued.err
@@ -309,7 +309,7 @@ def test_status_of_a_proposal_in_json_carries_the_numbers_of_its_human_lines(baz
     assert bazaar("vote", proposal_id, "against", who="arbiter").code == 0
     human = bazaar("status", "--proposal", proposal_id).out.splitlines()
     data = bazaar("status", "--proposal", proposal_id, json=True).json()
-    assert data["votes"] == {"for": 0, "against": 500 * POINT, "abstain": 0}
+    assert data["votes"] == {"for": "0", "against": str(500 * POINT), "abstain": "0"}
     assert data["votesFormatted"] == {
         "for": "0 points",
         "against": "500 points",
@@ -329,11 +329,11 @@ def test_vote_in_json_carries_the_numbers_of_its_human_lines(bazaar, active):
     proposal_id = active["proposalId"]
     human, data = human_and_json(bazaar, "vote", proposal_id, "abstain", who="arbiter")
     assert (data["weight"], data["weightFormatted"], data["support"]) == (
-        500 * POINT,
+        str(500 * POINT),
         "500 points",
         "abstain",
     )
-    assert data["votes"]["abstain"] == 500 * POINT
+    assert data["votes"]["abstain"] == str(500 * POINT)
     assert human.splitlines() == [
         f"voted abstain on proposal {proposal_id} with 500 points",
         "  now for 0 points, against 0 points, abstain 500 points",
@@ -359,7 +359,7 @@ def test_relay_and_execute_in_json_carry_the_numbers_of_their_human_lines(bazaar
     human, data = human_and_json(bazaar, "relay-votes", path, who="seller")
     (relayed,) = data["relayed"]
     assert (relayed["weight"], relayed["weightFormatted"], data["count"]) == (
-        500 * POINT,
+        str(500 * POINT),
         "500 points",
         1,
     )
@@ -409,7 +409,10 @@ def test_a_ballot_signed_while_pending_is_relayed_once_voting_opens(bazaar, prop
     assert relayed.code == 0, relayed.err
     data = relayed.json()
     assert data["count"] == 1
-    assert (data["relayed"][0]["weight"], data["relayed"][0]["support"]) == (500 * POINT, "against")
+    assert (data["relayed"][0]["weight"], data["relayed"][0]["support"]) == (
+        str(500 * POINT),
+        "against",
+    )
     assert dao["governor"].proposalVotes(int(proposal_id))[0] == 500 * POINT
 
 
@@ -673,3 +676,17 @@ def test_a_missing_keystore_wrong_password_and_wrong_chain_send_nothing(
     wrong_chain = bazaar("--network", "sepolia", "vote", proposal_id, "for", who="buyer")
     assert_one_line_failure(wrong_chain, "wrong chain", "11155111")
     assert nonces() == before
+
+
+def test_json_never_carries_an_integer_a_javascript_reader_would_round(bazaar, staked):
+    data = bazaar("status", "--staker", ADDRESSES["buyer"], json=True).json()
+
+    def numbers(value):
+        if isinstance(value, dict):
+            return [n for v in value.values() for n in numbers(v)]
+        if isinstance(value, list):
+            return [n for v in value for n in numbers(v)]
+        return [value] if isinstance(value, int) and not isinstance(value, bool) else []
+
+    assert data["staked"] == str(1_000 * POINT)  # 1e21: beyond 2^53, so a string
+    assert all(abs(n) <= 2**53 - 1 for n in numbers(data))

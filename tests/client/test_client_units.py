@@ -103,3 +103,15 @@ def test_a_mixed_case_address_with_a_wrong_checksum_is_refused_everywhere_addres
         checksum(TYPO, "arbiter")
     with pytest.raises(BazaarError, match="fail the EIP-55 checksum"):
         encode_call("transfer(address,uint256)", [TYPO, "1"])
+
+
+def test_json_safe_turns_only_integers_beyond_2_pow_53_into_strings():
+    from bazaar.cli.common import json_safe
+
+    data = {"a": 2**53 - 1, "b": 2**53, "c": [-(2**60), True, 5], "d": {"e": 10**21}}
+    assert json_safe(data) == {
+        "a": 2**53 - 1,
+        "b": str(2**53),
+        "c": [str(-(2**60)), True, 5],
+        "d": {"e": str(10**21)},
+    }
