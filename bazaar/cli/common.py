@@ -172,7 +172,7 @@ def non_negative_int(text: str) -> int:
 
 
 def when(timestamp: int) -> str:
-    """A Unix time as "2026-11-22 06:42:00 UTC (1795330920)"."""
+    """A Unix time as "2026-11-22 07:02:00 UTC (1795330920)"."""
     text = datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     return f"{text} ({timestamp})"
 
@@ -196,6 +196,13 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > JSON_SAFE_INT:
         return str(value)
     return value
+
+
+def time_json(name: str, unix: int) -> dict[str, Any]:
+    """A time in --json: unix seconds and, beside it as `<name>Iso`, ISO 8601 in UTC (None for
+    0, which the contracts use for "not set")."""
+    iso = datetime.fromtimestamp(unix, UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if unix else None
+    return {name: unix, f"{name}Iso": iso}
 
 
 def points_json(name: str, units: int) -> dict[str, Any]:

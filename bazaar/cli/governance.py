@@ -17,7 +17,15 @@ from eth_typing import ChecksumAddress
 
 from bazaar import safe
 from bazaar.calls import encode_call
-from bazaar.cli.common import Context, command_adder, non_negative_int, points_json, tx_json, when
+from bazaar.cli.common import (
+    Context,
+    command_adder,
+    non_negative_int,
+    points_json,
+    time_json,
+    tx_json,
+    when,
+)
 from bazaar.clients import ballots as ballot_client
 from bazaar.clients.governor import Actions, GovernorClient, ProposalStatus, parse_proposal_id
 from bazaar.clients.marketplace import MarketplaceClient
@@ -184,9 +192,9 @@ def _status_json(status: ProposalStatus) -> dict[str, Any]:
         "proposalId": str(status.id),
         "state": status.state,
         "proposer": status.proposer,
-        "snapshot": status.snapshot,
-        "deadline": status.deadline,
-        "eta": status.eta,
+        **time_json("snapshot", status.snapshot),
+        **time_json("deadline", status.deadline),
+        **time_json("eta", status.eta),
         "votes": {k: str(v) for k, v in t.to_json().items()},
         "votesFormatted": {k: format_points(v) for k, v in t.to_json().items()},
         "quorum": str(status.quorum) if status.quorum is not None else None,
@@ -386,7 +394,12 @@ def cmd_queue(ctx: Context) -> int:
     governor, proposal_id = found
     receipt, eta = governor.queue(proposal_id)
     ctx.emit(
-        {"proposalId": str(proposal_id), "state": "Queued", "eta": eta, **tx_json(receipt)},
+        {
+            "proposalId": str(proposal_id),
+            "state": "Queued",
+            **time_json("eta", eta),
+            **tx_json(receipt),
+        },
         [f"queued proposal {proposal_id}: executable from {when(eta)}"],
     )
     return 0

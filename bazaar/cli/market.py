@@ -11,7 +11,14 @@ from typing import Any
 
 from web3.types import TxReceipt
 
-from bazaar.cli.common import Context, command_adder, non_negative_int, positive_int, tx_json
+from bazaar.cli.common import (
+    Context,
+    command_adder,
+    non_negative_int,
+    positive_int,
+    time_json,
+    tx_json,
+)
 from bazaar.clients.erc20 import Erc20Client
 from bazaar.clients.marketplace import (
     MarketplaceClient,
@@ -110,7 +117,7 @@ def order_json(order: Order, token: Erc20Client) -> dict[str, Any]:
         "status": order.state.status,
         "escrow": order.state.amount,
         "escrowFormatted": token.format(order.state.amount),
-        "deadline": order.state.deadline,
+        **time_json("deadline", order.state.deadline),
         "cancelRequested": order.state.cancel_requested,
         "reviewed": order.state.reviewed,
         "paid": order.paid_amount,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from bazaar import settings
-from bazaar.cli.common import Context, command_adder, tx_json, when
+from bazaar.cli.common import Context, command_adder, time_json, tx_json, when
 from bazaar.clients.mocks import MockFeedClient, MockTokenClient
 from bazaar.deploy.suite import PAYMENT_TOKENS, feed_step
 from bazaar.errors import BazaarError
@@ -83,7 +83,14 @@ def cmd_refresh(ctx: Context) -> int:
             answer = new_btc
         receipt = feed.set_answer(answer)
         _, updated_at = feed.latest()
-        rounds.append({"feed": key, "answer": answer, "updatedAt": updated_at, **tx_json(receipt)})
+        rounds.append(
+            {
+                "feed": key,
+                "answer": answer,
+                **time_json("updatedAt", updated_at),
+                **tx_json(receipt),
+            }
+        )
         shown = format_usd(answer) if key == "btc_usd" else f"{answer / 10**feed.decimals:g}"
         lines.append(f"{settings.FEED_DESCRIPTIONS[key]}: {shown} at {when(updated_at)}")
     ctx.emit({"action": "refresh", "rounds": rounds}, lines)

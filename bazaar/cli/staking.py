@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bazaar.cli.common import Context, command_adder, points_json, tx_json, when
+from bazaar.cli.common import Context, command_adder, points_json, time_json, tx_json, when
 from bazaar.clients.erc20 import Erc20Client
 from bazaar.clients.staking import StakingClient
 from bazaar.errors import BazaarError, RevertError
@@ -48,7 +48,7 @@ def cmd_stake(ctx: Context) -> int:
             **points_json("amount", amount),
             **points_json("staked", result.staked),
             "approved": result.approved,
-            "votesFrom": votes_from,
+            **time_json("votesFrom", votes_from),
             **tx_json(result.receipt),
         },
         [
@@ -78,8 +78,8 @@ def cmd_unstake(ctx: Context) -> int:
                 **points_json("amount", amount),
                 **points_json("pending", pending),
                 **points_json("staked", staked),
-                "readyAt": ready,
-                "closesAt": closes,
+                **time_json("readyAt", ready),
+                **time_json("closesAt", closes),
                 **tx_json(receipt),
             },
             [
@@ -143,8 +143,8 @@ def staker_status(ctx: Context, address: str) -> int:
             "earned": position.earned,
             "earnedFormatted": earned,
             **points_json("pending", pending.amount),
-            "readyAt": pending.ready_at,
-            "closesAt": pending.closes_at,
+            **time_json("readyAt", pending.ready_at),
+            **time_json("closesAt", pending.closes_at),
         },
         lines,
     )

@@ -169,6 +169,10 @@ def test_an_unstake_is_requested_then_withdrawn_inside_its_window(bazaar, staked
         str(600 * POINT),
     )
     assert data["readyAt"] == data_block_time(data) + STAKING_SETTINGS.cooldown
+    assert (
+        data["readyAtIso"]
+        == when_text(data["readyAt"]).replace(" UTC", "Z").replace(" ", "T", 1).split(" (")[0]
+    )
     assert data["closesAt"] == data["readyAt"] + STAKING_SETTINGS.window
     assert human.splitlines() == [
         "unstake of 400 points requested: 400 points pending, no longer voting",

@@ -115,3 +115,13 @@ def test_json_safe_turns_only_integers_beyond_2_pow_53_into_strings():
         "c": [str(-(2**60)), True, 5],
         "d": {"e": str(10**21)},
     }
+
+
+def test_a_time_in_json_carries_iso_8601_beside_unix_seconds():
+    from bazaar.cli.common import time_json
+
+    assert time_json("readyAt", 1_795_330_920) == {
+        "readyAt": 1_795_330_920,
+        "readyAtIso": "2026-11-22T07:02:00Z",  # date -u -d @1795330920
+    }
+    assert time_json("eta", 0) == {"eta": 0, "etaIso": None}  # 0: not set
