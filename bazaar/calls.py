@@ -22,7 +22,7 @@ from eth_abi.registry import registry
 from eth_utils.crypto import keccak
 
 from bazaar.errors import BazaarError
-from bazaar.units import checksum
+from bazaar.units import HEX_ADDRESS, checksum
 
 _NAME = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 
@@ -130,7 +130,7 @@ def convert(kind: ABIType, value: Any, resolve: Callable[[str], str | None] | No
         text = str(value)
         resolved = resolve(text) if resolve is not None and not text.startswith("0x") else None
         text = resolved or text
-        if not re.fullmatch(r"0x[0-9a-fA-F]{40}", text):
+        if not HEX_ADDRESS.fullmatch(text):
             raise BazaarError(f"{value!r} is not an address (0x and 40 hex digits)")
         return checksum(text)
     if base == "bytes":

@@ -11,7 +11,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from eth_typing import ChecksumAddress
-from web3 import Web3
+from eth_utils.address import is_checksum_address, to_checksum_address
 
 from bazaar.errors import BazaarError
 
@@ -100,19 +100,23 @@ def format_token(units: int, decimals: int, symbol: str) -> str:
     return f"{format_amount(units, decimals)} {symbol}"
 
 
+# 0x and 40 hex digits, in any case: the shape of an address before its checksum is checked.
+HEX_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
+
+
 def checksum(address: str, what: str = "address") -> ChecksumAddress:
     """`address` checksummed.
 
     Raises:
         BazaarError: not 0x + 40 hex digits, or a mixed-case address with a bad checksum.
     """
-    if not isinstance(address, str) or not re.fullmatch(r"0x[0-9a-fA-F]{40}", address):
+    if not isinstance(address, str) or not HEX_ADDRESS.fullmatch(address):
         raise BazaarError(f"bad {what} {address!r}: expected 0x followed by 40 hex digits")
     digits = address[2:]
     mixed = digits != digits.lower() and digits != digits.upper()
-    if mixed and not Web3.is_checksum_address(address):  # web3's is_address lets these pass
+    if mixed and not is_checksum_address(address):  # web3's is_address lets these pass
         raise BazaarError(
             f"bad {what} {address}: its mixed-case letters fail the EIP-55 checksum (a typo?); "
             "check it, or pass it all in lower case"
         )
-    return Web3.to_checksum_address(address)
+    return to_checksum_address(address)
