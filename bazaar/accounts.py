@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
@@ -30,6 +31,18 @@ def has_terminal() -> bool:
         return False
 
 
+def open_stdin(missing: str) -> TextIO:
+    """The process's stdin.
+
+    Raises:
+        BazaarError: `missing` when the process has none (started with stdin closed).
+    """
+    stdin = sys.stdin
+    if stdin is None or stdin.closed:
+        raise BazaarError(missing)
+    return stdin
+
+
 def ask_secret(question: str, missing: str) -> str:
     """A line typed at the terminal without echo; without a terminal (piped, CI), the next
     line of stdin, with no prompt and no warning.
@@ -42,9 +55,7 @@ def ask_secret(question: str, missing: str) -> str:
             return getpass.getpass(question)
         except (EOFError, OSError, ValueError):
             raise BazaarError(missing) from None
-    stdin = sys.stdin
-    if stdin is None or stdin.closed:
-        raise BazaarError(missing)
+    stdin = open_stdin(missing)
     try:
         line = stdin.readline()
     except (OSError, ValueError):

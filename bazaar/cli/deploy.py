@@ -6,6 +6,7 @@ import sys
 from typing import Any, cast
 
 from bazaar import networks, settings
+from bazaar.accounts import open_stdin
 from bazaar.cli.common import Context
 from bazaar.deploy.engine import Deployer, StepReport
 from bazaar.deploy.feeds import check_feeds
@@ -75,9 +76,9 @@ def _confirm(ctx: Context, preset: networks.NetworkPreset, pending: int) -> None
         f"{ctx.account.address}? [y/N] "
     )
     sys.stderr.flush()
-    answer = "" if sys.stdin is None or sys.stdin.closed else sys.stdin.readline().strip().lower()
-    if answer not in ("y", "yes"):
-        raise BazaarError("not confirmed; nothing sent (pass --yes to skip the question)")
+    refused = "not confirmed; nothing sent (pass --yes to skip the question)"
+    if open_stdin(refused).readline().strip().lower() not in ("y", "yes"):
+        raise BazaarError(refused)
 
 
 def _line(report: StepReport, width: int = 44) -> str:

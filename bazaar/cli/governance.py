@@ -8,7 +8,6 @@ check their own rules: a refusal is their decoded error."""
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
@@ -16,6 +15,7 @@ from typing import Any, cast
 from eth_typing import ChecksumAddress
 
 from bazaar import safe
+from bazaar.accounts import open_stdin
 from bazaar.calls import encode_call
 from bazaar.cli.common import (
     Context,
@@ -299,7 +299,7 @@ def read_ballots(source: str) -> list[SignedBallot]:
         BazaarError: unreadable, not JSON, empty, or a malformed ballot (naming it).
     """
     if source == "-":
-        text = sys.stdin.read()
+        text = open_stdin("no ballots on stdin: it is closed").read()
     else:
         try:
             text = Path(source).read_text()

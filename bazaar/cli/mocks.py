@@ -36,18 +36,17 @@ def register(commands: Any, add_globals: Any) -> None:
     p.add_argument("--btc-usd", help="a new BTC/USD price in dollars (default: the current one)")
 
 
-def _mock(ctx: Context, key: str, kinds: tuple[str, ...], what: str) -> dict[str, Any]:
+def _require_mock(ctx: Context, key: str, kinds: tuple[str, ...], what: str) -> None:
     entry = ctx.deployment.data.get("contracts", {}).get(key)
     if entry is None or entry.get("contract") not in kinds:
         raise BazaarError(
             f"the {what} of {ctx.deployment.path} is not a mock (deployed without --mocks?); "
             "nothing sent"
         )
-    return dict(entry)
 
 
 def cmd_mint(ctx: Context) -> int:
-    _mock(ctx, ctx.args.token, MOCK_TOKENS, f"{ctx.args.token} token")
+    _require_mock(ctx, ctx.args.token, MOCK_TOKENS, f"{ctx.args.token} token")
     token = ctx.client(MockTokenClient, ctx.args.token, signing=True)
     to = checksum(ctx.args.to, "receiver") if ctx.args.to else ctx.sender.address
     amount = parse_amount(ctx.args.amount, token.decimals, f"{ctx.args.token} amount")
@@ -71,7 +70,7 @@ def cmd_mint(ctx: Context) -> int:
 def cmd_refresh(ctx: Context) -> int:
     keys = list(settings.FEED_DESCRIPTIONS)
     for key in keys:  # every feed must be a mock before anything is sent
-        _mock(ctx, feed_step(key), (MOCK_FEED,), f"{key} feed")
+        _require_mock(ctx, feed_step(key), (MOCK_FEED,), f"{key} feed")
     new_btc = parse_usd(ctx.args.btc_usd) if ctx.args.btc_usd else None
     if new_btc is not None and new_btc <= 0:
         raise BazaarError("the BTC/USD price must be above 0")

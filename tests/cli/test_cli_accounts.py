@@ -4,15 +4,19 @@ problem (missing file, wrong password, not a keystore) in one line. Keys are nev
 import json
 import os
 import stat
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from bazaar.accounts import load_account, write_keystore
 from bazaar.errors import BazaarError
-from tests.support.cli import ADDRESSES, DEV_KEYS, PASSWORD, assert_one_line_failure, run
+from tests.support.cli import (
+    ADDRESSES,
+    DEV_KEYS,
+    PASSWORD,
+    assert_one_line_failure,
+    bazaar_without_a_terminal,
+    run,
+)
 
 KEY = DEV_KEYS["buyer"]
 
@@ -114,27 +118,6 @@ def test_an_empty_password_is_refused():
         write_keystore("/nonexistent/never.json", KEY, "")
 
 
-BAZAAR = Path(sys.executable).parent / "bazaar"
-
-
-def bazaar_without_a_terminal(*args, stdin_text=None, env=None):
-    """The real entry point in a new session (no controlling terminal); stdin closed, or
-    `stdin_text` piped."""
-    run_env = {k: v for k, v in os.environ.items() if k != "BAZAAR_KEYSTORE_PASSWORD"}
-    run_env.update(env or {})
-    return subprocess.run(
-        [str(BAZAAR), *args],
-        input=stdin_text,
-        stdin=None if stdin_text is not None else subprocess.DEVNULL,
-        preexec_fn=None if stdin_text is not None else (lambda: os.close(0)),
-        start_new_session=True,
-        capture_output=True,
-        text=True,
-        env=run_env,
-        timeout=60,
-    )
-
-
 @pytest.mark.parametrize("command", ["import", "new"])
 def test_with_stdin_closed_and_no_terminal_the_prompt_fails_in_one_line(tmp_path, command):
     path = tmp_path / "k.json"
@@ -154,3 +137,9 @@ def test_a_key_and_password_piped_without_a_terminal_import_with_no_warning(tmp_
     assert done.stderr == ""
     assert done.stdout.strip() == f"imported {ADDRESSES['buyer']} ({path})"
     assert load_account(path, "pw").address == ADDRESSES["buyer"]
+
+
+def test_relay_votes_from_a_closed_stdin_fails_in_one_line():
+    done = bazaar_without_a_terminal("--rpc-url", "http://127.0.0.1:9", "relay-votes", "-")
+    assert done.returncode == 1
+    assert done.stderr == "bazaar: error: no ballots on stdin: it is closed\n"

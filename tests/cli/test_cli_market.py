@@ -4,8 +4,6 @@ JSON output carrying the same numbers, and every bad input as one line with noth
 import json
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import brownie
 import pytest
@@ -15,6 +13,7 @@ from bazaar.settings import ONE_DAY
 from bazaar.tx import TxSender
 from tests.support.cli import (
     ADDRESSES,
+    BAZAAR,
     PASSWORD,
     assert_one_line_failure,
     deploy_by_cli,
@@ -28,9 +27,6 @@ from tests.support.helpers import mine_at
 def later(seconds: int) -> None:
     """Mines a block `seconds` after the latest one."""
     mine_at(brownie.web3.eth.get_block("latest")["timestamp"] + seconds)
-
-
-BAZAAR = Path(sys.executable).parent / "bazaar"
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
 """Helpers of the client and CLI tests: keystores of anvil's dev accounts, running the CLI
-in-process, and reading nonces."""
+in-process or as a real process without a terminal, and reading nonces."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ import contextlib
 import io
 import json
 import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import brownie
+import pytest
 from eth_account import Account
 
 from bazaar.cli import main
@@ -51,17 +54,10 @@ def deploy_by_cli(folder: Path, *then: tuple[str, list[str]]) -> dict:
     deployment = folder / "31337.json"
     base = ["--rpc-url", rpc_url(), "--deployment", str(deployment)]
     deploy = ("deployer", ["deploy", "--mocks", "--arbiter", ADDRESSES["arbiter"]])
-    password = os.environ.get("BAZAAR_KEYSTORE_PASSWORD")
-    os.environ["BAZAAR_KEYSTORE_PASSWORD"] = PASSWORD
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            for who, args in (deploy, *then):
-                assert main([*base, "--keystore", keys[who], *args]) == 0, (who, args)
-    finally:
-        if password is None:
-            del os.environ["BAZAAR_KEYSTORE_PASSWORD"]
-        else:
-            os.environ["BAZAAR_KEYSTORE_PASSWORD"] = password
+    with pytest.MonkeyPatch.context() as env, contextlib.redirect_stdout(io.StringIO()):
+        env.setenv("BAZAAR_KEYSTORE_PASSWORD", PASSWORD)
+        for who, args in (deploy, *then):
+            assert main([*base, "--keystore", keys[who], *args]) == 0, (who, args)
     journal = json.loads(deployment.read_text())
     return {"keys": keys, "base": base, "journal": journal, "folder": folder}
 
@@ -101,3 +97,25 @@ def assert_one_line_failure(result: Run, *fragments: str) -> None:
             "error": lines[0].removeprefix("bazaar: error: "),
             "exitCode": result.code,
         }
+
+
+# The console script of the venv running the tests.
+BAZAAR = Path(sys.executable).parent / "bazaar"
+
+
+def bazaar_without_a_terminal(*args, stdin_text=None, env=None):
+    """The real entry point in a new session (no controlling terminal); stdin closed, or
+    `stdin_text` piped."""
+    run_env = {k: v for k, v in os.environ.items() if k != "BAZAAR_KEYSTORE_PASSWORD"}
+    run_env.update(env or {})
+    return subprocess.run(
+        [str(BAZAAR), *args],
+        input=stdin_text,
+        stdin=None if stdin_text is not None else subprocess.DEVNULL,
+        preexec_fn=None if stdin_text is not None else (lambda: os.close(0)),
+        start_new_session=True,
+        capture_output=True,
+        text=True,
+        env=run_env,
+        timeout=60,
+    )
