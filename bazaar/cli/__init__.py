@@ -4,8 +4,10 @@
     bazaar deploy                       the suite, journaled and resumable (cli/deploy.py)
     bazaar mocks mint|refresh           a --mocks deployment's faucet and feeds (cli/mocks.py)
     bazaar quote|list|buy|ship|...      the marketplace (cli/market.py)
+    bazaar goods mint|list|...          digital items (cli/goods.py)
+    bazaar record-outage                the oracle's outage record (cli/oracle.py)
     bazaar status                       an order, a listing, a proposal or a staker (cli/status.py)
-    bazaar stake|unstake                staking (cli/staking.py)
+    bazaar stake|unstake|delegate|...   staking (cli/staking.py)
     bazaar propose|vote|queue|...       governance (cli/governance.py)
 
 Every failure prints one line on stderr (and, with --json, one JSON object on stdout) and
@@ -22,13 +24,23 @@ import sys
 from importlib import metadata
 
 from bazaar.accounts import PASSWORD_ENV
-from bazaar.cli import account, deploy, governance, market, mocks, staking, status
+from bazaar.cli import (
+    account,
+    deploy,
+    goods,
+    governance,
+    market,
+    mocks,
+    oracle,
+    staking,
+    status,
+)
 from bazaar.cli.common import Context, Parser, add_global_options
 from bazaar.errors import BazaarError, NoSigner, TransactionFailed
 from bazaar.units import AmountError
 
 # In this order in `bazaar --help`.
-COMMAND_GROUPS = (account, deploy, mocks, market, status, staking, governance)
+COMMAND_GROUPS = (account, deploy, mocks, market, goods, oracle, status, staking, governance)
 
 EXIT_OK, EXIT_REFUSED, EXIT_TX_FAILED, EXIT_INTERRUPTED = 0, 1, 3, 130
 EXIT_STATUSES = {

@@ -8,6 +8,7 @@ check their own rules: a refusal is their decoded error."""
 from __future__ import annotations
 
 import json
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
@@ -61,9 +62,24 @@ def register(commands: Any, add_globals: Any) -> None:
     p.add_argument("--signature", help="the function called, e.g. setFees(uint256,uint256)")
     p.add_argument("--arg", action="append", default=[], help="an argument (repeatable, in order)")
     p.add_argument(
+        "--call",
+        action="append",
+        default=[],
+        metavar="'TARGET SIGNATURE [ARG]...'",
+        help="one call of a multi-call proposal, quoted as one word (repeatable, run in order)",
+    )
+    p.add_argument(
+        "--calls",
+        metavar="FILE",
+        help='a JSON list of calls: [{"target": ..., "signature": ..., "args": [...]}, ...]',
+    )
+    p.add_argument(
         "--no-check", action="store_true", help="skip running the call as the timelock first"
     )
     safe_args(p)
+
+    p = command("cancel-proposal", cmd_cancel, "proposer: withdraw a Pending proposal")
+    proposal_arg(p)
 
     p = command("vote", cmd_vote, "vote on an Active proposal")
     proposal_arg(p)
@@ -138,11 +154,11 @@ def _actions(ctx: Context) -> tuple[Actions, str]:
     """The proposal's actions from the command line, and a one-line summary."""
     args = ctx.args
     fee = args.fee_bps is not None or args.arbiter_fee_bps is not None
-    generic = args.target is not None or args.signature is not None or args.arg
-    if fee == bool(generic):
+    calls = _generic_calls(ctx)
+    if fee == bool(calls):
         raise BazaarError(
             "pass either --fee-bps N (a marketplace fee change) or --target ADDRESS "
-            "--signature 'f(type,...)' [--arg VALUE]... (any call)"
+            "--signature 'f(type,...)' [--arg VALUE]... / --call / --calls FILE (any calls)"
         )
     if fee:
         market = MarketplaceClient(ctx.w3, ctx.deployment.address("market"))
@@ -158,16 +174,65 @@ def _actions(ctx: Context) -> tuple[Actions, str]:
             f"Set the platform fee to {fee_bps} bps and the arbiter fee to {arbiter_bps} bps"
         )
         return Actions((market.address,), (0,), (data,), description), summary
-    if args.target is None or args.signature is None:
-        raise BazaarError("a generic proposal needs --target and --signature")
-    target = _address(ctx, args.target, "target")
-    if not ctx.w3.eth.get_code(target):
-        raise BazaarError(f"target {target} is not a contract on chain {ctx.chain_id}")
-    data = encode_call(args.signature, list(args.arg), _resolver(ctx))
-    call_text = f"{args.signature.replace(' ', '')} with ({', '.join(args.arg)})"
-    summary = f"call {target}: {call_text}"
-    description = args.description or f"Call {call_text} on {target}"
-    return Actions((target,), (0,), (data,), description), summary
+    targets, datas, texts = [], [], []
+    for target_text, signature, call_args in calls:
+        target = _address(ctx, target_text, "target")
+        if not ctx.w3.eth.get_code(target):
+            raise BazaarError(f"target {target} is not a contract on chain {ctx.chain_id}")
+        datas.append(encode_call(signature, call_args, _resolver(ctx)))
+        targets.append(target)
+        texts.append(f"{signature.replace(' ', '')} with ({', '.join(call_args)}) on {target}")
+    summary = "call " + "; then ".join(texts)
+    description = args.description or ("Call " + "; then ".join(texts))
+    values = (0,) * len(targets)
+    return Actions(tuple(targets), values, tuple(datas), description), summary
+
+
+def _generic_calls(ctx: Context) -> list[tuple[str, str, list[str]]]:
+    """The (target, signature, arguments) of --target/--signature/--arg, each --call and the
+    --calls file, in that order.
+
+    Raises:
+        BazaarError: a half-given call, an unreadable file or a malformed entry.
+    """
+    args = ctx.args
+    calls: list[tuple[str, str, list[str]]] = []
+    if args.target is not None or args.signature is not None or args.arg:
+        if args.target is None or args.signature is None:
+            raise BazaarError("a generic proposal needs --target and --signature")
+        calls.append((args.target, args.signature, list(args.arg)))
+    for text in args.call:
+        try:
+            words = shlex.split(text)
+        except ValueError as exc:
+            raise BazaarError(f"bad --call {text!r}: {exc}") from None
+        if len(words) < 2:
+            raise BazaarError(f"bad --call {text!r}: expected 'TARGET SIGNATURE [ARG]...'")
+        calls.append((words[0], words[1], words[2:]))
+    if args.calls:
+        try:
+            entries = json.loads(Path(args.calls).read_text())
+        except OSError as exc:
+            raise BazaarError(f"cannot read {args.calls}: {exc.strerror}") from None
+        except ValueError as exc:
+            raise BazaarError(f"{args.calls} is not JSON: {exc}") from None
+        if not isinstance(entries, list) or not entries:
+            raise BazaarError(f"{args.calls}: expected a non-empty JSON list of calls")
+        for n, entry in enumerate(entries, 1):
+            ok = (
+                isinstance(entry, dict)
+                and isinstance(entry.get("target"), str)
+                and isinstance(entry.get("signature"), str)
+                and isinstance(entry.get("args", []), list)
+            )
+            if not ok:
+                raise BazaarError(
+                    f"{args.calls}: call {n} needs a target, a signature and a list of args"
+                )
+            calls.append(
+                (entry["target"], entry["signature"], [str(a) for a in entry.get("args", [])])
+            )
+    return calls
 
 
 def _status_lines(status: ProposalStatus, description: str | None) -> list[str]:
@@ -248,6 +313,18 @@ def cmd_propose(ctx: Context) -> int:
             f"  description: {actions.description}",
             f"  voting from {when(status.snapshot)} until {when(status.deadline)}",
         ],
+    )
+    return 0
+
+
+def cmd_cancel(ctx: Context) -> int:
+    proposal_id = parse_proposal_id(ctx.args.proposal)
+    governor = _governor(ctx, signing=True)
+    receipt = governor.cancel(proposal_id)
+    status = governor.status(proposal_id)
+    ctx.emit(
+        _status_json(status) | tx_json(receipt) | {"action": "cancel"},
+        [f"cancelled proposal {proposal_id}: now {status.state}"],
     )
     return 0
 

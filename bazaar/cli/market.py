@@ -1,5 +1,7 @@
-"""Marketplace commands: quote, list, buy, ship, confirm, release, reclaim, cancel, refund,
-dispute, rule, review (`status` is in cli/status.py). Amounts in human units (USD, token
+"""Marketplace commands: quote, list, update-listing, delist, buy, ship, checkpoint, confirm,
+release, reclaim, cancel, refund, dispute, evidence, rule, resolve-timeout, review, claim,
+withdraw-fees, sweep, pause, unpause and transfer (`status` is in cli/status.py; digital items
+are listed by `bazaar goods list`). Amounts in human units (USD, token
 units); --json prints the same numbers, as integers in contract units and as the human
 strings. The marketplace checks its own rules: a refusal is its decoded error."""
 
@@ -15,21 +17,31 @@ from bazaar.cli.common import (
     Context,
     command_adder,
     non_negative_int,
+    points_json,
     positive_int,
     time_json,
     tx_json,
 )
 from bazaar.clients.erc20 import Erc20Client
 from bazaar.clients.marketplace import (
+    Listing,
     MarketplaceClient,
     Order,
     hash_text,
     parse_order_id,
 )
 from bazaar.clients.oracle import OracleClient
+from bazaar.clients.points import PointsClient
 from bazaar.errors import BazaarError
 from bazaar.settings import BPS
-from bazaar.units import checksum, format_usd, parse_amount, parse_usd
+from bazaar.units import (
+    checksum,
+    format_points,
+    format_usd,
+    parse_amount,
+    parse_points,
+    parse_usd,
+)
 
 
 def register(commands: Any, add_globals: Any) -> None:
@@ -64,9 +76,23 @@ def register(commands: Any, add_globals: Any) -> None:
     p.add_argument("--slippage-bps", type=non_negative_int, default=100)
     p.add_argument("--deadline-minutes", type=positive_int, default=30)
     p.add_argument("--no-approve", action="store_true", help="fail instead of approving")
+    p.add_argument(
+        "--points",
+        default="0",
+        help="reward points to redeem for a discount (1 cent each, up to the listing's cap)",
+    )
+
+    p = command("update-listing", cmd_update_listing, "seller: change a listing's price or stock")
+    p.add_argument("listing", metavar="LISTING_ID", type=positive_int)
+    p.add_argument("--price", help="new unit price in USD (default: unchanged)")
+    p.add_argument("--stock", type=non_negative_int, help="new stock (default: unchanged)")
+    p = command("delist", cmd_delist, "seller: withdraw a listing (a digital item comes back)")
+    p.add_argument("listing", metavar="LISTING_ID", type=positive_int)
 
     p = command("ship", cmd_ship, "seller: mark shipped (only a hash of --tracking is sent)", True)
     p.add_argument("--tracking", required=True, help="tracking data (hashed) or a 0x hash")
+    p = command("checkpoint", cmd_checkpoint, "seller or carrier: add a logistics checkpoint", True)
+    p.add_argument("--data", required=True, help="checkpoint data (hashed) or a 0x hash")
     command("confirm", cmd_simple("confirm"), "buyer: confirm receipt, pay the seller", True)
     command("release", cmd_simple("release"), "anyone: pay the seller after the window", True)
     command("reclaim", cmd_simple("reclaim"), "anyone: refund the buyer after a missed ship", True)
@@ -75,6 +101,14 @@ def register(commands: Any, add_globals: Any) -> None:
     p.add_argument("--amount", help="token units to refund, e.g. 0.005 (default: all)")
     p = command("dispute", cmd_dispute, "buyer or seller: open a dispute", True)
     p.add_argument("--evidence", required=True, help="evidence text (hashed) or a 0x hash")
+    p = command("evidence", cmd_evidence, "buyer, seller or arbiter: add dispute evidence", True)
+    p.add_argument("--evidence", required=True, help="evidence text (hashed) or a 0x hash")
+    command(
+        "resolve-timeout",
+        cmd_simple("resolve_after_timeout", "resolve-timeout"),
+        "anyone: apply the default ruling after the arbiter missed its deadline",
+        True,
+    )
     p = command("rule", cmd_rule, "arbiter: rule a dispute", True)
     p.add_argument(
         "--buyer-share",
@@ -84,6 +118,20 @@ def register(commands: Any, add_globals: Any) -> None:
     p = command("review", cmd_review, "buyer: review a completed order", True)
     p.add_argument("--rating", type=int, choices=range(1, 6), required=True, metavar="1-5")
     p.add_argument("--content", default="", help="review text (hashed) or a 0x hash")
+
+    p = command("claim", cmd_claim, "claim a credit (a payout your address could not take)")
+    p.add_argument("--token", required=True, help="wbtc, usdc, or a token address")
+    p.add_argument("--to", help="receiver (default: the keystore's account)")
+    p = command("withdraw-fees", cmd_withdraw_fees, "anyone: pay accrued fees to stakers/treasury")
+    p.add_argument("--token", required=True, help="wbtc, usdc, or a token address")
+    p = command("sweep", cmd_sweep, "anyone: send tokens sent by mistake to the treasury")
+    p.add_argument("--token", required=True, help="a token name or address")
+    command("pause", cmd_pause(True), "guardian: pause new listings and checkouts")
+    command("unpause", cmd_pause(False), "guardian: resume new listings and checkouts")
+    p = command("transfer", cmd_transfer, "send tokens or reward points to an address")
+    p.add_argument("amount", metavar="AMOUNT", help="in the token's units (points: whole points)")
+    p.add_argument("--token", required=True, help="wbtc, usdc, points, or a token address")
+    p.add_argument("--to", required=True, help="the receiver")
 
 
 # -- shared -----------------------------------------------------------------------------
@@ -226,16 +274,24 @@ def cmd_buy(ctx: Context) -> int:
     deadline = int(time.time()) + 60 * args.deadline_minutes
     latest = ctx.w3.eth.get_block("latest")["timestamp"]
     deadline = max(deadline, int(latest) + 60 * args.deadline_minutes)  # chains ahead of us
+    points = parse_points(args.points)
     order, paid, approved = market.checkout(
-        args.listing, args.quantity, token, max_pay, deadline, arbiter, not args.no_approve
+        args.listing, args.quantity, token, max_pay, deadline, arbiter, not args.no_approve, points
     )
     data = order_json(order, token) | {"approved": approved, "arbiter": arbiter}
+    data |= points_json("pointsRedeemed", order.state.points_escrowed)
     ctx.emit(
         data,
         [
             f"order {order.id_hex}",
             f"  paid {token.format(paid)} ({paid} units) for {format_usd(order.terms.usdAmount)}"
-            f" at the locked rate; arbiter {arbiter}" + ("; approved first" if approved else ""),
+            f" at the locked rate; arbiter {arbiter}"
+            + ("; approved first" if approved else "")
+            + (
+                f"; redeemed {format_points(order.state.points_escrowed)}"
+                if order.state.points_escrowed
+                else ""
+            ),
         ],
     )
     return 0
@@ -270,16 +326,20 @@ EVENTS = {
     "release": ("OrderCompleted", ("toSeller", "fee", "toBuyer")),
     "reclaim": ("OrderReclaimed", ("amount",)),
     "cancel": ("OrderCancelled", ("amount",)),
+    "resolve-timeout": ("DisputeResolved", ("toBuyer", "toSeller", "fee")),
 }
 
 
-def cmd_simple(verb: str) -> Any:
+def cmd_simple(method: str, verb: str | None = None) -> Any:
+    """A command that sends `method(order)` and reports as `verb` (default: the method)."""
+    name = verb or method
+
     def handler(ctx: Context) -> int:
         market = market_client(ctx, signing=True)
         order = order_of(ctx, market)
-        receipt = getattr(market, verb)(order)
-        event, fields = EVENTS.get(verb, (None, ()))
-        return _after(ctx, market, order, receipt, verb, event, fields)
+        receipt = getattr(market, method)(order)
+        event, fields = EVENTS.get(name, (None, ()))
+        return _after(ctx, market, order, receipt, name, event, fields)
 
     return handler
 
@@ -340,3 +400,175 @@ def cmd_review(ctx: Context) -> int:
     order = order_of(ctx, market)
     receipt = market.review(order, ctx.args.rating, hash_text(ctx.args.content))
     return _after(ctx, market, order, receipt, "review", None, ())
+
+
+def cmd_checkpoint(ctx: Context) -> int:
+    market = market_client(ctx, signing=True)
+    order = order_of(ctx, market)
+    receipt = market.add_checkpoint(order, hash_text(ctx.args.data))
+    return _after(ctx, market, order, receipt, "checkpoint", None, ())
+
+
+def cmd_evidence(ctx: Context) -> int:
+    market = market_client(ctx, signing=True)
+    order = order_of(ctx, market)
+    receipt = market.add_evidence(order, hash_text(ctx.args.evidence))
+    return _after(ctx, market, order, receipt, "evidence", None, ())
+
+
+# -- listings ---------------------------------------------------------------------------
+
+
+def listing_json(listing: Listing) -> dict[str, Any]:
+    return {
+        "listingId": listing.id,
+        "seller": listing.seller,
+        "priceUsd": listing.price_usd,
+        "priceFormatted": format_usd(listing.price_usd),
+        "stock": listing.stock,
+        "kind": listing.kind,
+        "active": listing.active,
+        "goodsTokenId": listing.goods_token_id,
+    }
+
+
+def cmd_update_listing(ctx: Context) -> int:
+    args = ctx.args
+    if args.price is None and args.stock is None:
+        raise BazaarError("pass --price and/or --stock")
+    market = market_client(ctx, signing=True)
+    before = market.listing(args.listing)
+    price = before.price_usd if args.price is None else parse_usd(args.price)
+    stock = before.stock if args.stock is None else args.stock
+    receipt = market.update_listing(args.listing, price, stock)
+    now = market.listing(args.listing)
+    ctx.emit(
+        listing_json(now) | tx_json(receipt) | {"action": "update-listing"},
+        [
+            f"listing {now.id}: {format_usd(before.price_usd)} -> {format_usd(now.price_usd)} "
+            f"each, stock {before.stock} -> {now.stock}"
+        ],
+    )
+    return 0
+
+
+def cmd_delist(ctx: Context) -> int:
+    market = market_client(ctx, signing=True)
+    receipt = market.delist(ctx.args.listing)
+    now = market.listing(ctx.args.listing)
+    returned = now.kind == "Digital" and now.goods_token_id != 0
+    ctx.emit(
+        listing_json(now) | tx_json(receipt) | {"action": "delist"},
+        [
+            f"listing {now.id} delisted"
+            + (f"; digital item {now.goods_token_id} returned to you" if returned else "")
+        ],
+    )
+    return 0
+
+
+# -- money out --------------------------------------------------------------------------
+
+
+def cmd_claim(ctx: Context) -> int:
+    market = market_client(ctx, signing=True)
+    token = token_client(ctx, ctx.args.token)
+    to = checksum(ctx.args.to, "receiver") if ctx.args.to else ctx.account.address
+    credit = market.credit(ctx.account.address, token.address)
+    if credit == 0:
+        raise BazaarError(f"{ctx.account.address} has no {token.symbol} credit to claim")
+    receipt = market.claim(token.address, to)
+    ctx.emit(
+        {
+            "action": "claim",
+            "token": token.address,
+            "to": to,
+            "amount": credit,
+            "amountFormatted": token.format(credit),
+            **tx_json(receipt),
+        },
+        [f"claimed {token.format(credit)} ({credit} units) to {to}"],
+    )
+    return 0
+
+
+def cmd_withdraw_fees(ctx: Context) -> int:
+    market = market_client(ctx, signing=True)
+    token = token_client(ctx, ctx.args.token)
+    receipt = market.withdraw_fees(token.address)
+    paid = market.events(receipt, "FeesWithdrawn")[0]
+    treasury, stakers = int(paid["toTreasury"]), int(paid["toStakers"])
+    ctx.emit(
+        {
+            "action": "withdraw-fees",
+            "token": token.address,
+            "toTreasury": treasury,
+            "toTreasuryFormatted": token.format(treasury),
+            "toStakers": stakers,
+            "toStakersFormatted": token.format(stakers),
+            **tx_json(receipt),
+        },
+        [
+            f"fees paid out: {token.format(treasury)} to the treasury, {token.format(stakers)} "
+            "streamed to stakers"
+        ],
+    )
+    return 0
+
+
+def cmd_sweep(ctx: Context) -> int:
+    market = market_client(ctx, signing=True)
+    token = token_client(ctx, ctx.args.token)
+    receipt = market.sweep(token.address)
+    amount = int(market.events(receipt, "Swept")[0]["amount"])
+    ctx.emit(
+        {
+            "action": "sweep",
+            "token": token.address,
+            "amount": amount,
+            "amountFormatted": token.format(amount),
+            **tx_json(receipt),
+        },
+        [f"swept {token.format(amount)} to the treasury"],
+    )
+    return 0
+
+
+def cmd_pause(paused: bool) -> Any:
+    def handler(ctx: Context) -> int:
+        market = market_client(ctx, signing=True)
+        receipt = market.set_paused(paused)
+        word = "paused" if paused else "resumed"
+        ctx.emit(
+            {
+                "action": "pause" if paused else "unpause",
+                "paused": market.paused(),
+                **tx_json(receipt),
+            },
+            [f"new listings and checkouts {word}"],
+        )
+        return 0
+
+    return handler
+
+
+def cmd_transfer(ctx: Context) -> int:
+    args = ctx.args
+    if args.token.lower() == "points":
+        token: Erc20Client = PointsClient(ctx.w3, ctx.deployment.address("points"), ctx.sender)
+        amount = parse_points(args.amount)
+    else:
+        token = token_client(ctx, args.token, signing=True)
+        amount = parse_amount(args.amount, token.decimals, f"{token.symbol} amount")
+    to = checksum(args.to, "receiver")
+    receipt = token.transfer(to, amount)
+    shown = (
+        points_json("amount", amount)
+        if isinstance(token, PointsClient)
+        else {"amount": amount, "amountFormatted": token.format(amount)}
+    )
+    ctx.emit(
+        {"action": "transfer", "token": token.address, "to": to, **shown, **tx_json(receipt)},
+        [f"sent {token.format(amount)} to {to}"],
+    )
+    return 0

@@ -1,16 +1,31 @@
-"""Staking commands: stake, unstake (request, --withdraw, --cancel), and a staker's status
+"""Staking commands: stake, unstake (request, --withdraw, --cancel), claim-rewards,
+deposit-rewards, activate, delegate, sign-delegation, relay-delegation, and a staker's status
 (reached through `bazaar status --staker`). Amounts in points at the edge; --json prints the
 same numbers, as integers in contract units beside the human strings."""
 
 from __future__ import annotations
 
+import json
+import time
+from pathlib import Path
 from typing import Any
 
-from bazaar.cli.common import Context, command_adder, points_json, time_json, tx_json, when
+from bazaar.accounts import open_stdin
+from bazaar.cli.common import (
+    Context,
+    command_adder,
+    non_negative_int,
+    points_json,
+    positive_int,
+    time_json,
+    tx_json,
+    when,
+)
 from bazaar.clients.erc20 import Erc20Client
 from bazaar.clients.staking import StakingClient
 from bazaar.errors import BazaarError, RevertError
-from bazaar.units import checksum, format_points, parse_points
+from bazaar.signing.delegations import SignedDelegation
+from bazaar.units import checksum, format_points, parse_amount, parse_points
 
 
 def register(commands: Any, add_globals: Any) -> None:
@@ -30,6 +45,26 @@ def register(commands: Any, add_globals: Any) -> None:
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--withdraw", action="store_true", help="withdraw the pending unstake")
     mode.add_argument("--cancel", action="store_true", help="put the pending unstake back")
+
+    p = command("claim-rewards", cmd_claim_rewards, "staker: claim your share of the fees")
+    p.add_argument("--token", help="one reward token (default: every one with rewards)")
+    p.add_argument("--to", help="receiver (default: the keystore's account)")
+    p = command("deposit-rewards", cmd_deposit_rewards, "anyone: add tokens to the stakers' stream")
+    p.add_argument("amount", metavar="AMOUNT", help="in the token's units, e.g. 0.01")
+    p.add_argument("--token", required=True, help="a reward token: wbtc, usdc or an address")
+    p.add_argument("--no-approve", action="store_true", help="fail instead of approving")
+    p = command("activate", cmd_activate, "anyone: start a matured warm-up earning now")
+    p.add_argument("account", metavar="ADDRESS", nargs="?", help="default: the keystore's account")
+    p = command("delegate", cmd_delegate, "staker: give your votes to ADDRESS (yourself: back)")
+    p.add_argument("delegatee", metavar="ADDRESS")
+    p = command(
+        "sign-delegation", cmd_sign_delegation, "sign a delegation off-line; prints it as JSON"
+    )
+    p.add_argument("delegatee", metavar="ADDRESS")
+    p.add_argument("--valid-hours", type=positive_int, default=24 * 7, help="default: a week")
+    p.add_argument("--nonce", type=non_negative_int, help="default: the signer's current one")
+    p = command("relay-delegation", cmd_relay_delegation, "send a signed delegation (anyone)")
+    p.add_argument("file", metavar="FILE", help="the JSON sign-delegation printed (- for stdin)")
 
 
 def _staking(ctx: Context, signing: bool = False) -> StakingClient:
@@ -147,5 +182,115 @@ def staker_status(ctx: Context, address: str) -> int:
             **time_json("closesAt", pending.closes_at),
         },
         lines,
+    )
+    return 0
+
+
+def _reward_token(ctx: Context, text: str) -> Erc20Client:
+    tokens = ctx.deployment.data.get("tokens", {})
+    address = tokens.get(text.lower()) if not text.startswith("0x") else text
+    if address is None:
+        raise BazaarError(f"unknown token {text!r}: use {', '.join(tokens)} or an address")
+    return Erc20Client(ctx.w3, checksum(address, "token"), ctx.sender)
+
+
+def cmd_claim_rewards(ctx: Context) -> int:
+    staking = _staking(ctx, signing=True)
+    me = ctx.account.address
+    to = checksum(ctx.args.to, "receiver") if ctx.args.to else me
+    if ctx.args.token:
+        tokens: list[str] = [_reward_token(ctx, ctx.args.token).address]
+    else:
+        tokens = [t for t in staking.reward_tokens if staking.earned(me, t) > 0]
+        if not tokens:
+            raise BazaarError(f"{me} has no rewards to claim yet")
+    claimed, lines = [], []
+    for token in tokens:
+        receipt, amount = staking.claim_rewards(token, to)
+        shown = Erc20Client(ctx.w3, token).format(amount)
+        claimed.append(
+            {"token": token, "amount": amount, "amountFormatted": shown, **tx_json(receipt)}
+        )
+        lines.append(f"claimed {shown} ({amount} units) to {to}")
+    ctx.emit({"action": "claim-rewards", "to": to, "claimed": claimed}, lines)
+    return 0
+
+
+def cmd_deposit_rewards(ctx: Context) -> int:
+    staking = _staking(ctx, signing=True)
+    token = _reward_token(ctx, ctx.args.token)
+    amount = parse_amount(ctx.args.amount, token.decimals, f"{token.symbol} amount")
+    receipt = staking.deposit_rewards(token, amount, approve=not ctx.args.no_approve)
+    ctx.emit(
+        {
+            "action": "deposit-rewards",
+            "token": token.address,
+            "amount": amount,
+            "amountFormatted": token.format(amount),
+            **tx_json(receipt),
+        },
+        [f"deposited {token.format(amount)} into the stakers' stream"],
+    )
+    return 0
+
+
+def cmd_activate(ctx: Context) -> int:
+    staking = _staking(ctx, signing=True)
+    account = checksum(ctx.args.account, "account") if ctx.args.account else ctx.account.address
+    receipt = staking.activate(account)
+    ctx.emit(
+        {"action": "activate", "account": account, **tx_json(receipt)},
+        [f"the warm-up of {account} now earns"],
+    )
+    return 0
+
+
+def cmd_delegate(ctx: Context) -> int:
+    staking = _staking(ctx, signing=True)
+    receipt = staking.delegate(checksum(ctx.args.delegatee, "delegatee"))
+    me = ctx.account.address
+    delegate = staking.delegates(me)
+    ctx.emit(
+        {"action": "delegate", "delegator": me, "delegate": delegate, **tx_json(receipt)},
+        [f"{me} now votes through {delegate}"],
+    )
+    return 0
+
+
+def cmd_sign_delegation(ctx: Context) -> int:
+    staking = _staking(ctx, signing=True)
+    latest = int(ctx.w3.eth.get_block("latest")["timestamp"])
+    expiry = max(int(time.time()), latest) + 3600 * ctx.args.valid_hours
+    signed = staking.sign_delegation(ctx.args.delegatee, expiry, ctx.args.nonce)
+    ctx.out.write(json.dumps(signed.to_json()) + "\n")  # one line, with or without --json
+    ctx.out.flush()
+    return 0
+
+
+def cmd_relay_delegation(ctx: Context) -> int:
+    source = ctx.args.file
+    try:
+        if source == "-":
+            text = open_stdin("no delegation on stdin: it is closed").read()
+        else:
+            text = Path(source).read_text()
+    except OSError as exc:
+        raise BazaarError(f"cannot read {source}: {exc.strerror}") from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise BazaarError(f"{source} is not JSON: {exc}") from None
+    staking = _staking(ctx, signing=True)
+    signed = SignedDelegation.from_json(data, staking.domain.name, staking.domain.version)
+    receipt = staking.delegate_by_sig(signed)
+    delegate = staking.delegates(signed.delegator)
+    ctx.emit(
+        {
+            "action": "relay-delegation",
+            "delegator": signed.delegator,
+            "delegate": delegate,
+            **tx_json(receipt),
+        },
+        [f"{signed.delegator} now votes through {delegate} (relayed)"],
     )
     return 0

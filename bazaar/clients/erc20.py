@@ -46,6 +46,21 @@ class Erc20Client(ContractClient):
     def approve(self, spender: str, amount: int) -> TxReceipt:
         return self.send("approve", checksum(spender), amount, label=f"approve {self.symbol}")
 
+    def transfer(self, to: str, amount: int) -> TxReceipt:
+        """Sends `amount` units to `to`.
+
+        Raises:
+            BazaarError: the wallet holds less; nothing sent.
+        """
+        sender = self.signer(f"send {self.symbol}").address
+        balance = self.balance_of(sender)
+        if balance < amount:
+            raise BazaarError(
+                f"not enough {self.noun}: {sender} holds {self.format(balance)}, "
+                f"sending {self.format(amount)}"
+            )
+        return self.send("transfer", checksum(to, "receiver"), amount, label=f"send {self.symbol}")
+
     def format(self, units: int) -> str:
         return format_token(units, self.decimals, self.symbol)
 

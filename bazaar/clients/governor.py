@@ -312,6 +312,14 @@ class GovernorClient(ContractClient):
         except RevertError as exc:
             raise self.explained(exc, proposal_id, call.label) from None
 
+    def cancel_call(self, actions: Actions) -> Call:
+        return self._lifecycle_call("cancel", actions)
+
+    def cancel(self, proposal_id: int) -> TxReceipt:
+        """The proposer withdraws its proposal while it is Pending (before voting opens)."""
+        actions, _ = self.actions(proposal_id)
+        return self.transact_explained(self.cancel_call(actions), proposal_id, "cancel")
+
     def queue(self, proposal_id: int) -> tuple[TxReceipt, int]:
         """Queues a Succeeded proposal in the timelock; returns the receipt and its eta."""
         actions, _ = self.actions(proposal_id)

@@ -197,6 +197,35 @@ class MarketplaceClient(ContractClient):
         )
         return int(self.events(receipt, "Listed")[0]["listingId"])
 
+    def list_digital(
+        self,
+        goods_token_id: int,
+        price_usd: int,
+        tokens: list[str],
+        buffer_bps: int = 0,
+        points_cap_bps: int = 0,
+    ) -> int:
+        """Lists the seller's DigitalGoods item `goods_token_id` (it moves into escrow; stock
+        1, the description is the item's content hash); returns the listing id."""
+        receipt = self.send(
+            "listDigital",
+            goods_token_id,
+            price_usd,
+            [checksum(t, "token") for t in tokens],
+            buffer_bps,
+            points_cap_bps,
+            label="list the digital item",
+        )
+        return int(self.events(receipt, "Listed")[0]["listingId"])
+
+    def update_listing(self, listing_id: int, price_usd: int, stock: int) -> TxReceipt:
+        """The seller changes price and stock (paid orders keep their terms)."""
+        return self.send("updateListing", listing_id, price_usd, stock, label="update listing")
+
+    def delist(self, listing_id: int) -> TxReceipt:
+        """The seller withdraws a listing; an unsold digital item comes back."""
+        return self.send("delist", listing_id, label="delist")
+
     # -- checkout ------------------------------------------------------------------------
 
     def checkout(
@@ -208,9 +237,12 @@ class MarketplaceClient(ContractClient):
         deadline: int,
         arbiter: str,
         approve: bool = True,
+        points: int = 0,
     ) -> tuple[Order, int, bool]:
         """Buys, approving `max_payment` of `token` first when the allowance is short (or
         refusing, when not `approve`); the order is the one in the checkout's receipt.
+        `points` (reward point units) are redeemed for a discount of one US cent per whole
+        point, up to the listing's cap; the marketplace holds them until the order ends.
 
         Returns:
             The order, the amount paid, and whether an approval was sent.
@@ -226,7 +258,7 @@ class MarketplaceClient(ContractClient):
             max_payment,
             deadline,
             checksum(arbiter, "arbiter"),
-            0,
+            points,
             label="checkout",
         )
         receipt, approved = token.pay(
@@ -272,3 +304,49 @@ class MarketplaceClient(ContractClient):
 
     def review(self, order: Order, rating: int, content_hash: bytes) -> TxReceipt:
         return self._lifecycle("review", order, rating, content_hash)
+
+    def add_checkpoint(self, order: Order, checkpoint_hash: bytes) -> TxReceipt:
+        """The seller or a registered carrier appends a logistics checkpoint (a hash)."""
+        return self._lifecycle("addCheckpoint", order, checkpoint_hash)
+
+    def add_evidence(self, order: Order, evidence_hash: bytes) -> TxReceipt:
+        """Buyer, seller or arbiter adds evidence (a hash) to a dispute."""
+        return self._lifecycle("addEvidence", order, evidence_hash)
+
+    def resolve_after_timeout(self, order: Order) -> TxReceipt:
+        """Anyone applies the default ruling once the arbiter missed the ruling deadline."""
+        return self._lifecycle("resolveAfterTimeout", order)
+
+    # -- money out -----------------------------------------------------------------------
+
+    def credit(self, account: str, token: str) -> int:
+        """Token units `account` may claim (payouts its address could not receive)."""
+        return int(self.view("credits", checksum(account, "account"), checksum(token, "token")))
+
+    def claim(self, token: str, to: str) -> TxReceipt:
+        """Pays the caller's credit in `token` to `to`."""
+        return self.send("claim", checksum(token, "token"), checksum(to, "receiver"), label="claim")
+
+    def fees_accrued(self, token: str) -> int:
+        return int(self.view("feesAccrued", checksum(token, "token")))
+
+    def withdraw_fees(self, token: str) -> TxReceipt:
+        """Anyone: the accrued fees in `token` go to the stakers (their share) and treasury."""
+        return self.send("withdrawFees", checksum(token, "token"), label="withdraw fees")
+
+    def sweep(self, token: str) -> TxReceipt:
+        """Anyone: what the contract holds of `token` beyond what it owes goes to the treasury."""
+        return self.send("sweep", checksum(token, "token"), label="sweep")
+
+    # -- guardian ------------------------------------------------------------------------
+
+    def paused(self) -> bool:
+        """New listings and checkouts are paused (`config().paused`)."""
+        return bool(self.view("config")[5])
+
+    def guardian(self) -> str:
+        return checksum(self.view("guardian"))
+
+    def set_paused(self, paused: bool) -> TxReceipt:
+        """The guardian pauses new listings and checkouts (orders already paid go on)."""
+        return self.send("setPaused", paused, label="pause" if paused else "unpause")

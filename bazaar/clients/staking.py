@@ -11,7 +11,12 @@ from functools import cached_property
 from web3.types import TxReceipt
 
 from bazaar.clients.base import ContractClient
+from bazaar.clients.erc20 import Erc20Client
 from bazaar.clients.points import PointsClient
+from bazaar.errors import BazaarError
+from bazaar.signing import eip712
+from bazaar.signing.delegations import SignedDelegation
+from bazaar.signing.eip712 import Domain
 from bazaar.units import checksum
 
 
@@ -112,3 +117,88 @@ class StakingClient(ContractClient):
         """Puts the pending unstake back into the stake; returns the receipt and amount."""
         receipt = self.send("cancelUnstake", label="cancel unstake")
         return receipt, int(self.events(receipt, "UnstakeCancelled")[0]["amount"])
+
+    # -- rewards -------------------------------------------------------------------------
+
+    def earned(self, account: str, token: str) -> int:
+        """Reward units of `token` that `account` may claim now."""
+        return int(self.view("earned", checksum(account), checksum(token, "reward token")))
+
+    def claim_rewards(self, token: str, to: str) -> tuple[TxReceipt, int]:
+        """Pays the caller's rewards in `token` to `to`; returns the receipt and amount."""
+        receipt = self.send(
+            "claimRewards",
+            checksum(token, "reward token"),
+            checksum(to, "receiver"),
+            label="claim rewards",
+        )
+        return receipt, int(self.events(receipt, "RewardsClaimed")[0]["amount"])
+
+    def deposit_rewards(self, token: Erc20Client, amount: int, approve: bool = True) -> TxReceipt:
+        """Anyone adds `amount` of a reward token to the stakers' stream (approving first
+        when the allowance is short, or refusing when not `approve`)."""
+        call = self.call_for("depositRewards", token.address, amount, label="deposit rewards")
+        receipt, _ = token.pay(
+            call, amount, approve=approve, purpose="the deposit", spender_name="the staking"
+        )
+        return receipt
+
+    def activate(self, account: str) -> TxReceipt:
+        """Anyone moves `account`'s matured warm-up into its earning stake."""
+        return self.send("activate", checksum(account, "account"), label="activate")
+
+    # -- delegation ----------------------------------------------------------------------
+
+    def delegates(self, account: str) -> str:
+        return checksum(self.view("delegates", checksum(account, "account")))
+
+    def delegate(self, delegatee: str) -> TxReceipt:
+        """Delegates the caller's staked points (now and later) to `delegatee`."""
+        return self.send("delegate", checksum(delegatee, "delegatee"), label="delegate")
+
+    @cached_property
+    def domain(self) -> Domain:
+        """The staking's EIP-712 domain, as it reports it (ERC-5267)."""
+        return eip712.domain_from_erc5267(self.view("eip712Domain"))
+
+    def nonce(self, account: str) -> int:
+        return int(self.view("nonces", checksum(account, "account")))
+
+    def sign_delegation(
+        self, delegatee: str, expiry: int, nonce: int | None = None
+    ) -> SignedDelegation:
+        """The signer's delegation to `delegatee`, signed off-line (nothing sent); `nonce`
+        defaults to its current one."""
+        account = self.signer("sign a delegation").account
+        if nonce is None:
+            nonce = self.nonce(account.address)
+        return SignedDelegation.sign(
+            account, self.domain, checksum(delegatee, "delegatee"), nonce, expiry
+        )
+
+    def delegate_by_sig(self, signed: SignedDelegation) -> TxReceipt:
+        """Relays a signed delegation (anyone may send it).
+
+        Raises:
+            BazaarError: signed for another contract or chain, or not by its delegator;
+                nothing sent.
+        """
+        mine = self.domain
+        if (signed.domain.contract, signed.domain.chain_id) != (mine.contract, mine.chain_id):
+            raise BazaarError(
+                f"the delegation is for staking {signed.domain.contract} on chain "
+                f"{signed.domain.chain_id}, not {mine.contract} on chain {mine.chain_id}"
+            )
+        if signed.signer() != signed.delegator:
+            raise BazaarError(f"the delegation is not signed by its delegator {signed.delegator}")
+        v, r, s = signed.vrs()
+        return self.send(
+            "delegateBySig",
+            signed.delegatee,
+            signed.nonce,
+            signed.expiry,
+            v,
+            r,
+            s,
+            label="relay delegation",
+        )
