@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from web3.types import TxReceipt
 
 from bazaar.clients.base import ContractClient
+from bazaar.errors import BazaarError, RevertError
 from bazaar.units import checksum
 
 ZERO_HASH = b"\0" * 32
@@ -32,11 +33,17 @@ class GoodsClient(ContractClient):
         """Item `token_id`.
 
         Raises:
-            RevertError: no such item (ERC721NonexistentToken, decoded).
+            BazaarError: no such item.
         """
+        try:
+            owner = self.view("ownerOf", token_id)
+        except RevertError as exc:
+            if exc.error_name != "ERC721NonexistentToken":
+                raise
+            raise BazaarError(f"unknown item {token_id} on {self.address}") from None
         return Item(
             token_id,
-            checksum(self.view("ownerOf", token_id)),
+            checksum(owner),
             checksum(self.view("creatorOf", token_id)),
             str(self.view("tokenURI", token_id)),
             bytes(self.view("contentHash", token_id)),

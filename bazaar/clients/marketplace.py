@@ -18,6 +18,7 @@ from web3.types import TxReceipt
 
 from bazaar.clients.base import ContractClient
 from bazaar.clients.erc20 import Erc20Client
+from bazaar.clients.points import PointsClient
 from bazaar.errors import BazaarError, RevertError
 from bazaar.types import KIND_NAMES, STATUS_NAMES, OrderId, OrderTerms
 from bazaar.units import checksum
@@ -248,8 +249,21 @@ class MarketplaceClient(ContractClient):
             The order, the amount paid, and whether an approval was sent.
         Raises:
             RevertError: the marketplace refuses the checkout (decoded); nothing sent.
-            BazaarError: the balance is short, or the allowance and not `approve`.
+            BazaarError: the balance (of the token, or of points) is short, or the allowance
+                and not `approve`; nothing sent.
         """
+        if points:
+            # A points balance too low fails in the points token with the same ERC-20 error as
+            # a payment allowance yet to approve: checked here, or an approval would go out
+            # before a checkout that cannot succeed.
+            buyer = self.signer("the checkout").address
+            rewards = PointsClient(self.w3, checksum(self.view("rewards")))
+            held = rewards.balance_of(buyer)
+            if held < points:
+                raise BazaarError(
+                    f"not enough points: {buyer} holds {rewards.format(held)}, the checkout "
+                    f"redeems {rewards.format(points)}"
+                )
         call = self.call_for(
             "checkout",
             listing_id,
