@@ -1,7 +1,8 @@
 """`bazaar goods`: digital items (the DigitalGoods ERC-721). `goods mint` mints one item for
 the seller (a URI and the hash of its content), `goods mint-batch` several, `goods set-uri`
-moves an item's URI (its creator only), `goods show` prints an item, and `goods list` lists an
-item for sale (it moves into the marketplace's escrow and is delivered at checkout)."""
+moves an item's URI (its creator only), `goods show` prints an item, `goods list` lists an
+item for sale (it moves into the marketplace's escrow and is delivered at checkout),
+`goods transfer` sends one, and `goods operator` lets another address mint for you."""
 
 from __future__ import annotations
 
@@ -51,6 +52,12 @@ def register(commands: Any, add_globals: Any) -> None:
     p.add_argument("--token", action="append", required=True, help="accepted token (repeatable)")
     p.add_argument("--buffer-bps", type=non_negative_int, default=0, help="USD-protected buffer")
     p.add_argument("--points-cap-bps", type=non_negative_int, default=0)
+    p = command("transfer", cmd_transfer, "send an item you own to an address")
+    p.add_argument("item", metavar="ITEM_ID", type=positive_int)
+    p.add_argument("--to", required=True, help="the receiver")
+    p = command("operator", cmd_operator, "let ADDRESS mint for you and move your items")
+    p.add_argument("operator", metavar="ADDRESS")
+    p.add_argument("--revoke", action="store_true", help="take the permission back")
 
 
 def _goods(ctx: Context, signing: bool = False) -> GoodsClient:
@@ -139,5 +146,31 @@ def cmd_list(ctx: Context) -> int:
             f"listing {listing_id}: item {args.item} for {format_usd(price)}, in escrow; pay in "
             + ", ".join(t.symbol for t in tokens)
         ],
+    )
+    return 0
+
+
+def cmd_transfer(ctx: Context) -> int:
+    goods = _goods(ctx, signing=True)
+    to = checksum(ctx.args.to, "receiver")
+    receipt = goods.transfer(ctx.args.item, to)
+    item = goods.item(ctx.args.item)
+    ctx.emit(
+        item_json(item) | tx_json(receipt) | {"action": "transfer"},
+        [f"item {item.id} sent to {item.owner}"],
+    )
+    return 0
+
+
+def cmd_operator(ctx: Context) -> int:
+    goods = _goods(ctx, signing=True)
+    operator = checksum(ctx.args.operator, "operator")
+    receipt = goods.set_operator(operator, not ctx.args.revoke)
+    me = ctx.account.address
+    approved = goods.is_operator(me, operator)
+    ctx.emit(
+        {"action": "operator", "owner": me, "operator": operator, "approved": approved}
+        | tx_json(receipt),
+        [f"{operator} {'may' if approved else 'may no longer'} mint for {me} and move its items"],
     )
     return 0

@@ -75,6 +75,28 @@ class GoodsClient(ContractClient):
         """The item's creator points it at a new URI (its content hash never changes)."""
         return self.send("setTokenURI", token_id, uri, label="set token URI")
 
+    def transfer(self, token_id: int, to: str) -> TxReceipt:
+        """The owner sends item `token_id` to `to` (`safeTransferFrom`: a contract receiver
+        must accept ERC-721 tokens)."""
+        owner = self.signer("send an item").address
+        return self.send(
+            "safeTransferFrom", owner, checksum(to, "receiver"), token_id, label="send the item"
+        )
+
+    def is_operator(self, owner: str, operator: str) -> bool:
+        return bool(
+            self.view("isApprovedForAll", checksum(owner, "owner"), checksum(operator, "operator"))
+        )
+
+    def set_operator(self, operator: str, approved: bool) -> TxReceipt:
+        """The caller lets `operator` mint for it and move its items (or no longer)."""
+        return self.send(
+            "setApprovalForAll",
+            checksum(operator, "operator"),
+            approved,
+            label="approve an operator" if approved else "revoke an operator",
+        )
+
     def _first_id(self, receipt: TxReceipt) -> int:
         minted = [e for e in self.events(receipt, "Transfer") if int(e["from"], 16) == 0]
         return min(int(e["tokenId"]) for e in minted)

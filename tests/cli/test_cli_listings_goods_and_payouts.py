@@ -294,3 +294,27 @@ def test_goods_refusals_are_one_line_and_send_nothing(bazaar):
         fragments=["would revert"],
     )  # fmt: skip
     assert_one_line_failure(bazaar("goods", "show", 999), "unknown item 999")
+
+
+def test_an_operator_mints_for_the_seller_and_an_item_is_sent_on(bazaar, suite):
+    refused(
+        bazaar, "deployer", "goods", "mint", "--uri", "u", "--content", "c",
+        "--seller", ADDRESSES["seller"], fragments=["GoodsNotSeller"],
+    )  # fmt: skip
+    allowed = bazaar("goods", "operator", ADDRESSES["deployer"], who="seller", json=True).json()
+    assert allowed["approved"] is True
+    minted = bazaar(
+        "goods", "mint", "--uri", "u", "--content", "c", "--seller", ADDRESSES["seller"],
+        who="deployer", json=True,
+    ).json()  # fmt: skip
+    assert minted["owner"] == minted["creator"] == ADDRESSES["seller"]
+    human = bazaar("goods", "operator", ADDRESSES["deployer"], "--revoke", who="seller")
+    assert "may no longer mint" in human.out
+    sent = bazaar(
+        "goods", "transfer", minted["itemId"], "--to", ADDRESSES["buyer"], who="seller", json=True
+    ).json()
+    assert sent["owner"] == ADDRESSES["buyer"]
+    refused(
+        bazaar, "seller", "goods", "transfer", minted["itemId"], "--to", ADDRESSES["seller"],
+        fragments=["would revert"],
+    )  # fmt: skip
