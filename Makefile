@@ -51,7 +51,7 @@ soak: setup
 	BAZAAR_INVARIANT_SCALE=20 $(BROWNIE) test tests/invariant/test_invariants.py $(NETWORK) -rP
 
 demo: setup
-	$(BROWNIE) run scripts/demo.py $(NETWORK)
+	$(VENV)/python -m tools.local.demo
 
 bench: setup
 	$(BENCH)

@@ -44,6 +44,9 @@ class LegLimits:
 BTC_USD_LIMITS = LegLimits(ONE_HOUR, 100 * USD, 100_000_000 * USD)
 # Pegs (WBTC/BTC, USDC/USD): 24 h heartbeat, sane between 0.5 and 2.0.
 PEG_LIMITS = LegLimits(ONE_DAY, 50_000_000, 200_000_000)
+# Each feed's limits. A network preset with its feeds' published heartbeats sets its own
+# staleness instead (bazaar/networks.py, `NetworkPreset.staleness`); the bounds stay these.
+FEED_LIMITS = {"btc_usd": BTC_USD_LIMITS, "wbtc_btc": PEG_LIMITS, "usdc_usd": PEG_LIMITS}
 # New quotes halt when a token trades below 0.98 of its reference.
 DEPEG_FLOOR = 98_000_000
 # L2s: how long after the sequencer comes back before quotes resume.

@@ -25,7 +25,11 @@ def register(commands: Any, add_globals: Any) -> None:
         "re-run resumes and refuses to continue if code or arguments changed.",
     )
     add_globals(p)
-    p.add_argument("--mocks", action="store_true", help="deploy mocks for missing tokens/feeds")
+    p.add_argument(
+        "--mocks",
+        action="store_true",
+        help="deploy mocks for missing tokens/feeds (on a known public chain only with --yes)",
+    )
     p.add_argument("--dry-run", action="store_true", help="print the plan and gas; send nothing")
     p.add_argument("--yes", action="store_true", help="no confirmation prompt (non-local chains)")
     p.add_argument(
@@ -68,6 +72,22 @@ def _not_zero(address: str, what: str) -> str:
     return address
 
 
+def _refuse_mocks_on_a_public_chain(ctx: Context) -> None:
+    """`--mocks` on a chain id a preset knows as public: only with `--yes` as well (a mock
+    there is worthless and its answers are the deployer's to set).
+
+    Raises:
+        BazaarError: `--mocks` without `--yes` on a known public chain.
+    """
+    known = networks.public_preset(ctx.chain_id) if ctx.args.mocks else None
+    if known is not None and not ctx.args.yes:
+        raise BazaarError(
+            f"--mocks on {known.name} (chain id {ctx.chain_id}), a public chain: mocks there are "
+            "worthless and the deployer sets their answers; pass --mocks --yes to deploy them "
+            "anyway; nothing sent"
+        )
+
+
 def _confirm(ctx: Context, preset: networks.NetworkPreset, pending: int) -> None:
     if preset.is_local or ctx.chain_id in networks.LOCAL_CHAIN_IDS or ctx.args.yes:
         return
@@ -91,6 +111,7 @@ def _line(report: StepReport, width: int = 44) -> str:
 
 def cmd_deploy(ctx: Context) -> int:
     preset = ctx.preset or networks.preset_for_chain(ctx.chain_id)
+    _refuse_mocks_on_a_public_chain(ctx)
     config = _config(ctx, preset)
     suite = suite_plan(config)
     plan, sources = suite.steps, suite.sources

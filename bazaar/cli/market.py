@@ -315,8 +315,11 @@ def _after(
         if found:
             details = {f: int(found[0][f]) for f in fields}
             data |= details
-            data |= {f"{f}Formatted": token.format(v) for f, v in details.items()}
-            line += "; " + ", ".join(f"{f} {token.format(v)}" for f, v in details.items())
+            amounts = {f: v for f, v in details.items() if not f.endswith("Bps")}
+            data |= {f"{f}Formatted": token.format(v) for f, v in amounts.items()}
+            shown = [f"buyer share {_percent(v)}" for f, v in details.items() if f not in amounts]
+            shown += [f"{f} {token.format(v)}" for f, v in amounts.items()]
+            line += "; " + ", ".join(shown)
     ctx.emit(data, [line])
     return 0
 
@@ -381,6 +384,12 @@ def cmd_rule(ctx: Context) -> int:
     receipt = market.resolve_dispute(order, _share_bps(ctx.args.buyer_share))
     fields = ("buyerShareBps", "toBuyer", "toSeller", "fee", "arbiterFee")
     return _after(ctx, market, order, receipt, "rule", "DisputeResolved", fields)
+
+
+def _percent(bps: int) -> str:
+    """Basis points as a percentage: 7000 -> "70%", 1250 -> "12.5%"."""
+    text = f"{Decimal(bps) / 100:f}"
+    return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
 
 
 def _share_bps(text: str) -> int:

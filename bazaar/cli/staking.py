@@ -203,7 +203,14 @@ def cmd_claim_rewards(ctx: Context) -> int:
     else:
         tokens = [t for t in staking.reward_tokens if staking.earned(me, t) > 0]
         if not tokens:
-            raise BazaarError(f"{me} has no rewards to claim yet")
+            amount, matures_at = staking.warming(me)
+            now = int(ctx.w3.eth.get_block("latest")["timestamp"])
+            hint = (
+                f" ({format_points(amount)} matured and earn once activated: bazaar activate)"
+                if amount and matures_at <= now
+                else ""
+            )
+            raise BazaarError(f"{me} has no rewards to claim yet{hint}")
     claimed, lines = [], []
     for token in tokens:
         receipt, amount = staking.claim_rewards(token, to)

@@ -143,6 +143,11 @@ class StakingClient(ContractClient):
         )
         return receipt
 
+    def warming(self, account: str) -> tuple[int, int]:
+        """Staked units of `account` not earning yet, and when they mature (0: none)."""
+        amount, matures_at = self.view("warmingOf", checksum(account, "account"))
+        return int(amount), int(matures_at)
+
     def activate(self, account: str) -> TxReceipt:
         """Anyone moves `account`'s matured warm-up into its earning stake."""
         return self.send("activate", checksum(account, "account"), label="activate")

@@ -17,7 +17,8 @@ The plan comes in three parts, run in this order:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from eth_abi.abi import encode as abi_encode
@@ -120,16 +121,23 @@ def sources(config: SuiteConfig) -> Plan:
     return Plan(tuple(steps), found)
 
 
-def token_inputs(src: dict[str, Any]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+def token_inputs(
+    src: dict[str, Any], staleness: Mapping[str, int] | None = None
+) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
     """The oracle's TokenInput of WBTC (BTC/USD and WBTC/BTC legs) and of USDC (its USD peg
-    leg only), with the feeds of `src` and the limits of bazaar.settings."""
+    leg only), with the feeds of `src` and the limits of bazaar.settings (FEED_LIMITS), each
+    leg's staleness limit from `staleness` where it has the feed (a preset's, from its feeds'
+    heartbeats: NetworkPreset.staleness)."""
+
+    def leg(key: str) -> tuple[object, int, int, int]:
+        limits = settings.FEED_LIMITS[key]
+        if staleness is not None and key in staleness:
+            limits = replace(limits, max_staleness=staleness[key])
+        return limits.leg(src[key])
+
     no_leg = (ZERO_ADDRESS, 0, 0, 0)
-    wbtc = (
-        settings.BTC_USD_LIMITS.leg(src["btc_usd"]),
-        settings.PEG_LIMITS.leg(src["wbtc_btc"]),
-        settings.DEPEG_FLOOR,
-    )
-    usdc = (no_leg, settings.PEG_LIMITS.leg(src["usdc_usd"]), settings.DEPEG_FLOOR)
+    wbtc = (leg("btc_usd"), leg("wbtc_btc"), settings.DEPEG_FLOOR)
+    usdc = (no_leg, leg("usdc_usd"), settings.DEPEG_FLOOR)
     return wbtc, usdc
 
 
@@ -147,7 +155,7 @@ def market_steps(config: SuiteConfig) -> Plan:
             sequencer or ZERO_ADDRESS,
             settings.SEQUENCER_GRACE_PERIOD if sequencer else 0,
             tuple(src[key] for key in PAYMENT_TOKENS),
-            token_inputs(src),
+            token_inputs(src, config.preset.staleness),
         ),
         deploy("goods", "DigitalGoods"),
         deploy("points", "RewardPoints", config.owner),

@@ -66,6 +66,7 @@ def refused(bazaar, who, *args, fragments):
 
 
 def test_a_warmed_up_stake_is_activated_then_earns_the_fee_share_it_claims(bazaar, suite, staked):
+    refused(bazaar, "buyer", "claim-rewards", fragments=["1000 points matured", "bazaar activate"])
     activated = bazaar("activate", ADDRESSES["buyer"], who="seller", json=True)
     assert activated.code == 0, activated.err
     refused(bazaar, "seller", "activate", ADDRESSES["buyer"], fragments=["NothingToActivate"])

@@ -596,6 +596,46 @@ def test_a_chain_other_than_the_local_one_asks_for_confirmation(
     assert w3.eth.get_transaction_count(ADDRESSES["deployer"]) == len(STEPS)
 
 
+@pytest.fixture
+def public_chain():
+    """An anvil of our own (port 18644) with Optimism's chain id (10): a known public chain."""
+    with anvil_on(18644, "--chain-id", "10") as url:
+        yield url
+
+
+def test_mocks_on_a_known_public_chain_are_refused_without_yes(
+    deploy, tmp_path, public_chain, monkeypatch
+):
+    from web3 import Web3
+
+    w3 = Web3(Web3.HTTPProvider(public_chain))
+    path = tmp_path / "10.json"
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))  # a yes at a prompt is not enough
+    refused = deploy(url=public_chain, path=path)
+    rule = "--mocks on optimism (chain id 10), a public chain"
+    assert_one_line_failure(refused, rule, "--mocks --yes", "nothing sent")
+    assert w3.eth.get_transaction_count(ADDRESSES["deployer"]) == 0
+    assert not path.exists()
+    # --yes passes the rule; the preset's real feeds are still checked before anything is sent
+    # (this anvil has no code at Optimism's BTC/USD address)
+    feed = networks.PRESETS["optimism"].feeds["btc_usd"]
+    unchecked = deploy("--yes", url=public_chain, path=path)
+    assert_one_line_failure(unchecked, f"btc_usd feed {feed} does not answer")
+    # with the preset's addresses taken away, --mocks --yes deploys mocks in their place
+    bare = replace(
+        networks.PRESETS["optimism"],
+        feeds=dict.fromkeys(networks.PRESETS["optimism"].feeds),
+        tokens=dict.fromkeys(networks.PRESETS["optimism"].tokens),
+        sequencer_feed=None,
+    )
+    monkeypatch.setitem(networks.PRESETS, "optimism", bare)
+    dry = deploy("--yes", "--dry-run", "--json", url=public_chain, path=path)
+    assert dry.code == 0, dry.err
+    assert dry.json()["network"] == "optimism"
+    assert [s["step"] for s in dry.json()["steps"]] == STEPS
+    assert w3.eth.get_transaction_count(ADDRESSES["deployer"]) == 0
+
+
 # --- a journal never lies about the chain -------------------------------------------------
 
 RESTARTED_PORT = 18643  # an anvil of this module's own, restarted by the test

@@ -147,6 +147,17 @@ def test_a_dispute_is_ruled_by_the_arbiter(bazaar, paid):
     assert ruled["toBuyer"] == 490_000  # half of the escrow after the arbiter fee
     assert ruled["arbiterFee"] == 20_000  # 2 % of the escrow
     assert ruled["toBuyer"] + ruled["toSeller"] + ruled["fee"] + ruled["arbiterFee"] == 1_000_000
+    assert "buyerShareBpsFormatted" not in ruled
+
+
+def test_the_ruling_line_gives_the_buyer_share_in_percent_not_in_tokens(bazaar, paid):
+    order = paid["orderId"]
+    assert bazaar("dispute", order, "--evidence", "x", who="buyer").code == 0
+    ruled = bazaar("rule", order, "--buyer-share", "70", who="arbiter")
+    assert ruled.out.strip() == (
+        f"rule {order}: now Resolved; buyer share 70%, toBuyer 0.00686 WBTC, "
+        "toSeller 0.0029106 WBTC, fee 0.0000294 WBTC, arbiterFee 0.0002 WBTC"
+    )
 
 
 def test_anyone_releases_after_the_confirmation_window(bazaar, paid):

@@ -167,13 +167,17 @@ def test_they_end_with_the_same_owners_roles_and_wiring(w3, engine, adapter):
     assert not any(v for k, v in state.items() if k.endswith("(deployer)"))
 
 
-@pytest.mark.parametrize(
-    "path", ["tools/local/demo.py", "tools/local/bench.py", "tests/invariant/test_invariants.py"]
-)
-def test_the_demo_the_bench_and_the_invariant_machine_deploy_through_the_adapter(path):
+@pytest.mark.parametrize("path", ["tools/local/bench.py", "tests/invariant/test_invariants.py"])
+def test_the_bench_and_the_invariant_machine_deploy_through_the_adapter(path):
     text = (ROOT / path).read_text()
     assert "local_suite.deploy(" in text
     assert not [name for name in SUITE_CONTRACTS if f"{name}.deploy(" in text]
+
+
+def test_the_demo_deploys_with_bazaar_deploy_itself():
+    text = (ROOT / "tools" / "local" / "demo.py").read_text()
+    assert 'run("deployer", "deploy", "--mocks"' in text
+    assert "brownie" not in text and "local_suite" not in text
 
 
 def fixture_source(module, name):

@@ -1,204 +1,294 @@
-"""The demo (``make demo``), played on the local anvil that brownie launches.
+"""The demo (``make demo``): the BTC Bazaar story played through the product, on an anvil this
+script starts on a free port and stops at the end.
 
-Deploy the whole suite with mock feeds; a seller lists a physical and a digital item; a buyer
-checks out at a locked price; BTC moves 20 %; shipping and confirmation; points minted; a
-USD-protected order; a digital licence bought with a points discount; a dispute and its
-ruling; DAO members stake, propose a fee change, vote (one vote signed and relayed by another
-account), queue and execute; the oracle failing closed; final balances.
+Every step is a `bazaar` command run in-process (`bazaar.cli.main`, the code the console script
+runs), signed with keystores of anvil's development accounts; the story's numbers are read back
+with the client library. Only two things are not the product: moving the chain's clock (anvil's
+`evm_increaseTime`) and the final check that the escrow is empty.
+
+The story: deploy the suite with mocks and hand it to the DAO; a faucet; a seller lists a lamp
+(price locked at checkout) and a chair (USD-protected); the lamp bought in WBTC, BTC up 20 %,
+shipped, a checkpoint, confirmed, points earned; a digital licence minted, listed, bought with a
+points discount; the chair bought, BTC down 20 %, the buffer returned; a USDC order the seller
+never ships, reclaimed; an order released by anyone after the window; a dispute with evidence
+and a ruling; members stake, the fee share reaches them; a fee change proposed, voted (one vote
+signed off-line and relayed), queued and executed; the feeds going stale and checkout failing
+closed, an outage recorded; final balances.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
+import os
+import shlex
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
 import time
-from decimal import Decimal
+from pathlib import Path
 
-from brownie import accounts, web3
-from brownie.exceptions import VirtualMachineError
 from eth_account import Account
+from web3 import Web3
 
-from bazaar.settings import POINT, SATS, STAKING_SETTINGS, TIMELOCK_DELAY, USD
-from bazaar.types import OrderTerms
-from tools.local import suite as local_suite
+from bazaar.cli import main as bazaar_main
+from bazaar.clients.erc20 import Erc20Client
+from bazaar.clients.marketplace import MarketplaceClient
+from bazaar.clients.points import PointsClient
+from bazaar.settings import ONE_DAY, STAKING_SETTINGS, TIMELOCK_DELAY
 
-FAR = 2**40
-QUIET = {"silent": True}
+# anvil's development accounts (its default mnemonic): well-known, for local chains only.
+DEV_KEYS = {
+    "deployer": "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+    "buyer": "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+    "seller": "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+    "arbiter": "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+    "member": "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
+}
+ADDRESS = {name: Account.from_key(key).address for name, key in DEV_KEYS.items()}
+# The keystores hold public development keys, in a temporary folder.
+PASSWORD = "demo-password"
 
 
-def btc(sats: int) -> str:
-    return f"{Decimal(sats) / SATS:.8f} BTC"
+class DemoFailed(RuntimeError):
+    pass
 
 
-def usd(units: int) -> str:
-    return f"${Decimal(units) / USD:,.2f}"
+class Story:
+    """The chain, the keystores and the journal of one demo run."""
+
+    def __init__(self, rpc: str, folder: Path) -> None:
+        self.rpc = rpc
+        self.w3 = Web3(Web3.HTTPProvider(rpc))
+        self.deployment = folder / "31337.json"
+        self.keys = {}
+        for name, key in DEV_KEYS.items():
+            path = folder / f"{name}.json"
+            # a low scrypt cost: a demo of public keys, not a wallet
+            path.write_text(json.dumps(Account.encrypt(key, PASSWORD, iterations=2**10)))
+            self.keys[name] = path
+
+    def run(self, who: str | None, *args: object, show: bool = True) -> str:
+        """`bazaar ARGS` as `who`, printed as typed, then its output; fails the demo on a
+        non-zero exit."""
+        words = [str(a) for a in args]
+        if show:
+            as_who = f"  ({who})" if who else ""
+            print(f"$ bazaar {shlex.join(words)}{as_who}")
+        base = ["--rpc-url", self.rpc, "--deployment", str(self.deployment)]
+        keystore = ["--keystore", str(self.keys[who])] if who else []
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = bazaar_main([*base, *keystore, *words])
+        if code != 0:
+            raise DemoFailed(f"bazaar {' '.join(words)} exited {code}: {err.getvalue().strip()}")
+        if show:
+            for line in out.getvalue().splitlines():
+                print(f"  {line}")
+        return out.getvalue()
+
+    def data(self, who: str | None, *args: object) -> dict:
+        """`bazaar --json ARGS` as `who`, quietly: its JSON."""
+        return json.loads(self.run(who, "--json", *args, show=False))
+
+    def order(self, who: str, *args: object) -> str:
+        """`bazaar buy ARGS`, printed; the new order's id."""
+        text = self.run(who, "buy", *args)
+        return text.split()[1]
+
+    def jump(self, seconds: int, why: str) -> None:
+        """Moves the chain's clock (anvil), then refreshes the mock feeds as a keeper would."""
+        self.w3.provider.make_request("evm_increaseTime", [seconds])  # type: ignore[arg-type]
+        self.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+        print(f"\n   ... {round(seconds / ONE_DAY)} day(s) later ({why})")
+        self.run("deployer", "mocks", "refresh", show=False)
+
+    def address(self, key: str) -> str:
+        """The address of contract `key` in the deployment journal."""
+        return str(json.loads(self.deployment.read_text())["contracts"][key]["address"])
+
+    def token(self, name: str) -> Erc20Client:
+        journal = json.loads(self.deployment.read_text())
+        return Erc20Client(self.w3, journal["tokens"][name])
 
 
 def step(text: str) -> None:
     print(f"\n-- {text}")
 
 
-def main() -> None:
-    started = time.monotonic()
-    deployer, buyer, seller, guardian, treasury = accounts[:5]
-    arbiter = accounts[7]
-    print("\n== BTC Bazaar demo ==")
-    suite = local_suite.deploy(deployer, treasury, guardian, [arbiter])
-    market, wbtc, oracle = suite.market, suite.wbtc, suite.oracle
-    names = ("wbtc", "usdc", "btc_usd", "wbtc_btc", "usdc_usd", "oracle", "market", "goods")
-    for name in (*names, "points", "staking"):
-        contract = getattr(suite, name)
-        print(f"  {name:<10}{contract._name:<19}{contract.address}")
-    wbtc.mint(buyer, SATS, {"from": deployer}, **QUIET)
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
-    def price_btc(dollars: int) -> None:
-        suite.btc_usd.setAnswer(dollars * USD, {"from": deployer}, **QUIET)
-        print(f"   BTC/USD feed now {usd(dollars * USD)}")
 
-    def checkout(listing: int) -> tuple:
-        amount = market.quote(listing, 1, wbtc)
-        wbtc.approve(market, amount, {"from": buyer}, **QUIET)
-        tx = market.checkout(listing, 1, wbtc, amount, FAR, arbiter, 0, {"from": buyer}, **QUIET)
-        event = tx.events["OrderPaid"]
-        print(
-            f"   order {str(event['orderId'])[:12]}..: {btc(amount)} escrowed "
-            f"(BTC/USD {usd(event['usdLegAnswer'])}, WBTC/BTC "
-            f"{Decimal(event['pegLegAnswer']) / SATS:.4f}, gas {tx.gas_used:,})"
-        )
-        return tuple(event["terms"])
-
-    def ship_and_confirm(terms: tuple) -> None:
-        market.ship(terms, b"\x07" * 32, {"from": seller}, **QUIET)
-        tx = market.confirm(terms, {"from": buyer}, **QUIET)
-        done = tx.events["OrderCompleted"]
-        print(
-            f"   shipped (tracking hash only) and confirmed: seller paid {btc(done['toSeller'])}"
-            f" ({usd(oracle.tokenToUsd(wbtc, done['toSeller']))} now), fee {btc(done['fee'])},"
-            f" buyer refunded {btc(done['toBuyer'])}"
-        )
-
-    points = suite.points
-
-    def jump(seconds: int) -> None:
-        """Time travel; the mock feeds then publish fresh rounds at the same prices."""
-        web3.provider.make_request("evm_increaseTime", [seconds])
-        local_suite.refresh_feeds(suite, deployer)
-
-    step("A seller lists a $1,000 lamp (price locked at checkout) and a $2,000 chair")
-    step_listing = {"from": seller}
-    lamp = market.list(
-        1_000 * USD, 5, [wbtc, suite.usdc], 0, 1_000, 0, b"\x01" * 32, step_listing, **QUIET
-    ).events["Listed"]["listingId"]
-    chair = market.list(
-        2_000 * USD, 5, [wbtc], 1_000, 0, 0, b"\x02" * 32, step_listing, **QUIET
-    ).events["Listed"]["listingId"]
-    print(f"   listing {lamp}: lamp, $1,000, WBTC or USDC, locked-amount settlement")
-    print(f"   listing {chair}: chair, $2,000, WBTC, USD-protected (+10 % buffer escrowed)")
-
-    step("The buyer checks out the lamp in WBTC at the current rate")
-    lamp_order = checkout(lamp)
-    step("BTC jumps 20 % before delivery: the escrowed amount does not move")
-    price_btc(120_000)
-    ship_and_confirm(lamp_order)
-
-    print(f"   points minted to the buyer: {points.balanceOf(buyer) / POINT:,.2f} BZP")
-
-    step("The seller mints a software licence (ERC-721) and lists it for $50, 20 % in points")
-    licence = suite.goods.mint(
-        seller, "ipfs://bafy-licence", b"\x0a" * 32, 500, {"from": seller}, **QUIET
-    ).return_value
-    digital = market.listDigital(licence, 50 * USD, [wbtc], 0, 2_000, step_listing, **QUIET)
-    digital_id = digital.events["Listed"]["listingId"]
-    print(f"   licence #{licence} (5 % royalty) held in escrow by listing {digital_id}")
-    amount = market.quote(digital_id, 1, wbtc)
-    wbtc.approve(market, amount, {"from": buyer}, **QUIET)
-    tx = market.checkout(
-        digital_id, 1, wbtc, amount, FAR, arbiter, 500 * POINT, {"from": buyer}, **QUIET
+@contextlib.contextmanager
+def local_anvil():
+    """An anvil of its own on a free port; its URL."""
+    anvil = shutil.which("anvil")
+    if anvil is None:
+        raise DemoFailed("no anvil on PATH: run `make setup` (it links .venv/bin/anvil)")
+    port = free_port()
+    process = subprocess.Popen(
+        [anvil, "--port", str(port), "--silent", "--accounts", "10"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
-    digital_terms = tuple(tx.events["OrderPaid"]["terms"])
-    paid = OrderTerms.from_event(digital_terms)
-    print(
-        f"   500 BZP redeemed for $5.00: the buyer pays {usd(paid.usdAmount)} "
-        f"({btc(paid.lockedAmount)}); licence now held by "
-        f"{'the buyer' if suite.goods.ownerOf(licence) == buyer else '?'}"
-    )
-    market.confirm(digital_terms, {"from": buyer}, **QUIET)
-    held = points.balanceOf(buyer) / POINT
-    print(f"   confirmed within the 2-day dispute window; the buyer holds {held:,.2f} BZP")
-
-    step("The buyer checks out the chair; BTC then falls 20 % during a long shipment")
-    chair_order = checkout(chair)
-    price_btc(96_000)
-    ship_and_confirm(chair_order)
-
-    step("A second lamp order goes wrong: the buyer disputes, the arbiter rules 70/30")
-    disputed = checkout(lamp)
-    market.ship(disputed, b"\x08" * 32, {"from": seller}, **QUIET)
-    market.openDispute(disputed, b"\x09" * 32, {"from": buyer}, **QUIET)
-    ruling = market.resolveDispute(disputed, 7_000, {"from": arbiter}, **QUIET).events[
-        "DisputeResolved"
-    ]  # 70 % of the escrow after the arbiter fee to the buyer
-    print(
-        f"   buyer {btc(ruling['toBuyer'])}, seller {btc(ruling['toSeller'])}, "
-        f"arbiter fee {btc(ruling['arbiterFee'])}, platform fee {btc(ruling['fee'])}"
-    )
-
-    step("The DAO takes over: the timelock owns every parameter, the deployer keeps nothing")
-    suite = local_suite.hand_to_dao(suite, deployer)
-    governor, staking = suite.governor, suite.staking
-    print(f"   governor {governor.address}, timelock {suite.timelock.address}")
-    member_key = Account.create()
-    member = accounts.add(member_key.key)
-    points.transfer(member, 400 * POINT, {"from": buyer}, **QUIET)
-    for account, amount in ((buyer, 1_000 * POINT), (member, 400 * POINT)):
-        points.approve(staking, amount, {"from": account}, **QUIET)
-        staking.stake(amount, {"from": account}, **QUIET)
-    print("   the buyer stakes 1,000 BZP, a second member 400 BZP; votes count after 2 days")
-    jump(STAKING_SETTINGS.warmup + 1)
-    args = ([market.address], [0], [market.setFees.encode_input(150, 200)])
-    description = "Platform fee 1.0 % -> 1.5 %"
-    proposal = governor.propose(*args, description, {"from": buyer}, **QUIET).events[
-        "ProposalCreated"
-    ]["proposalId"]
-    print(f"   proposal: {description}")
-    jump(governor.proposalSnapshot(proposal) + 1 - web3.eth.get_block("latest")["timestamp"])
-    governor.castVote(proposal, 1, {"from": buyer}, **QUIET)
-    signature = local_suite.signed_ballot(governor, proposal, 1, member_key)
-    governor.castVoteBySig(proposal, 1, member.address, signature, {"from": seller}, **QUIET)
-    _, votes_for, _ = governor.proposalVotes(proposal)
-    print(f"   {votes_for / POINT:,.0f} BZP for (the member signed off-line; the seller relayed)")
-    jump(governor.proposalDeadline(proposal) + 1 - web3.eth.get_block("latest")["timestamp"])
-    description_hash = web3.keccak(text=description)
-    governor.queue(*args, description_hash, {"from": seller}, **QUIET)
-    jump(TIMELOCK_DELAY + 1)
-    governor.execute(*args, description_hash, {"from": seller}, **QUIET)
-    print(
-        f"   queued, 2 days of timelock, executed: platform fee now {market.config()['feeBps']} bps"
-    )
-
-    step("The BTC/USD feed breaks: new checkouts stop, nothing else does")
-    suite.btc_usd.setMode(1, {"from": deployer}, **QUIET)
+    url = f"http://127.0.0.1:{port}"
     try:
-        market.quote(lamp, 1, wbtc)
-    except VirtualMachineError as exc:
-        print(f"   checkout refused: {exc.revert_msg}")
-    suite.btc_usd.setMode(0, {"from": deployer}, **QUIET)
-    market.withdrawFees(wbtc, {"from": buyer}, **QUIET)
+        w3 = Web3(Web3.HTTPProvider(url))
+        for _ in range(100):
+            with contextlib.suppress(Exception):
+                if w3.eth.chain_id:
+                    break
+            time.sleep(0.1)
+        else:
+            raise DemoFailed(f"anvil did not answer on {url}")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
-    step("Balances")
-    print(f"   {'':<10}{'WBTC':>18}")
-    for name, account in (
-        ("buyer", buyer),
-        ("seller", seller),
-        ("arbiter", arbiter),
-        ("treasury", treasury),
-        ("escrow", market),
-    ):
+
+def play(story: Story) -> None:
+    run, data, order, jump = story.run, story.data, story.order, story.jump
+
+    step("The deployer deploys the suite with mock tokens and feeds; the DAO owns it at once")
+    os.environ["BAZAAR_KEYSTORE_PASSWORD"] = PASSWORD
+    run("deployer", "deploy", "--mocks", "--arbiter", ADDRESS["arbiter"], "--yes")
+
+    step("A faucet: the buyer gets 1 WBTC and 5,000 USDC (mock tokens)")
+    run("deployer", "mocks", "mint", "wbtc", "1", "--to", ADDRESS["buyer"])
+    run("deployer", "mocks", "mint", "usdc", "5000", "--to", ADDRESS["buyer"])
+
+    step("A seller lists a lamp (price locked at checkout) and a chair (USD-protected)")
+    lamp_args = ["--price", "1000", "--stock", "10", "--token", "wbtc", "--token", "usdc"]
+    run("seller", "list", *lamp_args, "--metadata", "Brass lamp")
+    run("seller", "list", "--price", "2000", "--stock", "5", "--token", "wbtc",
+        "--buffer-bps", "1000", "--metadata", "Oak chair")  # fmt: skip
+    run(None, "quote", "--listing", "1", "--token", "wbtc")
+
+    step("The buyer checks out the lamp in WBTC; BTC then jumps 20 %: the escrow does not move")
+    lamp = order("buyer", "--listing", "1", "--token", "wbtc")
+    run("deployer", "mocks", "refresh", "--btc-usd", "120000")
+    run("seller", "ship", lamp, "--tracking", "DHL 00340434161234567890")
+    run("seller", "checkpoint", lamp, "--data", "sorted at the Leipzig hub")
+    run("buyer", "confirm", lamp)
+    run(None, "status", "--staker", ADDRESS["buyer"])
+
+    step("The seller mints a software licence (ERC-721) and lists it; bought with points")
+    run("seller", "goods", "mint", "--uri", "ipfs://bafy-licence", "--content", "licence v1",
+        "--royalty-bps", "500")  # fmt: skip
+    run("seller", "goods", "list", "1", "--price", "50", "--token", "wbtc", "--points-cap-bps",
+        "2000")  # fmt: skip
+    licence = order("buyer", "--listing", "3", "--token", "wbtc", "--points", "500")
+    run(None, "goods", "show", "1")
+    run("buyer", "confirm", licence)
+
+    step("The chair, USD-protected: BTC falls 20 % during shipping, the buffer covers it")
+    chair = order("buyer", "--listing", "2", "--token", "wbtc")
+    run("deployer", "mocks", "refresh", "--btc-usd", "96000")
+    run("seller", "ship", chair, "--tracking", "UPS 1Z999AA10123456784")
+    run("buyer", "confirm", chair)
+
+    step("A lamp paid in USDC is never shipped: anyone returns the escrow after the deadline")
+    unshipped = order("buyer", "--listing", "1", "--token", "usdc")
+    jump(7 * ONE_DAY + 1, "the fulfilment window passed")
+    run("member", "reclaim", unshipped)
+
+    step("A lamp shipped but never confirmed: anyone pays the seller after the window")
+    quiet = order("buyer", "--listing", "1", "--token", "wbtc")
+    run("seller", "ship", quiet, "--tracking", "GLS 1234")
+    jump(14 * ONE_DAY + 1, "the confirmation window passed")
+    run("member", "release", quiet)
+
+    step("A lamp arrives broken: a dispute with evidence, the arbiter rules 70 % to the buyer")
+    broken = order("buyer", "--listing", "1", "--token", "wbtc")
+    run("seller", "ship", broken, "--tracking", "DHL 2")
+    run("buyer", "dispute", broken, "--evidence", "photo: the shade is cracked")
+    run("seller", "evidence", broken, "--evidence", "packing photo before shipping")
+    run("arbiter", "rule", broken, "--buyer-share", "70")
+
+    step("Members stake their points; the marketplace's fees stream to them")
+    run("buyer", "transfer", "400", "--token", "points", "--to", ADDRESS["member"])
+    run("buyer", "stake", "1000")
+    run("member", "stake", "400")
+    jump(STAKING_SETTINGS.warmup + 1, "the stakes warmed up")
+    run("member", "activate", ADDRESS["buyer"])
+    run("member", "activate")
+    run("member", "withdraw-fees", "--token", "wbtc")
+    jump(ONE_DAY, "a day of the fee stream")
+    run("buyer", "claim-rewards")
+
+    step("The DAO raises the platform fee: proposed, voted (one vote signed off-line), executed")
+    proposal = data("buyer", "propose", "--fee-bps", "150")["proposalId"]
+    print(f"$ bazaar propose --fee-bps 150  (buyer)\n  proposal {proposal}")
+    jump(ONE_DAY + 1, "the voting delay")
+    run("buyer", "vote", proposal, "for", "--reason", "arbiters need paying")
+    ballot = run("member", "sign-vote", proposal, "for", show=False)
+    print(f"$ bazaar sign-vote {proposal[:12]}... for  (member, off-line)")
+    ballots = story.deployment.parent / "ballots.jsonl"
+    ballots.write_text(ballot)
+    run("seller", "relay-votes", ballots)
+    jump(3 * ONE_DAY + 1, "the voting period")
+    run("seller", "queue", proposal)
+    jump(TIMELOCK_DELAY + 1, "the timelock's delay")
+    run("seller", "execute", proposal)
+
+    step("The price feeds go quiet for three days: checkout fails closed, the outage is on record")
+    story.w3.provider.make_request("evm_increaseTime", [3 * ONE_DAY])  # type: ignore[arg-type]
+    story.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+    try:
+        run("buyer", "buy", "--listing", "1", "--token", "wbtc")
+    except DemoFailed as refused:
+        print(f"  refused, nothing sent: {str(refused).split('error: ', 1)[1]}")
+    else:
+        raise DemoFailed("a checkout on stale feeds went through")
+    run("member", "record-outage", "--token", "wbtc")
+    run("deployer", "mocks", "refresh")
+
+
+def balances(story: Story) -> None:
+    step("Balances (read with the client library)")
+    wbtc, usdc = story.token("wbtc"), story.token("usdc")
+    market = MarketplaceClient(story.w3, story.address("market"))
+    points = PointsClient(story.w3, story.address("points"))
+    staking_address = story.address("staking")
+    holders = [*((n, ADDRESS[n]) for n in ("buyer", "seller", "arbiter", "member"))]
+    holders += [("treasury", ADDRESS["deployer"]), ("staking", staking_address)]
+    holders += [("escrow", market.address)]
+    for name, address in holders:
         print(
-            f"   {name:<10}{btc(wbtc.balanceOf(account)):>18}"
-            f"{points.balanceOf(account) / POINT:>14,.2f} BZP"
+            f"   {name:<10}{wbtc.format(wbtc.balance_of(address)):>18}"
+            f"{usdc.format(usdc.balance_of(address)):>16}"
+            f"{points.format(points.balance_of(address)):>20}"
         )
-    assert wbtc.balanceOf(market) == 0, "escrow should be empty: every order is settled"
+    if wbtc.balance_of(market.address) or usdc.balance_of(market.address):
+        raise DemoFailed("the escrow should be empty: every order is settled")
+
+
+def main() -> int:
+    started = time.monotonic()
+    print("== BTC Bazaar demo: every step is a `bazaar` command ==")
+    try:
+        with local_anvil() as rpc, tempfile.TemporaryDirectory(prefix="bazaar-demo-") as folder:
+            print(f"(a local anvil at {rpc}; keystores and the journal in {folder})")
+            story = Story(rpc, Path(folder))
+            play(story)
+            balances(story)
+    except DemoFailed as exc:
+        print(f"\ndemo failed: {exc}", file=sys.stderr)
+        return 1
     print(
-        f"\nDone in {time.monotonic() - started:.1f} s: 4 orders (one digital), "
-        f"{points.totalSupply() / POINT:,.2f} BZP in circulation, a fee change voted and "
-        "executed, every satoshi accounted for."
+        f"\nDone in {time.monotonic() - started:.1f} s: 6 orders (one digital), a reclaim, a "
+        "release by a stranger, a ruling, the fee share claimed by a staker, a fee change voted "
+        "and executed, checkout failing closed on stale prices; the escrow holds nothing."
     )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
