@@ -18,8 +18,7 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
 from bazaar.errors import BazaarError
-
-PASSWORD_ENV = "BAZAAR_KEYSTORE_PASSWORD"
+from bazaar.settings import PASSWORD_ENV
 
 
 def has_terminal() -> bool:

@@ -113,8 +113,8 @@ _NO_TESTNET_WBTC = {
     "wbtc": "no WBTC token is known on this testnet",
 }
 _NO_TESTNET_SEQUENCER = (
-    "Chainlink lists sequencer-uptime feeds for mainnets only [chainlink-docs]: no sequencer "
-    "check on this testnet"
+    "Chainlink's list of sequencer-uptime feeds [chainlink-docs] names none on this testnet: "
+    "no sequencer check here"
 )
 _NO_OP_STACK_WBTC_PEG = (
     "Chainlink's directory has no WBTC/BTC feed on this chain, only WBTC/USD [aave-chainlink] "

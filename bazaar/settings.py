@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from eth_utils.crypto import keccak
-
 # -- units -----------------------------------------------------------------------------------
 
 ONE_HOUR = 3_600  # seconds
@@ -99,5 +97,9 @@ TIMELOCK_DELAY = 2 * ONE_DAY
 # MAX_STAKER_SHARE_BPS = 5,000): 20 %, the rest to the treasury.
 STAKER_SHARE_BPS = 2_000
 # The salt of the hand-over's timelock batch (accept every ownership, set the delay): a fixed
-# value, so the batch's operation id is the same in every deployment of the suite.
-HANDOVER_SALT = keccak(text="btc-bazaar hand-over")
+# value, so the batch's operation id is the same in every deployment of the suite. It is
+# keccak256("btc-bazaar hand-over"), written out so that importing the settings loads no
+# hashing library (`bazaar --help` stays fast); tests/client/test_client_units.py checks it.
+HANDOVER_SALT = bytes.fromhex("e49811988f6902342471b11bdfc6bbd13484d0fe0421ebb9b0986b2c4c1d6372")
+# The environment variable the CLI reads keystore passwords from.
+PASSWORD_ENV = "BAZAAR_KEYSTORE_PASSWORD"

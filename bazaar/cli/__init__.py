@@ -19,28 +19,18 @@ contracts judge what is allowed.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
-from importlib import metadata
+from types import ModuleType
+from typing import Any
 
-from bazaar.accounts import PASSWORD_ENV
-from bazaar.cli import (
-    account,
-    deploy,
-    goods,
-    governance,
-    market,
-    mocks,
-    oracle,
-    staking,
-    status,
-)
-from bazaar.cli.common import Context, Parser, add_global_options
-from bazaar.errors import BazaarError, NoSigner, TransactionFailed
-from bazaar.units import AmountError
+from bazaar.cli.catalog import COMMANDS, GROUP
+from bazaar.cli.parsing import Parser, add_global_options
+from bazaar.settings import PASSWORD_ENV
 
-# In this order in `bazaar --help`.
-COMMAND_GROUPS = (account, deploy, mocks, market, goods, oracle, status, staking, governance)
+# Nothing above imports web3, eth-account or eth-utils: `bazaar --help` lists the catalog
+# without them, and a command imports only its own group's module.
 
 EXIT_OK, EXIT_REFUSED, EXIT_TX_FAILED, EXIT_INTERRUPTED = 0, 1, 3, 130
 EXIT_STATUSES = {
@@ -50,13 +40,28 @@ EXIT_STATUSES = {
     EXIT_TX_FAILED: "a transaction was sent and failed: reverted on chain, or no receipt in time",
     EXIT_INTERRUPTED: "interrupted (Ctrl-C)",
 }
+# Global options that take a value (skipped when looking for the command's name).
+VALUE_OPTIONS = ("--rpc-url", "--network", "--keystore", "--deployment")
 
 
 def version() -> str:
+    from importlib import metadata
+
     try:
         return metadata.version("btc-bazaar")
     except metadata.PackageNotFoundError:
         return "unknown (not installed)"
+
+
+class _Version(argparse.Action):
+    """--version, reading the installed version only when asked."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show program's version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        sys.stdout.write(f"bazaar {version()}\n")
+        parser.exit()
 
 
 def _epilog() -> str:
@@ -70,7 +75,29 @@ def _epilog() -> str:
     )
 
 
-def build_parser() -> Parser:
+def group_module(group: str) -> ModuleType:
+    """bazaar/cli/<group>.py."""
+    return importlib.import_module(f"bazaar.cli.{group}")
+
+
+def command_name(argv: list[str]) -> str | None:
+    """The command a command line names: its first word that is neither an option nor a
+    global option's value."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token in VALUE_OPTIONS:
+            skip = True
+        elif not token.startswith("-"):
+            return token
+    return None
+
+
+def build_parser(only: str | None = None) -> Parser:
+    """The parser of every command (`only` None), or of the commands of group `only` with the
+    others listed from the catalog but not loaded (what `main` runs: fast, and only the
+    command's own module is imported)."""
     parser = Parser(
         prog="bazaar",
         description="BTC Bazaar: deploy the suite, use the marketplace and take part in the DAO "
@@ -78,25 +105,41 @@ def build_parser() -> Parser:
         epilog=_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"bazaar {version()}")
+    parser.add_argument("--version", action=_Version)
     add_global_options(parser, suppress=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     commands.required = True
-    for group in COMMAND_GROUPS:
-        group.register(commands, lambda p: add_global_options(p, suppress=True))
+    loaded: set[str] = set()
+    for name, group, text in COMMANDS:
+        if only is None or group == only:
+            if group not in loaded:
+                loaded.add(group)
+                group_module(group).register(
+                    commands, lambda p: add_global_options(p, suppress=True)
+                )
+        else:
+            commands.add_parser(name, help=text, add_help=False)
+    if only is None:  # the catalog's order, whatever order the groups register in
+        choices = {c.dest: c for c in commands._choices_actions}
+        commands._choices_actions[:] = [choices[name] for name, _, _ in COMMANDS]
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Runs one command; returns its exit status (`EXIT_STATUSES`)."""
     argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
-    parser = build_parser()
+    name = command_name(argv)
+    parser = build_parser(only=GROUP.get(name or "", ""))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # --help, --version (0) or a bad command line (one line)
         code = int(exit_.code or 0)
         return EXIT_OK if code == 0 else _failed("--json" in argv, None, EXIT_REFUSED)
     as_json = bool(getattr(args, "json", False))
+    from bazaar.cli.common import Context
+    from bazaar.errors import BazaarError, NoSigner, TransactionFailed
+    from bazaar.units import AmountError
+
     try:
         return int(args.handler(Context(args)) or 0)
     except NoSigner as exc:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from bazaar.accounts import ask_secret, load_account, new_keystore, read_password, write_keystore
+from bazaar.cli.catalog import HELP
 from bazaar.cli.common import Context
 from bazaar.errors import BazaarError
 
 
 def register(commands: Any, add_globals: Any) -> None:
-    group = commands.add_parser("account", help="create, import or inspect a keystore")
+    group = commands.add_parser("account", help=HELP["account"])
     verbs = group.add_subparsers(dest="verb", metavar="VERB")
     verbs.required = True
     for name, handler, text in (

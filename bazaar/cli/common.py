@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
@@ -26,52 +26,6 @@ from bazaar.tx import Progress, TxSender
 from bazaar.units import format_points
 
 Client = TypeVar("Client", bound=ContractClient)
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse that reports a bad command line in one line (no usage dump)."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
-def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
-    """The global options; on subcommands with SUPPRESS defaults, so they may come before or
-    after the command."""
-
-    def default(value: Any) -> Any:
-        return argparse.SUPPRESS if suppress else value
-
-    group = parser.add_argument_group("global options")
-    group.add_argument("--rpc-url", default=default(None), help="node URL (http/https)")
-    group.add_argument(
-        "--network",
-        default=default(None),
-        choices=sorted(networks.PRESETS),
-        help="a network preset: its RPC URL from its environment variable, its chain id checked",
-    )
-    group.add_argument("--keystore", default=default(None), help="encrypted V3 keystore file")
-    group.add_argument(
-        "--deployment",
-        default=default(None),
-        help="deployment file (default deployments/<chainId>.json)",
-    )
-    group.add_argument(
-        "--json", action="store_true", default=default(False), help="print one JSON object"
-    )
-
-
-def command_adder(commands: Any, add_globals: Any) -> Any:
-    """`command(name, handler, help)`: a subcommand with the global options, running
-    `handler(ctx)`."""
-
-    def command(name: str, handler: Any, text: str) -> argparse.ArgumentParser:
-        p: argparse.ArgumentParser = commands.add_parser(name, help=text, description=text)
-        add_globals(p)
-        p.set_defaults(handler=handler)
-        return p
-
-    return command
 
 
 @dataclass
@@ -146,29 +100,6 @@ class Context:
             for line in lines:
                 self.out.write(line + "\n")
         self.out.flush()
-
-
-def _whole_number(text: str) -> int:
-    try:
-        return int(text, 10)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-
-
-def positive_int(text: str) -> int:
-    """An integer >= 1 (argparse type)."""
-    value = _whole_number(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
-    return value
-
-
-def non_negative_int(text: str) -> int:
-    """An integer >= 0 (argparse type)."""
-    value = _whole_number(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must not be negative")
-    return value
 
 
 def when(timestamp: int) -> str:

@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from bazaar import networks, settings
 from bazaar.accounts import open_stdin
+from bazaar.cli.catalog import HELP
 from bazaar.cli.common import Context
 from bazaar.deploy.engine import Deployer, StepReport
 from bazaar.deploy.feeds import check_feeds
@@ -20,7 +21,7 @@ from bazaar.units import checksum, parse_usd
 def register(commands: Any, add_globals: Any) -> None:
     p = commands.add_parser(
         "deploy",
-        help="deploy or resume the suite",
+        help=HELP["deploy"],
         description="Deploys the suite step by step, journaled in the deployment file; a "
         "re-run resumes and refuses to continue if code or arguments changed.",
     )

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bazaar.cli.common import Context, command_adder, non_negative_int, positive_int, tx_json
+from bazaar.cli.catalog import HELP
+from bazaar.cli.common import Context, tx_json
 from bazaar.cli.market import listing_json, market_client, token_client
+from bazaar.cli.parsing import command_adder, non_negative_int, positive_int
 from bazaar.clients.goods import GoodsClient, Item
 from bazaar.clients.marketplace import hash_text
 from bazaar.errors import BazaarError
@@ -19,7 +21,7 @@ from bazaar.units import checksum, format_usd, parse_usd
 def register(commands: Any, add_globals: Any) -> None:
     goods = commands.add_parser(
         "goods",
-        help="mint, show and list digital items",
+        help=HELP["goods"],
         description=__doc__.split("\n\n")[0] if __doc__ else None,
     )
     actions = goods.add_subparsers(dest="action", metavar="ACTION", parser_class=type(goods))

@@ -18,15 +18,8 @@ from eth_typing import ChecksumAddress
 from bazaar import safe
 from bazaar.accounts import open_stdin
 from bazaar.calls import encode_call
-from bazaar.cli.common import (
-    Context,
-    command_adder,
-    non_negative_int,
-    points_json,
-    time_json,
-    tx_json,
-    when,
-)
+from bazaar.cli.common import Context, points_json, time_json, tx_json, when
+from bazaar.cli.parsing import command_adder, non_negative_int
 from bazaar.clients import ballots as ballot_client
 from bazaar.clients.governor import Actions, GovernorClient, ProposalStatus, parse_proposal_id
 from bazaar.clients.marketplace import MarketplaceClient
@@ -52,7 +45,7 @@ def register(commands: Any, add_globals: Any) -> None:
         )
         p.add_argument("--safe", metavar="ADDRESS", help="the Safe the batch is for (optional)")
 
-    p = command("propose", cmd_propose, "propose a marketplace fee change or any call")
+    p = command("propose", cmd_propose)
     p.add_argument("--description", help="what the proposal does (default: generated)")
     p.add_argument("--fee-bps", type=non_negative_int, help="new platform fee, basis points")
     p.add_argument(
@@ -78,15 +71,15 @@ def register(commands: Any, add_globals: Any) -> None:
     )
     safe_args(p)
 
-    p = command("cancel-proposal", cmd_cancel, "proposer: withdraw a Pending proposal")
+    p = command("cancel-proposal", cmd_cancel)
     proposal_arg(p)
 
-    p = command("vote", cmd_vote, "vote on an Active proposal")
+    p = command("vote", cmd_vote)
     proposal_arg(p)
     p.add_argument("support", metavar="for|against|abstain")
     p.add_argument("--reason", default="", help="a reason recorded with the vote")
 
-    p = command("sign-vote", cmd_sign_vote, "sign a vote off-line; prints the ballot as JSON")
+    p = command("sign-vote", cmd_sign_vote)
     proposal_arg(p)
     p.add_argument("support", metavar="for|against|abstain")
     p.add_argument(
@@ -95,7 +88,7 @@ def register(commands: Any, add_globals: Any) -> None:
         help="the voter's ballot nonce (default: its current one, which relaying does not use up)",
     )
 
-    p = command("relay-votes", cmd_relay_votes, "send signed ballots (castVoteBySig)")
+    p = command("relay-votes", cmd_relay_votes)
     p.add_argument(
         "ballots",
         metavar="FILE",
@@ -104,11 +97,11 @@ def register(commands: Any, add_globals: Any) -> None:
         help="ballots: a JSON object, a JSON list or JSON lines (default: stdin)",
     )
 
-    p = command("queue", cmd_queue, "queue a Succeeded proposal in the timelock")
+    p = command("queue", cmd_queue)
     proposal_arg(p)
     safe_args(p)
 
-    p = command("execute", cmd_execute, "execute a Queued proposal after the timelock's delay")
+    p = command("execute", cmd_execute)
     proposal_arg(p)
     safe_args(p)
 
@@ -154,8 +147,8 @@ def _actions(ctx: Context) -> tuple[Actions, str]:
     """The proposal's actions from the command line, and a one-line summary."""
     args = ctx.args
     fee = args.fee_bps is not None or args.arbiter_fee_bps is not None
-    calls = _generic_calls(ctx)
-    if fee == bool(calls):
+    generic = args.target or args.signature or args.arg or args.call or args.calls
+    if fee == bool(generic):
         raise BazaarError(
             "pass either --fee-bps N (a marketplace fee change) or --target ADDRESS "
             "--signature 'f(type,...)' [--arg VALUE]... / --call / --calls FILE (any calls)"
@@ -175,7 +168,7 @@ def _actions(ctx: Context) -> tuple[Actions, str]:
         )
         return Actions((market.address,), (0,), (data,), description), summary
     targets, datas, texts = [], [], []
-    for target_text, signature, call_args in calls:
+    for target_text, signature, call_args in _generic_calls(ctx):
         target = _address(ctx, target_text, "target")
         if not ctx.w3.eth.get_code(target):
             raise BazaarError(f"target {target} is not a contract on chain {ctx.chain_id}")

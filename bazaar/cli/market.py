@@ -13,15 +13,8 @@ from typing import Any
 
 from web3.types import TxReceipt
 
-from bazaar.cli.common import (
-    Context,
-    command_adder,
-    non_negative_int,
-    points_json,
-    positive_int,
-    time_json,
-    tx_json,
-)
+from bazaar.cli.common import Context, points_json, time_json, tx_json
+from bazaar.cli.parsing import command_adder, non_negative_int, positive_int
 from bazaar.clients.erc20 import Erc20Client
 from bazaar.clients.marketplace import (
     Listing,
@@ -47,19 +40,19 @@ from bazaar.units import (
 def register(commands: Any, add_globals: Any) -> None:
     add = command_adder(commands, add_globals)
 
-    def command(name: str, handler: Any, text: str, order: bool = False) -> Any:
-        p = add(name, handler, text)
+    def command(name: str, handler: Any, order: bool = False) -> Any:
+        p = add(name, handler)
         if order:
             p.add_argument("order", metavar="ORDER_ID", help="the order id (0x + 64 hex digits)")
         return p
 
-    p = command("quote", cmd_quote, "token units for a listing, or for a USD amount, now")
+    p = command("quote", cmd_quote)
     p.add_argument("--token", required=True, help="wbtc, usdc, or a token address")
     p.add_argument("--listing", type=positive_int, help="a listing id")
     p.add_argument("--quantity", type=positive_int, default=1)
     p.add_argument("--usd", help="a USD amount instead of a listing, e.g. 12.34")
 
-    p = command("list", cmd_list, "list an item priced in USD")
+    p = command("list", cmd_list)
     p.add_argument("--price", required=True, help="unit price in USD, e.g. 1000 or 12.34")
     p.add_argument("--stock", type=positive_int, required=True)
     p.add_argument("--token", action="append", required=True, help="accepted token (repeatable)")
@@ -67,7 +60,7 @@ def register(commands: Any, add_globals: Any) -> None:
     p.add_argument("--points-cap-bps", type=non_negative_int, default=0)
     p.add_argument("--metadata", default="", help="description text or 0x hash (hashed on chain)")
 
-    p = command("buy", cmd_buy, "check out a listing (approves the token first if needed)")
+    p = command("buy", cmd_buy)
     p.add_argument("--listing", type=positive_int, required=True)
     p.add_argument("--quantity", type=positive_int, default=1)
     p.add_argument("--token", required=True, help="wbtc, usdc, or a token address")
@@ -82,53 +75,52 @@ def register(commands: Any, add_globals: Any) -> None:
         help="reward points to redeem for a discount (1 cent each, up to the listing's cap)",
     )
 
-    p = command("update-listing", cmd_update_listing, "seller: change a listing's price or stock")
+    p = command("update-listing", cmd_update_listing)
     p.add_argument("listing", metavar="LISTING_ID", type=positive_int)
     p.add_argument("--price", help="new unit price in USD (default: unchanged)")
     p.add_argument("--stock", type=non_negative_int, help="new stock (default: unchanged)")
-    p = command("delist", cmd_delist, "seller: withdraw a listing (a digital item comes back)")
+    p = command("delist", cmd_delist)
     p.add_argument("listing", metavar="LISTING_ID", type=positive_int)
 
-    p = command("ship", cmd_ship, "seller: mark shipped (only a hash of --tracking is sent)", True)
+    p = command("ship", cmd_ship, True)
     p.add_argument("--tracking", required=True, help="tracking data (hashed) or a 0x hash")
-    p = command("checkpoint", cmd_checkpoint, "seller or carrier: add a logistics checkpoint", True)
+    p = command("checkpoint", cmd_checkpoint, True)
     p.add_argument("--data", required=True, help="checkpoint data (hashed) or a 0x hash")
-    command("confirm", cmd_simple("confirm"), "buyer: confirm receipt, pay the seller", True)
-    command("release", cmd_simple("release"), "anyone: pay the seller after the window", True)
-    command("reclaim", cmd_simple("reclaim"), "anyone: refund the buyer after a missed ship", True)
-    command("cancel", cmd_simple("cancel"), "buyer asks / seller cancels before shipping", True)
-    p = command("refund", cmd_refund, "seller: refund part or all of the escrow", True)
+    command("confirm", cmd_simple("confirm"), True)
+    command("release", cmd_simple("release"), True)
+    command("reclaim", cmd_simple("reclaim"), True)
+    command("cancel", cmd_simple("cancel"), True)
+    p = command("refund", cmd_refund, True)
     p.add_argument("--amount", help="token units to refund, e.g. 0.005 (default: all)")
-    p = command("dispute", cmd_dispute, "buyer or seller: open a dispute", True)
+    p = command("dispute", cmd_dispute, True)
     p.add_argument("--evidence", required=True, help="evidence text (hashed) or a 0x hash")
-    p = command("evidence", cmd_evidence, "buyer, seller or arbiter: add dispute evidence", True)
+    p = command("evidence", cmd_evidence, True)
     p.add_argument("--evidence", required=True, help="evidence text (hashed) or a 0x hash")
     command(
         "resolve-timeout",
         cmd_simple("resolve_after_timeout", "resolve-timeout"),
-        "anyone: apply the default ruling after the arbiter missed its deadline",
         True,
     )
-    p = command("rule", cmd_rule, "arbiter: rule a dispute", True)
+    p = command("rule", cmd_rule, True)
     p.add_argument(
         "--buyer-share",
         required=True,
         help="percent of the ruled escrow to the buyer, 0 to 100 (up to 2 decimals), e.g. 40",
     )
-    p = command("review", cmd_review, "buyer: review a completed order", True)
+    p = command("review", cmd_review, True)
     p.add_argument("--rating", type=int, choices=range(1, 6), required=True, metavar="1-5")
     p.add_argument("--content", default="", help="review text (hashed) or a 0x hash")
 
-    p = command("claim", cmd_claim, "claim a credit (a payout your address could not take)")
+    p = command("claim", cmd_claim)
     p.add_argument("--token", required=True, help="wbtc, usdc, or a token address")
     p.add_argument("--to", help="receiver (default: the keystore's account)")
-    p = command("withdraw-fees", cmd_withdraw_fees, "anyone: pay accrued fees to stakers/treasury")
+    p = command("withdraw-fees", cmd_withdraw_fees)
     p.add_argument("--token", required=True, help="wbtc, usdc, or a token address")
-    p = command("sweep", cmd_sweep, "anyone: send tokens sent by mistake to the treasury")
+    p = command("sweep", cmd_sweep)
     p.add_argument("--token", required=True, help="a token name or address")
-    command("pause", cmd_pause(True), "guardian: pause new listings and checkouts")
-    command("unpause", cmd_pause(False), "guardian: resume new listings and checkouts")
-    p = command("transfer", cmd_transfer, "send tokens or reward points to an address")
+    command("pause", cmd_pause(True))
+    command("unpause", cmd_pause(False))
+    p = command("transfer", cmd_transfer)
     p.add_argument("amount", metavar="AMOUNT", help="in the token's units (points: whole points)")
     p.add_argument("--token", required=True, help="wbtc, usdc, points, or a token address")
     p.add_argument("--to", required=True, help="the receiver")

@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from bazaar import settings
-from bazaar.cli.common import Context, command_adder, time_json, tx_json, when
+from bazaar.cli.catalog import HELP
+from bazaar.cli.common import Context, time_json, tx_json, when
+from bazaar.cli.parsing import command_adder
 from bazaar.clients.mocks import MockFeedClient, MockTokenClient
 from bazaar.deploy.suite import PAYMENT_TOKENS, feed_step
 from bazaar.errors import BazaarError
@@ -22,7 +24,7 @@ MOCK_FEED = "MockAggregator"
 def register(commands: Any, add_globals: Any) -> None:
     mocks = commands.add_parser(
         "mocks",
-        help="mint mock tokens, refresh mock feeds (deployments made with --mocks)",
+        help=HELP["mocks"],
         description=__doc__.split("\n\n")[0] if __doc__ else None,
     )
     actions = mocks.add_subparsers(dest="action", metavar="ACTION", parser_class=type(mocks))

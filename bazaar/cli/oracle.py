@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from bazaar.cli.common import Context, command_adder, non_negative_int, time_json, tx_json
+from bazaar.cli.common import Context, time_json, tx_json
 from bazaar.cli.market import token_client
+from bazaar.cli.parsing import command_adder, non_negative_int
 from bazaar.clients.oracle import OracleClient
 
 
 def register(commands: Any, add_globals: Any) -> None:
     command = command_adder(commands, add_globals)
-    p = command("record-outage", cmd_record_outage, "anyone: record (or clear) a price feed outage")
+    p = command("record-outage", cmd_record_outage)
     p.add_argument("--token", required=True, help="wbtc, usdc, or a token address")
     p.add_argument(
         "--version", type=non_negative_int, help="the configuration version (default: latest)"

@@ -11,16 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from bazaar.accounts import open_stdin
-from bazaar.cli.common import (
-    Context,
-    command_adder,
-    non_negative_int,
-    points_json,
-    positive_int,
-    time_json,
-    tx_json,
-    when,
-)
+from bazaar.cli.common import Context, points_json, time_json, tx_json, when
+from bazaar.cli.parsing import command_adder, non_negative_int, positive_int
 from bazaar.clients.erc20 import Erc20Client
 from bazaar.clients.staking import StakingClient
 from bazaar.errors import BazaarError, RevertError
@@ -31,39 +23,35 @@ from bazaar.units import checksum, format_points, parse_amount, parse_points
 def register(commands: Any, add_globals: Any) -> None:
     command = command_adder(commands, add_globals)
 
-    p = command("stake", cmd_stake, "stake reward points for votes and a share of fees")
+    p = command("stake", cmd_stake)
     p.add_argument("amount", metavar="POINTS", help="points to stake, e.g. 150 or 2.5")
     p.add_argument("--no-approve", action="store_true", help="fail instead of approving")
 
     p = command(
         "unstake",
         cmd_unstake,
-        "request an unstake (points stop voting now, withdrawable after the cooldown), "
-        "or --withdraw it inside its window, or --cancel it",
     )
     p.add_argument("amount", metavar="POINTS", nargs="?", help="points to unstake")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--withdraw", action="store_true", help="withdraw the pending unstake")
     mode.add_argument("--cancel", action="store_true", help="put the pending unstake back")
 
-    p = command("claim-rewards", cmd_claim_rewards, "staker: claim your share of the fees")
+    p = command("claim-rewards", cmd_claim_rewards)
     p.add_argument("--token", help="one reward token (default: every one with rewards)")
     p.add_argument("--to", help="receiver (default: the keystore's account)")
-    p = command("deposit-rewards", cmd_deposit_rewards, "anyone: add tokens to the stakers' stream")
+    p = command("deposit-rewards", cmd_deposit_rewards)
     p.add_argument("amount", metavar="AMOUNT", help="in the token's units, e.g. 0.01")
     p.add_argument("--token", required=True, help="a reward token: wbtc, usdc or an address")
     p.add_argument("--no-approve", action="store_true", help="fail instead of approving")
-    p = command("activate", cmd_activate, "anyone: start a matured warm-up earning now")
+    p = command("activate", cmd_activate)
     p.add_argument("account", metavar="ADDRESS", nargs="?", help="default: the keystore's account")
-    p = command("delegate", cmd_delegate, "staker: give your votes to ADDRESS (yourself: back)")
+    p = command("delegate", cmd_delegate)
     p.add_argument("delegatee", metavar="ADDRESS")
-    p = command(
-        "sign-delegation", cmd_sign_delegation, "sign a delegation off-line; prints it as JSON"
-    )
+    p = command("sign-delegation", cmd_sign_delegation)
     p.add_argument("delegatee", metavar="ADDRESS")
     p.add_argument("--valid-hours", type=positive_int, default=24 * 7, help="default: a week")
     p.add_argument("--nonce", type=non_negative_int, help="default: the signer's current one")
-    p = command("relay-delegation", cmd_relay_delegation, "send a signed delegation (anyone)")
+    p = command("relay-delegation", cmd_relay_delegation)
     p.add_argument("file", metavar="FILE", help="the JSON sign-delegation printed (- for stdin)")
 
 

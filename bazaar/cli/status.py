@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from bazaar.cli import governance, staking
-from bazaar.cli.common import Context, positive_int
+from bazaar.cli.catalog import HELP
+from bazaar.cli.common import Context
 from bazaar.cli.market import market_client, order_json, order_of
+from bazaar.cli.parsing import positive_int
 from bazaar.clients.erc20 import Erc20Client
 from bazaar.errors import BazaarError
 from bazaar.units import format_amount, format_usd
 
 
 def register(commands: Any, add_globals: Any) -> None:
-    text = "an order, a listing, a DAO proposal or a staker"
+    text = HELP["status"]
     p = commands.add_parser("status", help=text, description=text)
     add_globals(p)
     p.set_defaults(handler=cmd_status)

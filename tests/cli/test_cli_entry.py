@@ -3,14 +3,19 @@ statuses), a bad command line in one line with status 1, errors as one JSON obje
 --json, a dead node or a web server that is not a node named plainly. (Status 3, a transaction
 sent that failed: tests/cli/test_cli_market.py.)"""
 
+import argparse
+import ast
 import http.server
 import json
 import re
+import subprocess
+import sys
 import threading
 
 import pytest
 
 from bazaar import cli
+from bazaar.cli.catalog import COMMANDS
 from tests.support.cli import run
 
 
@@ -87,3 +92,56 @@ def test_a_web_server_that_is_not_a_node_is_named_as_such(capsys, web_server):
         f"bazaar: error: cannot reach the node at {web_server}: it answered, but not as an "
         "Ethereum JSON-RPC node\n"
     )
+
+
+HEAVY = ("web3", "eth_account", "eth_utils", "eth_abi")
+
+
+def test_help_loads_no_ethereum_library_and_lists_every_command_of_the_catalog():
+    """`bazaar --help` reads the catalog only: none of web3, eth-account, eth-utils, eth-abi
+    is imported (each costs a few hundred milliseconds), and it stays well under 0.3 s."""
+    code = (
+        "import sys, time; t = time.monotonic(); from bazaar.cli import main; "
+        "import contextlib, io\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out: main(['--help'])\n"
+        "print(repr((time.monotonic() - t, [m for m in sys.modules if m.split('.')[0] in "
+        f"{HEAVY!r}], out.getvalue())))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    seconds, heavy, text = ast.literal_eval(done.stdout)
+    assert heavy == []
+    assert seconds < 0.3, seconds
+    for name, _, _ in COMMANDS:
+        assert re.search(rf"^    {re.escape(name)}\s", text, re.MULTILINE), name
+
+
+def test_each_group_registers_exactly_its_catalog_commands_with_the_catalog_help():
+    for group in sorted({g for _, g, _ in COMMANDS}):
+        commands = argparse.ArgumentParser().add_subparsers()
+        cli.group_module(group).register(commands, lambda parser: None)
+        helps = {action.dest: action.help for action in commands._choices_actions}
+        assert helps == {n: text for n, g, text in COMMANDS if g == group}, group
+
+
+@pytest.mark.parametrize(
+    "argv, name",
+    [
+        (["buy", "--listing", "1"], "buy"),
+        (["--rpc-url", "http://x", "--keystore", "list", "status", "1"], "status"),
+        (["--json", "--network=local", "goods", "mint"], "goods"),
+        (["--help"], None),
+    ],
+)
+def test_the_command_is_the_first_word_that_is_not_an_option_or_its_value(argv, name):
+    assert cli.command_name(argv) == name
+
+
+def test_running_a_command_loads_only_its_own_group():
+    code = (
+        "import sys; from bazaar.cli import main; main(['quote', '--help'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('bazaar.cli.')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = ast.literal_eval(done.stdout.strip().splitlines()[-1])
+    groups = {m.rsplit(".", 1)[1] for m in loaded} - {"catalog", "parsing", "common"}
+    assert groups == {"market"}

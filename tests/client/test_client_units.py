@@ -125,3 +125,11 @@ def test_a_time_in_json_carries_iso_8601_beside_unix_seconds():
         "readyAtIso": "2026-11-22T07:02:00Z",  # date -u -d @1795330920
     }
     assert time_json("eta", 0) == {"eta": 0, "etaIso": None}  # 0: not set
+
+
+def test_the_hand_over_salt_is_the_hash_of_its_text():
+    from eth_utils.crypto import keccak
+
+    from bazaar.settings import HANDOVER_SALT
+
+    assert keccak(text="btc-bazaar hand-over") == HANDOVER_SALT

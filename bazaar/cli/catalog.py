@@ -1,0 +1,64 @@
+"""Every top-level `bazaar` command, its group module (bazaar/cli/<group>.py) and its one-line
+help, in the order `bazaar --help` lists them: the one place these are written. `bazaar --help`
+reads only this table; running a command imports only its group's module."""
+
+from __future__ import annotations
+
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("account", "account", "create, import or inspect a keystore"),
+    ("deploy", "deploy", "deploy or resume the suite"),
+    ("mocks", "mocks", "mint mock tokens, refresh mock feeds (deployments made with --mocks)"),
+    ("quote", "market", "token units for a listing, or for a USD amount, now"),
+    ("list", "market", "list an item priced in USD"),
+    ("buy", "market", "check out a listing (approves the token first if needed)"),
+    ("update-listing", "market", "seller: change a listing's price or stock"),
+    ("delist", "market", "seller: withdraw a listing (a digital item comes back)"),
+    ("ship", "market", "seller: mark shipped (only a hash of --tracking is sent)"),
+    ("checkpoint", "market", "seller or carrier: add a logistics checkpoint"),
+    ("confirm", "market", "buyer: confirm receipt, pay the seller"),
+    ("release", "market", "anyone: pay the seller after the window"),
+    ("reclaim", "market", "anyone: refund the buyer after a missed ship"),
+    ("cancel", "market", "buyer asks / seller cancels before shipping"),
+    ("refund", "market", "seller: refund part or all of the escrow"),
+    ("dispute", "market", "buyer or seller: open a dispute"),
+    ("evidence", "market", "buyer, seller or arbiter: add dispute evidence"),
+    (
+        "resolve-timeout",
+        "market",
+        "anyone: apply the default ruling after the arbiter missed its deadline",
+    ),
+    ("rule", "market", "arbiter: rule a dispute"),
+    ("review", "market", "buyer: review a completed order"),
+    ("claim", "market", "claim a credit (a payout your address could not take)"),
+    ("withdraw-fees", "market", "anyone: pay accrued fees to stakers/treasury"),
+    ("sweep", "market", "anyone: send tokens sent by mistake to the treasury"),
+    ("pause", "market", "guardian: pause new listings and checkouts"),
+    ("unpause", "market", "guardian: resume new listings and checkouts"),
+    ("transfer", "market", "send tokens or reward points to an address"),
+    ("goods", "goods", "mint, show and list digital items"),
+    ("record-outage", "oracle", "anyone: record (or clear) a price feed outage"),
+    ("status", "status", "an order, a listing, a DAO proposal or a staker"),
+    ("stake", "staking", "stake reward points for votes and a share of fees"),
+    (
+        "unstake",
+        "staking",
+        "request an unstake (points stop voting now, withdrawable after the cooldown), "
+        "or --withdraw it inside its window, or --cancel it",
+    ),
+    ("claim-rewards", "staking", "staker: claim your share of the fees"),
+    ("deposit-rewards", "staking", "anyone: add tokens to the stakers' stream"),
+    ("activate", "staking", "anyone: start a matured warm-up earning now"),
+    ("delegate", "staking", "staker: give your votes to ADDRESS (yourself: back)"),
+    ("sign-delegation", "staking", "sign a delegation off-line; prints it as JSON"),
+    ("relay-delegation", "staking", "send a signed delegation (anyone)"),
+    ("propose", "governance", "propose a marketplace fee change or any call"),
+    ("cancel-proposal", "governance", "proposer: withdraw a Pending proposal"),
+    ("vote", "governance", "vote on an Active proposal"),
+    ("sign-vote", "governance", "sign a vote off-line; prints the ballot as JSON"),
+    ("relay-votes", "governance", "send signed ballots (castVoteBySig)"),
+    ("queue", "governance", "queue a Succeeded proposal in the timelock"),
+    ("execute", "governance", "execute a Queued proposal after the timelock's delay"),
+)
+
+HELP = {name: text for name, _, text in COMMANDS}
+GROUP = {name: group for name, group, _ in COMMANDS}
