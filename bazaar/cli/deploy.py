@@ -12,6 +12,7 @@ from bazaar.cli.common import Context
 from bazaar.deploy.engine import Deployer, StepReport
 from bazaar.deploy.feeds import check_feeds
 from bazaar.deploy.plan import Ref
+from bazaar.deploy.rehearsal import rehearse
 from bazaar.deploy.suite import PAYMENT_TOKENS, SuiteConfig, suite_plan
 from bazaar.errors import BazaarError
 from bazaar.journal import Journal
@@ -128,24 +129,7 @@ def cmd_deploy(ctx: Context) -> int:
     )
     width = max(len(step.name) for step in plan)
     if ctx.args.dry_run:
-        reports = deployer.dry_run()
-        known = [r.gas for r in reports if r.gas is not None]
-        ctx.emit(
-            {
-                "dryRun": True,
-                "chainId": ctx.chain_id,
-                "network": preset.name,
-                "deployment": str(journal.path),
-                "steps": [r.to_json() for r in reports],
-                "estimatedGas": sum(known),
-            },
-            [
-                header,
-                *(_line(r, width) for r in reports),
-                f"estimated gas (known steps): {sum(known):,}",
-            ],
-        )
-        return 0
+        return _dry_run(ctx, deployer, preset.name, header, width)
     pending = sum(1 for s in plan if journal.steps.get(s.name, {}).get("status") != "done")
     _confirm(ctx, preset, pending)
     kept = Journal.set_aside(journal.path) if ctx.args.fresh else None
@@ -170,6 +154,33 @@ def cmd_deploy(ctx: Context) -> int:
             "tokens": journal.data["tokens"],
         },
         [f"{len(sent)} step(s) sent, {len(reports) - len(sent)} already done", *_dao_line(journal)],
+    )
+    return 0
+
+
+def _dry_run(ctx: Context, deployer: Deployer, network: str, header: str, width: int) -> int:
+    """Every remaining step rehearsed on a local fork of the chain, with the gas it used there;
+    without anvil, estimates of the steps whose inputs exist, each other step saying why."""
+    rpc = str(getattr(ctx.w3.provider, "endpoint_uri", ""))
+    try:
+        rehearsal = rehearse(rpc, ctx.account, deployer.journal, deployer.plan)
+        reports, how = rehearsal.reports, f"rehearsed on a fork at block {rehearsal.block:,}"
+    except BazaarError as exc:
+        if "no anvil on PATH" not in str(exc):
+            raise
+        reports, how = deployer.dry_run(), f"estimates only: {exc}"
+    known = [r.gas for r in reports if r.gas is not None]
+    ctx.emit(
+        {
+            "dryRun": True,
+            "rehearsed": how.startswith("rehearsed"),
+            "chainId": ctx.chain_id,
+            "network": network,
+            "deployment": str(deployer.journal.path),
+            "steps": [r.to_json() for r in reports],
+            "estimatedGas": sum(known),
+        },
+        [header, *(_line(r, width) for r in reports), f"gas: {sum(known):,} ({how})"],
     )
     return 0
 

@@ -390,14 +390,33 @@ def test_a_dry_run_mid_hand_over_says_which_estimates_wait_for_earlier_steps(
     with pytest.raises(Crash):
         deploy()
     monkeypatch.setattr(Deployer, "_run_step", real_run_step)
-    nonce = deployer_nonce()
-    report = {s["step"]: s for s in deploy("--dry-run", "--json").json()["steps"]}
+    nonce, before = deployer_nonce(), journal_path.read_text()
+    data = deploy("--dry-run", "--json").json()
+    report = {s["step"]: s for s in data["steps"]}
+    assert data["rehearsed"] is True
     assert report["governor"]["status"] == "done"
     assert report[SCHEDULE]["status"] == "planned" and report[SCHEDULE]["gas"] > 50_000
-    assert report[EXECUTE]["gas"] is None
-    assert report[EXECUTE]["note"] == f"gas known once {SCHEDULE} done"
+    # the rehearsal on a fork runs the schedule first, so the execution has its gas too
+    assert report[EXECUTE]["status"] == "planned" and report[EXECUTE]["gas"] > 50_000
     assert report["timelock.grantRole(PROPOSER_ROLE, governor)"]["gas"] > 20_000
     assert deployer_nonce() == nonce
+    assert journal_path.read_text() == before  # the rehearsal's journal was a copy
+
+
+def test_without_anvil_a_dry_run_estimates_what_it_can_and_says_why_not_the_rest(
+    deploy, journal_path, monkeypatch
+):
+    monkeypatch.setenv("PATH", "/nonexistent")  # no anvil to fork with
+    nonce = deployer_nonce()
+    data = deploy("--dry-run", "--json").json()
+    report = {s["step"]: s for s in data["steps"]}
+    assert data["rehearsed"] is False
+    assert report["wbtc"]["gas"] > 100_000
+    assert report["oracle"]["gas"] is None  # its constructor reads feeds not deployed yet
+    assert report["goods.bindMarketplace"]["note"].startswith("gas known once")
+    assert deployer_nonce() == nonce and not journal_path.exists()
+    human = deploy("--dry-run")
+    assert "(estimates only: no anvil on PATH" in human.out
 
 
 def test_changed_constructor_arguments_are_refused_naming_the_step(deploy, journal_path):
@@ -435,12 +454,14 @@ def test_a_dry_run_prints_the_plan_with_gas_and_sends_nothing(deploy, journal_pa
     assert {s["status"] for s in report["steps"]} == {"planned"}
     gas = {s["step"]: s["gas"] for s in report["steps"]}
     assert gas["wbtc"] > 100_000 and gas["market"] > 1_000_000
-    assert gas["oracle"] is None  # its constructor reads feeds that do not exist yet
-    assert report["estimatedGas"] == sum(g for g in gas.values() if g)
+    assert gas["oracle"] > 1_000_000  # its feeds exist on the fork, deployed by earlier steps
+    assert all(g > 20_000 for g in gas.values())  # every step, rehearsed on a fork
+    assert report["rehearsed"] is True
+    assert report["estimatedGas"] == sum(gas.values())
     assert deployer_nonce() == nonce
     assert not journal_path.exists()
     human = deploy("--dry-run")
-    assert f"estimated gas (known steps): {report['estimatedGas']:,}" in human.out
+    assert f"gas: {report['estimatedGas']:,} (rehearsed on a fork at block " in human.out
 
 
 def test_a_dry_run_after_a_deployment_shows_every_step_done(deploy):

@@ -23,9 +23,6 @@ import io
 import json
 import os
 import shlex
-import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,6 +35,8 @@ from bazaar.cli import main as bazaar_main
 from bazaar.clients.erc20 import Erc20Client
 from bazaar.clients.marketplace import MarketplaceClient
 from bazaar.clients.points import PointsClient
+from bazaar.deploy.rehearsal import anvil
+from bazaar.errors import BazaarError
 from bazaar.settings import ONE_DAY, STAKING_SETTINGS, TIMELOCK_DELAY
 
 # anvil's development accounts (its default mnemonic): well-known, for local chains only.
@@ -117,40 +116,6 @@ class Story:
 
 def step(text: str) -> None:
     print(f"\n-- {text}")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextlib.contextmanager
-def local_anvil():
-    """An anvil of its own on a free port; its URL."""
-    anvil = shutil.which("anvil")
-    if anvil is None:
-        raise DemoFailed("no anvil on PATH: run `make setup` (it links .venv/bin/anvil)")
-    port = free_port()
-    process = subprocess.Popen(
-        [anvil, "--port", str(port), "--silent", "--accounts", "10"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        w3 = Web3(Web3.HTTPProvider(url))
-        for _ in range(100):
-            with contextlib.suppress(Exception):
-                if w3.eth.chain_id:
-                    break
-            time.sleep(0.1)
-        else:
-            raise DemoFailed(f"anvil did not answer on {url}")
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def play(story: Story) -> None:
@@ -274,12 +239,15 @@ def main() -> int:
     started = time.monotonic()
     print("== BTC Bazaar demo: every step is a `bazaar` command ==")
     try:
-        with local_anvil() as rpc, tempfile.TemporaryDirectory(prefix="bazaar-demo-") as folder:
+        with (
+            anvil("--accounts", "10") as rpc,
+            tempfile.TemporaryDirectory(prefix="bazaar-demo-") as folder,
+        ):
             print(f"(a local anvil at {rpc}; keystores and the journal in {folder})")
             story = Story(rpc, Path(folder))
             play(story)
             balances(story)
-    except DemoFailed as exc:
+    except (DemoFailed, BazaarError) as exc:
         print(f"\ndemo failed: {exc}", file=sys.stderr)
         return 1
     print(
