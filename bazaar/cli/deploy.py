@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from typing import Any, cast
+
+from eth_typing import ChecksumAddress
 
 from bazaar import networks, settings
 from bazaar.accounts import open_stdin
 from bazaar.cli.catalog import HELP
 from bazaar.cli.common import Context
+from bazaar.clients.erc20 import Erc20Client
 from bazaar.deploy.engine import Deployer, StepReport
 from bazaar.deploy.feeds import check_feeds
 from bazaar.deploy.plan import Ref
@@ -48,6 +52,22 @@ def register(commands: Any, add_globals: Any) -> None:
     p.add_argument(
         "--btc-usd", default="100000", help="starting BTC/USD answer of a mock feed (USD)"
     )
+    p.add_argument(
+        "--feed",
+        action="append",
+        default=[],
+        metavar="KEY=ADDRESS",
+        help="a Chainlink feed in place of the preset's: btc_usd, wbtc_btc or usdc_usd "
+        "(repeatable; any chain can be deployed this way)",
+    )
+    p.add_argument(
+        "--token",
+        action="append",
+        default=[],
+        metavar="KEY=ADDRESS",
+        help="a payment token in place of the preset's: wbtc or usdc (repeatable)",
+    )
+    p.add_argument("--sequencer-feed", metavar="ADDRESS", help="an L2 sequencer-uptime feed")
     p.set_defaults(handler=cmd_deploy)
 
 
@@ -64,6 +84,58 @@ def _config(ctx: Context, preset: networks.NetworkPreset) -> SuiteConfig:
         preset=preset,
         mocks=args.mocks,
         btc_usd_answer=parse_usd(args.btc_usd),
+    )
+
+
+def _given(ctx: Context, pairs: list[str], keys: tuple[str, ...], option: str) -> dict[str, str]:
+    """`KEY=ADDRESS` pairs of `option`, each key one of `keys`, each address a contract.
+
+    Raises:
+        BazaarError: a malformed pair, an unknown or repeated key, or no code at the address.
+    """
+    given: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        if not sep or key not in keys:
+            raise BazaarError(f"bad {option} {pair!r}: expected KEY=ADDRESS, KEY one of {keys}")
+        if key in given:
+            raise BazaarError(f"{option} {key} is given twice")
+        given[key] = _contract(ctx, checksum(text, f"{option} {key}"), f"{option} {key}")
+    return given
+
+
+def _contract(ctx: Context, address: ChecksumAddress, what: str) -> str:
+    _not_zero(address, what)
+    if not ctx.w3.eth.get_code(address):
+        raise BazaarError(f"{what}: no contract at {address} on chain {ctx.chain_id}")
+    return address
+
+
+def _with_overrides(ctx: Context, preset: networks.NetworkPreset) -> networks.NetworkPreset:
+    """The preset with the feeds, tokens and sequencer feed given on the command line (a
+    feed given here drops the preset's heartbeat for it: the suite's default limit applies)."""
+    args = ctx.args
+    feeds = _given(ctx, args.feed, tuple(settings.FEED_DESCRIPTIONS), "--feed")
+    tokens = _given(ctx, args.token, PAYMENT_TOKENS, "--token")
+    for key, address in tokens.items():
+        token = Erc20Client(ctx.w3, address)
+        try:  # a feed answers decimals() too: an ERC-20 also has a supply and balances
+            token.decimals  # noqa: B018
+            token.view("totalSupply")
+            token.balance_of(address)
+        except Exception:
+            raise BazaarError(f"--token {key}: {address} is not an ERC-20 token") from None
+    sequencer = args.sequencer_feed and _contract(
+        ctx, checksum(args.sequencer_feed, "--sequencer-feed"), "--sequencer-feed"
+    )
+    if not (feeds or tokens or sequencer):
+        return preset
+    return replace(
+        preset,
+        feeds={**preset.feeds, **feeds},
+        tokens={**preset.tokens, **tokens},
+        sequencer_feed=sequencer or preset.sequencer_feed,
+        heartbeats={k: v for k, v in preset.heartbeats.items() if k not in feeds},
     )
 
 
@@ -112,7 +184,7 @@ def _line(report: StepReport, width: int = 44) -> str:
 
 
 def cmd_deploy(ctx: Context) -> int:
-    preset = ctx.preset or networks.preset_for_chain(ctx.chain_id)
+    preset = _with_overrides(ctx, ctx.preset or networks.preset_for_chain(ctx.chain_id))
     _refuse_mocks_on_a_public_chain(ctx)
     config = _config(ctx, preset)
     suite = suite_plan(config)

@@ -726,3 +726,77 @@ def test_with_stdin_closed_the_confirmation_is_a_no_and_nothing_is_sent(
     assert (
         Web3(Web3.HTTPProvider(foreign_chain)).eth.get_transaction_count(ADDRESSES["deployer"]) == 0
     )
+
+
+@pytest.fixture
+def own_feeds_and_tokens():
+    """Feeds and tokens deployed by someone else (as on a chain without a preset)."""
+    owner = {"from": brownie.accounts[5]}
+    feed, token = artifacts.load("MockAggregator"), artifacts.load("MockERC20")
+
+    def deployed(artifact, *args):
+        contract = brownie.web3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
+        tx = contract.constructor(*args).transact({"from": owner["from"].address})
+        return brownie.web3.eth.get_transaction_receipt(tx)["contractAddress"]
+
+    return {
+        "btc_usd": deployed(feed, 8, 100_000 * 10**8, "BTC / USD"),
+        "wbtc_btc": deployed(feed, 8, 10**8, "WBTC / BTC"),
+        "usdc_usd": deployed(feed, 8, 10**8, "USDC / USD"),
+        "wbtc": deployed(token, "Wrapped BTC", "WBTC", 8),
+        "usdc": deployed(token, "USD Coin", "USDC", 6),
+    }
+
+
+def test_feeds_and_tokens_given_on_the_command_line_replace_the_mocks(
+    capsys, keystores, journal_path, own_feeds_and_tokens
+):
+    given = own_feeds_and_tokens
+    common = ["--rpc-url", rpc_url(), "--keystore", keystores["deployer"]]
+    args = [f"--feed={k}={given[k]}" for k in ("btc_usd", "wbtc_btc", "usdc_usd")]
+    args += [f"--token={k}={given[k]}" for k in ("wbtc", "usdc")]
+    result = run(
+        capsys, *common, "--deployment", journal_path, "--json", "deploy", *args,
+        "--arbiter", ADDRESSES["arbiter"],
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    data = result.json()
+    assert data["tokens"] == {"wbtc": given["wbtc"], "usdc": given["usdc"]}
+    assert not {"wbtc", "usdc", "btc_usd_feed"} & {s["step"] for s in data["steps"]}
+    oracle = brownie.Contract.from_abi(
+        "oracle", data["contracts"]["oracle"], artifacts.load("WbtcUsdOracle").abi
+    )
+    assert oracle.quote(given["wbtc"], 1_000 * 10**8)[0] == 10**6  # $1,000 = 0.01 WBTC
+
+
+@pytest.mark.parametrize(
+    "extra, fragments",
+    [
+        (["--feed", "eth_usd=ADDR"], ["bad --feed", "KEY=ADDRESS"]),
+        (["--feed", "btc_usd"], ["bad --feed"]),
+        (["--token", "wbtc=EOA"], ["--token wbtc: no contract at"]),
+        (["--token", "wbtc=FEED"], ["--token wbtc:", "is not an ERC-20 token"]),
+        (["--feed", "btc_usd=USDCFEED"], ["btc_usd feed", "'USDC / USD'"]),
+        (["--feed", "btc_usd=ADDR", "--feed", "btc_usd=ADDR"], ["given twice"]),
+        (["--sequencer-feed", "0x0000000000000000000000000000000000000000"], ["zero address"]),
+    ],
+)
+def test_a_bad_feed_or_token_on_the_command_line_is_refused_before_anything_is_sent(
+    deploy, journal_path, own_feeds_and_tokens, extra, fragments
+):
+    given = own_feeds_and_tokens
+    values = {
+        "ADDR": given["btc_usd"],
+        "EOA": ADDRESSES["seller"],
+        "FEED": given["btc_usd"],
+        "USDCFEED": given["usdc_usd"],
+    }
+    extra = [
+        "=".join([*a.split("=")[:-1], values.get(a.split("=")[-1], a.split("=")[-1])])
+        if "=" in a
+        else a
+        for a in extra
+    ]
+    nonce = deployer_nonce()
+    assert_one_line_failure(deploy(*extra), *fragments)
+    assert deployer_nonce() == nonce and not journal_path.exists()
