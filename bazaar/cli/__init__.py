@@ -94,6 +94,20 @@ def command_name(argv: list[str]) -> str | None:
     return None
 
 
+def _described(argv: list[str]) -> str:
+    """The command line as a batch's description: without the node's URL (it may carry an
+    API key), the files and the output switches."""
+    words, skip = ["bazaar"], False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token in (*VALUE_OPTIONS, "--safe-batch", "--safe"):
+            skip = True
+        elif token != "--json" and not token.startswith(tuple(f"{o}=" for o in VALUE_OPTIONS)):
+            words.append(token)
+    return " ".join(words)
+
+
 def build_parser(only: str | None = None) -> Parser:
     """The parser of every command (`only` None), or of the commands of group `only` with the
     others listed from the catalog but not loaded (what `main` runs: fast, and only the
@@ -140,8 +154,12 @@ def main(argv: list[str] | None = None) -> int:
     from bazaar.errors import BazaarError, NoSigner, TransactionFailed
     from bazaar.units import AmountError
 
+    ctx = Context(args)
     try:
-        return int(args.handler(Context(args)) or 0)
+        code = int(args.handler(ctx) or 0)
+        if code == EXIT_OK:
+            ctx.finish(_described(argv))
+        return code
     except NoSigner as exc:
         return _failed(as_json, f"{exc}: pass --keystore FILE", EXIT_REFUSED)
     except TransactionFailed as exc:
@@ -151,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("bazaar: interrupted\n")
         return EXIT_INTERRUPTED
+    finally:
+        ctx.close()
 
 
 def _failed(as_json: bool, message: str | None, code: int) -> int:

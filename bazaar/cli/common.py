@@ -4,6 +4,7 @@ file, and output (human lines, or one JSON object with --json)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from dataclasses import dataclass, field
@@ -13,17 +14,20 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from eth_account.signers.local import LocalAccount
+from eth_typing import ChecksumAddress
 from web3 import Web3
 from web3.types import TxReceipt
 
 from bazaar import networks
+from bazaar import safe as safe_batches
 from bazaar.accounts import load_account
 from bazaar.chain import connect
 from bazaar.clients.base import ContractClient
+from bazaar.deploy.rehearsal import anvil
 from bazaar.errors import BazaarError
 from bazaar.journal import Journal, default_path
 from bazaar.tx import Progress, TxSender
-from bazaar.units import format_points
+from bazaar.units import checksum, format_points
 
 Client = TypeVar("Client", bound=ContractClient)
 
@@ -32,6 +36,9 @@ Client = TypeVar("Client", bound=ContractClient)
 class Context:
     args: argparse.Namespace
     out: Any = field(default_factory=lambda: sys.stdout)
+    # what the command opened (a fork for --safe-batch), closed by `close`
+    stack: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
+    deferred: tuple[dict[str, Any], list[str]] | None = None
 
     @property
     def json(self) -> bool:
@@ -42,7 +49,26 @@ class Context:
         return networks.preset(self.args.network) if self.args.network else None
 
     @cached_property
+    def safe(self) -> ChecksumAddress | None:
+        """The Safe of `--safe-batch` (None without it); the batch's path checked first.
+
+        Raises:
+            BazaarError: --safe-batch without --safe, or a path a batch cannot be written to.
+        """
+        path = getattr(self.args, "safe_batch", None)
+        if path is None:
+            return None
+        if not getattr(self.args, "safe", None):
+            raise BazaarError(
+                "--safe-batch needs --safe ADDRESS: the Safe whose transactions these are "
+                "(the command is rehearsed as it)"
+            )
+        safe_batches.check_batch_path(path)
+        return checksum(self.args.safe, "Safe address")
+
+    @cached_property
     def w3(self) -> Web3:
+        """The node; with --safe-batch, a local fork of it (anvil) that the command acts on."""
         url = self.args.rpc_url
         if url is None and self.preset is not None:
             url = self.preset.rpc_url()
@@ -52,7 +78,11 @@ class Context:
                 )
         if url is None:
             raise BazaarError("no node: pass --rpc-url URL or --network NAME")
-        return connect(url, self.preset.chain_id if self.preset else None)
+        real = connect(url, self.preset.chain_id if self.preset else None)
+        if self.safe is None:
+            return real
+        fork = self.stack.enter_context(anvil("--fork-url", url))
+        return connect(fork, int(real.eth.chain_id))
 
     @cached_property
     def chain_id(self) -> int:
@@ -66,7 +96,15 @@ class Context:
 
     @cached_property
     def sender(self) -> TxSender:
+        """The keystore's account; with --safe-batch, the Safe on the fork."""
+        if self.safe is not None:
+            return safe_batches.SafeSender(self.w3, self.safe)
         return TxSender(self.w3, self.account, Progress.auto(self.json))
+
+    @property
+    def me(self) -> ChecksumAddress:
+        """Who acts: the keystore's account, or the Safe of --safe-batch."""
+        return self.safe if self.safe is not None else self.account.address
 
     @property
     def deployment_path(self) -> Path:
@@ -93,13 +131,50 @@ class Context:
         return kind(self.w3, entry["address"], sender, from_block=int(entry.get("block", 0)))
 
     def emit(self, data: dict[str, Any], lines: list[str]) -> None:
-        """One JSON object (--json) or the human lines, on stdout."""
+        """One JSON object (--json) or the human lines, on stdout (with --safe-batch, once
+        the batch is written: `finish`)."""
+        if self.safe is not None and self.deferred is None:
+            self.deferred = (data, lines)
+            return
         if self.json:
             self.out.write(json.dumps(json_safe(data), sort_keys=True) + "\n")
         else:
             for line in lines:
                 self.out.write(line + "\n")
         self.out.flush()
+
+    def finish(self, command: str) -> None:
+        """After a command that succeeded: with --safe-batch, writes the calls it made on the
+        fork as a Safe Transaction Builder batch, then prints its output and where the
+        batch is.
+
+        Raises:
+            BazaarError: the command sent nothing to batch, or the file cannot be written.
+        """
+        if self.safe is None or not isinstance(self.sender, safe_batches.SafeSender):
+            return
+        calls = self.sender.calls
+        if not calls:
+            raise BazaarError("the command sent no transaction: no batch written")
+        data = safe_batches.batch(self.chain_id, calls, f"bazaar {command}", command, self.safe)
+        path = safe_batches.write_batch(self.args.safe_batch, data)
+        found, lines = self.deferred or ({}, [])
+        self.emit(
+            {
+                **found,
+                "safeBatch": str(path),
+                "safe": self.safe,
+                "transactions": data["transactions"],
+            },
+            [
+                *lines,
+                f"(rehearsed as the Safe {self.safe} on a fork: nothing sent) a Safe Transaction "
+                f"Builder batch of {len(calls)} transaction(s) written to {path}",
+            ],
+        )
+
+    def close(self) -> None:
+        self.stack.close()
 
 
 def when(timestamp: int) -> str:

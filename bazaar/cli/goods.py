@@ -46,7 +46,7 @@ def register(commands: Any, add_globals: Any) -> None:
     p = command("set-uri", cmd_set_uri, "creator: point an item at a new URI")
     p.add_argument("item", metavar="ITEM_ID", type=positive_int)
     p.add_argument("uri", metavar="URI")
-    p = command("show", cmd_show, "an item: owner, creator, URI, content hash")
+    p = command("show", cmd_show, "an item: owner, creator, URI, content hash", sends=False)
     p.add_argument("item", metavar="ITEM_ID", type=positive_int)
     p = command("list", cmd_list, "list an item for sale, priced in USD (it goes into escrow)")
     p.add_argument("item", metavar="ITEM_ID", type=positive_int)
@@ -84,7 +84,7 @@ def _content(text: str) -> bytes:
 
 def cmd_mint(ctx: Context) -> int:
     goods = _goods(ctx, signing=True)
-    seller = checksum(ctx.args.seller, "seller") if ctx.args.seller else ctx.account.address
+    seller = checksum(ctx.args.seller, "seller") if ctx.args.seller else ctx.me
     if not ctx.args.uri:
         raise BazaarError("the URI may not be empty")
     item_id = goods.mint(seller, ctx.args.uri, _content(ctx.args.content), ctx.args.royalty_bps)
@@ -95,7 +95,7 @@ def cmd_mint(ctx: Context) -> int:
 
 def cmd_mint_batch(ctx: Context) -> int:
     goods = _goods(ctx, signing=True)
-    seller = checksum(ctx.args.seller, "seller") if ctx.args.seller else ctx.account.address
+    seller = checksum(ctx.args.seller, "seller") if ctx.args.seller else ctx.me
     uris = [uri for uri, _ in ctx.args.item]
     if not all(uris):
         raise BazaarError("a URI may not be empty")
@@ -168,7 +168,7 @@ def cmd_operator(ctx: Context) -> int:
     goods = _goods(ctx, signing=True)
     operator = checksum(ctx.args.operator, "operator")
     receipt = goods.set_operator(operator, not ctx.args.revoke)
-    me = ctx.account.address
+    me = ctx.me
     approved = goods.is_operator(me, operator)
     ctx.emit(
         {"action": "operator", "owner": me, "operator": operator, "approved": approved}

@@ -1,9 +1,7 @@
 """Governance commands: propose, vote, sign-vote, relay-votes, queue, execute, and the status
 of a proposal (reached through `bazaar status --proposal`). Proposal ids are printed in
-decimal (in JSON as strings: they are 256-bit hashes). With --safe-batch FILE, propose, queue
-and execute write a Safe Transaction Builder batch instead of sending (no keystore needed),
-after running its call as eth_call (from --safe when given). The governor and the timelock
-check their own rules: a refusal is their decoded error."""
+decimal (in JSON as strings: they are 256-bit hashes). The governor and the timelock check
+their own rules: a refusal is their decoded error."""
 
 from __future__ import annotations
 
@@ -15,7 +13,6 @@ from typing import Any, cast
 
 from eth_typing import ChecksumAddress
 
-from bazaar import safe
 from bazaar.accounts import open_stdin
 from bazaar.calls import encode_call
 from bazaar.cli.common import Context, points_json, time_json, tx_json, when
@@ -23,10 +20,8 @@ from bazaar.cli.parsing import command_adder, non_negative_int
 from bazaar.clients import ballots as ballot_client
 from bazaar.clients.governor import Actions, GovernorClient, ProposalStatus, parse_proposal_id
 from bazaar.clients.marketplace import MarketplaceClient
-from bazaar.deploy.plan import ZERO_ADDRESS
 from bazaar.errors import BazaarError
 from bazaar.signing.ballots import SignedBallot, parse_support
-from bazaar.tx import Call
 from bazaar.types import SUPPORT_NAMES
 from bazaar.units import checksum, format_points
 
@@ -36,14 +31,6 @@ def register(commands: Any, add_globals: Any) -> None:
 
     def proposal_arg(p: Any) -> None:
         p.add_argument("proposal", metavar="PROPOSAL_ID", help="decimal, or 0x hex")
-
-    def safe_args(p: Any) -> None:
-        p.add_argument(
-            "--safe-batch",
-            metavar="FILE",
-            help="write a Safe Transaction Builder batch to FILE instead of sending",
-        )
-        p.add_argument("--safe", metavar="ADDRESS", help="the Safe the batch is for (optional)")
 
     p = command("propose", cmd_propose)
     p.add_argument("--description", help="what the proposal does (default: generated)")
@@ -69,7 +56,6 @@ def register(commands: Any, add_globals: Any) -> None:
     p.add_argument(
         "--no-check", action="store_true", help="skip running the call as the timelock first"
     )
-    safe_args(p)
 
     p = command("cancel-proposal", cmd_cancel)
     proposal_arg(p)
@@ -79,7 +65,7 @@ def register(commands: Any, add_globals: Any) -> None:
     p.add_argument("support", metavar="for|against|abstain")
     p.add_argument("--reason", default="", help="a reason recorded with the vote")
 
-    p = command("sign-vote", cmd_sign_vote)
+    p = command("sign-vote", cmd_sign_vote, sends=False)
     proposal_arg(p)
     p.add_argument("support", metavar="for|against|abstain")
     p.add_argument(
@@ -99,11 +85,9 @@ def register(commands: Any, add_globals: Any) -> None:
 
     p = command("queue", cmd_queue)
     proposal_arg(p)
-    safe_args(p)
 
     p = command("execute", cmd_execute)
     proposal_arg(p)
-    safe_args(p)
 
 
 # -- shared ---------------------------------------------------------------------
@@ -129,15 +113,6 @@ def _resolver(ctx: Context) -> Callable[[str], str | None]:
 def _address(ctx: Context, text: str, what: str) -> ChecksumAddress:
     resolved = _resolver(ctx)(text) if not text.startswith("0x") else None
     return checksum(resolved or text, what)
-
-
-def _write_safe_batch(
-    ctx: Context, calls: list[Call], name: str, description: str
-) -> dict[str, Any]:
-    owner = checksum(ctx.args.safe, "Safe address") if ctx.args.safe else ""
-    data = safe.batch(ctx.chain_id, calls, name, description, owner)
-    path = safe.write_batch(ctx.args.safe_batch, data)
-    return {"safeBatch": str(path), "transactions": data["transactions"]}
 
 
 # -- proposals --------------------------------------------------------------------------
@@ -279,23 +254,9 @@ def proposal_status(ctx: Context, text: str) -> int:
 
 def cmd_propose(ctx: Context) -> int:
     actions, summary = _actions(ctx)
-    governor = _governor(ctx, signing=not ctx.args.safe_batch)
+    governor = _governor(ctx, signing=True)
     if not ctx.args.no_check:
         governor.simulate(actions)
-    if ctx.args.safe_batch:
-        proposal_id = governor.proposal_id(actions)
-        call = governor.propose_call(actions)
-        if ctx.args.safe:
-            governor.check_call(call, proposal_id, checksum(ctx.args.safe, "Safe address"))
-        written = _write_safe_batch(ctx, [call], "BTC Bazaar proposal", actions.description)
-        ctx.emit(
-            {"proposalId": str(proposal_id), **actions.to_json(), **written},
-            [
-                f"proposal {proposal_id} (not sent): {summary}",
-                f"  wrote a Safe Transaction Builder batch to {written['safeBatch']}",
-            ],
-        )
-        return 0
     proposal_id, receipt = governor.propose(actions)
     status = governor.status(proposal_id)
     ctx.emit(
@@ -429,39 +390,13 @@ def cmd_relay_votes(ctx: Context) -> int:
     return 0
 
 
-def _emit_proposal_batch(
-    ctx: Context, governor: GovernorClient, proposal_id: int, step: str
-) -> None:
-    """`--safe-batch` of queue or execute (`step`): the proposal's call, run as eth_call from
-    --safe (else from the zero address: anyone may queue and execute), in a Safe batch file."""
-    actions, _ = governor.actions(proposal_id)
-    call = governor.queue_call(actions) if step == "queue" else governor.execute_call(actions)
-    sender = checksum(ctx.args.safe, "Safe address") if ctx.args.safe else ZERO_ADDRESS
-    governor.check_call(call, proposal_id, sender)
-    written = _write_safe_batch(ctx, [call], f"BTC Bazaar {step}", actions.description)
-    what = "queue" if step == "queue" else "execution"
-    ctx.emit(
-        {"proposalId": str(proposal_id), **written},
-        [f"{what} of proposal {proposal_id} (not sent) written to {written['safeBatch']}"],
-    )
-
-
-def _lifecycle(ctx: Context, step: str) -> tuple[GovernorClient, int] | None:
-    """The governor and the proposal of queue or execute (`step`); None once --safe-batch
-    has written the batch instead."""
-    proposal_id = parse_proposal_id(ctx.args.proposal)
-    governor = _governor(ctx, signing=not ctx.args.safe_batch)
-    if ctx.args.safe_batch:
-        _emit_proposal_batch(ctx, governor, proposal_id, step)
-        return None
-    return governor, proposal_id
+def _lifecycle(ctx: Context) -> tuple[GovernorClient, int]:
+    """The governor and the proposal of queue or execute."""
+    return _governor(ctx, signing=True), parse_proposal_id(ctx.args.proposal)
 
 
 def cmd_queue(ctx: Context) -> int:
-    found = _lifecycle(ctx, "queue")
-    if found is None:
-        return 0
-    governor, proposal_id = found
+    governor, proposal_id = _lifecycle(ctx)
     receipt, eta = governor.queue(proposal_id)
     ctx.emit(
         {
@@ -476,10 +411,7 @@ def cmd_queue(ctx: Context) -> int:
 
 
 def cmd_execute(ctx: Context) -> int:
-    found = _lifecycle(ctx, "execute")
-    if found is None:
-        return 0
-    governor, proposal_id = found
+    governor, proposal_id = _lifecycle(ctx)
     receipt = governor.execute(proposal_id)
     state = governor.state(proposal_id)
     ctx.emit(

@@ -40,13 +40,13 @@ from bazaar.units import (
 def register(commands: Any, add_globals: Any) -> None:
     add = command_adder(commands, add_globals)
 
-    def command(name: str, handler: Any, order: bool = False) -> Any:
-        p = add(name, handler)
+    def command(name: str, handler: Any, order: bool = False, sends: bool = True) -> Any:
+        p = add(name, handler, sends=sends)
         if order:
             p.add_argument("order", metavar="ORDER_ID", help="the order id (0x + 64 hex digits)")
         return p
 
-    p = command("quote", cmd_quote)
+    p = command("quote", cmd_quote, sends=False)
     p.add_argument("--token", required=True, help="wbtc, usdc, or a token address")
     p.add_argument("--listing", type=positive_int, help="a listing id")
     p.add_argument("--quantity", type=positive_int, default=1)
@@ -248,7 +248,7 @@ def _pick_arbiter(ctx: Context, market: MarketplaceClient) -> str:
         return checksum(ctx.args.arbiter, "arbiter")
     seller = market.listing(ctx.args.listing).seller
     for arbiter in (checksum(a) for a in ctx.deployment.data.get("arbiters", [])):
-        if arbiter not in (ctx.account.address, seller) and market.is_arbiter(arbiter):
+        if arbiter not in (ctx.me, seller) and market.is_arbiter(arbiter):
             return arbiter
     raise BazaarError("no usable arbiter in the deployment file: pass --arbiter ADDRESS")
 
@@ -474,10 +474,10 @@ def cmd_delist(ctx: Context) -> int:
 def cmd_claim(ctx: Context) -> int:
     market = market_client(ctx, signing=True)
     token = token_client(ctx, ctx.args.token)
-    to = checksum(ctx.args.to, "receiver") if ctx.args.to else ctx.account.address
-    credit = market.credit(ctx.account.address, token.address)
+    to = checksum(ctx.args.to, "receiver") if ctx.args.to else ctx.me
+    credit = market.credit(ctx.me, token.address)
     if credit == 0:
-        raise BazaarError(f"{ctx.account.address} has no {token.symbol} credit to claim")
+        raise BazaarError(f"{ctx.me} has no {token.symbol} credit to claim")
     receipt = market.claim(token.address, to)
     ctx.emit(
         {

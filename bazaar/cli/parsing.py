@@ -44,14 +44,31 @@ def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> No
     )
 
 
-def command_adder(commands: Any, add_globals: Any) -> Any:
-    """`command(name, handler, help=None)`: a subcommand with the global options, running
-    `handler(ctx)`; a top-level command's help comes from the catalog."""
+def add_safe_options(parser: argparse.ArgumentParser) -> None:
+    """--safe-batch and --safe, on every command that sends."""
+    group = parser.add_argument_group("Safe batch (send nothing)")
+    group.add_argument(
+        "--safe-batch",
+        metavar="FILE",
+        help="rehearse the command as --safe on a local fork (anvil) and write its "
+        "transactions as a Safe Transaction Builder batch to FILE instead of sending",
+    )
+    group.add_argument("--safe", metavar="ADDRESS", help="the Safe the batch is for")
 
-    def command(name: str, handler: Any, text: str | None = None) -> argparse.ArgumentParser:
+
+def command_adder(commands: Any, add_globals: Any) -> Any:
+    """`command(name, handler, help=None, sends=True)`: a subcommand with the global options
+    (and, when it `sends`, the Safe batch options), running `handler(ctx)`; a top-level
+    command's help comes from the catalog."""
+
+    def command(
+        name: str, handler: Any, text: str | None = None, sends: bool = True
+    ) -> argparse.ArgumentParser:
         text = text or HELP[name]
         p: argparse.ArgumentParser = commands.add_parser(name, help=text, description=text)
         add_globals(p)
+        if sends:
+            add_safe_options(p)
         p.set_defaults(handler=handler)
         return p
 

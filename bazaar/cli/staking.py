@@ -47,7 +47,7 @@ def register(commands: Any, add_globals: Any) -> None:
     p.add_argument("account", metavar="ADDRESS", nargs="?", help="default: the keystore's account")
     p = command("delegate", cmd_delegate)
     p.add_argument("delegatee", metavar="ADDRESS")
-    p = command("sign-delegation", cmd_sign_delegation)
+    p = command("sign-delegation", cmd_sign_delegation, sends=False)
     p.add_argument("delegatee", metavar="ADDRESS")
     p.add_argument("--valid-hours", type=positive_int, default=24 * 7, help="default: a week")
     p.add_argument("--nonce", type=non_negative_int, help="default: the signer's current one")
@@ -94,7 +94,7 @@ def cmd_unstake(ctx: Context) -> int:
         event = staking.events(receipt, "UnstakeRequested")[0]
         pending, ready = int(event["pending"]), int(event["readyAt"])
         closes = int(event["closesAt"])
-        staked = staking.staked(ctx.account.address)
+        staked = staking.staked(ctx.me)
         ctx.emit(
             {
                 "action": "request",
@@ -125,7 +125,7 @@ def cmd_unstake(ctx: Context) -> int:
     else:
         receipt, amount = staking.cancel_unstake()
         verb, line = "cancel", f"put {format_points(amount)} back into the stake"
-    staked = staking.staked(ctx.account.address)
+    staked = staking.staked(ctx.me)
     ctx.emit(
         {
             "action": verb,
@@ -184,7 +184,7 @@ def _reward_token(ctx: Context, text: str) -> Erc20Client:
 
 def cmd_claim_rewards(ctx: Context) -> int:
     staking = _staking(ctx, signing=True)
-    me = ctx.account.address
+    me = ctx.me
     to = checksum(ctx.args.to, "receiver") if ctx.args.to else me
     if ctx.args.token:
         tokens: list[str] = [_reward_token(ctx, ctx.args.token).address]
@@ -231,7 +231,7 @@ def cmd_deposit_rewards(ctx: Context) -> int:
 
 def cmd_activate(ctx: Context) -> int:
     staking = _staking(ctx, signing=True)
-    account = checksum(ctx.args.account, "account") if ctx.args.account else ctx.account.address
+    account = checksum(ctx.args.account, "account") if ctx.args.account else ctx.me
     receipt = staking.activate(account)
     ctx.emit(
         {"action": "activate", "account": account, **tx_json(receipt)},
@@ -243,7 +243,7 @@ def cmd_activate(ctx: Context) -> int:
 def cmd_delegate(ctx: Context) -> int:
     staking = _staking(ctx, signing=True)
     receipt = staking.delegate(checksum(ctx.args.delegatee, "delegatee"))
-    me = ctx.account.address
+    me = ctx.me
     delegate = staking.delegates(me)
     ctx.emit(
         {"action": "delegate", "delegator": me, "delegate": delegate, **tx_json(receipt)},

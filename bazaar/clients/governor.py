@@ -27,7 +27,7 @@ from bazaar.clients.base import ContractClient
 from bazaar.errors import BazaarError, RevertError, decode_revert, revert_data
 from bazaar.signing import eip712
 from bazaar.signing.eip712 import Domain
-from bazaar.tx import Call, simulate
+from bazaar.tx import Call
 from bazaar.types import PROPOSAL_STATES, SUPPORT_NAMES
 from bazaar.units import checksum, format_points
 
@@ -299,18 +299,6 @@ class GovernorClient(ContractClient):
 
     def execute_call(self, actions: Actions) -> Call:
         return self._lifecycle_call("execute", actions)
-
-    def check_call(self, call: Call, proposal_id: int, sender: str) -> None:
-        """Runs a propose, queue or execute `call` as eth_call from `sender` (a Safe's batch:
-        nothing is signed here).
-
-        Raises:
-            BazaarError: the governor's refusal, decoded (and explained for a wrong state).
-        """
-        try:
-            simulate(self.w3, call, sender)
-        except RevertError as exc:
-            raise self.explained(exc, proposal_id, call.label) from None
 
     def cancel_call(self, actions: Actions) -> Call:
         return self._lifecycle_call("cancel", actions)

@@ -513,7 +513,8 @@ def test_safe_batches_of_propose_queue_and_execute_send_nothing_and_work_when_se
     governor, buyer = dao["governor"], brownie.accounts[1]
     before, block = nonces(), block_number()
     path = tmp_path / "propose.json"
-    written = bazaar("propose", "--fee-bps", 120, "--safe-batch", path, json=True)
+    safe = ["--safe", ADDRESSES["buyer"]]  # the buyer stands in for the Safe
+    written = bazaar("propose", "--fee-bps", 120, "--safe-batch", path, *safe, json=True)
     assert written.code == 0, written.err
     assert nonces() == before and block_number() == block
     batch = json.loads(path.read_text())
@@ -529,7 +530,7 @@ def test_safe_batches_of_propose_queue_and_execute_send_nothing_and_work_when_se
     mine_at(governor.proposalDeadline(proposal_id) + 1)
     for verb, expected_state in (("queue", 5), ("execute", 7)):
         path = tmp_path / f"{verb}.json"
-        result = bazaar(verb, proposal_id, "--safe-batch", path)
+        result = bazaar(verb, proposal_id, "--safe-batch", path, *safe)
         assert result.code == 0, result.err
         assert f"written to {path}" in result.out
         (tx,) = json.loads(path.read_text())["transactions"]
@@ -543,14 +544,14 @@ def test_safe_batches_of_propose_queue_and_execute_send_nothing_and_work_when_se
 def test_a_safe_batch_never_overwrites_a_file(bazaar, staked, tmp_path):
     path = tmp_path / "batch.json"
     path.write_text("{}")
-    result = bazaar("propose", "--fee-bps", 120, "--safe-batch", path)
+    result = bazaar("propose", "--fee-bps", 120, "--safe-batch", path, "--safe", ADDRESSES["buyer"])
     assert_one_line_failure(result, "exists; not overwriting")
     assert path.read_text() == "{}"
 
 
 def test_a_safe_batch_in_a_folder_that_does_not_exist_creates_nothing(bazaar, staked, tmp_path):
     path = tmp_path / "no" / "such" / "fee.json"
-    result = bazaar("propose", "--fee-bps", 120, "--safe-batch", path)
+    result = bazaar("propose", "--fee-bps", 120, "--safe-batch", path, "--safe", ADDRESSES["buyer"])
     assert_one_line_failure(result, f"no folder {path.parent} for fee.json; create it first")
     assert not (tmp_path / "no").exists()
 
