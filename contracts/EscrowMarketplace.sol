@@ -6,6 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {IERC2981} from "@openzeppelin/contracts/interfaces/IERC2981.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IBazaarRewards} from "../interfaces/IBazaarRewards.sol";
@@ -30,6 +31,7 @@ import {MarketplaceStorage} from "./marketplace/MarketplaceStorage.sol";
 ///         split keeps the runtime code well under EIP-170). Storage: `MarketplaceStorage`.
 contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
     using SafeERC20 for IERC20;
+    using EnumerableSet for EnumerableSet.AddressSet;
     using SafeCast for uint256;
     using OrderIdLibrary for OrderTerms;
 
@@ -51,6 +53,8 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
     uint256 public constant MAX_PAYMENT_TOKENS = Limits.MAX_PAYMENT_TOKENS;
     /// @inheritdoc IEscrowMarketplace
     uint256 public constant MIN_ACTIVE_ARBITERS = Limits.MIN_ACTIVE_ARBITERS;
+    /// @inheritdoc IEscrowMarketplace
+    uint256 public constant MAX_ACTIVE_ARBITERS = Limits.MAX_ACTIVE_ARBITERS;
     /// @inheritdoc IEscrowMarketplace
     uint256 public constant MAX_STAKER_SHARE_BPS = Limits.MAX_STAKER_SHARE_BPS;
     /// @inheritdoc IEscrowMarketplace
@@ -159,7 +163,7 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
         if (quantity == 0 || quantity > stock) revert MarketplaceOutOfStock(terms.listingId, quantity, stock);
         _requireAccepted(listing.tokenMask, _books[terms.token].id, terms.token);
         address arbiter = terms.arbiter;
-        if (!_isActiveArbiter[arbiter] || arbiter == msg.sender || arbiter == seller) {
+        if (!_arbiters.contains(arbiter) || arbiter == msg.sender || arbiter == seller) {
             revert MarketplaceArbiterInvalid(arbiter);
         }
         listing.stock = uint32(stock - quantity);
@@ -425,7 +429,12 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
 
     /// @inheritdoc IEscrowMarketplace
     function isActiveArbiter(address account) external view returns (bool) {
-        return _isActiveArbiter[account];
+        return _arbiters.contains(account);
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function arbiters() external view returns (address[] memory) {
+        return _arbiters.values();
     }
 
     /// @inheritdoc IEscrowMarketplace

@@ -229,6 +229,10 @@ interface IEscrowMarketplace is IEscrowMarketplaceTypes {
     /// @notice Whether `account` may be chosen as the arbiter of new orders.
     function isActiveArbiter(address account) external view returns (bool);
 
+    /// @notice Every active arbiter (at most `MAX_ACTIVE_ARBITERS`), in no particular order:
+    ///         a buyer picks one that is neither itself nor the seller.
+    function arbiters() external view returns (address[] memory);
+
     /// @notice Whether `account` is a registered carrier (may append checkpoints).
     function isCarrier(address account) external view returns (bool);
 
@@ -276,6 +280,9 @@ interface IEscrowMarketplace is IEscrowMarketplaceTypes {
 
     /// @notice Fewest active arbiters governance may leave: 1.
     function MIN_ACTIVE_ARBITERS() external view returns (uint256);
+
+    /// @notice Most active arbiters: 64 (`arbiters()` returns them in one call).
+    function MAX_ACTIVE_ARBITERS() external view returns (uint256);
 
     /// @notice Largest stakers' share of platform fees: 5,000 bps (50 %).
     function MAX_STAKER_SHARE_BPS() external view returns (uint256);
@@ -330,7 +337,8 @@ interface IEscrowMarketplace is IEscrowMarketplaceTypes {
     function addPaymentToken(address token) external;
 
     /// @notice Adds or removes an arbiter of new orders. Removal keeps the arbiter's rulings on
-    ///         orders it already holds, and never leaves fewer than `MIN_ACTIVE_ARBITERS`.
+    ///         orders it already holds, and never leaves fewer than `MIN_ACTIVE_ARBITERS` nor
+    ///         adds more than `MAX_ACTIVE_ARBITERS`.
     function setArbiter(address account, bool active) external;
 
     /// @notice Registers or removes a logistics carrier (may append checkpoints).

@@ -337,6 +337,8 @@ interface IEscrowMarketplaceTypes {
     error MarketplaceTooManyPaymentTokens(uint256 max);
     /// @notice Removing the arbiter would leave fewer than `min` active arbiters.
     error MarketplaceTooFewArbiters(uint256 min);
+    /// @notice There are already `max` active arbiters.
+    error MarketplaceTooManyArbiters(uint256 max);
     /// @notice `account` already is (`active`) or is not an arbiter.
     error MarketplaceArbiterUnchanged(address account, bool active);
     /// @notice A required address is zero.

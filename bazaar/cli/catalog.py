@@ -37,7 +37,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("transfer", "market", "send tokens or reward points to an address"),
     ("goods", "goods", "mint, show and list digital items"),
     ("record-outage", "oracle", "anyone: record (or clear) a price feed outage"),
-    ("status", "status", "an order, a listing, a DAO proposal or a staker"),
+    ("status", "status", "an order, a listing, a DAO proposal, a staker or the arbiters"),
     ("stake", "staking", "stake reward points for votes and a share of fees"),
     (
         "unstake",

@@ -64,7 +64,9 @@ def register(commands: Any, add_globals: Any) -> None:
     p.add_argument("--listing", type=positive_int, required=True)
     p.add_argument("--quantity", type=positive_int, default=1)
     p.add_argument("--token", required=True, help="wbtc, usdc, or a token address")
-    p.add_argument("--arbiter", help="arbiter address (default: one from the deployment file)")
+    p.add_argument(
+        "--arbiter", help="arbiter address (default: the first active one, not you or the seller)"
+    )
     p.add_argument("--max-pay", help="most token units to pay, e.g. 0.011 (default: quote+slip)")
     p.add_argument("--slippage-bps", type=non_negative_int, default=100)
     p.add_argument("--deadline-minutes", type=positive_int, default=30)
@@ -242,15 +244,15 @@ def cmd_list(ctx: Context) -> int:
 
 
 def _pick_arbiter(ctx: Context, market: MarketplaceClient) -> str:
-    """--arbiter, or the first arbiter of the deployment file that may arbitrate this order
-    (active, neither the buyer nor the seller)."""
+    """--arbiter, or the first active arbiter on chain that may arbitrate this order (neither
+    the buyer nor the seller)."""
     if ctx.args.arbiter:
         return checksum(ctx.args.arbiter, "arbiter")
     seller = market.listing(ctx.args.listing).seller
-    for arbiter in (checksum(a) for a in ctx.deployment.data.get("arbiters", [])):
-        if arbiter not in (ctx.me, seller) and market.is_arbiter(arbiter):
+    for arbiter in market.arbiters():
+        if arbiter not in (ctx.me, seller):
             return arbiter
-    raise BazaarError("no usable arbiter in the deployment file: pass --arbiter ADDRESS")
+    raise BazaarError("no active arbiter may arbitrate this order: pass --arbiter ADDRESS")
 
 
 def cmd_buy(ctx: Context) -> int:

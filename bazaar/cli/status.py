@@ -1,4 +1,4 @@
-"""`bazaar status`: an order, a listing, a DAO proposal or a staker."""
+"""`bazaar status`: an order, a listing, a DAO proposal, a staker or the active arbiters."""
 
 from __future__ import annotations
 
@@ -23,13 +23,23 @@ def register(commands: Any, add_globals: Any) -> None:
     p.add_argument("--listing", type=positive_int)
     p.add_argument("--proposal", metavar="PROPOSAL_ID", help="a DAO proposal (decimal or 0x)")
     p.add_argument("--staker", metavar="ADDRESS", help="an account's stake and votes")
+    p.add_argument("--arbiters", action="store_true", help="every active arbiter")
 
 
 def cmd_status(ctx: Context) -> int:
     args = ctx.args
-    subjects = (args.order, args.listing, args.proposal, args.staker)
+    subjects = (args.order, args.listing, args.proposal, args.staker, args.arbiters or None)
     if sum(s is not None for s in subjects) != 1:
-        raise BazaarError("pass one of ORDER_ID, --listing ID, --proposal ID or --staker ADDRESS")
+        raise BazaarError(
+            "pass one of ORDER_ID, --listing ID, --proposal ID, --staker ADDRESS or --arbiters"
+        )
+    if args.arbiters:
+        arbiters = market_client(ctx, signing=False).arbiters()
+        ctx.emit(
+            {"arbiters": arbiters},
+            [f"{len(arbiters)} active arbiter(s)", *(f"  {a}" for a in arbiters)],
+        )
+        return 0
     if args.proposal is not None:
         return governance.proposal_status(ctx, args.proposal)
     if args.staker is not None:

@@ -137,6 +137,10 @@ class MarketplaceClient(ContractClient):
     def is_arbiter(self, account: str) -> bool:
         return bool(self.view("isActiveArbiter", checksum(account, "arbiter")))
 
+    def arbiters(self) -> list[str]:
+        """Every active arbiter (the marketplace keeps at most MAX_ACTIVE_ARBITERS)."""
+        return [checksum(a) for a in self.view("arbiters")]
+
     def state(self, order_id: OrderId) -> OrderState:
         amount, deadline, status, flags, points = self.view("getOrder", order_id)
         return OrderState(

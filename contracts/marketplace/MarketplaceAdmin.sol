@@ -5,6 +5,7 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 
 import {IDigitalGoods} from "../../interfaces/IDigitalGoods.sol";
 import {IEscrowMarketplace} from "../../interfaces/IEscrowMarketplace.sol";
@@ -24,6 +25,7 @@ import {MarketplaceStorage} from "./MarketplaceStorage.sol";
 ///         function refuses: this contract's own storage means nothing.
 contract MarketplaceAdmin is MarketplaceStorage {
     using SafeERC20 for IERC20;
+    using EnumerableSet for EnumerableSet.AddressSet;
 
     /// @dev This contract's own address, to refuse direct calls.
     address private immutable _self;
@@ -107,14 +109,18 @@ contract MarketplaceAdmin is MarketplaceStorage {
     /// @dev See `IEscrowMarketplace`.
     function setArbiter(address account, bool active) external onlyDelegated onlyOwner {
         if (account == address(0)) revert MarketplaceZeroAddress();
-        if (_isActiveArbiter[account] == active) revert MarketplaceArbiterUnchanged(account, active);
-        _isActiveArbiter[account] = active;
+        if (_arbiters.contains(account) == active) revert MarketplaceArbiterUnchanged(account, active);
         if (active) {
+            if (_arbiters.length() >= Limits.MAX_ACTIVE_ARBITERS) {
+                revert MarketplaceTooManyArbiters(Limits.MAX_ACTIVE_ARBITERS);
+            }
+            _arbiters.add(account);
             _config.activeArbiters += 1;
         } else {
             if (_config.activeArbiters <= Limits.MIN_ACTIVE_ARBITERS) {
                 revert MarketplaceTooFewArbiters(Limits.MIN_ACTIVE_ARBITERS);
             }
+            _arbiters.remove(account);
             _config.activeArbiters -= 1;
         }
         emit ArbiterSet(account, active);

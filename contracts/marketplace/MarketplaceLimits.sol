@@ -22,6 +22,8 @@ library MarketplaceLimits {
     uint256 internal constant MAX_PAYMENT_TOKENS = 16;
     /// @dev Governance cannot remove the last active arbiter.
     uint256 internal constant MIN_ACTIVE_ARBITERS = 1;
+    /// @dev At most 64 active arbiters: `arbiters()` returns them all in one call.
+    uint256 internal constant MAX_ACTIVE_ARBITERS = 64;
     /// @dev Largest share of platform fees streamed to stakers: 50 % (5,000 bps).
     uint256 internal constant MAX_STAKER_SHARE_BPS = 5_000;
     /// @dev Highest reward rate: 10 whole points per USD settled.

@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 
 import {IDigitalGoods} from "../../interfaces/IDigitalGoods.sol";
 import {IEscrowMarketplaceTypes} from "../../interfaces/IEscrowMarketplaceTypes.sol";
@@ -43,9 +44,10 @@ abstract contract MarketplaceStorage is IEscrowMarketplaceTypes, Ownable2Step, R
     mapping(uint256 id => address) internal _paymentTokens;
     /// @dev Per token: its payment id, the escrow held and the fees accrued, in one slot.
     mapping(address token => TokenBook) internal _books;
-    /// @dev Whether `account` may be chosen as arbiter of new orders.
+    /// @dev The accounts that may be chosen as arbiter of new orders (at most
+    ///      `MAX_ACTIVE_ARBITERS`: governance adds them, so the list stays readable in one call).
     // slither-disable-next-line uninitialized-state,constable-states,immutable-states,unused-state
-    mapping(address account => bool) internal _isActiveArbiter;
+    EnumerableSet.AddressSet internal _arbiters;
     // slither-disable-next-line uninitialized-state,constable-states,immutable-states,unused-state
     mapping(address account => bool) internal _isCarrier;
     mapping(uint256 listingId => Listing) internal _listings;

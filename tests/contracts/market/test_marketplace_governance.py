@@ -213,6 +213,29 @@ def test_arbiters_are_added_and_removed_with_an_event_and_a_count(
     assert market.config()["activeArbiters"] == 2 and not market.isActiveArbiter(arbiter)
 
 
+def test_the_arbiter_list_holds_exactly_the_active_arbiters(market, deployer, accounts, arbiter):
+    before = set(market.arbiters())
+    assert arbiter in before and len(before) == market.config()["activeArbiters"]
+    newcomer = accounts[3]
+    market.setArbiter(newcomer, True, {"from": deployer})
+    assert set(market.arbiters()) == before | {newcomer}
+    market.setArbiter(arbiter, False, {"from": deployer})
+    assert set(market.arbiters()) == (before | {newcomer}) - {arbiter}
+    assert len(market.arbiters()) == market.config()["activeArbiters"]
+
+
+def test_governance_cannot_add_more_than_the_most_active_arbiters(market, deployer):
+    most = market.MAX_ACTIVE_ARBITERS()
+    assert most == 64
+    for n in range(most - market.config()["activeArbiters"]):
+        market.setArbiter(f"0x{n + 1:040x}", True, {"from": deployer})
+    assert len(market.arbiters()) == most
+    with brownie.reverts(err("MarketplaceTooManyArbiters", most)):
+        market.setArbiter(f"0x{most + 1:040x}", True, {"from": deployer})
+    market.setArbiter(market.arbiters()[0], False, {"from": deployer})  # room again
+    market.setArbiter(f"0x{most + 1:040x}", True, {"from": deployer})
+
+
 def test_adding_an_active_arbiter_or_removing_an_inactive_one_is_refused(
     market, deployer, arbiter, stranger
 ):
