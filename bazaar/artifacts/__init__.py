@@ -25,6 +25,7 @@ DEPLOYABLE_CONTRACTS: tuple[str, ...] = (
     "WbtcUsdOracle",
     "MockWBTC",
     "MockERC20",
+    "MockUSDC",
     "MockAggregator",
 )
 # Interfaces of contracts the suite uses but does not deploy: real ERC-20 tokens (OpenZeppelin's

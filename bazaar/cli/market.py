@@ -314,6 +314,20 @@ def _after(
             shown = [f"buyer share {_percent(v)}" for f, v in details.items() if f not in amounts]
             shown += [f"{f} {token.format(v)}" for f, v in amounts.items()]
             line += "; " + ", ".join(shown)
+    credited = market.events(receipt, "PaymentCredited")
+    if credited:  # a payout the receiver's address could not take (a blacklist, say)
+        data["credited"] = [
+            {
+                "account": c["account"],
+                "amount": int(c["amount"]),
+                "amountFormatted": token.format(int(c["amount"])),
+            }
+            for c in credited
+        ]
+        line += "; " + ", ".join(
+            f"{token.format(int(c['amount']))} kept as a credit of {c['account']} (bazaar claim)"
+            for c in credited
+        )
     ctx.emit(data, [line])
     return 0
 

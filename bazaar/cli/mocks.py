@@ -2,7 +2,9 @@
 test chains). `mocks mint TOKEN AMOUNT [--to ADDRESS]` mints a mock payment token (in its own
 units: 0.5 for half a WBTC); `mocks refresh [--btc-usd PRICE]` starts a new round of every mock
 feed at the current time (optionally at a new BTC price), after a time jump or a day without
-updates has made them stale. Both refuse a deployment whose tokens or feeds are real."""
+updates has made them stale; `mocks blacklist ADDRESS [--undo]` blocks an address on the mock
+USDC as Circle can (its deployer only), to see a payout become a credit. Each refuses a
+deployment whose tokens or feeds are real."""
 
 from __future__ import annotations
 
@@ -12,12 +14,12 @@ from bazaar import settings
 from bazaar.cli.catalog import HELP
 from bazaar.cli.common import Context, time_json, tx_json, when
 from bazaar.cli.parsing import command_adder
-from bazaar.clients.mocks import MockFeedClient, MockTokenClient
+from bazaar.clients.mocks import MockFeedClient, MockTokenClient, MockUsdcClient
 from bazaar.deploy.suite import PAYMENT_TOKENS, feed_step
 from bazaar.errors import BazaarError
 from bazaar.units import checksum, format_usd, parse_amount, parse_usd
 
-MOCK_TOKENS = ("MockWBTC", "MockERC20")
+MOCK_TOKENS = ("MockWBTC", "MockERC20", "MockUSDC")
 MOCK_FEED = "MockAggregator"
 
 
@@ -36,6 +38,11 @@ def register(commands: Any, add_globals: Any) -> None:
     p.add_argument("--to", help="receiver (default: the keystore's account)")
     p = command("refresh", cmd_refresh, "start a new round of every mock feed, now")
     p.add_argument("--btc-usd", help="a new BTC/USD price in dollars (default: the current one)")
+    p = command(
+        "blacklist", cmd_blacklist, "the mock USDC's deployer blocks an address, like Circle"
+    )
+    p.add_argument("account", metavar="ADDRESS")
+    p.add_argument("--undo", action="store_true", help="unblock it")
 
 
 def _require_mock(ctx: Context, key: str, kinds: tuple[str, ...], what: str) -> None:
@@ -95,4 +102,17 @@ def cmd_refresh(ctx: Context) -> int:
         shown = format_usd(answer) if key == "btc_usd" else f"{answer / 10**feed.decimals:g}"
         lines.append(f"{settings.FEED_DESCRIPTIONS[key]}: {shown} at {when(updated_at)}")
     ctx.emit({"action": "refresh", "rounds": rounds}, lines)
+    return 0
+
+
+def cmd_blacklist(ctx: Context) -> int:
+    _require_mock(ctx, "usdc", ("MockUSDC",), "usdc token")
+    usdc = ctx.client(MockUsdcClient, "usdc", signing=True)
+    account = checksum(ctx.args.account, "account")
+    receipt = usdc.set_blacklisted(account, not ctx.args.undo)
+    blocked = usdc.is_blacklisted(account)
+    ctx.emit(
+        {"action": "blacklist", "account": account, "blacklisted": blocked, **tx_json(receipt)},
+        [f"{account} {'may no longer' if blocked else 'may again'} send or receive mock USDC"],
+    )
     return 0

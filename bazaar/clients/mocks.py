@@ -8,6 +8,7 @@ from web3.types import TxReceipt
 
 from bazaar.clients.base import ContractClient
 from bazaar.clients.erc20 import Erc20Client
+from bazaar.units import checksum
 
 
 class MockTokenClient(Erc20Client):
@@ -17,6 +18,24 @@ class MockTokenClient(Erc20Client):
 
     def mint(self, to: str, amount: int) -> TxReceipt:
         return self.send("mint", to, amount, label=f"mint {self.format(amount)}")
+
+
+class MockUsdcClient(MockTokenClient):
+    """MockUSDC: also a blacklist like Circle's, set by its deployer."""
+
+    ARTIFACT = "MockUSDC"
+
+    def is_blacklisted(self, account: str) -> bool:
+        return bool(self.view("isBlacklisted", checksum(account, "account")))
+
+    def set_blacklisted(self, account: str, blocked: bool) -> TxReceipt:
+        """The blacklister blocks (or unblocks) `account` from sending and receiving."""
+        return self.send(
+            "setBlacklisted",
+            checksum(account, "account"),
+            blocked,
+            label="blacklist" if blocked else "unblacklist",
+        )
 
 
 class MockFeedClient(ContractClient):

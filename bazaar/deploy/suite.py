@@ -63,7 +63,7 @@ class Plan:
 # Mock tokens where the network has none: step name -> (contract, constructor arguments).
 MOCK_TOKENS = {
     "wbtc": ("MockWBTC", ()),
-    "usdc": ("MockERC20", ("Mock USD Coin", "USDC", 6)),
+    "usdc": ("MockUSDC", ()),
 }
 # The payment tokens, in the order the marketplace numbers them (1, 2): also the staking's
 # reward tokens.

@@ -176,6 +176,24 @@ def test_a_claim_without_a_credit_is_refused_before_anything_is_sent(bazaar):
     refused(bazaar, "seller", "claim", "--token", "dai", fragments=["unknown token"])
 
 
+def test_a_payout_to_a_blacklisted_seller_is_kept_as_a_credit_it_claims_elsewhere(
+    bazaar, suite, paid
+):
+    order = paid["orderId"]
+    assert bazaar("ship", order, "--tracking", "t", who="seller").code == 0
+    assert bazaar("mocks", "blacklist", ADDRESSES["seller"], who="deployer").code == 0
+    confirmed = bazaar("confirm", order, who="buyer")
+    assert confirmed.code == 0, confirmed.err
+    assert f"990 USDC kept as a credit of {ADDRESSES['seller']} (bazaar claim)" in confirmed.out
+    refused(bazaar, "seller", "claim", "--token", "usdc", fragments=["MockUSDCBlacklisted"])
+    data = bazaar(
+        "claim", "--token", "usdc", "--to", ADDRESSES["arbiter"], who="seller", json=True
+    ).json()
+    assert (data["amount"], data["to"]) == (990 * 10**6, ADDRESSES["arbiter"])
+    assert suite["usdc"].balanceOf(ADDRESSES["arbiter"]) == 990 * 10**6
+    refused(bazaar, "seller", "claim", "--token", "usdc", fragments=["no USDC credit"])
+
+
 def test_withdraw_fees_pays_the_treasury_and_a_second_call_has_nothing(bazaar, suite, completed):
     treasury = ADDRESSES["deployer"]
     before = suite["usdc"].balanceOf(treasury)

@@ -77,3 +77,20 @@ def test_a_bad_amount_or_price_is_one_line_and_sends_nothing(bazaar):
     ):
         assert_one_line_failure(bazaar("mocks", *args, who="buyer"), fragment)
     assert nonces() == before
+
+
+def test_the_mock_usdc_deployer_blacklists_and_unblocks_an_address_like_circle(bazaar, suite):
+    assert bazaar("mocks", "mint", "usdc", "5", who="seller").code == 0
+    data = bazaar("mocks", "blacklist", ADDRESSES["seller"], who="deployer", json=True).json()
+    assert data["blacklisted"] is True
+    refused = bazaar("transfer", "1", "--token", "usdc", "--to", ADDRESSES["buyer"], who="seller")
+    assert_one_line_failure(refused, "MockUSDCBlacklisted")
+    before = nonces()
+    assert_one_line_failure(
+        bazaar("mocks", "blacklist", ADDRESSES["buyer"], who="buyer"), "MockUSDCNotBlacklister"
+    )
+    assert nonces() == before
+    human = bazaar("mocks", "blacklist", ADDRESSES["seller"], "--undo", who="deployer")
+    assert human.out.strip() == f"{ADDRESSES['seller']} may again send or receive mock USDC"
+    sent = bazaar("transfer", "1", "--token", "usdc", "--to", ADDRESSES["buyer"], who="seller")
+    assert sent.code == 0, sent.err

@@ -40,6 +40,7 @@ SENDERS = {
     "IERC20Metadata": ("erc20.py",),
     "MockERC20": ("mocks.py", "erc20.py"),
     "MockWBTC": ("mocks.py", "erc20.py"),
+    "MockUSDC": ("mocks.py", "erc20.py"),
     "MockAggregator": ("mocks.py",),
     "AggregatorV3Interface": (),
 }
@@ -128,6 +129,7 @@ ABSENT = {
     "IERC20Metadata": {"transferFrom": SPENDER},
     "MockERC20": {"transferFrom": SPENDER},
     "MockWBTC": {"transferFrom": SPENDER},
+    "MockUSDC": {"transferFrom": SPENDER},
     "MockAggregator": {"setDecimals": FAULTS, "setMode": FAULTS, "setRoundData": FAULTS},
 }
 

@@ -17,6 +17,8 @@ CHAPTERS = (
     "$ bazaar goods mint",
     "--points 500",
     "redeemed 500 points",
+    "kept as a credit of",
+    "$ bazaar claim --token usdc",
     "$ bazaar reclaim",
     "now Refunded; amount 1000 USDC",
     "$ bazaar release",

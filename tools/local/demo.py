@@ -9,7 +9,8 @@ with the client library. Only two things are not the product: moving the chain's
 The story: deploy the suite with mocks and hand it to the DAO; a faucet; a seller lists a lamp
 (price locked at checkout) and a chair (USD-protected); the lamp bought in WBTC, BTC up 20 %,
 shipped, a checkpoint, confirmed, points earned; a digital licence minted, listed, bought with a
-points discount; the chair bought, BTC down 20 %, the buffer returned; a USDC order the seller
+points discount; the chair bought, BTC down 20 %, the buffer returned; a USDC payout to a
+blacklisted seller kept as a credit and claimed to another address; a USDC order the seller
 never ships, reclaimed; an order released by anyone after the window; a dispute with evidence
 and a ruling; members stake, the fee share reaches them; a fee change proposed, voted (one vote
 signed off-line and relayed), queued and executed; the feeds going stale and checkout failing
@@ -159,6 +160,14 @@ def play(story: Story) -> None:
     run("seller", "ship", chair, "--tracking", "UPS 1Z999AA10123456784")
     run("buyer", "confirm", chair)
 
+    step("USDC blocks the seller's address: its payout becomes a credit it claims elsewhere")
+    blocked = order("buyer", "--listing", "1", "--token", "usdc")
+    run("seller", "ship", blocked, "--tracking", "DHL 3")
+    run("deployer", "mocks", "blacklist", ADDRESS["seller"])
+    run("buyer", "confirm", blocked)
+    run("seller", "claim", "--token", "usdc", "--to", ADDRESS["member"])
+    run("deployer", "mocks", "blacklist", ADDRESS["seller"], "--undo")
+
     step("A lamp paid in USDC is never shipped: anyone returns the escrow after the deadline")
     unshipped = order("buyer", "--listing", "1", "--token", "usdc")
     jump(7 * ONE_DAY + 1, "the fulfilment window passed")
@@ -185,6 +194,7 @@ def play(story: Story) -> None:
     run("member", "activate", ADDRESS["buyer"])
     run("member", "activate")
     run("member", "withdraw-fees", "--token", "wbtc")
+    run("member", "withdraw-fees", "--token", "usdc")
     jump(ONE_DAY, "a day of the fee stream")
     run("buyer", "claim-rewards")
 
@@ -228,7 +238,7 @@ def balances(story: Story) -> None:
     for name, address in holders:
         print(
             f"   {name:<10}{wbtc.format(wbtc.balance_of(address)):>18}"
-            f"{usdc.format(usdc.balance_of(address)):>16}"
+            f"{usdc.format(usdc.balance_of(address)):>20}"
             f"{points.format(points.balance_of(address)):>20}"
         )
     if wbtc.balance_of(market.address) or usdc.balance_of(market.address):
@@ -251,9 +261,10 @@ def main() -> int:
         print(f"\ndemo failed: {exc}", file=sys.stderr)
         return 1
     print(
-        f"\nDone in {time.monotonic() - started:.1f} s: 6 orders (one digital), a reclaim, a "
-        "release by a stranger, a ruling, the fee share claimed by a staker, a fee change voted "
-        "and executed, checkout failing closed on stale prices; the escrow holds nothing."
+        f"\nDone in {time.monotonic() - started:.1f} s: 7 orders (one digital), a credit "
+        "claimed, a reclaim, a release by a stranger, a ruling, the fee share claimed by a "
+        "staker, a fee change voted and executed, checkout failing closed on stale prices; "
+        "the escrow holds nothing."
     )
     return 0
 
