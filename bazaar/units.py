@@ -46,10 +46,18 @@ def parse_amount(text: str, decimals: int, what: str = "amount") -> int:
         raise AmountError(f"{what} {text!r} is not a number (expected e.g. 12.34)")
     if value < 0:
         raise AmountError(f"{what} {text!r} is negative")
-    exponent = value.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > decimals:
-        raise AmountError(f"{what} {text!r} has more than {decimals} decimals")
-    units = int(value.scaleb(decimals))
+    # Exact integer arithmetic on the digits: Decimal's context arithmetic (normalize, scaleb)
+    # rounds to 28 significant digits, which silently changed large amounts.
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # finite, checked above
+    mantissa: int = int("".join(map(str, digits)) or "0")
+    shift = exponent + decimals
+    if shift >= 0:
+        units: int = mantissa * 10**shift
+    else:
+        units, rest = divmod(mantissa, 10**-shift)
+        if rest:
+            raise AmountError(f"{what} {text!r} has more than {decimals} decimals")
     if units > UINT256_MAX:
         raise AmountError(f"{what} {text!r} is too large")
     return units

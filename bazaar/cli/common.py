@@ -156,7 +156,7 @@ class Context:
         calls = self.sender.calls
         if not calls:
             raise BazaarError("the command sent no transaction: no batch written")
-        data = safe_batches.batch(self.chain_id, calls, f"bazaar {command}", command, self.safe)
+        data = safe_batches.batch(self.chain_id, calls, command, command, self.safe)
         path = safe_batches.write_batch(self.args.safe_batch, data)
         found, lines = self.deferred or ({}, [])
         self.emit(

@@ -177,6 +177,8 @@ def _generic_calls(ctx: Context) -> list[tuple[str, str, list[str]]]:
         if len(words) < 2:
             raise BazaarError(f"bad --call {text!r}: expected 'TARGET SIGNATURE [ARG]...'")
         calls.append((words[0], words[1], words[2:]))
+    if args.calls and calls:  # their order on the command line is not kept: refuse the mix
+        raise BazaarError("pass the calls either in --calls FILE or on the command line, not both")
     if args.calls:
         try:
             entries = json.loads(Path(args.calls).read_text())

@@ -158,8 +158,18 @@ class StakingClient(ContractClient):
         return checksum(self.view("delegates", checksum(account, "account")))
 
     def delegate(self, delegatee: str) -> TxReceipt:
-        """Delegates the caller's staked points (now and later) to `delegatee`."""
-        return self.send("delegate", checksum(delegatee, "delegatee"), label="delegate")
+        """Delegates the caller's staked points (now and later) to `delegatee`.
+
+        Raises:
+            BazaarError: the zero address (the votes would count for no one); nothing sent.
+        """
+        target = checksum(delegatee, "delegatee")
+        if int(target, 16) == 0:
+            raise BazaarError(
+                "delegating to the zero address throws the votes away; delegate to yourself to "
+                "vote again; nothing sent"
+            )
+        return self.send("delegate", target, label="delegate")
 
     @cached_property
     def domain(self) -> Domain:

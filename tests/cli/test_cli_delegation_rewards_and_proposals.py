@@ -113,6 +113,7 @@ def test_delegate_moves_the_votes_and_back(bazaar, suite, staked):
     human = bazaar("delegate", ADDRESSES["buyer"], who="buyer")
     assert human.out.strip() == f"{ADDRESSES['buyer']} now votes through {ADDRESSES['buyer']}"
     refused(bazaar, "buyer", "delegate", "0x12", fragments=["delegatee"])
+    refused(bazaar, "buyer", "delegate", "0x" + "0" * 40, fragments=["throws the votes away"])
 
 
 def test_a_signed_delegation_is_relayed_by_another_account_once(bazaar, suite, staked, tmp_path):
@@ -162,16 +163,11 @@ def test_the_proposer_cancels_a_pending_proposal_and_nobody_else_may(bazaar, sta
     refused(bazaar, "buyer", "vote", proposal_id, "for", fragments=["Canceled"])
 
 
-def test_a_proposal_of_several_calls_runs_them_all_in_one_execution(
-    bazaar, suite, staked, tmp_path
-):
-    calls = tmp_path / "calls.json"
-    calls.write_text(
-        json.dumps([{"target": "staking", "signature": "setCooldown(uint256)", "args": [864000]}])
-    )
+def test_a_proposal_of_several_calls_runs_them_all_in_one_execution(bazaar, suite, staked):
     result = bazaar(
         "propose", "--call", "market setFees(uint256,uint256) 150 250",
-        "--call", "market setPointsRate(uint256) 2", "--calls", calls, who="buyer", json=True,
+        "--call", "market setPointsRate(uint256) 2",
+        "--call", "staking setCooldown(uint256) 864000", who="buyer", json=True,
     )  # fmt: skip
     assert result.code == 0, result.err
     proposal = result.json()
@@ -190,7 +186,9 @@ def test_a_proposal_of_several_calls_runs_them_all_in_one_execution(
     assert suite["staking"].cooldownSeconds() == 864_000
 
 
-def test_a_multi_call_proposal_is_refused_whole_when_one_call_would_fail(bazaar, staked, tmp_path):
+def test_a_multi_call_proposal_is_refused_whole_when_one_call_would_fail(
+    bazaar, suite, staked, tmp_path
+):
     refused(
         bazaar, "buyer", "propose", "--call", "market setFees(uint256,uint256) 150 250",
         "--call", "market setPointsRate(uint256) 99", fragments=["would revert"],
@@ -203,8 +201,19 @@ def test_a_multi_call_proposal_is_refused_whole_when_one_call_would_fail(bazaar,
     bad = tmp_path / "calls.json"
     bad.write_text(json.dumps([{"target": "market"}]))
     refused(bazaar, "buyer", "propose", "--calls", bad, fragments=["call 1 needs"])
+    good = tmp_path / "good.json"
+    good.write_text(
+        json.dumps([{"target": "staking", "signature": "setCooldown(uint256)", "args": [864000]}])
+    )
+    from_file = bazaar("propose", "--calls", good, who="buyer", json=True)
+    assert from_file.code == 0, from_file.err
+    assert from_file.json()["targets"] == [suite["staking"].address]
     bad.write_text("[]")
     refused(bazaar, "buyer", "propose", "--calls", bad, fragments=["non-empty JSON list"])
+    refused(
+        bazaar, "buyer", "propose", "--calls", bad, "--call", "market setPointsRate(uint256) 2",
+        fragments=["either in --calls FILE or on the command line"],
+    )  # fmt: skip
     refused(
         bazaar, "buyer", "propose", "--fee-bps", 150, "--call", "market setPointsRate(uint256) 2",
         fragments=["pass either"],

@@ -59,6 +59,7 @@ def test_a_listing_batched_for_a_safe_sends_nothing_and_lists_when_the_safe_send
     batch = json.loads(path.read_text())
     assert batch["meta"]["checksum"] == batch_checksum(batch)
     assert batch["meta"]["createdFromSafeAddress"] == SAFE
+    assert batch["meta"]["name"] == "bazaar list --price 25 --stock 2 --token wbtc"
     assert batch["meta"]["description"] == (
         "bazaar list --price 25 --stock 2 --token wbtc"
     )  # no node URL, no file names

@@ -133,3 +133,21 @@ def test_the_hand_over_salt_is_the_hash_of_its_text():
     from bazaar.settings import HANDOVER_SALT
 
     assert keccak(text="btc-bazaar hand-over") == HANDOVER_SALT
+
+
+@pytest.mark.parametrize(
+    "text, decimals, units",
+    [
+        ("1234567890123456789012345.123456", 6, 1234567890123456789012345123456),
+        ("123456789012345678901.12345678", 8, 12345678901234567890112345678),
+        ("999999999999999999999999999999999", 8, 999999999999999999999999999999999 * 10**8),
+        ("12345678901234567890.123456789012345678", 18, 12345678901234567890123456789012345678),
+        ("1.500", 1, 15),
+    ],
+)
+def test_large_amounts_parse_exactly_beyond_28_digits(text, decimals, units):
+    """Regression: Decimal's 28-digit context rounded these (mint and transfer sent the
+    rounded amount)."""
+    assert parse_amount(text, decimals) == units
+    expected = text.rstrip("0").rstrip(".") if "." in text else text
+    assert format_amount(units, decimals) == expected
