@@ -38,6 +38,9 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("goods", "goods", "mint, show and list digital items"),
     ("record-outage", "oracle", "anyone: record (or clear) a price feed outage"),
     ("status", "status", "an order, a listing, a DAO proposal, a staker or the arbiters"),
+    ("index", "index", "follow the suite's events into the index (SQLite by default)"),
+    ("orders", "index", "your orders as buyer, seller or arbiter, from the index (--due)"),
+    ("listings", "index", "what is for sale, from the index"),
     ("stake", "staking", "stake reward points for votes and a share of fees"),
     (
         "unstake",

@@ -1,0 +1,161 @@
+"""`bazaar index`, `bazaar orders`, `bazaar listings`: the suite's events in SQL, and the
+questions people ask of them. The index is an SQLite file in the user's data folder by default
+(nothing to install), or any database given by `--db URL` or `$BAZAAR_INDEX_URL`
+(`postgresql://user@host/db` for PostgreSQL). `orders` and `listings` read the index only and
+say how far it is behind the chain; `index` brings it up to date (`--follow`: and keeps it)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from typing import Any
+
+from bazaar.cli.common import Context, time_json, when
+from bazaar.cli.parsing import command_adder, non_negative_int, positive_int
+from bazaar.errors import BazaarError
+from bazaar.index import queries
+from bazaar.index.indexer import DEFAULT_CONFIRMATIONS, Indexer
+from bazaar.index.schema import default_url, open_index
+from bazaar.units import checksum, format_usd
+
+INDEX_URL_ENV = "BAZAAR_INDEX_URL"
+
+
+def register(commands: Any, add_globals: Any) -> None:
+    command = command_adder(commands, add_globals)
+
+    def db_arg(p: Any) -> None:
+        p.add_argument(
+            "--db",
+            metavar="URL",
+            help=f"the index database (default: ${INDEX_URL_ENV}, else an SQLite file in the "
+            "user's data folder)",
+        )
+
+    p = command("index", cmd_index, sends=False)
+    db_arg(p)
+    p.add_argument(
+        "--confirmations",
+        type=non_negative_int,
+        default=DEFAULT_CONFIRMATIONS,
+        help="blocks to stay behind the head (reorg safety on public chains)",
+    )
+    p.add_argument("--follow", action="store_true", help="keep following the chain (Ctrl-C stops)")
+    p.add_argument("--interval", type=positive_int, default=5, help="seconds between passes")
+
+    p = command("orders", cmd_orders, sends=False)
+    db_arg(p)
+    p.add_argument("--as", dest="role", choices=queries.ROLES, required=True)
+    p.add_argument("--account", help="whose orders (default: the keystore's account)")
+    p.add_argument("--status", action="append", default=[], help="only this status (repeatable)")
+    p.add_argument("--due", action="store_true", help="only what waits on you, soonest first")
+
+    p = command("listings", cmd_listings, sends=False)
+    db_arg(p)
+    p.add_argument("--seller", help="only this seller's")
+    p.add_argument("--token", help="only listings accepting this token (wbtc, usdc, address)")
+    p.add_argument("--all", action="store_true", help="delisted ones too")
+    p.add_argument("--sort", choices=("id", "price"), default="id")
+
+
+def index_engine(ctx: Context) -> Any:
+    url = ctx.args.db or os.environ.get(INDEX_URL_ENV) or default_url(ctx.chain_id)
+    return open_index(url)
+
+
+def _lag(ctx: Context, engine: Any) -> tuple[dict[str, Any], str]:
+    head = int(ctx.w3.eth.block_number)
+    last = queries.last_block(engine)
+    if last is None:
+        return (
+            {"lastBlock": None, "head": head, "behind": None},
+            "the index is empty: run `bazaar index` first",
+        )
+    behind = max(0, head - last)
+    text = f"index at block {last:,}" + (
+        f", {behind:,} block(s) behind the head ({head:,})" if behind else ", at the head"
+    )
+    return {"lastBlock": last, "head": head, "behind": behind}, text
+
+
+def cmd_index(ctx: Context) -> int:
+    engine = index_engine(ctx)
+    indexer = Indexer(ctx.w3, engine, ctx.deployment, ctx.args.confirmations)
+    stop = threading.Event()
+    if ctx.args.follow:
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    total = 0
+    while True:
+        progress = indexer.sync()
+        total += progress.events
+        if progress.reorged_from is not None:
+            ctx.out.write(f"reorg: dropped what was indexed from block {progress.reorged_from}\n")
+        if not ctx.args.follow or stop.is_set():
+            break
+        if progress.events and not ctx.json:
+            ctx.out.write(f"indexed to block {progress.to_block:,}: {progress.events} event(s)\n")
+            ctx.out.flush()
+        if stop.wait(ctx.args.interval):
+            break
+    lag, text = _lag(ctx, engine)
+    ctx.emit(
+        {"events": total, "reorgedFrom": progress.reorged_from, "index": lag},
+        [f"indexed {total} event(s); {text}"],
+    )
+    return 0
+
+
+def cmd_orders(ctx: Context) -> int:
+    args = ctx.args
+    engine = index_engine(ctx)
+    account = checksum(args.account, "account") if args.account else ctx.me
+    rows = queries.orders_of(engine, account, args.role, tuple(args.status), args.due)
+    lag, text = _lag(ctx, engine)
+    lines = [f"{len(rows)} order(s) of {account} as {args.role}" + (" due" if args.due else "")]
+    for row in rows:
+        deadline = (
+            f"; {queries.DUE_ACTION.get(row.status, 'deadline')} by {when(row.deadline)}"
+            if row.deadline
+            else ""
+        )
+        lines.append(
+            f"  {row.id}  {row.status:<9} listing {row.listing_id} x{row.quantity} "
+            f"{format_usd(row.usd_amount)}{deadline}"
+        )
+    lines.append(f"({text})")
+    ctx.emit(
+        {
+            "account": account,
+            "role": args.role,
+            "orders": [r.to_json() | time_json("deadline", r.deadline or 0) for r in rows],
+            "index": lag,
+        },
+        lines,
+    )
+    return 0
+
+
+def cmd_listings(ctx: Context) -> int:
+    args = ctx.args
+    engine = index_engine(ctx)
+    token_id = None
+    if args.token:
+        from bazaar.cli.market import market_client, token_client
+
+        token = token_client(ctx, args.token)
+        token_id = int(market_client(ctx, signing=False).view("tokenId", token.address))
+        if token_id == 0:
+            raise BazaarError(f"{token.symbol} is not a payment token of this marketplace")
+    seller = checksum(args.seller, "seller") if args.seller else None
+    rows = queries.listings_where(engine, seller, token_id, None if args.all else True, args.sort)
+    lag, text = _lag(ctx, engine)
+    lines = [f"{len(rows)} listing(s)"]
+    for r in rows:
+        lines.append(
+            f"  {r['listingId']:>5}  {format_usd(r['priceUsd']):>14}  stock {r['stock']:<5} "
+            f"{r['kind']:<8} seller {r['seller']}" + ("" if r["active"] else "  (delisted)")
+        )
+    lines.append(f"({text})")
+    ctx.emit({"listings": rows, "index": lag}, lines)
+    return 0

@@ -1,0 +1,396 @@
+"""The indexer: follows the suite's events into the index (bazaar/index/schema.py).
+
+Each pass reads from the block after the last one indexed up to the chain head less a
+confirmation depth, one block range at a time (a range the node refuses is halved, down to a
+single block, and the size grows back after successes), and writes each range in one database
+transaction: its decoded events, the hashes of its blocks, and what they change in the derived
+tables (listings, orders, credits). A pass first checks that the blocks it stored are still the
+chain's; where one is not (a reorg), everything from the first orphaned block on is deleted,
+the derived tables are rebuilt from the events that remain, and indexing resumes there.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from eth_utils.address import to_checksum_address
+from hexbytes import HexBytes
+from sqlalchemy.engine import Connection, Engine
+from web3 import Web3
+from web3._utils.events import get_event_data
+
+from bazaar import artifacts
+from bazaar.errors import BazaarError
+from bazaar.index import schema
+from bazaar.index.schema import blocks, credits, events, get_meta, listings, orders, set_meta
+from bazaar.journal import Journal
+from bazaar.types import KIND_NAMES, OrderTerms
+
+# The deployment's contracts whose events are indexed, by journal key.
+INDEXED = ("market", "staking", "governor", "goods", "oracle")
+FIRST_CHUNK = 2_000  # blocks per eth_getLogs at first
+MAX_CHUNK = 50_000
+DEFAULT_CONFIRMATIONS = 0  # local chains; pass more for a public one
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a pass did."""
+
+    from_block: int
+    to_block: int  # the last block indexed now
+    head: int  # the chain head when the pass began
+    events: int
+    reorged_from: int | None  # the first orphaned block a reorg dropped, if any
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, bytes | bytearray | HexBytes):
+        return "0x" + bytes(value).hex()
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return str(value) if abs(value) > 2**53 - 1 else value
+    if isinstance(value, Mapping):  # dicts and web3's AttributeDicts (decoded structs)
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+class Indexer:
+    """Indexes one deployment (its journal) on one chain into one database."""
+
+    def __init__(
+        self,
+        w3: Web3,
+        engine: Engine,
+        deployment: Journal,
+        confirmations: int = DEFAULT_CONFIRMATIONS,
+        chunk: int = FIRST_CHUNK,
+    ) -> None:
+        self.w3 = w3
+        self.engine = engine
+        self.confirmations = confirmations
+        self.chunk = max(1, chunk)
+        contracts = deployment.data.get("contracts", {})
+        self.start = min(int(contracts[k].get("block", 0)) for k in INDEXED if k in contracts)
+        self.decoders: dict[tuple[str, bytes], tuple[str, Any]] = {}
+        self.names: dict[str, str] = {}
+        for key in INDEXED:
+            if key not in contracts:
+                continue
+            address = to_checksum_address(contracts[key]["address"])
+            self.names[address] = key
+            abi = artifacts.load(contracts[key]["contract"]).abi
+            for item in abi:
+                if item.get("type") == "event" and not item.get("anonymous"):
+                    topic = Web3.keccak(
+                        text=f"{item['name']}({','.join(_type(i) for i in item['inputs'])})"
+                    )
+                    self.decoders[(address, bytes(topic))] = (key, item)
+        self.market = to_checksum_address(contracts["market"]["address"])
+        self.market_block = int(contracts["market"].get("block", 0))
+        self._check_chain(deployment)
+        self._initial_windows()
+
+    def _initial_windows(self) -> None:
+        """The fulfilment window in force when the index starts (the constructor's): later
+        changes come from WindowsSet events."""
+        with self.engine.begin() as c:
+            if get_meta(c, "fulfilment_window_initial") is not None:
+                return
+            abi = artifacts.load("EscrowMarketplace").abi
+            market = self.w3.eth.contract(address=self.market, abi=abi)
+            try:  # at the market's deploy block; a node without that state: as it is now
+                config = market.functions.config().call(block_identifier=self.market_block)
+            except Exception:
+                config = market.functions.config().call()
+            window = int(config[2])
+            set_meta(c, "fulfilment_window_initial", str(window))
+            set_meta(c, "fulfilment_window", str(window))
+
+    def _check_chain(self, deployment: Journal) -> None:
+        identity = {
+            "chain_id": str(deployment.data["chainId"]),
+            "genesis": str(deployment.data.get("genesisHash", "")),
+            "market": self.market,
+        }
+        with self.engine.begin() as c:
+            for key, value in identity.items():
+                stored = get_meta(c, key)
+                if stored is None:
+                    set_meta(c, key, value)
+                elif stored != value:
+                    raise BazaarError(
+                        f"this index holds {key} {stored}, not {value}: use another --db for "
+                        "another deployment or chain"
+                    )
+
+    # -- a pass ------------------------------------------------------------------------
+
+    def last_block(self) -> int | None:
+        with self.engine.connect() as c:
+            value = get_meta(c, "last_block")
+        return None if value is None else int(value)
+
+    def sync(
+        self, until: int | None = None, on_range: Callable[[int, int], None] | None = None
+    ) -> Progress:
+        """Indexes up to `until` (default: the head less the confirmations)."""
+        head = int(self.w3.eth.block_number)
+        target = head - self.confirmations if until is None else min(until, head)
+        reorged = self._unwind_reorg()
+        last = self.last_block()
+        low = self.start if last is None else last + 1
+        first, count = low, 0
+        while low <= target:
+            high = min(target, low + self.chunk - 1)
+            try:
+                logs = self.w3.eth.get_logs(
+                    {"address": list(self.names), "fromBlock": low, "toBlock": high}  # type: ignore[typeddict-item]
+                )
+            except Exception as exc:  # a range the node refuses (size, result count, timeout)
+                if high == low:
+                    raise BazaarError(
+                        f"the node refuses eth_getLogs for block {low}: {str(exc)[:200]}"
+                    ) from None
+                self.chunk = max(1, (high - low + 1) // 2)
+                continue
+            count += self._write_range(low, high, logs)
+            if on_range is not None:
+                on_range(low, high)
+            self.chunk = min(MAX_CHUNK, self.chunk * 2)
+            low = high + 1
+        return Progress(first, max(target, first - 1), head, count, reorged)
+
+    def _block(self, number: int) -> tuple[str, int]:
+        block = self.w3.eth.get_block(number)
+        return "0x" + bytes(block["hash"]).hex(), int(block["timestamp"])
+
+    def _write_range(self, low: int, high: int, logs: Iterable[Any]) -> int:
+        decoded = []
+        for log in logs:
+            found = self.decoders.get(
+                (to_checksum_address(log["address"]), bytes(log["topics"][0]))
+            )
+            if found is None:
+                continue
+            key, abi = found
+            data = get_event_data(self.w3.codec, abi, log)
+            decoded.append((key, data))
+        numbers = sorted({int(d["blockNumber"]) for _, d in decoded} | {high})
+        stamps = {n: self._block(n) for n in numbers}
+        with self.engine.begin() as c:
+            for number in numbers:
+                h, t = stamps[number]
+                c.execute(blocks.delete().where(blocks.c.number == number))
+                c.execute(blocks.insert().values(number=number, hash=h, timestamp=t))
+            for key, data in decoded:
+                args = _jsonable(dict(data["args"]))
+                order_id = args.get("orderId") if isinstance(args, dict) else None
+                row = {
+                    "block": int(data["blockNumber"]),
+                    "log_index": int(data["logIndex"]),
+                    "tx_hash": "0x" + bytes(data["transactionHash"]).hex(),
+                    "contract": key,
+                    "name": data["event"],
+                    "order_id": order_id,
+                    "args": json.dumps(args, sort_keys=True),
+                }
+                c.execute(events.insert().values(**row))
+                apply(c, key, data["event"], args, row["block"], stamps[row["block"]][1])
+            set_meta(c, "last_block", str(high))
+        return len(decoded)
+
+    # -- reorgs ------------------------------------------------------------------------
+
+    def _unwind_reorg(self) -> int | None:
+        """Drops what was indexed from the first stored block the chain no longer has, and
+        rebuilds the derived tables; returns that block (None: no reorg)."""
+        with self.engine.connect() as c:
+            stored = c.execute(
+                sa.select(blocks.c.number, blocks.c.hash).order_by(blocks.c.number.desc())
+            ).all()
+        orphaned: int | None = None
+        for number, stored_hash in stored:  # newest first: stop at the first one still there
+            chain_hash, _ = self._block(number)
+            if chain_hash == stored_hash:
+                break
+            orphaned = int(number)
+        if orphaned is None:
+            return None
+        with self.engine.begin() as c:
+            c.execute(events.delete().where(events.c.block >= orphaned))
+            c.execute(blocks.delete().where(blocks.c.number >= orphaned))
+            set_meta(c, "last_block", str(orphaned - 1))
+            rebuild(c)
+        return orphaned
+
+
+def _type(item: dict[str, Any]) -> str:
+    """The canonical type of an ABI input (tuples spelled out)."""
+    kind = str(item["type"])
+    if kind.startswith("tuple"):
+        return "(" + ",".join(_type(c) for c in item["components"]) + ")" + kind[len("tuple") :]
+    return kind
+
+
+# -- derived tables ------------------------------------------------------------------------
+
+
+def rebuild(c: Connection) -> None:
+    """The derived tables, from the events table alone (after a reorg)."""
+    for table in schema.DERIVED:
+        c.execute(table.delete())
+    set_meta(c, "fulfilment_window", get_meta(c, "fulfilment_window_initial") or "604800")
+    rows = c.execute(
+        sa.select(
+            events.c.contract, events.c.name, events.c.args, events.c.block, blocks.c.timestamp
+        )
+        .join(blocks, blocks.c.number == events.c.block)
+        .order_by(events.c.block, events.c.log_index)
+    ).all()
+    for contract, name, args, block, timestamp in rows:
+        apply(c, contract, name, json.loads(args), int(block), int(timestamp))
+
+
+def _int(value: Any) -> int:
+    return int(value)
+
+
+def apply(
+    c: Connection, contract: str, name: str, args: dict[str, Any], block: int, when: int
+) -> None:
+    """What event `name` of `contract` changes in the derived tables."""
+    if contract != "market":
+        return
+    handler = HANDLERS.get(name)
+    if handler is not None:
+        handler(c, args, block, when)
+
+
+def _listed(c: Connection, a: dict[str, Any], block: int, when: int) -> None:
+    price = _int(a["priceUsd"])
+    c.execute(
+        listings.insert().values(
+            id=_int(a["listingId"]),
+            seller=a["seller"],
+            price_usd=str(price),
+            price_sort=min(price, schema.SORT_MAX),
+            stock=_int(a["stock"]),
+            token_mask=_int(a["tokenMask"]),
+            buffer_bps=_int(a["bufferBps"]),
+            points_cap_bps=_int(a["pointsDiscountCapBps"]),
+            kind=KIND_NAMES[_int(a["kind"])],
+            active=True,
+            goods_token_id=0,
+            metadata_hash=a["metadataHash"],
+            block=block,
+        )
+    )
+
+
+def _listing(c: Connection, listing_id: Any, **values: Any) -> None:
+    c.execute(listings.update().where(listings.c.id == _int(listing_id)).values(**values))
+
+
+def _order(c: Connection, order_id: str, block: int, **values: Any) -> None:
+    c.execute(orders.update().where(orders.c.id == order_id).values(updated_block=block, **values))
+
+
+def terms_of(raw: dict[str, Any]) -> OrderTerms:
+    """Order terms from their JSON (integers beyond 2^53 stored as strings)."""
+    return OrderTerms.from_event(
+        {k: v if isinstance(v, str) and v.startswith("0x") else int(v) for k, v in raw.items()}
+    )
+
+
+def _paid(c: Connection, a: dict[str, Any], block: int, when: int) -> None:
+    terms = terms_of(a["terms"])
+    listing = c.execute(
+        sa.select(listings.c.kind, listings.c.stock).where(listings.c.id == terms.listingId)
+    ).one_or_none()
+    digital = listing is not None and listing.kind == "Digital"
+    window = int(get_meta(c, "fulfilment_window") or 7 * 86_400)
+    c.execute(
+        orders.insert().values(
+            id=a["orderId"],
+            listing_id=terms.listingId,
+            buyer=terms.buyer,
+            seller=terms.seller,
+            arbiter=terms.arbiter,
+            token=terms.token,
+            quantity=terms.quantity,
+            usd_amount=str(terms.usdAmount),
+            locked_amount=str(terms.lockedAmount),
+            status="Shipped" if digital else "Paid",
+            deadline=when + (terms.confirmWindow if digital else window),
+            cancel_requested=False,
+            terms=json.dumps(_jsonable(terms.to_json()), sort_keys=True),
+            paid_block=block,
+            updated_block=block,
+        )
+    )
+    if listing is not None:
+        _listing(c, terms.listingId, stock=int(listing.stock) - terms.quantity)
+
+
+HANDLERS: dict[str, Callable[[Connection, dict[str, Any], int, int], None]] = {
+    "Listed": _listed,
+    "GoodsEscrowed": lambda c, a, b, t: _listing(
+        c, a["listingId"], goods_token_id=_int(a["goodsTokenId"])
+    ),
+    "ListingUpdated": lambda c, a, b, t: _listing(
+        c,
+        a["listingId"],
+        price_usd=str(_int(a["priceUsd"])),
+        price_sort=min(_int(a["priceUsd"]), schema.SORT_MAX),
+        stock=_int(a["stock"]),
+    ),
+    "Delisted": lambda c, a, b, t: _listing(c, a["listingId"], active=False),
+    "Restocked": lambda c, a, b, t: _listing(c, a["listingId"], stock=_int(a["stock"])),
+    "OrderPaid": _paid,
+    "OrderShipped": lambda c, a, b, t: _order(
+        c, a["orderId"], b, status="Shipped", deadline=_int(a["confirmDeadline"])
+    ),
+    "OrderCompleted": lambda c, a, b, t: _order(
+        c, a["orderId"], b, status="Completed", deadline=None
+    ),
+    "OrderRefunded": lambda c, a, b, t: (
+        _order(c, a["orderId"], b, status="Refunded", deadline=None)
+        if _int(a["remaining"]) == 0
+        else None
+    ),
+    "OrderReclaimed": lambda c, a, b, t: _order(
+        c, a["orderId"], b, status="Refunded", deadline=None
+    ),
+    "CancelRequested": lambda c, a, b, t: _order(c, a["orderId"], b, cancel_requested=True),
+    "OrderCancelled": lambda c, a, b, t: _order(
+        c, a["orderId"], b, status="Cancelled", deadline=None
+    ),
+    "DisputeOpened": lambda c, a, b, t: _order(
+        c, a["orderId"], b, status="Disputed", deadline=_int(a["rulingDeadline"])
+    ),
+    "DisputeResolved": lambda c, a, b, t: _order(
+        c, a["orderId"], b, status="Resolved", deadline=None
+    ),
+    "PaymentCredited": lambda c, a, b, t: _credit(c, a["account"], a["token"], _int(a["amount"])),
+    "CreditClaimed": lambda c, a, b, t: _credit(c, a["account"], a["token"], None),
+    "WindowsSet": lambda c, a, b, t: set_meta(
+        c, "fulfilment_window", str(_int(a["fulfilmentWindow"]))
+    ),
+}
+
+
+def _credit(c: Connection, account: str, token: str, added: int | None) -> None:
+    where = (credits.c.account == account) & (credits.c.token == token)
+    current = c.execute(sa.select(credits.c.amount).where(where)).scalar()
+    c.execute(credits.delete().where(where))
+    amount = 0 if added is None else int(current or 0) + added
+    if amount:
+        c.execute(credits.insert().values(account=account, token=token, amount=str(amount)))

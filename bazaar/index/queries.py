@@ -1,0 +1,167 @@
+"""The index's answers: an account's orders by role (and what is due from it), listings, an
+account's credits, the work the keeper may do, and how far the index is behind the chain."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from bazaar.index.schema import credits, get_meta, listings, orders
+
+ROLES = ("buyer", "seller", "arbiter")
+# What each role must do next, by the order's status: the seller ships a paid order, the buyer
+# confirms (or disputes) a shipped one, the arbiter rules a dispute; each before the deadline.
+DUE = {"seller": ("Paid",), "buyer": ("Shipped",), "arbiter": ("Disputed",)}
+DUE_ACTION = {"Paid": "ship", "Shipped": "confirm or dispute", "Disputed": "rule"}
+# What anyone may send once an order's deadline has passed (the keeper's work).
+OVERDUE_ACTION = {"Shipped": "release", "Paid": "reclaim", "Disputed": "resolve-timeout"}
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    id: str
+    listing_id: int
+    buyer: str
+    seller: str
+    arbiter: str
+    token: str
+    quantity: int
+    usd_amount: int
+    locked_amount: int
+    status: str
+    deadline: int | None
+    cancel_requested: bool
+    terms: dict[str, Any]
+    paid_block: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "orderId": self.id,
+            "listingId": self.listing_id,
+            "buyer": self.buyer,
+            "seller": self.seller,
+            "arbiter": self.arbiter,
+            "token": self.token,
+            "quantity": self.quantity,
+            "usdAmount": self.usd_amount,
+            "lockedAmount": self.locked_amount,
+            "status": self.status,
+            "deadline": self.deadline,
+            "cancelRequested": self.cancel_requested,
+            "paidBlock": self.paid_block,
+        }
+
+
+def _order(row: Any) -> OrderRow:
+    return OrderRow(
+        row.id,
+        int(row.listing_id),
+        row.buyer,
+        row.seller,
+        row.arbiter,
+        row.token,
+        int(row.quantity),
+        int(row.usd_amount),
+        int(row.locked_amount),
+        row.status,
+        None if row.deadline is None else int(row.deadline),
+        bool(row.cancel_requested),
+        json.loads(row.terms),
+        int(row.paid_block),
+    )
+
+
+def last_block(engine: Engine) -> int | None:
+    with engine.connect() as c:
+        value = get_meta(c, "last_block")
+    return None if value is None else int(value)
+
+
+def orders_of(
+    engine: Engine,
+    account: str,
+    role: str,
+    statuses: tuple[str, ...] = (),
+    due: bool = False,
+    limit: int = 1_000,
+) -> list[OrderRow]:
+    """`account`'s orders as `role`, newest first; `due`: only those waiting on it, soonest
+    deadline first."""
+    column = getattr(orders.c, role)
+    query = sa.select(orders).where(column == account)
+    if due:
+        query = query.where(orders.c.status.in_(DUE[role])).order_by(orders.c.deadline)
+    else:
+        query = query.order_by(orders.c.paid_block.desc(), orders.c.id)
+    if statuses:
+        query = query.where(orders.c.status.in_(statuses))
+    with engine.connect() as c:
+        return [_order(r) for r in c.execute(query.limit(limit))]
+
+
+def order(engine: Engine, order_id: str) -> OrderRow | None:
+    with engine.connect() as c:
+        row = c.execute(sa.select(orders).where(orders.c.id == order_id.lower())).one_or_none()
+    return None if row is None else _order(row)
+
+
+def overdue(engine: Engine, now: int, limit: int = 1_000) -> list[tuple[OrderRow, str]]:
+    """Orders whose deadline passed before `now`, with what anyone may send for each."""
+    query = (
+        sa.select(orders)
+        .where(orders.c.status.in_(tuple(OVERDUE_ACTION)))
+        .where(orders.c.deadline < now)
+        .order_by(orders.c.deadline)
+        .limit(limit)
+    )
+    with engine.connect() as c:
+        rows = [_order(r) for r in c.execute(query)]
+    return [(row, OVERDUE_ACTION[row.status]) for row in rows]
+
+
+def listings_where(
+    engine: Engine,
+    seller: str | None = None,
+    token_id: int | None = None,
+    active: bool | None = True,
+    sort: str = "id",
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    """Listings, filtered by seller, accepted payment token id (1..16) and activity."""
+    query = sa.select(listings)
+    if seller is not None:
+        query = query.where(listings.c.seller == seller)
+    if active is not None:
+        query = query.where(listings.c.active == active)
+    if token_id is not None:
+        bit = 1 << (token_id - 1)
+        query = query.where(listings.c.token_mask.op("&")(bit) != 0)
+    order_by = {"id": listings.c.id, "price": listings.c.price_sort}[sort]
+    with engine.connect() as c:
+        rows = c.execute(query.order_by(order_by, listings.c.id).limit(limit)).all()
+    return [
+        {
+            "listingId": int(r.id),
+            "seller": r.seller,
+            "priceUsd": int(r.price_usd),
+            "stock": int(r.stock),
+            "tokenMask": int(r.token_mask),
+            "bufferBps": int(r.buffer_bps),
+            "pointsCapBps": int(r.points_cap_bps),
+            "kind": r.kind,
+            "active": bool(r.active),
+            "goodsTokenId": int(r.goods_token_id),
+            "metadataHash": r.metadata_hash,
+        }
+        for r in rows
+    ]
+
+
+def credits_of(engine: Engine, account: str) -> dict[str, int]:
+    with engine.connect() as c:
+        rows = c.execute(sa.select(credits).where(credits.c.account == account)).all()
+    return {r.token: int(r.amount) for r in rows}

@@ -1,0 +1,165 @@
+"""The index's tables (SQLAlchemy Core: the same schema and queries on SQLite and PostgreSQL)
+and their versioned migrations.
+
+Amounts of 256-bit values are stored as decimal text (exact on both databases); a listing's
+price is also kept as an integer sort key, capped at 2^63 - 1 (a price above $92 billion sorts
+as that). Addresses are checksummed text; order ids 0x-hex.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from bazaar.errors import BazaarError
+
+SORT_MAX = 2**63 - 1
+
+metadata = sa.MetaData()
+
+meta = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+# Blocks the index has read up to, with their hashes: each chunk's last block and every block
+# that had events. A reorg shows as a stored hash the chain no longer has.
+blocks = sa.Table(
+    "blocks",
+    metadata,
+    sa.Column("number", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("hash", sa.String(66), nullable=False),
+    sa.Column("timestamp", sa.BigInteger, nullable=False),
+)
+
+# Every event of the suite's contracts, decoded (the source of every other table).
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("block", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("log_index", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("tx_hash", sa.String(66), nullable=False),
+    sa.Column("contract", sa.String(32), nullable=False),
+    sa.Column("name", sa.String(64), nullable=False),
+    sa.Column("order_id", sa.String(66), index=True),
+    sa.Column("args", sa.Text, nullable=False),  # JSON, big integers as strings
+)
+
+listings = sa.Table(
+    "listings",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("seller", sa.String(42), nullable=False, index=True),
+    sa.Column("price_usd", sa.Text, nullable=False),
+    sa.Column("price_sort", sa.BigInteger, nullable=False, index=True),
+    sa.Column("stock", sa.BigInteger, nullable=False),
+    sa.Column("token_mask", sa.Integer, nullable=False),
+    sa.Column("buffer_bps", sa.Integer, nullable=False),
+    sa.Column("points_cap_bps", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("goods_token_id", sa.BigInteger, nullable=False),
+    sa.Column("metadata_hash", sa.String(66), nullable=False),
+    sa.Column("block", sa.BigInteger, nullable=False),
+)
+
+orders = sa.Table(
+    "orders",
+    metadata,
+    sa.Column("id", sa.String(66), primary_key=True),
+    sa.Column("listing_id", sa.BigInteger, nullable=False, index=True),
+    sa.Column("buyer", sa.String(42), nullable=False, index=True),
+    sa.Column("seller", sa.String(42), nullable=False, index=True),
+    sa.Column("arbiter", sa.String(42), nullable=False, index=True),
+    sa.Column("token", sa.String(42), nullable=False),
+    sa.Column("quantity", sa.BigInteger, nullable=False),
+    sa.Column("usd_amount", sa.Text, nullable=False),
+    sa.Column("locked_amount", sa.Text, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, index=True),
+    # Paid: the shipping deadline; Shipped: the end of the confirmation window; Disputed: the
+    # ruling deadline; otherwise null (unix seconds)
+    sa.Column("deadline", sa.BigInteger, index=True),
+    sa.Column("cancel_requested", sa.Boolean, nullable=False),
+    sa.Column("terms", sa.Text, nullable=False),  # JSON: what lifecycle calls pass back
+    sa.Column("paid_block", sa.BigInteger, nullable=False),
+    sa.Column("updated_block", sa.BigInteger, nullable=False),
+)
+
+credits = sa.Table(
+    "credits",
+    metadata,
+    sa.Column("account", sa.String(42), primary_key=True),
+    sa.Column("token", sa.String(42), primary_key=True),
+    sa.Column("amount", sa.Text, nullable=False),
+)
+
+# Derived tables: rebuilt from `events` after a reorg.
+DERIVED = (listings, orders, credits)
+
+SCHEMA_VERSION = 1
+
+
+def _v1(connection: Connection) -> None:
+    metadata.create_all(connection)
+
+
+# Version n is reached by MIGRATIONS[n - 1] from version n - 1; a new version appends a step.
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1,)
+
+
+def default_url(chain_id: int) -> str:
+    """An SQLite file in the user's data folder, one per chain."""
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    folder = base / "bazaar"
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / f'index-{chain_id}.sqlite'}"
+
+
+def open_index(url: str) -> Engine:
+    """The database at `url` (SQLAlchemy URL: sqlite:///FILE, postgresql+psycopg://...),
+    migrated to `SCHEMA_VERSION`.
+
+    Raises:
+        BazaarError: the database cannot be reached, or it is newer than this code.
+    """
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    try:
+        engine = sa.create_engine(url)
+        with engine.begin() as connection:
+            metadata.tables["meta"].create(connection, checkfirst=True)
+            row = connection.execute(
+                sa.select(meta.c.value).where(meta.c.key == "schema_version")
+            ).scalar()
+            version = int(row) if row is not None else 0
+            if version > SCHEMA_VERSION:
+                raise BazaarError(
+                    f"the index at {engine.url.render_as_string(hide_password=True)} has schema "
+                    f"version {version}; this bazaar knows up to {SCHEMA_VERSION}"
+                )
+            for step in range(version, SCHEMA_VERSION):
+                MIGRATIONS[step](connection)
+            set_meta(connection, "schema_version", str(SCHEMA_VERSION))
+    except sa.exc.SQLAlchemyError as exc:
+        raise BazaarError(
+            f"index database {url.split('@')[-1]}: {exc.__class__.__name__}: "
+            f"{str(exc.orig if hasattr(exc, 'orig') else exc).splitlines()[0]}"
+        ) from None
+    return engine
+
+
+def get_meta(connection: Connection, key: str) -> str | None:
+    value = connection.execute(sa.select(meta.c.value).where(meta.c.key == key)).scalar()
+    return None if value is None else str(value)
+
+
+def set_meta(connection: Connection, key: str, value: str) -> None:
+    updated = connection.execute(meta.update().where(meta.c.key == key).values(value=value))
+    if updated.rowcount == 0:
+        connection.execute(meta.insert().values(key=key, value=value))
