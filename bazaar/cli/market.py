@@ -84,9 +84,9 @@ def register(commands: Any, add_globals: Any) -> None:
     p = command("delist", cmd_delist)
     p.add_argument("listing", metavar="LISTING_ID", type=positive_int)
 
-    p = command("ship", cmd_ship, True)
+    p = command("ship", cmd_hashed("ship", "tracking", "ship"), True)
     p.add_argument("--tracking", required=True, help="tracking data (hashed) or a 0x hash")
-    p = command("checkpoint", cmd_checkpoint, True)
+    p = command("checkpoint", cmd_hashed("add_checkpoint", "data", "checkpoint"), True)
     p.add_argument("--data", required=True, help="checkpoint data (hashed) or a 0x hash")
     command("confirm", cmd_simple("confirm"), True)
     command("release", cmd_simple("release"), True)
@@ -94,9 +94,9 @@ def register(commands: Any, add_globals: Any) -> None:
     command("cancel", cmd_simple("cancel"), True)
     p = command("refund", cmd_refund, True)
     p.add_argument("--amount", help="token units to refund, e.g. 0.005 (default: all)")
-    p = command("dispute", cmd_dispute, True)
+    p = command("dispute", cmd_hashed("open_dispute", "evidence", "dispute"), True)
     p.add_argument("--evidence", required=True, help="evidence text (hashed) or a 0x hash")
-    p = command("evidence", cmd_evidence, True)
+    p = command("evidence", cmd_hashed("add_evidence", "evidence", "evidence"), True)
     p.add_argument("--evidence", required=True, help="evidence text (hashed) or a 0x hash")
     command(
         "resolve-timeout",
@@ -355,11 +355,17 @@ def cmd_simple(method: str, verb: str | None = None) -> Any:
     return handler
 
 
-def cmd_ship(ctx: Context) -> int:
-    market = market_client(ctx, signing=True)
-    order = order_of(ctx, market)
-    receipt = market.ship(order, hash_text(ctx.args.tracking))
-    return _after(ctx, market, order, receipt, "ship", None, ())
+def cmd_hashed(method: str, arg: str, verb: str) -> Any:
+    """A command that sends `method(order, hash of --<arg>)` (tracking, evidence, checkpoint
+    data: only the hash goes on chain) and reports as `verb`."""
+
+    def handler(ctx: Context) -> int:
+        market = market_client(ctx, signing=True)
+        order = order_of(ctx, market)
+        receipt = getattr(market, method)(order, hash_text(getattr(ctx.args, arg)))
+        return _after(ctx, market, order, receipt, verb, None, ())
+
+    return handler
 
 
 def _token_amount(ctx: Context, order: Order, text: str) -> int:
@@ -377,13 +383,6 @@ def cmd_refund(ctx: Context) -> int:
     )
     receipt = market.refund(order, amount)
     return _after(ctx, market, order, receipt, "refund", "OrderRefunded", ("amount", "remaining"))
-
-
-def cmd_dispute(ctx: Context) -> int:
-    market = market_client(ctx, signing=True)
-    order = order_of(ctx, market)
-    receipt = market.open_dispute(order, hash_text(ctx.args.evidence))
-    return _after(ctx, market, order, receipt, "dispute", None, ())
 
 
 def cmd_rule(ctx: Context) -> int:
@@ -417,20 +416,6 @@ def cmd_review(ctx: Context) -> int:
     order = order_of(ctx, market)
     receipt = market.review(order, ctx.args.rating, hash_text(ctx.args.content))
     return _after(ctx, market, order, receipt, "review", None, ())
-
-
-def cmd_checkpoint(ctx: Context) -> int:
-    market = market_client(ctx, signing=True)
-    order = order_of(ctx, market)
-    receipt = market.add_checkpoint(order, hash_text(ctx.args.data))
-    return _after(ctx, market, order, receipt, "checkpoint", None, ())
-
-
-def cmd_evidence(ctx: Context) -> int:
-    market = market_client(ctx, signing=True)
-    order = order_of(ctx, market)
-    receipt = market.add_evidence(order, hash_text(ctx.args.evidence))
-    return _after(ctx, market, order, receipt, "evidence", None, ())
 
 
 # -- listings ---------------------------------------------------------------------------

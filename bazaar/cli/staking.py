@@ -12,6 +12,7 @@ from typing import Any
 
 from bazaar.accounts import open_stdin
 from bazaar.cli.common import Context, points_json, time_json, tx_json, when
+from bazaar.cli.market import token_client
 from bazaar.cli.parsing import command_adder, non_negative_int, positive_int
 from bazaar.clients.erc20 import Erc20Client
 from bazaar.clients.staking import StakingClient
@@ -174,20 +175,12 @@ def staker_status(ctx: Context, address: str) -> int:
     return 0
 
 
-def _reward_token(ctx: Context, text: str) -> Erc20Client:
-    tokens = ctx.deployment.data.get("tokens", {})
-    address = tokens.get(text.lower()) if not text.startswith("0x") else text
-    if address is None:
-        raise BazaarError(f"unknown token {text!r}: use {', '.join(tokens)} or an address")
-    return Erc20Client(ctx.w3, checksum(address, "token"), ctx.sender)
-
-
 def cmd_claim_rewards(ctx: Context) -> int:
     staking = _staking(ctx, signing=True)
     me = ctx.me
     to = checksum(ctx.args.to, "receiver") if ctx.args.to else me
     if ctx.args.token:
-        tokens: list[str] = [_reward_token(ctx, ctx.args.token).address]
+        tokens: list[str] = [token_client(ctx, ctx.args.token, signing=True).address]
     else:
         tokens = [t for t in staking.reward_tokens if staking.earned(me, t) > 0]
         if not tokens:
@@ -213,7 +206,7 @@ def cmd_claim_rewards(ctx: Context) -> int:
 
 def cmd_deposit_rewards(ctx: Context) -> int:
     staking = _staking(ctx, signing=True)
-    token = _reward_token(ctx, ctx.args.token)
+    token = token_client(ctx, ctx.args.token, signing=True)
     amount = parse_amount(ctx.args.amount, token.decimals, f"{token.symbol} amount")
     receipt = staking.deposit_rewards(token, amount, approve=not ctx.args.no_approve)
     ctx.emit(
