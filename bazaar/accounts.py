@@ -20,6 +20,9 @@ from eth_account.signers.local import LocalAccount
 from bazaar.errors import BazaarError
 from bazaar.settings import PASSWORD_ENV
 
+# n, the order of secp256k1's group: a private key is an integer from 1 to n - 1
+SECP256K1_ORDER = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+
 
 def has_terminal() -> bool:
     """True when the process has a controlling terminal to prompt on."""
@@ -101,20 +104,35 @@ def load_account(keystore: str | Path, password: str | None = None) -> LocalAcco
     return account
 
 
-def write_keystore(path: str | Path, private_key: bytes | str, password: str) -> str:
-    """Encrypts `private_key` into a new V3 keystore at `path` (mode 0600); returns the
-    address. Refuses to overwrite an existing file."""
+def check_new_keystore(path: str | Path) -> Path:
+    """`path` as a place for a new keystore (checked before anything is asked).
+
+    Raises:
+        BazaarError: the file exists (never overwritten) or its folder does not (none is
+            made: a typo in the folder would otherwise hide the key somewhere unexpected).
+    """
     target = Path(path)
     if target.exists():
         raise BazaarError(f"{target} exists; not overwriting a keystore")
+    if not target.parent.is_dir():
+        raise BazaarError(f"no folder {target.parent}: create it first (none is made for you)")
+    return target
+
+
+def write_keystore(path: str | Path, private_key: bytes | str, password: str) -> str:
+    """Encrypts `private_key` into a new V3 keystore at `path` (mode 0600); returns the
+    address. Refuses to overwrite an existing file."""
+    target = check_new_keystore(path)
     if not password:
         raise BazaarError("refusing an empty keystore password")
+    not_a_key = "not a private key (expected 32 bytes as 64 hex digits, from 1 to n - 1)"
     try:
         account: LocalAccount = Account.from_key(private_key)
-    except (ValueError, TypeError):
-        raise BazaarError("not a private key (expected 32 bytes as 64 hex digits)") from None
+    except Exception:  # eth-keys raises a bare Exception ("Invalid privkey") for n and above
+        raise BazaarError(not_a_key) from None
+    if not 0 < int.from_bytes(account.key, "big") < SECP256K1_ORDER:
+        raise BazaarError(not_a_key)
     data = Account.encrypt(account.key, password)
-    target.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as f:
         json.dump(data, f)

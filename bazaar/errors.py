@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -111,11 +112,99 @@ OPENZEPPELIN_NOTICES = {
     "SafeERC20FailedOperation": "token `token` refused the transfer.",
 }
 
+# Sentences that read better with the values in human form than the contract's `@notice`.
+NOTICE_OVERRIDES = {
+    # `id` is shown as "listing 7", "order 0x…" or, for 0, "this marketplace's settings"
+    "MarketplaceUnauthorized": "`caller` may not do this to `id`.",
+    "MarketplaceCheckoutExpired": "the buyer's checkout deadline, `deadline`, has passed (it "
+    "is now `nowTs`).",
+    "MarketplaceDeadlineNotReached": "the order's deadline, `deadline`, has not passed yet (it "
+    "is now `nowTs`).",
+    "MarketplaceDeadlinePassed": "the order's deadline, `deadline`, has passed (it is now "
+    "`nowTs`).",
+    "MarketplaceDiscountAboveCap": "`points` buy a discount of `discountUsd`, which is zero or "
+    "above the listing's cap of `capUsd` for this order.",
+    "MarketplacePriceOutOfRange": "a unit price outside `min`..`max`.",
+    "StakingInsufficientStake": "`account` asked for `requested` but has `staked` staked.",
+    "GovernorInsufficientProposerVotes": "`proposer` has `votes` of votes, proposing takes "
+    "`threshold`.",
+    "GovernorProposalThresholdOutOfRange": "a proposal threshold of `value`, above `max`.",
+    "OracleStale": "`feed`'s answer, of `updatedAt`, is older than its leg's staleness limit "
+    "of `maxStaleness` s (a mock feed: bazaar mocks refresh).",
+    "OracleVersionDeviation": "a new version whose price for one whole token, `newPrice`, "
+    "deviates from the latest version's `latestPrice` by more than `maxBps` basis points.",
+    "OracleTimestampInFuture": "`feed` reported an updatedAt of `updatedAt`, later than the "
+    "current block's `blockTimestamp`.",
+}
+
 # bytes32 arguments that are bitmaps of enum values (OpenZeppelin's `_encodeStateBitmap`)
 STATE_BITMAPS = {
     ("GovernorUnexpectedProposalState", "expectedStates"): PROPOSAL_STATES,
     ("TimelockUnexpectedOperationState", "expectedStates"): OPERATION_STATES,
 }
+
+
+# Arguments in the contracts' integer units, shown in human ones (the raw integer kept in the
+# error's own `Name(arg=...)` part): unix times by name, USD and points by (error, argument).
+TIME_ARGUMENTS = frozenset(
+    {
+        "deadline", "nowTs", "readyAt", "closedAt", "updatedAt", "upSince", "maturesAt",
+        "startedAt", "blockTimestamp", "outageSince", "expiry", "timepoint", "clock",
+    }
+)  # fmt: skip
+USD_ARGUMENTS = frozenset(
+    {
+        ("MarketplaceDiscountAboveCap", "discountUsd"),
+        ("MarketplaceDiscountAboveCap", "capUsd"),
+        ("MarketplacePriceOutOfRange", "value"),
+        ("MarketplacePriceOutOfRange", "min"),
+        ("MarketplacePriceOutOfRange", "max"),
+        ("OracleVersionDeviation", "latestPrice"),
+        ("OracleVersionDeviation", "newPrice"),
+        ("PriceMathUsdAmountTooLarge", "usdAmount"),
+        ("PriceMathUsdAmountTooLarge", "maxUsdAmount"),
+    }
+)
+POINTS_ARGUMENTS = frozenset(
+    {
+        ("MarketplaceDiscountAboveCap", "points"),
+        ("StakingInsufficientStake", "requested"),
+        ("StakingInsufficientStake", "staked"),
+        ("GovernorInsufficientProposerVotes", "votes"),
+        ("GovernorInsufficientProposerVotes", "threshold"),
+        ("GovernorProposalThresholdOutOfRange", "value"),
+        ("GovernorProposalThresholdOutOfRange", "max"),
+        ("StakeHistoryOverflow", "value"),
+    }
+)
+# Below this, a bytes32 `id` is a listing id (an order id is the keccak hash of its terms).
+LISTING_ID_BOUND = 2**64
+
+
+def _human(error: str, name: str, value: Any) -> str | None:
+    """`value` of argument `name` of `error` in human units, None when it has none."""
+    from bazaar.units import format_points, format_usd  # units imports this module
+
+    if not isinstance(value, int) or isinstance(value, bool):
+        if error == "MarketplaceUnauthorized" and name == "id" and isinstance(value, bytes):
+            number = int.from_bytes(value, "big")
+            if number == 0:
+                return "this marketplace's settings"
+            return f"listing {number}" if number < LISTING_ID_BOUND else f"order 0x{value.hex()}"
+        return None
+    if name in TIME_ARGUMENTS:
+        if value == 0:
+            return "0 (never)"
+        try:
+            text = datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        except (OverflowError, OSError, ValueError):
+            return None
+        return f"{text} ({value})"
+    if (error, name) in USD_ARGUMENTS:
+        return format_usd(value)
+    if (error, name) in POINTS_ARGUMENTS:
+        return format_points(value)
+    return None
 
 
 def _bitmap_names(value: bytes, labels: tuple[str, ...]) -> str:
@@ -156,8 +245,10 @@ def error_table() -> dict[bytes, ErrorSpec]:
             types = tuple(_abi_type(i) for i in item["inputs"])
             selector = keccak(text=f"{item['name']}({','.join(types)})")[:4]
             names = tuple(i["name"] or f"arg{n}" for n, i in enumerate(item["inputs"]))
-            notice = artifact.error_notices.get(item["name"]) or OPENZEPPELIN_NOTICES.get(
-                item["name"], ""
+            notice = (
+                NOTICE_OVERRIDES.get(item["name"])
+                or artifact.error_notices.get(item["name"])
+                or OPENZEPPELIN_NOTICES.get(item["name"], "")
             )
             enums = tuple(ENUM_NAMES.get(i.get("internalType", "")) for i in item["inputs"])
             table.setdefault(selector, ErrorSpec(item["name"], types, names, notice, enums))
@@ -209,9 +300,16 @@ def decode_revert(data: bytes | str | None) -> str:
         elif name in ("neededRole", "role") and isinstance(value, bytes) and value in ROLE_NAMES:
             text = ROLE_NAMES[value]
         rendered.append(f"{name}={text}")
-        by_name[name] = text
+        by_name[name] = _human(spec.name, name, value) or text
     args = ", ".join(rendered)
     sentence = f"{spec.name}({args})"
+    if spec.name == "GovernorUnexpectedProposalState" and by_name.get("expectedStates") == "none":
+        # OpenZeppelin's propose() asks for no state at all: the proposal exists already
+        return (
+            f"{sentence}: proposal {by_name['proposalId']} exists already (it is "
+            f"{by_name['current']}): the same calls with the same description are the same "
+            "proposal; change the description to propose them again."
+        )
     if not spec.notice:
         return sentence
     # The notice names the error's arguments in backticks: their values take their place.

@@ -60,7 +60,7 @@ class _Version(argparse.Action):
         super().__init__(option_strings, dest, nargs=0, help="show program's version and exit")
 
     def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
-        sys.stdout.write(f"bazaar {version()}\n")
+        sys.stdout.write(f"bazaar {version()}\n")  # (with --json, `main` answers first)
         parser.exit()
 
 
@@ -70,7 +70,7 @@ def _epilog() -> str:
         f"keystore password: from ${PASSWORD_ENV} when set, else asked on the terminal (or the "
         "next line of stdin without one).\n"
         "units: USD amounts in dollars (12.34), token amounts in the token's units (0.01 for "
-        "WBTC), points in whole points; times as shown in ISO 8601 and unix seconds.\n"
+        "WBTC), points with up to 18 decimals (2.5); times as shown in ISO 8601 and unix seconds.\n"
         f"exit statuses:\n{statuses}"
     )
 
@@ -144,11 +144,17 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
     name = command_name(argv)
     parser = build_parser(only=GROUP.get(name or "", ""))
+    if name is None and "--version" in argv and "--json" in argv:  # --version stops parsing
+        sys.stdout.write(json.dumps({"version": version()}) + "\n")
+        return EXIT_OK
+    Parser.last_error = None
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # --help, --version (0) or a bad command line (one line)
         code = int(exit_.code or 0)
-        return EXIT_OK if code == 0 else _failed("--json" in argv, None, EXIT_REFUSED)
+        if code == 0:
+            return EXIT_OK
+        return _failed("--json" in argv, None, EXIT_REFUSED, Parser.last_error)
     as_json = bool(getattr(args, "json", False))
     from bazaar.cli.common import Context
     from bazaar.errors import BazaarError, NoSigner, TransactionFailed
@@ -173,14 +179,14 @@ def main(argv: list[str] | None = None) -> int:
         ctx.close()
 
 
-def _failed(as_json: bool, message: str | None, code: int) -> int:
-    """One line on stderr (argparse has written its own when `message` is None); with
-    --json also `{"error": ..., "exitCode": ...}` on stdout."""
+def _failed(as_json: bool, message: str | None, code: int, written: str | None = None) -> int:
+    """One line on stderr (argparse has written its own, `written`, when `message` is None);
+    with --json also `{"error": ..., "exitCode": ...}` on stdout."""
     if message is not None:
         message = " ".join(message.split())
         sys.stderr.write(f"bazaar: error: {message}\n")
     if as_json:
-        text = message if message is not None else "bad command line (see stderr)"
+        text = message if message is not None else f"bad command line: {written or 'see stderr'}"
         sys.stdout.write(json.dumps({"error": text, "exitCode": code}) + "\n")
     return code
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from bazaar.accounts import ask_secret, load_account, new_keystore, read_password, write_keystore
+from bazaar.accounts import (
+    ask_secret,
+    check_new_keystore,
+    load_account,
+    new_keystore,
+    read_password,
+    write_keystore,
+)
 from bazaar.cli.catalog import HELP
 from bazaar.cli.common import Context
 from bazaar.errors import BazaarError
@@ -38,12 +45,14 @@ def _report(ctx: Context, address: str, keystore: str, verb: str) -> int:
 
 def cmd_new(ctx: Context) -> int:
     path = _keystore(ctx)
+    check_new_keystore(path)
     address = new_keystore(path, read_password(path, confirm=True))
     return _report(ctx, address, path, "created")
 
 
 def cmd_import(ctx: Context) -> int:
     path = _keystore(ctx)
+    check_new_keystore(path)
     missing = "no private key given: type it at the prompt or pipe it on stdin"
     key = ask_secret("private key (hex, not echoed): ", missing).strip()
     address = write_keystore(path, key, read_password(path, confirm=True))

@@ -31,6 +31,9 @@ from bazaar.units import checksum, format_points
 
 Client = TypeVar("Client", bound=ContractClient)
 
+# --json fields of a sent transaction, left out of a --safe-batch's output (they were the fork's)
+FORK_ONLY_FIELDS = frozenset({"txHash", "gasUsed", "txHashes"})
+
 
 @dataclass
 class Context:
@@ -57,6 +60,11 @@ class Context:
         """
         path = getattr(self.args, "safe_batch", None)
         if path is None:
+            if getattr(self.args, "safe", None) is not None:
+                raise BazaarError(
+                    "--safe needs --safe-batch FILE: a Safe's transactions are written as a "
+                    "batch for its owners to sign, never sent from here"
+                )
             return None
         if not getattr(self.args, "safe", None):
             raise BazaarError(
@@ -69,6 +77,7 @@ class Context:
     @cached_property
     def w3(self) -> Web3:
         """The node; with --safe-batch, a local fork of it (anvil) that the command acts on."""
+        safe = self.safe  # --safe and --safe-batch checked before the node is asked
         url = self.args.rpc_url
         if url is None and self.preset is not None:
             url = self.preset.rpc_url()
@@ -79,7 +88,7 @@ class Context:
         if url is None:
             raise BazaarError("no node: pass --rpc-url URL or --network NAME")
         real = connect(url, self.preset.chain_id if self.preset else None)
-        if self.safe is None:
+        if safe is None:
             return real
         fork = self.stack.enter_context(anvil("--fork-url", url))
         return connect(fork, int(real.eth.chain_id))
@@ -108,7 +117,9 @@ class Context:
 
     @property
     def deployment_path(self) -> Path:
-        if self.args.deployment:
+        if self.args.deployment is not None:
+            if not self.args.deployment.strip():
+                raise BazaarError("--deployment is empty: give a file, or leave it out")
             return Path(self.args.deployment)
         return default_path(self.chain_id)
 
@@ -159,6 +170,8 @@ class Context:
         data = safe_batches.batch(self.chain_id, calls, command, command, self.safe)
         path = safe_batches.write_batch(self.args.safe_batch, data)
         found, lines = self.deferred or ({}, [])
+        # the fork's transaction hashes and gas are not the Safe's: the batch is what counts
+        found = {k: v for k, v in found.items() if k not in FORK_ONLY_FIELDS}
         self.emit(
             {
                 **found,
@@ -186,6 +199,11 @@ def when(timestamp: int) -> str:
 def tx_json(receipt: TxReceipt) -> dict[str, Any]:
     """What every --json output says of the transaction it sent."""
     return {"txHash": "0x" + bytes(receipt["transactionHash"]).hex(), "gasUsed": receipt["gasUsed"]}
+
+
+def last_tx_json(client: ContractClient) -> dict[str, Any]:
+    """`tx_json` of the client's latest transaction (for methods that return what they made)."""
+    return tx_json(client.last_receipt) if client.last_receipt is not None else {}
 
 
 # The largest integer a JSON reader with IEEE doubles (JavaScript, jq) keeps exactly.

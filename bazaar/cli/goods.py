@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from bazaar.cli.catalog import HELP
-from bazaar.cli.common import Context, tx_json
+from bazaar.cli.common import Context, last_tx_json, tx_json
 from bazaar.cli.market import listing_json, market_client, token_client
-from bazaar.cli.parsing import command_adder, non_negative_int, positive_int
+from bazaar.cli.parsing import add_points_cap, command_adder, non_negative_int, positive_int
 from bazaar.clients.goods import GoodsClient, Item
 from bazaar.clients.marketplace import hash_text
 from bazaar.errors import BazaarError
@@ -53,7 +53,7 @@ def register(commands: Any, add_globals: Any) -> None:
     p.add_argument("--price", required=True, help="price in USD, e.g. 25 or 12.34")
     p.add_argument("--token", action="append", required=True, help="accepted token (repeatable)")
     p.add_argument("--buffer-bps", type=non_negative_int, default=0, help="USD-protected buffer")
-    p.add_argument("--points-cap-bps", type=non_negative_int, default=0)
+    add_points_cap(p)
     p = command("transfer", cmd_transfer, "send an item you own to an address")
     p.add_argument("item", metavar="ITEM_ID", type=positive_int)
     p.add_argument("--to", required=True, help="the receiver")
@@ -89,7 +89,10 @@ def cmd_mint(ctx: Context) -> int:
         raise BazaarError("the URI may not be empty")
     item_id = goods.mint(seller, ctx.args.uri, _content(ctx.args.content), ctx.args.royalty_bps)
     item = goods.item(item_id)
-    ctx.emit(item_json(item) | {"action": "mint"}, [f"minted item {item_id} to {item.owner}"])
+    ctx.emit(
+        item_json(item) | last_tx_json(goods) | {"action": "mint"},
+        [f"minted item {item_id} to {item.owner}"],
+    )
     return 0
 
 
@@ -102,7 +105,7 @@ def cmd_mint_batch(ctx: Context) -> int:
     hashes = [_content(content) for _, content in ctx.args.item]
     ids = goods.mint_batch(seller, uris, hashes, ctx.args.royalty_bps)
     ctx.emit(
-        {"action": "mint-batch", "itemIds": ids, "seller": seller},
+        {"action": "mint-batch", "itemIds": ids, "seller": seller} | last_tx_json(goods),
         [f"minted items {ids[0]} to {ids[-1]} to {seller}"],
     )
     return 0
@@ -123,10 +126,12 @@ def cmd_set_uri(ctx: Context) -> int:
 
 def cmd_show(ctx: Context) -> int:
     item = _goods(ctx).item(ctx.args.item)
+    held = item.owner == ctx.deployment.address("market")
+    owner = f"{item.owner} (the marketplace: in escrow, listed or sold)" if held else item.owner
     ctx.emit(
-        item_json(item),
+        item_json(item) | {"inEscrow": held},
         [
-            f"item {item.id}: owner {item.owner}, creator {item.creator}",
+            f"item {item.id}: owner {owner}, creator {item.creator}",
             f"  {item.uri} (content 0x{item.content_hash.hex()})",
         ],
     )
@@ -143,7 +148,7 @@ def cmd_list(ctx: Context) -> int:
     )
     listing = market.listing(listing_id)
     ctx.emit(
-        listing_json(listing) | {"tokens": [t.address for t in tokens]},
+        listing_json(listing) | {"tokens": [t.address for t in tokens]} | last_tx_json(market),
         [
             f"listing {listing_id}: item {args.item} for {format_usd(price)}, in escrow; pay in "
             + ", ".join(t.symbol for t in tokens)

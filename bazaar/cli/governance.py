@@ -25,6 +25,9 @@ from bazaar.signing.ballots import SignedBallot, parse_support
 from bazaar.types import SUPPORT_NAMES
 from bazaar.units import checksum, format_points
 
+# the keys of one call in a --calls file
+CALL_KEYS = frozenset({"target", "signature", "args"})
+
 
 def register(commands: Any, add_globals: Any) -> None:
     command = command_adder(commands, add_globals)
@@ -198,6 +201,12 @@ def _generic_calls(ctx: Context) -> list[tuple[str, str, list[str]]]:
             if not ok:
                 raise BazaarError(
                     f"{args.calls}: call {n} needs a target, a signature and a list of args"
+                )
+            unknown = sorted(set(entry) - CALL_KEYS)
+            if unknown:  # a "value" or a misspelt key would otherwise be dropped unseen
+                raise BazaarError(
+                    f"{args.calls}: call {n} has unknown key(s) {', '.join(unknown)} (a call "
+                    f"has {', '.join(sorted(CALL_KEYS))}; proposals send no ETH)"
                 )
             calls.append(
                 (entry["target"], entry["signature"], [str(a) for a in entry.get("args", [])])

@@ -13,8 +13,8 @@ from typing import Any
 
 from web3.types import TxReceipt
 
-from bazaar.cli.common import Context, points_json, time_json, tx_json
-from bazaar.cli.parsing import command_adder, non_negative_int, positive_int
+from bazaar.cli.common import Context, last_tx_json, points_json, time_json, tx_json
+from bazaar.cli.parsing import add_points_cap, command_adder, non_negative_int, positive_int
 from bazaar.clients.erc20 import Erc20Client
 from bazaar.clients.marketplace import (
     Listing,
@@ -57,7 +57,7 @@ def register(commands: Any, add_globals: Any) -> None:
     p.add_argument("--stock", type=positive_int, required=True)
     p.add_argument("--token", action="append", required=True, help="accepted token (repeatable)")
     p.add_argument("--buffer-bps", type=non_negative_int, default=0, help="USD-protected buffer")
-    p.add_argument("--points-cap-bps", type=non_negative_int, default=0)
+    add_points_cap(p)
     p.add_argument("--metadata", default="", help="description text or 0x hash (hashed on chain)")
 
     p = command("buy", cmd_buy)
@@ -74,7 +74,8 @@ def register(commands: Any, add_globals: Any) -> None:
     p.add_argument(
         "--points",
         default="0",
-        help="reward points to redeem for a discount (1 cent each, up to the listing's cap)",
+        help="reward points to redeem for a discount: one US cent per point, decimals allowed "
+        "(2.5), up to the share of the price its seller allows (list --points-cap-bps; 0: none)",
     )
 
     p = command("update-listing", cmd_update_listing)
@@ -84,9 +85,9 @@ def register(commands: Any, add_globals: Any) -> None:
     p = command("delist", cmd_delist)
     p.add_argument("listing", metavar="LISTING_ID", type=positive_int)
 
-    p = command("ship", cmd_ship, True)
+    p = command("ship", cmd_hashed("ship", "tracking", "ship"), True)
     p.add_argument("--tracking", required=True, help="tracking data (hashed) or a 0x hash")
-    p = command("checkpoint", cmd_checkpoint, True)
+    p = command("checkpoint", cmd_hashed("add_checkpoint", "data", "checkpoint"), True)
     p.add_argument("--data", required=True, help="checkpoint data (hashed) or a 0x hash")
     command("confirm", cmd_simple("confirm"), True)
     command("release", cmd_simple("release"), True)
@@ -94,9 +95,9 @@ def register(commands: Any, add_globals: Any) -> None:
     command("cancel", cmd_simple("cancel"), True)
     p = command("refund", cmd_refund, True)
     p.add_argument("--amount", help="token units to refund, e.g. 0.005 (default: all)")
-    p = command("dispute", cmd_dispute, True)
+    p = command("dispute", cmd_hashed("open_dispute", "evidence", "dispute"), True)
     p.add_argument("--evidence", required=True, help="evidence text (hashed) or a 0x hash")
-    p = command("evidence", cmd_evidence, True)
+    p = command("evidence", cmd_hashed("add_evidence", "evidence", "evidence"), True)
     p.add_argument("--evidence", required=True, help="evidence text (hashed) or a 0x hash")
     command(
         "resolve-timeout",
@@ -123,7 +124,9 @@ def register(commands: Any, add_globals: Any) -> None:
     command("pause", cmd_pause(True))
     command("unpause", cmd_pause(False))
     p = command("transfer", cmd_transfer)
-    p.add_argument("amount", metavar="AMOUNT", help="in the token's units (points: whole points)")
+    p.add_argument(
+        "amount", metavar="AMOUNT", help="in the token's units (0.01 for WBTC; points: 2.5)"
+    )
     p.add_argument("--token", required=True, help="wbtc, usdc, points, or a token address")
     p.add_argument("--to", required=True, help="the receiver")
 
@@ -234,6 +237,7 @@ def cmd_list(ctx: Context) -> int:
             "stock": args.stock,
             "tokens": [t.address for t in tokens],
             "metadataHash": "0x" + metadata.hex(),
+            **last_tx_json(market),
         },
         [
             f"listing {listing_id}: {format_usd(price)} each, {args.stock} in stock, "
@@ -255,6 +259,25 @@ def _pick_arbiter(ctx: Context, market: MarketplaceClient) -> str:
     raise BazaarError("no active arbiter may arbitrate this order: pass --arbiter ADDRESS")
 
 
+def _check_points(market: MarketplaceClient, listing_id: int, quantity: int, points: int) -> None:
+    """Refuses --points a listing cannot take, saying what it takes (the seller's cap: the
+    share of the price that points may pay, one US cent per whole point)."""
+    listing = market.listing(listing_id)
+    cap_usd = listing.price_usd * quantity * listing.points_discount_cap_bps // BPS
+    most = cap_usd * int(market.view("POINT_UNITS_PER_USD_UNIT"))
+    if listing.points_discount_cap_bps == 0:
+        raise BazaarError(
+            f"listing {listing_id} takes no points: its seller listed it without a points cap "
+            "(bazaar list --points-cap-bps)"
+        )
+    if points > most:
+        raise BazaarError(
+            f"--points {format_points(points)}: listing {listing_id} takes at most "
+            f"{format_points(most)} for {quantity} (a discount of up to "
+            f"{_percent(listing.points_discount_cap_bps)} of the price, {format_usd(cap_usd)})"
+        )
+
+
 def cmd_buy(ctx: Context) -> int:
     args = ctx.args
     market = market_client(ctx, signing=True)
@@ -269,6 +292,8 @@ def cmd_buy(ctx: Context) -> int:
     latest = ctx.w3.eth.get_block("latest")["timestamp"]
     deadline = max(deadline, int(latest) + 60 * args.deadline_minutes)  # chains ahead of us
     points = parse_points(args.points)
+    if points:
+        _check_points(market, args.listing, args.quantity, points)
     order, paid, approved = market.checkout(
         args.listing, args.quantity, token, max_pay, deadline, arbiter, not args.no_approve, points
     )
@@ -355,11 +380,20 @@ def cmd_simple(method: str, verb: str | None = None) -> Any:
     return handler
 
 
-def cmd_ship(ctx: Context) -> int:
-    market = market_client(ctx, signing=True)
-    order = order_of(ctx, market)
-    receipt = market.ship(order, hash_text(ctx.args.tracking))
-    return _after(ctx, market, order, receipt, "ship", None, ())
+def cmd_hashed(method: str, arg: str, verb: str) -> Any:
+    """A command that sends `method(order, hash of --<arg>)` (tracking, evidence, checkpoint
+    data: only the hash goes on chain) and reports as `verb`."""
+
+    def handler(ctx: Context) -> int:
+        market = market_client(ctx, signing=True)
+        text = getattr(ctx.args, arg)
+        if not text.strip():
+            raise BazaarError(f"--{arg} is empty: give the text (hashed) or its 0x hash")
+        order = order_of(ctx, market)
+        receipt = getattr(market, method)(order, hash_text(text))
+        return _after(ctx, market, order, receipt, verb, None, ())
+
+    return handler
 
 
 def _token_amount(ctx: Context, order: Order, text: str) -> int:
@@ -377,13 +411,6 @@ def cmd_refund(ctx: Context) -> int:
     )
     receipt = market.refund(order, amount)
     return _after(ctx, market, order, receipt, "refund", "OrderRefunded", ("amount", "remaining"))
-
-
-def cmd_dispute(ctx: Context) -> int:
-    market = market_client(ctx, signing=True)
-    order = order_of(ctx, market)
-    receipt = market.open_dispute(order, hash_text(ctx.args.evidence))
-    return _after(ctx, market, order, receipt, "dispute", None, ())
 
 
 def cmd_rule(ctx: Context) -> int:
@@ -419,20 +446,6 @@ def cmd_review(ctx: Context) -> int:
     return _after(ctx, market, order, receipt, "review", None, ())
 
 
-def cmd_checkpoint(ctx: Context) -> int:
-    market = market_client(ctx, signing=True)
-    order = order_of(ctx, market)
-    receipt = market.add_checkpoint(order, hash_text(ctx.args.data))
-    return _after(ctx, market, order, receipt, "checkpoint", None, ())
-
-
-def cmd_evidence(ctx: Context) -> int:
-    market = market_client(ctx, signing=True)
-    order = order_of(ctx, market)
-    receipt = market.add_evidence(order, hash_text(ctx.args.evidence))
-    return _after(ctx, market, order, receipt, "evidence", None, ())
-
-
 # -- listings ---------------------------------------------------------------------------
 
 
@@ -459,12 +472,14 @@ def cmd_update_listing(ctx: Context) -> int:
     stock = before.stock if args.stock is None else args.stock
     receipt = market.update_listing(args.listing, price, stock)
     now = market.listing(args.listing)
+    changes = []
+    if now.price_usd != before.price_usd:
+        changes.append(f"{format_usd(before.price_usd)} -> {format_usd(now.price_usd)} each")
+    if now.stock != before.stock:
+        changes.append(f"stock {before.stock} -> {now.stock}")
     ctx.emit(
         listing_json(now) | tx_json(receipt) | {"action": "update-listing"},
-        [
-            f"listing {now.id}: {format_usd(before.price_usd)} -> {format_usd(now.price_usd)} "
-            f"each, stock {before.stock} -> {now.stock}"
-        ],
+        [f"listing {now.id}: {', '.join(changes)}"],
     )
     return 0
 

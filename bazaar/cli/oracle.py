@@ -8,7 +8,7 @@ from typing import Any
 
 from bazaar.cli.common import Context, time_json, tx_json
 from bazaar.cli.market import token_client
-from bazaar.cli.parsing import command_adder, non_negative_int
+from bazaar.cli.parsing import command_adder, positive_int
 from bazaar.clients.oracle import OracleClient
 
 
@@ -17,14 +17,16 @@ def register(commands: Any, add_globals: Any) -> None:
     p = command("record-outage", cmd_record_outage)
     p.add_argument("--token", required=True, help="wbtc, usdc, or a token address")
     p.add_argument(
-        "--version", type=non_negative_int, help="the configuration version (default: latest)"
+        "--version", type=positive_int, help="the configuration version, from 1 (default: latest)"
     )
 
 
 def cmd_record_outage(ctx: Context) -> int:
     token = token_client(ctx, ctx.args.token)
     oracle = ctx.client(OracleClient, "oracle", signing=True)
-    version = ctx.args.version or oracle.latest_version(token.address)
+    version = ctx.args.version
+    if version is None:
+        version = oracle.latest_version(token.address)
     receipt = oracle.record_outage(token.address, version)
     since = oracle.outage_since(token.address, version)
     line = (

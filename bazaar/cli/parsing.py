@@ -12,9 +12,13 @@ from bazaar.cli.catalog import HELP
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse that reports a bad command line in one line (no usage dump)."""
+    """argparse that reports a bad command line in one line (no usage dump), and keeps that
+    line for `--json` (`last_error`)."""
+
+    last_error: str | None = None
 
     def error(self, message: str) -> NoReturn:
+        Parser.last_error = f"{self.prog}: {message}"
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
@@ -54,6 +58,17 @@ def add_safe_options(parser: argparse.ArgumentParser) -> None:
         "transactions as a Safe Transaction Builder batch to FILE instead of sending",
     )
     group.add_argument("--safe", metavar="ADDRESS", help="the Safe the batch is for")
+
+
+def add_points_cap(parser: argparse.ArgumentParser) -> None:
+    """--points-cap-bps, on the commands that list (list, goods list)."""
+    parser.add_argument(
+        "--points-cap-bps",
+        type=non_negative_int,
+        default=0,
+        help="the share of the price buyers may pay with reward points, in basis points "
+        "(1000 = 10%%; default 0: no points)",
+    )
 
 
 def command_adder(commands: Any, add_globals: Any) -> Any:

@@ -10,8 +10,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from web3.types import TxReceipt
+
 from bazaar.accounts import open_stdin
 from bazaar.cli.common import Context, points_json, time_json, tx_json, when
+from bazaar.cli.market import token_client
 from bazaar.cli.parsing import command_adder, non_negative_int, positive_int
 from bazaar.clients.erc20 import Erc20Client
 from bazaar.clients.staking import StakingClient
@@ -63,8 +66,7 @@ def cmd_stake(ctx: Context) -> int:
     amount = parse_points(ctx.args.amount)
     staking = _staking(ctx, signing=True)
     result = staking.stake(amount, approve=not ctx.args.no_approve)
-    block = ctx.w3.eth.get_block(result.receipt["blockNumber"])
-    votes_from = int(block["timestamp"]) + staking.warmup
+    votes_from = _votes_from(ctx, staking, result.receipt)
     ctx.emit(
         {
             "action": "stake",
@@ -145,9 +147,15 @@ def staker_status(ctx: Context, address: str) -> int:
     rewards = {token: Erc20Client(ctx.w3, token) for token in position.earned}
     earned = [rewards[token].format(units) for token, units in position.earned.items()]
     pending = position.pending
+    if int(position.delegate, 16) == 0:
+        delegate = "no delegate yet: the first stake delegates to itself"
+    elif position.delegate == position.account:
+        delegate = "delegate: itself"
+    else:
+        delegate = f"delegate {position.delegate}"
     lines = [
         f"staker {position.account}: {format_points(position.staked)} staked, votes "
-        f"{format_points(position.votes)} (delegate {position.delegate})",
+        f"{format_points(position.votes)} as a delegate ({delegate})",
         f"  {format_points(position.wallet)} in the wallet; earned "
         f"{', '.join(earned) or 'nothing'}",
     ]
@@ -174,20 +182,12 @@ def staker_status(ctx: Context, address: str) -> int:
     return 0
 
 
-def _reward_token(ctx: Context, text: str) -> Erc20Client:
-    tokens = ctx.deployment.data.get("tokens", {})
-    address = tokens.get(text.lower()) if not text.startswith("0x") else text
-    if address is None:
-        raise BazaarError(f"unknown token {text!r}: use {', '.join(tokens)} or an address")
-    return Erc20Client(ctx.w3, checksum(address, "token"), ctx.sender)
-
-
 def cmd_claim_rewards(ctx: Context) -> int:
     staking = _staking(ctx, signing=True)
     me = ctx.me
     to = checksum(ctx.args.to, "receiver") if ctx.args.to else me
     if ctx.args.token:
-        tokens: list[str] = [_reward_token(ctx, ctx.args.token).address]
+        tokens: list[str] = [token_client(ctx, ctx.args.token, signing=True).address]
     else:
         tokens = [t for t in staking.reward_tokens if staking.earned(me, t) > 0]
         if not tokens:
@@ -213,7 +213,7 @@ def cmd_claim_rewards(ctx: Context) -> int:
 
 def cmd_deposit_rewards(ctx: Context) -> int:
     staking = _staking(ctx, signing=True)
-    token = _reward_token(ctx, ctx.args.token)
+    token = token_client(ctx, ctx.args.token, signing=True)
     amount = parse_amount(ctx.args.amount, token.decimals, f"{token.symbol} amount")
     receipt = staking.deposit_rewards(token, amount, approve=not ctx.args.no_approve)
     ctx.emit(
@@ -245,11 +245,28 @@ def cmd_delegate(ctx: Context) -> int:
     receipt = staking.delegate(checksum(ctx.args.delegatee, "delegatee"))
     me = ctx.me
     delegate = staking.delegates(me)
+    counts_from = _votes_from(ctx, staking, receipt)
     ctx.emit(
-        {"action": "delegate", "delegator": me, "delegate": delegate, **tx_json(receipt)},
-        [f"{me} now votes through {delegate}"],
+        {
+            "action": "delegate",
+            "delegator": me,
+            "delegate": delegate,
+            **time_json("votesFrom", counts_from),
+            **tx_json(receipt),
+        },
+        [
+            f"{me} now votes through {delegate}",
+            f"  the moved votes count for {delegate} from {when(counts_from)} (the warm-up)",
+        ],
     )
     return 0
+
+
+def _votes_from(ctx: Context, staking: StakingClient, receipt: TxReceipt) -> int:
+    """When votes moved by a stake or a delegation in `receipt` count: its block's time plus
+    the warm-up (votes are the smaller of now and a warm-up ago)."""
+    block = ctx.w3.eth.get_block(receipt["blockNumber"])
+    return int(block["timestamp"]) + staking.warmup
 
 
 def cmd_sign_delegation(ctx: Context) -> int:
@@ -279,13 +296,18 @@ def cmd_relay_delegation(ctx: Context) -> int:
     signed = SignedDelegation.from_json(data, staking.domain.name, staking.domain.version)
     receipt = staking.delegate_by_sig(signed)
     delegate = staking.delegates(signed.delegator)
+    counts_from = _votes_from(ctx, staking, receipt)
     ctx.emit(
         {
             "action": "relay-delegation",
             "delegator": signed.delegator,
             "delegate": delegate,
+            **time_json("votesFrom", counts_from),
             **tx_json(receipt),
         },
-        [f"{signed.delegator} now votes through {delegate} (relayed)"],
+        [
+            f"{signed.delegator} now votes through {delegate} (relayed)",
+            f"  the moved votes count for {delegate} from {when(counts_from)} (the warm-up)",
+        ],
     )
     return 0

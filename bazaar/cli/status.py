@@ -6,7 +6,7 @@ from typing import Any
 
 from bazaar.cli import governance, staking
 from bazaar.cli.catalog import HELP
-from bazaar.cli.common import Context
+from bazaar.cli.common import Context, when
 from bazaar.cli.market import market_client, order_json, order_of
 from bazaar.cli.parsing import positive_int
 from bazaar.clients.erc20 import Erc20Client
@@ -82,7 +82,8 @@ def cmd_status(ctx: Context) -> int:
             f"  listing {t.listingId} x{order.quantity}, {format_usd(t.usdAmount)}, locked "
             f"{token.format(t.lockedAmount)}, escrow {token.format(order.state.amount)}",
             f"  buyer {t.buyer}, seller {t.seller}, arbiter {t.arbiter}",
-            f"  deadline {order.state.deadline} (unix), fee {t.feeBps} bps, arbiter fee "
+            f"  deadline {when(order.state.deadline) if order.state.deadline else '-'}, "
+            f"fee {t.feeBps} bps, arbiter fee "
             f"{t.arbiterFeeBps} bps, buffer {t.bufferBps} bps",
             f"  paid {format_amount(order.paid_amount, token.decimals)} {token.symbol}",
         ],

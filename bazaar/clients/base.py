@@ -32,6 +32,9 @@ class ContractClient:
         )
         self.sender = sender
         self.from_block = from_block  # where its logs start (the deploy block)
+        # the receipt of this client's latest transaction (for methods that return what it
+        # made, such as a listing id, while the caller also wants the transaction)
+        self.last_receipt: TxReceipt | None = None
 
     def signer(self, what: str) -> TxSender:
         """The sender of this client's transactions.
@@ -61,7 +64,9 @@ class ContractClient:
 
     def transact(self, call: Call) -> TxReceipt:
         """Sends `call` from the signer (preflighted: a revert is decoded, nothing sent)."""
-        return self.signer(call.label).transact(call)
+        receipt = self.signer(call.label).transact(call)
+        self.last_receipt = receipt
+        return receipt
 
     def send(self, fn: str, *args: Any, label: str | None = None) -> TxReceipt:
         return self.transact(self.call_for(fn, *args, label=label))

@@ -50,9 +50,11 @@ class Erc20Client(ContractClient):
         """Sends `amount` units to `to`.
 
         Raises:
-            BazaarError: the wallet holds less; nothing sent.
+            BazaarError: an amount of zero, or the wallet holds less; nothing sent.
         """
         sender = self.signer(f"send {self.symbol}").address
+        if amount == 0:
+            raise BazaarError(f"sending 0 {self.symbol} changes nothing; nothing sent")
         balance = self.balance_of(sender)
         if balance < amount:
             raise BazaarError(

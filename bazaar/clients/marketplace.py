@@ -11,7 +11,7 @@ refusal comes back as the contract's decoded error.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from eth_utils.crypto import keccak
 from web3.types import TxReceipt
@@ -223,12 +223,39 @@ class MarketplaceClient(ContractClient):
         )
         return int(self.events(receipt, "Listed")[0]["listingId"])
 
+    def _own_listing(self, listing_id: int, what: str) -> Listing:
+        """Listing `listing_id`, checked to be the signer's and active before `what` is sent.
+
+        Raises:
+            BazaarError: unknown, another seller's, or delisted; nothing sent.
+        """
+        me = self.signer(what).address
+        listing = self.listing(listing_id)
+        if listing.seller != me:
+            raise BazaarError(f"listing {listing_id} is {listing.seller}'s: {me} may not {what} it")
+        if not listing.active:
+            raise BazaarError(f"listing {listing_id} is delisted already")
+        return listing
+
     def update_listing(self, listing_id: int, price_usd: int, stock: int) -> TxReceipt:
-        """The seller changes price and stock (paid orders keep their terms)."""
-        return self.send("updateListing", listing_id, price_usd, stock, label="update listing")
+        """The seller changes price and stock (paid orders keep their terms).
+
+        Raises:
+            BazaarError: not the signer's active listing, or nothing would change; nothing
+                sent.
+        """
+        listing = self._own_listing(listing_id, "update")
+        if (listing.price_usd, listing.stock) == (price_usd, stock):
+            raise BazaarError(f"listing {listing_id} has this price and stock already")
+        return self.send("updateListing", listing_id, price_usd, stock, label="update-listing")
 
     def delist(self, listing_id: int) -> TxReceipt:
-        """The seller withdraws a listing; an unsold digital item comes back."""
+        """The seller withdraws a listing; an unsold digital item comes back.
+
+        Raises:
+            BazaarError: not the signer's active listing; nothing sent.
+        """
+        self._own_listing(listing_id, "delist")
         return self.send("delist", listing_id, label="delist")
 
     # -- checkout ------------------------------------------------------------------------
@@ -292,8 +319,18 @@ class MarketplaceClient(ContractClient):
 
     # -- lifecycle -----------------------------------------------------------------------
 
+    # what a refusal calls each lifecycle function: the `bazaar` command that sends it
+    LIFECYCLE_LABELS: ClassVar[dict[str, str]] = {
+        "openDispute": "dispute",
+        "resolveDispute": "rule",
+        "addCheckpoint": "checkpoint",
+        "addEvidence": "evidence",
+        "resolveAfterTimeout": "resolve-timeout",
+    }
+
     def _lifecycle(self, fn: str, order: Order, *args: Any) -> TxReceipt:
-        return self.send(fn, order.terms.as_tuple(), *args, label=fn)
+        label = self.LIFECYCLE_LABELS.get(fn, fn)
+        return self.send(fn, order.terms.as_tuple(), *args, label=label)
 
     def ship(self, order: Order, tracking_commitment: bytes) -> TxReceipt:
         return self._lifecycle("ship", order, tracking_commitment)
@@ -366,5 +403,20 @@ class MarketplaceClient(ContractClient):
         return checksum(self.view("guardian"))
 
     def set_paused(self, paused: bool) -> TxReceipt:
-        """The guardian pauses new listings and checkouts (orders already paid go on)."""
+        """The guardian (or governance) pauses new listings and checkouts (orders already
+        paid go on), or resumes them.
+
+        Raises:
+            BazaarError: the signer is neither the guardian nor the owner (governance), or
+                the marketplace is so already; nothing sent.
+        """
+        me = self.signer("pause").address
+        guardian, owner = self.guardian(), checksum(self.view("owner"))
+        if me not in (guardian, owner):
+            raise BazaarError(
+                f"only the guardian {guardian} or governance ({owner}) may pause or unpause; "
+                f"{me} is neither"
+            )
+        if self.paused() == paused:
+            raise BazaarError(f"the marketplace is {'paused' if paused else 'not paused'} already")
         return self.send("setPaused", paused, label="pause" if paused else "unpause")

@@ -8,6 +8,7 @@ from web3.types import TxReceipt
 
 from bazaar.clients.base import ContractClient
 from bazaar.clients.erc20 import Erc20Client
+from bazaar.errors import BazaarError
 from bazaar.units import checksum
 
 
@@ -17,6 +18,13 @@ class MockTokenClient(Erc20Client):
     ARTIFACT = "MockERC20"
 
     def mint(self, to: str, amount: int) -> TxReceipt:
+        """Mints `amount` units to `to`.
+
+        Raises:
+            BazaarError: an amount of zero (it would change nothing); nothing sent.
+        """
+        if amount == 0:
+            raise BazaarError("minting 0 changes nothing; nothing sent")
         return self.send("mint", to, amount, label=f"mint {self.format(amount)}")
 
 
@@ -29,10 +37,23 @@ class MockUsdcClient(MockTokenClient):
         return bool(self.view("isBlacklisted", checksum(account, "account")))
 
     def set_blacklisted(self, account: str, blocked: bool) -> TxReceipt:
-        """The blacklister blocks (or unblocks) `account` from sending and receiving."""
+        """The blacklister blocks (or unblocks) `account` from sending and receiving.
+
+        Raises:
+            BazaarError: the zero address (blocking it would stop every mint and burn), or
+                an account already so; nothing sent.
+        """
+        target = checksum(account, "account")
+        if int(target, 16) == 0:
+            raise BazaarError(
+                "the zero address cannot be blacklisted: every mint and burn moves through it"
+            )
+        if self.is_blacklisted(target) == blocked:
+            state = "blacklisted already" if blocked else "not blacklisted"
+            raise BazaarError(f"{target} is {state}; nothing sent")
         return self.send(
             "setBlacklisted",
-            checksum(account, "account"),
+            target,
             blocked,
             label="blacklist" if blocked else "unblacklist",
         )

@@ -57,5 +57,8 @@ class OracleClient(ContractClient):
         """Records that `version` cannot be read for settlement now, or clears the record
         when it can (anyone may; preflight refuses a version that reads with no record)."""
         return self.send(
-            "recordOutage", checksum(token, "token"), version, label=f"recordOutage v{version}"
+            "recordOutage",
+            checksum(token, "token"),
+            version,
+            label=f"record-outage (version {version})",
         )

@@ -171,6 +171,40 @@ class Deployer:
                 )
             call_, args = self._call(step, addresses)
             self._check_unchanged(step, entry, self._expected(step, args, call_.to))
+        self._check_same_steps()
+
+    def _check_same_steps(self) -> None:
+        """The plan may add steps only after the last one journaled: a journaled step the plan
+        no longer has, or a new step before one already done, means other inputs than the
+        deployment was made with (another --arbiter, say), which resuming cannot give.
+
+        Raises:
+            BazaarError: naming the step, with what to do instead.
+        """
+        advice = (
+            f"the inputs differ from those {self.journal.path} was deployed with: a deployed "
+            "suite changes through governance (bazaar propose), or deploy anew with --fresh; "
+            "nothing sent"
+        )
+        started = {
+            name
+            for name, entry in self.journal.steps.items()
+            if entry.get("status") in ("done", "sent")
+        }
+        planned = [step.name for step in self.plan]
+        gone = sorted(started - set(planned))
+        if gone:
+            raise BazaarError(
+                f"step {gone[0]!r} is journaled but these inputs do not make it: {advice}"
+            )
+        later_started = False
+        for name in reversed(planned):
+            if name in started:
+                later_started = True
+            elif later_started:
+                raise BazaarError(
+                    f"step {name!r} is new, but steps after it are done already: {advice}"
+                )
 
     def check_deployed_code(self) -> None:
         """Each contract the journal calls deployed has code at its address, and the same

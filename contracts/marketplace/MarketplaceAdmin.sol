@@ -114,12 +114,14 @@ contract MarketplaceAdmin is MarketplaceStorage {
             if (_arbiters.length() >= Limits.MAX_ACTIVE_ARBITERS) {
                 revert MarketplaceTooManyArbiters(Limits.MAX_ACTIVE_ARBITERS);
             }
+            // slither-disable-next-line unused-return (true: `contains` above said it was absent)
             _arbiters.add(account);
             _config.activeArbiters += 1;
         } else {
             if (_config.activeArbiters <= Limits.MIN_ACTIVE_ARBITERS) {
                 revert MarketplaceTooFewArbiters(Limits.MIN_ACTIVE_ARBITERS);
             }
+            // slither-disable-next-line unused-return (true: `contains` above said it was present)
             _arbiters.remove(account);
             _config.activeArbiters -= 1;
         }

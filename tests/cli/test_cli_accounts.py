@@ -113,9 +113,36 @@ def test_without_the_environment_variable_the_password_is_asked(
     assert_one_line_failure(result, "no password", "BAZAAR_KEYSTORE_PASSWORD")
 
 
-def test_an_empty_password_is_refused():
+def test_an_empty_password_is_refused(tmp_path):
     with pytest.raises(BazaarError, match="empty keystore password"):
-        write_keystore("/nonexistent/never.json", KEY, "")
+        write_keystore(tmp_path / "never.json", KEY, "")
+    assert not (tmp_path / "never.json").exists()
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "0x" + "00" * 32,  # zero: no account, though eth-account derives an address from it
+        "0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141",  # n itself
+    ],
+)
+def test_a_key_outside_the_curve_s_range_is_refused(tmp_path, capsys, prompts, key):
+    prompts.append(key)
+    result = run(capsys, "account", "import", "--keystore", tmp_path / "k.json")
+    assert_one_line_failure(result, "not a private key", "from 1 to n - 1")
+    assert not (tmp_path / "k.json").exists()
+
+
+@pytest.mark.parametrize("command", ["import", "new"])
+def test_a_keystore_in_a_missing_folder_is_refused_before_any_prompt(
+    tmp_path, capsys, prompts, command
+):
+    target = tmp_path / "no" / "such" / "k.json"
+    prompts.append(DEV_KEYS["seller"])
+    result = run(capsys, "account", command, "--keystore", target)
+    assert_one_line_failure(result, f"no folder {target.parent}: create it first")
+    assert not (tmp_path / "no").exists()
+    assert prompts == [DEV_KEYS["seller"]]  # the key was never asked for
 
 
 @pytest.mark.parametrize("command", ["import", "new"])

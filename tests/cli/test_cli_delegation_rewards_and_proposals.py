@@ -107,11 +107,21 @@ def test_anyone_deposits_rewards_approving_first_and_refusing_an_unknown_token(
 def test_delegate_moves_the_votes_and_back(bazaar, suite, staked):
     data = bazaar("delegate", ADDRESSES["arbiter"], who="buyer", json=True).json()
     assert data["delegate"] == ADDRESSES["arbiter"]
+    sent_at = brownie.web3.eth.get_block("latest")["timestamp"]
+    assert data["votesFrom"] == sent_at + STAKING_SETTINGS.warmup and data["votesFromIso"]
+    shown = bazaar("status", "--staker", ADDRESSES["buyer"]).out
+    assert f"(delegate {ADDRESSES['arbiter']})" in shown
     assert suite["staking"].getVotes(ADDRESSES["buyer"]) == 0  # the buyer's votes leave now
     mine_at(latest() + STAKING_SETTINGS.warmup + 1)  # and count for the delegate after the warm-up
     assert suite["staking"].getVotes(ADDRESSES["arbiter"]) == 1_000 * POINT
     human = bazaar("delegate", ADDRESSES["buyer"], who="buyer")
-    assert human.out.strip() == f"{ADDRESSES['buyer']} now votes through {ADDRESSES['buyer']}"
+    first, second = human.out.strip().splitlines()
+    assert first == f"{ADDRESSES['buyer']} now votes through {ADDRESSES['buyer']}"
+    assert second.startswith(f"  the moved votes count for {ADDRESSES['buyer']} from 20")
+    assert second.endswith(") (the warm-up)")
+    assert "(delegate: itself)" in bazaar("status", "--staker", ADDRESSES["buyer"]).out
+    fresh = bazaar("status", "--staker", ADDRESSES["seller"]).out  # never staked
+    assert "no delegate yet: the first stake delegates to itself" in fresh
     refused(bazaar, "buyer", "delegate", "0x12", fragments=["delegatee"])
     refused(bazaar, "buyer", "delegate", "0x" + "0" * 40, fragments=["throws the votes away"])
 
@@ -210,6 +220,16 @@ def test_a_multi_call_proposal_is_refused_whole_when_one_call_would_fail(
     assert from_file.json()["targets"] == [suite["staking"].address]
     bad.write_text("[]")
     refused(bazaar, "buyer", "propose", "--calls", bad, fragments=["non-empty JSON list"])
+    call = {"target": "staking", "signature": "setCooldown(uint256)", "args": [864001]}
+    bad.write_text(json.dumps([{**call, "value": "1"}]))  # would be dropped unseen
+    refused(
+        bazaar, "buyer", "propose", "--calls", bad,
+        fragments=["call 1 has unknown key(s) value", "proposals send no ETH"],
+    )  # fmt: skip
+    refused(
+        bazaar, "buyer", "propose", "--calls", good,
+        fragments=["exists already (it is Pending)", "change the description"],
+    )  # fmt: skip
     refused(
         bazaar, "buyer", "propose", "--calls", bad, "--call", "market setPointsRate(uint256) 2",
         fragments=["either in --calls FILE or on the command line"],

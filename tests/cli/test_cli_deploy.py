@@ -428,6 +428,28 @@ def test_changed_constructor_arguments_are_refused_naming_the_step(deploy, journ
     assert journal_path.read_text() == before
 
 
+def test_another_arbiter_for_a_finished_deployment_is_refused_naming_the_step(
+    capsys, keystores, deploy, journal_path
+):
+    assert deploy().code == 0
+    nonce, before = deployer_nonce(), journal_path.read_text()
+    common = ["--rpc-url", rpc_url(), "--keystore", keystores["deployer"]]
+    common += ["--deployment", journal_path, "deploy", "--mocks"]
+    other = run(capsys, *common, "--arbiter", ADDRESSES["seller"])  # instead of the arbiter
+    assert_one_line_failure(
+        other,
+        f"step 'market.setArbiter({ADDRESSES['arbiter']})' is journaled but these inputs do not",
+        "bazaar propose",
+        "--fresh",
+    )
+    more = run(capsys, *common, "--arbiter", ADDRESSES["arbiter"], "--arbiter", ADDRESSES["seller"])
+    assert_one_line_failure(
+        more, f"step 'market.setArbiter({ADDRESSES['seller']})' is new, but steps after it"
+    )
+    assert deployer_nonce() == nonce
+    assert journal_path.read_text() == before
+
+
 def test_changed_contract_code_is_refused_naming_the_step(deploy, journal_path, monkeypatch):
     assert deploy().code == 0
     nonce = deployer_nonce()

@@ -44,10 +44,44 @@ def test_a_bad_command_line_is_one_line_and_status_1(capsys, argv):
     assert result.out == ""
 
 
-def test_under_json_a_bad_command_line_also_prints_a_json_error(capsys):
+def test_under_json_a_bad_command_line_also_prints_a_json_error_with_its_reason(capsys):
     result = run(capsys, "--json", "bogus")
     assert result.code == 1
-    assert json.loads(result.out) == {"error": "bad command line (see stderr)", "exitCode": 1}
+    error = json.loads(result.out)
+    assert error["exitCode"] == 1
+    assert error["error"].startswith("bad command line: bazaar: argument COMMAND: invalid choice")
+    result = run(capsys, "stake", "--json")
+    assert json.loads(result.out)["error"] == (
+        "bad command line: bazaar stake: the following arguments are required: POINTS"
+    )
+
+
+def test_under_json_the_version_is_json_too(capsys):
+    result = run(capsys, "--json", "--version")
+    assert result.code == 0
+    assert json.loads(result.out) == {"version": cli.version()}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["record-outage", "--token", "wbtc", "--version", "0"],  # versions start at 1
+        ["record-outage", "--token", "wbtc", "--version", "-1"],
+    ],
+)
+def test_a_configuration_version_of_zero_is_a_bad_command_line(capsys, argv):
+    result = run(capsys, *argv)
+    assert result.code == 1 and "must be at least 1" in result.err
+
+
+def test_safe_without_safe_batch_and_an_empty_deployment_file_are_refused(capsys, tmp_path):
+    # both refused before the node is even asked: the URL leads nowhere
+    base = ["--rpc-url", "http://127.0.0.1:9"]
+    safe = "0x" + "11" * 20
+    result = run(capsys, *base, "pause", "--safe", safe)
+    assert result.code == 1 and "--safe needs --safe-batch FILE" in result.err
+    result = run(capsys, *base, "--deployment", "", "status", "--listing", "1")
+    assert result.code == 1 and "--deployment is empty: give a file" in result.err
 
 
 def test_under_json_an_error_is_one_json_object_on_stdout_and_one_line_on_stderr(capsys):

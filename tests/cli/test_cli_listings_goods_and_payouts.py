@@ -78,22 +78,42 @@ def test_the_seller_changes_price_and_stock_and_orders_then_pay_the_new_price(ba
     ).json()
     assert (data["priceUsd"], data["priceFormatted"], data["stock"]) == (900 * 10**8, "$900.00", 4)
     human = bazaar("update-listing", 1, "--stock", 3, who="seller")
-    assert "listing 1: $900.00 -> $900.00 each, stock 4 -> 3" in human.out
+    assert human.out.strip() == "listing 1: stock 4 -> 3"
     order = bazaar("buy", "--listing", 1, "--token", "usdc", who="buyer", json=True).json()
     assert order["paid"] == 900 * 10**6
 
 
 def test_only_the_seller_may_update_a_listing_and_an_update_needs_a_change(bazaar):
-    refused(bazaar, "buyer", "update-listing", 1, "--stock", 1, fragments=["Unauthorized"])
+    seller = ADDRESSES["seller"]
+    refused(
+        bazaar, "buyer", "update-listing", 1, "--stock", 1,
+        fragments=[f"listing 1 is {seller}'s", "may not update it"],
+    )  # fmt: skip
     refused(bazaar, "seller", "update-listing", 1, fragments=["pass --price and/or --stock"])
     refused(bazaar, "seller", "update-listing", 1, "--price", "-3", fragments=["USD"])
+    now = bazaar("status", "--listing", 1, json=True).json()
+    same = ("--price", str(now["priceUsd"] / 10**8), "--stock", now["stock"])
+    refused(
+        bazaar, "seller", "update-listing", 1, *same, fragments=["has this price and stock already"]
+    )
+    refused(bazaar, "seller", "update-listing", 99, "--stock", 1, fragments=["unknown listing 99"])
+
+
+def test_an_update_reports_only_what_changed(bazaar):
+    listing = bazaar(
+        "list", "--price", "10", "--stock", 1, "--token", "usdc", who="seller", json=True
+    ).json()["listingId"]
+    human = bazaar("update-listing", listing, "--price", "10", "--stock", 2, who="seller")
+    assert human.out.strip() == f"listing {listing}: stock 1 -> 2"
 
 
 def test_a_delisted_item_can_no_longer_be_bought(bazaar):
     data = bazaar("delist", 1, who="seller", json=True).json()
     assert data["active"] is False and data["action"] == "delist"
     refused(bazaar, "buyer", "buy", "--listing", 1, "--token", "usdc", fragments=["Inactive"])
-    refused(bazaar, "buyer", "delist", 1, fragments=["Unauthorized"])
+    refused(bazaar, "buyer", "delist", 1, fragments=["is " + ADDRESSES["seller"] + "'s"])
+    refused(bazaar, "seller", "delist", 1, fragments=["listing 1 is delisted already"])
+    refused(bazaar, "seller", "delist", 99, fragments=["unknown listing 99"])
 
 
 # -- checkout with points ---------------------------------------------------------------
@@ -127,7 +147,13 @@ def test_more_points_than_the_listing_allows_are_refused(bazaar, completed):
     ).json()["listingId"]  # no points discount
     refused(
         bazaar, "buyer", "buy", "--listing", plain, "--token", "usdc", "--points", "1",
-        fragments=["MarketplaceDiscountAboveCap"],
+        fragments=[f"listing {plain} takes no points", "--points-cap-bps"],
+    )  # fmt: skip
+    # 10 % of 2 x $1,000: $200, 20,000 points at most (checked before the wallet)
+    refused(
+        bazaar, "buyer", "buy", "--listing", 1, "--quantity", 2, "--token", "usdc",
+        "--points", "20000.5",
+        fragments=["takes at most 20000 points for 2", "10% of the price, $200.00"],
     )  # fmt: skip
     refused(
         bazaar, "buyer", "buy", "--listing", 1, "--token", "usdc", "--points", "lots",
@@ -213,9 +239,16 @@ def test_sweep_sends_what_was_sent_by_mistake_and_never_the_escrow(bazaar, suite
 
 
 def test_the_guardian_pauses_and_resumes_checkouts_and_nobody_else_may(bazaar):
-    refused(bazaar, "buyer", "pause", fragments=["would revert"])
+    refused(
+        bazaar, "buyer", "pause",
+        fragments=[
+            f"only the guardian {ADDRESSES['deployer']}", f"{ADDRESSES['buyer']} is neither"
+        ],
+    )  # fmt: skip
+    refused(bazaar, "deployer", "unpause", fragments=["not paused already"])
     data = bazaar("pause", who="deployer", json=True).json()
-    assert data["paused"] is True
+    assert data["paused"] is True and data["txHash"].startswith("0x")
+    refused(bazaar, "deployer", "pause", fragments=["is paused already"])
     refused(bazaar, "buyer", "buy", "--listing", 1, "--token", "usdc", fragments=["Paused"])
     assert bazaar("unpause", who="deployer", json=True).json()["paused"] is False
     assert bazaar("buy", "--listing", 1, "--token", "usdc", who="buyer").code == 0
@@ -235,6 +268,10 @@ def test_transfer_sends_tokens_and_points_and_refuses_more_than_the_wallet(
     refused(
         bazaar, "buyer", "transfer", "2", "--token", "wbtc", "--to", ADDRESSES["arbiter"],
         fragments=["not enough", "holds 0.5 WBTC"],
+    )  # fmt: skip
+    refused(
+        bazaar, "buyer", "transfer", "0", "--token", "wbtc", "--to", ADDRESSES["arbiter"],
+        fragments=["sending 0 WBTC changes nothing"],
     )  # fmt: skip
     bad = ADDRESSES["arbiter"].lower().replace("0x9", "0xA")
     refused(
@@ -312,6 +349,25 @@ def test_goods_refusals_are_one_line_and_send_nothing(bazaar):
         fragments=["would revert"],
     )  # fmt: skip
     assert_one_line_failure(bazaar("goods", "show", 999), "unknown item 999")
+
+
+def test_a_mint_and_a_listing_say_their_transaction_and_a_listed_item_says_it_is_in_escrow(
+    bazaar,
+):
+    minted = bazaar("goods", "mint", "--uri", "u", "--content", "c", who="seller", json=True).json()
+    assert minted["txHash"].startswith("0x") and minted["gasUsed"] > 0
+    item = minted["itemId"]
+    listed = bazaar(
+        "goods", "list", item, "--price", "5", "--token", "usdc", who="seller", json=True
+    ).json()
+    assert listed["txHash"].startswith("0x") and listed["txHash"] != minted["txHash"]
+    shown = bazaar("goods", "show", item)
+    assert "(the marketplace: in escrow, listed or sold)" in shown.out
+    assert bazaar("goods", "show", item, json=True).json()["inEscrow"] is True
+    plain = bazaar(
+        "list", "--price", "3", "--stock", 1, "--token", "usdc", who="seller", json=True
+    ).json()
+    assert plain["txHash"].startswith("0x") and plain["gasUsed"] > 0
 
 
 def test_an_operator_mints_for_the_seller_and_an_item_is_sent_on(bazaar, suite):

@@ -3,6 +3,7 @@ JSON output carrying the same numbers, and every bad input as one line with noth
 
 import json
 import os
+import re
 import subprocess
 
 import brownie
@@ -109,6 +110,7 @@ def test_an_order_ships_confirms_and_is_reviewed(bazaar, paid):
     human = bazaar("status", order)
     assert f"order {order}: Paid" in human.out
     assert "locked 0.01 WBTC, escrow 0.01 WBTC" in human.out
+    assert re.search(r"deadline 20\d\d-\d\d-\d\d \d\d:\d\d:\d\d UTC \(\d+\)", human.out)
     status = bazaar("status", order, json=True).json()
     assert status["terms"]["lockedAmount"] == 1_000_000 and status["escrow"] == 1_000_000
     assert status["terms"]["buyer"] == ADDRESSES["buyer"]
@@ -229,7 +231,13 @@ BAD_ORDER = "0x" + "00" * 31 + "05"
             ["list", "--price", "1", "--stock", "x", "--token", "wbtc"],
             ["not a whole number"],
         ),
-        ("buyer", ["ship", "PAID", "--tracking", "x"], ["MarketplaceUnauthorized", "would revert"]),
+        (
+            "buyer",
+            ["ship", "PAID", "--tracking", "x"],
+            ["MarketplaceUnauthorized", "ship would revert", "may not do this to order 0x"],
+        ),
+        ("buyer", ["dispute", "PAID", "--evidence", " "], ["--evidence is empty"]),
+        ("seller", ["ship", "PAID", "--tracking", ""], ["--tracking is empty"]),
         ("seller", ["confirm", "PAID"], ["MarketplaceWrongStatus", "status=Paid"]),
         ("arbiter", ["rule", "PAID", "--buyer-share", "-1"], ["0 to 100"]),
         ("arbiter", ["rule", "PAID", "--buyer-share", "100.001"], ["0 to 100"]),

@@ -73,6 +73,7 @@ def test_a_bad_amount_or_price_is_one_line_and_sends_nothing(bazaar):
     for args, fragment in (
         (["mint", "wbtc", "0.000000001"], "decimals"),
         (["mint", "usdc", "lots"], "usdc amount"),
+        (["mint", "usdc", "0"], "minting 0 changes nothing"),
         (["refresh", "--btc-usd", "0"], "above 0"),
     ):
         assert_one_line_failure(bazaar("mocks", *args, who="buyer"), fragment)
@@ -90,7 +91,19 @@ def test_the_mock_usdc_deployer_blacklists_and_unblocks_an_address_like_circle(b
         bazaar("mocks", "blacklist", ADDRESSES["buyer"], who="buyer"), "MockUSDCNotBlacklister"
     )
     assert nonces() == before
+    assert_one_line_failure(
+        bazaar("mocks", "blacklist", ADDRESSES["seller"], who="deployer"), "blacklisted already"
+    )
+    assert_one_line_failure(
+        bazaar("mocks", "blacklist", "0x" + "00" * 20, who="deployer"),
+        "the zero address cannot be blacklisted",
+    )
+    assert nonces() == before
     human = bazaar("mocks", "blacklist", ADDRESSES["seller"], "--undo", who="deployer")
     assert human.out.strip() == f"{ADDRESSES['seller']} may again send or receive mock USDC"
     sent = bazaar("transfer", "1", "--token", "usdc", "--to", ADDRESSES["buyer"], who="seller")
     assert sent.code == 0, sent.err
+    assert_one_line_failure(
+        bazaar("mocks", "blacklist", ADDRESSES["seller"], "--undo", who="deployer"),
+        "is not blacklisted",
+    )

@@ -34,9 +34,58 @@ def test_a_custom_error_names_its_arguments_and_says_what_it_means_with_their_va
     assert decode_revert(data) == (
         "MarketplaceUnauthorized(caller=0x70997970C51812dc3A010C7d01b50e0d17dc79C8, id=0x"
         + "01" * 32
-        + "): 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 may not do this to order or listing 0x"
+        + "): 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 may not do this to order 0x"
         + "01" * 32
         + "."
+    )
+
+
+def unauthorized(id_: bytes) -> bytes:
+    return selector("MarketplaceUnauthorized(address,bytes32)") + encode(
+        ["address", "bytes32"], ["0x70997970c51812dc3a010c7d01b50e0d17dc79c8", id_]
+    )
+
+
+def test_an_unauthorized_caller_is_told_which_listing_or_that_it_is_a_setting():
+    assert decode_revert(unauthorized((7).to_bytes(32, "big"))).endswith(
+        "0x70997970C51812dc3A010C7d01b50e0d17dc79C8 may not do this to listing 7."
+    )
+    assert decode_revert(unauthorized(bytes(32))).endswith(
+        "may not do this to this marketplace's settings."
+    )
+
+
+def test_times_read_as_utc_dates_beside_unix_seconds():
+    data = selector("MarketplaceDeadlineNotReached(bytes32,uint256,uint256)") + encode(
+        ["bytes32", "uint256", "uint256"], [b"\x01" * 32, 1_795_330_920, 1_795_300_000]
+    )
+    assert decode_revert(data).endswith(
+        ": the order's deadline, 2026-11-22 07:02:00 UTC (1795330920), has not passed yet (it "
+        "is now 2026-11-21 22:26:40 UTC (1795300000))."
+    )
+
+
+def test_dollars_and_points_read_in_their_units():
+    data = selector("MarketplaceDiscountAboveCap(uint256,uint256,uint256)") + encode(
+        ["uint256"] * 3, [25 * 10**18, 25_000_000, 0]
+    )
+    assert decode_revert(data).endswith(
+        ": 25 points buy a discount of $0.25, which is zero or above the listing's cap of $0.00 "
+        "for this order."
+    )
+    data = selector("StakingInsufficientStake(address,uint256,uint256)") + encode(
+        ["address", "uint256", "uint256"], ["0x" + "ab" * 20, 5 * 10**18 // 2, 10**18]
+    )
+    assert decode_revert(data).endswith("asked for 2.5 points but has 1 points staked.")
+
+
+def test_proposing_the_same_calls_and_description_again_says_the_proposal_exists():
+    data = selector("GovernorUnexpectedProposalState(uint256,uint8,bytes32)") + encode(
+        ["uint256", "uint8", "bytes32"], [123, 0, bytes(32)]
+    )
+    assert decode_revert(data).endswith(
+        ": proposal 123 exists already (it is Pending): the same calls with the same "
+        "description are the same proposal; change the description to propose them again."
     )
 
 
@@ -51,9 +100,11 @@ def test_oracle_errors_decode_too():
     data = selector("OracleStale(address,uint256,uint256)") + encode(
         ["address", "uint256", "uint256"], ["0x" + "ab" * 20, 1_700_000_000, 3600]
     )
-    assert decode_revert(data).startswith(
+    assert decode_revert(data) == (
         "OracleStale(feed=0xABaBaBaBABabABabAbAbABAbABabababaBaBABaB, updatedAt=1700000000, "
-        "maxStaleness=3600): "
+        "maxStaleness=3600): 0xABaBaBaBABabABabAbAbABAbABabababaBaBABaB's answer, of "
+        "2023-11-14 22:13:20 UTC (1700000000), is older than its leg's staleness limit of 3600 s "
+        "(a mock feed: bazaar mocks refresh)."
     )
 
 
@@ -121,7 +172,7 @@ def test_a_preflight_revert_is_decoded_and_nothing_is_sent(w3, buyer_sender, mar
         buyer_sender.transact(call)
     assert str(raised.value) == (
         f"ship would revert: MarketplaceUnauthorized(caller={buyer_sender.address}, "
-        f"id={order.id}): {buyer_sender.address} may not do this to order or listing {order.id}."
+        f"id={order.id}): {buyer_sender.address} may not do this to order {order.id}."
     )
     assert w3.eth.get_transaction_count(buyer_sender.address) == nonce
 
