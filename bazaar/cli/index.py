@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 from typing import Any
 
@@ -79,6 +80,11 @@ def _lag(ctx: Context, engine: Any) -> tuple[dict[str, Any], str]:
     return {"lastBlock": last, "head": head, "behind": behind}, text
 
 
+def _log(text: str) -> None:
+    sys.stderr.write(f"bazaar index: {text}\n")
+    sys.stderr.flush()
+
+
 def cmd_index(ctx: Context) -> int:
     engine = index_engine(ctx)
     indexer = Indexer(ctx.w3, engine, ctx.deployment, ctx.args.confirmations)
@@ -89,13 +95,13 @@ def cmd_index(ctx: Context) -> int:
     while True:
         progress = indexer.sync()
         total += progress.events
+        # progress is a log, on stderr: stdout keeps the one result (one JSON object)
         if progress.reorged_from is not None:
-            ctx.out.write(f"reorg: dropped what was indexed from block {progress.reorged_from}\n")
+            _log(f"reorg: dropped what was indexed from block {progress.reorged_from}")
         if not ctx.args.follow or stop.is_set():
             break
-        if progress.events and not ctx.json:
-            ctx.out.write(f"indexed to block {progress.to_block:,}: {progress.events} event(s)\n")
-            ctx.out.flush()
+        if progress.events:
+            _log(f"indexed to block {progress.to_block:,}: {progress.events} event(s)")
         if stop.wait(ctx.args.interval):
             break
     lag, text = _lag(ctx, engine)

@@ -143,12 +143,12 @@ def test_listings_filter_by_seller_token_and_sort_by_price(capsys, suite, db_url
 def test_a_reorg_drops_the_orphaned_order_and_the_index_follows_the_new_chain(
     capsys, suite, db_url
 ):
-    snapshot = brownie.web3.provider.make_request("evm_snapshot", [])["result"]
+    brownie.chain.snapshot()  # brownie's own (it also resets its accounts' nonces on revert)
     _, orphan = checkout(suite)
     assert index(capsys, suite, db_url).code == 0
     engine = open_index(db_url)
     assert queries.order(engine, orphan) is not None
-    brownie.web3.provider.make_request("evm_revert", [snapshot])
+    brownie.chain.revert()
     _, survivor = checkout(suite, 2)  # the same height, another block
     checkout(suite, 2)
     done = index(capsys, suite, db_url)
