@@ -41,6 +41,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("index", "index", "follow the suite's events into the index (SQLite by default)"),
     ("orders", "index", "your orders as buyer, seller or arbiter, from the index (--due)"),
     ("listings", "index", "what is for sale, from the index"),
+    (
+        "keeper",
+        "keeper",
+        "send releases, reclaims and default rulings once deadlines pass (a service)",
+    ),
     ("stake", "staking", "stake reward points for votes and a share of fees"),
     (
         "unstake",

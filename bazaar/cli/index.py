@@ -23,16 +23,18 @@ from bazaar.units import checksum, format_usd
 INDEX_URL_ENV = "BAZAAR_INDEX_URL"
 
 
+def db_arg(p: Any) -> None:
+    """--db URL, on every command that reads or writes the index."""
+    p.add_argument(
+        "--db",
+        metavar="URL",
+        help=f"the index database (default: ${INDEX_URL_ENV}, else an SQLite file in the "
+        "user's data folder)",
+    )
+
+
 def register(commands: Any, add_globals: Any) -> None:
     command = command_adder(commands, add_globals)
-
-    def db_arg(p: Any) -> None:
-        p.add_argument(
-            "--db",
-            metavar="URL",
-            help=f"the index database (default: ${INDEX_URL_ENV}, else an SQLite file in the "
-            "user's data folder)",
-        )
 
     p = command("index", cmd_index, sends=False)
     db_arg(p)

@@ -227,6 +227,8 @@ class Indexer:
         with self.engine.begin() as c:
             c.execute(events.delete().where(events.c.block >= orphaned))
             c.execute(blocks.delete().where(blocks.c.number >= orphaned))
+            jobs = schema.keeper_jobs
+            c.execute(jobs.delete().where(jobs.c.block >= orphaned))
             set_meta(c, "last_block", str(orphaned - 1))
             rebuild(c)
         return orphaned

@@ -99,6 +99,24 @@ credits = sa.Table(
     sa.Column("amount", sa.Text, nullable=False),
 )
 
+# The keeper's journal: one row per (order, action) it sent, written before the broadcast
+# (with the signed transaction) so that a keeper restarted after a crash picks the same
+# transaction up instead of sending another. Not derived: a reorg drops the rows whose
+# transaction was in an orphaned block (the keeper then sees the order due again).
+keeper_jobs = sa.Table(
+    "keeper_jobs",
+    metadata,
+    sa.Column("order_id", sa.String(66), primary_key=True),
+    sa.Column("action", sa.String(32), primary_key=True),
+    sa.Column("status", sa.String(16), nullable=False, index=True),  # sent, done, failed
+    sa.Column("keeper", sa.String(42), nullable=False),
+    sa.Column("tx_hash", sa.String(66), nullable=False),
+    sa.Column("nonce", sa.BigInteger, nullable=False),
+    sa.Column("raw_tx", sa.Text),  # kept while in flight
+    sa.Column("block", sa.BigInteger),  # where it was mined
+    sa.Column("sent_at", sa.BigInteger, nullable=False),  # unix seconds
+)
+
 # Derived tables: rebuilt from `events` after a reorg.
 DERIVED = (listings, orders, credits)
 

@@ -1,0 +1,259 @@
+"""The keeper: the "auto" in auto-release. It sends what anyone may send once an order's
+deadline has passed: `release` (a shipped order whose confirmation window is over), `reclaim`
+(a paid order its seller never shipped) and `resolve-timeout` (a dispute its arbiter never
+ruled), reading the due orders from the index.
+
+Never the same transaction twice: each one is journaled in the index database (table
+`keeper_jobs`, with the signed raw transaction and its nonce) before it is broadcast. A keeper
+restarted after a crash first settles what it had in flight: a mined one is recorded, an
+unknown one whose nonce is still free is broadcast again (the same bytes, the same hash), and
+one whose nonce another transaction took is forgotten, its order due again on the next pass.
+Each order is preflighted once (`eth_call` and the gas estimates of `TxSender.preflight`); an
+order someone else settled first, or one the index has not seen change yet, is skipped with
+the contract's decoded reason and nothing is sent. What it does is reported as one JSON object
+per event (`report`), for a log collector.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from eth_utils.crypto import keccak
+from sqlalchemy.engine import Engine
+
+from bazaar.clients.marketplace import MarketplaceClient
+from bazaar.errors import BazaarError, RevertError, TransactionFailed
+from bazaar.index import queries
+from bazaar.index.indexer import Indexer, terms_of
+from bazaar.index.schema import keeper_jobs
+from bazaar.tx import TxSender
+
+# index action -> the marketplace function it sends
+FUNCTIONS = {"release": "release", "reclaim": "reclaim", "resolve-timeout": "resolveAfterTimeout"}
+MAX_PER_PASS = 1_000  # orders preflighted in one pass at most (the rest wait for the next)
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class PassReport:
+    """What one pass did."""
+
+    due: int = 0
+    sent: int = 0
+    done: int = 0
+    failed: int = 0
+    skipped: int = 0
+    resumed: int = 0
+    indexed_to: int | None = None
+    tx_hashes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "due": self.due,
+            "sent": self.sent,
+            "done": self.done,
+            "failed": self.failed,
+            "skipped": self.skipped,
+            "resumed": self.resumed,
+            "indexedTo": self.indexed_to,
+        }
+
+
+class Keeper:
+    """Sends the due work of one marketplace from one account, journaled in `engine`."""
+
+    def __init__(
+        self,
+        market: MarketplaceClient,
+        sender: TxSender,
+        engine: Engine,
+        indexer: Indexer,
+        report: Callable[[dict[str, Any]], None],
+        max_per_pass: int = MAX_PER_PASS,
+    ) -> None:
+        self.market = market
+        self.sender = sender
+        self.w3 = sender.w3
+        self.engine = engine
+        self.indexer = indexer
+        self.report = report
+        self.max_per_pass = max_per_pass
+
+    def _log(self, event: str, **fields: Any) -> None:
+        self.report({"time": _now_iso(), "event": event, **fields})
+
+    # -- one pass --------------------------------------------------------------------------
+
+    def run_once(self, stop: Callable[[], bool] = lambda: False) -> PassReport:
+        """Indexes, settles what was in flight, then sends every due order's transaction
+        (journaled first) and waits for their receipts. `stop` is asked between orders."""
+        result = PassReport()
+        progress = self.indexer.sync()
+        result.indexed_to = progress.to_block
+        self._settle_in_flight(result)
+        now = int(self.w3.eth.get_block("latest")["timestamp"])
+        due = queries.overdue(self.engine, now, self.max_per_pass)
+        handled = self._journaled_orders()
+        result.due = len(due)
+        nonce = self.sender.next_nonce()
+        for row, action in due:
+            if stop():
+                break
+            if (row.id, action) in handled:
+                continue  # sent or done already: the index has not caught up with it yet
+            call = self.market.call_for(
+                FUNCTIONS[action], terms_of(row.terms).as_tuple(), label=action
+            )
+            try:
+                gas = self.sender.preflight(call)
+            except RevertError as exc:  # settled by someone else, or not due after all
+                result.skipped += 1
+                self._log("skipped", orderId=row.id, action=action, reason=str(exc))
+                continue
+            tx = self.sender.build(call, gas, nonce)
+            raw = bytes(self.sender.sign(tx).raw_transaction)
+            tx_hash = "0x" + keccak(raw).hex()
+            with self.engine.begin() as c:  # journaled before it leaves this process
+                c.execute(
+                    keeper_jobs.insert().values(
+                        order_id=row.id,
+                        action=action,
+                        status="sent",
+                        keeper=self.sender.address,
+                        tx_hash=tx_hash,
+                        nonce=nonce,
+                        raw_tx="0x" + raw.hex(),
+                        sent_at=int(time.time()),
+                    )
+                )
+            self.sender.broadcast(raw)
+            nonce += 1
+            result.sent += 1
+            result.tx_hashes.append(tx_hash)
+            self._log("sent", orderId=row.id, action=action, txHash=tx_hash, nonce=tx["nonce"])
+        self._settle_in_flight(result, wait=True)
+        return result
+
+    def _journaled_orders(self) -> set[tuple[str, str]]:
+        with self.engine.connect() as c:
+            rows = c.execute(
+                sa.select(keeper_jobs.c.order_id, keeper_jobs.c.action).where(
+                    keeper_jobs.c.status.in_(("sent", "done"))
+                )
+            ).all()
+        return {(r.order_id, r.action) for r in rows}
+
+    # -- what was in flight ----------------------------------------------------------------
+
+    def _settle_in_flight(self, result: PassReport, wait: bool = False) -> None:
+        """Every journaled "sent" job of this keeper: recorded done or failed once mined;
+        broadcast again when the node does not know it and its nonce is free (after a
+        crash); forgotten when another transaction took its nonce. `wait`: wait for the
+        receipts (the end of a pass); otherwise only what is mined now is recorded."""
+        with self.engine.connect() as c:
+            jobs = c.execute(
+                sa.select(keeper_jobs)
+                .where(keeper_jobs.c.status == "sent")
+                .where(keeper_jobs.c.keeper == self.sender.address)
+                .order_by(keeper_jobs.c.nonce)
+            ).all()
+        for job in jobs:
+            receipt = self.sender.receipt(job.tx_hash)
+            if receipt is None and not wait:
+                mined_nonce = self.w3.eth.get_transaction_count(self.sender.address, "latest")
+                if mined_nonce > job.nonce and not self._known(job.tx_hash):
+                    self._forget(job, "its nonce was used by another transaction")
+                    continue
+                self.sender.broadcast(bytes.fromhex(job.raw_tx[2:]))
+                result.resumed += 1
+                self._log("resumed", orderId=job.order_id, action=job.action, txHash=job.tx_hash)
+                continue
+            if receipt is None:
+                try:
+                    receipt = self.sender.wait(job.tx_hash, job.action)
+                except TransactionFailed as exc:
+                    if not exc.mined:
+                        self._log("pending", orderId=job.order_id, txHash=job.tx_hash)
+                        continue  # still in flight: the next pass settles it
+                    receipt = self.sender.receipt(job.tx_hash)
+            if receipt is None:
+                continue
+            ok = int(receipt["status"]) == 1
+            with self.engine.begin() as c:
+                c.execute(
+                    keeper_jobs.update()
+                    .where(keeper_jobs.c.order_id == job.order_id)
+                    .where(keeper_jobs.c.action == job.action)
+                    .values(
+                        status="done" if ok else "failed",
+                        block=int(receipt["blockNumber"]),
+                        raw_tx=None,
+                    )
+                )
+            if ok:
+                result.done += 1
+            else:
+                result.failed += 1
+            self._log(
+                "done" if ok else "failed",
+                orderId=job.order_id,
+                action=job.action,
+                txHash=job.tx_hash,
+                block=int(receipt["blockNumber"]),
+                gasUsed=int(receipt["gasUsed"]),
+            )
+
+    def _known(self, tx_hash: str) -> bool:
+        try:
+            self.w3.eth.get_transaction(tx_hash)  # type: ignore[arg-type]
+        except Exception:
+            return False
+        return True
+
+    def _forget(self, job: Any, why: str) -> None:
+        with self.engine.begin() as c:
+            c.execute(
+                keeper_jobs.delete()
+                .where(keeper_jobs.c.order_id == job.order_id)
+                .where(keeper_jobs.c.action == job.action)
+            )
+        self._log("dropped", orderId=job.order_id, action=job.action, txHash=job.tx_hash, why=why)
+
+    # -- the loop ----------------------------------------------------------------------------
+
+    def run(
+        self,
+        interval: float,
+        stop: Callable[[], bool],
+        sleep: Callable[[float], bool],
+        max_backoff: float = 300.0,
+    ) -> None:
+        """Passes every `interval` seconds until `stop()`; a failing node (or database) is
+        retried with a doubling wait up to `max_backoff`. `sleep(seconds)` returns True when
+        woken to stop."""
+        failures = 0
+        while not stop():
+            try:
+                result = self.run_once(stop)
+                failures = 0
+                self._log("pass", **result.to_json())
+                wait = interval
+            except BazaarError as exc:
+                failures += 1
+                wait = min(max_backoff, interval * 2**failures)
+                self._log("error", error=str(exc), retryIn=wait)
+            except Exception as exc:  # a node or network error mid-pass: retried, logged
+                failures += 1
+                wait = min(max_backoff, interval * 2**failures)
+                text = " ".join(str(exc).split())[:300] or type(exc).__name__
+                self._log("error", error=text, retryIn=wait)
+            if sleep(wait):
+                break
