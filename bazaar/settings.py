@@ -8,7 +8,9 @@ the same plan); tests and tools import them from here instead of restating them.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 # -- units -----------------------------------------------------------------------------------
 
@@ -103,3 +105,13 @@ STAKER_SHARE_BPS = 2_000
 HANDOVER_SALT = bytes.fromhex("e49811988f6902342471b11bdfc6bbd13484d0fe0421ebb9b0986b2c4c1d6372")
 # The environment variable the CLI reads keystore passwords from.
 PASSWORD_ENV = "BAZAAR_KEYSTORE_PASSWORD"
+
+
+# The index (bazaar index): its database URL from here when set, else the default file below.
+INDEX_URL_ENV = "BAZAAR_INDEX_URL"
+
+
+def default_index_path(chain_id: int) -> Path:
+    """Where the default index of a chain is: an SQLite file in the user's data folder."""
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "bazaar" / f"index-{chain_id}.sqlite"

@@ -41,6 +41,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("index", "index", "follow the suite's events into the index (SQLite by default)"),
     ("orders", "index", "your orders as buyer, seller or arbiter, from the index (--due)"),
     ("listings", "index", "what is for sale, from the index"),
+    ("proposals", "index", "DAO proposals with their state, votes and deadlines, from the index"),
+    ("earnings", "index", "a seller's proceeds and credits, a staker's rewards, from the index"),
     (
         "keeper",
         "keeper",

@@ -12,15 +12,14 @@ import sys
 import threading
 from typing import Any
 
-from bazaar.cli.common import Context, time_json, when
+from bazaar.cli.common import Context, points_json, time_json, when
 from bazaar.cli.parsing import command_adder, non_negative_int, positive_int
 from bazaar.errors import BazaarError
 from bazaar.index import queries
 from bazaar.index.indexer import DEFAULT_CONFIRMATIONS, Indexer
 from bazaar.index.schema import default_url, open_index
-from bazaar.units import checksum, format_usd
-
-INDEX_URL_ENV = "BAZAAR_INDEX_URL"
+from bazaar.settings import INDEX_URL_ENV
+from bazaar.units import checksum, format_points, format_usd
 
 
 def db_arg(p: Any) -> None:
@@ -60,6 +59,15 @@ def register(commands: Any, add_globals: Any) -> None:
     p.add_argument("--token", help="only listings accepting this token (wbtc, usdc, address)")
     p.add_argument("--all", action="store_true", help="delisted ones too")
     p.add_argument("--sort", choices=("id", "price"), default="id")
+
+    p = command("proposals", cmd_proposals, sends=False)
+    db_arg(p)
+    p.add_argument("--proposer", help="only this proposer's")
+    p.add_argument("--limit", type=positive_int, default=20, help="newest first, this many")
+
+    p = command("earnings", cmd_earnings, sends=False)
+    db_arg(p)
+    p.add_argument("--account", help="whose (default: the keystore's account)")
 
 
 def index_engine(ctx: Context) -> Any:
@@ -166,4 +174,91 @@ def cmd_listings(ctx: Context) -> int:
         )
     lines.append(f"({text})")
     ctx.emit({"listings": rows, "index": lag}, lines)
+    return 0
+
+
+def cmd_proposals(ctx: Context) -> int:
+    from bazaar.clients.governor import GovernorClient
+
+    args = ctx.args
+    engine = index_engine(ctx)
+    proposer = checksum(args.proposer, "proposer") if args.proposer else None
+    rows = queries.proposals_list(engine, proposer, args.limit)
+    governor = ctx.client(GovernorClient, "governor")
+    lag, text = _lag(ctx, engine)
+    lines, found = [f"{len(rows)} proposal(s), newest first"], []
+    for r in rows:
+        state = governor.state(int(r.id))  # time and quorum decide it: the chain's answer
+        title = r.description.splitlines()[0][:70] if r.description else "(no description)"
+        lines += [
+            f"  {r.id}",
+            f"    {state}: {title}",
+            f"    for {format_points(r.votes_for)}, against {format_points(r.votes_against)}, "
+            f"abstain {format_points(r.votes_abstain)} ({r.voters} voter(s)); voting "
+            f"{when(r.vote_start)} to {when(r.vote_end)}"
+            + (f"; executable from {when(r.eta)}" if r.eta and state == "Queued" else ""),
+        ]
+        found.append(
+            {
+                "proposalId": r.id,
+                "state": state,
+                "proposer": r.proposer,
+                "description": r.description,
+                "calls": r.calls,
+                **points_json("votesFor", r.votes_for),
+                **points_json("votesAgainst", r.votes_against),
+                **points_json("votesAbstain", r.votes_abstain),
+                "voters": r.voters,
+                **time_json("voteStart", r.vote_start),
+                **time_json("voteEnd", r.vote_end),
+                **time_json("eta", r.eta or 0),
+            }
+        )
+    lines.append(f"({text})")
+    ctx.emit({"proposals": found, "index": lag}, lines)
+    return 0
+
+
+def cmd_earnings(ctx: Context) -> int:
+    from bazaar.clients.erc20 import Erc20Client
+    from bazaar.clients.staking import StakingClient
+
+    engine = index_engine(ctx)
+    account = checksum(ctx.args.account, "account") if ctx.args.account else ctx.me
+    found = queries.earnings_of(engine, account)
+    staking = ctx.client(StakingClient, "staking")
+    claimable = {t: staking.earned(account, t) for t in staking.reward_tokens}
+    tokens: dict[str, Erc20Client] = {}
+
+    def shown(units: dict[str, int]) -> list[str]:
+        for token in units:
+            tokens.setdefault(token, Erc20Client(ctx.w3, token))
+        return [tokens[t].format(u) for t, u in units.items() if u]
+
+    def amounts(units: dict[str, int]) -> dict[str, Any]:
+        return {t: {"units": str(u), "formatted": tokens[t].format(u)} for t, u in units.items()}
+
+    proceeds, credits = shown(found.proceeds), shown(found.credits)
+    claimed, open_ = shown(found.rewards_claimed), shown(claimable)
+    lag, text = _lag(ctx, engine)
+    lines = [
+        f"earnings of {account}",
+        f"  as a seller: {', '.join(proceeds) or 'nothing'} paid out for {found.orders} "
+        f"order(s); credits to claim: {', '.join(credits) or 'none'}",
+        f"  as a staker: {', '.join(claimed) or 'nothing'} claimed; claimable now: "
+        f"{', '.join(open_) or 'nothing'}",
+        f"({text}; claimable is read from the chain)",
+    ]
+    ctx.emit(
+        {
+            "account": account,
+            "proceeds": amounts(found.proceeds),
+            "orders": found.orders,
+            "credits": amounts(found.credits),
+            "rewardsClaimed": amounts(found.rewards_claimed),
+            "rewardsClaimable": amounts(claimable),
+            "index": lag,
+        },
+        lines,
+    )
     return 0

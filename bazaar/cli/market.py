@@ -7,6 +7,7 @@ strings. The marketplace checks its own rules: a refusal is its decoded error.""
 
 from __future__ import annotations
 
+import os
 import time
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -26,7 +27,7 @@ from bazaar.clients.marketplace import (
 from bazaar.clients.oracle import OracleClient
 from bazaar.clients.points import PointsClient
 from bazaar.errors import BazaarError
-from bazaar.settings import BPS
+from bazaar.settings import BPS, INDEX_URL_ENV, default_index_path
 from bazaar.units import (
     checksum,
     format_points,
@@ -135,7 +136,19 @@ def register(commands: Any, add_globals: Any) -> None:
 
 
 def market_client(ctx: Context, signing: bool) -> MarketplaceClient:
-    return ctx.client(MarketplaceClient, "market", signing)
+    """The marketplace; it finds order terms in the index when there is one ($BAZAAR_INDEX_URL,
+    or the default SQLite file of `bazaar index`), else in the logs."""
+    client = ctx.client(MarketplaceClient, "market", signing)
+    url = os.environ.get(INDEX_URL_ENV)
+    if url is None:
+        path = default_index_path(ctx.chain_id)
+        url = f"sqlite:///{path}" if path.is_file() else None
+    if url is not None:
+        from bazaar.index.queries import terms_lookup
+        from bazaar.index.schema import open_index
+
+        client.terms_lookup = terms_lookup(open_index(url))
+    return client
 
 
 def token_client(ctx: Context, name: str, signing: bool = False) -> Erc20Client:

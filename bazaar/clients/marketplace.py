@@ -10,6 +10,7 @@ refusal comes back as the contract's decoded error.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -137,6 +138,9 @@ class MarketplaceClient(ContractClient):
     def is_arbiter(self, account: str) -> bool:
         return bool(self.view("isActiveArbiter", checksum(account, "arbiter")))
 
+    # (terms, paid block) of an order from an index, or None (set by whoever has one)
+    terms_lookup: Callable[[OrderId], tuple[OrderTerms, int] | None] | None = None
+
     def arbiters(self) -> list[str]:
         """Every active arbiter (the marketplace keeps at most MAX_ACTIVE_ARBITERS)."""
         return [checksum(a) for a in self.view("arbiters")]
@@ -148,11 +152,19 @@ class MarketplaceClient(ContractClient):
         )
 
     def order(self, order_id: OrderId) -> Order:
-        """The order `order_id`: its terms from its OrderPaid event, and its state.
+        """The order `order_id`: its terms from the index when one is attached
+        (`terms_lookup`) and knows it, else from its OrderPaid event; and its state. Terms
+        from either source are checked to hash to `order_id`.
 
         Raises:
             BazaarError: no OrderPaid event carries this id on this marketplace.
         """
+        if self.terms_lookup is not None:
+            indexed = self.terms_lookup(order_id)
+            if indexed is not None and indexed[0].order_id() == order_id:
+                terms, block = indexed
+                state = self.state(order_id)
+                return Order(order_id, terms, state, terms.deposit(), terms.quantity, block)
         found = next(self.logs("OrderPaid", "0x" + order_id.hex()), None)
         if found is None:
             raise BazaarError(

@@ -269,9 +269,7 @@ def apply(
     c: Connection, contract: str, name: str, args: dict[str, Any], block: int, when: int
 ) -> None:
     """What event `name` of `contract` changes in the derived tables."""
-    if contract != "market":
-        return
-    handler = HANDLERS.get(name)
+    handler = BY_CONTRACT.get(contract, {}).get(name)
     if handler is not None:
         handler(c, args, block, when)
 
@@ -361,7 +359,7 @@ HANDLERS: dict[str, Callable[[Connection, dict[str, Any], int, int], None]] = {
         c, a["orderId"], b, status="Shipped", deadline=_int(a["confirmDeadline"])
     ),
     "OrderCompleted": lambda c, a, b, t: _order(
-        c, a["orderId"], b, status="Completed", deadline=None
+        c, a["orderId"], b, status="Completed", deadline=None, to_seller=str(_int(a["toSeller"]))
     ),
     "OrderRefunded": lambda c, a, b, t: (
         _order(c, a["orderId"], b, status="Refunded", deadline=None)
@@ -379,7 +377,7 @@ HANDLERS: dict[str, Callable[[Connection, dict[str, Any], int, int], None]] = {
         c, a["orderId"], b, status="Disputed", deadline=_int(a["rulingDeadline"])
     ),
     "DisputeResolved": lambda c, a, b, t: _order(
-        c, a["orderId"], b, status="Resolved", deadline=None
+        c, a["orderId"], b, status="Resolved", deadline=None, to_seller=str(_int(a["toSeller"]))
     ),
     "PaymentCredited": lambda c, a, b, t: _credit(c, a["account"], a["token"], _int(a["amount"])),
     "CreditClaimed": lambda c, a, b, t: _credit(c, a["account"], a["token"], None),
@@ -387,6 +385,75 @@ HANDLERS: dict[str, Callable[[Connection, dict[str, Any], int, int], None]] = {
         c, "fulfilment_window", str(_int(a["fulfilmentWindow"]))
     ),
 }
+
+
+def _proposed(c: Connection, a: dict[str, Any], block: int, when: int) -> None:
+    c.execute(
+        schema.proposals.insert().values(
+            id=str(_int(a["proposalId"])),
+            proposer=a["proposer"],
+            description=a["description"],
+            calls=len(a["targets"]),
+            vote_start=_int(a["voteStart"]),
+            vote_end=_int(a["voteEnd"]),
+            votes_against="0",
+            votes_for="0",
+            votes_abstain="0",
+            voters=0,
+            canceled=False,
+            eta=None,
+            executed=False,
+            block=block,
+        )
+    )
+
+
+VOTE_COLUMNS = ("votes_against", "votes_for", "votes_abstain")  # GovernorCountingSimple's order
+
+
+def _voted(c: Connection, a: dict[str, Any], block: int, when: int) -> None:
+    table, pid = schema.proposals, str(_int(a["proposalId"]))
+    row = c.execute(sa.select(table).where(table.c.id == pid)).one_or_none()
+    if row is None:
+        return
+    column = VOTE_COLUMNS[_int(a["support"])]
+    total = int(getattr(row, column)) + _int(a["weight"])
+    c.execute(
+        table.update()
+        .where(table.c.id == pid)
+        .values({column: str(total), "voters": row.voters + 1})
+    )
+
+
+def _proposal(c: Connection, proposal_id: Any, **values: Any) -> None:
+    table = schema.proposals
+    c.execute(table.update().where(table.c.id == str(_int(proposal_id))).values(**values))
+
+
+def _claimed(c: Connection, a: dict[str, Any], block: int, when: int) -> None:
+    table = schema.rewards_claimed
+    where = (table.c.account == a["account"]) & (table.c.token == a["token"])
+    current = c.execute(sa.select(table.c.amount).where(where)).scalar()
+    c.execute(table.delete().where(where))
+    amount = int(current or 0) + _int(a["amount"])
+    c.execute(table.insert().values(account=a["account"], token=a["token"], amount=str(amount)))
+
+
+GOVERNOR_HANDLERS: dict[str, Callable[[Connection, dict[str, Any], int, int], None]] = {
+    "ProposalCreated": _proposed,
+    "VoteCast": _voted,
+    "VoteCastWithParams": _voted,
+    "ProposalCanceled": lambda c, a, b, t: _proposal(c, a["proposalId"], canceled=True),
+    "ProposalQueued": lambda c, a, b, t: _proposal(c, a["proposalId"], eta=_int(a["etaSeconds"])),
+    "ProposalExecuted": lambda c, a, b, t: _proposal(c, a["proposalId"], executed=True),
+    "ProposalExtended": lambda c, a, b, t: _proposal(
+        c, a["proposalId"], vote_end=_int(a["extendedDeadline"])
+    ),
+}
+STAKING_HANDLERS: dict[str, Callable[[Connection, dict[str, Any], int, int], None]] = {
+    "RewardsClaimed": _claimed,
+}
+BY_CONTRACT = {"market": HANDLERS, "governor": GOVERNOR_HANDLERS, "staking": STAKING_HANDLERS}
 
 
 def _credit(c: Connection, account: str, token: str, added: int | None) -> None:

@@ -4,13 +4,22 @@ account's credits, the work the keeper may do, and how far the index is behind t
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bazaar.index.schema import credits, get_meta, listings, orders
+from bazaar.index.schema import (
+    credits,
+    get_meta,
+    listings,
+    orders,
+    proposals,
+    rewards_claimed,
+)
+from bazaar.types import OrderId, OrderTerms
 
 ROLES = ("buyer", "seller", "arbiter")
 # What each role must do next, by the order's status: the seller ships a paid order, the buyer
@@ -165,3 +174,98 @@ def credits_of(engine: Engine, account: str) -> dict[str, int]:
     with engine.connect() as c:
         rows = c.execute(sa.select(credits).where(credits.c.account == account)).all()
     return {r.token: int(r.amount) for r in rows}
+
+
+@dataclass(frozen=True)
+class ProposalRow:
+    id: str
+    proposer: str
+    description: str
+    calls: int
+    vote_start: int
+    vote_end: int
+    votes_for: int
+    votes_against: int
+    votes_abstain: int
+    voters: int
+    canceled: bool
+    eta: int | None
+    executed: bool
+    block: int
+
+
+def proposals_list(
+    engine: Engine, proposer: str | None = None, limit: int = 20
+) -> list[ProposalRow]:
+    """Proposals, newest first (optionally one proposer's)."""
+    query = sa.select(proposals)
+    if proposer is not None:
+        query = query.where(proposals.c.proposer == proposer)
+    with engine.connect() as c:
+        rows = c.execute(query.order_by(proposals.c.block.desc()).limit(limit)).all()
+    return [
+        ProposalRow(
+            r.id,
+            r.proposer,
+            r.description,
+            int(r.calls),
+            int(r.vote_start),
+            int(r.vote_end),
+            int(r.votes_for),
+            int(r.votes_against),
+            int(r.votes_abstain),
+            int(r.voters),
+            bool(r.canceled),
+            None if r.eta is None else int(r.eta),
+            bool(r.executed),
+            int(r.block),
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Earnings:
+    """What an account earned, per token (token units): as a seller, paid out at completion or
+    a ruling (`proceeds`, of `orders` orders) and still held as credits; as a staker, the
+    rewards it claimed."""
+
+    proceeds: dict[str, int]
+    orders: int
+    credits: dict[str, int]
+    rewards_claimed: dict[str, int]
+
+
+def earnings_of(engine: Engine, account: str) -> Earnings:
+    proceeds: dict[str, int] = {}
+    count = 0
+    with engine.connect() as c:
+        rows = c.execute(
+            sa.select(orders.c.token, orders.c.to_seller)
+            .where(orders.c.seller == account)
+            .where(orders.c.status.in_(("Completed", "Resolved")))
+        ).all()
+        claimed = c.execute(
+            sa.select(rewards_claimed).where(rewards_claimed.c.account == account)
+        ).all()
+    for token, amount in rows:
+        proceeds[token] = proceeds.get(token, 0) + int(amount)
+        count += 1
+    return Earnings(
+        proceeds,
+        count,
+        credits_of(engine, account),
+        {r.token: int(r.amount) for r in claimed},
+    )
+
+
+def terms_lookup(engine: Engine) -> Callable[[OrderId], tuple[OrderTerms, int] | None]:
+    """For MarketplaceClient.terms_lookup: an order's terms and paid block from the index
+    (None when the index does not have it: the client then reads the logs)."""
+    from bazaar.index.indexer import terms_of
+
+    def lookup(order_id: OrderId) -> tuple[OrderTerms, int] | None:
+        row = order(engine, "0x" + order_id.hex())
+        return None if row is None else (terms_of(row.terms), row.paid_block)
+
+    return lookup

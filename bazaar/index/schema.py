@@ -8,14 +8,13 @@ as that). Addresses are checksummed text; order ids 0x-hex.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from bazaar.errors import BazaarError
+from bazaar.settings import default_index_path
 
 SORT_MAX = 2**63 - 1
 
@@ -89,10 +88,40 @@ orders = sa.Table(
     sa.Column("terms", sa.Text, nullable=False),  # JSON: what lifecycle calls pass back
     sa.Column("paid_block", sa.BigInteger, nullable=False),
     sa.Column("updated_block", sa.BigInteger, nullable=False),
+    # token units paid out to the seller at completion or a ruling (paid or kept as a credit)
+    sa.Column("to_seller", sa.Text, nullable=False, server_default="0"),
 )
 
 credits = sa.Table(
     "credits",
+    metadata,
+    sa.Column("account", sa.String(42), primary_key=True),
+    sa.Column("token", sa.String(42), primary_key=True),
+    sa.Column("amount", sa.Text, nullable=False),
+)
+
+proposals = sa.Table(
+    "proposals",
+    metadata,
+    sa.Column("id", sa.String(80), primary_key=True),  # uint256 in decimal
+    sa.Column("proposer", sa.String(42), nullable=False, index=True),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("calls", sa.Integer, nullable=False),
+    sa.Column("vote_start", sa.BigInteger, nullable=False),  # unix seconds (timestamp clock)
+    sa.Column("vote_end", sa.BigInteger, nullable=False),
+    sa.Column("votes_against", sa.Text, nullable=False),  # point units, 18 decimals
+    sa.Column("votes_for", sa.Text, nullable=False),
+    sa.Column("votes_abstain", sa.Text, nullable=False),
+    sa.Column("voters", sa.Integer, nullable=False),
+    sa.Column("canceled", sa.Boolean, nullable=False),
+    sa.Column("eta", sa.BigInteger),  # once queued
+    sa.Column("executed", sa.Boolean, nullable=False),
+    sa.Column("block", sa.BigInteger, nullable=False, index=True),
+)
+
+# Staking rewards claimed, per account and token (what is claimable now is asked of the chain).
+rewards_claimed = sa.Table(
+    "rewards_claimed",
     metadata,
     sa.Column("account", sa.String(42), primary_key=True),
     sa.Column("token", sa.String(42), primary_key=True),
@@ -118,7 +147,7 @@ keeper_jobs = sa.Table(
 )
 
 # Derived tables: rebuilt from `events` after a reorg.
-DERIVED = (listings, orders, credits)
+DERIVED = (listings, orders, credits, proposals, rewards_claimed)
 
 SCHEMA_VERSION = 1
 
@@ -132,11 +161,10 @@ MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1,)
 
 
 def default_url(chain_id: int) -> str:
-    """An SQLite file in the user's data folder, one per chain."""
-    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    folder = base / "bazaar"
-    folder.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{folder / f'index-{chain_id}.sqlite'}"
+    """The default index's URL (its folder made: `bazaar index` creates the file)."""
+    path = default_index_path(chain_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
 
 
 def open_index(url: str) -> Engine:

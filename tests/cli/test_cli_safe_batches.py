@@ -134,7 +134,8 @@ def test_a_staking_batch_and_a_guardian_batch_replay_as_printed(bazaar, suite, t
 
 READ_ONLY = {
     "account new", "account import", "account address", "deploy", "quote", "status",
-    "goods show", "sign-vote", "sign-delegation", "index", "orders", "listings",
+    "goods show", "sign-vote", "sign-delegation", "index", "orders", "listings", "proposals",
+    "earnings",
     "keeper",  # sends, but as a service from its own key: never a Safe's one-off batch
 }  # fmt: skip
 
