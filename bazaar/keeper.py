@@ -140,6 +140,8 @@ class Keeper:
             result.tx_hashes.append(tx_hash)
             self._log("sent", orderId=row.id, action=action, txHash=tx_hash, nonce=tx["nonce"])
         self._settle_in_flight(result, wait=True)
+        if result.sent or result.resumed:  # the index takes in what this pass did
+            result.indexed_to = self.indexer.sync().to_block
         return result
 
     def _journaled_orders(self) -> set[tuple[str, str]]:

@@ -11,8 +11,8 @@ The story: deploy the suite with mocks and hand it to the DAO; a faucet; a selle
 shipped, a checkpoint, confirmed, points earned; a digital licence minted, listed, bought with a
 points discount; the chair bought, BTC down 20 %, the buffer returned; a USDC payout to a
 blacklisted seller kept as a credit and claimed to another address; a USDC order the seller
-never ships, reclaimed; an order released by anyone after the window; a dispute with evidence
-and a ruling; members stake, the fee share reaches them; a fee change proposed, voted (one vote
+never ships, reclaimed; the index, and an order the keeper releases after the window; a dispute
+with evidence and a ruling; members stake, the fee share reaches them; a fee change proposed, voted (one vote
 signed off-line and relayed), queued and executed; the feeds going stale and checkout failing
 closed, an outage recorded; final balances.
 """
@@ -64,6 +64,7 @@ class Story:
         self.rpc = rpc
         self.w3 = Web3(Web3.HTTPProvider(rpc))
         self.deployment = folder / "31337.json"
+        self.index = f"sqlite:///{folder / 'index.sqlite'}"
         self.keys = {}
         for name, key in DEV_KEYS.items():
             path = folder / f"{name}.json"
@@ -173,11 +174,15 @@ def play(story: Story) -> None:
     jump(7 * ONE_DAY + 1, "the fulfilment window passed")
     run("member", "reclaim", unshipped)
 
-    step("A lamp shipped but never confirmed: anyone pays the seller after the window")
+    step("A lamp shipped but never confirmed: the keeper pays the seller after the window")
     quiet = order("buyer", "--listing", "1", "--token", "wbtc")
     run("seller", "ship", quiet, "--tracking", "GLS 1234")
+    db = ("--db", story.index)
+    run(None, "index", *db)  # the suite's events into SQL (an SQLite file here)
+    run("buyer", "orders", "--as", "buyer", "--due", *db)  # what waits on the buyer, by when
     jump(14 * ONE_DAY + 1, "the confirmation window passed")
-    run("member", "release", quiet)
+    run("member", "keeper", "--once", *db)  # a service; here one pass
+    run(None, "earnings", "--account", ADDRESS["seller"], *db)
 
     step("A lamp arrives broken: a dispute with evidence, the arbiter rules 70 % to the buyer")
     broken = order("buyer", "--listing", "1", "--token", "wbtc")
@@ -262,7 +267,7 @@ def main() -> int:
         return 1
     print(
         f"\nDone in {time.monotonic() - started:.1f} s: 7 orders (one digital), a credit "
-        "claimed, a reclaim, a release by a stranger, a ruling, the fee share claimed by a "
+        "claimed, a reclaim, a release by the keeper, a ruling, the fee share claimed by a "
         "staker, a fee change voted and executed, checkout failing closed on stale prices; "
         "the escrow holds nothing."
     )

@@ -3,7 +3,9 @@
 #   1. .venv with `pip install -e .[dev]` (re-run when pyproject.toml changes)
 #   2. `npm ci` (re-run when package-lock.json changes): solc-js, anvil, OpenZeppelin
 #   3. the offline compiler and the `bazaar-dev` anvil network (tools/toolchain/offline.py)
-# Touches only this folder, ~/.brownie and the py-solc-x folder (~/.solcx or $SOLCX_BINARY_PATH).
+#   4. PostgreSQL's server binaries (Debian's package) for the index tests, when missing
+# Touches only this folder, ~/.brownie, the py-solc-x folder (~/.solcx or $SOLCX_BINARY_PATH)
+# and, as root where PostgreSQL is missing, the system packages (step 4).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -34,3 +36,14 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 
 .venv/bin/python -m tools.toolchain.offline setup
+
+# 4. PostgreSQL's server binaries for the index tests, which start their own throwaway server
+#    (tests/support/postgres.py): Debian's package, installed where missing when we may.
+if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && ! command -v initdb >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: apt-get install postgresql (for the index tests)"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  else
+    echo "setup: warning: no PostgreSQL server binaries; the index tests need them (sudo apt-get install postgresql)" >&2
+  fi
+fi
