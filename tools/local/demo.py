@@ -12,9 +12,9 @@ shipped, a checkpoint, confirmed, points earned; a digital licence minted, liste
 points discount; the chair bought, BTC down 20 %, the buffer returned; a USDC payout to a
 blacklisted seller kept as a credit and claimed to another address; a USDC order the seller
 never ships, reclaimed; the index, and an order the keeper releases after the window; a dispute
-with evidence and a ruling; members stake, the fee share reaches them; a fee change proposed, voted (one vote
-signed off-line and relayed), queued and executed; the feeds going stale and checkout failing
-closed, an outage recorded; final balances.
+with evidence and a ruling; members stake, the fee share reaches them; a fee change proposed,
+voted (one vote signed off-line and relayed), queued and executed; the feeds going stale and
+checkout failing closed, an outage recorded; final balances.
 """
 
 from __future__ import annotations
