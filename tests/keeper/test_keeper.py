@@ -12,15 +12,21 @@ import subprocess
 
 import brownie
 import pytest
+from eth_account import Account
+from web3 import Web3
 
 from bazaar import artifacts
 from bazaar.cli import main
+from bazaar.clients.marketplace import MarketplaceClient
 from bazaar.index import queries
+from bazaar.index.indexer import Indexer
 from bazaar.index.schema import open_index
+from bazaar.journal import Journal
+from bazaar.keeper import Keeper
 from bazaar.settings import ONE_DAY, USD
 from bazaar.tx import TxSender
 from bazaar.types import STATUS_NAMES
-from tests.support.cli import ADDRESSES, BAZAAR, PASSWORD, deploy_by_cli, run
+from tests.support.cli import ADDRESSES, BAZAAR, DEV_KEYS, PASSWORD, deploy_by_cli, rpc_url, run
 from tests.support.helpers import mine_at
 
 BUYER, SELLER, ARBITER, KEEPER = (ADDRESSES[k] for k in ("buyer", "seller", "arbiter", "deployer"))
@@ -215,3 +221,32 @@ def test_sigterm_stops_the_running_keeper_cleanly(suite, db_url):
         process.kill()
     assert process.returncode == 0, err
     assert json.loads(out.splitlines()[-1]) == {"event": "stop"}
+
+
+def test_a_failing_node_is_retried_with_a_doubling_wait_and_the_keeper_goes_on(suite, db_url):
+    w3 = Web3(Web3.HTTPProvider(rpc_url()))
+    journal = Journal.load(suite["folder"] / "31337.json")
+    engine = open_index(db_url)
+    indexer = Indexer(w3, engine, journal, 0)
+    sender = TxSender(w3, Account.from_key(DEV_KEYS["deployer"]))
+    market = MarketplaceClient(w3, journal.address("market"), sender)
+    lines, waits = [], []
+    keeper = Keeper(market, sender, engine, indexer, lines.append)
+    real_sync, failures = indexer.sync, iter([ConnectionError("node down"), OSError("reset")])
+
+    def flaky_sync(*args, **kwargs):
+        failure = next(failures, None)
+        if failure is not None:
+            raise failure
+        return real_sync(*args, **kwargs)
+
+    indexer.sync = flaky_sync
+
+    def sleep(seconds):
+        waits.append(seconds)
+        return len(waits) == 3  # stop after the third wait
+
+    keeper.run(interval=2, stop=lambda: False, sleep=sleep, max_backoff=5)
+    assert [line["event"] for line in lines] == ["error", "error", "pass"]
+    assert lines[0]["error"] == "node down" and lines[0]["retryIn"] == 4
+    assert waits == [4, 5, 2]  # doubled, capped at max_backoff, then the interval again
