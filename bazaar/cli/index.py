@@ -122,10 +122,19 @@ def cmd_index(ctx: Context) -> int:
     return 0
 
 
+def _whose(ctx: Context) -> str:
+    """--account, else the keystore's account (read only: no password when --account is given)."""
+    if ctx.args.account:
+        return checksum(ctx.args.account, "account")
+    if not ctx.args.keystore:
+        raise BazaarError("whose? pass --account ADDRESS (or --keystore FILE for your own)")
+    return ctx.me
+
+
 def cmd_orders(ctx: Context) -> int:
     args = ctx.args
     engine = index_engine(ctx)
-    account = checksum(args.account, "account") if args.account else ctx.me
+    account = _whose(ctx)
     rows = queries.orders_of(engine, account, args.role, tuple(args.status), args.due)
     lag, text = _lag(ctx, engine)
     lines = [f"{len(rows)} order(s) of {account} as {args.role}" + (" due" if args.due else "")]
@@ -224,7 +233,7 @@ def cmd_earnings(ctx: Context) -> int:
     from bazaar.clients.staking import StakingClient
 
     engine = index_engine(ctx)
-    account = checksum(ctx.args.account, "account") if ctx.args.account else ctx.me
+    account = _whose(ctx)
     found = queries.earnings_of(engine, account)
     staking = ctx.client(StakingClient, "staking")
     claimable = {t: staking.earned(account, t) for t in staking.reward_tokens}

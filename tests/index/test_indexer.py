@@ -221,3 +221,16 @@ def test_an_index_of_another_deployment_is_refused(capsys, suite, db_url, tmp_pa
     path.write_text(json.dumps(other))
     result = run(capsys, "--rpc-url", rpc_url(), "--deployment", path, "index", "--db", db_url)
     assert_one_line_failure(result, "this index holds market", "use another --db")
+
+
+def test_bad_index_inputs_are_one_line(capsys, suite, db_url):
+    assert index(capsys, suite, db_url).code == 0
+    base = [*suite["base"], "--json"]
+    whose = run(capsys, *base, "orders", "--as", "seller", "--db", db_url)
+    assert_one_line_failure(whose, "whose? pass --account ADDRESS")
+    role = run(capsys, *base, "orders", "--as", "courier", "--account", SELLER, "--db", db_url)
+    assert role.code == 1 and "invalid choice: 'courier'" in role.err
+    dead = run(capsys, *base, "listings", "--db", "postgresql+psycopg://nobody@/x?host=/nowhere")
+    assert_one_line_failure(dead, "index database")
+    token = run(capsys, *base, "listings", "--token", "doge", "--db", db_url)
+    assert_one_line_failure(token, "unknown token 'doge'")
