@@ -122,6 +122,12 @@ class Keeper:
             raw = bytes(self.sender.sign(tx).raw_transaction)
             tx_hash = "0x" + keccak(raw).hex()
             with self.engine.begin() as c:  # journaled before it leaves this process
+                c.execute(  # a row of an earlier attempt that failed on chain gives way
+                    keeper_jobs.delete()
+                    .where(keeper_jobs.c.order_id == row.id)
+                    .where(keeper_jobs.c.action == action)
+                    .where(keeper_jobs.c.status == "failed")
+                )
                 c.execute(
                     keeper_jobs.insert().values(
                         order_id=row.id,

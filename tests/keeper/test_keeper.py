@@ -20,7 +20,7 @@ from bazaar.cli import main
 from bazaar.clients.marketplace import MarketplaceClient
 from bazaar.index import queries
 from bazaar.index.indexer import Indexer
-from bazaar.index.schema import open_index
+from bazaar.index.schema import keeper_jobs, open_index
 from bazaar.journal import Journal
 from bazaar.keeper import Keeper
 from bazaar.settings import ONE_DAY, USD
@@ -250,3 +250,20 @@ def test_a_failing_node_is_retried_with_a_doubling_wait_and_the_keeper_goes_on(s
     assert [line["event"] for line in lines] == ["error", "error", "pass"]
     assert lines[0]["error"] == "node down" and lines[0]["retryIn"] == 4
     assert waits == [4, 5, 2]  # doubled, capped at max_backoff, then the interval again
+
+
+def test_an_order_whose_earlier_transaction_failed_on_chain_is_tried_again(capsys, suite, db_url):
+    keeper(capsys, suite, db_url)
+    _, order = shipped(suite)
+    after_every_deadline(suite)
+    with open_index(db_url).begin() as c:  # as a pass whose release reverted on chain leaves it
+        c.execute(
+            keeper_jobs.insert().values(
+                order_id=order, action="release", status="failed", keeper=KEEPER,
+                tx_hash="0x" + "ab" * 32, nonce=0, raw_tx=None, block=1, sent_at=0,
+            )
+        )  # fmt: skip
+    code, lines = keeper(capsys, suite, db_url)
+    assert code == 0, lines
+    assert [e["orderId"] for e in events(lines, "done")] == [order]
+    assert status(suite, order) == "Completed"
