@@ -25,9 +25,10 @@ from typing import Any
 import sqlalchemy as sa
 from eth_utils.crypto import keccak
 from sqlalchemy.engine import Engine
+from web3.exceptions import TransactionNotFound
 
 from bazaar.clients.marketplace import MarketplaceClient
-from bazaar.errors import BazaarError, RevertError, TransactionFailed
+from bazaar.errors import BazaarError, TransactionFailed
 from bazaar.index import queries
 from bazaar.index.indexer import Indexer, terms_of
 from bazaar.index.schema import keeper_jobs
@@ -36,6 +37,7 @@ from bazaar.tx import TxSender
 # index action -> the marketplace function it sends
 FUNCTIONS = {"release": "release", "reclaim": "reclaim", "resolve-timeout": "resolveAfterTimeout"}
 MAX_PER_PASS = 1_000  # orders preflighted in one pass at most (the rest wait for the next)
+WAIT_BUDGET_SECONDS = 120.0  # receipts awaited at the end of a pass, in all
 
 
 def _now_iso() -> str:
@@ -100,22 +102,20 @@ class Keeper:
         result.indexed_to = progress.to_block
         self._settle_in_flight(result)
         now = int(self.w3.eth.get_block("latest")["timestamp"])
+        # (orders with a transaction of ours in flight or done are left out by the query)
         due = queries.overdue(self.engine, now, self.max_per_pass)
-        handled = self._journaled_orders()
         result.due = len(due)
         nonce = self.sender.next_nonce()
         for row, action in due:
             if stop():
                 break
-            if (row.id, action) in handled:
-                continue  # sent or done already: the index has not caught up with it yet
             call = self.market.call_for(
                 FUNCTIONS[action], terms_of(row.terms).as_tuple(), label=action
             )
             try:
                 gas = self.sender.preflight(call)
-            except RevertError as exc:  # settled by someone else, or not due after all
-                result.skipped += 1
+            except BazaarError as exc:  # settled by someone else, not due after all, or a
+                result.skipped += 1  # node that would not run it: the next pass tries again
                 self._log("skipped", orderId=row.id, action=action, reason=str(exc))
                 continue
             tx = self.sender.build(call, gas, nonce)
@@ -145,27 +145,23 @@ class Keeper:
             result.sent += 1
             result.tx_hashes.append(tx_hash)
             self._log("sent", orderId=row.id, action=action, txHash=tx_hash, nonce=tx["nonce"])
-        self._settle_in_flight(result, wait=True)
+        self._settle_in_flight(result, wait=True, stop=stop)
         if result.sent or result.resumed:  # the index takes in what this pass did
             result.indexed_to = self.indexer.sync().to_block
         return result
 
-    def _journaled_orders(self) -> set[tuple[str, str]]:
-        with self.engine.connect() as c:
-            rows = c.execute(
-                sa.select(keeper_jobs.c.order_id, keeper_jobs.c.action).where(
-                    keeper_jobs.c.status.in_(("sent", "done"))
-                )
-            ).all()
-        return {(r.order_id, r.action) for r in rows}
-
     # -- what was in flight ----------------------------------------------------------------
 
-    def _settle_in_flight(self, result: PassReport, wait: bool = False) -> None:
-        """Every journaled "sent" job of this keeper: recorded done or failed once mined;
-        broadcast again when the node does not know it and its nonce is free (after a
-        crash); forgotten when another transaction took its nonce. `wait`: wait for the
-        receipts (the end of a pass); otherwise only what is mined now is recorded."""
+    def _settle_in_flight(
+        self, result: PassReport, wait: bool = False, stop: Callable[[], bool] = lambda: False
+    ) -> None:
+        """Every journaled "sent" job of this keeper: recorded done or failed once mined.
+        At the start of a pass (`wait` False), one the node does not know is broadcast again
+        when its nonce is free (after a crash, or a reorg), and forgotten when another
+        transaction took its nonce. At the end (`wait`), receipts are awaited for at most
+        WAIT_BUDGET_SECONDS in all and while `stop()` is false: what is still pending then
+        is settled by the next pass. A job that fails to settle (a node error) is logged and
+        left for the next pass; the others go on."""
         with self.engine.connect() as c:
             jobs = c.execute(
                 sa.select(keeper_jobs)
@@ -173,56 +169,78 @@ class Keeper:
                 .where(keeper_jobs.c.keeper == self.sender.address)
                 .order_by(keeper_jobs.c.nonce)
             ).all()
+        deadline = time.monotonic() + WAIT_BUDGET_SECONDS
         for job in jobs:
-            receipt = self.sender.receipt(job.tx_hash)
-            if receipt is None and not wait:
-                mined_nonce = self.w3.eth.get_transaction_count(self.sender.address, "latest")
-                if mined_nonce > job.nonce and not self._known(job.tx_hash):
-                    self._forget(job, "its nonce was used by another transaction")
+            try:
+                receipt = self.sender.receipt(job.tx_hash)
+                if receipt is None and not wait:
+                    self._resume(job, result)
                     continue
-                self.sender.broadcast(bytes.fromhex(job.raw_tx[2:]))
-                result.resumed += 1
-                self._log("resumed", orderId=job.order_id, action=job.action, txHash=job.tx_hash)
-                continue
-            if receipt is None:
-                try:
-                    receipt = self.sender.wait(job.tx_hash, job.action)
-                except TransactionFailed as exc:
-                    if not exc.mined:
-                        self._log("pending", orderId=job.order_id, txHash=job.tx_hash)
-                        continue  # still in flight: the next pass settles it
-                    receipt = self.sender.receipt(job.tx_hash)
-            if receipt is None:
-                continue
-            ok = int(receipt["status"]) == 1
-            with self.engine.begin() as c:
-                c.execute(
-                    keeper_jobs.update()
-                    .where(keeper_jobs.c.order_id == job.order_id)
-                    .where(keeper_jobs.c.action == job.action)
-                    .values(
-                        status="done" if ok else "failed",
-                        block=int(receipt["blockNumber"]),
-                        raw_tx=None,
-                    )
-                )
-            if ok:
-                result.done += 1
-            else:
-                result.failed += 1
-            self._log(
-                "done" if ok else "failed",
-                orderId=job.order_id,
-                action=job.action,
-                txHash=job.tx_hash,
-                block=int(receipt["blockNumber"]),
-                gasUsed=int(receipt["gasUsed"]),
+                if receipt is None:
+                    left = deadline - time.monotonic()
+                    if left <= 0 or stop():
+                        continue  # still "sent": the next pass settles it
+                    receipt = self._wait(job, left)
+                if receipt is not None:
+                    self._record(job, receipt, result)
+            except Exception as exc:  # a node error on this job: the next pass retries
+                text = " ".join(str(exc).split())[:300] or type(exc).__name__
+                self._log("error", orderId=job.order_id, txHash=job.tx_hash, error=text)
+
+    def _resume(self, job: Any, result: PassReport) -> None:
+        """A journaled transaction the node has no receipt for."""
+        mined_nonce = self.w3.eth.get_transaction_count(self.sender.address, "latest")
+        if mined_nonce > job.nonce:
+            if not self._known(job.tx_hash):
+                self._forget(job, "its nonce was used by another transaction")
+            return  # known with its nonce used: mined, the receipt is on its way
+        try:
+            self.sender.broadcast(bytes.fromhex(job.raw_tx[2:]))
+        except BazaarError:
+            if not self._known(job.tx_hash):  # a node that words "already known" otherwise
+                raise
+        result.resumed += 1
+        self._log("resumed", orderId=job.order_id, action=job.action, txHash=job.tx_hash)
+
+    def _wait(self, job: Any, seconds: float) -> Any:
+        """The receipt of `job`'s transaction within `seconds`, None when it is not mined by
+        then (the next pass settles it)."""
+        try:
+            return self.sender.wait(job.tx_hash, job.action, timeout=seconds)
+        except TransactionFailed as exc:
+            if not exc.mined:
+                self._log("pending", orderId=job.order_id, txHash=job.tx_hash)
+                return None
+            return self.sender.receipt(job.tx_hash)
+
+    def _record(self, job: Any, receipt: Any, result: PassReport) -> None:
+        ok = int(receipt["status"]) == 1
+        with self.engine.begin() as c:  # the signed bytes stay: a reorg may need them again
+            c.execute(
+                keeper_jobs.update()
+                .where(keeper_jobs.c.order_id == job.order_id)
+                .where(keeper_jobs.c.action == job.action)
+                .values(status="done" if ok else "failed", block=int(receipt["blockNumber"]))
             )
+        if ok:
+            result.done += 1
+        else:
+            result.failed += 1
+        self._log(
+            "done" if ok else "failed",
+            orderId=job.order_id,
+            action=job.action,
+            txHash=job.tx_hash,
+            block=int(receipt["blockNumber"]),
+            gasUsed=int(receipt["gasUsed"]),
+        )
 
     def _known(self, tx_hash: str) -> bool:
+        """The node knows the transaction (pending or mined). Only its "not found" answer is
+        a no: any other error is raised, so that nothing is forgotten on a node's hiccup."""
         try:
             self.w3.eth.get_transaction(tx_hash)  # type: ignore[arg-type]
-        except Exception:
+        except TransactionNotFound:
             return False
         return True
 
@@ -256,11 +274,11 @@ class Keeper:
                 wait = interval
             except BazaarError as exc:
                 failures += 1
-                wait = min(max_backoff, interval * 2**failures)
+                wait = min(max_backoff, interval * 2 ** min(failures, 30))
                 self._log("error", error=str(exc), retryIn=wait)
             except Exception as exc:  # a node or network error mid-pass: retried, logged
                 failures += 1
-                wait = min(max_backoff, interval * 2**failures)
+                wait = min(max_backoff, interval * 2 ** min(failures, 30))
                 text = " ".join(str(exc).split())[:300] or type(exc).__name__
                 self._log("error", error=text, retryIn=wait)
             if sleep(wait):

@@ -35,6 +35,9 @@ INDEXED = ("market", "staking", "governor", "goods", "oracle")
 FIRST_CHUNK = 2_000  # blocks per eth_getLogs at first
 MAX_CHUNK = 50_000
 DEFAULT_CONFIRMATIONS = 0  # local chains; pass more for a public one
+# EscrowMarketplace's constructor sets fulfilmentWindow to 7 days (governance changes it by
+# WindowsSet, which the index follows)
+CONSTRUCTOR_FULFILMENT_WINDOW = 7 * 86_400
 
 
 @dataclass(frozen=True)
@@ -106,11 +109,11 @@ class Indexer:
                 return
             abi = artifacts.load("EscrowMarketplace").abi
             market = self.w3.eth.contract(address=self.market, abi=abi)
-            try:  # at the market's deploy block; a node without that state: as it is now
+            try:  # at the market's deploy block
                 config = market.functions.config().call(block_identifier=self.market_block)
-            except Exception:
-                config = market.functions.config().call()
-            window = int(config[2])
+                window = int(config[2])
+            except Exception:  # a node without that state: the constructor's value (a later
+                window = CONSTRUCTOR_FULFILMENT_WINDOW  # change is a WindowsSet event)
             set_meta(c, "fulfilment_window_initial", str(window))
             set_meta(c, "fulfilment_window", str(window))
 
@@ -150,6 +153,7 @@ class Indexer:
         first, count = low, 0
         while low <= target:
             high = min(target, low + self.chunk - 1)
+            high_hash, _ = self._block(high)
             try:
                 logs = self.w3.eth.get_logs(
                     {"address": list(self.names), "fromBlock": low, "toBlock": high}  # type: ignore[typeddict-item]
@@ -161,18 +165,42 @@ class Indexer:
                     ) from None
                 self.chunk = max(1, (high - low + 1) // 2)
                 continue
-            count += self._write_range(low, high, logs)
+            if self._block(high)[0] != high_hash:
+                continue  # the chain moved under the read (a reorg): read the range again
+            try:
+                written = self._write_range(last, high, high_hash, logs)
+            except _RangeMoved:
+                continue
+            if written is None:  # another process indexed this range first: its turn
+                break
+            count += written
             if on_range is not None:
                 on_range(low, high)
             self.chunk = min(MAX_CHUNK, self.chunk * 2)
-            low = high + 1
+            last, low = high, high + 1
         return Progress(first, max(target, first - 1), head, count, reorged)
 
-    def _block(self, number: int) -> tuple[str, int]:
-        block = self.w3.eth.get_block(number)
+    def _block(self, number: int | str) -> tuple[str, int]:
+        """(hash, timestamp) of block `number` (or of the block with hash `number`).
+
+        Raises:
+            _RangeMoved: no such block by that hash (it left the chain while being read).
+        """
+        try:
+            block = self.w3.eth.get_block(number)  # type: ignore[arg-type]
+        except Exception:
+            if isinstance(number, str):
+                raise _RangeMoved from None
+            raise
         return "0x" + bytes(block["hash"]).hex(), int(block["timestamp"])
 
-    def _write_range(self, low: int, high: int, logs: Iterable[Any]) -> int:
+    def _write_range(
+        self, prev: int | None, high: int, high_hash: str, logs: Iterable[Any]
+    ) -> int | None:
+        """Writes one range's events in one transaction that first moves `last_block` from
+        `prev` to `high` (compare-and-set: None when another process moved it first, and
+        nothing is written). Each event's block is stored with the hash its log carries (the
+        next pass's reorg check then catches an orphaned one)."""
         decoded = []
         for log in logs:
             found = self.decoders.get(
@@ -183,55 +211,117 @@ class Indexer:
             key, abi = found
             data = get_event_data(self.w3.codec, abi, log)
             decoded.append((key, data))
-        numbers = sorted({int(d["blockNumber"]) for _, d in decoded} | {high})
-        stamps = {n: self._block(n) for n in numbers}
-        with self.engine.begin() as c:
-            for number in numbers:
-                h, t = stamps[number]
-                c.execute(blocks.delete().where(blocks.c.number == number))
-                c.execute(blocks.insert().values(number=number, hash=h, timestamp=t))
-            for key, data in decoded:
-                args = _jsonable(dict(data["args"]))
-                order_id = args.get("orderId") if isinstance(args, dict) else None
-                row = {
-                    "block": int(data["blockNumber"]),
-                    "log_index": int(data["logIndex"]),
-                    "tx_hash": "0x" + bytes(data["transactionHash"]).hex(),
-                    "contract": key,
-                    "name": data["event"],
-                    "order_id": order_id,
-                    "args": json.dumps(args, sort_keys=True),
-                }
-                c.execute(events.insert().values(**row))
-                apply(c, key, data["event"], args, row["block"], stamps[row["block"]][1])
-            set_meta(c, "last_block", str(high))
+        hashes = {int(d["blockNumber"]): "0x" + bytes(d["blockHash"]).hex() for _, d in decoded}
+        stamps = {n: self._block(h) for n, h in hashes.items()}
+        if high not in stamps:
+            stamps[high] = self._block(high_hash)
+        numbers = sorted(stamps)
+        try:
+            with self.engine.begin() as c:
+                if not _advance(c, prev, high):
+                    raise _LostRace
+                return self._store(c, numbers, stamps, decoded)
+        except (_LostRace, sa.exc.IntegrityError):
+            return None
+
+    def _store(
+        self,
+        c: Connection,
+        numbers: list[int],
+        stamps: dict[int, tuple[str, int]],
+        decoded: list[tuple[str, Any]],
+    ) -> int:
+        for number in numbers:
+            h, t = stamps[number]
+            c.execute(blocks.delete().where(blocks.c.number == number))
+            c.execute(blocks.insert().values(number=number, hash=h, timestamp=t))
+        for key, data in decoded:
+            args = _jsonable(dict(data["args"]))
+            order_id = args.get("orderId") if isinstance(args, dict) else None
+            row = {
+                "block": int(data["blockNumber"]),
+                "log_index": int(data["logIndex"]),
+                "tx_hash": "0x" + bytes(data["transactionHash"]).hex(),
+                "contract": key,
+                "name": data["event"],
+                "order_id": order_id,
+                "args": json.dumps(args, sort_keys=True),
+            }
+            c.execute(events.insert().values(**row))
+            apply(c, key, data["event"], args, row["block"], stamps[row["block"]][1])
         return len(decoded)
 
     # -- reorgs ------------------------------------------------------------------------
 
+    def _fork_point(self) -> int | None:
+        """The first block after the newest stored block the chain still has, when a newer
+        stored one is gone (None: no reorg). Every block holding an event is stored, so no
+        event lies between the two. Stored blocks are read newest first, a batch at a time."""
+        changed, below = False, None
+        while True:
+            with self.engine.connect() as c:
+                query = sa.select(blocks.c.number, blocks.c.hash)
+                if below is not None:
+                    query = query.where(blocks.c.number < below)
+                batch = c.execute(query.order_by(blocks.c.number.desc()).limit(64)).all()
+            if not batch:
+                return self.start if changed else None
+            for number, stored_hash in batch:
+                if self._block(int(number))[0] == stored_hash:
+                    return int(number) + 1 if changed else None
+                changed = True
+            below = int(batch[-1][0])
+
     def _unwind_reorg(self) -> int | None:
-        """Drops what was indexed from the first stored block the chain no longer has, and
-        rebuilds the derived tables; returns that block (None: no reorg)."""
-        with self.engine.connect() as c:
-            stored = c.execute(
-                sa.select(blocks.c.number, blocks.c.hash).order_by(blocks.c.number.desc())
-            ).all()
-        orphaned: int | None = None
-        for number, stored_hash in stored:  # newest first: stop at the first one still there
-            chain_hash, _ = self._block(number)
-            if chain_hash == stored_hash:
-                break
-            orphaned = int(number)
+        """Drops what was indexed from the fork point on, rebuilds the derived tables, and
+        puts the keeper's transactions mined there back in flight (the keeper then finds
+        them re-mined, or sends the same bytes again); returns the fork point (None: no
+        reorg, or another process unwound it first)."""
+        orphaned = self._fork_point()
         if orphaned is None:
             return None
-        with self.engine.begin() as c:
-            c.execute(events.delete().where(events.c.block >= orphaned))
-            c.execute(blocks.delete().where(blocks.c.number >= orphaned))
-            jobs = schema.keeper_jobs
-            c.execute(jobs.delete().where(jobs.c.block >= orphaned))
-            set_meta(c, "last_block", str(orphaned - 1))
-            rebuild(c)
+        last = self.last_block()
+        try:
+            with self.engine.begin() as c:
+                if last is None or not _advance(c, last, orphaned - 1):
+                    raise _LostRace
+                c.execute(events.delete().where(events.c.block >= orphaned))
+                c.execute(blocks.delete().where(blocks.c.number >= orphaned))
+                jobs = schema.keeper_jobs
+                c.execute(
+                    jobs.update().where(jobs.c.block >= orphaned).values(status="sent", block=None)
+                )
+                rebuild(c)
+        except _LostRace:
+            return None
         return orphaned
+
+
+class _RangeMoved(Exception):
+    """A block of the range left the chain while it was read: read the range again."""
+
+
+class _LostRace(Exception):
+    """Another process moved `last_block` first."""
+
+
+def _advance(c: Connection, prev: int | None, new: int) -> bool:
+    """Moves `last_block` from `prev` (None: not set yet) to `new`, only if it is still
+    `prev` (a compare-and-set: PostgreSQL re-checks the condition after a concurrent writer
+    commits; SQLite serializes writers). False when another process moved it."""
+    table = schema.meta
+    if prev is None:
+        if get_meta(c, "last_block") is not None:
+            return False
+        c.execute(table.insert().values(key="last_block", value=str(new)))
+        return True
+    done = c.execute(
+        table.update()
+        .where(table.c.key == "last_block")
+        .where(table.c.value == str(prev))
+        .values(value=str(new))
+    )
+    return done.rowcount == 1
 
 
 def _type(item: dict[str, Any]) -> str:
@@ -299,6 +389,17 @@ def _listing(c: Connection, listing_id: Any, **values: Any) -> None:
     c.execute(listings.update().where(listings.c.id == _int(listing_id)).values(**values))
 
 
+def _delisted(c: Connection, listing_id: Any) -> None:
+    """Inactive; a digital listing's stock goes to 0 with it (its item comes back)."""
+    _listing(c, listing_id, active=False)
+    c.execute(
+        listings.update()
+        .where(listings.c.id == _int(listing_id))
+        .where(listings.c.kind == "Digital")
+        .values(stock=0)
+    )
+
+
 def _order(c: Connection, order_id: str, block: int, **values: Any) -> None:
     c.execute(orders.update().where(orders.c.id == order_id).values(updated_block=block, **values))
 
@@ -352,7 +453,7 @@ HANDLERS: dict[str, Callable[[Connection, dict[str, Any], int, int], None]] = {
         price_sort=min(_int(a["priceUsd"]), schema.SORT_MAX),
         stock=_int(a["stock"]),
     ),
-    "Delisted": lambda c, a, b, t: _listing(c, a["listingId"], active=False),
+    "Delisted": lambda c, a, b, t: _delisted(c, a["listingId"]),
     "Restocked": lambda c, a, b, t: _listing(c, a["listingId"], stock=_int(a["stock"])),
     "OrderPaid": _paid,
     "OrderShipped": lambda c, a, b, t: _order(

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from bazaar.index.schema import (
     credits,
     get_meta,
+    keeper_jobs,
     listings,
     orders,
     proposals,
@@ -119,12 +120,20 @@ def order(engine: Engine, order_id: str) -> OrderRow | None:
 
 
 def overdue(engine: Engine, now: int, limit: int = 1_000) -> list[tuple[OrderRow, str]]:
-    """Orders whose deadline passed before `now`, with what anyone may send for each."""
+    """Orders whose deadline passed before `now`, with what anyone may send for each, but
+    those the keeper has a transaction in flight or done for (the index may not show its
+    effect yet); soonest deadline first."""
+    journaled = (
+        sa.select(keeper_jobs.c.order_id)
+        .where(keeper_jobs.c.order_id == orders.c.id)
+        .where(keeper_jobs.c.status.in_(("sent", "done")))
+    )
     query = (
         sa.select(orders)
         .where(orders.c.status.in_(tuple(OVERDUE_ACTION)))
         .where(orders.c.deadline < now)
-        .order_by(orders.c.deadline)
+        .where(~journaled.exists())
+        .order_by(orders.c.deadline, orders.c.id)
         .limit(limit)
     )
     with engine.connect() as c:

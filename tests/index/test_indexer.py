@@ -234,3 +234,38 @@ def test_bad_index_inputs_are_one_line(capsys, suite, db_url):
     assert_one_line_failure(dead, "index database")
     token = run(capsys, *base, "listings", "--token", "doge", "--db", db_url)
     assert_one_line_failure(token, "unknown token 'doge'")
+
+
+def test_a_reorg_whose_new_events_lie_between_stored_blocks_is_read_from_the_fork_point(
+    capsys, suite, db_url
+):
+    assert index(capsys, suite, db_url).code == 0
+    brownie.chain.snapshot()
+    brownie.chain.mine(3)  # three empty blocks: only the last is stored (the range's end)
+    assert index(capsys, suite, db_url).code == 0
+    brownie.chain.revert()
+    brownie.chain.mine(1)
+    _, added = checkout(suite)  # in the second block of the new chain: never stored before
+    brownie.chain.mine(1)
+    done = index(capsys, suite, db_url)
+    assert done.code == 0, done.err
+    assert done.json()["reorgedFrom"] is not None
+    assert queries.order(open_index(db_url), added) is not None
+
+
+def test_a_writer_that_lost_the_race_for_a_range_writes_nothing_and_moves_nothing_back(
+    suite, db_url
+):
+    w3 = Web3(Web3.HTTPProvider(rpc_url()))
+    journal = Journal(suite["folder"] / "31337.json", suite["journal"])
+    first, late = (Indexer(w3, open_index(db_url), journal) for _ in range(2))
+    checkout(suite)
+    head = brownie.web3.eth.block_number
+    first.sync()
+    assert first.last_block() == head
+    logs = w3.eth.get_logs({"address": list(late.names), "fromBlock": head, "toBlock": head})
+    high_hash = "0x" + bytes(w3.eth.get_block(head)["hash"]).hex()
+    # the late writer read last_block = head - 1 before the first one moved it on
+    assert late._write_range(head - 1, head, high_hash, logs) is None
+    assert first.last_block() == head
+    first.sync()  # and the index goes on (before: the same events again, IntegrityError)
