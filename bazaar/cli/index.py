@@ -52,6 +52,7 @@ def register(commands: Any, add_globals: Any) -> None:
     p.add_argument("--account", help="whose orders (default: the keystore's account)")
     p.add_argument("--status", action="append", default=[], help="only this status (repeatable)")
     p.add_argument("--due", action="store_true", help="only what waits on you, soonest first")
+    p.add_argument("--limit", type=positive_int, default=1_000, help="at most this many")
 
     p = command("listings", cmd_listings, sends=False)
     db_arg(p)
@@ -59,6 +60,7 @@ def register(commands: Any, add_globals: Any) -> None:
     p.add_argument("--token", help="only listings accepting this token (wbtc, usdc, address)")
     p.add_argument("--all", action="store_true", help="delisted ones too")
     p.add_argument("--sort", choices=("id", "price"), default="id")
+    p.add_argument("--limit", type=positive_int, default=100, help="at most this many")
 
     p = command("proposals", cmd_proposals, sends=False)
     db_arg(p)
@@ -101,10 +103,22 @@ def cmd_index(ctx: Context) -> int:
     stop = threading.Event()
     if ctx.args.follow:
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    total = 0
+    total, failures, reorged = 0, 0, None
     while True:
-        progress = indexer.sync()
+        try:
+            progress = indexer.sync()
+        except Exception as exc:  # --follow is a service: a node or database error waits
+            if not ctx.args.follow:
+                raise
+            failures += 1
+            wait = min(300, ctx.args.interval * 2 ** min(failures, 30))
+            _log(f"error: {' '.join(str(exc).split())[:300]}; retrying in {wait} s")
+            if stop.wait(wait):
+                break
+            continue
+        failures = 0
         total += progress.events
+        reorged = progress.reorged_from if progress.reorged_from is not None else reorged
         # progress is a log, on stderr: stdout keeps the one result (one JSON object)
         if progress.reorged_from is not None:
             _log(f"reorg: dropped what was indexed from block {progress.reorged_from}")
@@ -116,10 +130,14 @@ def cmd_index(ctx: Context) -> int:
             break
     lag, text = _lag(ctx, engine)
     ctx.emit(
-        {"events": total, "reorgedFrom": progress.reorged_from, "index": lag},
+        {"events": total, "reorgedFrom": reorged, "index": lag},
         [f"indexed {total} event(s); {text}"],
     )
     return 0
+
+
+def _cut(rows: list[Any], limit: int) -> str:
+    return f"; the first {limit} only: pass --limit" if len(rows) == limit else ""
 
 
 def _whose(ctx: Context) -> str:
@@ -135,7 +153,7 @@ def cmd_orders(ctx: Context) -> int:
     args = ctx.args
     engine = index_engine(ctx)
     account = _whose(ctx)
-    rows = queries.orders_of(engine, account, args.role, tuple(args.status), args.due)
+    rows = queries.orders_of(engine, account, args.role, tuple(args.status), args.due, args.limit)
     lag, text = _lag(ctx, engine)
     lines = [f"{len(rows)} order(s) of {account} as {args.role}" + (" due" if args.due else "")]
     for row in rows:
@@ -148,10 +166,11 @@ def cmd_orders(ctx: Context) -> int:
             f"  {row.id}  {row.status:<9} listing {row.listing_id} x{row.quantity} "
             f"{format_usd(row.usd_amount)}{deadline}"
         )
-    lines.append(f"({text})")
+    lines.append(f"({text}{_cut(rows, args.limit)})")
     ctx.emit(
         {
             "account": account,
+            "truncated": len(rows) == args.limit,
             "role": args.role,
             "orders": [r.to_json() | time_json("deadline", r.deadline or 0) for r in rows],
             "index": lag,
@@ -173,7 +192,8 @@ def cmd_listings(ctx: Context) -> int:
         if token_id == 0:
             raise BazaarError(f"{token.symbol} is not a payment token of this marketplace")
     seller = checksum(args.seller, "seller") if args.seller else None
-    rows = queries.listings_where(engine, seller, token_id, None if args.all else True, args.sort)
+    active = None if args.all else True
+    rows = queries.listings_where(engine, seller, token_id, active, args.sort, args.limit)
     lag, text = _lag(ctx, engine)
     lines = [f"{len(rows)} listing(s)"]
     for r in rows:
@@ -181,8 +201,8 @@ def cmd_listings(ctx: Context) -> int:
             f"  {r['listingId']:>5}  {format_usd(r['priceUsd']):>14}  stock {r['stock']:<5} "
             f"{r['kind']:<8} seller {r['seller']}" + ("" if r["active"] else "  (delisted)")
         )
-    lines.append(f"({text})")
-    ctx.emit({"listings": rows, "index": lag}, lines)
+    lines.append(f"({text}{_cut(rows, args.limit)})")
+    ctx.emit({"listings": rows, "truncated": len(rows) == args.limit, "index": lag}, lines)
     return 0
 
 

@@ -138,6 +138,10 @@ def test_listings_filter_by_seller_token_and_sort_by_price(capsys, suite, db_url
     wbtc_only = ask(capsys, suite, db_url, "listings", "--all", "--token", "wbtc").json()
     assert [r["listingId"] for r in wbtc_only["listings"]] == [1]
     assert ask(capsys, suite, db_url, "listings", "--seller", BUYER).json()["listings"] == []
+    one = ask(capsys, suite, db_url, "listings", "--all", "--limit", "1").json()
+    assert len(one["listings"]) == 1 and one["truncated"] is True
+    human = ask(capsys, suite, db_url, "listings", "--all", "--limit", "1", json=False).out
+    assert "the first 1 only: pass --limit" in human
 
 
 def test_a_reorg_drops_the_orphaned_order_and_the_index_follows_the_new_chain(
