@@ -6,6 +6,7 @@ import re
 
 import requests
 from web3 import HTTPProvider, Web3
+from web3.types import RPCEndpoint
 
 from bazaar.errors import BazaarError
 
@@ -18,7 +19,14 @@ def connect(rpc_url: str, expected_chain_id: int | None = None, timeout: float =
     """
     if not rpc_url.startswith(("http://", "https://")):
         raise BazaarError(f"RPC URL {rpc_url!r} must start with http:// or https://")
-    w3 = Web3(HTTPProvider(rpc_url, request_kwargs={"timeout": timeout}))
+    provider = HTTPProvider(
+        rpc_url,
+        request_kwargs={"timeout": timeout},
+        # a node's chain id never changes: web3 asks for it around every call and estimate
+        cache_allowed_requests=True,
+        cacheable_requests={RPCEndpoint("eth_chainId")},
+    )
+    w3 = Web3(provider)
     try:
         chain_id = w3.eth.chain_id
     except Exception as exc:  # requests' connection errors, JSON errors, ...

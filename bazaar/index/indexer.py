@@ -21,11 +21,11 @@ from eth_utils.address import to_checksum_address
 from hexbytes import HexBytes
 from sqlalchemy.engine import Connection, Engine
 from web3 import Web3
-from web3._utils.events import get_event_data
 
 from bazaar import artifacts
 from bazaar.errors import BazaarError
 from bazaar.index import schema
+from bazaar.index.events import EventDecoder, abi_type
 from bazaar.index.schema import blocks, credits, events, get_meta, listings, orders, set_meta
 from bazaar.journal import Journal
 from bazaar.types import KIND_NAMES, OrderTerms
@@ -82,7 +82,7 @@ class Indexer:
         self.chunk = max(1, chunk)
         contracts = deployment.data.get("contracts", {})
         self.start = min(int(contracts[k].get("block", 0)) for k in INDEXED if k in contracts)
-        self.decoders: dict[tuple[str, bytes], tuple[str, Any]] = {}
+        self.decoders: dict[tuple[str, bytes], tuple[str, EventDecoder]] = {}
         self.names: dict[str, str] = {}
         for key in INDEXED:
             if key not in contracts:
@@ -93,9 +93,9 @@ class Indexer:
             for item in abi:
                 if item.get("type") == "event" and not item.get("anonymous"):
                     topic = Web3.keccak(
-                        text=f"{item['name']}({','.join(_type(i) for i in item['inputs'])})"
+                        text=f"{item['name']}({','.join(abi_type(i) for i in item['inputs'])})"
                     )
-                    self.decoders[(address, bytes(topic))] = (key, item)
+                    self.decoders[(address, bytes(topic))] = (key, EventDecoder.of(item))
         self.market = to_checksum_address(contracts["market"]["address"])
         self.market_block = int(contracts["market"].get("block", 0))
         self._check_chain(deployment)
@@ -208,9 +208,8 @@ class Indexer:
             )
             if found is None:
                 continue
-            key, abi = found
-            data = get_event_data(self.w3.codec, abi, log)
-            decoded.append((key, data))
+            key, decoder = found
+            decoded.append((key, decoder.decode_log(log)))
         hashes = {int(d["blockNumber"]): "0x" + bytes(d["blockHash"]).hex() for _, d in decoded}
         stamps = {n: self._block(h) for n, h in hashes.items()}
         if high not in stamps:
@@ -235,20 +234,27 @@ class Indexer:
             h, t = stamps[number]
             c.execute(blocks.delete().where(blocks.c.number == number))
             c.execute(blocks.insert().values(number=number, hash=h, timestamp=t))
+        rows, applied = [], []
         for key, data in decoded:
             args = _jsonable(dict(data["args"]))
             order_id = args.get("orderId") if isinstance(args, dict) else None
-            row = {
-                "block": int(data["blockNumber"]),
-                "log_index": int(data["logIndex"]),
-                "tx_hash": "0x" + bytes(data["transactionHash"]).hex(),
-                "contract": key,
-                "name": data["event"],
-                "order_id": order_id,
-                "args": json.dumps(args, sort_keys=True),
-            }
-            c.execute(events.insert().values(**row))
-            apply(c, key, data["event"], args, row["block"], stamps[row["block"]][1])
+            block = int(data["blockNumber"])
+            rows.append(
+                {
+                    "block": block,
+                    "log_index": int(data["logIndex"]),
+                    "tx_hash": "0x" + bytes(data["transactionHash"]).hex(),
+                    "contract": key,
+                    "name": data["event"],
+                    "order_id": order_id,
+                    "args": json.dumps(args, sort_keys=True),
+                }
+            )
+            applied.append((key, data["event"], args, block, stamps[block][1]))
+        if rows:
+            c.execute(events.insert(), rows)  # one statement for the range's events
+        for key, name, args, block, when in applied:
+            apply(c, key, name, args, block, when)
         return len(decoded)
 
     # -- reorgs ------------------------------------------------------------------------
@@ -322,14 +328,6 @@ def _advance(c: Connection, prev: int | None, new: int) -> bool:
         .values(value=str(new))
     )
     return done.rowcount == 1
-
-
-def _type(item: dict[str, Any]) -> str:
-    """The canonical type of an ABI input (tuples spelled out)."""
-    kind = str(item["type"])
-    if kind.startswith("tuple"):
-        return "(" + ",".join(_type(c) for c in item["components"]) + ")" + kind[len("tuple") :]
-    return kind
 
 
 # -- derived tables ------------------------------------------------------------------------

@@ -273,3 +273,26 @@ def test_a_writer_that_lost_the_race_for_a_range_writes_nothing_and_moves_nothin
     assert late._write_range(head - 1, head, high_hash, logs) is None
     assert first.last_block() == head
     first.sync()  # and the index goes on (before: the same events again, IntegrityError)
+
+
+def test_the_indexer_s_event_decoding_gives_what_web3_gives_for_every_event_of_the_suite(suite):
+    from web3._utils.events import get_event_data
+
+    from bazaar.index.indexer import _jsonable
+
+    checkout(suite)  # an OrderPaid, with its struct
+    w3 = Web3(Web3.HTTPProvider(rpc_url()))
+    journal = Journal(suite["folder"] / "31337.json", suite["journal"])
+    indexer = Indexer(w3, open_index("sqlite://"), journal)
+    logs = w3.eth.get_logs({"address": list(indexer.names), "fromBlock": 0, "toBlock": "latest"})
+    names = set()
+    for log in logs:
+        found = indexer.decoders.get((log["address"], bytes(log["topics"][0])))
+        if found is None:
+            continue
+        _, decoder = found
+        ours = decoder.decode_log(log)
+        theirs = get_event_data(w3.codec, decoder.abi, log)
+        assert _jsonable(ours["args"]) == _jsonable(dict(theirs["args"])), decoder.name
+        names.add(decoder.name)
+    assert {"OrderPaid", "Listed", "ArbiterSet", "OwnershipTransferred"} <= names
