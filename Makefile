@@ -55,6 +55,7 @@ demo: setup
 
 bench: setup
 	$(BENCH)
+	$(VENV)/python -m tools.local.index_bench
 
 # After make bench, when an operation's gas moved on purpose: commit the new baseline with
 # the change that moved it.
