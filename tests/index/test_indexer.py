@@ -296,3 +296,15 @@ def test_the_indexer_s_event_decoding_gives_what_web3_gives_for_every_event_of_t
         assert _jsonable(ours["args"]) == _jsonable(dict(theirs["args"])), decoder.name
         names.add(decoder.name)
     assert {"OrderPaid", "Listed", "ArbiterSet", "OwnershipTransferred"} <= names
+
+
+def test_without_db_the_index_is_an_sqlite_file_in_the_user_s_data_folder(
+    capsys, suite, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    monkeypatch.delenv("BAZAAR_INDEX_URL", raising=False)
+    done = run(capsys, *suite["base"], "--json", "index")
+    assert done.code == 0, done.err
+    assert (tmp_path / "bazaar" / f"index-{brownie.chain.id}.sqlite").is_file()
+    listed = run(capsys, *suite["base"], "--json", "listings", "--all")
+    assert listed.code == 0 and json.loads(listed.out)["index"]["lastBlock"] is not None
