@@ -109,6 +109,9 @@ PASSWORD_ENV = "BAZAAR_KEYSTORE_PASSWORD"
 
 # The index (bazaar index): its database URL from here when set, else the default file below.
 INDEX_URL_ENV = "BAZAAR_INDEX_URL"
+# The storefront server (bazaar serve) that `catalogue upload` and `list --document` upload
+# to, when no --server is given.
+SERVER_URL_ENV = "BAZAAR_SERVER_URL"
 
 
 def default_index_path(chain_id: int) -> Path:

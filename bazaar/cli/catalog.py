@@ -48,6 +48,12 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "keeper",
         "send releases, reclaims and default rulings once deadlines pass (a service)",
     ),
+    ("serve", "serve", "the storefront server: a JSON API over the index and the catalogue"),
+    (
+        "catalogue",
+        "serve",
+        "upload listing documents and images to a storefront server (signed)",
+    ),
     ("stake", "staking", "stake reward points for votes and a share of fees"),
     (
         "unstake",

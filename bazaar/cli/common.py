@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,6 +27,7 @@ from bazaar.clients.base import ContractClient
 from bazaar.deploy.rehearsal import anvil
 from bazaar.errors import BazaarError
 from bazaar.journal import Journal, default_path
+from bazaar.settings import SERVER_URL_ENV
 from bazaar.tx import Progress, TxSender
 from bazaar.units import checksum, format_points
 
@@ -188,6 +190,20 @@ class Context:
 
     def close(self) -> None:
         self.stack.close()
+
+
+def server_url(ctx: Context) -> str:
+    """The storefront server to upload to: --server, else $BAZAAR_SERVER_URL.
+
+    Raises:
+        BazaarError: neither is given.
+    """
+    url = getattr(ctx.args, "server", None) or os.environ.get(SERVER_URL_ENV)
+    if not url:
+        raise BazaarError(
+            f"which storefront server? pass --server URL (bazaar serve's) or set ${SERVER_URL_ENV}"
+        )
+    return str(url)
 
 
 def when(timestamp: int) -> str:

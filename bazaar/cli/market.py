@@ -14,7 +14,14 @@ from typing import Any
 
 from web3.types import TxReceipt
 
-from bazaar.cli.common import Context, last_tx_json, points_json, time_json, tx_json
+from bazaar.cli.common import (
+    Context,
+    last_tx_json,
+    points_json,
+    server_url,
+    time_json,
+    tx_json,
+)
 from bazaar.cli.parsing import add_points_cap, command_adder, non_negative_int, positive_int
 from bazaar.clients.erc20 import Erc20Client
 from bazaar.clients.marketplace import (
@@ -60,6 +67,17 @@ def register(commands: Any, add_globals: Any) -> None:
     p.add_argument("--buffer-bps", type=non_negative_int, default=0, help="USD-protected buffer")
     add_points_cap(p)
     p.add_argument("--metadata", default="", help="description text or 0x hash (hashed on chain)")
+    p.add_argument(
+        "--document",
+        metavar="FILE",
+        help="a bazaar.listing/1 JSON document: uploaded (signed) to --server, its hash listed "
+        "as the metadata",
+    )
+    p.add_argument(
+        "--server",
+        metavar="URL",
+        help="the storefront server for --document (default: $BAZAAR_SERVER_URL)",
+    )
 
     p = command("buy", cmd_buy)
     p.add_argument("--listing", type=positive_int, required=True)
@@ -232,7 +250,7 @@ def cmd_list(ctx: Context) -> int:
     price = parse_usd(args.price)
     tokens = [token_client(ctx, t) for t in args.token]
     market = market_client(ctx, signing=True)
-    metadata = hash_text(args.metadata)
+    metadata = listing_document(ctx) if args.document else hash_text(args.metadata)
     listing_id = market.list_item(
         price,
         args.stock,
@@ -258,6 +276,37 @@ def cmd_list(ctx: Context) -> int:
         ],
     )
     return 0
+
+
+def listing_document(ctx: Context) -> bytes:
+    """`list --document FILE`: the listing document checked, uploaded to the storefront server
+    signed by the keystore's account, and its hash (the listing's metadata).
+
+    Raises:
+        BazaarError: --metadata too, --safe-batch, a file outside the schema (nothing sent),
+            or the server refused it.
+    """
+    from bazaar import catalogue
+
+    args = ctx.args
+    if args.metadata:
+        raise BazaarError("--document or --metadata: the listing's metadata is one of them")
+    if getattr(args, "safe_batch", None):
+        raise BazaarError(
+            "--document signs its upload with your keystore: for a Safe, upload it first "
+            "(bazaar catalogue upload) and pass its hash as --metadata"
+        )
+    try:
+        body = catalogue.read_file(args.document)
+        document = catalogue.parse_document(body)
+    except BazaarError as exc:
+        raise BazaarError(f"{args.document}: {exc}") from None
+    if not isinstance(document, catalogue.ListingDocument):
+        raise BazaarError(
+            f"{args.document} is a profile, not a {catalogue.LISTING_SCHEMA} document"
+        )
+    done = catalogue.upload(server_url(ctx), body, ctx.account)
+    return bytes.fromhex(done.hash[2:])
 
 
 def _pick_arbiter(ctx: Context, market: MarketplaceClient) -> str:

@@ -4,9 +4,10 @@ Each pass reads from the block after the last one indexed up to the chain head l
 confirmation depth, one block range at a time (a range the node refuses is halved, down to a
 single block, and the size grows back after successes), and writes each range in one database
 transaction: its decoded events, the hashes of its blocks, and what they change in the derived
-tables (listings, orders, credits). A pass first checks that the blocks it stored are still the
-chain's; where one is not (a reorg), everything from the first orphaned block on is deleted,
-the derived tables are rebuilt from the events that remain, and indexing resumes there.
+tables (listings, orders, credits, proposals, seller ratings). A pass first checks that the
+blocks it stored are still the chain's; where one is not (a reorg), everything from the first
+orphaned block on is deleted, the derived tables are rebuilt from the events that remain, and
+indexing resumes there.
 """
 
 from __future__ import annotations
@@ -515,6 +516,7 @@ HANDLERS: dict[str, Callable[[Connection, dict[str, Any], int, int], None]] = {
     "PaymentCredited": lambda c, a, b, t: _credit(c, a["account"], a["token"], _int(a["amount"])),
     "CreditClaimed": lambda c, a, b, t: _credit(c, a["account"], a["token"], None),
     "WindowsSet": lambda c, a, b, t: _set_window(c, _int(a["fulfilmentWindow"])),
+    "Reviewed": lambda c, a, b, t: schema.add_review(c, a),
 }
 
 

@@ -98,19 +98,20 @@ def orders_of(
     statuses: tuple[str, ...] = (),
     due: bool = False,
     limit: int = 1_000,
+    offset: int = 0,
 ) -> list[OrderRow]:
     """`account`'s orders as `role`, newest first; `due`: only those waiting on it, soonest
-    deadline first."""
+    deadline first (`offset`: after skipping that many)."""
     column = getattr(orders.c, role)
     query = sa.select(orders).where(column == account)
     if due:
-        query = query.where(orders.c.status.in_(DUE[role])).order_by(orders.c.deadline)
+        query = query.where(orders.c.status.in_(DUE[role])).order_by(orders.c.deadline, orders.c.id)
     else:
         query = query.order_by(orders.c.paid_block.desc(), orders.c.id)
     if statuses:
         query = query.where(orders.c.status.in_(statuses))
     with engine.connect() as c:
-        return [_order(r) for r in c.execute(query.limit(limit))]
+        return [_order(r) for r in c.execute(query.limit(limit).offset(offset))]
 
 
 def order(engine: Engine, order_id: str) -> OrderRow | None:
@@ -204,14 +205,17 @@ class ProposalRow:
 
 
 def proposals_list(
-    engine: Engine, proposer: str | None = None, limit: int = 20
+    engine: Engine, proposer: str | None = None, limit: int = 20, offset: int = 0
 ) -> list[ProposalRow]:
-    """Proposals, newest first (optionally one proposer's)."""
+    """Proposals, newest first (optionally one proposer's; `offset`: after skipping that
+    many)."""
     query = sa.select(proposals)
     if proposer is not None:
         query = query.where(proposals.c.proposer == proposer)
     with engine.connect() as c:
-        rows = c.execute(query.order_by(proposals.c.block.desc()).limit(limit)).all()
+        rows = c.execute(
+            query.order_by(proposals.c.block.desc(), proposals.c.id).limit(limit).offset(offset)
+        ).all()
     return [
         ProposalRow(
             r.id,

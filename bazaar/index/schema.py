@@ -8,7 +8,9 @@ as that). Addresses are checksummed text; order ids 0x-hex.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -146,18 +148,90 @@ keeper_jobs = sa.Table(
     sa.Column("sent_at", sa.BigInteger, nullable=False),  # unix seconds
 )
 
-# Derived tables: rebuilt from `events` after a reorg.
-DERIVED = (listings, orders, credits, proposals, rewards_claimed)
+# -- version 2: seller ratings and the storefront's catalogue --------------------------------
+# Tables of a later version live in a MetaData of their own, so that the v1 step (which
+# creates everything in `metadata`) keeps creating exactly the v1 tables.
+metadata_v2 = sa.MetaData()
 
-SCHEMA_VERSION = 1
+# Each seller's reviews (derived from `Reviewed`, as the contract's `sellerRating` counts them).
+seller_ratings = sa.Table(
+    "seller_ratings",
+    metadata_v2,
+    sa.Column("seller", sa.String(42), primary_key=True),
+    sa.Column("rating_sum", sa.BigInteger, nullable=False),
+    sa.Column("reviews", sa.BigInteger, nullable=False),
+)
+
+# The storefront's content-addressed catalogue (bazaar/catalogue.py, bazaar/server/): the
+# bytes of listing and profile documents and of images, by their keccak256, as uploaded and
+# signed. Not derived from the chain: a reorg leaves it alone; `bazaar serve` drops an upload
+# nothing references once it is older than its configured time.
+uploads = sa.Table(
+    "uploads",
+    metadata_v2,
+    sa.Column("hash", sa.String(66), primary_key=True),  # 0x + 64 lower-case hex digits
+    sa.Column("kind", sa.String(16), nullable=False, index=True),  # listing, profile, image
+    sa.Column("content_type", sa.String(32), nullable=False),
+    sa.Column("body", sa.LargeBinary, nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("uploader", sa.String(42), nullable=False, index=True),
+    sa.Column("signature", sa.String(132), nullable=False),  # EIP-191 over the hash
+    sa.Column("uploaded_at", sa.BigInteger, nullable=False, index=True),  # unix seconds
+    sa.Column("title", sa.Text),  # a listing document's, for the listings and their search
+    sa.Column("description", sa.Text),
+    sa.Column("account", sa.String(42), index=True),  # a profile document's account
+)
+
+# The images each stored listing document names (an image is kept while one does).
+upload_images = sa.Table(
+    "upload_images",
+    metadata_v2,
+    sa.Column("document", sa.String(66), primary_key=True),
+    sa.Column("image", sa.String(66), primary_key=True, index=True),
+)
+
+# Derived tables: rebuilt from `events` after a reorg.
+DERIVED = (listings, orders, credits, proposals, rewards_claimed, seller_ratings)
+
+SCHEMA_VERSION = 2
 
 
 def _v1(connection: Connection) -> None:
     metadata.create_all(connection)
 
 
+def _v2(connection: Connection) -> None:
+    """Seller ratings (filled from the `Reviewed` events already indexed) and the catalogue."""
+    metadata_v2.create_all(connection)
+    reviews = connection.execute(
+        sa.select(events.c.args)
+        .where(events.c.contract == "market")
+        .where(events.c.name == "Reviewed")
+        .order_by(events.c.block, events.c.log_index)
+    ).scalars()
+    for args in reviews:
+        add_review(connection, json.loads(args))
+
+
+def add_review(connection: Connection, args: dict[str, Any]) -> None:
+    """A `Reviewed` event's rating added to its seller's (the indexer's handler too)."""
+    seller, rating = args["seller"], int(args["rating"])
+    updated = connection.execute(
+        seller_ratings.update()
+        .where(seller_ratings.c.seller == seller)
+        .values(
+            rating_sum=seller_ratings.c.rating_sum + rating,
+            reviews=seller_ratings.c.reviews + 1,
+        )
+    )
+    if updated.rowcount == 0:
+        connection.execute(
+            seller_ratings.insert().values(seller=seller, rating_sum=rating, reviews=1)
+        )
+
+
 # Version n is reached by MIGRATIONS[n - 1] from version n - 1; a new version appends a step.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1,)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2)
 
 
 def default_url(chain_id: int) -> str:

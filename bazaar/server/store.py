@@ -1,0 +1,273 @@
+"""The catalogue's store in the index database (the `uploads` and `upload_images` tables of
+bazaar/index/schema.py), and the reads that join it with the index: listings with the titles
+of their documents, searched by text, filtered, sorted and paged.
+
+An upload is referenced while the chain points at it: a listing document once a listing's
+`metadataHash` in the index is its hash; a profile while its account has a listing; an image
+while a stored listing document names it. `collect` drops what nothing references once it is
+older than a given time (an image only after the documents naming it are gone).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from bazaar.catalogue import Document, ListingDocument, ProfileDocument
+from bazaar.index.schema import (
+    SORT_MAX,
+    events,
+    listings,
+    seller_ratings,
+    upload_images,
+    uploads,
+)
+
+SORTS = ("id", "price", "rating")
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A stored upload: its bytes and who signed them."""
+
+    hash: str
+    kind: str  # listing, profile, image
+    content_type: str
+    body: bytes
+    uploader: str
+    signature: str
+    uploaded_at: int
+
+
+class Store:
+    """The uploads of one index database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def put(
+        self,
+        digest: str,
+        content_type: str,
+        body: bytes,
+        uploader: str,
+        signature: str,
+        now: int,
+        document: Document | None = None,
+    ) -> bool:
+        """Stores an upload (an image when `document` is None) unless its hash is stored
+        already; True when it was new. The bytes are stored as given."""
+        kind = "image"
+        row: dict[str, Any] = {}
+        if isinstance(document, ListingDocument):
+            kind = "listing"
+            row = {"title": document.title, "description": document.description}
+        elif isinstance(document, ProfileDocument):
+            kind, row = "profile", {"account": document.account}
+        try:
+            with self.engine.begin() as c:
+                if c.execute(sa.select(uploads.c.hash).where(uploads.c.hash == digest)).first():
+                    return False
+                c.execute(
+                    uploads.insert().values(
+                        hash=digest,
+                        kind=kind,
+                        content_type=content_type,
+                        body=body,
+                        size=len(body),
+                        uploader=uploader,
+                        signature=signature,
+                        uploaded_at=now,
+                        **row,
+                    )
+                )
+                if isinstance(document, ListingDocument) and document.images:
+                    c.execute(
+                        upload_images.insert(),
+                        [{"document": digest, "image": image} for image in document.images],
+                    )
+        except sa.exc.IntegrityError:  # the same bytes, stored by another request first
+            return False
+        return True
+
+    def get(self, digest: str, kinds: tuple[str, ...]) -> Upload | None:
+        """The upload with hash `digest` (0x + 64 lower-case hex) if it is of one of `kinds`."""
+        with self.engine.connect() as c:
+            row = c.execute(
+                sa.select(uploads).where(uploads.c.hash == digest).where(uploads.c.kind.in_(kinds))
+            ).one_or_none()
+        return None if row is None else _upload(row)
+
+    def newest_profile(self, account: str) -> Upload | None:
+        """The profile document of `account` uploaded last (by the server's clock)."""
+        with self.engine.connect() as c:
+            row = c.execute(
+                sa.select(uploads)
+                .where(uploads.c.kind == "profile")
+                .where(uploads.c.account == account)
+                .order_by(uploads.c.uploaded_at.desc(), uploads.c.hash)
+                .limit(1)
+            ).one_or_none()
+        return None if row is None else _upload(row)
+
+    def collect(self, before: int) -> tuple[int, int]:
+        """Drops the uploads nothing references that were uploaded before `before` (unix
+        seconds); returns how many documents and images went."""
+        referenced_listing = sa.select(listings.c.id).where(
+            listings.c.metadata_hash == uploads.c.hash
+        )
+        referenced_profile = sa.select(listings.c.id).where(listings.c.seller == uploads.c.account)
+        named = sa.select(upload_images.c.image).where(upload_images.c.image == uploads.c.hash)
+        with self.engine.begin() as c:
+            documents = c.execute(
+                uploads.delete()
+                .where(uploads.c.uploaded_at < before)
+                .where(
+                    sa.or_(
+                        (uploads.c.kind == "listing") & ~referenced_listing.exists(),
+                        (uploads.c.kind == "profile") & ~referenced_profile.exists(),
+                    )
+                )
+            ).rowcount
+            c.execute(
+                upload_images.delete().where(
+                    ~sa.select(uploads.c.hash)
+                    .where(uploads.c.hash == upload_images.c.document)
+                    .exists()
+                )
+            )
+            images = c.execute(
+                uploads.delete()
+                .where(uploads.c.uploaded_at < before)
+                .where(uploads.c.kind == "image")
+                .where(~named.exists())
+            ).rowcount
+        return int(documents), int(images)
+
+
+def _upload(row: Any) -> Upload:
+    return Upload(
+        row.hash,
+        row.kind,
+        row.content_type,
+        bytes(row.body),
+        row.uploader,
+        row.signature,
+        int(row.uploaded_at),
+    )
+
+
+# -- listings with their documents ------------------------------------------------------
+
+
+def payment_tokens(engine: Engine) -> dict[str, int]:
+    """The marketplace's payment tokens and their ids (1..16, a listing's token mask bit
+    id - 1), from its `PaymentTokenAdded` events."""
+    with engine.connect() as c:
+        rows = c.execute(
+            sa.select(events.c.args)
+            .where(events.c.contract == "market")
+            .where(events.c.name == "PaymentTokenAdded")
+        ).scalars()
+        found = [json.loads(args) for args in rows]
+    return {str(a["token"]): int(a["tokenId"]) for a in found}
+
+
+def _joined() -> Any:
+    return listings.outerjoin(
+        uploads, (uploads.c.hash == listings.c.metadata_hash) & (uploads.c.kind == "listing")
+    ).outerjoin(seller_ratings, seller_ratings.c.seller == listings.c.seller)
+
+
+def _columns() -> list[Any]:
+    return [listings, uploads.c.title, seller_ratings.c.rating_sum, seller_ratings.c.reviews]
+
+
+def _listing(row: Any) -> dict[str, Any]:
+    return {
+        "listingId": int(row.id),
+        "seller": row.seller,
+        "priceUsd": int(row.price_usd),
+        "stock": int(row.stock),
+        "tokenMask": int(row.token_mask),
+        "bufferBps": int(row.buffer_bps),
+        "pointsCapBps": int(row.points_cap_bps),
+        "kind": row.kind,
+        "active": bool(row.active),
+        "goodsTokenId": int(row.goods_token_id),
+        "metadataHash": row.metadata_hash,
+        "document": row.title is not None,  # the server holds the listing's document
+        "title": row.title,
+        "sellerRating": {"sum": int(row.rating_sum or 0), "reviews": int(row.reviews or 0)},
+    }
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def listings_page(
+    engine: Engine,
+    *,
+    q: str | None = None,
+    token_id: int | None = None,
+    seller: str | None = None,
+    active: bool | None = True,
+    sort: str = "id",
+    limit: int = 20,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of listings and how many match in all. `q` matches the title or description
+    of the listing's stored document (case-insensitive for ASCII letters); `sort`: id
+    (oldest first), price (cheapest first), rating (the seller's best average first, sellers
+    without reviews last)."""
+    where: list[Any] = []
+    if q:
+        pattern = _like(q)
+        where.append(
+            sa.or_(
+                uploads.c.title.ilike(pattern, escape="\\"),
+                uploads.c.description.ilike(pattern, escape="\\"),
+            )
+        )
+    if token_id is not None:
+        where.append(listings.c.token_mask.op("&")(1 << (token_id - 1)) != 0)
+    if seller is not None:
+        where.append(listings.c.seller == seller)
+    if active is not None:
+        where.append(listings.c.active == active)
+    average = sa.case(
+        (
+            seller_ratings.c.reviews > 0,
+            seller_ratings.c.rating_sum * 1000 / seller_ratings.c.reviews,
+        ),
+        else_=-1,
+    )
+    orders: dict[str, list[Any]] = {
+        "id": [listings.c.id],
+        "price": [listings.c.price_sort, listings.c.id],
+        "rating": [average.desc(), listings.c.id],
+    }
+    order_by = orders[sort]
+    query = sa.select(*_columns()).select_from(_joined()).where(*where)
+    count = sa.select(sa.func.count()).select_from(_joined()).where(*where)
+    with engine.connect() as c:
+        rows = c.execute(query.order_by(*order_by).limit(limit).offset(offset)).all()
+        total = int(c.execute(count).scalar_one())
+    return [_listing(r) for r in rows], total
+
+
+def listing(engine: Engine, listing_id: int) -> dict[str, Any] | None:
+    """One listing (delisted ones too) with its document's title, None when unknown."""
+    if not 0 < listing_id <= SORT_MAX:
+        return None
+    with engine.connect() as c:
+        row = c.execute(
+            sa.select(*_columns()).select_from(_joined()).where(listings.c.id == listing_id)
+        ).one_or_none()
+    return None if row is None else _listing(row)
