@@ -7,8 +7,10 @@ is reverted."""
 import asyncio
 import contextlib
 import json
+import struct
 import threading
 import time
+import zlib
 
 import brownie
 import pytest
@@ -179,3 +181,17 @@ def api(suite, db_url):  # noqa: F811 (the fixture imported above)
     """A running server on a new database (SQLite or PostgreSQL)."""
     with running(suite, db_url) as server:
         yield server
+
+
+def png(shade=0):
+    """A real 1x1 PNG (grey `shade`: distinct images for distinct shades)."""
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)  # 1x1, 8-bit greyscale
+    pixels = zlib.compress(bytes([0, shade % 256]))
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
