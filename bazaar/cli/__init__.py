@@ -7,6 +7,9 @@
     bazaar goods mint|list|...          digital items (cli/goods.py)
     bazaar record-outage                the oracle's outage record (cli/oracle.py)
     bazaar status                       an order, a listing, a proposal or a staker (cli/status.py)
+    bazaar index|orders|listings|...    the index and its questions (cli/index.py)
+    bazaar keeper                       what anyone may send once deadlines pass (cli/keeper.py)
+    bazaar serve|catalogue upload       the storefront server and its uploads (cli/serve.py)
     bazaar stake|unstake|delegate|...   staking (cli/staking.py)
     bazaar propose|vote|queue|...       governance (cli/governance.py)
 
