@@ -549,7 +549,8 @@ async def post_upload(request: web.Request, documents: bool) -> web.Response:
     storefront = request.app[STOREFRONT]
     _params(request, ())
     declared = request.content_type
-    if documents and (declared != "application/json" or request.charset not in (None, "utf-8")):
+    charset = (request.charset or "utf-8").lower()
+    if documents and (declared != "application/json" or charset != "utf-8"):
         raise ApiError(415, f"a document is sent as application/json (UTF-8), not {declared}")
     if not documents and declared not in (*IMAGE_FORMATS, "application/octet-stream"):
         raise ApiError(415, f"an image is PNG, JPEG, WebP or GIF, not {declared}")

@@ -108,3 +108,9 @@ def test_catalogue_upload_signs_and_uploads_images_and_documents(capsys, api, su
         "--server", api.url,
     )  # fmt: skip
     assert_one_line_failure(stranger, "refused the upload (HTTP 403)", f"a profile of {SELLER}")
+
+
+def test_serve_on_a_port_already_taken_is_one_line(capsys, api, suite, db_url):
+    port = api.url.rsplit(":", 1)[1]
+    taken = run(capsys, *suite["base"], "serve", "--db", db_url, "--port", port)
+    assert_one_line_failure(taken, f"cannot listen on 127.0.0.1:{port}")
