@@ -195,7 +195,7 @@ async def errors(
         headers = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else {}
         reason = {404: f"no such path: {request.path}", 405: f"{request.method} is not allowed"}
         response = _error(exc.status, reason.get(exc.status, exc.reason), headers)
-    except sa.exc.DBAPIError as exc:
+    except sa.exc.SQLAlchemyError as exc:  # the database down, its pool exhausted
         _log_failure(request, exc)
         response = _error(503, "the index database is unavailable; try again later")
     except Exception as exc:
@@ -220,7 +220,8 @@ def _params(request: web.Request, known: tuple[str, ...]) -> dict[str, str]:
     found: dict[str, str] = {}
     for key, value in request.query.items():
         if key not in known:
-            raise ApiError(400, f"unknown parameter {key!r}; known: {', '.join(known)}")
+            takes = f"known: {', '.join(known)}" if known else "this takes none"
+            raise ApiError(400, f"unknown parameter {key!r}; {takes}")
         if key in found:
             raise ApiError(400, f"parameter {key!r} given twice")
         found[key] = value

@@ -9,6 +9,7 @@ import urllib.request
 
 import brownie
 import requests
+import sqlalchemy as sa
 
 from bazaar import catalogue
 from tests.server.conftest import (
@@ -227,3 +228,25 @@ def test_a_failing_node_is_retried_while_the_server_goes_on_answering(suite, db_
             assert waits[:2] == [0.4, 0.8]  # doubling from the interval
     finally:
         node.shutdown()
+
+
+def test_a_database_that_goes_away_is_503_and_never_a_traceback(suite, postgres):
+    admin = sa.create_engine(postgres.url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(sa.text("CREATE DATABASE going_away"))
+    try:
+        with running(suite, postgres.url("going_away")) as api:
+            api.wait_indexed()
+            with admin.connect() as c:
+                c.execute(sa.text("DROP DATABASE going_away WITH (FORCE)"))
+            for path in ("/api/listings", "/api/status", "/api/documents/0x" + "ab" * 32):
+                answer = api.get(path)
+                assert answer.status_code == 503, (path, answer.text)
+                assert answer.json() == {
+                    "error": "the index database is unavailable; try again later"
+                }
+            api.wait_until(
+                lambda: any(entry["event"] == "error" for entry in api.log), "a follower error"
+            )
+    finally:
+        admin.dispose()

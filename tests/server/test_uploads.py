@@ -77,6 +77,10 @@ def test_bytes_that_are_not_an_image_sent_as_a_png_are_415(api):
     refused(api.upload("images", png(2), content_type="text/html"), 415, "not text/html")
     document = listing_document("Sent as text")
     refused(api.upload("documents", document, content_type="text/plain"), 415, "application/json")
+    latin = "application/json; charset=latin-1"
+    refused(api.upload("documents", document, content_type=latin), 415, "(UTF-8)")
+    declared = api.upload("documents", document, content_type="application/json; charset=UTF-8")
+    assert declared.status_code == 201
     assert api.get(f"/api/images/{catalogue.content_hash(fake)}").status_code == 404
     as_bytes = api.upload("images", jpeg, content_type="application/octet-stream")
     assert as_bytes.status_code == 201 and as_bytes.json()["contentType"] == "image/jpeg"
