@@ -137,6 +137,7 @@ READ_ONLY = {
     "goods show", "sign-vote", "sign-delegation", "index", "orders", "listings", "proposals",
     "earnings",
     "keeper",  # sends, but as a service from its own key: never a Safe's one-off batch
+    "serve", "catalogue upload",  # the storefront server and its uploads: no transactions
 }  # fmt: skip
 
 

@@ -250,3 +250,26 @@ def test_a_database_that_goes_away_is_503_and_never_a_traceback(suite, postgres)
             )
     finally:
         admin.dispose()
+
+
+def test_a_review_orphaned_by_a_reorg_leaves_the_seller_s_rating(api, suite):
+    market, buyer = suite["market"], brownie.accounts[1]
+    listing = put_on_sale(suite, 30)
+    terms, _ = buy(suite, listing)
+    market.ship(terms, b"\x07" * 32, {"from": brownie.accounts[2]})
+    market.confirm(terms, {"from": buyer})
+    api.wait_indexed()
+
+    def rating():
+        return api.json(f"/api/listings/{listing}")["listing"]["sellerRating"]
+
+    brownie.chain.snapshot()  # brownie's own (it also resets its accounts' nonces on revert)
+    market.review(terms, 5, b"\x05" * 32, {"from": buyer})
+    api.wait_until(lambda: rating() == {"sum": 5, "reviews": 1}, "the review indexed")
+    brownie.chain.revert()
+    later = [put_on_sale(suite, 1) for _ in range(3)]  # the new chain grows past the old one
+    api.wait_until(
+        lambda: api.get(f"/api/listings/{later[-1]}").status_code == 200, "the new chain"
+    )
+    assert rating() == {"sum": 0, "reviews": 0}
+    assert any(entry["event"] == "reorg" for entry in api.log)
