@@ -585,7 +585,7 @@ async def post_upload(request: web.Request, documents: bool) -> web.Response:
         content_type,
         body,
         uploader,
-        request.headers[SIGNATURE_HEADER],
+        request.headers[SIGNATURE_HEADER].lower(),
         int(time.time()),
         document,
     )
