@@ -759,7 +759,7 @@ def own_feeds_and_tokens():
     def deployed(artifact, *args):
         contract = brownie.web3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
         tx = contract.constructor(*args).transact({"from": owner["from"].address})
-        return brownie.web3.eth.get_transaction_receipt(tx)["contractAddress"]
+        return brownie.web3.eth.wait_for_transaction_receipt(tx, timeout=30)["contractAddress"]
 
     return {
         "btc_usd": deployed(feed, 8, 100_000 * 10**8, "BTC / USD"),
