@@ -1,6 +1,6 @@
 """Index and keeper benchmark (``make bench``, after the gas benchmark): the indexer's catch-up,
 `bazaar orders` answering from the index, and one keeper pass, over a marketplace of 10,000
-orders on a local anvil this script starts (port 18701) and stops.
+orders on a local anvil this script starts (a free port) and stops.
 
 1. The suite is deployed by `bazaar deploy --mocks` (its deployment journal is what the indexer
    reads); one seller lists an item; 10,000 orders are paid: 9,000 through the test contract
@@ -32,7 +32,6 @@ import json
 import os
 import platform
 import shutil
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -54,6 +53,7 @@ from web3 import HTTPProvider, Web3
 
 from bazaar import artifacts
 from bazaar.clients.marketplace import MarketplaceClient
+from bazaar.deploy.rehearsal import anvil
 from bazaar.index.indexer import Indexer
 from bazaar.index.schema import events, open_index, orders
 from bazaar.journal import Journal
@@ -66,8 +66,6 @@ from tools.local.demo import ADDRESS, PASSWORD, Story
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT = ROOT / "reports" / "index-bench.json"
-PORT = 18701
-RPC = f"http://127.0.0.1:{PORT}"
 BLOCK_GAS = 30_000_000
 
 BY_ACCOUNT = 1_000  # orders of a plain account (the ones confirmed)
@@ -217,44 +215,9 @@ def anvil_binary() -> str:
 
 @contextlib.contextmanager
 def local_anvil() -> Iterator[Node]:
-    """One anvil on PORT (base fee 0, 30M gas blocks), stopped on exit."""
-    binary = anvil_binary()
-    with socket.socket() as probe:
-        if probe.connect_ex(("127.0.0.1", PORT)) == 0:
-            raise RuntimeError(f"port {PORT} is in use: another anvil? (this bench starts its own)")
-    process = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(PORT),
-            "--silent",
-            "--accounts",
-            "10",
-            "--base-fee",
-            "0",
-            "--gas-limit",
-            str(BLOCK_GAS),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        node = Node(RPC)
-        deadline = time.monotonic() + 30
-        while True:
-            with contextlib.suppress(Exception):
-                node.rpc("eth_chainId")
-                break
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"anvil did not start on {RPC}")
-            time.sleep(0.1)
-        yield node
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    """One anvil on a free port (base fee 0, 30M gas blocks), stopped on exit."""
+    with anvil("--accounts", "10", "--base-fee", "0", "--gas-limit", str(BLOCK_GAS)) as url:
+        yield Node(url)
 
 
 # -- 1. the marketplace of 10,000 orders ------------------------------------------------------
@@ -409,12 +372,12 @@ def fill(node: Node, story: Story) -> dict[str, Any]:
 # -- 2. and 3. the index ------------------------------------------------------------------------
 
 
-def measure_index(url: str, journal: Journal) -> dict[str, Any]:
+def measure_index(rpc: str, url: str, journal: Journal) -> dict[str, Any]:
     """Catch-up from empty to the head, then what it holds."""
     started = time.monotonic()
     engine = open_index(url)
     opened = time.monotonic()
-    provider = CountingProvider(RPC)
+    provider = CountingProvider(rpc)
     indexer = Indexer(Web3(provider), engine, journal)
     made = time.monotonic()
     ranges: list[tuple[int, int]] = []
@@ -480,9 +443,11 @@ def measure_orders(story: Story, url: str, seller: str) -> dict[str, Any]:
 # -- 4. the keeper ------------------------------------------------------------------------------
 
 
-def measure_keeper(url: str, journal: Journal, key: Any, overdue_ids: set[str]) -> dict[str, Any]:
+def measure_keeper(
+    rpc: str, url: str, journal: Journal, key: Any, overdue_ids: set[str]
+) -> dict[str, Any]:
     """One keeper pass over the due orders, then a second one (nothing left to send)."""
-    provider = CountingProvider(RPC)
+    provider = CountingProvider(rpc)
     w3 = Web3(provider)
     engine = open_index(url)
     sender = TxSender(w3, key)
@@ -610,8 +575,8 @@ def measure() -> dict[str, Any]:
     ):
         work = Path(folder)
         os.environ["BAZAAR_KEYSTORE_PASSWORD"] = PASSWORD
-        story = Story(RPC, work)
-        print(f"anvil at {RPC}; filling the marketplace ...")
+        story = Story(node.url, work)
+        print(f"anvil at {node.url}; filling the marketplace ...")
         filled = fill(node, story)
         report["fill"] = filled["figures"]
         print(f"filled in {filled['figures']['totalSeconds']:.0f} s")
@@ -629,7 +594,7 @@ def measure() -> dict[str, Any]:
         report["index"], report["orders"], report["keeper"] = {}, {}, {}
         for db, url in urls.items():
             print(f"indexing on {db} ...")
-            report["index"][db] = measure_index(url, journal)
+            report["index"][db] = measure_index(node.url, url, journal)
             report["orders"][db] = measure_orders(story, url, ADDRESS["seller"])
         # Past the deadlines of the first 1,000 orders, before those of the others.
         node.jump((14 - LATER_DAY) * ONE_DAY + 3_600)
@@ -640,7 +605,9 @@ def measure() -> dict[str, Any]:
             if db != "sqlite" and not node.rpc("evm_revert", snapshot):
                 raise RuntimeError("evm_revert refused the snapshot")
             print(f"keeper pass on {db} ...")
-            report["keeper"][db] = measure_keeper(url, journal, keeper_key, filled["overdueOrders"])
+            report["keeper"][db] = measure_keeper(
+                node.url, url, journal, keeper_key, filled["overdueOrders"]
+            )
     return report
 
 
