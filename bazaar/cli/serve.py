@@ -20,6 +20,8 @@ from bazaar.cli.catalog import HELP
 from bazaar.cli.common import Context, json_safe, server_url
 from bazaar.cli.index import db_arg, index_engine
 from bazaar.cli.parsing import command_adder, non_negative_int, positive_int
+from bazaar.clients.erc20 import Erc20Client
+from bazaar.clients.oracle import OracleClient
 from bazaar.errors import BazaarError
 from bazaar.index.indexer import DEFAULT_CONFIRMATIONS, Indexer
 
@@ -95,7 +97,7 @@ def server_arg(p: Any) -> None:
 def cmd_serve(ctx: Context) -> int:
     import asyncio
 
-    from bazaar.server.app import ServerSettings, serve, storefront
+    from bazaar.server.app import Rates, ServerSettings, Token, serve, storefront
 
     args = ctx.args
     engine = index_engine(ctx)
@@ -113,6 +115,13 @@ def cmd_serve(ctx: Context) -> int:
         upload_window=args.upload_window,
         keep_unreferenced=args.keep_unreferenced,
     )
+    oracle = ctx.client(OracleClient, "oracle")
+    tokens = [
+        Token(address, name, erc20.symbol, erc20.decimals)
+        for name, address in ctx.deployment.data.get("tokens", {}).items()
+        for erc20 in [Erc20Client(ctx.w3, address)]
+    ]
+    rates = Rates(tokens, lambda token, usd: oracle.quote(token, usd).token_amount)
     shop = storefront(
         engine,
         indexer.sync,
@@ -135,6 +144,7 @@ def cmd_serve(ctx: Context) -> int:
             args.port,
             stop,
             lambda url: report({"event": "listening", "url": url, "market": shop.market}),
+            rates,
         )
 
     asyncio.run(run())

@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine
 from bazaar.catalogue import MAX_IMAGE_BYTES, CatalogueError, TooLarge, WrongSigner, WrongType
 from bazaar.errors import BazaarError
 from bazaar.index.indexer import Progress
-from bazaar.server import reads, store, uploads
+from bazaar.server import page, reads, store, uploads
 from bazaar.server.common import (
     STOREFRONT,
     ApiError,
@@ -33,9 +33,10 @@ from bazaar.server.common import (
     answer,
 )
 from bazaar.server.follow import Follower
+from bazaar.server.page import Rates, Token
 from bazaar.units import checksum
 
-__all__ = ["ServerSettings", "Storefront", "make_app", "serve", "storefront"]
+__all__ = ["Rates", "ServerSettings", "Storefront", "Token", "make_app", "serve", "storefront"]
 
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> web.Response:
@@ -120,11 +121,15 @@ def storefront(
     )
 
 
-def make_app(shop: Storefront) -> web.Application:
+def make_app(shop: Storefront, rates: page.Rates | None = None) -> web.Application:
+    """The application; without `rates` (no chain to price from), /api/rates answers 404."""
     app = web.Application(middlewares=[errors], client_max_size=MAX_IMAGE_BYTES + 1)
     app[STOREFRONT] = shop
+    if rates is not None:
+        app[page.RATES] = rates
     app.add_routes(
         [
+            *page.routes(),
             web.get("/api/listings", reads.get_listings),
             web.get("/api/listings/{listing}", reads.get_listing),
             web.get("/api/orders", reads.get_orders),
@@ -147,6 +152,7 @@ async def serve(
     port: int,
     stop: asyncio.Event,
     on_listening: Callable[[str], None],
+    rates: page.Rates | None = None,
 ) -> None:
     """Serves on `host`:`port` (0: a free port) with the follower running, until `stop` is
     set; `on_listening` gets the URL once the socket listens.
@@ -154,7 +160,7 @@ async def serve(
     Raises:
         BazaarError: the address cannot be listened on.
     """
-    runner = web.AppRunner(make_app(shop), access_log=None, shutdown_timeout=5)
+    runner = web.AppRunner(make_app(shop, rates), access_log=None, shutdown_timeout=5)
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port)

@@ -1,0 +1,103 @@
+// Transactions from the page: each is simulated first, and a refusal is shown as the CLI's
+// sentence (bazaar/errors.py through /api/explain) before the wallet is asked to sign.
+import { abi as erc20Abi } from "abi:IERC20Metadata";
+import { abi as marketAbi } from "abi:EscrowMarketplace";
+import { explain } from "./api.js";
+import { reader, signer, wallet } from "./wallet.js";
+
+export { erc20Abi, marketAbi };
+
+export class Refused extends Error {}
+
+export const config = { market: null }; // set from /api/status
+
+function find(err, test) {
+  let hit = null;
+  const visit = (e) => {
+    for (let depth = 0; e && depth < 12; depth++, e = e.cause) {
+      if (test(e)) {
+        hit = e;
+        return;
+      }
+    }
+  };
+  visit(err);
+  return hit;
+}
+
+export function rejected(err) {
+  return Boolean(find(err, (e) => e.code === 4001 || e.name === "UserRejectedRequestError"));
+}
+
+function revertData(err) {
+  const hex = (v) => typeof v === "string" && /^0x([0-9a-fA-F]{2})+$/.test(v);
+  const hit = find(err, (e) => hex(e.raw) || hex(e.data) || hex(e.data?.data));
+  if (!hit) return null;
+  if (hex(hit.raw)) return hit.raw;
+  return hex(hit.data) ? hit.data : hit.data.data;
+}
+
+/** What went wrong, in one sentence a shopper can act on. */
+export async function reason(err) {
+  if (rejected(err)) return "You rejected the request in your wallet; nothing was sent.";
+  const data = revertData(err);
+  if (data) {
+    try {
+      return await explain(data);
+    } catch {
+      return `The transaction would fail (revert data ${data.slice(0, 74)}).`;
+    }
+  }
+  return err?.shortMessage ?? err?.message ?? String(err);
+}
+
+export function read(address, abi, functionName, args = []) {
+  return reader().readContract({ address, abi, functionName, args });
+}
+
+export function market(functionName, args = []) {
+  return read(config.market, marketAbi, functionName, args);
+}
+
+/**
+ * Simulates, then asks the wallet to send, then waits for the receipt. `progress(text, hash)`
+ * hears each step. Throws Refused with the sentence when the chain or the wallet says no.
+ */
+export async function send({ address, abi, functionName, args }, progress) {
+  const account = wallet.account;
+  progress("Checking the transaction with the chain…");
+  let request;
+  try {
+    ({ request } = await reader().simulateContract({ address, abi, functionName, args, account }));
+  } catch (err) {
+    throw new Refused(await reason(err));
+  }
+  progress("Waiting for your wallet to sign…");
+  let hash;
+  try {
+    hash = await signer().writeContract(request);
+  } catch (err) {
+    throw new Refused(await reason(err));
+  }
+  progress("Sent; waiting for it to be mined…", hash);
+  const receipt = await reader().waitForTransactionReceipt({ hash, pollingInterval: 500 });
+  if (receipt.status !== "success") throw new Refused(`The transaction ${hash} failed on chain.`);
+  progress("Done.", hash);
+  return receipt;
+}
+
+export function sendMarket(functionName, args, progress) {
+  return send({ address: config.market, abi: marketAbi, functionName, args }, progress);
+}
+
+/** An order's terms from the API as the contract's struct (integers as bigint). */
+export function termsOf(order) {
+  const t = order.terms;
+  const out = {};
+  for (const item of marketAbi.find((f) => f.name === "confirm").inputs[0].components) {
+    const value = t[item.name];
+    if (value === undefined) throw new Error(`the order's terms lack ${item.name}`);
+    out[item.name] = item.type === "address" ? value : BigInt(value);
+  }
+  return out;
+}

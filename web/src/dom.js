@@ -1,0 +1,44 @@
+// Building the page from data without ever parsing it as HTML: every piece of user text
+// (titles, descriptions, evidence) becomes a text node. No innerHTML anywhere in the page.
+
+/** An element: h("button", {class: "primary", onclick: fn, disabled: true}, "Buy", child). */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith("on") && typeof value === "function") {
+      el.addEventListener(key.slice(2), value);
+    } else if (key === "class") {
+      el.className = value;
+    } else if (key === "value") {
+      el.value = value;
+    } else {
+      el.setAttribute(key, value === true ? "" : String(value));
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === undefined || child === null || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** Replaces what `root` shows. */
+export function show(root, ...children) {
+  root.replaceChildren();
+  append(root, children);
+}
+
+/** A notice line: kind is "info", "error", "warning" or "ok". */
+export function notice(kind, ...text) {
+  return h("p", { class: `notice ${kind}`, role: kind === "error" ? "alert" : "status" }, ...text);
+}
+
+/** A labelled form field. */
+export function field(label, input, hint) {
+  return h("label", { class: "field" }, h("span", {}, label), input, hint ? h("small", {}, hint) : null);
+}

@@ -1,0 +1,49 @@
+// Numbers as people read them. USD amounts carry 8 decimals on chain (bazaar/settings.py USD).
+import { formatUnits, parseUnits } from "viem";
+
+export const USD_DECIMALS = 8;
+export const BPS = 10_000n;
+
+export function usd(amount) {
+  const text = formatUnits(BigInt(amount), USD_DECIMALS);
+  const [whole, fraction = ""] = text.split(".");
+  const cents = (fraction + "00").slice(0, 2);
+  return `$${BigInt(whole).toLocaleString("en-US")}.${cents}`;
+}
+
+export function parseUsd(text) {
+  const clean = String(text).trim().replace(/^\$/, "");
+  if (!/^\d+(\.\d{1,2})?$/.test(clean)) throw new Error(`"${text}" is not a dollar amount like 12.50`);
+  return parseUnits(clean, USD_DECIMALS);
+}
+
+/** A token amount with its symbol, at most `digits` significant decimals. */
+export function tokenAmount(amount, token, digits = 8) {
+  if (!token) return String(amount);
+  let text = formatUnits(BigInt(amount), token.decimals);
+  if (text.includes(".")) {
+    const [whole, fraction] = text.split(".");
+    text = `${whole}.${fraction.slice(0, digits)}`.replace(/\.?0+$/, "");
+  }
+  return `${text} ${token.symbol}`;
+}
+
+/** Unix seconds as the viewer's local date and time, with the zone. */
+export function localTime(seconds) {
+  if (seconds === null || seconds === undefined) return "none";
+  return new Date(Number(seconds) * 1000).toLocaleString(undefined, {
+    dateStyle: "medium",
+    timeStyle: "short",
+    timeZoneName: "short",
+  });
+}
+
+export function shortAddress(address) {
+  return address ? `${address.slice(0, 6)}…${address.slice(-4)}` : "";
+}
+
+export function stars(sum, count) {
+  if (!count) return "no reviews yet";
+  const mean = Number(sum) / Number(count);
+  return `★ ${mean.toFixed(1)} (${count} review${Number(count) === 1 ? "" : "s"})`;
+}

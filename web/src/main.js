@@ -1,0 +1,114 @@
+// BTC Bazaar's storefront: a page of fragments (#/, #/listing/7, #/orders, #/shop, #/sales,
+// #/arbiter) over the server's read API, with the shopper's own wallet for everything signed.
+import { h, notice, show } from "./dom.js";
+import { shortAddress } from "./format.js";
+import { config } from "./chain.js";
+import { load, reloadRates, shop } from "./state.js";
+import { connect, connected, discover, onRightChain, onWalletChange, switchChain, wallet } from "./wallet.js";
+import { catalogue, parse } from "./views/catalogue.js";
+import { listingPage } from "./views/listing.js";
+import { ordersPage } from "./views/orders.js";
+import { shopPage } from "./views/shop.js";
+
+const bar = document.getElementById("wallet");
+const main = document.getElementById("main");
+
+function walletBar() {
+  if (!wallet.providers.length) {
+    show(
+      bar,
+      h(
+        "span",
+        { class: "no-wallet" },
+        "No browser wallet found: you can browse the catalogue. To buy or sell, install a wallet such as MetaMask, Rabby or Coinbase Wallet, then reload this page.",
+      ),
+    );
+    return;
+  }
+  if (!connected()) {
+    show(
+      bar,
+      wallet.providers.map((p) =>
+        h(
+          "button",
+          {
+            type: "button",
+            class: "connect",
+            onclick: async () => {
+              wallet.error = null;
+              try {
+                await connect(p.info.uuid);
+              } catch (err) {
+                wallet.error = err.code === 4001 ? "You declined the connection; nothing was shared." : err.message;
+                walletBar();
+              }
+            },
+          },
+          `Connect ${p.info.name}`,
+        ),
+      ),
+      wallet.error ? notice("error", wallet.error) : null,
+    );
+    return;
+  }
+  const parts = [h("span", { class: "account" }, `${wallet.chosen.info.name}: ${shortAddress(wallet.account)}`)];
+  if (!onRightChain()) {
+    parts.push(
+      h(
+        "span",
+        { class: "notice warning wrong-chain", role: "alert" },
+        `Your wallet is on chain ${wallet.chainId}; this marketplace is on chain ${wallet.expectedChainId}. `,
+        h(
+          "button",
+          {
+            type: "button",
+            class: "switch",
+            onclick: () => switchChain().catch((err) => show(bar, notice("error", err.code === 4001 ? "You declined to switch." : err.message))),
+          },
+          "Switch chain",
+        ),
+      ),
+    );
+  }
+  show(bar, parts);
+}
+
+async function route() {
+  const [path, query = ""] = location.hash.replace(/^#/, "").split("?");
+  const parts = path.split("/").filter(Boolean);
+  document.querySelectorAll("nav.site a").forEach((a) => a.classList.toggle("here", a.getAttribute("href") === `#/${parts[0] ?? ""}`));
+  try {
+    if (parts[0] === "listing" && /^\d+$/.test(parts[1] ?? "")) await listingPage(main, parts[1]);
+    else if (parts[0] === "orders") await ordersPage(main, "buyer");
+    else if (parts[0] === "sales") await ordersPage(main, "seller");
+    else if (parts[0] === "arbiter") await ordersPage(main, "arbiter");
+    else if (parts[0] === "shop") await shopPage(main);
+    else if (!parts.length) await catalogue(main, parse(new URLSearchParams(query)));
+    else show(main, notice("error", "There is no such page."), h("a", { href: "#/" }, "Back to the catalogue"));
+  } catch (err) {
+    show(main, notice("error", err.message));
+  }
+  document.body.dataset.ready = location.hash || "#/";
+}
+
+async function start() {
+  try {
+    await load();
+  } catch (err) {
+    show(main, notice("error", `The storefront server does not answer: ${err.message}`));
+    return;
+  }
+  config.market = shop.status.market;
+  wallet.expectedChainId = shop.status.chainId;
+  onWalletChange(() => {
+    walletBar();
+    route();
+  });
+  discover();
+  walletBar();
+  window.addEventListener("hashchange", route);
+  setInterval(reloadRates, 30_000);
+  await route();
+}
+
+start();

@@ -1,0 +1,181 @@
+// One listing and its checkout: quantity, token, the locked amount, the buyer's slippage and
+// deadline, approve only when the allowance is short, then checkout.
+import { decodeEventLog, parseUnits } from "viem";
+import { get } from "../api.js";
+import { config, erc20Abi, market, marketAbi, read, send, sendMarket } from "../chain.js";
+import { field, h, notice, show } from "../dom.js";
+import { shortAddress, stars, tokenAmount, usd } from "../format.js";
+import { run } from "../progress.js";
+import { approx, shop } from "../state.js";
+import { verifiedDocument, verifiedImage } from "../verify.js";
+import { connected, onRightChain, wallet } from "../wallet.js";
+import { fillFromDocument } from "./catalogue.js";
+
+const POINT_DECIMALS = 18;
+
+/** The first active arbiter that is neither the buyer nor the seller (as `bazaar buy`). */
+async function arbiterFor(seller) {
+  const arbiters = await market("arbiters");
+  const found = arbiters.find((a) => a !== wallet.account && a !== seller);
+  if (!found) throw new Error("No arbiter may take this order now; try again later.");
+  return found;
+}
+
+export async function listingPage(root, id) {
+  let listing;
+  try {
+    ({ listing } = await get(`/api/listings/${id}`));
+  } catch (err) {
+    show(root, notice("error", err.message));
+    return;
+  }
+  const title = h("h2", { class: "title" }, "…");
+  const warn = h("div", { class: "warn" });
+  const pictures = h("div", { class: "pictures" });
+  const description = h("p", { class: "description" });
+  const checkoutBox = h("section", { class: "checkout" });
+  show(
+    root,
+    title,
+    warn,
+    pictures,
+    description,
+    h("p", { class: "price" }, `${usd(listing.priceUsd)} each`),
+    h("p", { class: "rating" }, `Seller ${shortAddress(listing.seller)}: ${stars(listing.sellerRating.sum, listing.sellerRating.reviews)}`),
+    h("p", { class: "stock" }, listing.active ? `${listing.stock} in stock` : "No longer for sale"),
+    checkoutBox,
+  );
+
+  // With a wallet, the hash to check is the chain's own, not the server's copy of it.
+  let hash = listing.metadataHash;
+  if (onRightChain()) {
+    try {
+      hash = (await market("getListing", [BigInt(id)])).metadataHash;
+    } catch {
+      // the index's copy then
+    }
+  }
+  const doc = listing.document || hash !== listing.metadataHash ? await fillFromDocument(hash, title, null, warn, description) : null;
+  if (!doc) title.replaceChildren(title.textContent === "…" ? `Listing ${id}` : title.textContent);
+  if (doc && Array.isArray(doc.images)) {
+    for (const image of doc.images) {
+      verifiedImage(image).then(
+        (src) => pictures.append(h("img", { src, alt: String(doc.title ?? "") })),
+        (err) => pictures.append(notice("warning", err.message)),
+      );
+    }
+  }
+  if (listing.active && listing.stock > 0) checkoutForm(checkoutBox, listing);
+}
+
+function checkoutForm(box, listing) {
+  const tokens = listing.tokens.map((a) => shop.tokens[a]).filter(Boolean);
+  const quantity = h("input", { type: "number", name: "quantity", min: 1, max: listing.stock, value: 1 });
+  const token = h("select", { name: "token" }, tokens.map((t) => h("option", { value: t.address }, t.symbol)));
+  const slippage = h("input", { type: "number", name: "slippage", min: 0, max: 50, step: 0.1, value: 1 });
+  const minutes = h("input", { type: "number", name: "deadline", min: 1, max: 1440, value: 20 });
+  const points = h("input", { type: "text", name: "points", value: "0", inputmode: "decimal" });
+  const summary = h("div", { class: "summary" });
+  const status = h("div", { class: "status" });
+  const buy = h("button", { type: "submit", class: "primary", name: "buy" }, "Buy");
+
+  const terms = () => {
+    const q = BigInt(Math.max(1, Math.floor(Number(quantity.value) || 1)));
+    return { q, token: shop.tokens[token.value], usdAmount: BigInt(listing.priceUsd) * q };
+  };
+
+  async function quote() {
+    const { q, token: t, usdAmount } = terms();
+    if (!t) return null;
+    const slip = BigInt(Math.round(Math.min(50, Math.max(0, Number(slippage.value) || 0)) * 100));
+    let locked = null;
+    if (onRightChain()) {
+      locked = await market("quote", [BigInt(listing.listingId), q, t.address]);
+    } else {
+      locked = approx(usdAmount, t.address, listing.bufferBps);
+    }
+    if (locked === null) return null;
+    return { locked, max: locked + (locked * slip) / 10_000n, t, q, usdAmount };
+  }
+
+  async function refresh() {
+    try {
+      const found = await quote();
+      if (!found) {
+        show(summary, notice("warning", "No price for this token right now."));
+        return;
+      }
+      show(
+        summary,
+        h("p", {}, `Total ${usd(found.usdAmount)}; the amount locked now: `, h("strong", { class: "locked" }, tokenAmount(found.locked, found.t))),
+        h("p", {}, "You agree to pay at most ", h("strong", { class: "max-pay" }, tokenAmount(found.max, found.t)), ` within ${minutes.value} minutes.`),
+        h(
+          "p",
+          { class: "explain" },
+          `If bitcoin's price moves between this quote and the moment your transaction runs, the amount locked follows it, up to your ${slippage.value}% slippage. ` +
+            "Beyond that, or after your deadline, the checkout is refused and nothing is paid.",
+        ),
+      );
+    } catch (err) {
+      show(summary, notice("error", err.shortMessage ?? err.message));
+    }
+  }
+
+  async function checkout(progress) {
+    if (!connected()) throw new Error("Connect a wallet first (the button at the top).");
+    if (!onRightChain()) throw new Error("Your wallet is on another chain: switch it first (the button at the top).");
+    const found = await quote();
+    if (!found) throw new Error("No price for this token right now.");
+    const pointsUnits = parseUnits((points.value || "0").trim(), POINT_DECIMALS);
+    const deadline = BigInt(Math.floor(Date.now() / 1000) + 60 * Math.max(1, Number(minutes.value) || 20));
+    const allowance = await read(found.t.address, erc20Abi, "allowance", [wallet.account, config.market]);
+    if (allowance < found.max) {
+      progress(`Approving ${tokenAmount(found.max, found.t)} for the marketplace…`);
+      await send({ address: found.t.address, abi: erc20Abi, functionName: "approve", args: [config.market, found.max] }, progress);
+    }
+    const arbiter = await arbiterFor(listing.seller);
+    const receipt = await sendMarket(
+      "checkout",
+      [BigInt(listing.listingId), found.q, found.t.address, found.max, deadline, arbiter, pointsUnits],
+      progress,
+    );
+    for (const log of receipt.logs) {
+      try {
+        const event = decodeEventLog({ abi: marketAbi, data: log.data, topics: log.topics });
+        if (event.eventName === "OrderPaid") {
+          box.dataset.order = event.args.orderId;
+          box.append(h("p", { class: "notice ok" }, "Your order ", h("code", { class: "order-id" }, event.args.orderId), " is paid. ", h("a", { href: "#/orders" }, "See my orders")));
+        }
+      } catch {
+        // another contract's log (the token's Transfer)
+      }
+    }
+  }
+
+  for (const input of [quantity, token, slippage, minutes]) input.addEventListener("change", refresh);
+  show(
+    box,
+    h("h3", {}, "Buy"),
+    h(
+      "form",
+      {
+        class: "buy",
+        onsubmit: async (e) => {
+          e.preventDefault();
+          buy.disabled = true;
+          await run(status, checkout, "Paid.");
+          buy.disabled = false;
+        },
+      },
+      field("Quantity", quantity),
+      field("Pay with", token),
+      field("Slippage (%)", slippage, "how far the price may move before you sign and it runs"),
+      field("Deadline (minutes)", minutes),
+      listing.pointsCapBps > 0 ? field("Reward points to redeem", points, `up to ${listing.pointsCapBps / 100}% of the price`) : null,
+      summary,
+      buy,
+    ),
+    status,
+  );
+  refresh();
+}

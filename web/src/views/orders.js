@@ -1,0 +1,169 @@
+// Orders by role: a buyer's (confirm, dispute, review, reclaim, cancel request), a seller's
+// (ship, checkpoint, refund) and an arbiter's (disputes with their evidence, rule a split).
+import { keccak256, toBytes } from "viem";
+import { get } from "../api.js";
+import { config, market, marketAbi, sendMarket, termsOf } from "../chain.js";
+import { field, h, notice, show } from "../dom.js";
+import { localTime, shortAddress, tokenAmount, usd } from "../format.js";
+import { run } from "../progress.js";
+import { shop } from "../state.js";
+import { connected, reader, wallet } from "../wallet.js";
+import { fillFromDocument } from "./catalogue.js";
+
+const TITLES = { buyer: "My orders", seller: "Orders to my shop", arbiter: "Disputes assigned to me" };
+
+function textHash(text) {
+  return keccak256(toBytes(text));
+}
+
+/** An action with a text input whose hash goes on chain (tracking, evidence, review). */
+function hashedAction(label, placeholder, send) {
+  const input = h("input", { name: label.toLowerCase().replace(/\W+/g, "-"), placeholder, maxlength: 2000 });
+  const status = h("div", { class: "status" });
+  const form = h(
+    "form",
+    {
+      class: "action",
+      onsubmit: async (e) => {
+        e.preventDefault();
+        if (!input.value.trim()) {
+          show(status, notice("error", `${placeholder}: it may not be empty.`));
+          return;
+        }
+        await run(status, (progress) => send(textHash(input.value.trim()), progress));
+      },
+    },
+    input,
+    h("button", { type: "submit" }, label),
+  );
+  return h("div", {}, form, status);
+}
+
+function button(label, send, cls = "") {
+  const status = h("div", { class: "status" });
+  const b = h("button", { type: "button", class: cls, onclick: () => run(status, send) }, label);
+  return h("div", { class: "action" }, b, status);
+}
+
+async function evidenceOf(orderId) {
+  const client = reader();
+  const [opened, more] = await Promise.all([
+    client.getContractEvents({ address: config.market, abi: marketAbi, eventName: "DisputeOpened", args: { orderId }, fromBlock: 0n }),
+    client.getContractEvents({ address: config.market, abi: marketAbi, eventName: "Evidence", args: { orderId }, fromBlock: 0n }),
+  ]);
+  return [...opened, ...more].map((e) => ({ by: e.args.by, hash: e.args.evidenceHash }));
+}
+
+function actions(order, role) {
+  const terms = termsOf(order);
+  const now = Date.now() / 1000;
+  const out = [];
+  if (role === "buyer") {
+    if (order.status === "Shipped") {
+      out.push(button("Confirm delivery", (p) => sendMarket("confirm", [terms], p), "primary"));
+    }
+    if (order.status === "Paid" || order.status === "Shipped") {
+      out.push(hashedAction("Open dispute", "What went wrong (only its hash goes on chain)", (hash, p) => sendMarket("openDispute", [terms, hash], p)));
+    }
+    if (order.status === "Paid" && order.deadline && now > order.deadline) {
+      out.push(button("Reclaim my payment", (p) => sendMarket("reclaim", [terms], p)));
+    } else if (order.status === "Paid" && !order.cancelRequested) {
+      out.push(button("Ask to cancel", (p) => sendMarket("cancel", [terms], p)));
+    }
+    if (["Completed", "Resolved", "Refunded"].includes(order.status)) {
+      const rating = h("select", { name: "rating" }, [5, 4, 3, 2, 1].map((n) => h("option", { value: n }, `${n} ★`)));
+      const review = hashedAction("Review", "Your review (only its hash goes on chain)", (hash, p) =>
+        sendMarket("review", [terms, Number(rating.value), hash], p),
+      );
+      review.prepend(field("Rating", rating));
+      out.push(review);
+    }
+  } else if (role === "seller") {
+    if (order.status === "Paid") {
+      out.push(hashedAction("Ship", "Tracking number (only its hash goes on chain)", (hash, p) => sendMarket("ship", [terms, hash], p)));
+    }
+    if (order.status === "Shipped") {
+      out.push(hashedAction("Add checkpoint", "Where the parcel is (hashed)", (hash, p) => sendMarket("addCheckpoint", [terms, hash], p)));
+    }
+    if (order.status === "Paid" || order.status === "Shipped") {
+      out.push(
+        button("Refund in full", async (p) => {
+          const state = await market("getOrder", [order.orderId]);
+          await sendMarket("refund", [terms, state.amount], p);
+        }),
+      );
+    }
+  } else if (role === "arbiter" && order.status === "Disputed") {
+    const share = h("input", { type: "number", name: "buyer-share", min: 0, max: 100, step: 1, value: 50 });
+    const status = h("div", { class: "status" });
+    const evidence = h("ul", { class: "evidence" }, h("li", {}, "Loading evidence…"));
+    evidenceOf(order.orderId).then(
+      (items) =>
+        evidence.replaceChildren(
+          ...(items.length ? items : [{ by: null, hash: "none" }]).map((i) => h("li", {}, i.by ? `${shortAddress(i.by)}: ` : "", h("code", {}, i.hash))),
+        ),
+      (err) => evidence.replaceChildren(h("li", {}, err.shortMessage ?? err.message)),
+    );
+    out.push(
+      h("div", {}, h("h4", {}, "Evidence hashes"), evidence),
+      h(
+        "form",
+        {
+          class: "action rule",
+          onsubmit: async (e) => {
+            e.preventDefault();
+            const bps = BigInt(Math.round(Math.min(100, Math.max(0, Number(share.value) || 0)) * 100));
+            await run(status, (p) => sendMarket("resolveDispute", [terms, bps], p), "Ruled.");
+          },
+        },
+        field("Buyer's share (%)", share, "the rest goes to the seller"),
+        h("button", { type: "submit", class: "primary" }, "Rule"),
+      ),
+      status,
+    );
+  }
+  return out;
+}
+
+function orderCard(order, role) {
+  const token = shop.tokens[order.token];
+  const title = h("strong", { class: "title" }, `Listing ${order.listingId}`);
+  const warn = h("span", { class: "warn" });
+  get(`/api/listings/${order.listingId}`).then(
+    ({ listing }) => listing.document && fillFromDocument(listing.metadataHash, title, null, warn),
+    () => {},
+  );
+  const due = order.deadline ? `${order.status === "Paid" ? "ship by" : "deadline"} ${localTime(order.deadline)}` : "";
+  return h(
+    "article",
+    { class: `order status-${order.status.toLowerCase()}`, "data-order": order.orderId },
+    h("header", {}, title, warn, h("span", { class: "badge" }, order.status)),
+    h(
+      "p",
+      {},
+      `${order.quantity} × ${usd(BigInt(order.usdAmount) / BigInt(order.quantity))}, paid ${tokenAmount(order.lockedAmount, token)}`,
+      role !== "buyer" ? ` by ${shortAddress(order.buyer)}` : ` to ${shortAddress(order.seller)}`,
+    ),
+    due ? h("p", { class: "deadline" }, due) : null,
+    order.cancelRequested ? h("p", { class: "notice info" }, "The buyer asked to cancel.") : null,
+    h("p", { class: "order-id" }, "Order ", h("code", {}, order.orderId)),
+    actions(order, role),
+  );
+}
+
+export async function ordersPage(root, role) {
+  if (!connected()) {
+    show(root, h("h2", {}, TITLES[role]), notice("info", "Connect a wallet (the button at the top) to see your orders."));
+    return;
+  }
+  const list = h("div", { class: "orders" }, notice("info", "Loading…"));
+  show(root, h("h2", {}, TITLES[role]), list);
+  try {
+    const page = await get("/api/orders", { account: wallet.account, role, per_page: 50 });
+    const shown = role === "arbiter" ? page.orders.filter((o) => o.status === "Disputed") : page.orders;
+    show(list, shown.length ? shown.map((o) => orderCard(o, role)) : notice("info", role === "arbiter" ? "No open disputes." : "No orders yet."));
+    if (page.index.behind) list.prepend(notice("info", `The index is ${page.index.behind} blocks behind the chain.`));
+  } catch (err) {
+    show(list, notice("error", err.message));
+  }
+}

@@ -1,0 +1,141 @@
+// My shop (seller): create a listing (sign and upload the document and pictures, then list),
+// edit price and stock, delist, credits to claim; the orders to ship are on #/sales.
+import { keccak256, toBytes } from "viem";
+import { get, upload } from "../api.js";
+import { market, sendMarket } from "../chain.js";
+import { field, h, notice, show } from "../dom.js";
+import { parseUsd, tokenAmount, usd } from "../format.js";
+import { run } from "../progress.js";
+import { shop } from "../state.js";
+import { imageType } from "../verify.js";
+import { connected, signer, wallet } from "../wallet.js";
+import { fillFromDocument } from "./catalogue.js";
+
+const LISTING_SCHEMA = "bazaar.listing/1";
+const PHYSICAL = 0;
+
+/** Signs `body`'s hash (EIP-191, as bazaar/catalogue.py sign_upload) and uploads it. */
+async function signedUpload(kind, body, contentType, progress) {
+  const hash = keccak256(body);
+  progress(`Sign the upload of the ${kind === "images" ? "picture" : "description"} in your wallet…`);
+  const signature = await signer().signMessage({ account: wallet.account, message: { raw: toBytes(hash) } });
+  progress(`Uploading the ${kind === "images" ? "picture" : "description"}…`);
+  await upload(kind, body, contentType, wallet.account, signature);
+  return hash;
+}
+
+function createForm() {
+  const title = h("input", { name: "title", required: true, maxlength: 140 });
+  const description = h("textarea", { name: "description", rows: 4, maxlength: 8000 });
+  const picture = h("input", { type: "file", name: "picture", accept: "image/png,image/jpeg,image/webp,image/gif" });
+  const price = h("input", { name: "price", required: true, placeholder: "12.50", inputmode: "decimal" });
+  const stock = h("input", { type: "number", name: "stock", min: 1, value: 1 });
+  const tokens = Object.values(shop.tokens).map((t) => h("input", { type: "checkbox", name: `token-${t.name}`, value: t.address, checked: true }));
+  const status = h("div", { class: "status" });
+
+  async function create(progress) {
+    const priceUsd = parseUsd(price.value);
+    const chosen = tokens.filter((t) => t.checked).map((t) => t.value);
+    if (!chosen.length) throw new Error("Choose at least one token to be paid in.");
+    const images = [];
+    if (picture.files.length) {
+      const body = new Uint8Array(await picture.files[0].arrayBuffer());
+      const type = imageType(body);
+      if (!type) throw new Error("That file is not a PNG, JPEG, WebP or GIF picture.");
+      images.push(await signedUpload("images", body, type, progress));
+    }
+    const doc = { schema: LISTING_SCHEMA, title: title.value.trim(), description: description.value.trim(), images };
+    const body = new TextEncoder().encode(JSON.stringify(doc));
+    const hash = await signedUpload("documents", body, "application/json", progress);
+    await sendMarket("list", [priceUsd, BigInt(stock.value || 1), chosen, 0n, 0n, PHYSICAL, hash], progress);
+  }
+
+  return h(
+    "form",
+    {
+      class: "create",
+      onsubmit: async (e) => {
+        e.preventDefault();
+        await run(status, create, "Listed.");
+      },
+    },
+    h("h3", {}, "New listing"),
+    field("Title", title),
+    field("Description", description),
+    field("Picture", picture, "PNG, JPEG, WebP or GIF, at most 2 MiB"),
+    field("Price (USD)", price),
+    field("Stock", stock),
+    h("fieldset", {}, h("legend", {}, "Paid in"), Object.values(shop.tokens).map((t, i) => h("label", {}, tokens[i], ` ${t.symbol}`))),
+    h("button", { type: "submit", class: "primary" }, "Upload and list"),
+    status,
+  );
+}
+
+function myListing(listing) {
+  const title = h("strong", { class: "title" }, `Listing ${listing.listingId}`);
+  const warn = h("span", { class: "warn" });
+  if (listing.document) fillFromDocument(listing.metadataHash, title, null, warn);
+  const price = h("input", { name: "price", value: usd(listing.priceUsd).slice(1).replaceAll(",", ""), size: 10 });
+  const stock = h("input", { type: "number", name: "stock", min: 0, value: listing.stock, size: 6 });
+  const status = h("div", { class: "status" });
+  return h(
+    "article",
+    { class: "listing", "data-listing": listing.listingId },
+    h("header", {}, title, warn, h("span", { class: "badge" }, listing.active ? "for sale" : "delisted")),
+    listing.active
+      ? h(
+          "form",
+          {
+            class: "action",
+            onsubmit: async (e) => {
+              e.preventDefault();
+              await run(status, (p) => sendMarket("updateListing", [BigInt(listing.listingId), parseUsd(price.value), BigInt(stock.value)], p), "Updated.");
+            },
+          },
+          field("Price (USD)", price),
+          field("Stock", stock),
+          h("button", { type: "submit" }, "Update"),
+          h("button", { type: "button", onclick: () => run(status, (p) => sendMarket("delist", [BigInt(listing.listingId)], p), "Delisted.") }, "Delist"),
+        )
+      : null,
+    status,
+  );
+}
+
+async function credits(box) {
+  const rows = [];
+  for (const token of Object.values(shop.tokens)) {
+    const amount = await market("credits", [wallet.account, token.address]);
+    if (amount > 0n) {
+      const status = h("div", { class: "status" });
+      rows.push(
+        h(
+          "p",
+          {},
+          `${tokenAmount(amount, token)} to claim `,
+          h("button", { type: "button", onclick: () => run(status, (p) => sendMarket("claim", [token.address, wallet.account], p), "Claimed.") }, "Claim"),
+          status,
+        ),
+      );
+    }
+  }
+  show(box, h("h3", {}, "Credits"), rows.length ? rows : notice("info", "Nothing to claim."));
+}
+
+export async function shopPage(root) {
+  if (!connected()) {
+    show(root, h("h2", {}, "My shop"), notice("info", "Connect a wallet (the button at the top) to sell."));
+    return;
+  }
+  const listings = h("div", { class: "listings" }, notice("info", "Loading…"));
+  const creditBox = h("section", { class: "credits" });
+  show(root, h("h2", {}, "My shop"), h("p", {}, h("a", { href: "#/sales" }, "Orders to ship →")), createForm(), h("h3", {}, "My listings"), listings, creditBox);
+  try {
+    const page = await get("/api/listings", { seller: wallet.account, per_page: 100 });
+    show(listings, page.listings.length ? page.listings.map(myListing) : notice("info", "No listings yet."));
+  } catch (err) {
+    show(listings, notice("error", err.message));
+  }
+  credits(creditBox).catch((err) => show(creditBox, notice("error", err.shortMessage ?? err.message)));
+}
+
