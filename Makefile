@@ -13,10 +13,11 @@ export PATH := $(VENV):$(PATH)
 # brownie's own network connect calls its deprecated rpc.snapshot; the warning is noise here.
 export PYTHONWARNINGS := ignore:rpc.snapshot should not be called directly:FutureWarning
 
-.PHONY: help setup compile test soak demo bench gas-baseline coverage lint typecheck mutation format clean
+.PHONY: help setup compile test soak demo shop page bench gas-baseline coverage lint typecheck mutation format clean
 
 help:
 	@echo "make demo      deploy and play the BTC Bazaar story on a local anvil"
+	@echo "make shop      a local shop in your browser: anvil, the suite, seeded listings, bazaar serve"
 	@echo "make test      contract size and gas baseline gates (runs the benchmark), then the test suite (what CI runs)"
 	@echo "make soak      the stateful invariant tests with 20x the steps of make test"
 	@echo "make bench     measure gas per operation into reports/gas.json"
@@ -26,6 +27,7 @@ help:
 	@echo "make typecheck mypy, strict, on the bazaar package"
 	@echo "make mutation  mutation testing of the oracle and the marketplace (MUTATION_ARGS=...)"
 	@echo "make compile   compile the contracts"
+	@echo "make page      rebuild the storefront page (web/) into bazaar/server/static (commit it)"
 	@echo "make setup     only the set-up (the targets above run it first)"
 
 setup:
@@ -52,6 +54,13 @@ soak: setup
 
 demo: setup
 	$(VENV)/python -m tools.local.demo
+
+# SHOP_ARGS=--port 8001, say, when 8000 is taken.
+shop: setup
+	$(VENV)/python -m tools.local.shop $(SHOP_ARGS)
+
+page: setup
+	node web/build.mjs
 
 bench: setup
 	$(BENCH)

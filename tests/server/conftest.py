@@ -128,9 +128,10 @@ class Api:
 
 
 @contextlib.contextmanager
-def running(suite, database, rpc=None, **settings):
+def running(suite, database, rpc=None, rates=None, **settings):
     """A storefront server on a free loopback port (its follower every 0.2 s unless
-    `settings` say otherwise), on the node at `rpc` (default: the test chain's)."""
+    `settings` say otherwise), on the node at `rpc` (default: the test chain's), pricing
+    with `rates` (bazaar.server.page.Rates) when given."""
     w3 = Web3(Web3.HTTPProvider(rpc or rpc_url()))
     journal = Journal.load(suite["folder"] / "31337.json")
     engine = open_index(database)
@@ -153,7 +154,7 @@ def running(suite, database, rpc=None, **settings):
             state["url"] = url
             started.set()
 
-        await serve(shop, "127.0.0.1", 0, state["stop"], listening)
+        await serve(shop, "127.0.0.1", 0, state["stop"], listening, rates)
 
     def thread():
         try:
