@@ -8,6 +8,8 @@ from pathlib import Path
 import brownie
 import pytest
 from eth_abi import encode
+from eth_account import Account
+from eth_account.messages import encode_defunct, encode_typed_data
 from playwright.sync_api import expect
 from web3 import Web3
 
@@ -181,3 +183,44 @@ def test_a_screenshot_is_written(page, wallet, probe_site, tmp_path):
     path = tmp_path / "wallet_probe.png"
     page.screenshot(path=path, full_page=True)
     assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") and path.stat().st_size > 5_000
+
+
+TYPED = {
+    "types": {
+        "EIP712Domain": [
+            {"name": "name", "type": "string"},
+            {"name": "chainId", "type": "uint256"},
+        ],
+        "Note": [{"name": "text", "type": "string"}, {"name": "amount", "type": "uint256"}],
+    },
+    "primaryType": "Note",
+    "domain": {"name": "Wallet probe", "chainId": 31337},
+    "message": {"text": "hello", "amount": 7},
+}
+
+
+def test_signatures_recover_to_the_current_account_and_can_be_refused(page, wallet, probe_site):
+    open_probe(page, probe_site)
+    connect(page)
+    buyer = ADDRESSES["buyer"]
+    personal = page.evaluate("a => probe.attempt('personal_sign', ['0x68656c6c6f', a])", buyer)
+    assert (
+        Account.recover_message(encode_defunct(text="hello"), signature=personal["result"]) == buyer
+    )
+    typed = page.evaluate(
+        "([a, t]) => probe.attempt('eth_signTypedData_v4', [a, JSON.stringify(t)])", [buyer, TYPED]
+    )
+    signable = encode_typed_data(full_message=TYPED)
+    assert Account.recover_message(signable, signature=typed["result"]) == buyer
+    wallet.decide = lambda method, params: False
+    refused = page.evaluate("a => probe.attempt('personal_sign', ['0x00', a])", buyer)
+    assert refused["error"]["code"] == 4001
+    # a signing method the wallet does not offer never reaches the node (whose keys are unlocked)
+    other = page.evaluate("a => probe.attempt('eth_sign', [a, '0x00'])", buyer)
+    assert other["error"]["code"] == 4200
+    assert [r.decision for r in wallet.requests if r.decision is not None] == [
+        True,
+        True,
+        True,
+        False,
+    ]
