@@ -4,8 +4,9 @@
 #   2. `npm ci` (re-run when package-lock.json changes): solc-js, anvil, OpenZeppelin
 #   3. the offline compiler and the `bazaar-dev` anvil network (tools/toolchain/offline.py)
 #   4. PostgreSQL's server binaries (Debian's package) for the index tests, when missing
+#   5. Chromium (Debian's package) for the browser tests, when missing
 # Touches only this folder, ~/.brownie, the py-solc-x folder (~/.solcx or $SOLCX_BINARY_PATH)
-# and, as root where PostgreSQL is missing, the system packages (step 4).
+# and, as root where PostgreSQL or Chromium is missing, the system packages (steps 4 and 5).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -45,5 +46,17 @@ if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && ! command -v in
     apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
   else
     echo "setup: warning: no PostgreSQL server binaries; the index tests need them (sudo apt-get install postgresql)" >&2
+  fi
+fi
+
+# 5. Chromium for the browser tests (tests/storefront/), which Playwright drives at
+#    /usr/bin/chromium (tests/support/browser.py): Debian's package, installed where missing
+#    when we may.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: apt-get install chromium (for the browser tests)"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "setup: warning: no /usr/bin/chromium; the browser tests need it (sudo apt-get install chromium)" >&2
   fi
 fi
