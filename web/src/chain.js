@@ -2,7 +2,8 @@
 // sentence (bazaar/errors.py through /api/explain) before the wallet is asked to sign.
 import { abi as erc20Abi } from "abi:IERC20Metadata";
 import { abi as marketAbi } from "abi:EscrowMarketplace";
-import { explain } from "./api.js";
+import { toFunctionSelector } from "viem";
+import { explain, get } from "./api.js";
 import { reader, signer, wallet } from "./wallet.js";
 
 export { erc20Abi, marketAbi };
@@ -51,6 +52,28 @@ export async function reason(err) {
   return err?.shortMessage ?? err?.message ?? String(err);
 }
 
+// A token's refusal to move funds the marketplace was not allowed to take: what a checkout
+// simulated before its approval meets, and the approval will cure.
+const ALLOWANCE_SHORT = [
+  toFunctionSelector("ERC20InsufficientAllowance(address,uint256,uint256)"),
+  toFunctionSelector("SafeERC20FailedOperation(address)"),
+];
+
+/**
+ * Simulates a call; null when the chain would take it, else the error. A refusal that is only
+ * the token's allowance (cured by approving first) counts as taken when `allowanceCures`.
+ */
+export async function refusal({ address, abi, functionName, args }, allowanceCures = false) {
+  try {
+    await reader().simulateContract({ address, abi, functionName, args, account: wallet.account });
+    return null;
+  } catch (err) {
+    const data = revertData(err);
+    if (allowanceCures && data && ALLOWANCE_SHORT.includes(data.slice(0, 10))) return null;
+    return err;
+  }
+}
+
 export function read(address, abi, functionName, args = []) {
   return reader().readContract({ address, abi, functionName, args });
 }
@@ -82,8 +105,21 @@ export async function send({ address, abi, functionName, args }, progress) {
   progress("Sent; waiting for it to be mined…", hash);
   const receipt = await reader().waitForTransactionReceipt({ hash, pollingInterval: 500 });
   if (receipt.status !== "success") throw new Refused(`The transaction ${hash} failed on chain.`);
-  progress("Done.", hash);
+  progress("Mined; the storefront's index is catching up…", hash);
+  await indexed(receipt.blockNumber);
   return receipt;
+}
+
+/** Waits (at most `seconds`) until the server's index holds `block`, so what the page reads
+ * next includes the transaction. */
+export async function indexed(block, seconds = 20) {
+  const until = Date.now() + seconds * 1000;
+  while (Date.now() < until) {
+    const { index } = await get("/api/status");
+    if (index.lastBlock !== null && BigInt(index.lastBlock) >= block) return true;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return false;
 }
 
 export function sendMarket(functionName, args, progress) {

@@ -32,8 +32,11 @@ export function tokenAmount(amount, token, digits = 8) {
 export function localTime(seconds) {
   if (seconds === null || seconds === undefined) return "none";
   return new Date(Number(seconds) * 1000).toLocaleString(undefined, {
-    dateStyle: "medium",
-    timeStyle: "short",
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
     timeZoneName: "short",
   });
 }

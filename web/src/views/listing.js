@@ -2,7 +2,7 @@
 // deadline, approve only when the allowance is short, then checkout.
 import { decodeEventLog, parseUnits } from "viem";
 import { get } from "../api.js";
-import { config, erc20Abi, market, marketAbi, read, send, sendMarket } from "../chain.js";
+import { Refused, config, erc20Abi, market, marketAbi, read, reason, refusal, send, sendMarket } from "../chain.js";
 import { field, h, notice, show } from "../dom.js";
 import { shortAddress, stars, tokenAmount, usd } from "../format.js";
 import { run } from "../progress.js";
@@ -128,17 +128,18 @@ function checkoutForm(box, listing) {
     if (!found) throw new Error("No price for this token right now.");
     const pointsUnits = parseUnits((points.value || "0").trim(), POINT_DECIMALS);
     const deadline = BigInt(Math.floor(Date.now() / 1000) + 60 * Math.max(1, Number(minutes.value) || 20));
+    const arbiter = await arbiterFor(listing.seller);
+    const args = [BigInt(listing.listingId), found.q, found.t.address, found.max, deadline, arbiter, pointsUnits];
     const allowance = await read(found.t.address, erc20Abi, "allowance", [wallet.account, config.market]);
     if (allowance < found.max) {
+      // Would the checkout go through once approved? Asked before the approval is signed.
+      progress("Checking the checkout with the chain…");
+      const refused = await refusal({ address: config.market, abi: marketAbi, functionName: "checkout", args }, true);
+      if (refused) throw new Refused(await reason(refused));
       progress(`Approving ${tokenAmount(found.max, found.t)} for the marketplace…`);
       await send({ address: found.t.address, abi: erc20Abi, functionName: "approve", args: [config.market, found.max] }, progress);
     }
-    const arbiter = await arbiterFor(listing.seller);
-    const receipt = await sendMarket(
-      "checkout",
-      [BigInt(listing.listingId), found.q, found.t.address, found.max, deadline, arbiter, pointsUnits],
-      progress,
-    );
+    const receipt = await sendMarket("checkout", args, progress);
     for (const log of receipt.logs) {
       try {
         const event = decodeEventLog({ abi: marketAbi, data: log.data, topics: log.topics });

@@ -17,7 +17,7 @@ function textHash(text) {
 }
 
 /** An action with a text input whose hash goes on chain (tracking, evidence, review). */
-function hashedAction(label, placeholder, send) {
+function hashedAction(label, placeholder, send, after, done = "Done.") {
   const input = h("input", { name: label.toLowerCase().replace(/\W+/g, "-"), placeholder, maxlength: 2000 });
   const status = h("div", { class: "status" });
   const form = h(
@@ -30,7 +30,7 @@ function hashedAction(label, placeholder, send) {
           show(status, notice("error", `${placeholder}: it may not be empty.`));
           return;
         }
-        await run(status, (progress) => send(textHash(input.value.trim()), progress));
+        if (await run(status, (progress) => send(textHash(input.value.trim()), progress), done)) after?.(status);
       },
     },
     input,
@@ -39,9 +39,9 @@ function hashedAction(label, placeholder, send) {
   return h("div", {}, form, status);
 }
 
-function button(label, send, cls = "") {
+function button(label, send, after, done = "Done.", cls = "") {
   const status = h("div", { class: "status" });
-  const b = h("button", { type: "button", class: cls, onclick: () => run(status, send) }, label);
+  const b = h("button", { type: "button", class: cls, onclick: async () => (await run(status, send, done)) && after?.(status) }, label);
   return h("div", { class: "action" }, b, status);
 }
 
@@ -54,43 +54,45 @@ async function evidenceOf(orderId) {
   return [...opened, ...more].map((e) => ({ by: e.args.by, hash: e.args.evidenceHash }));
 }
 
-function actions(order, role) {
+function actions(order, role, after) {
   const terms = termsOf(order);
   const now = Date.now() / 1000;
   const out = [];
   if (role === "buyer") {
     if (order.status === "Shipped") {
-      out.push(button("Confirm delivery", (p) => sendMarket("confirm", [terms], p), "primary"));
+      out.push(button("Confirm delivery", (p) => sendMarket("confirm", [terms], p), after, "Delivery confirmed.", "primary"));
     }
     if (order.status === "Paid" || order.status === "Shipped") {
-      out.push(hashedAction("Open dispute", "What went wrong (only its hash goes on chain)", (hash, p) => sendMarket("openDispute", [terms, hash], p)));
+      out.push(hashedAction("Open dispute", "What went wrong (only its hash goes on chain)", (hash, p) => sendMarket("openDispute", [terms, hash], p), after, "Dispute opened."));
     }
     if (order.status === "Paid" && order.deadline && now > order.deadline) {
-      out.push(button("Reclaim my payment", (p) => sendMarket("reclaim", [terms], p)));
+      out.push(button("Reclaim my payment", (p) => sendMarket("reclaim", [terms], p), after, "Payment reclaimed."));
     } else if (order.status === "Paid" && !order.cancelRequested) {
-      out.push(button("Ask to cancel", (p) => sendMarket("cancel", [terms], p)));
+      out.push(button("Ask to cancel", (p) => sendMarket("cancel", [terms], p), after, "Cancellation asked."));
     }
     if (["Completed", "Resolved", "Refunded"].includes(order.status)) {
       const rating = h("select", { name: "rating" }, [5, 4, 3, 2, 1].map((n) => h("option", { value: n }, `${n} ★`)));
       const review = hashedAction("Review", "Your review (only its hash goes on chain)", (hash, p) =>
         sendMarket("review", [terms, Number(rating.value), hash], p),
+        after,
+        "Review recorded.",
       );
       review.prepend(field("Rating", rating));
       out.push(review);
     }
   } else if (role === "seller") {
     if (order.status === "Paid") {
-      out.push(hashedAction("Ship", "Tracking number (only its hash goes on chain)", (hash, p) => sendMarket("ship", [terms, hash], p)));
+      out.push(hashedAction("Ship", "Tracking number (only its hash goes on chain)", (hash, p) => sendMarket("ship", [terms, hash], p), after, "Shipped."));
     }
     if (order.status === "Shipped") {
-      out.push(hashedAction("Add checkpoint", "Where the parcel is (hashed)", (hash, p) => sendMarket("addCheckpoint", [terms, hash], p)));
+      out.push(hashedAction("Add checkpoint", "Where the parcel is (hashed)", (hash, p) => sendMarket("addCheckpoint", [terms, hash], p), after, "Checkpoint added."));
     }
     if (order.status === "Paid" || order.status === "Shipped") {
       out.push(
         button("Refund in full", async (p) => {
           const state = await market("getOrder", [order.orderId]);
           await sendMarket("refund", [terms, state.amount], p);
-        }),
+        }, after, "Refunded."),
       );
     }
   } else if (role === "arbiter" && order.status === "Disputed") {
@@ -113,7 +115,7 @@ function actions(order, role) {
           onsubmit: async (e) => {
             e.preventDefault();
             const bps = BigInt(Math.round(Math.min(100, Math.max(0, Number(share.value) || 0)) * 100));
-            await run(status, (p) => sendMarket("resolveDispute", [terms, bps], p), "Ruled.");
+            if (await run(status, (p) => sendMarket("resolveDispute", [terms, bps], p), "Ruled.")) after(status);
           },
         },
         field("Buyer's share (%)", share, "the rest goes to the seller"),
@@ -134,7 +136,18 @@ function orderCard(order, role) {
     () => {},
   );
   const due = order.deadline ? `${order.status === "Paid" ? "ship by" : "deadline"} ${localTime(order.deadline)}` : "";
-  return h(
+  // After an action: the card again from the index (which has caught up), with its outcome.
+  const after = async (outcome) => {
+    try {
+      const fresh = await get(`/api/orders/${order.orderId}`);
+      const next = orderCard(fresh.order, role);
+      next.append(outcome);
+      card.replaceWith(next);
+    } catch {
+      // the card stays as it was, with its outcome
+    }
+  };
+  const card = h(
     "article",
     { class: `order status-${order.status.toLowerCase()}`, "data-order": order.orderId },
     h("header", {}, title, warn, h("span", { class: "badge" }, order.status)),
@@ -147,8 +160,9 @@ function orderCard(order, role) {
     due ? h("p", { class: "deadline" }, due) : null,
     order.cancelRequested ? h("p", { class: "notice info" }, "The buyer asked to cancel.") : null,
     h("p", { class: "order-id" }, "Order ", h("code", {}, order.orderId)),
-    actions(order, role),
+    actions(order, role, after),
   );
+  return card;
 }
 
 export async function ordersPage(root, role) {

@@ -1,0 +1,325 @@
+"""The storefront end to end in Chromium, on a fresh chain with the suite deployed by `bazaar
+deploy`, a real `serve` (SQLite index, prices from the oracle) and the test wallet injected by
+EIP-6963: a seller lists with a picture, a buyer finds it, pays in WBTC, the seller ships, the
+buyer confirms and reviews; a dispute ruled from the arbiter's page; a rejected signature, a
+refusal explained before signing, a wrong chain, a tampered document, script in a title, and a
+page with no wallet at all. Screenshots of the main pages go to reports/storefront/."""
+
+from pathlib import Path
+
+import brownie
+import pytest
+import sqlalchemy as sa
+from eth_utils import keccak
+from playwright.sync_api import expect
+
+from bazaar import artifacts, catalogue
+from bazaar.clients.oracle import OracleClient
+from bazaar.index.schema import uploads
+from bazaar.journal import Journal
+from bazaar.server.page import Rates, Token
+from tests.server.conftest import SIGNERS, listing_document, put_on_sale, running
+from tests.support.cli import ADDRESSES, deploy_by_cli
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "reports" / "storefront"
+PICTURE = ROOT / "tools" / "local" / "shop" / "mug.png"
+TIMEOUT = 30_000  # ms: a transaction's whole round (simulate, sign, mine, index)
+STATUS = {"Paid": 1, "Shipped": 2, "Completed": 3, "Disputed": 6, "Resolved": 7}
+
+
+@pytest.fixture(scope="module")
+def suite(tmp_path_factory):
+    deployed = deploy_by_cli(tmp_path_factory.mktemp("storefront"))
+    journal = deployed["journal"]
+    entry = journal["contracts"]["market"]
+    market = brownie.Contract.from_abi(
+        "market", entry["address"], artifacts.load(entry["contract"]).abi
+    )
+    wbtc = brownie.Contract.from_abi(
+        "WBTC", journal["tokens"]["wbtc"], artifacts.load("MockWBTC").abi
+    )
+    usdc = brownie.Contract.from_abi(
+        "USDC", journal["tokens"]["usdc"], artifacts.load("MockUSDC").abi
+    )
+    wbtc.mint(ADDRESSES["buyer"], 10**8, {"from": brownie.accounts[0]})
+    usdc.mint(ADDRESSES["buyer"], 10_000 * 10**6, {"from": brownie.accounts[0]})
+    return {**deployed, "market": market, "wbtc": wbtc, "usdc": usdc}
+
+
+@pytest.fixture
+def server(suite, tmp_path):
+    journal = Journal.load(suite["folder"] / "31337.json")
+    oracle = OracleClient(brownie.web3, journal.address("oracle"))
+    tokens = [
+        Token(journal.data["tokens"]["wbtc"], "wbtc", "WBTC", 8),
+        Token(journal.data["tokens"]["usdc"], "usdc", "USDC", 6),
+    ]
+    rates = Rates(tokens, lambda token, usd: oracle.quote(token, usd).token_amount)
+    database = tmp_path / "index.sqlite"
+    with running(suite, f"sqlite:///{database}", rates=rates) as api:
+        api.database = database
+        yield api
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def visit(page, server, fragment="#/"):
+    page.goto(f"{server.url}/{fragment}")
+    expect(page.locator("body")).to_have_attribute("data-ready", fragment, timeout=TIMEOUT)
+
+
+def go(page, fragment):
+    """To `fragment` of the page, drawn anew (through the catalogue when already there)."""
+    if page.evaluate("location.hash") == fragment:
+        go(page, "#/")
+    page.evaluate("f => { location.hash = f }", fragment)
+    expect(page.locator("body")).to_have_attribute("data-ready", fragment, timeout=TIMEOUT)
+
+
+def connect(page):
+    page.get_by_role("button", name="Connect Test Wallet").click()
+    expect(page.locator(".wallet .account")).to_be_visible(timeout=TIMEOUT)
+
+
+def switch_to(page, wallet, name):
+    wallet.switch_account(name)
+    expect(page.locator(".wallet .account")).to_contain_text(ADDRESSES[name][:6], timeout=TIMEOUT)
+
+
+def done(box, text):
+    """Until `box` shows the outcome `text` of the action just taken."""
+    expect(box.locator(".notice.ok.progress", has_text=text)).to_have_count(1, timeout=TIMEOUT)
+
+
+def listed_with_document(suite, server, title, price_usd=40):
+    document = listing_document(title, description="From the test")
+    assert catalogue.upload(server.url, document, SIGNERS["seller"]).created
+    return put_on_sale(suite, price_usd, document), document
+
+
+def order_status(suite, order_id):
+    return suite["market"].getOrder(order_id)[2]
+
+
+def test_a_seller_lists_a_picture_a_buyer_finds_it_pays_in_wbtc_and_the_order_completes(
+    server, suite, page, wallet
+):
+    wallet.account = "seller"
+    visit(page, server, "#/shop")
+    connect(page)
+    go(page, "#/shop")
+    form = page.locator("form.create")
+    form.locator("input[name=title]").fill("Bitcoin orange mug")
+    form.locator("textarea[name=description]").fill("Stoneware, 330 ml")
+    form.locator("input[name=picture]").set_input_files(str(PICTURE))
+    form.locator("input[name=price]").fill("12.50")
+    form.locator("input[name=stock]").fill("3")
+    shot(page, "shop")
+    form.get_by_role("button", name="Upload and list").click()
+    done(form, "Listed.")
+    signed = [r.params[0].lower() for r in wallet.asked("personal_sign")]
+    assert len(signed) == 2 and signed[0] == "0x" + keccak(PICTURE.read_bytes()).hex()
+    server.wait_indexed()
+
+    switch_to(page, wallet, "buyer")
+    go(page, "#/?q=orange")
+    card = page.locator(".card", has_text="Bitcoin orange mug")
+    expect(card).to_have_count(1, timeout=TIMEOUT)
+    expect(card.locator("img")).to_be_visible(timeout=TIMEOUT)
+    assert card.locator("img").get_attribute("src").startswith("blob:")  # checked bytes
+    expect(card.locator(".price")).to_have_text("$12.50")
+    expect(card.locator(".wbtc")).to_contain_text("WBTC")
+    shot(page, "catalogue")
+    card.click()
+    expect(page.locator("h2.title")).to_have_text("Bitcoin orange mug", timeout=TIMEOUT)
+    buy = page.locator("form.buy")
+    buy.locator("select[name=token]").select_option(label="WBTC")
+    buy.locator("input[name=quantity]").fill("2")
+    buy.locator("input[name=quantity]").dispatch_event("change")
+    expect(buy.locator(".locked")).to_contain_text("WBTC", timeout=TIMEOUT)
+    shot(page, "listing")
+    buy.get_by_role("button", name="Buy").click()
+    status = page.locator("section.checkout")
+    done(status, "Paid.")
+    order_id = status.get_attribute("data-order")
+    assert order_status(suite, order_id) == STATUS["Paid"]
+    server.wait_indexed()
+
+    go(page, "#/orders")
+    order = page.locator(f"article.order[data-order='{order_id}']")
+    expect(order.locator(".badge")).to_have_text("Paid", timeout=TIMEOUT)
+    expect(order.locator(".deadline")).to_contain_text("ship by")
+    shot(page, "orders")
+
+    switch_to(page, wallet, "seller")
+    go(page, "#/sales")
+    sale = page.locator(f"article.order[data-order='{order_id}']")
+    sale.locator("input[name=ship]").fill("DHL 00340434161094042557")
+    sale.get_by_role("button", name="Ship").click()
+    done(sale, "Shipped.")
+    assert order_status(suite, order_id) == STATUS["Shipped"]
+    server.wait_indexed()
+
+    switch_to(page, wallet, "buyer")
+    go(page, "#/orders")
+    order = page.locator(f"article.order[data-order='{order_id}']")
+    expect(order.locator(".badge")).to_have_text("Shipped", timeout=TIMEOUT)
+    order.get_by_role("button", name="Confirm delivery").click()
+    done(order, "Delivery confirmed.")
+    assert order_status(suite, order_id) == STATUS["Completed"]
+    expect(order.locator(".badge")).to_have_text("Completed", timeout=TIMEOUT)  # redrawn
+    order.locator("select[name=rating]").select_option("5")
+    order.locator("input[name=review]").fill("Lovely mug, fast shipping")
+    order.get_by_role("button", name="Review").click()
+    done(order, "Review recorded.")
+    assert tuple(int(v) for v in suite["market"].sellerRating(ADDRESSES["seller"])) == (5, 1)
+    assert not wallet.faults
+
+
+def buy_in_page(page, server, listing_id, token="USDC"):
+    """The connected buyer checks out one of `listing_id`; the order id."""
+    go(page, f"#/listing/{listing_id}")
+    buy = page.locator("form.buy")
+    buy.locator("select[name=token]").select_option(label=token)
+    buy.get_by_role("button", name="Buy").click()
+    box = page.locator("section.checkout")
+    done(box, "Paid.")
+    server.wait_indexed()
+    return box.get_attribute("data-order")
+
+
+def test_a_disputed_order_is_ruled_from_the_arbiters_page_with_the_evidence_hash_shown(
+    server, suite, page, wallet
+):
+    listing_id, _ = listed_with_document(suite, server, "Oak reading chair", 180)
+    server.wait_indexed()
+    visit(page, server)
+    connect(page)
+    order_id = buy_in_page(page, server, listing_id)
+    go(page, "#/orders")
+    order = page.locator(f"article.order[data-order='{order_id}']")
+    evidence = "The seller stopped answering"
+    order.locator("input[name=open-dispute]").fill(evidence)
+    order.get_by_role("button", name="Open dispute").click()
+    done(order, "Dispute opened.")
+    assert order_status(suite, order_id) == STATUS["Disputed"]
+    server.wait_indexed()
+
+    switch_to(page, wallet, "arbiter")
+    go(page, "#/arbiter")
+    dispute = page.locator(f"article.order[data-order='{order_id}']")
+    expect(dispute.locator(".evidence")).to_contain_text(
+        "0x" + keccak(text=evidence).hex(), timeout=TIMEOUT
+    )
+    shot(page, "arbiter")
+    dispute.locator("input[name=buyer-share]").fill("30")
+    dispute.get_by_role("button", name="Rule").click()
+    done(dispute, "Ruled.")
+    assert order_status(suite, order_id) == STATUS["Resolved"]
+
+
+def test_a_rejected_signature_sends_nothing_and_the_page_says_so(server, suite, page, wallet):
+    listing_id, _ = listed_with_document(suite, server, "Brass desk lamp", 25)
+    server.wait_indexed()
+    visit(page, server)
+    connect(page)
+    wallet.decide = lambda method, params: method != "eth_sendTransaction"
+    nonce = brownie.web3.eth.get_transaction_count(ADDRESSES["buyer"])
+    stock = suite["market"].getListing(listing_id)["stock"]
+    go(page, f"#/listing/{listing_id}")
+    page.locator("form.buy").get_by_role("button", name="Buy").click()
+    box = page.locator("section.checkout")
+    expect(box.locator(".notice.error")).to_have_text(
+        "You rejected the request in your wallet; nothing was sent.", timeout=TIMEOUT
+    )
+    assert brownie.web3.eth.get_transaction_count(ADDRESSES["buyer"]) == nonce
+    assert suite["market"].getListing(listing_id)["stock"] == stock
+    assert wallet.asked("eth_sendTransaction") and not wallet.sent
+
+
+def test_a_checkout_the_chain_would_refuse_is_explained_before_the_wallet_is_asked(
+    server, suite, page, wallet
+):
+    listing_id, _ = listed_with_document(suite, server, "Notebook", 9)
+    server.wait_indexed()
+    visit(page, server)
+    connect(page)
+    go(page, f"#/listing/{listing_id}")
+    buy = page.locator("form.buy")
+    buy.locator("input[name=quantity]").evaluate("e => { e.removeAttribute('max') }")
+    buy.locator("input[name=quantity]").fill("1000")  # more than the 100 in stock
+    buy.get_by_role("button", name="Buy").click()
+    error = page.locator("section.checkout .notice.error")
+    expect(error).to_contain_text("stock", timeout=TIMEOUT)
+    sentence = error.inner_text()
+    assert "0x" not in sentence[:20], sentence  # a sentence, not raw revert data
+    assert not wallet.asked("eth_sendTransaction")  # simulated first: the wallet never asked
+
+
+def test_a_wallet_on_another_chain_is_detected_and_switched(server, page, wallet):
+    wallet.set_chain(1)
+    visit(page, server)
+    connect(page)
+    alert = page.locator(".wrong-chain")
+    expect(alert).to_contain_text("chain 1", timeout=TIMEOUT)
+    page.get_by_role("button", name="Switch chain").click()
+    expect(alert).to_have_count(0, timeout=TIMEOUT)
+    assert wallet.chain_id == 31337
+    assert wallet.asked("wallet_switchEthereumChain")
+
+
+def test_a_server_that_swaps_a_description_is_caught_by_the_page(server, suite, page):
+    listing_id, document = listed_with_document(suite, server, "Genuine leather bag")
+    server.wait_indexed()
+    digest = catalogue.content_hash(document)
+    swapped = document.replace(b"Genuine leather bag", b"Genuine leather bog")
+    engine = sa.create_engine(f"sqlite:///{server.database}")
+    with engine.begin() as c:
+        c.execute(uploads.update().where(uploads.c.hash == digest).values(body=swapped))
+    engine.dispose()
+    visit(page, server)
+    card = page.locator(f".card[data-listing='{listing_id}']")
+    expect(card.locator(".warn")).to_contain_text(
+        "does not match the hash on chain", timeout=TIMEOUT
+    )
+    expect(card.locator("h3")).not_to_contain_text("bog")
+    shot(page, "tampered")
+
+
+def test_script_in_a_title_is_shown_as_text(server, suite, page):
+    title = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>'
+    listing_id, _ = listed_with_document(suite, server, title)
+    server.wait_indexed()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    visit(page, server)
+    card = page.locator(f".card[data-listing='{listing_id}']")
+    expect(card.locator("h3")).to_have_text(title, timeout=TIMEOUT)
+    go(page, f"#/listing/{listing_id}")
+    expect(page.locator("h2.title")).to_have_text(title, timeout=TIMEOUT)
+    assert page.evaluate("window.pwned") is None and not dialogs
+    assert page.locator("img[src=x]").count() == 0 and page.locator("main script").count() == 0
+
+
+def test_with_no_wallet_the_catalogue_works_read_only_and_says_how_to_connect(
+    server, suite, bare_page
+):
+    listing_id, _ = listed_with_document(suite, server, "Walnut cutting board", 35)
+    server.wait_indexed()
+    visit(bare_page, server)
+    card = bare_page.locator(f".card[data-listing='{listing_id}']")
+    expect(card.locator("h3")).to_have_text("Walnut cutting board", timeout=TIMEOUT)
+    expect(card.locator(".wbtc")).to_contain_text("WBTC")
+    expect(bare_page.locator(".no-wallet")).to_contain_text("install a wallet")
+    go(bare_page, "#/orders")
+    expect(bare_page.locator("main")).to_contain_text("Connect a wallet")
+    shot(bare_page, "no-wallet")
+
+
+def test_an_unknown_listing_says_so(server, page):
+    visit(page, server, "#/listing/999")
+    expect(page.locator("main .notice.error")).to_contain_text("no listing 999")
