@@ -80,9 +80,12 @@ def test_revert_data_is_explained_with_the_clis_sentence(api):
     assert answer.json() == {"error": "OracleStale", "sentence": decode_revert(data)}
     assert "2023-11-14 22:13:20 UTC" in answer.json()["sentence"]  # a time in human units
     panic = bytes.fromhex("4e487b71") + encode(["uint256"], [0x11])
-    assert "overflow" in api.http.post(
-        f"{api.url}/api/explain", json={"data": "0x" + panic.hex()}, timeout=30
-    ).json()["sentence"]
+    assert (
+        "overflow"
+        in api.http.post(
+            f"{api.url}/api/explain", json={"data": "0x" + panic.hex()}, timeout=30
+        ).json()["sentence"]
+    )
 
 
 def test_malformed_revert_data_is_refused_with_a_reason(api):
