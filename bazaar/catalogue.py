@@ -43,6 +43,9 @@ from bazaar.units import checksum
 
 LISTING_SCHEMA = "bazaar.listing/1"
 PROFILE_SCHEMA = "bazaar.profile/1"
+DELIVERY_SCHEMA = "bazaar.delivery/1"
+MAX_RECIPIENTS = 3  # a delivery document's sealed copies: the seller, the arbiter, one more
+MAX_SEALED_BYTES = 4_096  # one sealed copy (an address of ~4 KB at most, and the ECIES overhead)
 MAX_DOCUMENT_BYTES = 64 * 1024  # a document, as uploaded
 MAX_IMAGE_BYTES = 2 * 1024 * 1024  # an image file
 MAX_IMAGES = 12  # images a listing document names
@@ -56,6 +59,7 @@ HASH = re.compile(r"0x[0-9a-f]{64}")
 REGION = re.compile(r"[A-Z]{2}(-[A-Z0-9]{1,3})?|worldwide")
 PUBLIC_KEY = re.compile(r"0x[0-9a-f]{64}")
 SIGNATURE = re.compile(r"0x[0-9a-fA-F]{130}")
+SEALED = re.compile(r"0x(?:[0-9a-f]{2}){49,}")  # an ECIES box: 32-byte key, 24 nonce, 16 tag
 
 # The image formats taken, by their leading bytes (content type -> name).
 IMAGE_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/webp": "WebP", "image/gif": "GIF"}
@@ -102,7 +106,16 @@ class ProfileDocument:
     encryption_public_key: str | None
 
 
-Document = ListingDocument | ProfileDocument
+@dataclass(frozen=True)
+class DeliveryDocument:
+    """A `bazaar.delivery/1` document: an order's delivery details, sealed (ECIES, x25519 and
+    XChaCha20-Poly1305) to each recipient's published encryption key; never in the clear."""
+
+    order: str
+    sealed: tuple[tuple[ChecksumAddress, str], ...]  # (recipient, 0x + hex of the sealed box)
+
+
+Document = ListingDocument | ProfileDocument | DeliveryDocument
 
 
 def content_hash(body: bytes) -> str:
@@ -194,6 +207,36 @@ PROFILE_FIELDS: dict[str, tuple[Callable[[Any], Any], Any]] = {
 }
 
 
+def _order(value: Any) -> str:
+    if not isinstance(value, str) or not HASH.fullmatch(value):
+        raise CatalogueError("order must be an order id: 0x + 64 lower-case hex digits")
+    return value
+
+
+def _sealed(value: Any) -> tuple[tuple[ChecksumAddress, str], ...]:
+    if not isinstance(value, list) or not 1 <= len(value) <= MAX_RECIPIENTS:
+        raise CatalogueError(f"sealed is a list of 1 to {MAX_RECIPIENTS} sealed copies")
+    out: list[tuple[ChecksumAddress, str]] = []
+    for item in value:
+        if not isinstance(item, dict) or set(item) != {"to", "box"}:
+            raise CatalogueError('each sealed copy is {"to": address, "box": "0x..."}')
+        box = item["box"]
+        if not isinstance(box, str) or not SEALED.fullmatch(box):
+            raise CatalogueError("a sealed box is 0x + an even number of lower-case hex digits")
+        if len(box) // 2 - 1 > MAX_SEALED_BYTES:
+            raise CatalogueError(f"a sealed box is at most {MAX_SEALED_BYTES:,} bytes")
+        out.append((_account(item["to"]), box))
+    if len({to for to, _ in out}) != len(out):
+        raise CatalogueError("one sealed copy per recipient")
+    return tuple(out)
+
+
+DELIVERY_FIELDS: dict[str, tuple[Callable[[Any], Any], Any]] = {
+    "order": (_order, REQUIRED),
+    "sealed": (_sealed, REQUIRED),
+}
+
+
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """JSON objects with a key twice are refused: readers disagree on which one counts."""
     found: dict[str, Any] = {}
@@ -249,9 +292,12 @@ def parse_document(body: bytes) -> Document:
         fields = LISTING_FIELDS
     elif schema == PROFILE_SCHEMA:
         fields = PROFILE_FIELDS
+    elif schema == DELIVERY_SCHEMA:
+        fields = DELIVERY_FIELDS
     else:
         raise CatalogueError(
-            f"unknown schema {schema!r}: expected {LISTING_SCHEMA!r} or {PROFILE_SCHEMA!r}"
+            f"unknown schema {schema!r}: expected {LISTING_SCHEMA!r}, {PROFILE_SCHEMA!r} "
+            f"or {DELIVERY_SCHEMA!r}"
         )
     unknown = sorted(set(data) - set(fields) - {"schema"})
     if unknown:
@@ -266,6 +312,8 @@ def parse_document(body: bytes) -> Document:
             values[name] = default
     if fields is LISTING_FIELDS:
         return ListingDocument(**values)
+    if fields is DELIVERY_FIELDS:
+        return DeliveryDocument(order=values["order"], sealed=values["sealed"])
     return ProfileDocument(
         account=values["account"],
         name=values["name"],

@@ -190,10 +190,23 @@ upload_images = sa.Table(
     sa.Column("image", sa.String(66), primary_key=True, index=True),
 )
 
+# -- version 3: delivery details --------------------------------------------------------------
+metadata_v3 = sa.MetaData()
+
+# Each order's delivery details as its buyer last sent them: the hash of a bazaar.delivery/1
+# document (in `uploads`) that holds the address encrypted to the seller and the arbiter only.
+deliveries = sa.Table(
+    "deliveries",
+    metadata_v3,
+    sa.Column("order_id", sa.String(66), primary_key=True),
+    sa.Column("document", sa.String(66), nullable=False),
+    sa.Column("uploaded_at", sa.BigInteger, nullable=False),
+)
+
 # Derived tables: rebuilt from `events` after a reorg.
 DERIVED = (listings, orders, credits, proposals, rewards_claimed, seller_ratings)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _v1(connection: Connection) -> None:
@@ -230,8 +243,13 @@ def add_review(connection: Connection, args: dict[str, Any]) -> None:
         )
 
 
+def _v3(connection: Connection) -> None:
+    """The orders' delivery details (encrypted; the storefront's)."""
+    metadata_v3.create_all(connection)
+
+
 # Version n is reached by MIGRATIONS[n - 1] from version n - 1; a new version appends a step.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3)
 
 
 def default_url(chain_id: int) -> str:

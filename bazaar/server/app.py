@@ -139,6 +139,7 @@ def make_app(shop: Storefront, rates: page.Rates | None = None) -> web.Applicati
             web.get("/api/documents/{hash}", uploads.get_document),
             web.get("/api/images/{hash}", uploads.get_image),
             web.get("/api/profiles/{account}", uploads.get_profile),
+            web.get("/api/deliveries/{order}", uploads.get_delivery),
             web.post("/api/documents", uploads.post_document),
             web.post("/api/images", uploads.post_image),
         ]

@@ -17,11 +17,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bazaar.catalogue import Document, ListingDocument, ProfileDocument
+from bazaar.catalogue import DeliveryDocument, Document, ListingDocument, ProfileDocument
 from bazaar.index.schema import (
     SORT_MAX,
+    deliveries,
     events,
     listings,
+    orders,
     seller_ratings,
     upload_images,
     uploads,
@@ -68,6 +70,8 @@ class Store:
             row = {"title": document.title, "description": document.description}
         elif isinstance(document, ProfileDocument):
             kind, row = "profile", {"account": document.account}
+        elif isinstance(document, DeliveryDocument):
+            kind, row = "delivery", {"account": uploader}
         try:
             with self.engine.begin() as c:
                 if c.execute(sa.select(uploads.c.hash).where(uploads.c.hash == digest)).first():
@@ -102,6 +106,29 @@ class Store:
             ).one_or_none()
         return None if row is None else _upload(row)
 
+    def set_delivery(self, order_id: str, digest: str, now: int) -> None:
+        """`digest` (a stored delivery document) becomes the delivery details of `order_id`."""
+        with self.engine.begin() as c:
+            updated = c.execute(
+                deliveries.update()
+                .where(deliveries.c.order_id == order_id)
+                .values(document=digest, uploaded_at=now)
+            )
+            if updated.rowcount == 0:
+                c.execute(
+                    deliveries.insert().values(order_id=order_id, document=digest, uploaded_at=now)
+                )
+
+    def delivery(self, order_id: str) -> tuple[str, int] | None:
+        """The hash of the delivery document an order's buyer sent last, and when."""
+        with self.engine.connect() as c:
+            row = c.execute(
+                sa.select(deliveries.c.document, deliveries.c.uploaded_at).where(
+                    deliveries.c.order_id == order_id
+                )
+            ).one_or_none()
+        return None if row is None else (row.document, int(row.uploaded_at))
+
     def newest_profile(self, account: str) -> Upload | None:
         """The profile document of `account` uploaded last (by the server's clock)."""
         with self.engine.connect() as c:
@@ -120,7 +147,12 @@ class Store:
         referenced_listing = sa.select(listings.c.id).where(
             listings.c.metadata_hash == uploads.c.hash
         )
-        referenced_profile = sa.select(listings.c.id).where(listings.c.seller == uploads.c.account)
+        # a profile is kept while its account sells, or arbitrates an order (its key opens the
+        # order's delivery details in a dispute)
+        referenced_profile = sa.union_all(
+            sa.select(listings.c.id).where(listings.c.seller == uploads.c.account),
+            sa.select(sa.literal(1)).where(orders.c.arbiter == uploads.c.account),
+        )
         named = sa.select(upload_images.c.image).where(upload_images.c.image == uploads.c.hash)
         with self.engine.begin() as c:
             documents = c.execute(

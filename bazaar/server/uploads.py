@@ -15,11 +15,21 @@ from bazaar.catalogue import (
     MAX_IMAGE_BYTES,
     SIGNATURE_HEADER,
     UPLOADER_HEADER,
+    DeliveryDocument,
     ProfileDocument,
     WrongSigner,
 )
+from bazaar.index import queries
 from bazaar.server import store
-from bazaar.server.common import STOREFRONT, ApiError, answer, hash_param, in_thread, params_of
+from bazaar.server.common import (
+    STOREFRONT,
+    ApiError,
+    Storefront,
+    answer,
+    hash_param,
+    in_thread,
+    params_of,
+)
 from bazaar.units import checksum
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -42,7 +52,7 @@ async def get_document(request: web.Request) -> web.StreamResponse:
     storefront = request.app[STOREFRONT]
     params_of(request, ())
     digest = hash_param(request, "hash")
-    found = await in_thread(storefront.store.get, digest, ("listing", "profile"))
+    found = await in_thread(storefront.store.get, digest, ("listing", "profile", "delivery"))
     if found is None:
         raise ApiError(404, f"no document {digest} here")
     return _stored(request, found)
@@ -75,6 +85,35 @@ async def get_profile(request: web.Request) -> web.Response:
             "uploadedAt": found.uploaded_at,
         }
     )
+
+
+async def _check_delivery(
+    storefront: Storefront, document: DeliveryDocument, uploader: str
+) -> None:
+    """Only an order's buyer sends its delivery details, sealed to its seller (always) and its
+    arbiter (when the arbiter has a key), and to no one else."""
+    order = await in_thread(queries.order, storefront.engine, document.order)
+    if order is None:
+        raise ApiError(404, f"no order {document.order} in the index (yet): try again shortly")
+    if order.buyer != uploader:
+        raise WrongSigner(f"only the buyer of order {document.order} sends its delivery details")
+    recipients = {to for to, _ in document.sealed}
+    if order.seller not in recipients:
+        raise ApiError(400, "the delivery details must be sealed to the order's seller")
+    if not recipients <= {order.seller, order.arbiter}:
+        raise ApiError(400, "delivery details are sealed only to the order's seller and arbiter")
+
+
+async def get_delivery(request: web.Request) -> web.Response:
+    """Whether an order's buyer sent delivery details: the document's hash (its bytes from
+    /api/documents/{hash}: sealed boxes only) and when."""
+    storefront = request.app[STOREFRONT]
+    params_of(request, ())
+    order_id = hash_param(request, "order")
+    found = await in_thread(storefront.store.delivery, order_id)
+    if found is None:
+        raise ApiError(404, f"no delivery details for order {order_id}")
+    return answer({"order": order_id, "document": found[0], "uploadedAt": found[1]})
 
 
 async def _body(request: web.Request, limit: int) -> bytes:
@@ -131,6 +170,8 @@ async def post_upload(request: web.Request, documents: bool) -> web.Response:
         document = catalogue.parse_document(body)
         if isinstance(document, ProfileDocument) and document.account != uploader:
             raise WrongSigner(f"a profile of {document.account} is uploaded by it, not {uploader}")
+        if isinstance(document, DeliveryDocument):
+            await _check_delivery(storefront, document, uploader)
         content_type = "application/json"
     else:
         content_type = catalogue.image_type(body)
@@ -138,6 +179,7 @@ async def post_upload(request: web.Request, documents: bool) -> web.Response:
             raise ApiError(
                 415, f"sent as {declared}, but the bytes are {IMAGE_FORMATS[content_type]}"
             )
+    now = int(time.time())
     created = await in_thread(
         storefront.store.put,
         digest,
@@ -145,14 +187,18 @@ async def post_upload(request: web.Request, documents: bool) -> web.Response:
         body,
         uploader,
         request.headers[SIGNATURE_HEADER].lower(),
-        int(time.time()),
+        now,
         document,
     )
+    if isinstance(document, DeliveryDocument):
+        await in_thread(storefront.store.set_delivery, document.order, digest, now)
     kind = (
         "image"
         if document is None
         else "profile"
         if isinstance(document, ProfileDocument)
+        else "delivery"
+        if isinstance(document, DeliveryDocument)
         else "listing"
     )
     return answer(

@@ -5,11 +5,15 @@ buyer confirms and reviews; a dispute ruled from the arbiter's page; a rejected 
 refusal explained before signing, a wrong chain, a tampered document, script in a title, and a
 page with no wallet at all. Screenshots of the main pages go to reports/storefront/."""
 
+import json
+import subprocess
 from pathlib import Path
 
 import brownie
 import pytest
 import sqlalchemy as sa
+from eth_account import Account
+from eth_account.messages import encode_defunct
 from eth_utils import keccak
 from playwright.sync_api import expect
 
@@ -19,7 +23,7 @@ from bazaar.index.schema import uploads
 from bazaar.journal import Journal
 from bazaar.server.page import Rates, Token
 from tests.server.conftest import SIGNERS, listing_document, put_on_sale, running
-from tests.support.cli import ADDRESSES, deploy_by_cli
+from tests.support.cli import ADDRESSES, DEV_KEYS, deploy_by_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "reports" / "storefront"
@@ -323,3 +327,130 @@ def test_with_no_wallet_the_catalogue_works_read_only_and_says_how_to_connect(
 def test_an_unknown_listing_says_so(server, page):
     visit(page, server, "#/listing/999")
     expect(page.locator("main .notice.error")).to_contain_text("no listing 999")
+
+
+def publish_key(page, wallet, name):
+    switch_to(page, wallet, name)
+    go(page, "#/shop")
+    panel = page.locator("section.keys")
+    panel.locator("input[name=profile-name]").fill(f"{name} of the test")
+    panel.get_by_role("button", name="Publish my key").click()
+    done(panel, "Key published.")
+    expect(panel.locator(".key-state")).to_contain_text("Published: 0x", timeout=TIMEOUT)
+
+
+def chain_holds(text):
+    """Whether any transaction's input or any log of the test chain holds `text`'s bytes."""
+    needle = text.encode().hex()
+    web3 = brownie.web3
+    for number in range(web3.eth.block_number + 1):
+        for tx in web3.eth.get_block(number, full_transactions=True).transactions:
+            if needle in bytes(tx["input"]).hex():
+                return True
+            for log in web3.eth.get_transaction_receipt(tx["hash"]).logs:
+                if needle in bytes(log["data"]).hex():
+                    return True
+    return False
+
+
+def test_a_delivery_address_is_sealed_to_the_seller_and_arbiter_and_stored_nowhere_in_clear(
+    server, suite, page, wallet
+):
+    address = "Ada Lovelace, 12 Example Street, London NW1"
+    listing_id, _ = listed_with_document(suite, server, "Walnut desk", 120)
+    server.wait_indexed()
+    visit(page, server)
+    connect(page)
+    publish_key(page, wallet, "seller")
+    publish_key(page, wallet, "arbiter")
+
+    switch_to(page, wallet, "buyer")
+    go(page, f"#/listing/{listing_id}")
+    buy = page.locator("form.buy")
+    buy.locator("textarea[name=address]").fill(address)
+    buy.get_by_role("button", name="Buy").click()
+    box = page.locator("section.checkout")
+    expect(box.locator(".details-sent")).to_contain_text(
+        "the seller and the arbiter", timeout=TIMEOUT
+    )
+    order_id = box.get_attribute("data-order")
+    go(page, "#/orders")
+    line = page.locator(f"article.order[data-order='{order_id}'] .delivery")
+    expect(line).to_contain_text("sent, sealed to the seller and the arbiter", timeout=TIMEOUT)
+
+    # The server's store and the chain hold only sealed boxes and hashes.
+    engine = sa.create_engine(f"sqlite:///{server.database}")
+    with engine.connect() as c:
+        stored = [bytes(body) for body in c.execute(sa.select(uploads.c.body)).scalars()]
+    engine.dispose()
+    assert stored and not any(b"Lovelace" in body or b"Example Street" in body for body in stored)
+    assert not chain_holds("Lovelace")
+
+    # The seller opens them in its page; so does the arbiter once the order is disputed.
+    switch_to(page, wallet, "seller")
+    go(page, "#/sales")
+    card = page.locator(f"article.order[data-order='{order_id}']")
+    card.get_by_role("button", name="Open").click()
+    expect(card.locator(".address")).to_have_text(address, timeout=TIMEOUT)
+    shot(page, "delivery-details")
+    switch_to(page, wallet, "buyer")
+    go(page, "#/orders")
+    card = page.locator(f"article.order[data-order='{order_id}']")
+    card.locator("input[name=open-dispute]").fill("Wrong colour")
+    card.get_by_role("button", name="Open dispute").click()
+    done(card, "Dispute opened.")
+    server.wait_indexed()
+    switch_to(page, wallet, "arbiter")
+    go(page, "#/arbiter")
+    card = page.locator(f"article.order[data-order='{order_id}']")
+    card.get_by_role("button", name="Open").click()
+    expect(card.locator(".address")).to_have_text(address, timeout=TIMEOUT)
+
+    # Outside the browser: the seller's key (remade from its wallet's signature of the key
+    # text, as the page makes it) opens its copy; another account's key does not.
+    found = server.json(f"/api/deliveries/{order_id}")
+    document = json.loads(server.get(f"/api/documents/{found['document']}").content)
+    copies = {entry["to"]: entry["box"] for entry in document["sealed"]}
+    assert sorted(copies) == sorted([ADDRESSES["seller"], ADDRESSES["arbiter"]])
+    market = suite["market"].address
+    assert open_sealed(delivery_key("seller", market), copies[ADDRESSES["seller"]]) == address
+    assert open_sealed(delivery_key("deployer", market), copies[ADDRESSES["seller"]]) is None
+    assert open_sealed(delivery_key("seller", market), copies[ADDRESSES["arbiter"]]) is None
+
+
+KEY_TEXT = (
+    "BTC Bazaar: my delivery-details key\n\n"
+    "Signing this text makes the key that opens the shipping addresses buyers send you on "
+    "marketplace {market} (chain 31337). It sends nothing and costs nothing. Sign it only on "
+    "the BTC Bazaar storefront."
+)
+
+
+def delivery_key(name, market):
+    """The delivery key the page makes for dev account `name` (web/src/delivery.js myKey)."""
+    signed = Account.from_key(DEV_KEYS[name]).sign_message(
+        encode_defunct(text=KEY_TEXT.format(market=market))
+    )
+    return "0x" + keccak(bytes(signed.signature)).hex()
+
+
+OPEN = """
+const { decrypt } = await import("eciesjs");
+const { Config } = await import("eciesjs/config");
+const curve = Object.assign(new Config(), { ellipticCurve: "x25519" });
+curve.symmetricAlgorithm = "xchacha20";
+const [secret, box] = process.argv.slice(1);
+try {
+  const opened = decrypt(secret.slice(2), Buffer.from(box.slice(2), "hex"), curve);
+  process.stdout.write(new TextDecoder().decode(opened));
+} catch { process.exit(3); }
+"""
+
+
+def open_sealed(secret, box):
+    """`box` opened with `secret` by eciesjs in Node (the page's library), or None."""
+    run = subprocess.run(
+        ["node", "--input-type=module", "-e", OPEN, secret, box],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+    return run.stdout if run.returncode == 0 else None

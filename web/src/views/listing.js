@@ -10,6 +10,7 @@ import { approx, shop } from "../state.js";
 import { verifiedDocument, verifiedImage } from "../verify.js";
 import { connected, onRightChain, wallet } from "../wallet.js";
 import { fillFromDocument } from "./catalogue.js";
+import { addressField, sendAddress } from "./delivery.js";
 
 const POINT_DECIMALS = 18;
 
@@ -78,6 +79,8 @@ function checkoutForm(box, listing) {
   const summary = h("div", { class: "summary" });
   const status = h("div", { class: "status" });
   const buy = h("button", { type: "submit", class: "primary", name: "buy" }, "Buy");
+  const physical = listing.kind === "Physical";
+  const address = physical ? addressField() : null;
 
   const terms = () => {
     const q = BigInt(Math.max(1, Math.floor(Number(quantity.value) || 1)));
@@ -140,16 +143,21 @@ function checkoutForm(box, listing) {
       await send({ address: found.t.address, abi: erc20Abi, functionName: "approve", args: [config.market, found.max] }, progress);
     }
     const receipt = await sendMarket("checkout", args, progress);
+    let orderId = null;
     for (const log of receipt.logs) {
       try {
         const event = decodeEventLog({ abi: marketAbi, data: log.data, topics: log.topics });
-        if (event.eventName === "OrderPaid") {
-          box.dataset.order = event.args.orderId;
-          box.append(h("p", { class: "notice ok" }, "Your order ", h("code", { class: "order-id" }, event.args.orderId), " is paid. ", h("a", { href: "#/orders" }, "See my orders")));
-        }
+        if (event.eventName === "OrderPaid") orderId = event.args.orderId;
       } catch {
         // another contract's log (the token's Transfer)
       }
+    }
+    box.dataset.order = orderId;
+    box.append(h("p", { class: "notice ok" }, "Your order ", h("code", { class: "order-id" }, orderId), " is paid. ", h("a", { href: "#/orders" }, "See my orders")));
+    const text = address?.querySelector("textarea").value.trim();
+    if (text) {
+      const copies = await sendAddress(orderId, listing.seller, arbiter, text, progress);
+      box.append(h("p", { class: "notice ok details-sent" }, `Your delivery address went sealed to ${copies === 2 ? "the seller and the arbiter" : "the seller"}.`));
     }
   }
 
@@ -172,6 +180,7 @@ function checkoutForm(box, listing) {
       field("Pay with", token),
       field("Slippage (%)", slippage, "how far the price may move before you sign and it runs"),
       field("Deadline (minutes)", minutes),
+      address,
       listing.pointsCapBps > 0 ? field("Reward points to redeem", points, `up to ${listing.pointsCapBps / 100}% of the price`) : null,
       summary,
       buy,

@@ -9,6 +9,7 @@ import { run } from "../progress.js";
 import { shop } from "../state.js";
 import { connected, reader, wallet } from "../wallet.js";
 import { fillFromDocument } from "./catalogue.js";
+import { detailsLine, keyPanel } from "./delivery.js";
 
 const TITLES = { buyer: "My orders", seller: "Orders to my shop", arbiter: "Disputes assigned to me" };
 
@@ -160,6 +161,7 @@ function orderCard(order, role) {
     due ? h("p", { class: "deadline" }, due) : null,
     order.cancelRequested ? h("p", { class: "notice info" }, "The buyer asked to cancel.") : null,
     h("p", { class: "order-id" }, "Order ", h("code", {}, order.orderId)),
+    detailsLine(order, role),
     actions(order, role, after),
   );
   return card;
@@ -171,7 +173,7 @@ export async function ordersPage(root, role) {
     return;
   }
   const list = h("div", { class: "orders" }, notice("info", "Loading…"));
-  show(root, h("h2", {}, TITLES[role]), list);
+  show(root, h("h2", {}, TITLES[role]), list, role === "arbiter" ? keyPanel() : null);
   try {
     const page = await get("/api/orders", { account: wallet.account, role, per_page: 50 });
     const shown = role === "arbiter" ? page.orders.filter((o) => o.status === "Disputed") : page.orders;

@@ -10,6 +10,7 @@ import { shop } from "../state.js";
 import { imageType } from "../verify.js";
 import { connected, signer, wallet } from "../wallet.js";
 import { fillFromDocument } from "./catalogue.js";
+import { keyPanel } from "./delivery.js";
 
 const LISTING_SCHEMA = "bazaar.listing/1";
 const PHYSICAL = 0;
@@ -129,7 +130,16 @@ export async function shopPage(root) {
   }
   const listings = h("div", { class: "listings" }, notice("info", "Loading…"));
   const creditBox = h("section", { class: "credits" });
-  show(root, h("h2", {}, "My shop"), h("p", {}, h("a", { href: "#/sales" }, "Orders to ship →")), createForm(), h("h3", {}, "My listings"), listings, creditBox);
+  show(
+    root,
+    h("h2", {}, "My shop"),
+    h("p", {}, h("a", { href: "#/sales" }, "Orders to ship →")),
+    createForm(),
+    keyPanel(),
+    h("h3", {}, "My listings"),
+    listings,
+    creditBox,
+  );
   try {
     const page = await get("/api/listings", { seller: wallet.account, per_page: 100 });
     show(listings, page.listings.length ? page.listings.map(myListing) : notice("info", "No listings yet."));
