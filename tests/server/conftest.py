@@ -168,7 +168,9 @@ def running(suite, database, rpc=None, rates=None, **settings):
     worker.start()
     assert started.wait(30) and "url" in state, state.get("failure")
     try:
-        yield Api(state["url"], log)
+        api = Api(state["url"], log)
+        api.storefront = shop  # for tests that reach past HTTP (the collector)
+        yield api
     finally:
         state["loop"].call_soon_threadsafe(state["stop"].set)
         worker.join(30)
