@@ -454,3 +454,56 @@ def open_sealed(secret, box):
         capture_output=True, text=True, cwd=ROOT, check=False,
     )  # fmt: skip
     return run.stdout if run.returncode == 0 else None
+
+
+def test_a_seller_edits_a_listing_delists_another_and_refunds_an_order_from_the_shop(
+    server, suite, page, wallet
+):
+    kept, _ = listed_with_document(suite, server, "Copper kettle", 60)
+    dropped, _ = listed_with_document(suite, server, "Tin whistle", 8)
+    sold, _ = listed_with_document(suite, server, "Linen apron", 30)
+    server.wait_indexed()
+    visit(page, server)
+    connect(page)
+    order_id = buy_in_page(page, server, sold)
+    switch_to(page, wallet, "seller")
+    go(page, "#/shop")
+    card = page.locator(f"article.listing[data-listing='{kept}']")
+    card.locator("input[name=price]").fill("64.50")
+    card.locator("input[name=stock]").fill("7")
+    card.get_by_role("button", name="Update").click()
+    done(card, "Updated.")
+    listing = suite["market"].getListing(kept)
+    assert (listing["priceUsd"], listing["stock"]) == (6_450_000_000, 7)
+    page.locator(f"article.listing[data-listing='{dropped}']").get_by_role(
+        "button", name="Delist"
+    ).click()
+    done(page.locator(f"article.listing[data-listing='{dropped}']"), "Delisted.")
+    assert not suite["market"].getListing(dropped)["active"]
+
+    paid_back = suite["usdc"].balanceOf(ADDRESSES["buyer"])
+    go(page, "#/sales")
+    sale = page.locator(f"article.order[data-order='{order_id}']")
+    sale.get_by_role("button", name="Refund in full").click()
+    done(sale, "Refunded.")
+    expect(sale.locator(".badge")).to_have_text("Refunded", timeout=TIMEOUT)
+    assert order_status(suite, order_id) == 4  # Refunded
+    assert suite["usdc"].balanceOf(ADDRESSES["buyer"]) == paid_back + 30 * 10**6
+
+
+def test_the_catalogue_filters_by_token_and_seller_and_pages_through_results(server, suite, page):
+    for number in range(14):
+        listed_with_document(suite, server, f"Postcard {number:02}", 2 + number)
+    server.wait_indexed()
+    visit(page, server, "#/?q=Postcard&sort=price")
+    expect(page.locator(".count")).to_have_text("14 listings, page 1 of 2", timeout=TIMEOUT)
+    expect(page.locator(".card h3").first).to_have_text("Postcard 00", timeout=TIMEOUT)
+    page.get_by_role("link", name="next →").click()
+    expect(page.locator(".count")).to_have_text("14 listings, page 2 of 2", timeout=TIMEOUT)
+    expect(page.locator(".card")).to_have_count(2)
+    go(page, "#/?q=Postcard&token=wbtc")  # these take USDC only
+    expect(page.locator(".results")).to_contain_text("Nothing matches", timeout=TIMEOUT)
+    go(page, f"#/?q=Postcard&token=usdc&seller={ADDRESSES['buyer']}")
+    expect(page.locator(".results")).to_contain_text("Nothing matches", timeout=TIMEOUT)
+    go(page, f"#/?q=Postcard&token=usdc&seller={ADDRESSES['seller']}")
+    expect(page.locator(".count")).to_contain_text("14 listings", timeout=TIMEOUT)
