@@ -507,3 +507,30 @@ def test_the_catalogue_filters_by_token_and_seller_and_pages_through_results(ser
     expect(page.locator(".results")).to_contain_text("Nothing matches", timeout=TIMEOUT)
     go(page, f"#/?q=Postcard&token=usdc&seller={ADDRESSES['seller']}")
     expect(page.locator(".count")).to_contain_text("14 listings", timeout=TIMEOUT)
+
+
+def test_a_buyer_asks_to_cancel_and_reclaims_after_the_shipping_deadline_passes(
+    server, suite, page
+):
+    listing_id, _ = listed_with_document(suite, server, "Cast iron pan", 45)
+    server.wait_indexed()
+    visit(page, server)
+    connect(page)
+    order_id = buy_in_page(page, server, listing_id)
+    go(page, "#/orders")
+    order = page.locator(f"article.order[data-order='{order_id}']")
+    expect(order.get_by_role("button", name="Reclaim my payment")).to_have_count(0)
+    order.get_by_role("button", name="Ask to cancel").click()
+    done(order, "Cancellation asked.")
+    expect(order).to_contain_text("The buyer asked to cancel.", timeout=TIMEOUT)
+
+    deadline = suite["market"].getOrder(order_id)[1]
+    brownie.chain.sleep(deadline - brownie.chain.time() + 60)  # the chain's clock, not ours
+    brownie.chain.mine()
+    server.wait_indexed()
+    go(page, "#/orders")
+    expect(order.locator(".deadline")).to_contain_text("(passed)", timeout=TIMEOUT)
+    balance = suite["usdc"].balanceOf(ADDRESSES["buyer"])
+    order.get_by_role("button", name="Reclaim my payment").click()
+    done(order, "Payment reclaimed.")
+    assert suite["usdc"].balanceOf(ADDRESSES["buyer"]) == balance + 45 * 10**6

@@ -55,9 +55,24 @@ async function evidenceOf(orderId) {
   return [...opened, ...more].map((e) => ({ by: e.args.by, hash: e.args.evidenceHash }));
 }
 
+// The chain's time (its latest block), which deadlines are measured by: it can differ from
+// the browser's clock (a local chain moved forward, a wrong system clock).
+const clock = { offset: 0 };
+
+async function readChainTime() {
+  try {
+    const block = await reader().getBlock();
+    clock.offset = Number(block.timestamp) - Date.now() / 1000;
+  } catch {
+    clock.offset = 0;
+  }
+}
+
+const chainNow = () => Date.now() / 1000 + clock.offset;
+
 function actions(order, role, after) {
   const terms = termsOf(order);
-  const now = Date.now() / 1000;
+  const now = chainNow();
   const out = [];
   if (role === "buyer") {
     if (order.status === "Shipped") {
@@ -136,7 +151,8 @@ function orderCard(order, role) {
     ({ listing }) => listing.document && fillFromDocument(listing.metadataHash, title, null, warn),
     () => {},
   );
-  const due = order.deadline ? `${order.status === "Paid" ? "ship by" : "deadline"} ${localTime(order.deadline)}` : "";
+  const late = order.deadline && chainNow() > order.deadline && ["Paid", "Shipped", "Disputed"].includes(order.status);
+  const due = order.deadline ? `${order.status === "Paid" ? "ship by" : "deadline"} ${localTime(order.deadline)}${late ? " (passed)" : ""}` : "";
   // After an action: the card again from the index (which has caught up), with its outcome.
   const after = async (outcome) => {
     try {
@@ -172,6 +188,7 @@ export async function ordersPage(root, role) {
     show(root, h("h2", {}, TITLES[role]), notice("info", "Connect a wallet (the button at the top) to see your orders."));
     return;
   }
+  await readChainTime();
   const list = h("div", { class: "orders" }, notice("info", "Loading…"));
   show(root, h("h2", {}, TITLES[role]), list, role === "arbiter" ? keyPanel() : null);
   try {
