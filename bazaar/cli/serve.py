@@ -21,6 +21,7 @@ from bazaar.cli.common import Context, json_safe, server_url
 from bazaar.cli.index import db_arg, index_engine
 from bazaar.cli.parsing import command_adder, non_negative_int, positive_int
 from bazaar.clients.erc20 import Erc20Client
+from bazaar.clients.governor import GovernorClient
 from bazaar.clients.oracle import OracleClient
 from bazaar.errors import BazaarError
 from bazaar.index.indexer import DEFAULT_CONFIRMATIONS, Indexer
@@ -97,7 +98,7 @@ def server_arg(p: Any) -> None:
 def cmd_serve(ctx: Context) -> int:
     import asyncio
 
-    from bazaar.server.app import Rates, ServerSettings, Token, serve, storefront
+    from bazaar.server.app import ProposalStates, Rates, ServerSettings, Token, serve, storefront
 
     args = ctx.args
     engine = index_engine(ctx)
@@ -122,15 +123,8 @@ def cmd_serve(ctx: Context) -> int:
         for erc20 in [Erc20Client(ctx.w3, address)]
     ]
     rates = Rates(tokens, lambda token, usd: oracle.quote(token, usd).token_amount)
-    shop = storefront(
-        engine,
-        indexer.sync,
-        settings,
-        ctx.chain_id,
-        ctx.deployment.address("market"),
-        dict(ctx.deployment.data.get("tokens", {})),
-        report,
-    )
+    states = ProposalStates(ctx.client(GovernorClient, "governor").state)
+    shop = storefront(engine, indexer.sync, settings, ctx.chain_id, ctx.deployment, report)
 
     async def run() -> None:
         stop = asyncio.Event()
@@ -145,6 +139,7 @@ def cmd_serve(ctx: Context) -> int:
             stop,
             lambda url: report({"event": "listening", "url": url, "market": shop.market}),
             rates,
+            states,
         )
 
     asyncio.run(run())

@@ -23,8 +23,10 @@ from sqlalchemy.engine import Engine
 from bazaar.catalogue import MAX_IMAGE_BYTES, CatalogueError, TooLarge, WrongSigner, WrongType
 from bazaar.errors import BazaarError
 from bazaar.index.indexer import Progress
+from bazaar.journal import Journal
 from bazaar.server import page, reads, store, uploads
 from bazaar.server.common import (
+    DAO_CONTRACTS,
     STOREFRONT,
     ApiError,
     RateLimit,
@@ -34,9 +36,19 @@ from bazaar.server.common import (
 )
 from bazaar.server.follow import Follower
 from bazaar.server.page import Rates, Token
+from bazaar.server.reads import ProposalStates
 from bazaar.units import checksum
 
-__all__ = ["Rates", "ServerSettings", "Storefront", "Token", "make_app", "serve", "storefront"]
+__all__ = [
+    "ProposalStates",
+    "Rates",
+    "ServerSettings",
+    "Storefront",
+    "Token",
+    "make_app",
+    "serve",
+    "storefront",
+]
 
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> web.Response:
@@ -97,14 +109,20 @@ def storefront(
     sync: Callable[[], Progress],
     settings: ServerSettings,
     chain_id: int,
-    market: str,
-    token_names: dict[str, str],
+    journal: Journal,
     log: Callable[[dict[str, Any]], None],
 ) -> Storefront:
     """A storefront on the index at `engine`, whose follower calls `sync` (an `Indexer`'s)
     every interval and then drops the uploads unreferenced for longer than the settings
-    keep them."""
+    keep them; the deployment's facts (the marketplace, its tokens by name, the DAO's
+    contracts that the journal holds) from `journal`.
+
+    Raises:
+        BazaarError: the journal has no marketplace, or a malformed address.
+    """
     catalogue = store.Store(engine)
+    token_names = journal.data.get("tokens", {})
+    deployed = journal.data.get("contracts", {})
 
     def collect() -> tuple[int, int]:
         return catalogue.collect(int(time.time() - settings.keep_unreferenced))
@@ -116,17 +134,23 @@ def storefront(
         RateLimit(settings.upload_limit, settings.upload_window),
         settings,
         chain_id,
-        market,
+        checksum(journal.address("market"), "market"),
         {name.lower(): checksum(address, name) for name, address in token_names.items()},
+        {key: checksum(deployed[key]["address"], key) for key in DAO_CONTRACTS if key in deployed},
     )
 
 
-def make_app(shop: Storefront, rates: page.Rates | None = None) -> web.Application:
-    """The application; without `rates` (no chain to price from), /api/rates answers 404."""
+def make_app(
+    shop: Storefront, rates: page.Rates | None = None, states: ProposalStates | None = None
+) -> web.Application:
+    """The application; without `rates` (no chain to price from), /api/rates answers 404;
+    without `states`, proposals come with no state (and say why)."""
     app = web.Application(middlewares=[errors], client_max_size=MAX_IMAGE_BYTES + 1)
     app[STOREFRONT] = shop
     if rates is not None:
         app[page.RATES] = rates
+    if states is not None:
+        app[reads.STATES] = states
     app.add_routes(
         [
             *page.routes(),
@@ -154,6 +178,7 @@ async def serve(
     stop: asyncio.Event,
     on_listening: Callable[[str], None],
     rates: page.Rates | None = None,
+    states: ProposalStates | None = None,
 ) -> None:
     """Serves on `host`:`port` (0: a free port) with the follower running, until `stop` is
     set; `on_listening` gets the URL once the socket listens.
@@ -161,7 +186,7 @@ async def serve(
     Raises:
         BazaarError: the address cannot be listened on.
     """
-    runner = web.AppRunner(make_app(shop, rates), access_log=None, shutdown_timeout=5)
+    runner = web.AppRunner(make_app(shop, rates, states), access_log=None, shutdown_timeout=5)
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port)

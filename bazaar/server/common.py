@@ -15,6 +15,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.engine import Engine
 
+from bazaar.errors import RevertError
 from bazaar.index import queries
 from bazaar.server import store
 from bazaar.server.follow import Follower
@@ -24,6 +25,8 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 1_000_000
 HASH_PATH = re.compile(r"0x[0-9a-fA-F]{64}")
 JSON_SAFE_INT = 2**53 - 1  # beyond it, integers go out as decimal strings
+# The journal's keys of the contracts the page's DAO view calls through the wallet.
+DAO_CONTRACTS = ("governor", "staking", "points", "timelock")
 
 
 @dataclass(frozen=True)
@@ -80,12 +83,20 @@ class Storefront:
     chain_id: int
     market: str
     token_names: dict[str, str]  # the deployment's tokens by name (wbtc, usdc) -> address
+    contracts: dict[str, str]  # the DAO's contracts the page calls (DAO_CONTRACTS) -> address
 
 
 STOREFRONT = web.AppKey("storefront", Storefront)
 
 
 # -- answers ------------------------------------------------------------------------------
+
+
+def reason_of(exc: Exception) -> str:
+    """What a failed read of the chain says, in one line (a revert: the CLI's sentence)."""
+    if isinstance(exc, RevertError):
+        return str(exc)
+    return " ".join(str(exc).split())[:300] or type(exc).__name__
 
 
 def json_safe(value: Any) -> Any:

@@ -16,8 +16,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bazaar.errors import RevertError, decode_revert, error_table
-from bazaar.server.common import ApiError, answer, in_thread, params_of
+from bazaar.errors import decode_revert, error_table
+from bazaar.server.common import ApiError, answer, in_thread, params_of, reason_of
 
 STATIC = Path(__file__).parent / "static"
 FILES = {  # what /static/ serves: a fixed list, never a path from the request
@@ -70,7 +70,7 @@ class Rates:
             try:
                 entry["perUsd"] = str(self.quote(token.address, RATE_USD))
             except Exception as exc:  # a stale or paused feed: the card says so
-                entry["error"] = _reason(exc)
+                entry["error"] = reason_of(exc)
             out[token.address] = entry
         return {"usdAmount": str(RATE_USD), "tokens": out, "readAt": int(time.time())}
 
@@ -80,12 +80,6 @@ class Rates:
             if self._cached is None or now - self._cached[0] >= RATE_SECONDS:
                 self._cached = (now, await in_thread(self.read))
             return self._cached[1]
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, RevertError):
-        return str(exc)
-    return " ".join(str(exc).split())[:300] or type(exc).__name__
 
 
 RATES = web.AppKey("rates", Rates)

@@ -1,15 +1,21 @@
 """The read API over the index: listings (with their documents' titles, searched, filtered,
-sorted, paged), one listing, an account's orders by role, one order, proposals, and the
-status (the index's lag, the follower, the upload limits)."""
+sorted, paged), one listing, an account's orders by role, one order, proposals (with their
+state, read from the governor), and the status (the index's lag, the follower, the upload
+limits, the deployment's contracts)."""
 
 from __future__ import annotations
 
 import re
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
 from bazaar.catalogue import MAX_DOCUMENT_BYTES, MAX_IMAGE_BYTES
+from bazaar.errors import BazaarError
 from bazaar.index import queries
 from bazaar.server import store
 from bazaar.server.common import (
@@ -24,10 +30,69 @@ from bazaar.server.common import (
     lag,
     page_of,
     params_of,
+    reason_of,
 )
 from bazaar.units import checksum, format_usd
 
 MAX_QUERY = 100  # characters of a search
+STATE_SECONDS = 5.0  # a proposal's state is re-read from the governor at most this often
+NO_STATES = "this server reads no proposal states (started without a chain)"
+
+
+@dataclass
+class ProposalStates:
+    """Proposals' states (bazaar.types.PROPOSAL_STATES) as the governor answers them now,
+    through `read` (GovernorClient.state), each kept `seconds`.
+
+    They are read from the chain, not computed from the index, because the index cannot tell
+    them exactly: Pending and Active turn on the chain's clock, Defeated or Succeeded on the
+    quorum (a share of the staked total at the snapshot, which the index does not hold), and
+    a queued proposal becomes Executed or Canceled when its operation is executed or
+    cancelled on the timelock directly, with no event of the governor's.
+
+    A state that cannot be read is None with the reason, kept like a state: the governor's
+    refusal (a proposal it does not know, after a reorg) for that proposal only; a failing
+    node for the rest of the pass too, which is not asked of it (each would fail alike, after
+    its timeout)."""
+
+    read: Callable[[int], str]
+    seconds: float = STATE_SECONDS
+    clock: Callable[[], float] = time.monotonic
+    _cached: dict[int, tuple[float, str | None, str | None]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def of(self, ids: Sequence[int]) -> dict[int, tuple[str | None, str | None]]:
+        """Each of `ids`: (its state, None), or (None, why it is unknown)."""
+        out: dict[int, tuple[str | None, str | None]] = {}
+        failure: str | None = None
+        for proposal_id in ids:
+            now = self.clock()
+            with self._lock:
+                hit = self._cached.get(proposal_id)
+            if hit is not None and now - hit[0] < self.seconds:
+                out[proposal_id] = (hit[1], hit[2])
+                continue
+            if failure is None:
+                try:
+                    found: tuple[str | None, str | None] = (self.read(proposal_id), None)
+                except BazaarError as exc:  # the node answered: this proposal only (unknown)
+                    found = (None, reason_of(exc))
+                except Exception as exc:  # the node failed: the rest would fail alike
+                    failure = reason_of(exc)
+                    found = (None, failure)
+            else:
+                found = (None, failure)
+            with self._lock:
+                if len(self._cached) > 10_000:  # forget the states read long ago
+                    self._cached = {
+                        k: v for k, v in self._cached.items() if now - v[0] < self.seconds
+                    }
+                self._cached[proposal_id] = (now, *found)
+            out[proposal_id] = found
+        return out
+
+
+STATES = web.AppKey("states", ProposalStates)
 
 
 def _tokens(storefront: Storefront, text: str | None) -> tuple[dict[int, str], int | None]:
@@ -153,21 +218,32 @@ async def get_order(request: web.Request) -> web.Response:
 
 async def get_proposals(request: web.Request) -> web.Response:
     storefront = request.app[STOREFRONT]
+    states = request.app.get(STATES)
     params = params_of(request, ("proposer", "page", "per_page"))
     proposer = address_param(params, "proposer")
     page, per_page = page_of(params)
 
-    def read() -> dict[str, Any]:
+    def read() -> tuple[list[queries.ProposalRow], dict[str, Any]]:
         rows = queries.proposals_list(
             storefront.engine, proposer, per_page + 1, (page - 1) * per_page
         )
-        return {
+        return rows, lag(storefront)
+
+    rows, index = await in_thread(read)
+    shown = rows[:per_page]
+    ids = [int(r.id) for r in shown]
+    known = await in_thread(states.of, ids) if states is not None else {}
+    state = {n: known.get(n, (None, NO_STATES)) for n in ids}
+    return answer(
+        {
             "proposals": [
                 {
                     "proposalId": r.id,
                     "proposer": r.proposer,
                     "description": r.description,
                     "calls": r.calls,
+                    "state": state[int(r.id)][0],
+                    "stateError": state[int(r.id)][1],
                     "voteStart": r.vote_start,
                     "voteEnd": r.vote_end,
                     "votesFor": str(r.votes_for),
@@ -179,15 +255,14 @@ async def get_proposals(request: web.Request) -> web.Response:
                     "executed": r.executed,
                     "block": r.block,
                 }
-                for r in rows[:per_page]
+                for r in shown
             ],
             "page": page,
             "perPage": per_page,
             "more": len(rows) > per_page,
-            "index": lag(storefront),
+            "index": index,
         }
-
-    return answer(await in_thread(read))
+    )
 
 
 async def get_status(request: web.Request) -> web.Response:
@@ -200,6 +275,7 @@ async def get_status(request: web.Request) -> web.Response:
             "follower": storefront.follower.state.to_json(),
             "chainId": storefront.chain_id,
             "market": storefront.market,
+            "contracts": storefront.contracts,
             "uploads": {
                 "maxDocumentBytes": MAX_DOCUMENT_BYTES,
                 "maxImageBytes": MAX_IMAGE_BYTES,

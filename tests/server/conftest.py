@@ -19,10 +19,12 @@ from eth_account import Account
 from web3 import Web3
 
 from bazaar import artifacts, catalogue
+from bazaar.clients.governor import GovernorClient
 from bazaar.index.indexer import Indexer
 from bazaar.index.schema import open_index
 from bazaar.journal import Journal
-from bazaar.server.app import ServerSettings, serve, storefront
+from bazaar.server.app import ProposalStates, ServerSettings, serve, storefront
+from bazaar.server.reads import STATE_SECONDS
 from bazaar.settings import USD
 from tests.index.conftest import db_url, keystore_password, postgres  # noqa: F401
 from tests.support.cli import ADDRESSES, DEV_KEYS, deploy_by_cli, rpc_url
@@ -128,10 +130,11 @@ class Api:
 
 
 @contextlib.contextmanager
-def running(suite, database, rpc=None, rates=None, **settings):
+def running(suite, database, rpc=None, rates=None, state_seconds=STATE_SECONDS, **settings):
     """A storefront server on a free loopback port (its follower every 0.2 s unless
     `settings` say otherwise), on the node at `rpc` (default: the test chain's), pricing
-    with `rates` (bazaar.server.page.Rates) when given."""
+    with `rates` (bazaar.server.page.Rates) when given, reading proposals' states from the
+    governor (as `bazaar serve` does), each kept `state_seconds`."""
     w3 = Web3(Web3.HTTPProvider(rpc or rpc_url()))
     journal = Journal.load(suite["folder"] / "31337.json")
     engine = open_index(database)
@@ -141,10 +144,10 @@ def running(suite, database, rpc=None, rates=None, **settings):
         Indexer(w3, engine, journal, 0).sync,
         ServerSettings(**{"interval": 0.2, **settings}),
         31337,
-        journal.address("market"),
-        journal.data["tokens"],
+        journal,
         log.append,
     )
+    states = ProposalStates(GovernorClient(w3, journal.address("governor")).state, state_seconds)
     started, state = threading.Event(), {}
 
     async def main():
@@ -154,7 +157,7 @@ def running(suite, database, rpc=None, rates=None, **settings):
             state["url"] = url
             started.set()
 
-        await serve(shop, "127.0.0.1", 0, state["stop"], listening, rates)
+        await serve(shop, "127.0.0.1", 0, state["stop"], listening, rates, states)
 
     def thread():
         try:

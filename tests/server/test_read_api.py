@@ -165,6 +165,10 @@ def test_status_and_proposals_come_from_the_index(api, suite):
     assert status["chainId"] == 31337 and status["market"] == suite["market"].address
     assert status["follower"]["error"] is None and status["follower"]["passes"] >= 1
     assert status["uploads"]["maxDocumentBytes"] == 64 * 1024
+    deployed = suite["journal"]["contracts"]
+    assert status["contracts"] == {
+        key: deployed[key]["address"] for key in ("governor", "staking", "points", "timelock")
+    }
     proposals = api.json("/api/proposals")
     assert proposals["proposals"] == [] and proposals["more"] is False
 

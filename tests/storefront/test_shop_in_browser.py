@@ -7,7 +7,6 @@ page with no wallet at all. Screenshots of the main pages go to reports/storefro
 
 import json
 import subprocess
-from pathlib import Path
 
 import brownie
 import pytest
@@ -23,12 +22,10 @@ from bazaar.index.schema import uploads
 from bazaar.journal import Journal
 from bazaar.server.page import Rates, Token
 from tests.server.conftest import SIGNERS, listing_document, put_on_sale, running
+from tests.storefront.steps import ROOT, TIMEOUT, connect, done, go, shot, switch_to, visit
 from tests.support.cli import ADDRESSES, DEV_KEYS, deploy_by_cli
 
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "reports" / "storefront"
 PICTURE = ROOT / "tools" / "local" / "shop" / "mug.png"
-TIMEOUT = 30_000  # ms: a transaction's whole round (simulate, sign, mine, index)
 STATUS = {"Paid": 1, "Shipped": 2, "Completed": 3, "Disputed": 6, "Resolved": 7}
 
 
@@ -64,39 +61,6 @@ def server(suite, tmp_path):
     with running(suite, f"sqlite:///{database}", rates=rates) as api:
         api.database = database
         yield api
-
-
-def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def visit(page, server, fragment="#/"):
-    page.goto(f"{server.url}/{fragment}")
-    expect(page.locator("body")).to_have_attribute("data-ready", fragment, timeout=TIMEOUT)
-
-
-def go(page, fragment):
-    """To `fragment` of the page, drawn anew (through the catalogue when already there)."""
-    if page.evaluate("location.hash") == fragment:
-        go(page, "#/")
-    page.evaluate("f => { location.hash = f }", fragment)
-    expect(page.locator("body")).to_have_attribute("data-ready", fragment, timeout=TIMEOUT)
-
-
-def connect(page):
-    page.get_by_role("button", name="Connect Test Wallet").click()
-    expect(page.locator(".wallet .account")).to_be_visible(timeout=TIMEOUT)
-
-
-def switch_to(page, wallet, name):
-    wallet.switch_account(name)
-    expect(page.locator(".wallet .account")).to_contain_text(ADDRESSES[name][:6], timeout=TIMEOUT)
-
-
-def done(box, text):
-    """Until `box` shows the outcome `text` of the action just taken."""
-    expect(box.locator(".notice.ok.progress", has_text=text)).to_have_count(1, timeout=TIMEOUT)
 
 
 def listed_with_document(suite, server, title, price_usd=40):

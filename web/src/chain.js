@@ -10,7 +10,9 @@ export { erc20Abi, marketAbi };
 
 export class Refused extends Error {}
 
-export const config = { market: null }; // set from /api/status
+// The deployment's contracts, set from /api/status: the marketplace, and the DAO's (governor,
+// staking, points, timelock) when the journal holds them.
+export const config = { market: null, governor: null, staking: null, points: null, timelock: null };
 
 function find(err, test) {
   let hit = null;

@@ -50,3 +50,22 @@ export function stars(sum, count) {
   const mean = Number(sum) / Number(count);
   return `★ ${mean.toFixed(1)} (${count} review${Number(count) === 1 ? "" : "s"})`;
 }
+
+export const POINT_DECIMALS = 18;
+
+/** Reward points (18 decimals) as bazaar/units.py format_points writes them: "1000.5 points". */
+export function points(units) {
+  return `${formatUnits(BigInt(units), POINT_DECIMALS)} points`;
+}
+
+/** A points amount typed by the member, refused in bazaar/units.py parse_amount's words. */
+export function parsePoints(text) {
+  const what = "points amount";
+  const raw = String(text).trim().replaceAll("_", "");
+  if (/^-/.test(raw) && /^-\d*\.?\d+$/.test(raw)) throw new Error(`${what} '${text}' is negative`);
+  const shape = raw.match(/^\+?(\d*)(?:\.(\d*))?$/);
+  if (!raw || !shape || !(shape[1] + (shape[2] ?? ""))) throw new Error(`${what} '${text}' is not a number (expected e.g. 12.34)`);
+  const fraction = (shape[2] ?? "").replace(/0+$/, "");
+  if (fraction.length > POINT_DECIMALS) throw new Error(`${what} '${text}' has more than ${POINT_DECIMALS} decimals`);
+  return parseUnits(`${shape[1] || "0"}.${fraction || "0"}`, POINT_DECIMALS);
+}

@@ -1,11 +1,13 @@
 // BTC Bazaar's storefront: a page of fragments (#/, #/listing/7, #/orders, #/shop, #/sales,
-// #/arbiter) over the server's read API, with the shopper's own wallet for everything signed.
+// #/arbiter, #/dao) over the server's read API, with the shopper's own wallet for everything
+// signed.
 import { h, notice, show } from "./dom.js";
 import { shortAddress } from "./format.js";
 import { config } from "./chain.js";
 import { load, reloadRates, shop } from "./state.js";
 import { connect, connected, discover, onRightChain, onWalletChange, switchChain, wallet } from "./wallet.js";
 import { catalogue, parse } from "./views/catalogue.js";
+import { daoPage } from "./views/dao.js";
 import { listingPage } from "./views/listing.js";
 import { ordersPage } from "./views/orders.js";
 import { shopPage } from "./views/shop.js";
@@ -83,6 +85,7 @@ async function route() {
     else if (parts[0] === "sales") await ordersPage(main, "seller");
     else if (parts[0] === "arbiter") await ordersPage(main, "arbiter");
     else if (parts[0] === "shop") await shopPage(main);
+    else if (parts[0] === "dao") await daoPage(main);
     else if (!parts.length) await catalogue(main, parse(new URLSearchParams(query)));
     else show(main, notice("error", "There is no such page."), h("a", { href: "#/" }, "Back to the catalogue"));
   } catch (err) {
@@ -98,7 +101,7 @@ async function start() {
     show(main, notice("error", `The storefront server does not answer: ${err.message}`));
     return;
   }
-  config.market = shop.status.market;
+  Object.assign(config, shop.status.contracts ?? {}, { market: shop.status.market });
   wallet.expectedChainId = shop.status.chainId;
   onWalletChange(() => {
     walletBar();

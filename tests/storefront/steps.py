@@ -1,0 +1,46 @@
+"""What a storefront test does on the page, shared by the page's tests: open it, move to a
+fragment, connect the test wallet, switch its account, wait for an action's outcome, take a
+screenshot into reports/storefront/."""
+
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from tests.support.cli import ADDRESSES
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "reports" / "storefront"
+TIMEOUT = 30_000  # ms: a transaction's whole round (simulate, sign, mine, index)
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def visit(page, server, fragment="#/"):
+    page.goto(f"{server.url}/{fragment}")
+    expect(page.locator("body")).to_have_attribute("data-ready", fragment, timeout=TIMEOUT)
+
+
+def go(page, fragment):
+    """To `fragment` of the page, drawn anew (through the catalogue when already there)."""
+    if page.evaluate("location.hash") == fragment:
+        go(page, "#/")
+    page.evaluate("f => { location.hash = f }", fragment)
+    expect(page.locator("body")).to_have_attribute("data-ready", fragment, timeout=TIMEOUT)
+
+
+def connect(page):
+    page.get_by_role("button", name="Connect Test Wallet").click()
+    expect(page.locator(".wallet .account")).to_be_visible(timeout=TIMEOUT)
+
+
+def switch_to(page, wallet, name):
+    wallet.switch_account(name)
+    expect(page.locator(".wallet .account")).to_contain_text(ADDRESSES[name][:6], timeout=TIMEOUT)
+
+
+def done(box, text):
+    """Until `box` shows the outcome `text` of the action just taken."""
+    expect(box.locator(".notice.ok.progress", has_text=text)).to_have_count(1, timeout=TIMEOUT)
