@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from bazaar.errors import RevertError
 from bazaar.index import queries
 from bazaar.server import store
-from bazaar.server.follow import Follower
+from bazaar.server.follow import Follower, scrub
 from bazaar.units import checksum
 
 MAX_PER_PAGE = 100
@@ -93,10 +93,11 @@ STOREFRONT = web.AppKey("storefront", Storefront)
 
 
 def reason_of(exc: Exception) -> str:
-    """What a failed read of the chain says, in one line (a revert: the CLI's sentence)."""
+    """What a failed read of the chain says, in one line (a revert: the CLI's sentence), with
+    no URL in it (a node's URL often carries its API key; this goes to every visitor)."""
     if isinstance(exc, RevertError):
         return str(exc)
-    return " ".join(str(exc).split())[:300] or type(exc).__name__
+    return scrub(str(exc)) or type(exc).__name__
 
 
 def json_safe(value: Any) -> Any:

@@ -5,6 +5,7 @@ that are old enough. A node or database that fails is tried again after a doubli
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -14,6 +15,13 @@ from typing import Any
 from bazaar.index.indexer import Progress
 
 MAX_BACKOFF = 300.0  # seconds: the longest wait after repeated failures
+URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
+
+
+def scrub(text: str) -> str:
+    """`text` (a failure's message) in one line of at most 300 characters, with every URL
+    replaced: a node's URL often carries its API key, and what the server answers is public."""
+    return URL.sub("<url>", " ".join(text.split()))[:300]
 
 
 @dataclass(frozen=True)
@@ -79,9 +87,10 @@ class Follower:
             except Exception as exc:  # a node or database failure: wait longer, go on
                 failures = self.state.failures + 1
                 wait = min(self.max_backoff, self.interval * 2 ** min(failures, 30))
-                reason = " ".join(str(exc).split())[:300] or type(exc).__name__
-                self.state = replace(self.state, failures=failures, error=reason, retry_in=wait)
-                self.log({"event": "error", "error": reason, "retryIn": wait})
+                detail = " ".join(str(exc).split())[:300] or type(exc).__name__
+                public = scrub(str(exc)) or type(exc).__name__
+                self.state = replace(self.state, failures=failures, error=public, retry_in=wait)
+                self.log({"event": "error", "error": detail, "retryIn": wait})  # the operator's
             else:
                 self.state = FollowState(
                     head=progress.head,

@@ -37,7 +37,7 @@ class Upload:
     """A stored upload: its bytes and who signed them."""
 
     hash: str
-    kind: str  # listing, profile, image
+    kind: str  # listing, profile, delivery, image
     content_type: str
     body: bytes
     uploader: str
@@ -107,8 +107,14 @@ class Store:
         return None if row is None else _upload(row)
 
     def set_delivery(self, order_id: str, digest: str, now: int) -> None:
-        """`digest` (a stored delivery document) becomes the delivery details of `order_id`."""
+        """`digest` (a stored delivery document) becomes the delivery details of `order_id`;
+        the document it replaces is dropped (nothing else refers to it)."""
         with self.engine.begin() as c:
+            before = c.execute(
+                sa.select(deliveries.c.document).where(deliveries.c.order_id == order_id)
+            ).scalar_one_or_none()
+            if before is not None and before != digest:
+                c.execute(uploads.delete().where(uploads.c.hash == before))
             updated = c.execute(
                 deliveries.update()
                 .where(deliveries.c.order_id == order_id)

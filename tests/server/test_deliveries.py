@@ -39,6 +39,8 @@ def test_the_buyer_sends_delivery_details_sealed_to_the_seller_and_arbiter(api, 
     again = delivery(order_id, SELLER, box="0x" + "cd" * 80)  # a correction replaces it
     assert api.upload("documents", again, signer="buyer").status_code == 201
     assert api.json(f"/api/deliveries/{order_id}")["document"] == catalogue.content_hash(again)
+    # ... and the replaced document goes: corrections do not pile up
+    assert api.get(f"/api/documents/{catalogue.content_hash(body)}").status_code == 404
 
 
 def test_only_the_orders_buyer_may_send_its_delivery_details(api, order_id):

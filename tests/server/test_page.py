@@ -8,6 +8,7 @@ from eth_abi import encode
 from bazaar.clients.oracle import OracleClient
 from bazaar.errors import decode_revert, error_table
 from bazaar.journal import Journal
+from bazaar.server.follow import scrub
 from bazaar.server.page import PAGE_CSP, RATE_USD, Rates, Token
 from tests.server.conftest import running
 
@@ -95,3 +96,21 @@ def test_malformed_revert_data_is_refused_with_a_reason(api):
         assert answer.status_code == 400, body
         assert answer.json()["error"]
     assert post(b'{"data": "0x' + b"00" * 5_000 + b'"}').status_code == 413
+
+
+def test_a_failing_nodes_url_and_its_api_key_never_reach_a_visitor(suite, db_url):
+    def leaking(token, usd):
+        raise RuntimeError(
+            "429 Client Error: Too Many Requests for url: https://arb.example/v2/SECRET-KEY-1"
+        )
+
+    rates = Rates([Token("0x" + "11" * 20, "wbtc", "WBTC", 8)], leaking)
+    with running(suite, db_url, rates=rates) as server:
+        answer = server.get("/api/rates")
+    assert "SECRET" not in answer.text and "arb.example" not in answer.text
+    assert answer.json()["tokens"]["0x" + "11" * 20]["error"] == (
+        "429 Client Error: Too Many Requests for url: <url>"
+    )
+    assert scrub("failed: postgresql://bazaar:pw@db/x and wss://n/KEY") == (
+        "failed: <url> and <url>"
+    )

@@ -169,6 +169,26 @@ def test_uploads_beyond_the_rate_limit_are_429(suite, db_url):
         assert other.status_code == 201  # the limit is per address
 
 
+def test_replaying_a_public_signed_upload_costs_its_uploader_no_quota(suite, db_url):
+    """A stored upload's signature is public (X-Bazaar-Signature): replays of it must not
+    use up its uploader's quota (a lock-out found in review)."""
+    with running(suite, db_url, upload_limit=2, upload_window=600) as api:
+        profile = json.dumps(
+            {"schema": catalogue.PROFILE_SCHEMA, "account": SELLER, "name": "Lamp shop"}
+        ).encode()
+        assert api.upload("documents", profile).status_code == 201
+        stored = api.get(f"/api/documents/{catalogue.content_hash(profile)}")
+        replay = {
+            "Content-Type": "application/json",
+            catalogue.UPLOADER_HEADER: stored.headers[catalogue.UPLOADER_HEADER],
+            catalogue.SIGNATURE_HEADER: stored.headers[catalogue.SIGNATURE_HEADER],
+        }
+        for _ in range(5):  # anyone, from anywhere
+            again = api.http.post(f"{api.url}/api/documents", data=profile, headers=replay)
+            assert again.status_code == 200 and again.json()["created"] is False
+        assert api.upload("documents", listing_document("Still mine")).status_code == 201
+
+
 def test_unreferenced_uploads_are_dropped_after_the_configured_time_and_referenced_ones_kept(
     suite, db_url
 ):
