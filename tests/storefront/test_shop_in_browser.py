@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from bazaar import artifacts, catalogue
 from bazaar.clients.oracle import OracleClient
-from bazaar.index.schema import uploads
+from bazaar.index.schema import orders, uploads
 from bazaar.journal import Journal
 from bazaar.server.page import Rates, Token
 from tests.server.conftest import SIGNERS, listing_document, put_on_sale, running
@@ -371,30 +371,34 @@ def test_a_delivery_address_is_sealed_to_the_seller_and_arbiter_and_stored_nowhe
     expect(card.locator(".address")).to_have_text(address, timeout=TIMEOUT)
 
     # Outside the browser: the seller's key (remade from its wallet's signature of the key
-    # text, as the page makes it) opens its copy; another account's key does not.
+    # text the page asked it to sign: a Sign-In with Ethereum message for this server's
+    # domain) opens its copy, with the order and the buyer sealed beside the address; another
+    # account's key does not open it, nor the seller's the arbiter's copy.
+    texts = [
+        bytes.fromhex(r.params[0][2:]).decode()
+        for r in wallet.asked("personal_sign")
+        if r.params[1].lower() == ADDRESSES["seller"].lower()
+        and b"wants you to sign in" in bytes.fromhex(r.params[0][2:])
+    ]
+    assert texts and texts[0].startswith(server.url.removeprefix("http://") + " wants you")
     found = server.json(f"/api/deliveries/{order_id}")
     document = json.loads(server.get(f"/api/documents/{found['document']}").content)
     copies = {entry["to"]: entry["box"] for entry in document["sealed"]}
     assert sorted(copies) == sorted([ADDRESSES["seller"], ADDRESSES["arbiter"]])
-    market = suite["market"].address
-    assert open_sealed(delivery_key("seller", market), copies[ADDRESSES["seller"]]) == address
-    assert open_sealed(delivery_key("deployer", market), copies[ADDRESSES["seller"]]) is None
-    assert open_sealed(delivery_key("seller", market), copies[ADDRESSES["arbiter"]]) is None
+    opened = open_sealed(delivery_key("seller", texts[0]), copies[ADDRESSES["seller"]])
+    assert json.loads(opened) == {
+        "order": order_id,
+        "buyer": ADDRESSES["buyer"],
+        "address": address,
+    }
+    assert len(opened) == 1024  # padded: the box does not tell the address's length
+    assert open_sealed(delivery_key("deployer", texts[0]), copies[ADDRESSES["seller"]]) is None
+    assert open_sealed(delivery_key("seller", texts[0]), copies[ADDRESSES["arbiter"]]) is None
 
 
-KEY_TEXT = (
-    "BTC Bazaar: my delivery-details key\n\n"
-    "Signing this text makes the key that opens the shipping addresses buyers send you on "
-    "marketplace {market} (chain 31337). It sends nothing and costs nothing. Sign it only on "
-    "the BTC Bazaar storefront."
-)
-
-
-def delivery_key(name, market):
-    """The delivery key the page makes for dev account `name` (web/src/delivery.js myKey)."""
-    signed = Account.from_key(DEV_KEYS[name]).sign_message(
-        encode_defunct(text=KEY_TEXT.format(market=market))
-    )
+def delivery_key(name, text):
+    """The delivery key the page makes when dev account `name` signs `text` (delivery.js)."""
+    signed = Account.from_key(DEV_KEYS[name]).sign_message(encode_defunct(text=text))
     return "0x" + keccak(bytes(signed.signature)).hex()
 
 
@@ -498,3 +502,32 @@ def test_a_buyer_asks_to_cancel_and_reclaims_after_the_shipping_deadline_passes(
     order.get_by_role("button", name="Reclaim my payment").click()
     done(order, "Payment reclaimed.")
     assert suite["usdc"].balanceOf(ADDRESSES["buyer"]) == balance + 45 * 10**6
+
+
+def test_an_order_whose_terms_the_server_changed_is_refused_before_anything_is_signed(
+    server, suite, page, wallet
+):
+    listing_id, _ = listed_with_document(suite, server, "Brass compass", 50)
+    server.wait_indexed()
+    visit(page, server)
+    connect(page)
+    order_id = buy_in_page(page, server, listing_id)
+    go(page, "#/orders")
+    engine = sa.create_engine(f"sqlite:///{server.database}")
+    with engine.begin() as c:  # the index (or whoever writes it) lies about the terms
+        raw = c.execute(sa.select(orders.c.terms).where(orders.c.id == order_id)).scalar_one()
+        terms = json.loads(raw)
+        c.execute(
+            orders.update()
+            .where(orders.c.id == order_id)
+            .values(terms=json.dumps({**terms, "quantity": int(terms["quantity"]) + 1}))
+        )
+    engine.dispose()
+    go(page, "#/orders")
+    sends = len(wallet.asked("eth_sendTransaction"))
+    order = page.locator(f"article.order[data-order='{order_id}']")
+    order.get_by_role("button", name="Ask to cancel").click()
+    expect(order.locator(".notice.error")).to_contain_text(
+        "do not hash to its id: nothing was sent", timeout=TIMEOUT
+    )
+    assert len(wallet.asked("eth_sendTransaction")) == sends

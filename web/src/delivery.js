@@ -5,7 +5,8 @@
 // a fixed text, so the same wallet makes the same key in any browser and nothing is stored.
 import { decrypt, encrypt, PrivateKey } from "eciesjs";
 import { Config } from "eciesjs/config";
-import { bytesToHex, hexToBytes, keccak256, toBytes } from "viem";
+import { bytesToHex, hexToBytes, keccak256, parseSignature, recoverMessageAddress, serializeSignature, toBytes } from "viem";
+import { createSiweMessage } from "viem/siwe";
 import { get, upload } from "./api.js";
 import { verifiedDocument } from "./verify.js";
 import { signer, wallet } from "./wallet.js";
@@ -15,19 +16,33 @@ export const DELIVERY_SCHEMA = "bazaar.delivery/1";
 const CURVE = Object.assign(new Config(), { ellipticCurve: "x25519", symmetricAlgorithm: "xchacha20" });
 const keys = new Map(); // account -> PrivateKey, for this page's life only
 
-export function keyText(chainId, market) {
-  return (
-    "BTC Bazaar: my delivery-details key\n\n" +
-    `Signing this text makes the key that opens the shipping addresses buyers send you on marketplace ${market} (chain ${chainId}). ` +
-    "It sends nothing and costs nothing. Sign it only on the BTC Bazaar storefront."
-  );
+const PADDED_BYTES = 1024; // a sealed address does not tell its length
+
+/**
+ * The text whose signature makes an account's delivery key: a Sign-In with Ethereum message
+ * (EIP-4361) for this storefront's own domain, so a wallet warns when another site asks for
+ * it. Fixed (no fresh nonce or time) so the same wallet remakes the same key.
+ */
+export function keyText(account, chainId, market) {
+  return createSiweMessage({
+    domain: location.host,
+    address: account,
+    statement: `Make my BTC Bazaar delivery-details key for marketplace ${market}. It opens the shipping addresses buyers seal to me; signing sends nothing. Sign it only on ${location.host}.`,
+    uri: location.origin,
+    version: "1",
+    chainId,
+    nonce: "bazaardeliverykey1",
+    issuedAt: new Date("2026-01-01T00:00:00Z"),
+  });
 }
 
 /** The connected account's delivery key (asks the wallet to sign the key text once). */
 export async function myKey(chainId, market) {
   const account = wallet.account;
   if (!keys.has(account)) {
-    const signature = await signer().signMessage({ account, message: keyText(chainId, market) });
+    const signed = await signer().signMessage({ account, message: keyText(account, chainId, market) });
+    // The same signature, whichever way the wallet writes v (27/28 or 0/1).
+    const signature = serializeSignature({ ...parseSignature(signed), v: undefined });
     keys.set(account, new PrivateKey(hexToBytes(keccak256(signature)), "x25519"));
   }
   return keys.get(account);
@@ -37,10 +52,16 @@ export function publicKeyHex(key) {
   return bytesToHex(key.publicKey.toBytes());
 }
 
-/** The encryption key `account` published in its newest profile (checked by hash), or null. */
+/**
+ * The encryption key `account` published in its newest profile, or null. The profile is
+ * checked by its hash and by its signature, which must be `account`'s own: a server cannot
+ * put its key in a seller's name.
+ */
 export async function publishedKey(account) {
   try {
-    const { hash } = await get(`/api/profiles/${account}`);
+    const { hash, signature } = await get(`/api/profiles/${account}`);
+    const signer = await recoverMessageAddress({ message: { raw: hash }, signature });
+    if (signer.toLowerCase() !== account.toLowerCase()) return null;
     const profile = await verifiedDocument(hash);
     if (profile.account?.toLowerCase() !== account.toLowerCase()) return null;
     return profile.encryptionPublicKey ?? null;
@@ -58,13 +79,20 @@ export async function uploadDocument(doc) {
   return hash;
 }
 
-export function seal(publicKey, text) {
-  return bytesToHex(encrypt(hexToBytes(publicKey), new TextEncoder().encode(text), CURVE));
+/** `details` ({order, buyer, address}) sealed to `publicKey`, padded to a fixed length. */
+export function seal(publicKey, details) {
+  const text = JSON.stringify(details);
+  const bytes = new TextEncoder().encode(text.padEnd(Math.max(PADDED_BYTES, text.length), " "));
+  return bytesToHex(encrypt(hexToBytes(publicKey), bytes, CURVE));
 }
 
-/** Sends an order's delivery details sealed to each of `recipients` ({to, key}). */
-export async function sendDetails(orderId, text, recipients) {
-  const sealed = recipients.map(({ to, key }) => ({ to, box: seal(key, text) }));
+/**
+ * Sends an order's delivery details sealed to each of `recipients` ({to, key}). The order
+ * and the buyer are sealed with the address, so a copy moved to another order is caught.
+ */
+export async function sendDetails(orderId, buyer, address, recipients) {
+  const details = { order: orderId, buyer, address };
+  const sealed = recipients.map(({ to, key }) => ({ to, box: seal(key, details) }));
   return uploadDocument({ schema: DELIVERY_SCHEMA, order: orderId, sealed });
 }
 
@@ -80,14 +108,28 @@ export async function detailsOf(orderId) {
   return verifiedDocument(found.document);
 }
 
-/** Opens the copy sealed to the connected account; throws when there is none it can open. */
-export async function openDetails(doc, chainId, market) {
+/**
+ * Opens the copy sealed to the connected account for `order` (its id and buyer, checked
+ * against what was sealed); throws when there is none it can open.
+ */
+export async function openDetails(doc, order, chainId, market) {
   const mine = doc.sealed.find((s) => s.to.toLowerCase() === wallet.account.toLowerCase());
-  if (!mine) throw new Error("These delivery details were not sealed to you.");
+  if (!mine || doc.order !== order.orderId) throw new Error("These delivery details were not sealed to you for this order.");
   const key = await myKey(chainId, market);
+  let details;
   try {
-    return new TextDecoder().decode(decrypt(key.secret, hexToBytes(mine.box), CURVE));
+    details = JSON.parse(new TextDecoder().decode(decrypt(key.secret, hexToBytes(mine.box), CURVE)));
   } catch {
-    throw new Error("Your key cannot open these details: they were sealed to another key.");
+    const published = await publishedKey(wallet.account);
+    const rotated = published && published !== publicKeyHex(key);
+    throw new Error(
+      rotated
+        ? "Your wallet makes a key other than the one you published: it signs differently now (a smart or MPC wallet?)."
+        : "Your key cannot open these details: they were sealed to another key.",
+    );
   }
+  if (details.order !== order.orderId || details.buyer?.toLowerCase() !== order.buyer.toLowerCase()) {
+    throw new Error("These details were sealed for another order: not shown.");
+  }
+  return details.address;
 }

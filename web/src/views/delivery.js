@@ -59,8 +59,11 @@ export function addressField() {
   );
 }
 
-/** After a paid checkout: the address sealed to the seller (and the arbiter, when it has a key). */
-export async function sendAddress(orderId, seller, arbiter, text, progress) {
+/**
+ * After a paid checkout: the address sealed to the order's seller (and arbiter, when it has a
+ * key), as the receipt's terms name them.
+ */
+export async function sendAddress(orderId, { buyer, seller, arbiter }, text, progress) {
   progress("Sealing your address to the seller…");
   const sellerKey = await publishedKey(seller);
   if (!sellerKey) throw new Error("The seller has no delivery key yet; your address was not sent. Use their contact.");
@@ -68,7 +71,7 @@ export async function sendAddress(orderId, seller, arbiter, text, progress) {
   const arbiterKey = await publishedKey(arbiter);
   if (arbiterKey) recipients.push({ to: arbiter, key: arbiterKey });
   progress("Sign the upload of your sealed address…");
-  await sendDetails(orderId, text, recipients);
+  await sendDetails(orderId, buyer, text, recipients);
   return recipients.length;
 }
 
@@ -96,7 +99,7 @@ export function detailsLine(order, role) {
             class: "open-details",
             onclick: async () => {
               try {
-                show(out, h("p", { class: "address" }, await openDetails(doc, ...facts())));
+                show(out, h("p", { class: "address" }, await openDetails(doc, order, ...facts())));
               } catch (err) {
                 show(out, notice("error", err.message));
               }

@@ -66,6 +66,15 @@ export async function listingPage(root, id) {
       );
     }
   }
+  if (String(listing.listingId) !== String(id)) {
+    show(checkoutBox, notice("error", "The server answered with another listing: not for sale here."));
+    return;
+  }
+  if (onRightChain()) {
+    // Seller, kind and price as the chain has them, not as the server says.
+    const onChain = await market("getListing", [BigInt(id)]);
+    listing = { ...listing, seller: onChain.seller, kind: onChain.kind === 0 ? "Physical" : "Digital", priceUsd: onChain.priceUsd, stock: Number(onChain.stock), active: onChain.active };
+  }
   if (listing.active && listing.stock > 0) checkoutForm(checkoutBox, listing);
 }
 
@@ -144,10 +153,14 @@ function checkoutForm(box, listing) {
     }
     const receipt = await sendMarket("checkout", args, progress);
     let orderId = null;
+    let terms = null;
     for (const log of receipt.logs) {
       try {
         const event = decodeEventLog({ abi: marketAbi, data: log.data, topics: log.topics });
-        if (event.eventName === "OrderPaid") orderId = event.args.orderId;
+        if (event.eventName === "OrderPaid" && log.address.toLowerCase() === config.market.toLowerCase()) {
+          orderId = event.args.orderId;
+          terms = event.args.terms;
+        }
       } catch {
         // another contract's log (the token's Transfer)
       }
@@ -156,7 +169,7 @@ function checkoutForm(box, listing) {
     box.append(h("p", { class: "notice ok" }, "Your order ", h("code", { class: "order-id" }, orderId), " is paid. ", h("a", { href: "#/orders" }, "See my orders")));
     const text = address?.querySelector("textarea").value.trim();
     if (text) {
-      const copies = await sendAddress(orderId, listing.seller, arbiter, text, progress);
+      const copies = await sendAddress(orderId, terms, text, progress);
       box.append(h("p", { class: "notice ok details-sent" }, `Your delivery address went sealed to ${copies === 2 ? "the seller and the arbiter" : "the seller"}.`));
     }
   }

@@ -2,7 +2,7 @@
 // (ship, checkpoint, refund) and an arbiter's (disputes with their evidence, rule a split).
 import { keccak256, toBytes } from "viem";
 import { get } from "../api.js";
-import { config, market, marketAbi, sendMarket, termsOf } from "../chain.js";
+import { config, market, marketAbi, sendMarket as sendOrder, termsOf } from "../chain.js";
 import { field, h, notice, show } from "../dom.js";
 import { localTime, shortAddress, tokenAmount, usd } from "../format.js";
 import { run } from "../progress.js";
@@ -70,9 +70,21 @@ async function readChainTime() {
 
 const chainNow = () => Date.now() / 1000 + clock.offset;
 
+/** The order's terms checked before anything is signed: they hash to its id (the contract's
+ * own `orderIdOf`), and the connected account holds the role (the server is not trusted). */
+async function checked(order, terms, role) {
+  const id = await market("orderIdOf", [terms]);
+  if (id.toLowerCase() !== order.orderId.toLowerCase()) throw new Error("The server's terms for this order do not hash to its id: nothing was sent.");
+  if (terms[role].toLowerCase() !== wallet.account.toLowerCase()) throw new Error(`You are not this order's ${role}.`);
+}
+
 function actions(order, role, after) {
   const terms = termsOf(order);
   const now = chainNow();
+  const sendMarket = async (functionName, args, progress) => {
+    await checked(order, terms, role);
+    return sendOrder(functionName, args, progress);
+  };
   const out = [];
   if (role === "buyer") {
     if (order.status === "Shipped") {
