@@ -65,6 +65,7 @@ page: setup
 bench: setup
 	$(BENCH)
 	$(VENV)/python -m tools.local.index_bench
+	$(VENV)/python -m tools.local.storefront_bench
 
 # After make bench, when an operation's gas moved on purpose: commit the new baseline with
 # the change that moved it.

@@ -190,14 +190,49 @@ upload_images = sa.Table(
     sa.Column("image", sa.String(66), primary_key=True, index=True),
 )
 
-# -- version 3: delivery details --------------------------------------------------------------
-metadata_v3 = sa.MetaData()
+# -- version 3: indexes for the storefront's reads -------------------------------------------
+# Created by DDL in the v3 step (not declared on the tables above, which the v1 and v2 steps
+# create): the payment tokens, read from `events` by every listings request; the listings by
+# their document's hash (the search goes from the matching documents to their listings, and
+# the server's collection of unreferenced uploads asks whether a listing names one); and the
+# text of the listing documents, searched by substring (`q`). SQLite: an FTS5 table with the trigram
+# tokenizer, kept by triggers (`upload_text`: hash, title, description of each listing
+# document; bazaar/server/store.py matches it). PostgreSQL: a pg_trgm GIN index, which serves
+# ILIKE; where the extension cannot be created (a database user without the right), the
+# search goes on without it, by a scan.
+EVENTS_BY_NAME = "ix_events_contract_name"
+LISTINGS_BY_DOCUMENT = "ix_listings_metadata_hash"
+UPLOAD_TEXT = "upload_text"
+_SQLITE_TEXT = (
+    f"CREATE VIRTUAL TABLE {UPLOAD_TEXT} USING fts5(hash UNINDEXED, title, description, "
+    "tokenize = 'trigram')",
+    f"INSERT INTO {UPLOAD_TEXT} (hash, title, description) "
+    "SELECT hash, title, description FROM uploads WHERE kind = 'listing'",
+    f"CREATE TRIGGER {UPLOAD_TEXT}_insert AFTER INSERT ON uploads WHEN new.kind = 'listing' "
+    f"BEGIN INSERT INTO {UPLOAD_TEXT} (hash, title, description) "
+    "VALUES (new.hash, new.title, new.description); END",
+    # by hash (an unindexed column: a scan of the text table; only unreferenced documents are
+    # ever deleted, a few at a time): uploads' rowids are not stable across a VACUUM
+    f"CREATE TRIGGER {UPLOAD_TEXT}_delete AFTER DELETE ON uploads WHEN old.kind = 'listing' "
+    f"BEGIN DELETE FROM {UPLOAD_TEXT} WHERE hash = old.hash; END",
+)
+# One index of both columns together (two, ORed, cost more than a scan to the planner; the
+# expression's own statistics let it see how few rows a word matches). bazaar/server/store.py
+# matches this expression, then each column (a phrase across the two is no match).
+UPLOAD_TEXT_EXPRESSION = "(coalesce(title, '') || ' ' || coalesce(description, ''))"
+_POSTGRESQL_TEXT = (
+    f"CREATE INDEX ix_uploads_text_trgm ON uploads USING gin ({UPLOAD_TEXT_EXPRESSION} "
+    "gin_trgm_ops)",
+)
+
+# -- version 4: delivery details --------------------------------------------------------------
+metadata_v4 = sa.MetaData()
 
 # Each order's delivery details as its buyer last sent them: the hash of a bazaar.delivery/1
 # document (in `uploads`) that holds the address encrypted to the seller and the arbiter only.
 deliveries = sa.Table(
     "deliveries",
-    metadata_v3,
+    metadata_v4,
     sa.Column("order_id", sa.String(66), primary_key=True),
     sa.Column("document", sa.String(66), nullable=False),
     sa.Column("uploaded_at", sa.BigInteger, nullable=False),
@@ -206,7 +241,7 @@ deliveries = sa.Table(
 # Derived tables: rebuilt from `events` after a reorg.
 DERIVED = (listings, orders, credits, proposals, rewards_claimed, seller_ratings)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _v1(connection: Connection) -> None:
@@ -244,12 +279,29 @@ def add_review(connection: Connection, args: dict[str, Any]) -> None:
 
 
 def _v3(connection: Connection) -> None:
+    """The storefront's read indexes (see above)."""
+    connection.exec_driver_sql(f"CREATE INDEX {EVENTS_BY_NAME} ON events (contract, name)")
+    connection.exec_driver_sql(f"CREATE INDEX {LISTINGS_BY_DOCUMENT} ON listings (metadata_hash)")
+    if connection.dialect.name == "sqlite":
+        for statement in _SQLITE_TEXT:
+            connection.exec_driver_sql(statement)
+    elif connection.dialect.name == "postgresql":
+        try:
+            with connection.begin_nested():
+                connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        except sa.exc.DBAPIError:
+            return
+        for statement in _POSTGRESQL_TEXT:
+            connection.exec_driver_sql(statement)
+
+
+def _v4(connection: Connection) -> None:
     """The orders' delivery details (encrypted; the storefront's)."""
-    metadata_v3.create_all(connection)
+    metadata_v4.create_all(connection)
 
 
 # Version n is reached by MIGRATIONS[n - 1] from version n - 1; a new version appends a step.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4)
 
 
 def default_url(chain_id: int) -> str:

@@ -20,6 +20,8 @@ from sqlalchemy.engine import Engine
 from bazaar.catalogue import DeliveryDocument, Document, ListingDocument, ProfileDocument
 from bazaar.index.schema import (
     SORT_MAX,
+    UPLOAD_TEXT,
+    UPLOAD_TEXT_EXPRESSION,
     deliveries,
     events,
     listings,
@@ -215,10 +217,14 @@ def payment_tokens(engine: Engine) -> dict[str, int]:
     return {str(a["token"]): int(a["tokenId"]) for a in found}
 
 
+def _document() -> Any:
+    return (uploads.c.hash == listings.c.metadata_hash) & (uploads.c.kind == "listing")
+
+
 def _joined() -> Any:
-    return listings.outerjoin(
-        uploads, (uploads.c.hash == listings.c.metadata_hash) & (uploads.c.kind == "listing")
-    ).outerjoin(seller_ratings, seller_ratings.c.seller == listings.c.seller)
+    return listings.outerjoin(uploads, _document()).outerjoin(
+        seller_ratings, seller_ratings.c.seller == listings.c.seller
+    )
 
 
 def _columns() -> list[Any]:
@@ -249,6 +255,35 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
+# SQLite's text index of the listing documents (bazaar/index/schema.py, version 3).
+_upload_text = sa.table(UPLOAD_TEXT, sa.column("hash"))
+
+
+def _indexed(q: str, dialect: str) -> bool:
+    """Whether `_has_text` finds `q` in SQLite's text index (which needs 3 characters)."""
+    return dialect == "sqlite" and len(q) >= 3
+
+
+def _has_text(q: str, dialect: str) -> Any:
+    """The condition that the listing's document has `q` in its title or its description.
+    In SQLite's text index: a phrase of trigrams, a substring of either column (of the
+    listing documents only: no join with `uploads`). Otherwise ILIKE; on PostgreSQL first of
+    the expression of its pg_trgm index (both columns), then of each column."""
+    if _indexed(q, dialect):
+        phrase = '{title description}: "' + q.replace('"', '""') + '"'
+        match = sa.text(f"{UPLOAD_TEXT} MATCH :phrase").bindparams(phrase=phrase)
+        return listings.c.metadata_hash.in_(sa.select(_upload_text.c.hash).where(match))
+    pattern = _like(q)
+    either = sa.or_(
+        uploads.c.title.ilike(pattern, escape="\\"),
+        uploads.c.description.ilike(pattern, escape="\\"),
+    )
+    if dialect != "postgresql":
+        return either
+    both = sa.literal_column(UPLOAD_TEXT_EXPRESSION, sa.Text)
+    return both.ilike(pattern, escape="\\") & either
+
+
 def listings_page(
     engine: Engine,
     *,
@@ -261,18 +296,12 @@ def listings_page(
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of listings and how many match in all. `q` matches the title or description
-    of the listing's stored document (case-insensitive for ASCII letters); `sort`: id
+    of the listing's stored document (case-insensitive, for ASCII letters at least); `sort`: id
     (oldest first), price (cheapest first), rating (the seller's best average first, sellers
     without reviews last)."""
     where: list[Any] = []
     if q:
-        pattern = _like(q)
-        where.append(
-            sa.or_(
-                uploads.c.title.ilike(pattern, escape="\\"),
-                uploads.c.description.ilike(pattern, escape="\\"),
-            )
-        )
+        where.append(_has_text(q, engine.dialect.name))
     if token_id is not None:
         where.append(listings.c.token_mask.op("&")(1 << (token_id - 1)) != 0)
     if seller is not None:
@@ -292,10 +321,19 @@ def listings_page(
         "rating": [average.desc(), listings.c.id],
     }
     order_by = orders[sort]
-    query = sa.select(*_columns()).select_from(_joined()).where(*where)
-    count = sa.select(sa.func.count()).select_from(_joined()).where(*where)
+    # The page's ids first, from only the tables that the conditions and the order read (a
+    # deep page or the rating order then walks narrow rows), then those listings in full. The
+    # count reads only the conditions' tables: a listing has at most one document and one
+    # rating row, so the outer joins never change how many match.
+    joined = q is not None and q != "" and not _indexed(q, engine.dialect.name)
+    matched = listings.join(uploads, _document()) if joined else listings
+    ranked = matched.outerjoin(seller_ratings, seller_ratings.c.seller == listings.c.seller)
+    page = sa.select(listings.c.id).select_from(ranked if sort == "rating" else matched)
+    page = page.where(*where).order_by(*order_by).limit(limit).offset(offset)
+    query = sa.select(*_columns()).select_from(_joined()).where(listings.c.id.in_(page))
+    count = sa.select(sa.func.count()).select_from(matched).where(*where)
     with engine.connect() as c:
-        rows = c.execute(query.order_by(*order_by).limit(limit).offset(offset)).all()
+        rows = c.execute(query.order_by(*order_by)).all()
         total = int(c.execute(count).scalar_one())
     return [_listing(r) for r in rows], total
 

@@ -36,7 +36,7 @@ def test_an_index_at_version_1_is_migrated_with_its_sellers_ratings(db_url):
     tables = set(sa.inspect(migrated).get_table_names())
     assert {"uploads", "upload_images", "seller_ratings", "deliveries"} <= tables
     with migrated.connect() as c:
-        assert schema.get_meta(c, "schema_version") == str(schema.SCHEMA_VERSION) == "3"
+        assert schema.get_meta(c, "schema_version") == str(schema.SCHEMA_VERSION) == "4"
         ratings = {r.seller: (r.rating_sum, r.reviews) for r in c.execute(
             sa.select(schema.seller_ratings))}  # fmt: skip
     assert ratings == {seller: (9, 2), other: (1, 1)}
@@ -51,5 +51,5 @@ def test_an_index_newer_than_the_code_is_refused(db_url):
     engine = open_index(db_url)
     with engine.begin() as c:
         schema.set_meta(c, "schema_version", str(schema.SCHEMA_VERSION + 1))
-    with pytest.raises(BazaarError, match="this bazaar knows up to 3"):
+    with pytest.raises(BazaarError, match="this bazaar knows up to 4"):
         open_index(db_url)
