@@ -29,6 +29,7 @@ from bazaar.server.common import (
     DAO_CONTRACTS,
     STOREFRONT,
     ApiError,
+    PageCache,
     RateLimit,
     ServerSettings,
     Storefront,
@@ -123,8 +124,10 @@ def storefront(
     catalogue = store.Store(engine)
     token_names = journal.data.get("tokens", {})
     deployed = journal.data.get("contracts", {})
+    pages = PageCache()
 
-    def collect() -> tuple[int, int]:
+    def collect() -> tuple[int, int]:  # after each pass that brought the index up to date
+        pages.clear()
         return catalogue.collect(int(time.time() - settings.keep_unreferenced))
 
     return Storefront(
@@ -137,6 +140,7 @@ def storefront(
         checksum(journal.address("market"), "market"),
         {name.lower(): checksum(address, name) for name, address in token_names.items()},
         {key: checksum(deployed[key]["address"], key) for key in DAO_CONTRACTS if key in deployed},
+        pages,
     )
 
 

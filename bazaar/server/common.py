@@ -9,7 +9,7 @@ import json
 import re
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
@@ -27,6 +27,35 @@ HASH_PATH = re.compile(r"0x[0-9a-fA-F]{64}")
 JSON_SAFE_INT = 2**53 - 1  # beyond it, integers go out as decimal strings
 # The journal's keys of the contracts the page's DAO view calls through the wallet.
 DAO_CONTRACTS = ("governor", "staking", "points", "timelock")
+
+
+class PageCache:
+    """Answers of the catalogue's pages by their (validated) parameters, until the index or
+    the catalogue changes: cleared after every pass of the follower (what the index can tell
+    changes only then) and every upload. At most `size` answers, the oldest dropped first.
+    Popular searches and the first pages are asked far more often than they change."""
+
+    def __init__(self, size: int = 2_000) -> None:
+        self.size = size
+        self.answers: dict[tuple[Any, ...], bytes] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: tuple[Any, ...]) -> bytes | None:
+        found = self.answers.get(key)
+        if found is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return found
+
+    def put(self, key: tuple[Any, ...], body: bytes) -> None:
+        if len(self.answers) >= self.size:
+            self.answers.pop(next(iter(self.answers)))
+        self.answers[key] = body
+
+    def clear(self) -> None:
+        self.answers = {}
 
 
 @dataclass(frozen=True)
@@ -84,6 +113,7 @@ class Storefront:
     market: str
     token_names: dict[str, str]  # the deployment's tokens by name (wbtc, usdc) -> address
     contracts: dict[str, str]  # the DAO's contracts the page calls (DAO_CONTRACTS) -> address
+    pages: PageCache = field(default_factory=PageCache)  # the catalogue's answers
 
 
 STOREFRONT = web.AppKey("storefront", Storefront)

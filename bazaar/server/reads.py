@@ -129,6 +129,10 @@ async def get_listings(request: web.Request) -> web.Response:
     if sort not in store.SORTS:
         raise ApiError(400, f"sort must be one of {', '.join(store.SORTS)}, not {sort!r}")
     seller = address_param(params, "seller")
+    key = (q, params.get("token", "").lower(), seller, sort, page, per_page)
+    cached = storefront.pages.get(key)
+    if cached is not None:
+        return web.Response(body=cached, content_type="application/json")
 
     def read() -> dict[str, Any]:
         tokens, token_id = _tokens(storefront, params.get("token"))
@@ -149,7 +153,10 @@ async def get_listings(request: web.Request) -> web.Response:
             "index": lag(storefront),
         }
 
-    return answer(await in_thread(read))
+    response = answer(await in_thread(read))
+    assert isinstance(response.body, bytes)
+    storefront.pages.put(key, response.body)
+    return response
 
 
 async def get_listing(request: web.Request) -> web.Response:

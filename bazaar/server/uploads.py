@@ -199,6 +199,7 @@ async def post_upload(request: web.Request, documents: bool) -> web.Response:
     )
     if isinstance(document, DeliveryDocument):
         await in_thread(storefront.store.set_delivery, document.order, digest, now)
+    storefront.pages.clear()  # a listing's document (its title) may have just arrived
     stored = await in_thread(storefront.store.get, digest, KINDS)
     assert stored is not None  # just put (collection keeps what is younger than a day)
     return _uploaded(stored, created)

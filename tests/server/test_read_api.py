@@ -277,3 +277,24 @@ def test_a_review_orphaned_by_a_reorg_leaves_the_seller_s_rating(api, suite):
     )
     assert rating() == {"sum": 0, "reviews": 0}
     assert any(entry["event"] == "reorg" for entry in api.log)
+
+
+def test_a_catalogue_page_is_answered_from_the_cache_until_the_index_or_catalogue_changes(
+    api, suite
+):
+    lamp = listing_document("Brass desk lamp")
+    assert catalogue.upload(api.url, lamp, SIGNERS["seller"]).created
+    put_on_sale(suite, 40, lamp)
+    api.wait_indexed()
+    pages = api.storefront.pages
+    before = api.json("/api/listings")["total"]
+    first = api.get("/api/listings", q="lamp")
+    hits = pages.hits
+    assert api.get("/api/listings", q="lamp").content == first.content
+    assert pages.hits == hits + 1  # the same page again: from the cache
+    chair = listing_document("Oak chair")
+    assert catalogue.upload(api.url, chair, SIGNERS["seller"]).created
+    assert pages.answers == {}  # an upload clears it
+    put_on_sale(suite, 90, chair)
+    api.wait_indexed()  # a pass of the follower clears it too
+    assert api.json("/api/listings")["total"] == before + 1
