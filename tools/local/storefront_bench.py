@@ -30,6 +30,7 @@ import argparse
 import asyncio
 import collections
 import contextlib
+import gzip
 import json
 import math
 import multiprocessing
@@ -48,6 +49,7 @@ import aiohttp
 
 from bazaar.index.indexer import Progress
 from bazaar.index.schema import open_index
+from bazaar.journal import Journal
 from bazaar.server.app import ServerSettings, serve, storefront
 from tools.local.index_bench import create_database, machine, postgres
 from tools.local.storefront_fill import (
@@ -81,8 +83,12 @@ def running(url: str, head: int) -> Iterator[str]:
     engine = open_index(url)
     log: list[dict[str, Any]] = []
     tokens = {name: address(f"token {name}") for name in TOKENS}
+    journal = Journal(
+        Path("bench.json"),
+        {"contracts": {"market": {"address": address("market")}}, "tokens": tokens},
+    )
     shop = storefront(engine, lambda: Progress(head, head, head, 0, None), ServerSettings(),
-                      31337, address("market"), tokens, log.append)  # fmt: skip
+                      31337, journal, log.append)  # fmt: skip
     started, state = threading.Event(), {}
 
     async def main() -> None:
@@ -107,6 +113,7 @@ def running(url: str, head: int) -> Iterator[str]:
     if not started.wait(60) or "url" not in state:
         raise RuntimeError(f"the server did not start: {state.get('failure')}")
     try:
+        state["shop"] = shop
         yield state["url"]
     finally:
         state["loop"].call_soon_threadsafe(state["stop"].set)
@@ -219,7 +226,9 @@ def measure_api(url: str, fill: Fill, scale: float) -> dict[str, Any]:
     pages = -(-sum(o["buyer"] == fill.heavy_buyer for o in fill.rows["orders"]) // 20)  # of 20
     api: dict[str, Any] = {}
     with running(url, fill.head) as base:
+        api["firstRender"] = first_render(base)
         api["search"] = measure_mix(base, searches, CLIENTS)
+        api["search"]["distinctPages"] = len({path for _, path in searches})
         api["searchOneClient"] = measure_mix(base, searches[: others // 4], 1)
         api["listing"] = measure_mix(
             base, [("listing", f"/api/listings/{i}") for i in listing_ids], CLIENTS
@@ -234,6 +243,42 @@ def measure_api(url: str, fill: Fill, scale: float) -> dict[str, Any]:
             CLIENTS,
         )
     return api
+
+
+# -- the page ---------------------------------------------------------------------------------
+
+RENDERS = 5
+
+
+def first_render(base: str) -> dict[str, Any]:
+    """The page's first catalogue render in Debian's Chromium (tests/support/browser.py's
+    launch, no wallet): from navigation to the first page of cards with every title checked
+    against its hash and shown, in a new browser context each time (nothing cached); the
+    median of RENDERS, and the bundle's size."""
+    from tests.support.browser import launch
+
+    seconds = []
+    with launch() as browser:
+        for _ in range(RENDERS):
+            context = browser.new_context()
+            page = context.new_page()
+            start = time.perf_counter()
+            page.goto(base + "/")
+            page.wait_for_function(
+                "() => document.querySelectorAll('.card').length > 0 && "
+                "[...document.querySelectorAll('.card h3')].every(t => t.textContent !== '…')",
+                timeout=30_000,
+            )
+            seconds.append(time.perf_counter() - start)
+            context.close()
+    bundle = (ROOT / "bazaar" / "server" / "static" / "app.js").read_bytes()
+    return {
+        "medianSeconds": round(statistics.median(seconds), 3),
+        "maxSeconds": round(max(seconds), 3),
+        "runs": RENDERS,
+        "bundleBytes": len(bundle),
+        "bundleGzipBytes": len(gzip.compress(bundle, 9)),
+    }
 
 
 # -- the run ----------------------------------------------------------------------------------
@@ -271,6 +316,8 @@ def verdicts(api: dict[str, Any]) -> dict[str, Any]:
     return {
         db: {
             "searchMedianUnder50ms": api[db]["search"]["medianMs"] < TARGET_MEDIAN_MS,
+            "firstRenderUnder1_5s": api[db]["firstRender"]["medianSeconds"] < 1.5,
+            "bundleUnder300KiBGzipped": api[db]["firstRender"]["bundleGzipBytes"] < 300 * 1024,
             "searchP99Under200ms": api[db]["search"]["p99Ms"] < TARGET_P99_MS,
             "noErrors": all(api[db][mix]["errors"] == 0 for mix in MIXES),
         }
