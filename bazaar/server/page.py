@@ -121,8 +121,11 @@ async def get_rates(request: web.Request) -> web.Response:
 async def post_explain(request: web.Request) -> web.Response:
     """{"data": "0x..."} (revert data, at most 4 KiB) -> {"error": name or null, "sentence"}:
     the sentence the CLI prints for it."""
-    body = await request.read()
-    if len(body) > 2 * MAX_REVERT_BYTES + 64:
+    limit = 2 * MAX_REVERT_BYTES + 64
+    if (request.content_length or 0) > limit:  # refused before reading it
+        raise ApiError(413, "revert data is at most 4 KiB")
+    body = await request.content.read(limit + 1)
+    if len(body) > limit:
         raise ApiError(413, "revert data is at most 4 KiB")
     try:
         data = json.loads(body)

@@ -1,11 +1,17 @@
 // Building the page from data without ever parsing it as HTML: every piece of user text
 // (titles, descriptions, evidence) becomes a text node. No innerHTML anywhere in the page.
 
+const ATTRIBUTE = /^(?!on)[a-z][a-z0-9-]*$/; // never a handler from text, never odd names
+const URL_ATTRIBUTES = new Set(["href", "src", "action", "formaction"]);
+const SAFE_URL = /^(#|\/|blob:)/; // the page's own fragments and paths, and checked pictures
+
 /** An element: h("button", {class: "primary", onclick: fn, disabled: true}, "Buy", child). */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
     if (value === undefined || value === null || value === false) continue;
+    if (typeof value !== "function" && !ATTRIBUTE.test(key)) throw new Error(`h(): attribute ${key} refused`);
+    if (URL_ATTRIBUTES.has(key) && !SAFE_URL.test(String(value))) throw new Error(`h(): ${key} ${value} refused`);
     if (key.startsWith("on") && typeof value === "function") {
       el.addEventListener(key.slice(2), value);
     } else if (key === "class") {
