@@ -120,13 +120,16 @@ class Api:
         raise AssertionError(f"not within {timeout} s: {what}; the server's log: {self.log}")
 
     def wait_indexed(self, timeout=30):
-        """Until the index holds the chain's latest block."""
+        """Until the index holds the chain's latest block and the follower's pass that brought
+        it there has ended (the index's rows are written before the pass's state: a status
+        read in between shows the rows but no head yet)."""
         head = brownie.web3.eth.block_number
-        self.wait_until(
-            lambda: (self.json("/api/status")["index"]["lastBlock"] or 0) >= head,
-            f"the index at block {head}",
-            timeout,
-        )
+
+        def indexed():
+            index = self.json("/api/status")["index"]
+            return (index["lastBlock"] or 0) >= head and (index["head"] or 0) >= head
+
+        self.wait_until(indexed, f"the index at block {head}", timeout)
 
 
 @contextlib.contextmanager
