@@ -2,15 +2,38 @@
 fragment, connect the test wallet, switch its account, wait for an action's outcome, take a
 screenshot into reports/storefront/."""
 
+import contextlib
 from pathlib import Path
 
+import brownie
 from playwright.sync_api import expect
 
+from bazaar.clients.oracle import OracleClient
+from bazaar.journal import Journal
+from bazaar.server.page import Rates, Token
+from tests.server.conftest import running
 from tests.support.cli import ADDRESSES
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "reports" / "storefront"
 TIMEOUT = 30_000  # ms: a transaction's whole round (simulate, sign, mine, index)
+
+
+@contextlib.contextmanager
+def priced_server(suite, folder):
+    """The storefront server on a new SQLite index in `folder` (its path: `.database`),
+    pricing WBTC and USDC from the suite's oracle (/api/rates)."""
+    journal = Journal.load(suite["folder"] / "31337.json")
+    oracle = OracleClient(brownie.web3, journal.address("oracle"))
+    tokens = [
+        Token(journal.data["tokens"]["wbtc"], "wbtc", "WBTC", 8),
+        Token(journal.data["tokens"]["usdc"], "usdc", "USDC", 6),
+    ]
+    rates = Rates(tokens, lambda token, usd: oracle.quote(token, usd).token_amount)
+    database = folder / "index.sqlite"
+    with running(suite, f"sqlite:///{database}", rates=rates) as api:
+        api.database = database
+        yield api
 
 
 def shot(page, name):

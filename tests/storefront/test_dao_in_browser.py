@@ -13,13 +13,10 @@ import pytest
 from playwright.sync_api import expect
 
 from bazaar import artifacts
-from bazaar.clients.oracle import OracleClient
-from bazaar.journal import Journal
-from bazaar.server.page import Rates, Token
 from bazaar.settings import POINT, STAKING_SETTINGS, USD
 from bazaar.types import PROPOSAL_STATES
-from tests.server.conftest import contract, running
-from tests.storefront.steps import TIMEOUT, connect, done, go, shot, visit
+from tests.server.conftest import contract
+from tests.storefront.steps import TIMEOUT, connect, done, go, priced_server, shot, visit
 from tests.support.cli import ADDRESSES, PASSWORD, assert_one_line_failure, deploy_by_cli, run
 from tests.support.governance import FOR, Proposal
 from tests.support.helpers import mine_at
@@ -85,14 +82,7 @@ def suite(tmp_path_factory):
 
 @pytest.fixture
 def server(suite, tmp_path):
-    journal = Journal.load(suite["folder"] / "31337.json")
-    oracle = OracleClient(brownie.web3, journal.address("oracle"))
-    tokens = [
-        Token(journal.data["tokens"]["wbtc"], "wbtc", "WBTC", 8),
-        Token(journal.data["tokens"]["usdc"], "usdc", "USDC", 6),
-    ]
-    rates = Rates(tokens, lambda token, usd: oracle.quote(token, usd).token_amount)
-    with running(suite, f"sqlite:///{tmp_path / 'index.sqlite'}", rates=rates) as api:
+    with priced_server(suite, tmp_path) as api:
         api.wait_indexed()
         yield api
 

@@ -17,12 +17,19 @@ from eth_utils import keccak
 from playwright.sync_api import expect
 
 from bazaar import artifacts, catalogue
-from bazaar.clients.oracle import OracleClient
 from bazaar.index.schema import orders, uploads
-from bazaar.journal import Journal
-from bazaar.server.page import Rates, Token
-from tests.server.conftest import SIGNERS, listing_document, put_on_sale, running
-from tests.storefront.steps import ROOT, TIMEOUT, connect, done, go, shot, switch_to, visit
+from tests.server.conftest import SIGNERS, listing_document, put_on_sale
+from tests.storefront.steps import (
+    ROOT,
+    TIMEOUT,
+    connect,
+    done,
+    go,
+    priced_server,
+    shot,
+    switch_to,
+    visit,
+)
 from tests.support.cli import ADDRESSES, DEV_KEYS, deploy_by_cli
 
 PICTURE = ROOT / "tools" / "local" / "shop" / "mug.png"
@@ -50,16 +57,7 @@ def suite(tmp_path_factory):
 
 @pytest.fixture
 def server(suite, tmp_path):
-    journal = Journal.load(suite["folder"] / "31337.json")
-    oracle = OracleClient(brownie.web3, journal.address("oracle"))
-    tokens = [
-        Token(journal.data["tokens"]["wbtc"], "wbtc", "WBTC", 8),
-        Token(journal.data["tokens"]["usdc"], "usdc", "USDC", 6),
-    ]
-    rates = Rates(tokens, lambda token, usd: oracle.quote(token, usd).token_amount)
-    database = tmp_path / "index.sqlite"
-    with running(suite, f"sqlite:///{database}", rates=rates) as api:
-        api.database = database
+    with priced_server(suite, tmp_path) as api:
         yield api
 
 
