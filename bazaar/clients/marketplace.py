@@ -40,6 +40,7 @@ class Listing:
     active: bool
     goods_token_id: int  # digital listings: the DigitalGoods item in escrow (0: physical)
     metadata_hash: bytes
+    commission_bps: int = 0  # affiliate commission offered to referrers (of the proceeds)
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ class MarketplaceClient(ContractClient):
             if exc.data[:4] != LISTING_UNKNOWN:
                 raise
             raise BazaarError(f"unknown listing {listing_id} on {self.address}") from None
-        seller, price, stock, mask, buffer, cap, kind, active, goods_id, metadata = raw
+        seller, price, stock, mask, buffer, cap, kind, active, goods_id, commission, metadata = raw
         return Listing(
             listing_id,
             seller,
@@ -124,6 +125,7 @@ class MarketplaceClient(ContractClient):
             active,
             goods_id,
             metadata,
+            commission,
         )
 
     def accepted_tokens(self, listing: Listing) -> list[str]:
