@@ -238,29 +238,35 @@ contract MarketplaceAdmin is MarketplaceCheckoutCore {
         if (block.timestamp > cart.deadline) revert MarketplaceCheckoutExpired(cart.deadline, block.timestamp);
         uint256 count = cart.lines.length;
         if (count == 0 || count > Limits.MAX_CART_LINES) revert MarketplaceCartSizeOutOfRange(count, 1, Limits.MAX_CART_LINES);
-        orderIds = new OrderId[](count);
+        // Every line checked and its stock taken first, then all priced from one reading of
+        // the feeds (`quotes`: each exactly the `quote` a checkout would get), then written.
+        OrderTerms[] memory terms = new OrderTerms[](count);
+        uint256[] memory usdPrices = new uint256[](count);
         uint256[] memory goodsTokenIds = new uint256[](count);
+        for (uint256 i = 0; i < count; ++i) {
+            CartLine calldata line = cart.lines[i];
+            OrderTerms memory t = terms[i];
+            t.buyer = msg.sender;
+            t.token = cart.token;
+            t.arbiter = cart.arbiter;
+            t.referrer = cart.referrer;
+            t.listingId = line.listingId;
+            t.quantity = line.quantity;
+            (usdPrices[i], goodsTokenIds[i]) = _takeLine(t, line.pointsToRedeem);
+        }
+        IWbtcUsdOracle.Quote[] memory quotes = _oracle.quotes(cart.token, usdPrices);
+        orderIds = new OrderId[](count);
         uint256 total = 0;
         uint256 points = 0;
         for (uint256 i = 0; i < count; ++i) {
-            CartLine calldata line = cart.lines[i];
-            // slither-disable-next-line uninitialized-local
-            OrderTerms memory terms;
-            terms.buyer = msg.sender;
-            terms.token = cart.token;
-            terms.arbiter = cart.arbiter;
-            terms.referrer = cart.referrer;
-            terms.listingId = line.listingId;
-            terms.quantity = line.quantity;
-            uint256 redeemed = line.pointsToRedeem;
-            (uint256 amount, IWbtcUsdOracle.Quote memory q, uint256 goodsTokenId) = _priceListing(terms, redeemed);
-            OrderId orderId = _storeOrder(terms, amount, q, goodsTokenId);
+            uint256 amount = _lockPrice(terms[i], quotes[i]);
+            OrderId orderId = _storeOrder(terms[i], amount, quotes[i], goodsTokenIds[i]);
+            uint256 redeemed = cart.lines[i].pointsToRedeem;
             if (redeemed != 0) {
                 _orders[orderId].pointsEscrowed = SafeCast.toUint96(redeemed);
                 points += redeemed;
             }
             orderIds[i] = orderId;
-            goodsTokenIds[i] = goodsTokenId;
             total += amount;
         }
         if (total > cart.maxTotal) revert MarketplacePriceAboveMax(total, cart.maxTotal);

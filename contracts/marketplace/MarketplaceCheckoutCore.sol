@@ -39,6 +39,19 @@ abstract contract MarketplaceCheckoutCore is MarketplaceStorage {
         internal
         returns (uint256 amount, IWbtcUsdOracle.Quote memory q, uint256 goodsTokenId)
     {
+        uint256 usdPrice;
+        (usdPrice, goodsTokenId) = _takeLine(terms, pointsToRedeem);
+        q = _oracle.quote(terms.token, usdPrice);
+        amount = _lockPrice(terms, q);
+    }
+
+    /// @dev Everything of `_priceListing` but the oracle: checks, takes the stock, fills the
+    ///      seller and the buffer, and returns the USD price to quote (after the points'
+    ///      discount) and the digital item sold, if any.
+    function _takeLine(OrderTerms memory terms, uint256 pointsToRedeem)
+        internal
+        returns (uint256 usdPrice, uint256 goodsTokenId)
+    {
         // Fields read one by one: the metadata hash slot is never loaded.
         Listing storage listing = _listings[terms.listingId];
         if (!listing.active) revert MarketplaceListingInactive(terms.listingId);
@@ -59,17 +72,20 @@ abstract contract MarketplaceCheckoutCore is MarketplaceStorage {
             terms.commissionBps = listing.commissionBps;
         }
         listing.stock = uint32(stock - quantity);
-        uint256 usdPrice = listing.priceUsd * quantity;
+        usdPrice = listing.priceUsd * quantity;
         if (pointsToRedeem != 0) usdPrice -= _discount(usdPrice, listing.pointsDiscountCapBps, pointsToRedeem);
-        q = _oracle.quote(terms.token, usdPrice);
-        uint256 bufferBps = listing.bufferBps;
-        amount = _payment(q.tokenAmount, bufferBps);
         terms.seller = seller;
+        terms.bufferBps = listing.bufferBps;
+        goodsTokenId = listing.goodsTokenId;
+    }
+
+    /// @dev Locks quote `q` into the terms; returns what the buyer pays (the locked amount,
+    ///      plus the buffer of a USD-protected order).
+    function _lockPrice(OrderTerms memory terms, IWbtcUsdOracle.Quote memory q) internal pure returns (uint256 amount) {
         terms.usdAmount = q.usdAmount;
         terms.lockedAmount = q.tokenAmount;
-        terms.bufferBps = bufferBps;
         terms.oracleVersion = q.version;
-        goodsTokenId = listing.goodsTokenId;
+        amount = _payment(q.tokenAmount, terms.bufferBps);
     }
 
     /// @dev The USD discount `points` buy on a price, within the listing's cap; the seller's

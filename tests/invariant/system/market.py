@@ -111,10 +111,12 @@ class MarketActions(SystemCore):
         points: int,
         stock: int,
         referrer: str | None = None,
+        quote: bool = True,
     ) -> tuple[str | None, int, int, int]:
         """MarketplaceCheckoutCore._priceListing for one order (a checkout, or a cart's line
-        with `stock` what the lines before it left): (error, USD price, locked, paid)."""
-        m, now = self.m, self.next_ts
+        with `stock` what the lines before it left): (error, USD price, locked, paid).
+        Without `quote`, `_takeLine` only (a cart quotes its lines after checking them all)."""
+        m = self.m
         usd = listing.price * quantity
         expect = None
         if not listing.active:
@@ -135,11 +137,17 @@ class MarketActions(SystemCore):
             if discount == 0 or discount > cap:
                 expect = "MarketplaceDiscountAboveCap"
             usd -= discount
-        if expect is not None:
+        if expect is not None or not quote:
             return expect, usd, 0, 0
+        expect, locked, amount = self._quote_line(listing, token, usd)
+        return expect, usd, locked, amount
+
+    def _quote_line(self, listing: Listing, token: str, usd: int) -> tuple[str | None, int, int]:
+        """The oracle's quote of a line: (error, locked, paid with the buffer)."""
+        m, now = self.m, self.next_ts
         expect, locked = m.oracle.quote(m.tokens[token], usd, now)
         amount = buffered_deposit(locked, listing.buffer_bps) if listing.buffer_bps else locked
-        return expect, usd, locked, amount
+        return expect, locked, amount
 
     def checkout(
         self,
@@ -210,13 +218,18 @@ class MarketActions(SystemCore):
             expect = "MarketplaceCartSizeOutOfRange"
         for listing, quantity, points in lines if expect is None else ():
             left = stock.get(listing.id, listing.stock)
-            expect, usd, locked, amount = self._price_line(
-                buyer, listing, token, quantity, arbiter, points, left, referrer
+            expect, usd, _, _ = self._price_line(
+                buyer, listing, token, quantity, arbiter, points, left, referrer, quote=False
             )
             if expect is not None:
                 break
             stock[listing.id] = left - quantity
-            priced.append((listing, quantity, points, usd, locked, amount))
+            priced.append((listing, quantity, points, usd, 0, 0))
+        for n, (listing, quantity, points, usd, _, _) in enumerate(priced if not expect else ()):
+            expect, locked, amount = self._quote_line(listing, token, usd)
+            if expect is not None:
+                break
+            priced[n] = (listing, quantity, points, usd, locked, amount)
         total = sum(line[5] for line in priced)
         points_total = sum(line[2] for line in priced)
         max_total = max(total - 1, 0) if fault == "max_payment" else 2**256 - 1
