@@ -216,7 +216,7 @@ def test_a_cart_above_its_max_total_is_refused_and_one_at_it_is_accepted(
     with brownie.reverts(err("MarketplacePriceAboveMax", total, total - 1)):
         buy_cart(market, buyer, lines, wbtc, arbiter, max_total=total - 1)
     assert state_of(market, buyer, wbtc, points, [listing, trinket]) == before
-    tx, orders = buy_cart(market, buyer, lines, wbtc, arbiter, max_total=total)
+    _, orders = buy_cart(market, buyer, lines, wbtc, arbiter, max_total=total)
     assert len(orders) == 2 and wbtc.balanceOf(buyer) == before["buyer"] - total
 
 
@@ -370,7 +370,7 @@ def test_each_order_of_a_cart_ships_confirms_refunds_and_disputes_on_its_own(
 def test_a_seller_ships_several_orders_of_a_cart_in_one_batch(
     market, listing, gadget, trinket, buyer, seller, wbtc, arbiter
 ):
-    tx, (first, second, other) = buy_cart(
+    _, (first, second, other) = buy_cart(
         market, buyer, [(listing, 1), (gadget, 1), (trinket, 1)], wbtc, arbiter
     )
     shipped = market.shipBatch(
