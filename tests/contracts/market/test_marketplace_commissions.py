@@ -49,10 +49,11 @@ def referrer(stranger):
 
 
 @pytest.fixture(scope="module")
-def affiliated(market, listing, seller):
-    """The $1,000 listing (10 in stock, WBTC or USDC) offering a 10 % commission."""
-    market.setCommission(listing, RATE, {"from": seller})
-    return listing
+def affiliated(market, seller, wbtc, usdc):
+    """$1,000, 10 in stock, WBTC or USDC, offering a 10 % commission."""
+    item = list_item(market, seller, 1_000 * USD, [wbtc, usdc])
+    market.setCommission(item, RATE, {"from": seller})
+    return item
 
 
 @pytest.fixture(scope="module")
@@ -212,6 +213,24 @@ def test_a_confirm_batch_pays_each_orders_commission(
     commission_b = (200_000 - 2_000) * 500 // 10_000
     assert [e["amount"] for e in tx.events["CommissionPaid"]] == [COMMISSION, commission_b]
     assert wbtc.balanceOf(referrer) == before + COMMISSION + commission_b
+
+
+def test_a_usd_protected_orders_commission_leaves_out_the_buffer_returned_to_the_buyer(
+    market, protected_listing, buyer, seller, referrer, wbtc, arbiter
+):
+    market.setCommission(protected_listing, RATE, {"from": seller})
+    _, (order,) = buy_cart(
+        market, buyer, [(protected_listing, 1)], wbtc, arbiter, referrer=referrer
+    )
+    assert market.getOrder(order.id)["amount"] == 1_100_000  # the price and a 10 % buffer
+    ship(market, order, seller)
+    before = {a: wbtc.balanceOf(a) for a in (buyer, seller, referrer)}
+    tx = market.confirm(order.terms, {"from": buyer})
+    assert tx.events["OrderCompleted"]["toBuyer"] == 100_000  # the buffer, at an unmoved price
+    assert tx.events["CommissionPaid"]["amount"] == COMMISSION  # of $1,000 less the fee only
+    assert wbtc.balanceOf(buyer) == before[buyer] + 100_000
+    assert wbtc.balanceOf(seller) == before[seller] + PROCEEDS - COMMISSION
+    assert wbtc.balanceOf(referrer) == before[referrer] + COMMISSION
 
 
 def test_a_cart_without_a_referrer_carries_no_commission_and_pays_none(
