@@ -490,6 +490,7 @@ class MarketplaceClient(ContractClient):
             purpose="the cart checkout",
             spender_name="the marketplace",
         )
+        self.last_receipt = receipt
         block = int(receipt["blockNumber"])
         orders = [
             self._order(OrderId(bytes(paid["orderId"])), paid, block)
