@@ -71,6 +71,7 @@ _ORACLE_TESTS = (
     "tests/contracts/oracle/test_oracle_feed_checks.py",
     "tests/contracts/oracle/test_oracle_config.py",
     "tests/contracts/oracle/test_oracle_versions.py",
+    "tests/contracts/oracle/test_oracle_quotes.py",
     "tests/contracts/oracle/test_oracle_bounds_scaling.py",
     "tests/contracts/market/test_price_lock_settlement.py",
     "tests/contracts/oracle/test_price_math.py",
@@ -85,6 +86,8 @@ _MARKET_TESTS = (
     "tests/contracts/market/test_marketplace_hooks.py",
     "tests/contracts/market/test_marketplace_governance.py",
     "tests/contracts/market/test_marketplace_fee_share.py",
+    "tests/contracts/market/test_marketplace_carts.py",
+    "tests/contracts/market/test_marketplace_commissions.py",
     "tests/contracts/points/test_points_rewards.py",
     "tests/contracts/market/test_price_lock_settlement.py",
 )
@@ -108,6 +111,7 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "contracts/EscrowMarketplace.sol": ("marketplace", _MARKET_TESTS),
     "contracts/marketplace/MarketplaceAdmin.sol": ("marketplace", _MARKET_TESTS),
+    "contracts/marketplace/MarketplaceCheckoutCore.sol": ("marketplace", _MARKET_TESTS),
     "contracts/RewardPoints.sol": (
         "points",
         tuple(
