@@ -7,6 +7,7 @@ import { field, h, notice, show } from "../dom.js";
 import { shortAddress, stars, tokenAmount, usd } from "../format.js";
 import { run } from "../progress.js";
 import { addToCart, approx, cart, shop } from "../state.js";
+import { verifiedImage } from "../verify.js";
 import { connected, onRightChain, wallet } from "../wallet.js";
 import { cartLink, payLines, referrerLine } from "./cart.js";
 import { fillFromDocument } from "./catalogue.js";
