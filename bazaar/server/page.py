@@ -93,8 +93,9 @@ def _file(name: str) -> web.Response:
 
 
 async def get_page(request: web.Request) -> web.Response:
-    """The page itself (every route of the page is a fragment of this one URL)."""
-    params_of(request, ())
+    """The page itself (every route of the page is a fragment of this one URL); `ref`, a
+    referral link's referrer, is read by the page (which checks it), never by the server."""
+    params_of(request, ("ref",))
     response = _file("index.html")
     response.headers["Content-Security-Policy"] = PAGE_CSP
     response.headers["Cache-Control"] = "no-cache"

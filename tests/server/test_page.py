@@ -34,7 +34,8 @@ def test_only_the_pages_own_files_are_served_from_static(api):
         answer = api.get(f"/static/{name}")
         assert answer.status_code == 404, name
         assert "error" in answer.json()
-    assert api.get("/", params={"x": "1"}).status_code == 400  # the page takes no parameters
+    assert api.get("/", x="1").status_code == 400  # the page takes no parameters
+    assert api.get("/", ref="0x1").status_code == 200  # but a referral link's ref
 
 
 def test_rates_are_the_oracles_quote_for_a_million_dollars_per_token(suite, db_url):

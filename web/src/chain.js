@@ -2,7 +2,7 @@
 // sentence (bazaar/errors.py through /api/explain) before the wallet is asked to sign.
 import { abi as erc20Abi } from "abi:IERC20Metadata";
 import { abi as marketAbi } from "abi:EscrowMarketplace";
-import { toFunctionSelector } from "viem";
+import { decodeEventLog, toFunctionSelector } from "viem";
 import { explain, get } from "./api.js";
 import { reader, signer, wallet } from "./wallet.js";
 
@@ -138,4 +138,29 @@ export function termsOf(order) {
     out[item.name] = item.type === "address" ? value : BigInt(value);
   }
   return out;
+}
+
+/** The orders a checkout's receipt paid, in the order of their logs: [{orderId, terms}]. */
+export function paidOrders(receipt) {
+  const out = [];
+  for (const log of receipt.logs) {
+    if (log.address.toLowerCase() !== config.market.toLowerCase()) continue;
+    try {
+      const event = decodeEventLog({ abi: marketAbi, data: log.data, topics: log.topics });
+      if (event.eventName === "OrderPaid") out.push({ orderId: event.args.orderId, terms: event.args.terms });
+    } catch {
+      // another of the marketplace's events
+    }
+  }
+  return out;
+}
+
+/** The first active arbiter that is none of `excluded` (as `bazaar buy`: not the buyer, not a
+ * seller, not the referrer). */
+export async function arbiterFor(excluded) {
+  const out = excluded.filter(Boolean).map((a) => a.toLowerCase());
+  const arbiters = await market("arbiters");
+  const found = arbiters.find((a) => !out.includes(a.toLowerCase()));
+  if (!found) throw new Error("No arbiter may take this order now; try again later.");
+  return found;
 }

@@ -2,10 +2,12 @@
 // #/arbiter, #/dao) over the server's read API, with the shopper's own wallet for everything
 // signed.
 import { h, notice, show } from "./dom.js";
+import { isAddress, getAddress } from "viem";
 import { shortAddress } from "./format.js";
 import { config } from "./chain.js";
-import { load, reloadRates, shop } from "./state.js";
+import { cart, load, reloadRates, shop } from "./state.js";
 import { connect, connected, discover, onRightChain, onWalletChange, switchChain, wallet } from "./wallet.js";
+import { cartLink, cartPage } from "./views/cart.js";
 import { catalogue, parse } from "./views/catalogue.js";
 import { daoPage } from "./views/dao.js";
 import { listingPage } from "./views/listing.js";
@@ -85,6 +87,7 @@ async function route() {
     else if (parts[0] === "sales") await ordersPage(main, "seller");
     else if (parts[0] === "arbiter") await ordersPage(main, "arbiter");
     else if (parts[0] === "shop") await shopPage(main);
+    else if (parts[0] === "cart") await cartPage(main);
     else if (parts[0] === "dao") await daoPage(main);
     else if (!parts.length) await catalogue(main, parse(new URLSearchParams(query)));
     else show(main, notice("error", "There is no such page."), h("a", { href: "#/" }, "Back to the catalogue"));
@@ -94,7 +97,24 @@ async function route() {
   document.body.dataset.ready = location.hash || "#/";
 }
 
+/** The referrer, read once from the page's address (`?ref=0x…`, before or inside the
+ * fragment) and kept for the visit; an invalid one is ignored with a notice. */
+function readReferrer() {
+  const inHash = new URLSearchParams(location.hash.split("?")[1] ?? "").get("ref");
+  const text = new URLSearchParams(location.search).get("ref") ?? inHash;
+  if (text === null) return;
+  if (isAddress(text, { strict: false }) && !/^0x0{40}$/i.test(text)) {
+    cart.referrer = getAddress(text);
+    return;
+  }
+  const bad = notice("warning", `The referrer in this page's address (${text.slice(0, 60)}) is not an address: it is ignored.`);
+  bad.classList.add("bad-referrer");
+  main.before(bad);
+}
+
 async function start() {
+  readReferrer();
+  cartLink();
   try {
     await load();
   } catch (err) {

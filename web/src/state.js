@@ -40,3 +40,21 @@ export function approx(usdAmount, address, bufferBps = 0) {
   const units = (BigInt(usdAmount) * token.perUsd + BigInt(shop.rates.usdAmount) - 1n) / BigInt(shop.rates.usdAmount);
   return (units * (10_000n + BigInt(bufferBps))) / 10_000n;
 }
+
+// The cart (in memory: the page persists nothing): lines {listingId, quantity, seller,
+// tokens, priceUsd}, and the referrer read once from the address (`?ref=0x…`), if any.
+export const cart = { lines: [], referrer: null };
+
+/** Adds `quantity` of `listing` (a line of the same listing grows). */
+export function addToCart(listing, quantity) {
+  const id = String(listing.listingId);
+  const line = cart.lines.find((l) => l.listingId === id);
+  if (line) line.quantity += quantity;
+  else cart.lines.push({ listingId: id, quantity, seller: listing.seller, tokens: [...listing.tokens], priceUsd: BigInt(listing.priceUsd), bufferBps: Number(listing.bufferBps ?? 0) });
+}
+
+/** The tokens every line of `lines` accepts (and the page knows a rate for). */
+export function commonTokens(lines) {
+  if (!lines.length) return [];
+  return Object.values(shop.tokens).filter((t) => lines.every((l) => l.tokens.some((a) => a.toLowerCase() === t.address.toLowerCase())));
+}

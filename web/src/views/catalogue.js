@@ -60,6 +60,7 @@ function card(listing) {
     h("p", { class: "price" }, usd(listing.priceUsd)),
     h("p", { class: "wbtc" }, amount === null ? "WBTC price unavailable" : `≈ ${tokenAmount(amount, wbtc)}`),
     h("p", { class: "rating" }, stars(listing.sellerRating.sum, listing.sellerRating.reviews)),
+    listing.commissionBps > 0 ? h("p", { class: "commission" }, `${listing.commissionBps / 100} % to referrers`) : null,
     h("p", { class: "seller" }, `seller ${shortAddress(listing.seller)}`),
   );
   if (listing.metadataHash && listing.document) {

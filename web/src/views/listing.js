@@ -1,26 +1,19 @@
 // One listing and its checkout: quantity, token, the locked amount, the buyer's slippage and
 // deadline, approve only when the allowance is short, then checkout.
-import { decodeEventLog, parseUnits } from "viem";
+import { parseUnits } from "viem";
 import { get } from "../api.js";
-import { Refused, config, erc20Abi, market, marketAbi, read, reason, refusal, send, sendMarket } from "../chain.js";
+import { Refused, arbiterFor, config, erc20Abi, market, marketAbi, paidOrders, read, reason, refusal, send, sendMarket } from "../chain.js";
 import { field, h, notice, show } from "../dom.js";
 import { shortAddress, stars, tokenAmount, usd } from "../format.js";
 import { run } from "../progress.js";
-import { approx, shop } from "../state.js";
-import { verifiedDocument, verifiedImage } from "../verify.js";
+import { addToCart, approx, cart, shop } from "../state.js";
+import { verifiedImage } from "../verify.js";
 import { connected, onRightChain, wallet } from "../wallet.js";
+import { cartLink, payLines, referrerLine } from "./cart.js";
 import { fillFromDocument } from "./catalogue.js";
 import { addressField, sendAddress } from "./delivery.js";
 
 const POINT_DECIMALS = 18;
-
-/** The first active arbiter that is neither the buyer nor the seller (as `bazaar buy`). */
-async function arbiterFor(seller) {
-  const arbiters = await market("arbiters");
-  const found = arbiters.find((a) => a !== wallet.account && a !== seller);
-  if (!found) throw new Error("No arbiter may take this order now; try again later.");
-  return found;
-}
 
 export async function listingPage(root, id) {
   let listing;
@@ -35,6 +28,8 @@ export async function listingPage(root, id) {
   const pictures = h("div", { class: "pictures" });
   const description = h("p", { class: "description" });
   const checkoutBox = h("section", { class: "checkout" });
+  const commission = h("p", { class: "commission" });
+  const sellerBox = h("section", { class: "seller-tools" });
   show(
     root,
     title,
@@ -44,7 +39,9 @@ export async function listingPage(root, id) {
     h("p", { class: "price" }, `${usd(listing.priceUsd)} each`),
     h("p", { class: "rating" }, `Seller ${shortAddress(listing.seller)}: ${stars(listing.sellerRating.sum, listing.sellerRating.reviews)}`),
     h("p", { class: "stock" }, listing.active ? `${listing.stock} in stock` : "No longer for sale"),
+    commission,
     checkoutBox,
+    sellerBox,
   );
 
   // With a wallet, the hash to check is the chain's own, not the server's copy of it.
@@ -73,9 +70,20 @@ export async function listingPage(root, id) {
   if (onRightChain()) {
     // Seller, kind and price as the chain has them, not as the server says.
     const onChain = await market("getListing", [BigInt(id)]);
-    listing = { ...listing, seller: onChain.seller, kind: onChain.kind === 0 ? "Physical" : "Digital", priceUsd: onChain.priceUsd, stock: Number(onChain.stock), active: onChain.active };
+    listing = {
+      ...listing,
+      seller: onChain.seller,
+      kind: onChain.kind === 0 ? "Physical" : "Digital",
+      priceUsd: onChain.priceUsd,
+      stock: Number(onChain.stock),
+      active: onChain.active,
+      commissionBps: Number(onChain.commissionBps ?? listing.commissionBps ?? 0),
+    };
   }
+  const bps = Number(listing.commissionBps ?? 0);
+  show(commission, bps > 0 ? `${bps / 100} % to referrers` : null);
   if (listing.active && listing.stock > 0) checkoutForm(checkoutBox, listing);
+  if (connected() && wallet.account.toLowerCase() === String(listing.seller).toLowerCase()) commissionForm(sellerBox, listing, commission);
 }
 
 function checkoutForm(box, listing) {
@@ -107,7 +115,7 @@ function checkoutForm(box, listing) {
       locked = approx(usdAmount, t.address, listing.bufferBps);
     }
     if (locked === null) return null;
-    return { locked, max: locked + (locked * slip) / 10_000n, t, q, usdAmount };
+    return { locked, max: locked + (locked * slip) / 10_000n, slip, t, q, usdAmount };
   }
 
   async function refresh() {
@@ -140,30 +148,25 @@ function checkoutForm(box, listing) {
     if (!found) throw new Error("No price for this token right now.");
     const pointsUnits = parseUnits((points.value || "0").trim(), POINT_DECIMALS);
     const deadline = BigInt(Math.floor(Date.now() / 1000) + 60 * Math.max(1, Number(minutes.value) || 20));
-    const arbiter = await arbiterFor(listing.seller);
-    const args = [BigInt(listing.listingId), found.q, found.t.address, found.max, deadline, arbiter, pointsUnits];
-    const allowance = await read(found.t.address, erc20Abi, "allowance", [wallet.account, config.market]);
-    if (allowance < found.max) {
-      // Would the checkout go through once approved? Asked before the approval is signed.
-      progress("Checking the checkout with the chain…");
-      const refused = await refusal({ address: config.market, abi: marketAbi, functionName: "checkout", args }, true);
-      if (refused) throw new Refused(await reason(refused));
-      progress(`Approving ${tokenAmount(found.max, found.t)} for the marketplace…`);
-      await send({ address: found.t.address, abi: erc20Abi, functionName: "approve", args: [config.market, found.max] }, progress);
-    }
-    const receipt = await sendMarket("checkout", args, progress);
-    let orderId = null;
-    let terms = null;
-    for (const log of receipt.logs) {
-      try {
-        const event = decodeEventLog({ abi: marketAbi, data: log.data, topics: log.topics });
-        if (event.eventName === "OrderPaid" && log.address.toLowerCase() === config.market.toLowerCase()) {
-          orderId = event.args.orderId;
-          terms = event.args.terms;
-        }
-      } catch {
-        // another contract's log (the token's Transfer)
+    let orderId;
+    let terms;
+    if (cart.referrer) {
+      // A referred purchase is a one-line cart (the single checkout takes no referrer).
+      const line = { listingId: listing.listingId, quantity: found.q, seller: listing.seller, points: pointsUnits };
+      ({ orderId, terms } = (await payLines([line], found.t, found.slip, minutes.value, progress))[0]);
+    } else {
+      const arbiter = await arbiterFor([wallet.account, listing.seller]);
+      const args = [BigInt(listing.listingId), found.q, found.t.address, found.max, deadline, arbiter, pointsUnits];
+      const allowance = await read(found.t.address, erc20Abi, "allowance", [wallet.account, config.market]);
+      if (allowance < found.max) {
+        // Would the checkout go through once approved? Asked before the approval is signed.
+        progress("Checking the checkout with the chain…");
+        const refused = await refusal({ address: config.market, abi: marketAbi, functionName: "checkout", args }, true);
+        if (refused) throw new Refused(await reason(refused));
+        progress(`Approving ${tokenAmount(found.max, found.t)} for the marketplace…`);
+        await send({ address: found.t.address, abi: erc20Abi, functionName: "approve", args: [config.market, found.max] }, progress);
       }
+      ({ orderId, terms } = paidOrders(await sendMarket("checkout", args, progress))[0] ?? {});
     }
     box.dataset.order = orderId;
     box.append(h("p", { class: "notice ok" }, "Your order ", h("code", { class: "order-id" }, orderId), " is paid. ", h("a", { href: "#/orders" }, "See my orders")));
@@ -172,6 +175,12 @@ function checkoutForm(box, listing) {
       const copies = await sendAddress(orderId, terms, text, progress);
       box.append(h("p", { class: "notice ok details-sent" }, `Your delivery address went sealed to ${copies === 2 ? "the seller and the arbiter" : "the seller"}.`));
     }
+  }
+
+  async function toCart() {
+    const q = Math.max(1, Math.floor(Number(quantity.value) || 1));
+    addToCart(listing, q);
+    cartLink();
   }
 
   for (const input of [quantity, token, slippage, minutes]) input.addEventListener("change", refresh);
@@ -196,9 +205,41 @@ function checkoutForm(box, listing) {
       address,
       listing.pointsCapBps > 0 ? field("Reward points to redeem", points, `up to ${listing.pointsCapBps / 100}% of the price`) : null,
       summary,
+      referrerLine(),
       buy,
+      h("button", { type: "button", name: "add-to-cart", onclick: () => run(status, toCart, "Added to your cart.") }, "Add to cart"),
     ),
     status,
   );
   refresh();
+}
+
+/** The seller's own listing: the commission offered to referrers (0 to 20 %). */
+function commissionForm(box, listing, shown) {
+  const percent = h("input", { type: "number", name: "commission", min: 0, max: 20, step: 0.01, value: Number(listing.commissionBps ?? 0) / 100 });
+  const status = h("div", { class: "status" });
+  const set = async (progress) => {
+    const value = Number(percent.value);
+    if (!(value >= 0 && value <= 20)) throw new Error("The commission is a percent from 0 to 20.");
+    const bps = Math.round(value * 100);
+    await sendMarket("setCommission", [BigInt(listing.listingId), BigInt(bps)], progress);
+    show(shown, bps > 0 ? `${bps / 100} % to referrers` : null);
+  };
+  show(
+    box,
+    h("h3", {}, "Commission"),
+    h(
+      "form",
+      {
+        class: "commission-form",
+        onsubmit: async (e) => {
+          e.preventDefault();
+          await run(status, set, "Commission set.");
+        },
+      },
+      field("Commission to referrers (%)", percent, "of your proceeds after the platform fee, on orders a referrer brings; 0 to 20"),
+      h("button", { type: "submit" }, "Set commission"),
+    ),
+    status,
+  );
 }

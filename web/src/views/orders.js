@@ -12,6 +12,8 @@ import { fillFromDocument } from "./catalogue.js";
 import { detailsLine, keyPanel } from "./delivery.js";
 
 const TITLES = { buyer: "My orders", seller: "Orders to my shop", arbiter: "Disputes assigned to me" };
+// Orders a role may act on several at once: a seller ships Paid ones, a buyer confirms Shipped.
+const BATCH = { seller: { status: "Paid", label: "Ship the selected orders", done: "Shipped." }, buyer: { status: "Shipped", label: "Confirm the selected orders", done: "Deliveries confirmed." } };
 
 function textHash(text) {
   return keccak256(toBytes(text));
@@ -189,6 +191,7 @@ function orderCard(order, role) {
     due ? h("p", { class: "deadline" }, due) : null,
     order.cancelRequested ? h("p", { class: "notice info" }, "The buyer asked to cancel.") : null,
     h("p", { class: "order-id" }, "Order ", h("code", {}, order.orderId)),
+    BATCH[role]?.status === order.status ? h("label", { class: "pick" }, h("input", { type: "checkbox", name: "batch", value: order.orderId }), " Select for a batch") : null,
     detailsLine(order, role),
     actions(order, role, after),
   );
@@ -203,11 +206,58 @@ export async function ordersPage(root, role) {
   await readChainTime();
   const list = h("div", { class: "orders" }, notice("info", "Loading…"));
   show(root, h("h2", {}, TITLES[role]), list, role === "arbiter" ? keyPanel() : null);
-  try {
+  const batchBox = h("section", { class: "batch" });
+  list.before(batchBox);
+  const draw = async () => {
     const page = await get("/api/orders", { account: wallet.account, role, per_page: 50 });
     const shown = role === "arbiter" ? page.orders.filter((o) => o.status === "Disputed") : page.orders;
     show(list, shown.length ? shown.map((o) => orderCard(o, role)) : notice("info", role === "arbiter" ? "No open disputes." : "No orders yet."));
     if (page.index.behind) list.prepend(notice("info", `The index is ${page.index.behind} blocks behind the chain.`));
+    const batch = BATCH[role];
+    const eligible = shown.filter((o) => o.status === batch?.status);
+    if (!batch || eligible.length < 2) {
+      batchBox.replaceChildren();
+      return;
+    }
+    const status = h("div", { class: "status" });
+    const act = async (progress) => {
+      const picked = [...list.querySelectorAll("input[name=batch]:checked")].map((box) => eligible.find((o) => o.orderId === box.value)).filter(Boolean);
+      if (!picked.length) throw new Error("Select the orders first (the boxes on the orders).");
+      const terms = picked.map(termsOf);
+      for (let i = 0; i < picked.length; i++) await checked(picked[i], terms[i], role);
+      if (role === "seller") {
+        const hashes = picked.map((o) => {
+          const text = list.querySelector(`article.order[data-order='${o.orderId}'] input[name=ship]`)?.value.trim();
+          if (!text) throw new Error(`Order ${o.orderId.slice(0, 10)}…: its tracking number may not be empty.`);
+          return textHash(text);
+        });
+        await sendOrder("shipBatch", [terms, hashes], progress);
+      } else {
+        await sendOrder("confirmBatch", [terms], progress);
+      }
+    };
+    show(
+      batchBox,
+      h("p", {}, role === "seller" ? "Select several orders, type each one's tracking number, and ship them in one transaction." : "Select several orders and confirm their delivery in one transaction."),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "primary",
+          onclick: async () => {
+            if (await run(status, act, batch.done)) {
+              await draw().catch((err) => list.prepend(notice("error", err.message)));
+              batchBox.append(status);
+            }
+          },
+        },
+        batch.label,
+      ),
+      status,
+    );
+  };
+  try {
+    await draw();
   } catch (err) {
     show(list, notice("error", err.message));
   }
