@@ -200,8 +200,9 @@ def cmd_deploy(ctx: Context) -> int:
     suite = suite_plan(config)
     plan, sources = suite.steps, suite.sources
     check_feeds(ctx.w3, sources)
-    if isinstance(sources[PERMIT2], str) and not ctx.args.permit2:  # the preset's (given: checked)
-        check_permit2(ctx.w3, sources[PERMIT2], f"{preset.name}'s Permit2")
+    permit2 = sources[PERMIT2]
+    if isinstance(permit2, str) and not ctx.args.permit2:  # the preset's (--permit2: checked)
+        check_permit2(ctx.w3, permit2, f"{preset.name}'s Permit2")
     # --fresh: a new journal; the existing file is set aside (kept) only when sending starts
     opened = Journal.new if ctx.args.fresh else Journal.open
     journal = opened(ctx.deployment_path, ctx.chain_id, ctx.genesis_hash)
