@@ -36,6 +36,12 @@ class NoSigner(BazaarError):
         self.what = what
 
 
+class InputRefused(BazaarError):
+    """Input the client refuses before anything is sent: what the contract would refuse and
+    the client can see locally (an empty or oversized cart, a rate above the contract's
+    bound, a referrer that is a party to the order, a batch of mismatched lengths)."""
+
+
 class RevertError(BazaarError):
     """A transaction or call that would revert (or did); `data` is the raw revert data."""
 

@@ -84,8 +84,13 @@ class OrderTerms:
     rulingWindow: int
     oracleVersion: int
     pointsPerUsd: int
+    # who brought the sale (zero: nobody)
+    referrer: str = "0x0000000000000000000000000000000000000000"
+    commissionBps: int = 0  # the referrer's rate of the seller's proceeds, fixed at checkout
 
-    ABI_TYPES = "(address,address,address,address," + ",".join(["uint256"] * 12) + ")"
+    ABI_TYPES = (
+        "(address,address,address,address," + ",".join(["uint256"] * 12) + ",address,uint256)"
+    )
 
     def as_tuple(self) -> tuple[Any, ...]:
         """The struct as web3 passes it to a function taking `OrderTerms`."""

@@ -19,6 +19,7 @@ import {OrderId} from "../interfaces/OrderId.sol";
 import {OrderIdLibrary} from "./libraries/OrderIdLibrary.sol";
 import {SettlementMath} from "./libraries/SettlementMath.sol";
 import {MarketplaceAdmin} from "./marketplace/MarketplaceAdmin.sol";
+import {MarketplaceCheckoutCore} from "./marketplace/MarketplaceCheckoutCore.sol";
 import {MarketplaceLimits as Limits} from "./marketplace/MarketplaceLimits.sol";
 import {MarketplaceStorage} from "./marketplace/MarketplaceStorage.sol";
 
@@ -29,7 +30,7 @@ import {MarketplaceStorage} from "./marketplace/MarketplaceStorage.sol";
 ///         holders run in its extension, `MarketplaceAdmin`, created here and reached by
 ///         DELEGATECALL on this contract's storage (one address, one storage, one ABI; the
 ///         split keeps the runtime code well under EIP-170). Storage: `MarketplaceStorage`.
-contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
+contract EscrowMarketplace is MarketplaceCheckoutCore, IEscrowMarketplace {
     using SafeERC20 for IERC20;
     using EnumerableSet for EnumerableSet.AddressSet;
     using SafeCast for uint256;
@@ -69,15 +70,13 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
     /// @inheritdoc IEscrowMarketplace
     uint256 public constant MIN_REVIEW_REWARD_USD = 10e8;
     /// @inheritdoc IEscrowMarketplace
-    uint256 public constant POINT_UNITS_PER_USD_UNIT = 1e12;
+    uint256 public constant POINT_UNITS_PER_USD_UNIT = POINT_UNITS_PER_USD_UNIT_;
+    /// @inheritdoc IEscrowMarketplace
+    uint256 public constant MAX_COMMISSION_BPS = Limits.MAX_COMMISSION_BPS;
+    /// @inheritdoc IEscrowMarketplace
+    uint256 public constant MAX_CART_LINES = Limits.MAX_CART_LINES;
     /// @notice USD amounts carry 8 decimals; rewards count cents (1e6 units).
     uint256 private constant USD_UNITS_PER_CENT = 1e6;
-
-    uint8 private constant FLAG_CANCEL_REQUESTED = 1;
-    uint8 private constant FLAG_REVIEWED = 2;
-    uint8 private constant FLAG_SELLER_DISPUTED_UNSHIPPED = 4;
-    uint8 private constant FLAG_REVIEW_REWARDED = 8;
-    uint8 private constant FLAG_DIGITAL = 16;
 
     /// @inheritdoc IEscrowMarketplace
     address public immutable extension;
@@ -142,107 +141,35 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
             _orders[orderId].pointsEscrowed = pointsToRedeem.toUint96();
             _rewards.escrowFrom(msg.sender, pointsToRedeem);
         }
-        _pullExactly(token, amount);
+        _pullExactly(token, msg.sender, amount);
         // Last: the buyer's receiver hook runs (a contract buyer without one is refused).
         if (goodsTokenId != 0) IERC721(address(_goods)).safeTransferFrom(address(this), msg.sender, goodsTokenId);
-    }
-
-    /// @dev Checks the listing, the token and the arbiter, takes the stock, prices the order
-    ///      at the oracle's rate and fills the listing's part of the terms.
-    function _priceListing(OrderTerms memory terms, uint256 pointsToRedeem)
-        private
-        returns (uint256 amount, IWbtcUsdOracle.Quote memory q, uint256 goodsTokenId)
-    {
-        // Fields read one by one: the metadata hash slot is never loaded.
-        Listing storage listing = _listings[terms.listingId];
-        if (!listing.active) revert MarketplaceListingInactive(terms.listingId);
-        address seller = listing.seller;
-        if (msg.sender == seller) revert MarketplaceSelfDealing(msg.sender);
-        uint256 stock = listing.stock;
-        uint256 quantity = terms.quantity;
-        if (quantity == 0 || quantity > stock) revert MarketplaceOutOfStock(terms.listingId, quantity, stock);
-        _requireAccepted(listing.tokenMask, _books[terms.token].id, terms.token);
-        address arbiter = terms.arbiter;
-        if (!_arbiters.contains(arbiter) || arbiter == msg.sender || arbiter == seller) {
-            revert MarketplaceArbiterInvalid(arbiter);
-        }
-        listing.stock = uint32(stock - quantity);
-        uint256 usdPrice = listing.priceUsd * quantity;
-        if (pointsToRedeem != 0) usdPrice -= _discount(usdPrice, listing.pointsDiscountCapBps, pointsToRedeem);
-        q = _oracle.quote(terms.token, usdPrice);
-        uint256 bufferBps = listing.bufferBps;
-        amount = _payment(q.tokenAmount, bufferBps);
-        terms.seller = seller;
-        terms.usdAmount = q.usdAmount;
-        terms.lockedAmount = q.tokenAmount;
-        terms.bufferBps = bufferBps;
-        terms.oracleVersion = q.version;
-        goodsTokenId = listing.goodsTokenId;
-    }
-
-    /// @dev The USD discount `points` buy on a price, within the listing's cap; the seller's
-    ///      proceeds pay it (the order's price is the discounted one).
-    function _discount(uint256 usdPrice, uint256 capBps, uint256 points) private view returns (uint256 discount) {
-        if (address(_rewards) == address(0)) revert MarketplacePointsNotEnabled();
-        discount = points / POINT_UNITS_PER_USD_UNIT;
-        uint256 cap = usdPrice * capBps / SettlementMath.BPS;
-        if (discount == 0 || discount > cap) revert MarketplaceDiscountAboveCap(points, discount, cap);
-    }
-
-    /// @dev Fixes fees, windows, the reward rate and the order number in the terms, writes the
-    ///      one-slot state under their hash, books the escrow and emits the terms for later
-    ///      calls. A digital order is delivered at checkout: it starts Shipped, with the digital
-    ///      dispute window as confirmation window.
-    function _storeOrder(OrderTerms memory terms, uint256 amount, IWbtcUsdOracle.Quote memory q, uint256 goodsTokenId)
-        private
-        returns (OrderId orderId)
-    {
-        Config memory c = _config;
-        TokenBook storage book = _books[terms.token];
-        uint256 nonce = book.orderCount + 1;
-        // One write of the token's book: the order number and the escrow.
-        (book.orderCount, book.escrowed) = (uint40(nonce), book.escrowed + amount.toUint112());
-        terms.nonce = nonce;
-        terms.feeBps = c.feeBps;
-        terms.arbiterFeeBps = c.arbiterFeeBps;
-        terms.rulingWindow = c.rulingWindow;
-        terms.pointsPerUsd = c.pointsPerUsd;
-        bool digital = goodsTokenId != 0;
-        terms.confirmWindow = digital ? c.digitalWindow : c.confirmWindow;
-        orderId = terms.toId();
-        // Delivered at checkout (below): the dispute window runs from now.
-        _orders[orderId] = OrderState({
-            amount: amount.toUint96(),
-            deadline: uint40(block.timestamp + (digital ? c.digitalWindow : c.fulfilmentWindow)),
-            status: digital ? Status.Shipped : Status.Paid,
-            flags: digital ? FLAG_DIGITAL : 0,
-            pointsEscrowed: 0
-        });
-        emit OrderPaid(
-            orderId,
-            msg.sender,
-            terms.seller,
-            terms,
-            q.usdLegAnswer,
-            q.pegLegAnswer,
-            q.usdLegUpdatedAt,
-            q.pegLegUpdatedAt
-        );
-    }
-
-    /// @dev Pulls exactly `amount` from the buyer; a token that delivers another amount (fee
-    ///      on transfer, rebasing) is refused.
-    function _pullExactly(address token, uint256 amount) private {
-        uint256 balanceBefore = IERC20(token).balanceOf(address(this));
-        IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
-        uint256 received = IERC20(token).balanceOf(address(this)) - balanceBefore;
-        if (received != amount) revert MarketplaceTransferMismatch(amount, received);
     }
 
     /* LIFECYCLE */
 
     /// @inheritdoc IEscrowMarketplace
     function ship(OrderTerms calldata terms, bytes32 trackingCommitment) external {
+        _ship(terms, trackingCommitment);
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function shipBatch(OrderTerms[] calldata terms, bytes32[] calldata trackingCommitments) external {
+        uint256 count = terms.length;
+        if (trackingCommitments.length != count) revert MarketplaceBatchLengthMismatch(count, trackingCommitments.length);
+        for (uint256 i = 0; i < count; ++i) {
+            _ship(terms[i], trackingCommitments[i]);
+        }
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function confirmBatch(OrderTerms[] calldata terms) external nonReentrant {
+        for (uint256 i = 0; i < terms.length; ++i) {
+            _confirm(terms[i]);
+        }
+    }
+
+    function _ship(OrderTerms calldata terms, bytes32 trackingCommitment) private {
         (OrderId id, OrderState storage order) = _order(terms, Status.Paid);
         _only(terms.seller, id);
         _requireBeforeDeadline(order, id);
@@ -263,6 +190,10 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
 
     /// @inheritdoc IEscrowMarketplace
     function confirm(OrderTerms calldata terms) external nonReentrant {
+        _confirm(terms);
+    }
+
+    function _confirm(OrderTerms calldata terms) private {
         (OrderId id, OrderState storage order) = _order(terms, Status.Shipped);
         _only(terms.buyer, id);
         _complete(terms, id, order, true);
@@ -553,6 +484,16 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
     }
 
     /// @inheritdoc IEscrowMarketplace
+    function setCommission(uint256, uint256) external {
+        _runExtension();
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function checkoutCart(Cart calldata) external returns (OrderId[] memory) {
+        _runExtension();
+    }
+
+    /// @inheritdoc IEscrowMarketplace
     function claim(address, address) external {
         _runExtension();
     }
@@ -664,10 +605,10 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
         order.status = Status.Completed;
         order.amount = 0;
         _closeBook(terms.token, escrow, fee);
-        uint256 royalty = flags & FLAG_DIGITAL != 0 ? _payRoyalty(terms, id, toSeller - fee) : 0;
-        emit OrderCompleted(id, toSeller - fee - royalty, fee, escrow - toSeller, confirmed);
+        uint256 net = _payShares(terms, id, flags, toSeller - fee);
+        emit OrderCompleted(id, net, fee, escrow - toSeller, confirmed);
         _settlePoints(terms, id, order, usdSettled, terms.usdAmount);
-        _pay(terms.token, terms.seller, toSeller - fee - royalty);
+        _pay(terms.token, terms.seller, net);
         _pay(terms.token, terms.buyer, escrow - toSeller);
         _rewardCompletion(terms, id, usdSettled);
     }
@@ -739,13 +680,16 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
         order.status = Status.Resolved;
         order.amount = 0;
         _closeBook(terms.token, escrow, fee);
-        emit DisputeResolved(id, buyerShareBps, toBuyer, sellerGross - fee, fee, arbiterFee, byDefault);
+        // The ruling's split decides the commission: its rate of what the seller keeps.
+        uint256 toSeller = sellerGross - fee;
+        toSeller -= _payCommission(terms, id, toSeller);
+        emit DisputeResolved(id, buyerShareBps, toBuyer, toSeller, fee, arbiterFee, byDefault);
         _settlePoints(terms, id, order, SettlementMath.BPS - buyerShareBps, SettlementMath.BPS);
         // All for the buyer: a digital item goes back to the seller first (reverts if the
         // buyer no longer holds it). Any other ruling leaves it with the buyer.
         if (buyerShareBps == SettlementMath.BPS) _takeBackGoods(terms, id);
         _pay(terms.token, terms.buyer, toBuyer);
-        _pay(terms.token, terms.seller, sellerGross - fee);
+        _pay(terms.token, terms.seller, toSeller);
         _pay(terms.token, terms.arbiter, arbiterFee);
     }
 
@@ -799,6 +743,27 @@ contract EscrowMarketplace is MarketplaceStorage, IEscrowMarketplace {
         if (amount == 0) return 0;
         emit RoyaltyPaid(id, receiver, amount);
         _pay(terms.token, receiver, amount);
+    }
+
+    /// @dev Pays what comes out of the seller's `proceeds` (after the platform fee) of a
+    ///      completed order: a digital item's resale royalty (at most 10 %) and the
+    ///      referrer's commission (at most 20 %), both of the proceeds. Returns the seller's part.
+    function _payShares(OrderTerms calldata terms, OrderId id, uint8 flags, uint256 proceeds)
+        private
+        returns (uint256 net)
+    {
+        uint256 royalty = flags & FLAG_DIGITAL != 0 ? _payRoyalty(terms, id, proceeds) : 0;
+        net = proceeds - royalty - _payCommission(terms, id, proceeds);
+    }
+
+    /// @dev Pays the referrer of an order its commission: the order's rate of `proceeds` (the
+    ///      seller's part after the platform fee), pushed or credited (a referrer that cannot
+    ///      receive never blocks the order).
+    function _payCommission(OrderTerms calldata terms, OrderId id, uint256 proceeds) private returns (uint256 amount) {
+        amount = SettlementMath.feeOf(proceeds, terms.commissionBps);
+        if (amount == 0) return 0;
+        emit CommissionPaid(id, terms.referrer, amount);
+        _pay(terms.token, terms.referrer, amount);
     }
 
     /// @dev Moves a digital order's item from its buyer back to its seller (nothing if the

@@ -117,6 +117,20 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
     }
 
     /// @inheritdoc IWbtcUsdOracle
+    function quotes(address token, uint256[] calldata usdAmounts) external view returns (Quote[] memory q) {
+        TokenConfig memory c = _tokens[token];
+        if (!c.enabled) revert OracleTokenNotSupported(token);
+        uint256 count = usdAmounts.length;
+        q = new Quote[](count);
+        if (count == 0) return q;
+        // One reading of the legs; every amount converted as `quote` converts it.
+        (PriceMath.Price memory price, LegReading memory usdLeg, LegReading memory pegLeg) = _price(token, c, false);
+        for (uint256 i = 0; i < count; ++i) {
+            _fillFrom(q[i], c, usdAmounts[i], price, usdLeg, pegLeg);
+        }
+    }
+
+    /// @inheritdoc IWbtcUsdOracle
     function tryQuote(address token, uint256 usdAmount) external view returns (bool ok, uint256 tokenAmount) {
         // An external self-call, so that any revert of `quote` can be caught.
         // slither-disable-next-line var-read-using-this
@@ -253,6 +267,18 @@ contract WbtcUsdOracle is IWbtcUsdOracle, Ownable2Step {
     {
         (PriceMath.Price memory price, LegReading memory usdLeg, LegReading memory pegLeg) =
             _price(token, c, settlement);
+        _fillFrom(q, c, usdAmount, price, usdLeg, pegLeg);
+    }
+
+    /// @dev Fills `q` with `usdAmount` converted at `price`, read from `usdLeg` and `pegLeg`.
+    function _fillFrom(
+        Quote memory q,
+        TokenConfig memory c,
+        uint256 usdAmount,
+        PriceMath.Price memory price,
+        LegReading memory usdLeg,
+        LegReading memory pegLeg
+    ) private view {
         q.tokenAmount = PriceMath.usdToTokens(usdAmount, price, c.tokenDecimals);
         q.usdAmount = usdAmount;
         // Casts are exact: answers passed the sanity bounds (below 2^100).

@@ -77,6 +77,11 @@ interface IEscrowMarketplace is IEscrowMarketplaceTypes {
     ///         digital item goes back to the seller.
     function delist(uint256 listingId) external;
 
+    /// @notice The seller offers an affiliate commission of `commissionBps` (at most
+    ///         `MAX_COMMISSION_BPS`) of the proceeds of listing `listingId` to referrers of new
+    ///         orders; orders already paid keep the rate they were paid with.
+    function setCommission(uint256 listingId, uint256 commissionBps) external;
+
     /* ORDERS */
 
     /// @notice Buys `quantity` units at the current oracle rate, pulls exactly that amount of
@@ -99,9 +104,23 @@ interface IEscrowMarketplace is IEscrowMarketplaceTypes {
         uint256 pointsToRedeem
     ) external returns (OrderId orderId);
 
+    /// @notice Buys every line of `cart` in one transaction with one pull of the total:
+    ///         one order per line, each exactly as `checkout` would have made it (stock, price
+    ///         lock, points, fees, windows), with the cart's arbiter and referrer. The cart
+    ///         either succeeds whole or changes nothing. Only while not paused.
+    /// @return orderIds The new orders' ids, in the order of the lines.
+    function checkoutCart(Cart calldata cart) external returns (OrderId[] memory orderIds);
+
     /// @notice The seller marks the order shipped before the fulfilment deadline.
     /// @param trackingCommitment Hash committing to the tracking data (never plaintext).
     function ship(OrderTerms calldata terms, bytes32 trackingCommitment) external;
+
+    /// @notice `ship` for several orders of the caller at once (all or none).
+    /// @param trackingCommitments One per order, in the same order.
+    function shipBatch(OrderTerms[] calldata terms, bytes32[] calldata trackingCommitments) external;
+
+    /// @notice `confirm` for several orders of the caller at once (all or none).
+    function confirmBatch(OrderTerms[] calldata terms) external;
 
     /// @notice The seller or a registered carrier appends a logistics checkpoint hash.
     function addCheckpoint(OrderTerms calldata terms, bytes32 checkpointHash) external;
@@ -292,6 +311,12 @@ interface IEscrowMarketplace is IEscrowMarketplaceTypes {
 
     /// @notice Largest share of a price a seller may let buyers pay in points: 2,000 bps (20 %).
     function MAX_POINTS_DISCOUNT_BPS() external view returns (uint256);
+
+    /// @notice Highest affiliate commission a listing may offer, in basis points.
+    function MAX_COMMISSION_BPS() external view returns (uint256);
+
+    /// @notice Most lines in one cart.
+    function MAX_CART_LINES() external view returns (uint256);
 
     /// @notice Gas given to each rewards-hook call: 250,000 (a failing hook cannot block an order).
     function REWARDS_HOOK_GAS() external view returns (uint256);

@@ -28,7 +28,7 @@ interface IEscrowMarketplaceTypes {
     }
 
     /// @notice A listing. Slots: [seller, priceUsd, stock] [tokenMask, bufferBps,
-    ///         pointsDiscountCapBps, kind, active, goodsTokenId] [metadataHash].
+    ///         pointsDiscountCapBps, kind, active, goodsTokenId, commissionBps] [metadataHash].
     /// @param seller Who sells and is paid.
     /// @param priceUsd Unit price in USD, 8 decimals.
     /// @param stock Units left.
@@ -40,6 +40,8 @@ interface IEscrowMarketplaceTypes {
     /// @param kind Physical or digital.
     /// @param active False once delisted.
     /// @param goodsTokenId Digital listings: the `DigitalGoods` item held in escrow (stock 1).
+    /// @param commissionBps Affiliate commission offered to a referrer who brings a sale, in
+    ///        basis points of the seller's proceeds after the platform fee (at most 2,000).
     /// @param metadataHash Hash of the description and provenance documents (digital: the
     ///        item's content hash).
     struct Listing {
@@ -52,6 +54,7 @@ interface IEscrowMarketplaceTypes {
         Kind kind;
         bool active;
         uint64 goodsTokenId;
+        uint16 commissionBps;
         bytes32 metadataHash;
     }
 
@@ -76,6 +79,10 @@ interface IEscrowMarketplaceTypes {
     /// @param oracleVersion The oracle configuration version that priced the order; a
     ///        USD-protected order settles against it.
     /// @param pointsPerUsd Whole reward points per USD settled, fixed at checkout.
+    /// @param referrer Who brought the sale and earns the commission (zero: nobody); never the
+    ///        buyer, the seller or the arbiter.
+    /// @param commissionBps The listing's commission when the order was paid (0 without a
+    ///        referrer): basis points of the seller's proceeds after the platform fee.
     struct OrderTerms {
         address buyer;
         address seller;
@@ -93,6 +100,33 @@ interface IEscrowMarketplaceTypes {
         uint256 rulingWindow;
         uint256 oracleVersion;
         uint256 pointsPerUsd;
+        address referrer;
+        uint256 commissionBps;
+    }
+
+    /// @notice One line of a cart: `quantity` units of listing `listingId`, with
+    ///         `pointsToRedeem` reward point units redeemed on this line (as `checkout`).
+    struct CartLine {
+        uint256 listingId;
+        uint256 quantity;
+        uint256 pointsToRedeem;
+    }
+
+    /// @notice A cart: lines from one or several sellers, paid in one `token` with one pull of
+    ///         the total; one order per line.
+    /// @param lines The lines (1 to `MAX_CART_LINES`).
+    /// @param token The payment token, accepted by every line's listing.
+    /// @param maxTotal Most token units the buyer accepts to pay for the whole cart.
+    /// @param deadline Unix time after which the checkout must not happen.
+    /// @param arbiter An active arbiter, neither the buyer nor any line's seller.
+    /// @param referrer Who brought the sale (zero: nobody): earns each line's commission.
+    struct Cart {
+        CartLine[] lines;
+        address token;
+        uint256 maxTotal;
+        uint256 deadline;
+        address arbiter;
+        address referrer;
     }
 
     /// @notice The mutable state of an order, in one slot.
@@ -228,6 +262,11 @@ interface IEscrowMarketplaceTypes {
     /// @notice The creator of a digital item resold through the marketplace was paid its
     ///         ERC-2981 royalty out of the seller's proceeds.
     event RoyaltyPaid(OrderId indexed orderId, address indexed receiver, uint256 amount);
+    /// @notice The seller set the affiliate commission of listing `listingId`.
+    event CommissionSet(uint256 indexed listingId, uint256 commissionBps);
+    /// @notice The referrer of order `orderId` earned `amount` from the seller's proceeds
+    ///         (paid, or credited when the transfer failed: see `PaymentCredited`).
+    event CommissionPaid(OrderId indexed orderId, address indexed referrer, uint256 amount);
     /// @notice `quantity` units went back into listing `listingId` (order cancelled, reclaimed
     ///         or fully refunded).
     event Restocked(uint256 indexed listingId, OrderId indexed orderId, uint256 quantity, uint256 stock);
@@ -380,5 +419,12 @@ interface IEscrowMarketplaceTypes {
     /// @notice A full refund or a ruling for the buyer needs digital item `goodsTokenId` back
     ///         with the buyer (or the seller); `holder` has it.
     error MarketplaceGoodsNotReturned(OrderId orderId, uint256 goodsTokenId, address holder);
-
+    /// @notice An affiliate commission outside `min`..`max` basis points.
+    error MarketplaceCommissionOutOfRange(uint256 value, uint256 min, uint256 max);
+    /// @notice `referrer` may not refer this order: it is the buyer, the seller or the arbiter.
+    error MarketplaceReferrerInvalid(address referrer);
+    /// @notice A cart of `lines` lines: it must have `min`..`max`.
+    error MarketplaceCartSizeOutOfRange(uint256 lines, uint256 min, uint256 max);
+    /// @notice A batch call whose arrays differ in length (`expected` and `actual` items).
+    error MarketplaceBatchLengthMismatch(uint256 expected, uint256 actual);
 }

@@ -265,6 +265,13 @@ interface IWbtcUsdOracle {
     /// @param usdAmount USD amount, 8 decimals (at most 1e12 USD).
     function quote(address token, uint256 usdAmount) external view returns (Quote memory);
 
+    /// @notice `quote` for several USD amounts at once, from one reading of the feeds: each
+    ///         element is exactly what `quote(token, usdAmounts[i])` returns in the same block.
+    ///         Reverts as `quote` does (any amount above the maximum included).
+    /// @param token A configured payment token.
+    /// @param usdAmounts USD amounts, 8 decimals (each at most 1e12 USD).
+    function quotes(address token, uint256[] calldata usdAmounts) external view returns (Quote[] memory);
+
     /// @notice As `quote`, but returns `ok = false` instead of reverting when the price cannot
     ///         be had.
     function tryQuote(address token, uint256 usdAmount) external view returns (bool ok, uint256 tokenAmount);

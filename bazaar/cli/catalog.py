@@ -10,12 +10,26 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("mocks", "mocks", "mint mock tokens, refresh mock feeds (deployments made with --mocks)"),
     ("quote", "market", "token units for a listing, or for a USD amount, now"),
     ("list", "market", "list an item priced in USD"),
-    ("buy", "market", "check out a listing (approves the token first if needed)"),
+    (
+        "buy",
+        "market",
+        "check out a listing, or a cart of --line's in one transaction (approves the token "
+        "first if needed)",
+    ),
     ("update-listing", "market", "seller: change a listing's price or stock"),
     ("delist", "market", "seller: withdraw a listing (a digital item comes back)"),
-    ("ship", "market", "seller: mark shipped (only a hash of --tracking is sent)"),
+    (
+        "set-commission",
+        "cart",
+        "seller: offer referrers a commission of a listing's proceeds (--percent or --bps)",
+    ),
+    (
+        "ship",
+        "market",
+        "seller: mark one or several orders shipped (only a hash of --tracking is sent)",
+    ),
     ("checkpoint", "market", "seller or carrier: add a logistics checkpoint"),
-    ("confirm", "market", "buyer: confirm receipt, pay the seller"),
+    ("confirm", "market", "buyer: confirm receipt of one or several orders, pay the seller"),
     ("release", "market", "anyone: pay the seller after the window"),
     ("reclaim", "market", "anyone: refund the buyer after a missed ship"),
     ("cancel", "market", "buyer asks / seller cancels before shipping"),
@@ -42,7 +56,12 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("orders", "index", "your orders as buyer, seller or arbiter, from the index (--due)"),
     ("listings", "index", "what is for sale, from the index"),
     ("proposals", "index", "DAO proposals with their state, votes and deadlines, from the index"),
-    ("earnings", "index", "a seller's proceeds and credits, a staker's rewards, from the index"),
+    (
+        "earnings",
+        "index",
+        "a seller's proceeds and credits, a staker's rewards, from the index; --referrer: "
+        "commissions earned, from the chain",
+    ),
     (
         "keeper",
         "keeper",

@@ -70,6 +70,14 @@ def register(commands: Any, add_globals: Any) -> None:
     p = command("earnings", cmd_earnings, sends=False)
     db_arg(p)
     p.add_argument("--account", help="whose (default: the keystore's account)")
+    p.add_argument(
+        "--referrer",
+        nargs="?",
+        const="",
+        metavar="ADDRESS",
+        help="instead: the commissions ADDRESS (alone: --account or the keystore's account) "
+        "earned as a referrer and its claimable credits, read from the chain (no index needed)",
+    )
 
 
 def index_engine(ctx: Context) -> Any:
@@ -252,6 +260,10 @@ def cmd_earnings(ctx: Context) -> int:
     from bazaar.clients.erc20 import Erc20Client
     from bazaar.clients.staking import StakingClient
 
+    if ctx.args.referrer is not None:
+        from bazaar.cli.cart import referrer_earnings
+
+        return referrer_earnings(ctx)
     engine = index_engine(ctx)
     account = _whose(ctx)
     found = queries.earnings_of(engine, account)

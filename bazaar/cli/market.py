@@ -1,12 +1,14 @@
 """Marketplace commands: quote, list, update-listing, delist, buy, ship, checkpoint, confirm,
 release, reclaim, cancel, refund, dispute, evidence, rule, resolve-timeout, review, claim,
 withdraw-fees, sweep, pause, unpause and transfer (`status` is in cli/status.py; digital items
-are listed by `bazaar goods list`). Amounts in human units (USD, token
+are listed by `bazaar goods list`; carts, several orders shipped or confirmed at once, and
+commissions are in cli/cart.py). Amounts in human units (USD, token
 units); --json prints the same numbers, as integers in contract units and as the human
 strings. The marketplace checks its own rules: a refusal is its decoded error."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from decimal import Decimal, InvalidOperation
@@ -80,21 +82,39 @@ def register(commands: Any, add_globals: Any) -> None:
     )
 
     p = command("buy", cmd_buy)
-    p.add_argument("--listing", type=positive_int, required=True)
-    p.add_argument("--quantity", type=positive_int, default=1)
+    p.add_argument("--listing", type=positive_int, help="the listing to buy (or --line)")
+    p.add_argument("--quantity", type=positive_int, help="units of --listing (default 1)")
+    p.add_argument(
+        "--line",
+        action="append",
+        default=[],
+        metavar="LISTING[:QUANTITY[:POINTS]]",
+        help="a line of a cart (repeatable, up to 20, from one or several sellers): all lines "
+        "are bought in one transaction after one approval of the total, one order per line; "
+        "e.g. --line 7 --line 9:2 --line 12:1:150",
+    )
+    p.add_argument(
+        "--referrer",
+        metavar="ADDRESS",
+        help="who brought you here: earns each listing's commission when its order completes "
+        "(neither you, a seller nor the arbiter)",
+    )
     p.add_argument("--token", required=True, help="wbtc, usdc, or a token address")
     p.add_argument(
         "--arbiter", help="arbiter address (default: the first active one, not you or the seller)"
     )
-    p.add_argument("--max-pay", help="most token units to pay, e.g. 0.011 (default: quote+slip)")
+    p.add_argument(
+        "--max-pay",
+        help="most token units to pay (a cart: in all), e.g. 0.011 (default: quote+slip)",
+    )
     p.add_argument("--slippage-bps", type=non_negative_int, default=100)
     p.add_argument("--deadline-minutes", type=positive_int, default=30)
     p.add_argument("--no-approve", action="store_true", help="fail instead of approving")
     p.add_argument(
         "--points",
-        default="0",
         help="reward points to redeem for a discount: one US cent per point, decimals allowed "
-        "(2.5), up to the share of the price its seller allows (list --points-cap-bps; 0: none)",
+        "(2.5), up to the share of the price its seller allows (list --points-cap-bps; 0: none); "
+        "a --line takes its own",
     )
 
     p = command("update-listing", cmd_update_listing)
@@ -104,11 +124,29 @@ def register(commands: Any, add_globals: Any) -> None:
     p = command("delist", cmd_delist)
     p.add_argument("listing", metavar="LISTING_ID", type=positive_int)
 
-    p = command("ship", cmd_hashed("ship", "tracking", "ship"), True)
-    p.add_argument("--tracking", required=True, help="tracking data (hashed) or a 0x hash")
+    p = command("ship", cart_handler("cmd_ship"))
+    p.add_argument(
+        "orders",
+        nargs="+",
+        metavar="ORDER_ID",
+        help="the order id (0x + 64 hex digits); several: shipped in one transaction",
+    )
+    p.add_argument(
+        "--tracking",
+        action="append",
+        required=True,
+        help="tracking data (hashed) or a 0x hash; with several orders, once for all of them "
+        "(one parcel) or once per order, in the same order",
+    )
     p = command("checkpoint", cmd_hashed("add_checkpoint", "data", "checkpoint"), True)
     p.add_argument("--data", required=True, help="checkpoint data (hashed) or a 0x hash")
-    command("confirm", cmd_simple("confirm"), True)
+    p = command("confirm", cart_handler("cmd_confirm"))
+    p.add_argument(
+        "orders",
+        nargs="+",
+        metavar="ORDER_ID",
+        help="the order id (0x + 64 hex digits); several: confirmed in one transaction",
+    )
     command("release", cmd_simple("release"), True)
     command("reclaim", cmd_simple("reclaim"), True)
     command("cancel", cmd_simple("cancel"), True)
@@ -151,6 +189,26 @@ def register(commands: Any, add_globals: Any) -> None:
 
 
 # -- shared -----------------------------------------------------------------------------
+
+
+def cart_handler(name: str) -> Any:
+    """The handler `name` of cli/cart.py, imported when the command runs."""
+
+    def handler(ctx: Context) -> int:
+        from bazaar.cli import cart
+
+        result: int = getattr(cart, name)(ctx)
+        return result
+
+    return handler
+
+
+def checkout_deadline(ctx: Context) -> int:
+    """--deadline-minutes from now, or from the chain's latest block when it is ahead of us."""
+    minutes = int(ctx.args.deadline_minutes)
+    deadline = int(time.time()) + 60 * minutes
+    latest = ctx.w3.eth.get_block("latest")["timestamp"]
+    return max(deadline, int(latest) + 60 * minutes)
 
 
 def market_client(ctx: Context, signing: bool) -> MarketplaceClient:
@@ -342,22 +400,29 @@ def _check_points(market: MarketplaceClient, listing_id: int, quantity: int, poi
 
 def cmd_buy(ctx: Context) -> int:
     args = ctx.args
+    if args.line or args.referrer:  # a cart (a referred single purchase: a one-line cart)
+        result: int = cart_handler("cmd_buy_cart")(ctx)
+        return result
+    if args.listing is None:
+        raise BazaarError(
+            "what to buy? pass --listing ID, or --line LISTING[:QUANTITY[:POINTS]] (repeatable) "
+            "for a cart"
+        )
+    quantity = 1 if args.quantity is None else args.quantity
     market = market_client(ctx, signing=True)
     token = token_client(ctx, args.token, signing=True)
     arbiter = _pick_arbiter(ctx, market)
     if args.max_pay is not None:
         max_pay = parse_amount(args.max_pay, token.decimals, f"{token.symbol} amount")
     else:
-        price = market.quote(args.listing, args.quantity, token.address)
+        price = market.quote(args.listing, quantity, token.address)
         max_pay = price + price * args.slippage_bps // BPS
-    deadline = int(time.time()) + 60 * args.deadline_minutes
-    latest = ctx.w3.eth.get_block("latest")["timestamp"]
-    deadline = max(deadline, int(latest) + 60 * args.deadline_minutes)  # chains ahead of us
-    points = parse_points(args.points)
+    deadline = checkout_deadline(ctx)
+    points = parse_points(args.points or "0")
     if points:
-        _check_points(market, args.listing, args.quantity, points)
+        _check_points(market, args.listing, quantity, points)
     order, paid, approved = market.checkout(
-        args.listing, args.quantity, token, max_pay, deadline, arbiter, not args.no_approve, points
+        args.listing, quantity, token, max_pay, deadline, arbiter, not args.no_approve, points
     )
     data = order_json(order, token) | {"approved": approved, "arbiter": arbiter}
     data |= points_json("pointsRedeemed", order.state.points_escrowed)
@@ -378,6 +443,63 @@ def cmd_buy(ctx: Context) -> int:
     return 0
 
 
+def outcome(
+    ctx: Context,
+    market: MarketplaceClient,
+    order: Order,
+    receipt: TxReceipt,
+    verb: str,
+    event: str | None,
+    fields: tuple[str, ...],
+) -> tuple[dict[str, Any], str]:
+    """What `receipt` did to `order`: its JSON now, with the numbers of its `event` (`fields`)
+    and any commission paid to its referrer, and its line."""
+    token = Erc20Client(ctx.w3, order.terms.token)
+    now = dataclasses.replace(order, state=market.state(order.id))
+    data = order_json(now, token) | {"action": verb}
+    line = f"{verb} {order.id_hex}: now {now.state.status}"
+    if event:
+        found = [e for e in market.events(receipt, event) if bytes(e["orderId"]) == order.id]
+        if found:
+            details = {f: int(found[0][f]) for f in fields}
+            data |= details
+            amounts = {f: v for f, v in details.items() if not f.endswith("Bps")}
+            data |= {f"{f}Formatted": token.format(v) for f, v in amounts.items()}
+            shown = [f"buyer share {_percent(v)}" for f, v in details.items() if f not in amounts]
+            shown += [f"{f} {token.format(v)}" for f, v in amounts.items()]
+            line += "; " + ", ".join(shown)
+    paid = [e for e in market.events(receipt, "CommissionPaid") if bytes(e["orderId"]) == order.id]
+    if paid:  # the referrer's share of the seller's proceeds
+        amount = int(paid[0]["amount"])
+        data["commission"] = {
+            "referrer": paid[0]["referrer"],
+            "amount": amount,
+            "amountFormatted": token.format(amount),
+        }
+        line += f"; commission {token.format(amount)} to the referrer {paid[0]['referrer']}"
+    return data, line
+
+
+def credited_json(ctx: Context, market: MarketplaceClient, receipt: TxReceipt) -> list[Any]:
+    """The payouts of `receipt` that their receiver's address could not take (a blacklist,
+    say), kept as credits: JSON and a phrase each."""
+    found = []
+    for c in market.events(receipt, "PaymentCredited"):
+        token = Erc20Client(ctx.w3, c["token"])
+        amount = int(c["amount"])
+        found.append(
+            (
+                {
+                    "account": c["account"],
+                    "amount": amount,
+                    "amountFormatted": token.format(amount),
+                },
+                f"{token.format(amount)} kept as a credit of {c['account']} (bazaar claim)",
+            )
+        )
+    return found
+
+
 def _after(
     ctx: Context,
     market: MarketplaceClient,
@@ -387,34 +509,12 @@ def _after(
     event: str | None,
     fields: tuple[str, ...],
 ) -> int:
-    token = Erc20Client(ctx.w3, order.terms.token)
-    now = market.order(order.id)
-    data = order_json(now, token) | tx_json(receipt) | {"action": verb}
-    line = f"{verb} {order.id_hex}: now {now.state.status}"
-    if event:
-        found = market.events(receipt, event)
-        if found:
-            details = {f: int(found[0][f]) for f in fields}
-            data |= details
-            amounts = {f: v for f, v in details.items() if not f.endswith("Bps")}
-            data |= {f"{f}Formatted": token.format(v) for f, v in amounts.items()}
-            shown = [f"buyer share {_percent(v)}" for f, v in details.items() if f not in amounts]
-            shown += [f"{f} {token.format(v)}" for f, v in amounts.items()]
-            line += "; " + ", ".join(shown)
-    credited = market.events(receipt, "PaymentCredited")
-    if credited:  # a payout the receiver's address could not take (a blacklist, say)
-        data["credited"] = [
-            {
-                "account": c["account"],
-                "amount": int(c["amount"]),
-                "amountFormatted": token.format(int(c["amount"])),
-            }
-            for c in credited
-        ]
-        line += "; " + ", ".join(
-            f"{token.format(int(c['amount']))} kept as a credit of {c['account']} (bazaar claim)"
-            for c in credited
-        )
+    data, line = outcome(ctx, market, order, receipt, verb, event, fields)
+    data |= tx_json(receipt)
+    credited = credited_json(ctx, market, receipt)
+    if credited:
+        data["credited"] = [c for c, _ in credited]
+        line += "; " + ", ".join(text for _, text in credited)
     ctx.emit(data, [line])
     return 0
 
@@ -521,6 +621,7 @@ def listing_json(listing: Listing) -> dict[str, Any]:
         "kind": listing.kind,
         "active": listing.active,
         "goodsTokenId": listing.goods_token_id,
+        "commissionBps": listing.commission_bps,
     }
 
 

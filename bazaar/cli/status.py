@@ -59,6 +59,7 @@ def cmd_status(ctx: Context) -> int:
                 "stock": listing.stock,
                 "active": listing.active,
                 "bufferBps": listing.buffer_bps,
+                "commissionBps": listing.commission_bps,
                 "kind": listing.kind,
                 "tokens": tokens,
                 "sellerRatingSum": total,
@@ -68,7 +69,12 @@ def cmd_status(ctx: Context) -> int:
                 f"listing {listing.id}: {format_usd(listing.price_usd)}, {listing.stock} in stock,"
                 f" {'active' if listing.active else 'delisted'}, {listing.kind}",
                 f"  seller {listing.seller} (rating {rating})",
-                f"  tokens {', '.join(tokens)}; buffer {listing.buffer_bps} bps",
+                f"  tokens {', '.join(tokens)}; buffer {listing.buffer_bps} bps"
+                + (
+                    f"; commission {listing.commission_bps} bps to referrers"
+                    if listing.commission_bps
+                    else ""
+                ),
             ],
         )
         return 0

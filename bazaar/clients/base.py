@@ -76,15 +76,18 @@ class ContractClient:
         logs = getattr(self.contract.events, name)().process_receipt(receipt, errors=DISCARD)
         return [dict(log["args"]) for log in logs if log["address"] == self.address]
 
-    def logs(self, name: str, *topics: Any, newest_first: bool = False) -> Iterator[Any]:
+    def logs(
+        self, name: str, *topics: Any, newest_first: bool = False, from_block: int | None = None
+    ) -> Iterator[Any]:
         """This contract's `name` events (decoded, with their block), filtered by indexed
-        `topics` (0x-hex), scanned from `from_block`."""
+        `topics` (0x-hex; a list of them: any of them), scanned from `from_block` (default:
+        the client's, its contract's deploy block)."""
         event = getattr(self.contract.events, name)()
         for log in scan_logs(
             self.w3,
             self.address,
             [event.topic, *topics],
-            self.from_block,
+            self.from_block if from_block is None else from_block,
             newest_first=newest_first,
         ):
             yield event.process_log(log)

@@ -10,7 +10,7 @@ refusal comes back as the contract's decoded error.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -20,11 +20,17 @@ from web3.types import TxReceipt
 from bazaar.clients.base import ContractClient
 from bazaar.clients.erc20 import Erc20Client
 from bazaar.clients.points import PointsClient
-from bazaar.errors import BazaarError, RevertError
+from bazaar.errors import BazaarError, InputRefused, RevertError
 from bazaar.types import KIND_NAMES, STATUS_NAMES, OrderId, OrderTerms
 from bazaar.units import checksum
 
 PHYSICAL = 0
+ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
+# The contract's bounds (its MAX_CART_LINES and MAX_COMMISSION_BPS), checked before sending.
+MAX_CART_LINES = 20
+MAX_COMMISSION_BPS = 2_000
+# Order ids per eth_getLogs topic filter when terms are looked up by id (any of them).
+IDS_PER_QUERY = 100
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,7 @@ class Listing:
     active: bool
     goods_token_id: int  # digital listings: the DigitalGoods item in escrow (0: physical)
     metadata_hash: bytes
+    commission_bps: int = 0  # affiliate commission offered to referrers (of the proceeds)
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,58 @@ class Order:
     @property
     def id_hex(self) -> str:
         return "0x" + self.id.hex()
+
+
+@dataclass(frozen=True)
+class CartLine:
+    """A line of a cart: `quantity` units of listing `listing_id`, redeeming `points` reward
+    point units (18 decimals) on this line, as a single checkout would."""
+
+    listing_id: int
+    quantity: int = 1
+    points: int = 0
+
+    def as_tuple(self) -> tuple[int, int, int]:
+        """IEscrowMarketplaceTypes.CartLine as web3 passes it."""
+        return (self.listing_id, self.quantity, self.points)
+
+
+@dataclass(frozen=True)
+class CommissionPayment:
+    """A commission a referrer earned (a `CommissionPaid` event): pushed to it, or credited
+    when the transfer failed."""
+
+    order_id: OrderId
+    token: str
+    amount: int
+    block: int
+    tx_hash: str
+
+    @property
+    def id_hex(self) -> str:
+        return "0x" + self.order_id.hex()
+
+
+@dataclass(frozen=True)
+class CommissionEarnings:
+    """What a referrer earned: every commission paid, oldest first, and its claimable credits
+    by payment token (every payment token, zero included)."""
+
+    referrer: str
+    payments: tuple[CommissionPayment, ...]
+    credits: dict[str, int]
+
+    def totals(self) -> dict[str, int]:
+        """Commissions earned, summed by token."""
+        sums: dict[str, int] = {}
+        for p in self.payments:
+            sums[p.token] = sums.get(p.token, 0) + p.amount
+        return sums
+
+
+def address_topic(address: str) -> str:
+    """An indexed address as an eth_getLogs topic (0x + 64 hex digits)."""
+    return "0x" + "00" * 12 + checksum(address)[2:].lower()
 
 
 def parse_order_id(text: str) -> OrderId:
@@ -111,7 +170,7 @@ class MarketplaceClient(ContractClient):
             if exc.data[:4] != LISTING_UNKNOWN:
                 raise
             raise BazaarError(f"unknown listing {listing_id} on {self.address}") from None
-        seller, price, stock, mask, buffer, cap, kind, active, goods_id, metadata = raw
+        seller, price, stock, mask, buffer, cap, kind, active, goods_id, commission, metadata = raw
         return Listing(
             listing_id,
             seller,
@@ -124,6 +183,7 @@ class MarketplaceClient(ContractClient):
             active,
             goods_id,
             metadata,
+            commission,
         )
 
     def accepted_tokens(self, listing: Listing) -> list[str]:
@@ -296,17 +356,7 @@ class MarketplaceClient(ContractClient):
                 and not `approve`; nothing sent.
         """
         if points:
-            # A points balance too low fails in the points token with the same ERC-20 error as
-            # a payment allowance yet to approve: checked here, or an approval would go out
-            # before a checkout that cannot succeed.
-            buyer = self.signer("the checkout").address
-            rewards = PointsClient(self.w3, checksum(self.view("rewards")))
-            held = rewards.balance_of(buyer)
-            if held < points:
-                raise BazaarError(
-                    f"not enough points: {buyer} holds {rewards.format(held)}, the checkout "
-                    f"redeems {rewards.format(points)}"
-                )
+            self._check_points_held(points, "the checkout")
         call = self.call_for(
             "checkout",
             listing_id,
@@ -328,6 +378,125 @@ class MarketplaceClient(ContractClient):
         paid = self.events(receipt, "OrderPaid")[0]
         order = self._order(OrderId(bytes(paid["orderId"])), paid, int(receipt["blockNumber"]))
         return order, order.terms.deposit(), approved
+
+    def _check_points_held(self, points: int, what: str) -> None:
+        """A points balance too low fails in the points token with the same ERC-20 error as a
+        payment allowance yet to approve: checked here, or an approval would go out before a
+        checkout that cannot succeed.
+
+        Raises:
+            BazaarError: the signer holds fewer than `points`; nothing sent.
+        """
+        buyer = self.signer(what).address
+        rewards = PointsClient(self.w3, checksum(self.view("rewards")))
+        held = rewards.balance_of(buyer)
+        if held < points:
+            raise BazaarError(
+                f"not enough points: {buyer} holds {rewards.format(held)}, {what} redeems "
+                f"{rewards.format(points)}"
+            )
+
+    # -- carts -----------------------------------------------------------------------------
+
+    @staticmethod
+    def check_cart(lines: Sequence[CartLine]) -> None:
+        """The cart's shape, as the contract bounds it.
+
+        Raises:
+            InputRefused: no line, more than MAX_CART_LINES, or a line without a listing, with
+                no unit or with negative points.
+        """
+        if not lines:
+            raise InputRefused("an empty cart: give at least one line")
+        if len(lines) > MAX_CART_LINES:
+            raise InputRefused(f"a cart of {len(lines)} lines: a cart has at most {MAX_CART_LINES}")
+        for n, line in enumerate(lines, 1):
+            if line.listing_id < 1 or line.quantity < 1 or line.points < 0:
+                raise InputRefused(
+                    f"cart line {n}: listing {line.listing_id} x{line.quantity} (points "
+                    f"{line.points}): a listing id and a quantity of at least 1, points not "
+                    "negative"
+                )
+
+    def quote_cart(self, lines: Sequence[CartLine], token: str) -> int:
+        """Token units the cart costs now: the sum of its lines' quotes (deposits, for
+        USD-protected listings), before any points discount (so an upper bound when lines
+        redeem points).
+
+        Raises:
+            InputRefused: as `check_cart`.
+        """
+        self.check_cart(lines)
+        return sum(self.quote(line.listing_id, line.quantity, token) for line in lines)
+
+    def checkout_cart(
+        self,
+        lines: Sequence[CartLine],
+        token: Erc20Client,
+        max_total: int,
+        deadline: int,
+        arbiter: str,
+        referrer: str | None = None,
+        approve: bool = True,
+    ) -> tuple[list[Order], int, bool]:
+        """Buys every line in one transaction (`checkoutCart`): one order per line, one pull
+        of the total, all or nothing; approving `max_total` of `token` first when the
+        allowance is short (or refusing, when not `approve`). `referrer` (None: nobody)
+        earns each line's commission when its order completes.
+
+        Returns:
+            The orders, in the order of the lines (from the receipt's OrderPaid events), the
+            total paid, and whether an approval was sent.
+        Raises:
+            InputRefused: an empty or oversized cart, or a referrer that is the buyer, a
+                line's seller or the arbiter; nothing sent.
+            RevertError: the marketplace refuses the cart (decoded); nothing sent.
+            BazaarError: an unknown listing, a balance (of the token, or of points) short, or
+                the allowance and not `approve`; nothing sent.
+        """
+        buyer = self.signer("the cart checkout").address
+        self.check_cart(lines)
+        arbiter = checksum(arbiter, "arbiter")
+        referred = checksum(referrer, "referrer") if referrer else ZERO_ADDRESS
+        if referred == buyer:
+            raise InputRefused(
+                f"the referrer {referred} is the buyer: nobody earns a commission on their "
+                "own purchase"
+            )
+        if referred == arbiter:
+            raise InputRefused(f"the referrer {referred} is the order's arbiter")
+        if referred != ZERO_ADDRESS:
+            for line_id in dict.fromkeys(line.listing_id for line in lines):
+                if self.listing(line_id).seller == referred:
+                    raise InputRefused(
+                        f"the referrer {referred} is the seller of listing {line_id}"
+                    )
+        points = sum(line.points for line in lines)
+        if points:
+            self._check_points_held(points, "the cart checkout")
+        cart = (
+            [line.as_tuple() for line in lines],
+            token.address,
+            max_total,
+            deadline,
+            arbiter,
+            referred,
+        )
+        call = self.call_for("checkoutCart", cart, label="cart checkout")
+        receipt, approved = token.pay(
+            call,
+            max_total,
+            approve=approve,
+            purpose="the cart checkout",
+            spender_name="the marketplace",
+        )
+        self.last_receipt = receipt
+        block = int(receipt["blockNumber"])
+        orders = [
+            self._order(OrderId(bytes(paid["orderId"])), paid, block)
+            for paid in self.events(receipt, "OrderPaid")
+        ]
+        return orders, sum(o.paid_amount for o in orders), approved
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -383,6 +552,127 @@ class MarketplaceClient(ContractClient):
     def resolve_after_timeout(self, order: Order) -> TxReceipt:
         """Anyone applies the default ruling once the arbiter missed the ruling deadline."""
         return self._lifecycle("resolveAfterTimeout", order)
+
+    @staticmethod
+    def _check_batch(orders: Sequence[Order], what: str) -> None:
+        if not orders:
+            raise InputRefused(f"no order to {what}")
+        seen: set[OrderId] = set()
+        for order in orders:
+            if order.id in seen:
+                raise InputRefused(f"order {order.id_hex} is twice in the batch to {what}")
+            seen.add(order.id)
+
+    def ship_batch(
+        self, orders: Sequence[Order], tracking_commitments: Sequence[bytes]
+    ) -> TxReceipt:
+        """The seller ships several orders in one transaction (`shipBatch`, all or none), one
+        tracking commitment per order, in the same order.
+
+        Raises:
+            InputRefused: no order, an order twice, or not one commitment per order; nothing
+                sent.
+            RevertError: the marketplace refuses one of them (decoded); nothing sent.
+        """
+        self._check_batch(orders, "ship")
+        if len(tracking_commitments) != len(orders):
+            raise InputRefused(
+                f"{len(orders)} orders to ship and {len(tracking_commitments)} tracking "
+                "commitments: one per order"
+            )
+        terms = [o.terms.as_tuple() for o in orders]
+        return self.send("shipBatch", terms, list(tracking_commitments), label="ship")
+
+    def confirm_batch(self, orders: Sequence[Order]) -> TxReceipt:
+        """The buyer confirms several orders in one transaction (`confirmBatch`, all or none).
+
+        Raises:
+            InputRefused: no order, or an order twice; nothing sent.
+            RevertError: the marketplace refuses one of them (decoded); nothing sent.
+        """
+        self._check_batch(orders, "confirm")
+        return self.send("confirmBatch", [o.terms.as_tuple() for o in orders], label="confirm")
+
+    # -- commissions ---------------------------------------------------------------------
+
+    def set_commission(self, listing_id: int, commission_bps: int) -> TxReceipt:
+        """The seller offers referrers `commission_bps` of the listing's proceeds (after the
+        platform fee) on new orders; orders already paid keep their rate.
+
+        Raises:
+            InputRefused: a rate outside 0..MAX_COMMISSION_BPS; nothing sent.
+            BazaarError: not the signer's active listing, or the listing offers this rate
+                already; nothing sent.
+        """
+        if not 0 <= commission_bps <= MAX_COMMISSION_BPS:
+            raise InputRefused(
+                f"a commission of {commission_bps} bps: at most {MAX_COMMISSION_BPS} bps "
+                f"({MAX_COMMISSION_BPS // 100}%), not negative"
+            )
+        listing = self._own_listing(listing_id, "set the commission of")
+        if listing.commission_bps == commission_bps:
+            raise BazaarError(f"listing {listing_id} offers {commission_bps} bps already")
+        return self.send("setCommission", listing_id, commission_bps, label="set-commission")
+
+    def payment_tokens(self) -> list[str]:
+        """Every payment token the marketplace accepts, by id (`config().tokenCount`)."""
+        count = int(self.view("config")[8])
+        return [checksum(self.view("paymentToken", i)) for i in range(1, count + 1)]
+
+    def terms_of(self, order_ids: Iterable[OrderId]) -> dict[OrderId, OrderTerms]:
+        """The terms of several orders: from the index when one is attached and knows them,
+        the rest from their OrderPaid events (one scan for up to IDS_PER_QUERY ids); each
+        checked to hash to its id.
+
+        Raises:
+            BazaarError: an id no OrderPaid event carries on this marketplace.
+        """
+        wanted = list(dict.fromkeys(order_ids))
+        found: dict[OrderId, OrderTerms] = {}
+        if self.terms_lookup is not None:
+            for order_id in wanted:
+                indexed = self.terms_lookup(order_id)
+                if indexed is not None and indexed[0].order_id() == order_id:
+                    found[order_id] = indexed[0]
+        rest = [i for i in wanted if i not in found]
+        for start in range(0, len(rest), IDS_PER_QUERY):
+            ids = ["0x" + i.hex() for i in rest[start : start + IDS_PER_QUERY]]
+            for log in self.logs("OrderPaid", ids):
+                terms = OrderTerms.from_event(log["args"]["terms"])
+                if terms.order_id() == bytes(log["args"]["orderId"]):
+                    found[terms.order_id()] = terms
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            raise BazaarError(
+                f"unknown order 0x{missing[0].hex()}: no OrderPaid event on marketplace "
+                f"{self.address}"
+            )
+        return found
+
+    def commission_earnings(
+        self, referrer: str, from_block: int | None = None
+    ) -> CommissionEarnings:
+        """What `referrer` earned: its `CommissionPaid` events from `from_block` (default: the
+        marketplace's deploy block), each with the token of its order, and its claimable
+        credits by payment token (a commission whose transfer failed is credited there,
+        among any other payout the address could not take)."""
+        referrer = checksum(referrer, "referrer")
+        events = list(
+            self.logs("CommissionPaid", None, address_topic(referrer), from_block=from_block)
+        )
+        terms = self.terms_of(OrderId(bytes(e["args"]["orderId"])) for e in events)
+        payments = tuple(
+            CommissionPayment(
+                OrderId(bytes(e["args"]["orderId"])),
+                terms[OrderId(bytes(e["args"]["orderId"]))].token,
+                int(e["args"]["amount"]),
+                int(e["blockNumber"]),
+                "0x" + bytes(e["transactionHash"]).hex(),
+            )
+            for e in events
+        )
+        credits = {t: self.credit(referrer, t) for t in self.payment_tokens()}
+        return CommissionEarnings(referrer, payments, credits)
 
     # -- money out -----------------------------------------------------------------------
 

@@ -4,10 +4,12 @@ Each pass reads from the block after the last one indexed up to the chain head l
 confirmation depth, one block range at a time (a range the node refuses is halved, down to a
 single block, and the size grows back after successes), and writes each range in one database
 transaction: its decoded events, the hashes of its blocks, and what they change in the derived
-tables (listings, orders, credits, proposals, seller ratings). A pass first checks that the
-blocks it stored are still the chain's; where one is not (a reorg), everything from the first
-orphaned block on is deleted, the derived tables are rebuilt from the events that remain, and
-indexing resumes there.
+tables (listings, orders, credits, proposals, seller ratings, referrers' commissions). A pass
+first checks that the blocks it stored are still the chain's; where one is not (a reorg),
+everything from the first orphaned block on is deleted, the derived tables are rebuilt from the
+events that remain, and indexing resumes there. A transaction may hold several orders' events
+(a cart's checkout, a batch of shipments or confirmations): events are keyed by block and log
+index, never by transaction.
 """
 
 from __future__ import annotations
@@ -382,6 +384,7 @@ def _listed(c: Connection, a: dict[str, Any], block: int, when: int) -> None:
             goods_token_id=0,
             metadata_hash=a["metadataHash"],
             block=block,
+            commission_bps=0,  # until the seller sets one (CommissionSet)
         )
     )
 
@@ -468,6 +471,8 @@ def _paid(c: Connection, a: dict[str, Any], block: int, when: int) -> None:
             terms=json.dumps(_jsonable(terms.to_json()), sort_keys=True),
             paid_block=block,
             updated_block=block,
+            referrer=None if int(terms.referrer, 16) == 0 else terms.referrer,
+            commission_bps=terms.commissionBps,
         )
     )
     if kind is not None:  # the stock, decremented in the database (no read first)
@@ -517,6 +522,10 @@ HANDLERS: dict[str, Callable[[Connection, dict[str, Any], int, int], None]] = {
     "CreditClaimed": lambda c, a, b, t: _credit(c, a["account"], a["token"], None),
     "WindowsSet": lambda c, a, b, t: _set_window(c, _int(a["fulfilmentWindow"])),
     "Reviewed": lambda c, a, b, t: schema.add_review(c, a),
+    "CommissionSet": lambda c, a, b, t: _listing(
+        c, a["listingId"], commission_bps=_int(a["commissionBps"])
+    ),
+    "CommissionPaid": schema.add_commission,
 }
 
 

@@ -1,5 +1,6 @@
 """The index's answers: an account's orders by role (and what is due from it), listings, an
-account's credits, the work the keeper may do, and how far the index is behind the chain."""
+account's credits, a referrer's commissions, the work the keeper may do, and how far the index
+is behind the chain."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from bazaar.index.schema import (
+    commissions,
     credits,
     get_meta,
     keeper_jobs,
@@ -47,6 +49,8 @@ class OrderRow:
     cancel_requested: bool
     terms: dict[str, Any]
     paid_block: int
+    referrer: str | None = None  # who referred the order (None: nobody)
+    commission_bps: int = 0  # the referrer's rate of the seller's proceeds, fixed at checkout
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -63,6 +67,8 @@ class OrderRow:
             "deadline": self.deadline,
             "cancelRequested": self.cancel_requested,
             "paidBlock": self.paid_block,
+            "referrer": self.referrer,
+            "commissionBps": self.commission_bps,
         }
 
 
@@ -82,6 +88,8 @@ def _order(row: Any) -> OrderRow:
         bool(row.cancel_requested),
         json.loads(row.terms),
         int(row.paid_block),
+        row.referrer,
+        int(row.commission_bps),
     )
 
 
@@ -175,6 +183,7 @@ def listings_where(
             "active": bool(r.active),
             "goodsTokenId": int(r.goods_token_id),
             "metadataHash": r.metadata_hash,
+            "commissionBps": int(r.commission_bps),
         }
         for r in rows
     ]
@@ -270,6 +279,82 @@ def earnings_of(engine: Engine, account: str) -> Earnings:
         credits_of(engine, account),
         {r.token: int(r.amount) for r in claimed},
     )
+
+
+@dataclass(frozen=True)
+class CommissionRow:
+    """A commission a referrer earned: its order's, in the order's token (token units), at
+    the order's completion or ruling (`block`, at `timestamp`)."""
+
+    order_id: str
+    listing_id: int | None
+    referrer: str
+    token: str
+    amount: int
+    block: int
+    timestamp: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "orderId": self.order_id,
+            "listingId": self.listing_id,
+            "token": self.token,
+            "amount": str(self.amount),
+            "block": self.block,
+            "timestamp": self.timestamp,
+        }
+
+
+@dataclass(frozen=True)
+class Commissions:
+    """What a referrer earned: the total per token of every commission (`count` of them),
+    `rows` of them (newest first, a page), and how many orders name it as their referrer
+    (`referred`, settled or not)."""
+
+    totals: dict[str, int]
+    count: int
+    referred: int
+    rows: list[CommissionRow]
+
+
+def commissions_of(
+    engine: Engine, referrer: str, limit: int = 1_000, offset: int = 0
+) -> Commissions:
+    """`referrer`'s commissions: the totals of all of them, and `limit` of them newest first
+    after skipping `offset`."""
+    totals: dict[str, int] = {}
+    with engine.connect() as c:
+        amounts = c.execute(
+            sa.select(commissions.c.token, commissions.c.amount).where(
+                commissions.c.referrer == referrer
+            )
+        ).all()
+        page = c.execute(
+            sa.select(commissions, orders.c.listing_id)
+            .select_from(commissions.outerjoin(orders, orders.c.id == commissions.c.order_id))
+            .where(commissions.c.referrer == referrer)
+            .order_by(commissions.c.block.desc(), commissions.c.order_id)
+            .limit(limit)
+            .offset(offset)
+        ).all()
+        referred = c.execute(
+            sa.select(sa.func.count()).select_from(orders).where(orders.c.referrer == referrer)
+        ).scalar()
+    for token, amount in amounts:  # decimal text: summed exactly here, not by the database
+        totals[token] = totals.get(token, 0) + int(amount)
+    rows = [
+        CommissionRow(
+            r.order_id,
+            None if r.listing_id is None else int(r.listing_id),
+            r.referrer,
+            r.token,
+            int(r.amount),
+            int(r.block),
+            int(r.timestamp),
+        )
+        for r in page
+    ]
+    return Commissions(totals, len(amounts), int(referred or 0), rows)
 
 
 def terms_lookup(engine: Engine) -> Callable[[OrderId], tuple[OrderTerms, int] | None]:

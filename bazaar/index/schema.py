@@ -20,6 +20,11 @@ from bazaar.settings import default_index_path
 
 SORT_MAX = 2**63 - 1
 
+# A column that a later version added to a table of an earlier one carries its version in
+# `info` ("since"): the step that created the table leaves it out (so that each step keeps
+# creating exactly its version's tables) and the later step adds it (`_add_columns`).
+SINCE_5 = {"since": 5}
+
 metadata = sa.MetaData()
 
 meta = sa.Table(
@@ -68,6 +73,9 @@ listings = sa.Table(
     sa.Column("goods_token_id", sa.BigInteger, nullable=False),
     sa.Column("metadata_hash", sa.String(66), nullable=False),
     sa.Column("block", sa.BigInteger, nullable=False),
+    # version 5: the affiliate commission offered to referrers of new orders, in basis points
+    # of the seller's proceeds after the fee (0 until a `CommissionSet`)
+    sa.Column("commission_bps", sa.Integer, nullable=False, server_default="0", info=SINCE_5),
 )
 
 orders = sa.Table(
@@ -92,6 +100,10 @@ orders = sa.Table(
     sa.Column("updated_block", sa.BigInteger, nullable=False),
     # token units paid out to the seller at completion or a ruling (paid or kept as a credit)
     sa.Column("to_seller", sa.Text, nullable=False, server_default="0"),
+    # version 5: who referred the order (null: nobody; the terms' zero address) and the
+    # commission rate its terms fixed at checkout (0 without a referrer)
+    sa.Column("referrer", sa.String(42), index=True, info=SINCE_5),
+    sa.Column("commission_bps", sa.Integer, nullable=False, server_default="0", info=SINCE_5),
 )
 
 credits = sa.Table(
@@ -238,14 +250,43 @@ deliveries = sa.Table(
     sa.Column("uploaded_at", sa.BigInteger, nullable=False),
 )
 
-# Derived tables: rebuilt from `events` after a reorg.
-DERIVED = (listings, orders, credits, proposals, rewards_claimed, seller_ratings)
+# -- version 5: affiliate commissions ---------------------------------------------------------
+# The listings' commission rate and the orders' referrer and rate are columns added to
+# `listings` and `orders` (SINCE_5 above); what the referrers earned is a table of its own.
+metadata_v5 = sa.MetaData()
 
-SCHEMA_VERSION = 4
+# The commission paid (or credited) to an order's referrer from the seller's proceeds at its
+# completion or ruling (derived from `CommissionPaid`; the token is the order's). One row per
+# order: the contract pays an order's commission once, when it settles.
+commissions = sa.Table(
+    "commissions",
+    metadata_v5,
+    sa.Column("order_id", sa.String(66), primary_key=True),
+    sa.Column("referrer", sa.String(42), nullable=False, index=True),
+    sa.Column("token", sa.String(42), nullable=False),
+    sa.Column("amount", sa.Text, nullable=False),  # token units, decimal
+    sa.Column("block", sa.BigInteger, nullable=False, index=True),
+    sa.Column("timestamp", sa.BigInteger, nullable=False),  # the block's, unix seconds
+)
+
+# Derived tables: rebuilt from `events` after a reorg.
+DERIVED = (listings, orders, credits, proposals, rewards_claimed, seller_ratings, commissions)
+
+SCHEMA_VERSION = 5
+
+ZERO_ADDRESS = "0x" + "0" * 40
+
+
+def _since(column: sa.Column[Any]) -> int:
+    return int(column.info.get("since", 1))
 
 
 def _v1(connection: Connection) -> None:
-    metadata.create_all(connection)
+    """The version 1 tables, without the columns later versions added to them."""
+    first = sa.MetaData()
+    for table in metadata.sorted_tables:
+        sa.Table(table.name, first, *(c._copy() for c in table.columns if _since(c) == 1))
+    first.create_all(connection)
 
 
 def _v2(connection: Connection) -> None:
@@ -300,8 +341,99 @@ def _v4(connection: Connection) -> None:
     metadata_v4.create_all(connection)
 
 
+def _add_columns(connection: Connection, version: int) -> None:
+    """The columns `version` added to the tables of earlier versions (ALTER TABLE ... ADD
+    COLUMN, which SQLite and PostgreSQL both take with a constant default)."""
+    preparer = connection.dialect.identifier_preparer
+    for table in metadata.sorted_tables:
+        for column in table.columns:
+            if _since(column) != version:
+                continue
+            kind = column.type.compile(dialect=connection.dialect)
+            default = column.server_default
+            clause = ""
+            if isinstance(default, sa.DefaultClause) and isinstance(default.arg, str):
+                clause = f" DEFAULT '{default.arg}'"
+            null = "" if column.nullable else " NOT NULL"
+            connection.exec_driver_sql(
+                f"ALTER TABLE {preparer.quote(table.name)} ADD COLUMN "
+                f"{preparer.quote(column.name)} {kind}{clause}{null}"
+            )
+            if column.index:
+                connection.exec_driver_sql(
+                    f"CREATE INDEX ix_{table.name}_{column.name} ON {preparer.quote(table.name)} "
+                    f"({preparer.quote(column.name)})"
+                )
+
+
+def _v5(connection: Connection) -> None:
+    """Affiliate commissions: the listings' rate, the orders' referrer and rate, and the
+    commissions paid, filled from what the index already holds (the orders' terms, the
+    `CommissionSet` and `CommissionPaid` events)."""
+    _add_columns(connection, 5)
+    metadata_v5.create_all(connection)
+    for order_id, raw in connection.execute(sa.select(orders.c.id, orders.c.terms)).all():
+        terms = json.loads(raw)
+        referrer = terms.get("referrer", ZERO_ADDRESS)
+        connection.execute(
+            orders.update()
+            .where(orders.c.id == order_id)
+            .values(
+                referrer=None if int(referrer, 16) == 0 else referrer,
+                commission_bps=int(terms.get("commissionBps", 0)),
+            )
+        )
+    found = connection.execute(
+        sa.select(events.c.name, events.c.args, events.c.block, blocks.c.timestamp)
+        .join(blocks, blocks.c.number == events.c.block)
+        .where(events.c.contract == "market")
+        .where(events.c.name.in_(("CommissionSet", "CommissionPaid")))
+        .order_by(events.c.block, events.c.log_index)
+    ).all()
+    for name, args, block, timestamp in found:
+        parsed = json.loads(args)
+        if name == "CommissionSet":
+            connection.execute(
+                listings.update()
+                .where(listings.c.id == int(parsed["listingId"]))
+                .values(commission_bps=int(parsed["commissionBps"]))
+            )
+        else:
+            add_commission(connection, parsed, int(block), int(timestamp))
+
+
+def add_commission(connection: Connection, args: dict[str, Any], block: int, when: int) -> None:
+    """A `CommissionPaid` event's amount added to its order's commission (the indexer's
+    handler too), in the order's token. An order the index does not hold (it cannot: the
+    index starts at the marketplace's deployment) is left out."""
+    order_id, amount = str(args["orderId"]), int(args["amount"])
+    token = connection.execute(sa.select(orders.c.token).where(orders.c.id == order_id)).scalar()
+    if token is None:
+        return
+    current = connection.execute(
+        sa.select(commissions.c.amount).where(commissions.c.order_id == order_id)
+    ).scalar()
+    if current is not None:  # never twice by the contract; summed if it ever were
+        connection.execute(
+            commissions.update()
+            .where(commissions.c.order_id == order_id)
+            .values(amount=str(int(current) + amount), block=block, timestamp=when)
+        )
+        return
+    connection.execute(
+        commissions.insert().values(
+            order_id=order_id,
+            referrer=args["referrer"],
+            token=token,
+            amount=str(amount),
+            block=block,
+            timestamp=when,
+        )
+    )
+
+
 # Version n is reached by MIGRATIONS[n - 1] from version n - 1; a new version appends a step.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5)
 
 
 def default_url(chain_id: int) -> str:

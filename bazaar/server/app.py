@@ -162,6 +162,7 @@ def make_app(
             web.get("/api/listings/{listing}", reads.get_listing),
             web.get("/api/orders", reads.get_orders),
             web.get("/api/orders/{order}", reads.get_order),
+            web.get("/api/earnings/{account}", reads.get_earnings),
             web.get("/api/proposals", reads.get_proposals),
             web.get("/api/status", reads.get_status),
             web.get("/api/documents/{hash}", uploads.get_document),

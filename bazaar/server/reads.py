@@ -1,7 +1,7 @@
 """The read API over the index: listings (with their documents' titles, searched, filtered,
-sorted, paged), one listing, an account's orders by role, one order, proposals (with their
-state, read from the governor), and the status (the index's lag, the follower, the upload
-limits, the deployment's contracts)."""
+sorted, paged), one listing, an account's orders by role, one order, a referrer's commissions
+(its earnings), proposals (with their state, read from the governor), and the status (the
+index's lag, the follower, the upload limits, the deployment's contracts)."""
 
 from __future__ import annotations
 
@@ -221,6 +221,38 @@ async def get_order(request: web.Request) -> web.Response:
     if row is None:
         raise ApiError(404, f"no order {order_id} in the index")
     return answer({"order": _order_json(row), "index": await in_thread(lag, storefront)})
+
+
+async def get_earnings(request: web.Request) -> web.Response:
+    """GET /api/earnings/{account}: the affiliate commissions `account` earned as the
+    referrer of orders: the total per token (token units, decimal strings) of all of them,
+    how many, how many orders name it as their referrer (settled or not), and a page of the
+    commissions, newest first."""
+    storefront = request.app[STOREFRONT]
+    params = params_of(request, ("page", "per_page"))
+    text = request.match_info["account"]
+    if not re.fullmatch(r"0x[0-9a-fA-F]{40}", text):
+        raise ApiError(400, f"account must be 0x followed by 40 hex digits, not {text[:80]!r}")
+    account = checksum(text, "account")  # a mixed-case address must be checksummed right
+    page, per_page = page_of(params)
+
+    def read() -> dict[str, Any]:
+        found = queries.commissions_of(
+            storefront.engine, account, per_page + 1, (page - 1) * per_page
+        )
+        return {
+            "account": account,
+            "totals": {token: str(amount) for token, amount in sorted(found.totals.items())},
+            "count": found.count,
+            "referredOrders": found.referred,
+            "commissions": [row.to_json() for row in found.rows[:per_page]],
+            "page": page,
+            "perPage": per_page,
+            "more": len(found.rows) > per_page,
+            "index": lag(storefront),
+        }
+
+    return answer(await in_thread(read))
 
 
 async def get_proposals(request: web.Request) -> web.Response:

@@ -244,6 +244,7 @@ def _listing(row: Any) -> dict[str, Any]:
         "active": bool(row.active),
         "goodsTokenId": int(row.goods_token_id),
         "metadataHash": row.metadata_hash,
+        "commissionBps": int(row.commission_bps),  # offered to referrers of new orders
         "document": row.title is not None,  # the server holds the listing's document
         "title": row.title,
         "sellerRating": {"sum": int(row.rating_sum or 0), "reviews": int(row.reviews or 0)},

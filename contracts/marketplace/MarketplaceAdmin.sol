@@ -5,6 +5,7 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 
 import {IDigitalGoods} from "../../interfaces/IDigitalGoods.sol";
@@ -14,16 +15,17 @@ import {IStakingRewards} from "../../interfaces/IStakingRewards.sol";
 import {IWbtcUsdOracle} from "../../interfaces/IWbtcUsdOracle.sol";
 import {OrderId} from "../../interfaces/OrderId.sol";
 import {SettlementMath} from "../libraries/SettlementMath.sol";
+import {MarketplaceCheckoutCore} from "./MarketplaceCheckoutCore.sol";
 import {MarketplaceLimits as Limits} from "./MarketplaceLimits.sol";
 import {MarketplaceStorage} from "./MarketplaceStorage.sol";
 
 /// @title MarketplaceAdmin
-/// @notice The marketplace's extension: governance of its parameters, listings (writes) and
-///         money out to the treasury and credit holders. Created by `EscrowMarketplace` in its
+/// @notice The marketplace's extension: governance of its parameters, listings (writes),
+///         carts, and money out to the treasury and credit holders. Created by `EscrowMarketplace` in its
 ///         constructor and run only by DELEGATECALL from it, on its storage (the marketplace's
 ///         runtime code would otherwise pass EIP-170's 24,576 bytes). Called directly, every
 ///         function refuses: this contract's own storage means nothing.
-contract MarketplaceAdmin is MarketplaceStorage {
+contract MarketplaceAdmin is MarketplaceCheckoutCore {
     using SafeERC20 for IERC20;
     using EnumerableSet for EnumerableSet.AddressSet;
 
@@ -218,6 +220,64 @@ contract MarketplaceAdmin is MarketplaceStorage {
         }
     }
 
+    /// @dev See `IEscrowMarketplace`.
+    function setCommission(uint256 listingId, uint256 commissionBps) external onlyDelegated {
+        Listing storage listing = _ownListing(listingId);
+        if (commissionBps > Limits.MAX_COMMISSION_BPS) revert MarketplaceCommissionOutOfRange(commissionBps, 0, Limits.MAX_COMMISSION_BPS);
+        listing.commissionBps = uint16(commissionBps);
+        emit CommissionSet(listingId, commissionBps);
+    }
+
+    /* CARTS */
+
+    /// @dev See `IEscrowMarketplace`. Every line is priced and written as `checkout` would
+    ///      (`MarketplaceCheckoutCore`); the points of all lines are escrowed in one call and
+    ///      the total pulled once; digital items are delivered last.
+    function checkoutCart(Cart calldata cart) external onlyDelegated nonReentrant returns (OrderId[] memory orderIds) {
+        _whenNotPaused();
+        if (block.timestamp > cart.deadline) revert MarketplaceCheckoutExpired(cart.deadline, block.timestamp);
+        uint256 count = cart.lines.length;
+        if (count == 0 || count > Limits.MAX_CART_LINES) revert MarketplaceCartSizeOutOfRange(count, 1, Limits.MAX_CART_LINES);
+        // Every line checked and its stock taken first, then all priced from one reading of
+        // the feeds (`quotes`: each exactly the `quote` a checkout would get), then written.
+        OrderTerms[] memory terms = new OrderTerms[](count);
+        uint256[] memory usdPrices = new uint256[](count);
+        uint256[] memory goodsTokenIds = new uint256[](count);
+        for (uint256 i = 0; i < count; ++i) {
+            CartLine calldata line = cart.lines[i];
+            OrderTerms memory t = terms[i];
+            t.buyer = msg.sender;
+            t.token = cart.token;
+            t.arbiter = cart.arbiter;
+            t.referrer = cart.referrer;
+            t.listingId = line.listingId;
+            t.quantity = line.quantity;
+            (usdPrices[i], goodsTokenIds[i]) = _takeLine(t, line.pointsToRedeem);
+        }
+        IWbtcUsdOracle.Quote[] memory quotes = _oracle.quotes(cart.token, usdPrices);
+        orderIds = new OrderId[](count);
+        uint256 total = 0;
+        uint256 points = 0;
+        for (uint256 i = 0; i < count; ++i) {
+            uint256 amount = _lockPrice(terms[i], quotes[i]);
+            OrderId orderId = _storeOrder(terms[i], amount, quotes[i], goodsTokenIds[i]);
+            uint256 redeemed = cart.lines[i].pointsToRedeem;
+            if (redeemed != 0) {
+                _orders[orderId].pointsEscrowed = SafeCast.toUint96(redeemed);
+                points += redeemed;
+            }
+            orderIds[i] = orderId;
+            total += amount;
+        }
+        if (total > cart.maxTotal) revert MarketplacePriceAboveMax(total, cart.maxTotal);
+        if (points != 0) _rewards.escrowFrom(msg.sender, points);
+        _pullExactly(cart.token, msg.sender, total);
+        // Last: the buyer's receiver hook runs (a contract buyer without one is refused).
+        for (uint256 i = 0; i < count; ++i) {
+            if (goodsTokenIds[i] != 0) IERC721(address(_goods)).safeTransferFrom(address(this), msg.sender, goodsTokenIds[i]);
+        }
+    }
+
     /* MONEY OUT */
 
     /// @dev See `IEscrowMarketplace`.
@@ -302,6 +362,7 @@ contract MarketplaceAdmin is MarketplaceStorage {
             kind: kind,
             active: true,
             goodsTokenId: uint64(goodsTokenId),
+            commissionBps: 0,
             metadataHash: metadataHash
         });
         emit Listed(listingId, msg.sender, priceUsd, stock, mask, bufferBps, pointsDiscountCapBps, kind, metadataHash);

@@ -30,4 +30,9 @@ library MarketplaceLimits {
     uint256 internal constant MAX_POINTS_PER_USD = 10;
     /// @dev Largest share of a price a seller may let buyers pay in points: 20 % (2,000 bps).
     uint256 internal constant MAX_POINTS_DISCOUNT_BPS = 2_000;
+    /// @dev Highest affiliate commission a listing may offer: 20 % (2,000 bps) of the seller's
+    ///      proceeds after the platform fee.
+    uint256 internal constant MAX_COMMISSION_BPS = 2_000;
+    /// @dev Most lines in one cart: every line is an order, written in one transaction.
+    uint256 internal constant MAX_CART_LINES = 20;
 }

@@ -43,6 +43,8 @@ OUTAGE_CONFIRMATION_SECONDS = ONE_DAY  # WbtcUsdOracle.OUTAGE_CONFIRMATION_SECON
 SETTLEMENT_STALENESS_FACTOR = 2  # WbtcUsdOracle: settlement reads allow twice the staleness
 MAX_VERSION_DEVIATION_BPS = 500  # WbtcUsdOracle: a new version within 5 % of the latest
 MIN_REVIEW_REWARD_USD = 10 * USD  # EscrowMarketplace: review points from $10 settled
+MAX_COMMISSION_BPS = 2_000  # EscrowMarketplace.MAX_COMMISSION_BPS: 20 % of the proceeds
+MAX_CART_LINES = 20  # EscrowMarketplace.MAX_CART_LINES
 
 # MockAggregator.Mode
 NORMAL, REVERTS, BURNS_GAS = 0, 1, 2
@@ -198,6 +200,7 @@ class Listing:
     points_cap_bps: int
     goods_id: int  # 0: physical
     active: bool = True
+    commission_bps: int = 0  # offered to referrers of new orders
 
 
 @dataclass

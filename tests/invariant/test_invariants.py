@@ -28,6 +28,11 @@ waited out, settled at the locked amount, cleared when the feed returns), oracle
 (a second BTC/USD feed; new versions within 5 % for new orders, old orders settling against
 theirs), the stakers' share of fees streamed per token, sweeps of mistaken transfers,
 royalties on digital resales, the reward rate fixed at checkout and the per-account cap.
+Issue K's: carts (lines from several sellers in one token, one pull of the total; a line that
+must fail, out of stock, a token not accepted or the buyer's own listing, leaves nothing
+changed), affiliate commissions (set by the seller, snapshotted at checkout, paid or credited
+from the seller's proceeds at completion and by the ruling's split; a referrer that may not
+refer refused) and batch ship and confirm (all or nothing).
 
 At the end of every example everyone leaves (`System.drain`): the marketplace is left with
 nothing and the staking contract with nothing but the rewards not streamed yet (the stream
@@ -262,6 +267,12 @@ def seed(system: System) -> None:
     system.ship(shipped, people[1])
     disputed = system.checkout(people[3], shop, busd, 1, people[8])
     system.open_dispute(disputed, people[3])
+    system.set_commission(shop, 1_000, people[0])
+    cart = system.checkout_cart(
+        people[4], [(shop, 1, 0), (protected, 1, 0)], wbtc, arbiter, people[5]
+    )
+    system.ship_batch(cart, people[0])  # the second line is people[1]'s: refused, nothing shipped
+    system.ship(cart[0], people[0])
     system.list_digital(people[2], 40 * USD, [wbtc, usdc], 0, 2_000)
     system.check_all()
 
@@ -276,6 +287,7 @@ def seeded(world):
 # --- the machine ------------------------------------------------------------------------------
 
 FAULTS = [None] * 10 + ["expired", "max_payment", "points_cap", "quantity", "arbiter", "token"]
+CART_FAULTS = [None] * 8 + ["expired", "max_payment", "stock", "token", "own listing", "referrer"]
 TOKEN_SETS = [(0,), (1, 2), (0, 1, 2), (2,), (0, 2)]
 WINDOW_PRESETS = [
     (7 * ONE_DAY, 14 * ONE_DAY, 7 * ONE_DAY, 2 * ONE_DAY),  # the defaults
@@ -312,6 +324,9 @@ class Bazaar(System):
     st_buffer = st.sampled_from([0, 0, 1_000, 5_000])
     st_cap = st.sampled_from([0, 1_000, 2_000])
     st_fault = st.sampled_from(FAULTS)
+    st_cart_fault = st.sampled_from(CART_FAULTS)
+    st_lines = st.integers(1, 4)
+    st_commission = st.sampled_from([0, 500, 1_000, 2_000, 2_001])  # 2,001: above the cap
     st_flag = strategy("bool")
     st_seldom = st.sampled_from([False, False, False, True])
     st_rating = st.integers(0, 6)
@@ -521,7 +536,90 @@ class Bazaar(System):
             self.refresh_stale_feeds()
         self.checkout(who, listing, coin, quantity, arbiter_, points)
 
+    def rule_checkout_a_cart(
+        self,
+        buyer="st_index",
+        index="st_index",
+        lines="st_lines",
+        quantity="st_quantity",
+        arbiter="st_index",
+        referrer="st_index",
+        fault="st_cart_fault",
+        token="st_index",
+    ):
+        """Lines from one or several sellers in one token, one order each; now and then a
+        line that must fail (out of stock, a token not accepted, the buyer's own listing), or
+        a referrer that may not refer (the buyer, a seller, the arbiter)."""
+        who = self.person(buyer)
+        coin = pick(self.w.token_addresses, token)
+        listings = [
+            item
+            for item in self.m.listings.values()
+            if item.active and item.stock and item.seller != who and coin in item.tokens
+        ]
+        if not listings:
+            return
+        chosen = [pick(listings, index + 7 * n) for n in range(lines)]
+        cart = [(item, min(quantity, item.stock), 0) for item in chosen]
+        if fault == "stock":
+            item, _, _ = cart[-1]
+            cart[-1] = (item, item.stock + 1, 0)
+        elif fault in ("token", "own listing"):
+            odd = [
+                item
+                for item in self.m.listings.values()
+                if item.active
+                and item.stock
+                and (coin not in item.tokens if fault == "token" else item.seller == who)
+            ]
+            if odd:
+                cart.insert(1, (pick(odd, index), 1, 0))
+        sellers = tuple(item.seller for item, _, _ in cart)
+        chosen_arbiter = self.arbiter_for((who, *sellers), arbiter)
+        referral = None
+        if referrer % 3 != 1:  # (uint16 draws favour 0 and 65,535)
+            fair = [p for p in self.people if p not in (who, chosen_arbiter, *sellers)]
+            referral = pick(fair, referrer)
+        if fault == "referrer":
+            referral = pick([who, sellers[0], chosen_arbiter], referrer)
+        if index % 4:
+            self.refresh_stale_feeds()
+        known = {"expired", "max_payment"}
+        self.checkout_cart(
+            who, cart, coin, chosen_arbiter, referral, fault if fault in known else None
+        )
+
+    def rule_set_commission(self, index="st_index", bps="st_commission", wrong_sender="st_seldom"):
+        listing = pick([item for item in self.m.listings.values() if item.active], index)
+        if listing is not None:
+            sender = self.person(index + 1) if wrong_sender else listing.seller
+            self.set_commission(listing, bps, sender)
+
     # --- order lifecycle ----------------------------------------------------------------------
+
+    def rule_ship_a_batch(self, index="st_index", size="st_lines", wrong="st_seldom"):
+        """A seller's paid orders shipped at once; now and then one that is not theirs."""
+        first = pick(self.in_time(PAID), index)
+        if first is None:
+            return
+        mine = [o for o in self.in_time(PAID) if o.seller == first.seller and o is not first]
+        batch = [first, *mine[: size - 1]]
+        others = [o for o in self.orders_in(PAID) if o.seller != first.seller]
+        if wrong and others:
+            batch.append(pick(others, index))
+        self.ship_batch(batch, first.seller)
+
+    def rule_confirm_a_batch(self, index="st_index", size="st_lines", wrong="st_seldom"):
+        """A buyer's shipped orders confirmed at once; now and then one that is not theirs."""
+        first = pick(self.orders_in(SHIPPED), index)
+        if first is None:
+            return
+        mine = [o for o in self.orders_in(SHIPPED) if o.buyer == first.buyer and o is not first]
+        batch = [first, *mine[: size - 1]]
+        others = [o for o in self.orders_in(SHIPPED) if o.buyer != first.buyer]
+        if wrong and others:
+            batch.insert(1, pick(others, index))
+        self.confirm_batch(batch, first.buyer)
 
     def rule_ship(self, index="st_index", wrong_sender="st_flag"):
         order = pick(self.in_time(PAID), index)

@@ -298,3 +298,47 @@ def test_a_catalogue_page_is_answered_from_the_cache_until_the_index_or_catalogu
     put_on_sale(suite, 90, chair)
     api.wait_indexed()  # a pass of the follower clears it too
     assert api.json("/api/listings")["total"] == before + 1
+
+
+def test_a_referrer_s_earnings_and_the_listing_s_commission_are_in_the_api(api, suite):
+    market, seller, buyer = suite["market"], brownie.accounts[2], brownie.accounts[1]
+    referrer = brownie.accounts[9].address
+    listing = put_on_sale(suite, 1_000)
+    market.setCommission(listing, 1_000, {"from": seller})  # 10 % of the proceeds
+    cart = ([(listing, 1, 0), (listing, 2, 0)], suite["usdc"], 10**12, 2**40, ARBITER, referrer)
+    tx = market.checkoutCart(cart, {"from": buyer})
+    (first, first_id), (_, second_id) = [
+        (tuple(e["terms"]), "0x" + bytes(e["orderId"]).hex()) for e in tx.events["OrderPaid"]
+    ]
+    market.ship(first, b"\x07" * 32, {"from": seller})
+    done = market.confirm(first, {"from": buyer})
+    api.wait_indexed()
+    assert api.json(f"/api/listings/{listing}")["listing"]["commissionBps"] == 1_000
+    catalogue_page = api.json("/api/listings", seller=SELLER, per_page=100)["listings"]
+    assert {i["listingId"]: i["commissionBps"] for i in catalogue_page}[listing] == 1_000
+    order = api.json(f"/api/orders/{second_id}")["order"]
+    assert (order["referrer"], order["commissionBps"], order["status"]) == (referrer, 1_000, "Paid")
+    usdc = suite["usdc"].address
+    earned = api.json(f"/api/earnings/{referrer.lower()}")
+    assert earned["account"] == referrer and earned["index"]["behind"] == 0
+    # $1,000 in USDC less the 1 % fee: 990 USDC of proceeds, 10 % of them
+    assert earned["totals"] == {usdc: str(99 * 10**6)}
+    assert (earned["count"], earned["referredOrders"], earned["more"]) == (1, 2, False)
+    assert earned["commissions"] == [{
+        "orderId": first_id, "listingId": listing, "token": usdc, "amount": str(99 * 10**6),
+        "block": done.block_number,
+        "timestamp": brownie.web3.eth.get_block(done.block_number)["timestamp"],
+    }]  # fmt: skip
+    nothing = api.json(f"/api/earnings/{SELLER}")
+    assert (nothing["totals"], nothing["commissions"], nothing["referredOrders"]) == ({}, [], 0)
+    mixed = referrer[:2] + referrer[2:].swapcase()  # mixed case, its checksum wrong
+    for path, reason in (
+        ("/api/earnings/0x1234", "account must be 0x followed by 40 hex digits"),
+        ("/api/earnings/alice", "account must be 0x followed by 40 hex digits"),
+        (f"/api/earnings/{mixed}", "fail the EIP-55 checksum"),
+        (f"/api/earnings/{referrer}?per_page=0", "per_page must be from 1 to 100"),
+        (f"/api/earnings/{referrer}?token=usdc", "unknown parameter 'token'"),
+    ):
+        answer = api.get(path)
+        assert answer.status_code == 400, (path, answer.text)
+        assert reason in answer.json()["error"], (path, answer.json())

@@ -103,6 +103,13 @@ class Order:
         event = tx.events["OrderPaid"]
         return cls(str(event["orderId"]), tuple(event["terms"]))
 
+    @classmethod
+    def all_from_tx(cls, tx) -> list[Order]:
+        """Every order a transaction paid (a cart: one per line, in the lines' order)."""
+        return [
+            cls(str(event["orderId"]), tuple(event["terms"])) for event in tx.events["OrderPaid"]
+        ]
+
     def term(self, name: str):
         return getattr(OrderTerms.from_event(self.terms), name)
 
@@ -121,6 +128,38 @@ def buy(market, buyer, listing_id, token, arbiter, quantity=1, max_payment=2**25
         listing_id, quantity, token, max_payment, FAR_FUTURE, arbiter, 0, {"from": buyer}
     )
     return Order.from_tx(tx)
+
+
+def cart(
+    lines,
+    token,
+    arbiter,
+    referrer=brownie.ZERO_ADDRESS,
+    max_total=2**256 - 1,
+    deadline=FAR_FUTURE,
+) -> tuple:
+    """A Cart tuple for `checkoutCart`; a line is (listingId, quantity) or (listingId,
+    quantity, pointsToRedeem)."""
+    rows = [(line[0], line[1], line[2] if len(line) > 2 else 0) for line in lines]
+    return (rows, token, max_total, deadline, arbiter, referrer)
+
+
+def buy_cart(market, buyer, lines, token, arbiter, **options):
+    """Checks a cart out (`options` as in `cart`); returns the transaction and its orders."""
+    tx = market.checkoutCart(cart(lines, token, arbiter, **options), {"from": buyer})
+    return tx, Order.all_from_tx(tx)
+
+
+def transfers_from(tx, token, account) -> list:
+    """The `Transfer` events `token` emitted in `tx` out of `account`."""
+    if "Transfer" not in tx.events:
+        return []
+    address = str(account).lower()
+    return [
+        event
+        for event in tx.events["Transfer"]
+        if event.address.lower() == token.address.lower() and str(event["from"]).lower() == address
+    ]
 
 
 def token_input(usd_leg, peg_leg, depeg_floor):

@@ -27,6 +27,7 @@ from tools.local import suite as local_suite
 
 REPORT = Path(__file__).resolve().parents[2] / "reports" / "gas.json"
 FAR = 2**40
+ZERO = "0x" + "00" * 20
 SCALE_ORDERS = 10_000
 STAKERS = 1_000
 BATCH = 100  # checkouts per transaction while filling the marketplace
@@ -56,6 +57,10 @@ TARGETS: dict[str, tuple[int | None, str]] = {
     "checkout_digital": (150_000, "Seaport 1.6 ERC721-for-ERC20 104,218 (no escrow)"),
     "redeemPoints": (None, "checkout_wbtc redeeming 100 points for $1 (points escrowed)"),
     "pointsTransfer": (None, "ERC-20 transfer of points"),
+    "checkoutCart_5_lines": (340_000, "five lines, two sellers, one pull; five checkouts ~649,000"),
+    "shipBatch_3_orders": (None, "a seller's three orders of that cart"),
+    "confirmBatch_5_orders": (None, "the buyer confirms the cart's five orders at once"),
+    "confirm_with_affiliate": (100_000, "confirm paying a referrer's 5 % commission"),
     "checkout_wbtc_after_10000_orders": (None, "within 1 % of checkout_wbtc"),
     "wbtcTransfer": (None, "plain ERC-20 transfer, for scale"),
     "stake": (
@@ -188,6 +193,8 @@ def measure() -> dict[str, int]:
     digital = tx.events["Listed"]["listingId"]
     b.record("checkout_digital", lambda: checkout(wbtc, digital))
 
+    measure_carts(b, suite, item, redeeming)
+
     # Scale: 10,000 more orders, then the same checkout again.
     started = time.monotonic()
     batch_buyer = BatchBuyer.deploy({"from": deployer}, silent=True)
@@ -210,6 +217,50 @@ def measure() -> dict[str, int]:
 
     measure_dao(b, local_suite.hand_to_dao(suite, deployer))
     return b.ops
+
+
+def measure_carts(b: Bench, suite: Any, item: int, other: int) -> None:
+    """Issue K: a cart of five lines from two sellers (one pull of the total), the batch ship
+    and confirm of its orders, and the confirmation of a referred order (the commission is
+    paid out of the seller's proceeds). Sellers and the referrer already hold the token."""
+    market, wbtc = suite.market, suite.wbtc
+    buyer, seller, second, referrer = accounts[1], accounts[2], accounts[6], accounts[9]
+    arbiter = accounts[7]
+    q = {"from": buyer}
+    wbtc.mint(second, 1, q)
+    wbtc.mint(referrer, 1, q)
+    listed = [
+        market.list(price * USD, 100, [wbtc], 0, 0, 0, b"\x08" * 32, {"from": second})
+        for price in (200, 300)
+    ]
+    theirs = [tx.events["Listed"]["listingId"] for tx in listed]
+    lines = [(item, 1, 0), (other, 1, 0), (item, 2, 0), (theirs[0], 1, 0), (theirs[1], 3, 0)]
+
+    def cart(lines: list, referral: Any = ZERO) -> Any:
+        total = sum(market.quote(listing, quantity, wbtc) for listing, quantity, _ in lines)
+        wbtc.approve(market, total, q)
+        return market.checkoutCart((lines, wbtc, total, FAR, arbiter, referral), q)
+
+    tx = b.record("checkoutCart_5_lines", lambda: cart(lines))
+    orders = [tuple(event["terms"]) for event in tx.events["OrderPaid"]]
+    mine = [terms for terms in orders if terms[1] == seller]
+    market.shipBatch(
+        [t for t in orders if t[1] == second],
+        [b"\x09" * 32] * (len(orders) - len(mine)),
+        {"from": second},
+    )
+    b.record(
+        "shipBatch_3_orders",
+        lambda: market.shipBatch(mine, [b"\x09" * 32] * len(mine), {"from": seller}),
+    )
+    b.record("confirmBatch_5_orders", lambda: market.confirmBatch(orders, q))
+
+    market.setCommission(item, 500, {"from": seller})
+    referred = cart([(item, 1, 0)], referrer)
+    terms = tuple(referred.events["OrderPaid"]["terms"])
+    market.ship(terms, b"\x0a" * 32, {"from": seller})
+    b.record("confirm_with_affiliate", lambda: market.confirm(terms, q))
+    market.setCommission(item, 0, {"from": seller})
 
 
 def jump_to(timestamp: int, suite: Any) -> None:

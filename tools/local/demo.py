@@ -12,9 +12,11 @@ shipped, a checkpoint, confirmed, points earned; a digital licence minted, liste
 points discount; the chair bought, BTC down 20 %, the buffer returned; a USDC payout to a
 blacklisted seller kept as a credit and claimed to another address; a USDC order the seller
 never ships, reclaimed; the index, and an order the keeper releases after the window; a dispute
-with evidence and a ruling; members stake, the fee share reaches them; a fee change proposed,
-voted (one vote signed off-line and relayed), queued and executed; the feeds going stale and
-checkout failing closed, an outage recorded; final balances.
+with evidence and a ruling; a cart of three lines from two sellers paid at once, brought by a
+referrer whose commission is paid when the batch of orders is confirmed; members stake, the
+fee share reaches them; a fee change proposed, voted (one vote signed off-line and relayed),
+queued and executed; the feeds going stale and checkout failing closed, an outage recorded;
+final balances.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ DEV_KEYS = {
     "seller": "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
     "arbiter": "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
     "member": "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
+    "maker": "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
 }
 ADDRESS = {name: Account.from_key(key).address for name, key in DEV_KEYS.items()}
 # The keystores hold public development keys, in a temporary folder.
@@ -191,6 +194,24 @@ def play(story: Story) -> None:
     run("seller", "evidence", broken, "--evidence", "packing photo before shipping")
     run("arbiter", "rule", broken, "--buyer-share", "70")
 
+    step("A cart from two sellers, brought by a referrer: one payment, one order per line")
+    run("maker", "list", "--price", "80", "--stock", "20", "--token", "wbtc", "--token", "usdc",
+        "--metadata", "Wool scarf")  # fmt: skip
+    run("seller", "set-commission", "1", "--percent", "5")
+    run("maker", "set-commission", "4", "--percent", "10")
+    cart = data("buyer", "buy", "--line", "1", "--line", "2", "--line", "4:2", "--token", "wbtc",
+                "--referrer", ADDRESS["member"])  # fmt: skip
+    lamp2, chair2, scarves = (line["orderId"] for line in cart["orders"])
+    print(
+        f"$ bazaar buy --line 1 --line 2 --line 4:2 --token wbtc --referrer {ADDRESS['member']}"
+        f"  (buyer)\n  cart of 3 orders in one transaction ({cart['txHash']}): paid "
+        f"{cart['paidFormatted']} for {cart['usdFormatted']}"
+    )
+    run("seller", "ship", lamp2, chair2, "--tracking", "DHL 4", "--tracking", "DHL 5")
+    run("maker", "ship", scarves, "--tracking", "Royal Mail 6")
+    run("buyer", "confirm", lamp2, chair2, scarves)
+    run("member", "earnings", "--referrer")
+
     step("Members stake their points; the marketplace's fees stream to them")
     run("buyer", "transfer", "400", "--token", "points", "--to", ADDRESS["member"])
     run("buyer", "stake", "1000")
@@ -266,7 +287,8 @@ def main() -> int:
         print(f"\ndemo failed: {exc}", file=sys.stderr)
         return 1
     print(
-        f"\nDone in {time.monotonic() - started:.1f} s: 7 orders (one digital), a credit "
+        f"\nDone in {time.monotonic() - started:.1f} s: 10 orders (one digital, three from one "
+        "cart of two sellers with a referrer paid its commission), a credit "
         "claimed, a reclaim, a release by the keeper, a ruling, the fee share claimed by a "
         "staker, a fee change voted and executed, checkout failing closed on stale prices; "
         "the escrow holds nothing."

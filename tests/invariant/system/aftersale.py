@@ -129,10 +129,12 @@ class AfterSaleActions(SystemCore):
             event[k]
             for k in ("buyerShareBps", "toBuyer", "toSeller", "fee", "arbiterFee", "byDefault")
         )
+        to_seller = ruling.seller_gross - ruling.fee
+        to_seller -= self.commission_of(order, to_seller, tx)
         expected = (
             share,
             ruling.to_buyer,
-            ruling.seller_gross - ruling.fee,
+            to_seller,
             ruling.fee,
             ruling.arbiter_fee,
             by_default,
@@ -144,7 +146,7 @@ class AfterSaleActions(SystemCore):
         if share == BPS:
             self._take_back_goods(order)
         self._pay(order.token, order.buyer, ruling.to_buyer)
-        self._pay(order.token, order.seller, ruling.seller_gross - ruling.fee)
+        self._pay(order.token, order.seller, to_seller)
         self._pay(order.token, order.arbiter, ruling.arbiter_fee)
         self.touched.add(order.id)
         STATS["protected orders ruled at the locked amount"] += ruling.at_locked

@@ -9,6 +9,7 @@ from tests.invariant.model import (
     NORMAL,
     Model,
     Order,
+    fee_of,
     points_burned,
 )
 from tests.invariant.system.world import (
@@ -159,6 +160,24 @@ class SystemCore:
             key = (to, token)
             self.m.credits[key] = self.m.credits.get(key, 0) + amount
             STATS["payouts credited"] += 1
+
+    def commission_of(self, order: Order, proceeds: int, tx) -> int:
+        """EscrowMarketplace._payCommission: the referrer's rate of the seller's proceeds
+        after the fee, paid (or credited) before the seller; checked against its event."""
+        commission = fee_of(proceeds, order.terms.commissionBps)
+        paid = [
+            e
+            for e in tx.events
+            if e.name == "CommissionPaid" and str(e["orderId"]).lower() == order.id
+        ]
+        if not commission:
+            assert not paid, "a commission of nothing was paid"
+            return 0
+        assert len(paid) == 1 and paid[0]["amount"] == commission, (paid, commission)
+        assert paid[0]["referrer"] == order.terms.referrer
+        self._pay(order.token, order.terms.referrer, commission)
+        STATS["commissions paid"] += 1
+        return commission
 
     def _settle_points(self, order: Order, settled: int, whole: int) -> None:
         """Escrowed points: `settled / whole` of them burned, the rest back to the buyer."""

@@ -3,6 +3,8 @@ confirm, release, reclaim, cancel)."""
 
 from __future__ import annotations
 
+from brownie import ZERO_ADDRESS
+
 from bazaar.types import OrderTerms
 from tests.invariant.model import (
     BPS,
@@ -11,6 +13,7 @@ from tests.invariant.model import (
     FLAG_CANCEL_REQUESTED,
     FLAG_DIGITAL,
     FLAG_REVIEW_REWARDED,
+    MAX_COMMISSION_BPS,
     MIN_REVIEW_REWARD_USD,
     PAID,
     POINT_UNITS_PER_USD_UNIT,
@@ -98,6 +101,54 @@ class MarketActions(SystemCore):
 
     # --- checkout ---------------------------------------------------------------------------
 
+    def _price_line(
+        self,
+        buyer: str,
+        listing: Listing,
+        token: str,
+        quantity: int,
+        arbiter: str,
+        points: int,
+        stock: int,
+        referrer: str | None = None,
+        quote: bool = True,
+    ) -> tuple[str | None, int, int, int]:
+        """MarketplaceCheckoutCore._priceListing for one order (a checkout, or a cart's line
+        with `stock` what the lines before it left): (error, USD price, locked, paid).
+        Without `quote`, `_takeLine` only (a cart quotes its lines after checking them all)."""
+        m = self.m
+        usd = listing.price * quantity
+        expect = None
+        if not listing.active:
+            expect = "MarketplaceListingInactive"
+        elif buyer == listing.seller:
+            expect = "MarketplaceSelfDealing"
+        elif quantity == 0 or quantity > stock:
+            expect = "MarketplaceOutOfStock"
+        elif token not in listing.tokens:
+            expect = "MarketplaceTokenNotAccepted"
+        elif arbiter not in m.arbiters or arbiter in (buyer, listing.seller):
+            expect = "MarketplaceArbiterInvalid"
+        elif referrer is not None and referrer in (buyer, listing.seller, arbiter):
+            expect = "MarketplaceReferrerInvalid"
+        if expect is None and points:
+            discount = points // POINT_UNITS_PER_USD_UNIT
+            cap = usd * listing.points_cap_bps // BPS
+            if discount == 0 or discount > cap:
+                expect = "MarketplaceDiscountAboveCap"
+            usd -= discount
+        if expect is not None or not quote:
+            return expect, usd, 0, 0
+        expect, locked, amount = self._quote_line(listing, token, usd)
+        return expect, usd, locked, amount
+
+    def _quote_line(self, listing: Listing, token: str, usd: int) -> tuple[str | None, int, int]:
+        """The oracle's quote of a line: (error, locked, paid with the buffer)."""
+        m, now = self.m, self.next_ts
+        expect, locked = m.oracle.quote(m.tokens[token], usd, now)
+        amount = buffered_deposit(locked, listing.buffer_bps) if listing.buffer_bps else locked
+        return expect, locked, amount
+
     def checkout(
         self,
         buyer: str,
@@ -116,31 +167,15 @@ class MarketActions(SystemCore):
             points = (listing.price * quantity * listing.points_cap_bps // BPS + 1) * (
                 POINT_UNITS_PER_USD_UNIT
             )
-        usd = listing.price * quantity
-        amount, expect, locked = 0, None, 0
+        expect, usd, locked, amount = None, 0, 0, 0
         if m.config.paused:
             expect = "MarketplacePaused"
         elif now > deadline:
             expect = "MarketplaceCheckoutExpired"
-        elif not listing.active:
-            expect = "MarketplaceListingInactive"
-        elif buyer == listing.seller:
-            expect = "MarketplaceSelfDealing"
-        elif quantity == 0 or quantity > listing.stock:
-            expect = "MarketplaceOutOfStock"
-        elif token not in listing.tokens:
-            expect = "MarketplaceTokenNotAccepted"
-        elif arbiter not in m.arbiters or arbiter in (buyer, listing.seller):
-            expect = "MarketplaceArbiterInvalid"
-        if expect is None and points:
-            discount = points // POINT_UNITS_PER_USD_UNIT
-            cap = usd * listing.points_cap_bps // BPS
-            if discount == 0 or discount > cap:
-                expect = "MarketplaceDiscountAboveCap"
-            usd -= discount
-        if expect is None:
-            expect, locked = m.oracle.quote(m.tokens[token], usd, now)
-            amount = buffered_deposit(locked, listing.buffer_bps) if listing.buffer_bps else locked
+        else:
+            expect, usd, locked, amount = self._price_line(
+                buyer, listing, token, quantity, arbiter, points, listing.stock
+            )
         max_payment = max(amount - 1, 0) if fault == "max_payment" else 2**256 - 1
         if expect is None and amount > max_payment:
             expect = "MarketplacePriceAboveMax"
@@ -153,8 +188,91 @@ class MarketActions(SystemCore):
         if tx is None:
             STATS[f"checkout refused: {expect}"] += 1
             return None
+        line = (listing, quantity, points, usd, locked, amount)
+        order = self._record_order(tx.events["OrderPaid"], buyer, token, arbiter, None, line)
+        m.move(token, buyer, self.w.market.address, amount)
+        if points:
+            m.move_points(buyer, self.w.market.address, points)
+        return order
 
-        config = m.config
+    def checkout_cart(
+        self,
+        buyer: str,
+        lines: list[tuple[Listing, int, int]],
+        token: str,
+        arbiter: str,
+        referrer: str | None,
+        fault: str | None = None,
+    ) -> list[Order]:
+        """MarketplaceAdmin.checkoutCart: every line priced as a checkout would (the stock the
+        lines before it left), the points escrowed at once, the total pulled at once; all or
+        nothing. `fault`: "expired", "max_payment" (one unit below the total)."""
+        m, now = self.m, self.next_ts
+        deadline = now - 1 if fault == "expired" else FAR_FUTURE
+        expect, priced, stock = None, [], {}
+        if m.config.paused:
+            expect = "MarketplacePaused"
+        elif now > deadline:
+            expect = "MarketplaceCheckoutExpired"
+        elif not 1 <= len(lines) <= 20:
+            expect = "MarketplaceCartSizeOutOfRange"
+        for listing, quantity, points in lines if expect is None else ():
+            left = stock.get(listing.id, listing.stock)
+            expect, usd, _, _ = self._price_line(
+                buyer, listing, token, quantity, arbiter, points, left, referrer, quote=False
+            )
+            if expect is not None:
+                break
+            stock[listing.id] = left - quantity
+            priced.append((listing, quantity, points, usd, 0, 0))
+        for n, (listing, quantity, points, usd, _, _) in enumerate(priced if not expect else ()):
+            expect, locked, amount = self._quote_line(listing, token, usd)
+            if expect is not None:
+                break
+            priced[n] = (listing, quantity, points, usd, locked, amount)
+        total = sum(line[5] for line in priced)
+        points_total = sum(line[2] for line in priced)
+        max_total = max(total - 1, 0) if fault == "max_payment" else 2**256 - 1
+        if expect is None and total > max_total:
+            expect = "MarketplacePriceAboveMax"
+        if expect is None and points_total > m.points.get(buyer, 0):
+            expect = "ERC20InsufficientBalance"
+        if expect is None:
+            expect = self.transfer_error(token, buyer, self.w.market.address, total)
+        cart = (
+            [(line[0].id, line[1], line[2]) for line in lines],
+            token,
+            max_total,
+            deadline,
+            arbiter,
+            referrer or ZERO_ADDRESS,
+        )
+        tx = self.send(self.w.market.checkoutCart, cart, sender=buyer, expect=expect)
+        if tx is None:
+            STATS[f"cart refused: {expect}"] += 1
+            return []
+        events = list(tx.events["OrderPaid"])
+        assert len(events) == len(priced), "one order per line"
+        orders = [
+            self._record_order(event, buyer, token, arbiter, referrer, line)
+            for event, line in zip(events, priced, strict=True)
+        ]
+        transfers = [e for e in tx.events if e.name == "Transfer" and e.address == token]
+        assert len(transfers) == 1, "one pull of the total"
+        m.move(token, buyer, self.w.market.address, total)
+        if points_total:
+            m.move_points(buyer, self.w.market.address, points_total)
+        STATS["carts"] += 1
+        STATS["cart lines"] += len(orders)
+        STATS["referred orders"] += len(orders) if referrer else 0
+        return orders
+
+    def _record_order(self, event, buyer, token, arbiter, referrer, line) -> Order:
+        """The model's side of `_storeOrder`: the terms it must have emitted, the order, the
+        stock taken and the item delivered (the money moves are the caller's)."""
+        listing, quantity, points, usd, locked, amount = line
+        m, config = self.m, self.m.config
+        now = m.now  # the block time of the transaction just sent
         nonce = m.order_counts[token] = m.order_counts.get(token, 0) + 1
         digital = listing.goods_id != 0
         terms = OrderTerms(
@@ -174,9 +292,10 @@ class MarketActions(SystemCore):
             config.ruling_window,
             m.tokens[token].latest,
             config.points_per_usd,
+            referrer or ZERO_ADDRESS,
+            listing.commission_bps if referrer else 0,
         )
         oid = terms.id_hex()
-        event = tx.events["OrderPaid"]
         assert str(event["orderId"]).lower() == oid, "order id is not the hash of the terms"
         got = OrderTerms.from_event(tuple(event["terms"]))
         assert got == terms, f"terms {got} != {terms}"
@@ -192,9 +311,6 @@ class MarketActions(SystemCore):
         )
         m.orders[oid] = order
         listing.stock -= quantity
-        m.move(token, buyer, self.w.market.address, amount)
-        if points:
-            m.move_points(buyer, self.w.market.address, points)
         if digital:
             m.goods_owner[listing.goods_id] = buyer
         self.touched.add(oid)
@@ -203,6 +319,20 @@ class MarketActions(SystemCore):
         STATS["digital orders"] += digital
         STATS[f"orders on oracle version {terms.oracleVersion}"] += 1
         return order
+
+    def set_commission(self, listing: Listing, bps: int, sender: str) -> None:
+        expect = None
+        if sender != listing.seller:
+            expect = "MarketplaceUnauthorized"
+        elif not listing.active:
+            expect = "MarketplaceListingInactive"
+        elif bps > MAX_COMMISSION_BPS:
+            expect = "MarketplaceCommissionOutOfRange"
+        tx = self.send(self.w.market.setCommission, listing.id, bps, sender=sender, expect=expect)
+        if tx is not None:
+            listing.commission_bps = bps
+            assert tx.events["CommissionSet"]["commissionBps"] == bps
+            STATS["commissions set"] += 1
 
     # --- order lifecycle --------------------------------------------------------------------
 
@@ -246,17 +376,68 @@ class MarketActions(SystemCore):
         return creator, min(proceeds * ROYALTY_BPS // BPS, proceeds)
 
     def _completion(self, fn, order: Order, sender: str, expect, confirmed: bool) -> None:
-        m = self.m
-        split = complete_split(order, m.oracle, m.tokens[order.token], self.next_ts)
-        if expect is None:
-            expect = split.error
-        tx = self.send(fn, order.args, sender=sender, expect=expect)
+        self._completions(fn, [order], sender, [expect], confirmed, batch=False)
+
+    def ship_batch(self, orders: list[Order], sender: str) -> None:
+        """EscrowMarketplace.shipBatch: `ship` for each order in turn, all or nothing."""
+        now = self.next_ts
+        expect = None
+        for order in orders:
+            expect = self._wrong_status(order, (PAID,))
+            if expect is None and sender != order.seller:
+                expect = "MarketplaceUnauthorized"
+            if expect is None and now > order.deadline:
+                expect = "MarketplaceDeadlinePassed"
+            if expect is not None:
+                break
+        args = ([o.args for o in orders], [TRACKING] * len(orders))
+        tx = self.send(self.w.market.shipBatch, *args, sender=sender, expect=expect)
         if tx is None:
             return
+        events = [e for e in tx.events if e.name == "OrderShipped"]
+        assert len(events) == len(orders)
+        for order, event in zip(orders, events, strict=True):
+            order.status, order.deadline = SHIPPED, now + order.terms.confirmWindow
+            assert str(event["orderId"]).lower() == order.id
+            assert event["confirmDeadline"] == order.deadline
+            self.touched.add(order.id)
+        STATS["batches shipped"] += 1
+
+    def confirm_batch(self, orders: list[Order], sender: str) -> None:
+        """EscrowMarketplace.confirmBatch: `confirm` for each order in turn, all or nothing."""
+        expects = []
+        for order in orders:
+            expect = self._wrong_status(order, (SHIPPED,))
+            if expect is None and sender != order.buyer:
+                expect = "MarketplaceUnauthorized"
+            expects.append(expect)
+        fn = self.w.market.confirmBatch
+        self._completions(fn, orders, sender, expects, confirmed=True, batch=True)
+        STATS["batches confirmed"] += 1
+
+    def _completions(self, fn, orders, sender: str, expects, confirmed: bool, batch: bool):
+        """`_complete` for each of `orders` (one call, or a batch that is all or nothing):
+        the first refusal (its own, or its settlement's) is the call's."""
+        m = self.m
+        splits = [complete_split(o, m.oracle, m.tokens[o.token], self.next_ts) for o in orders]
+        refusals = (e or split.error for e, split in zip(expects, splits, strict=True))
+        expect = next((e for e in refusals if e is not None), None)
+        args = [o.args for o in orders] if batch else orders[0].args
+        tx = self.send(fn, args, sender=sender, expect=expect)
+        if tx is None:
+            return
+        for order, split in zip(orders, splits, strict=True):
+            self._completed(tx, order, split, confirmed)
+
+    def _completed(self, tx, order: Order, split, confirmed: bool) -> None:
+        m = self.m
+        mine = [e for e in tx.events if "orderId" in e and str(e["orderId"]).lower() == order.id]
         creator, royalty = self.royalty_of(order, split.to_seller)
-        event = tx.events["OrderCompleted"]
+        commission = self.commission_of(order, split.to_seller, tx)
+        event = next(e for e in mine if e.name == "OrderCompleted")
         got = (event["toSeller"], event["fee"], event["toBuyer"], event["confirmed"])
-        expected = (split.to_seller - royalty, split.fee, split.to_buyer, confirmed)
+        net = split.to_seller - royalty - commission
+        expected = (net, split.fee, split.to_buyer, confirmed)
         assert got == expected, (got, expected)
         order.status, order.amount = COMPLETED, 0
         if split.usd_settled >= MIN_REVIEW_REWARD_USD:
@@ -265,9 +446,9 @@ class MarketActions(SystemCore):
         self._settle_points(order, split.usd_settled, order.usd_amount)
         if royalty:
             self._pay(order.token, creator, royalty)
-            assert tx.events["RoyaltyPaid"]["amount"] == royalty
+            assert next(e for e in mine if e.name == "RoyaltyPaid")["amount"] == royalty
             STATS["royalties paid"] += 1
-        self._pay(order.token, order.seller, split.to_seller - royalty)
+        self._pay(order.token, order.seller, net)
         self._pay(order.token, order.buyer, split.to_buyer)
         award = m.mint.order_award(order.buyer, split.usd_settled, order.terms.pointsPerUsd, m.now)
         if award:

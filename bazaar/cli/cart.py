@@ -1,0 +1,391 @@
+"""Carts, batches and affiliate commissions: `buy --line ...` (several listings, one approval of
+the total, one transaction) and `buy --referrer` (a referred purchase: a cart, even of one
+line), `ship` and `confirm` of several orders in one transaction (shipBatch, confirmBatch),
+`set-commission`, and `earnings --referrer` (commissions earned, read from the chain).
+
+`buy`, `ship` and `confirm` are registered in cli/market.py and `earnings` in cli/index.py,
+which hand these cases to the handlers here; `set-commission` is this module's own command.
+Bad input is one line (exit 1) with nothing sent, as everywhere."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from web3.types import TxReceipt
+
+from bazaar.cli.common import Context, last_tx_json, points_json, tx_json
+from bazaar.cli.market import (
+    EVENTS,
+    _check_points,
+    _percent,
+    checkout_deadline,
+    cmd_hashed,
+    cmd_simple,
+    credited_json,
+    listing_json,
+    market_client,
+    order_json,
+    outcome,
+    token_client,
+)
+from bazaar.cli.parsing import command_adder, non_negative_int, positive_int
+from bazaar.clients.erc20 import Erc20Client
+from bazaar.clients.marketplace import (
+    MAX_COMMISSION_BPS,
+    CartLine,
+    MarketplaceClient,
+    Order,
+    hash_text,
+    parse_order_id,
+)
+from bazaar.errors import BazaarError, InputRefused
+from bazaar.settings import BPS
+from bazaar.units import AmountError, checksum, format_usd, parse_amount, parse_points
+
+LINE_SYNTAX = "LISTING[:QUANTITY[:POINTS]]"
+
+
+def register(commands: Any, add_globals: Any) -> None:
+    add = command_adder(commands, add_globals)
+    p = add("set-commission", cmd_set_commission)
+    p.add_argument("listing", metavar="LISTING_ID", type=positive_int)
+    rate = p.add_mutually_exclusive_group(required=True)
+    rate.add_argument(
+        "--percent",
+        help="the commission, in percent of the seller's proceeds after the platform fee: 0 to "
+        f"{MAX_COMMISSION_BPS // 100} (up to 2 decimals), e.g. 5; 0 ends it",
+    )
+    rate.add_argument(
+        "--bps",
+        type=non_negative_int,
+        help=f"the same in basis points, 0 to {MAX_COMMISSION_BPS} (500 = 5%%)",
+    )
+
+
+# -- buy: carts and referred purchases ---------------------------------------------------
+
+
+def parse_line(text: str) -> CartLine:
+    """A --line: LISTING[:QUANTITY[:POINTS]] (quantity 1 and no points by default; points in
+    whole or decimal points, 2.5).
+
+    Raises:
+        InputRefused: anything else.
+    """
+    bad = f"bad --line {text!r}: expected {LINE_SYNTAX}, e.g. 7, 7:2 or 7:2:150"
+    parts = text.split(":")
+    if not 1 <= len(parts) <= 3 or not all(p.strip().isdigit() for p in parts[:2]):
+        raise InputRefused(bad)
+    listing, quantity = int(parts[0]), int(parts[1]) if len(parts) > 1 else 1
+    if listing < 1 or quantity < 1:
+        raise InputRefused(f"{bad} (a listing id and a quantity of at least 1)")
+    points = 0
+    if len(parts) == 3:
+        try:
+            points = parse_points(parts[2].strip())
+        except (AmountError, BazaarError) as exc:
+            raise InputRefused(f"{bad}: {exc}") from None
+    return CartLine(listing, quantity, points)
+
+
+def _cart_lines(ctx: Context) -> list[CartLine]:
+    """The cart of `buy`: its --line's, or --listing (with --quantity and --points) as one
+    line.
+
+    Raises:
+        InputRefused: --line with --listing, --quantity or --points, or a bad line.
+    """
+    args = ctx.args
+    if not args.line:
+        if args.listing is None:
+            raise InputRefused(
+                "what to buy? pass --listing ID, or --line LISTING[:QUANTITY[:POINTS]] "
+                "(repeatable) for a cart"
+            )
+        quantity = 1 if args.quantity is None else args.quantity
+        return [CartLine(args.listing, quantity, parse_points(args.points or "0"))]
+    if args.listing is not None:
+        raise InputRefused("--listing or --line: one listing, or the lines of a cart")
+    if args.quantity is not None or args.points is not None:
+        raise InputRefused(
+            f"--quantity and --points are for --listing: a --line carries its own ({LINE_SYNTAX})"
+        )
+    lines = [parse_line(text) for text in args.line]
+    MarketplaceClient.check_cart(lines)
+    return lines
+
+
+def _pick_cart_arbiter(
+    ctx: Context, market: MarketplaceClient, sellers: set[str], referrer: str | None
+) -> str:
+    """--arbiter, or the first active arbiter that may arbitrate every line: neither the
+    buyer, a seller nor the referrer."""
+    if ctx.args.arbiter:
+        return checksum(ctx.args.arbiter, "arbiter")
+    for arbiter in market.arbiters():
+        if arbiter != ctx.me and arbiter != referrer and arbiter not in sellers:
+            return arbiter
+    raise BazaarError("no active arbiter may arbitrate this cart: pass --arbiter ADDRESS")
+
+
+def cmd_buy_cart(ctx: Context) -> int:
+    """`buy --line ...` or `buy --listing ID --referrer ADDRESS`: one `checkoutCart`."""
+    args = ctx.args
+    lines = _cart_lines(ctx)
+    referrer = checksum(args.referrer, "referrer") if args.referrer else None
+    market = market_client(ctx, signing=True)
+    token = token_client(ctx, args.token, signing=True)
+    ids = list(dict.fromkeys(line.listing_id for line in lines))
+    sellers = {market.listing(i).seller for i in ids}  # an unknown listing: refused here
+    if referrer == ctx.me:
+        raise InputRefused(
+            f"the referrer {referrer} is you, the buyer: nobody earns a commission on their own "
+            "purchase"
+        )
+    if referrer in sellers:
+        raise InputRefused(f"the referrer {referrer} sells a listing of this cart")
+    for line in lines:
+        if line.points:
+            _check_points(market, line.listing_id, line.quantity, line.points)
+    arbiter = _pick_cart_arbiter(ctx, market, sellers, referrer)
+    if args.max_pay is not None:
+        max_pay = parse_amount(args.max_pay, token.decimals, f"{token.symbol} amount")
+    else:
+        price = market.quote_cart(lines, token.address)
+        max_pay = price + price * args.slippage_bps // BPS
+    orders, paid, approved = market.checkout_cart(
+        lines, token, max_pay, checkout_deadline(ctx), arbiter, referrer, not args.no_approve
+    )
+    usd = sum(o.terms.usdAmount for o in orders)
+    summary = (
+        f"paid {token.format(paid)} ({paid} units) for {format_usd(usd)} at the locked rate; "
+        f"arbiter {arbiter}"
+        + (f"; referrer {referrer}" if referrer else "")
+        + ("; approved first" if approved else "")
+    )
+    common = {"approved": approved, "arbiter": arbiter, "referrer": referrer}
+    if not args.line:  # a referred --listing: what buy prints, and the commission's rate
+        order = orders[0]
+        data = order_json(order, token) | common | {"commissionBps": order.terms.commissionBps}
+        data |= points_json("pointsRedeemed", order.state.points_escrowed)
+        ctx.emit(data, [f"order {order.id_hex}", f"  {summary}"])
+        return 0
+    ctx.emit(
+        {
+            "orders": [_line_json(o, token) for o in orders],
+            "paid": paid,
+            "paidFormatted": token.format(paid),
+            "usdAmount": usd,
+            "usdFormatted": format_usd(usd),
+            "token": token.address,
+            "symbol": token.symbol,
+            **common,
+            **last_tx_json(market),
+        },
+        [
+            f"cart of {len(orders)} order(s) in one transaction: {summary}",
+            *(
+                f"  order {o.id_hex}: listing {o.terms.listingId} x{o.quantity}, "
+                f"{format_usd(o.terms.usdAmount)}, {token.format(o.paid_amount)}"
+                + (f", commission {_percent(o.terms.commissionBps)}" if referrer else "")
+                for o in orders
+            ),
+        ],
+    )
+    return 0
+
+
+def _line_json(order: Order, token: Erc20Client) -> dict[str, Any]:
+    return (
+        order_json(order, token)
+        | {"listingId": order.terms.listingId, "commissionBps": order.terms.commissionBps}
+        | points_json("pointsRedeemed", order.state.points_escrowed)
+    )
+
+
+# -- ship and confirm: several orders in one transaction ---------------------------------
+
+
+def _orders(ctx: Context, market: MarketplaceClient) -> list[Order]:
+    """The ORDER_IDs, every one checked before any is looked up."""
+    ids = [parse_order_id(text) for text in ctx.args.orders]
+    return [market.order(i) for i in ids]
+
+
+def _single(ctx: Context) -> bool:
+    """One ORDER_ID: the single command's path (ctx.args.order set for it)."""
+    if len(ctx.args.orders) == 1:
+        ctx.args.order = ctx.args.orders[0]
+        return True
+    return False
+
+
+def _batch_after(
+    ctx: Context,
+    market: MarketplaceClient,
+    orders: list[Order],
+    receipt: TxReceipt,
+    verb: str,
+    event: str | None,
+    fields: tuple[str, ...],
+) -> int:
+    found = [outcome(ctx, market, o, receipt, verb, event, fields) for o in orders]
+    credited = credited_json(ctx, market, receipt)
+    data: dict[str, Any] = {"action": verb, "orders": [d for d, _ in found], **tx_json(receipt)}
+    if credited:
+        data["credited"] = [c for c, _ in credited]
+    lines = [f"{verb}: {len(orders)} orders in one transaction"]
+    lines += [f"  {line}" for _, line in found]
+    lines += [f"  {text}" for _, text in credited]
+    ctx.emit(data, lines)
+    return 0
+
+
+def cmd_ship(ctx: Context) -> int:
+    """`ship ORDER_ID... --tracking T...`: one tracking for all the orders or one per order."""
+    tracking = ctx.args.tracking
+    if any(not text.strip() for text in tracking):
+        raise InputRefused("--tracking is empty: give the text (hashed) or its 0x hash")
+    count = len(ctx.args.orders)
+    if len(tracking) not in (1, count):
+        raise InputRefused(
+            f"{count} order(s) and {len(tracking)} --tracking: give one for all of them (one "
+            "parcel) or one per order, in the same order"
+        )
+    if _single(ctx):
+        ctx.args.tracking = tracking[0]
+        result: int = cmd_hashed("ship", "tracking", "ship")(ctx)
+        return result
+    market = market_client(ctx, signing=True)
+    orders = _orders(ctx, market)
+    commitments = [hash_text(t) for t in (tracking * count if len(tracking) == 1 else tracking)]
+    receipt = market.ship_batch(orders, commitments)
+    return _batch_after(ctx, market, orders, receipt, "ship", None, ())
+
+
+def cmd_confirm(ctx: Context) -> int:
+    """`confirm ORDER_ID...`: several orders in one `confirmBatch`."""
+    if _single(ctx):
+        result: int = cmd_simple("confirm")(ctx)
+        return result
+    market = market_client(ctx, signing=True)
+    orders = _orders(ctx, market)
+    receipt = market.confirm_batch(orders)
+    event, fields = EVENTS["confirm"]
+    return _batch_after(ctx, market, orders, receipt, "confirm", event, fields)
+
+
+# -- commissions -------------------------------------------------------------------------
+
+
+def commission_bps(ctx: Context) -> int:
+    """--bps, or --percent as basis points (0 to MAX_COMMISSION_BPS).
+
+    Raises:
+        InputRefused: not a number, more than 2 decimals, or out of range.
+    """
+    args = ctx.args
+    most = f"0 to {MAX_COMMISSION_BPS // 100}"
+    if args.bps is not None:
+        bps = int(args.bps)
+        if bps > MAX_COMMISSION_BPS:
+            raise InputRefused(
+                f"--bps {bps}: a commission is at most {MAX_COMMISSION_BPS} bps "
+                f"({_percent(MAX_COMMISSION_BPS)})"
+            )
+        return bps
+    text = args.percent
+    try:
+        percent = Decimal(text.strip().removesuffix("%"))
+    except InvalidOperation:
+        raise InputRefused(f"--percent must be a percentage, {most}, not {text!r}") from None
+    bps_ = percent * 100
+    if not percent.is_finite() or bps_ != bps_.to_integral_value():
+        raise InputRefused(f"--percent must have at most 2 decimals, not {text!r}")
+    if not 0 <= bps_ <= MAX_COMMISSION_BPS:
+        raise InputRefused(
+            f"--percent {text}: a commission is {most} % of the seller's proceeds (at most "
+            f"{MAX_COMMISSION_BPS} bps)"
+        )
+    return int(bps_)
+
+
+def cmd_set_commission(ctx: Context) -> int:
+    bps = commission_bps(ctx)
+    market = market_client(ctx, signing=True)
+    before = market.listing(ctx.args.listing)
+    receipt = market.set_commission(ctx.args.listing, bps)
+    now = market.listing(ctx.args.listing)
+    ctx.emit(
+        listing_json(now) | tx_json(receipt) | {"action": "set-commission"},
+        [
+            f"listing {now.id}: commission {_percent(before.commission_bps)} -> "
+            f"{_percent(now.commission_bps)} of the proceeds after the platform fee, to "
+            "referrers of new orders"
+        ],
+    )
+    return 0
+
+
+def referrer_earnings(ctx: Context) -> int:
+    """`earnings --referrer [ADDRESS]`: the commissions earned, from the chain's
+    CommissionPaid events, and the claimable credits by payment token."""
+    args = ctx.args
+    if args.referrer:
+        referrer = checksum(args.referrer, "referrer")
+    elif args.account:
+        referrer = checksum(args.account, "account")
+    elif args.keystore:
+        referrer = ctx.me
+    else:
+        raise InputRefused("whose? pass --referrer ADDRESS (or --keystore FILE for your own)")
+    market = market_client(ctx, signing=False)
+    earned = market.commission_earnings(referrer)
+    tokens: dict[str, Erc20Client] = {}
+
+    def token(address: str) -> Erc20Client:
+        return tokens.setdefault(address, Erc20Client(ctx.w3, address))
+
+    def amounts(units: dict[str, int]) -> dict[str, Any]:
+        return {
+            t: {"units": str(u), "formatted": token(t).format(u)} for t, u in units.items() if u
+        }
+
+    totals, credits = earned.totals(), {t: u for t, u in earned.credits.items() if u}
+    commissions = [
+        {
+            "orderId": p.id_hex,
+            "token": p.token,
+            "symbol": token(p.token).symbol,
+            "amount": p.amount,
+            "amountFormatted": token(p.token).format(p.amount),
+            "block": p.block,
+            "txHash": p.tx_hash,
+        }
+        for p in earned.payments
+    ]
+    lines = [f"commissions earned by {referrer}: {len(commissions)}"]
+    lines += [
+        f"  {c['orderId']}  {c['amountFormatted']}  (block {c['block']})" for c in commissions
+    ]
+    lines += [
+        "  in all: " + (", ".join(token(t).format(u) for t, u in totals.items()) or "nothing"),
+        "  credits to claim: "
+        + (
+            ", ".join(
+                f"{token(t).format(u)} (bazaar claim --token {t})" for t, u in credits.items()
+            )
+            or "none"
+        ),
+    ]
+    ctx.emit(
+        {
+            "referrer": referrer,
+            "commissions": commissions,
+            "totals": amounts(totals),
+            "credits": amounts(credits),
+        },
+        lines,
+    )
+    return 0
