@@ -7,6 +7,7 @@
                               "constructorArgs", "initCodeHash", "codeHash"}},
       "tokens":   {"wbtc": "0x..", "usdc": "0x.."},     # mocks or real, for the CLI
       "feeds":    {"btc_usd": "0x..", ...},
+      "permit2":  "0x..",                             # Uniswap's (deployed on a local chain)
       "arbiters": ["0x.."],
       "steps":    {"<step>": {"status": "sent" | "done" | "failed", "kind": "deploy" | "call",
                               "contract", "function", "target", "args", "initCodeHash",

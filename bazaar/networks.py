@@ -1,11 +1,11 @@
-"""Network presets: where each network's feeds and tokens are, how often its feeds publish, and
-its L2 sequencer-uptime feed (the oracle's bounds and every other setting of the suite are in
-bazaar/settings.py).
+"""Network presets: where each network's feeds, tokens and Permit2 are, how often its feeds
+publish, and its L2 sequencer-uptime feed (the oracle's bounds and every other setting of the
+suite are in bazaar/settings.py).
 
 Each preset names the environment variable holding its RPC URL, and the real addresses of the
-Chainlink feeds (proxies) and tokens where they exist. `None` means "none known here", and
-`missing` says why: the deployment then needs `--mocks`, which deploys a mock in its place, and
-on a public chain only with `--yes` too (bazaar/cli/deploy.py).
+Chainlink feeds (proxies), tokens and Uniswap's Permit2 where they exist. `None` means "none
+known here", and `missing` says why: the deployment then needs `--mocks`, which deploys a mock
+in its place, and on a public chain only with `--yes` too (bazaar/cli/deploy.py).
 
 The sources policy. No address here is guessed or recalled: each one was read in the sources its
 `# source:` comment names (the tags of SOURCES below; tests/client/test_network_presets.py
@@ -13,7 +13,7 @@ checks that every address has one), cross-checked in two or more of them where t
 and an address no trustworthy source gave is left None with its reason. Chainlink reuses proxy
 addresses across testnets for different pairs, so `bazaar deploy` also reads each configured
 feed's `description()` and `decimals()` before sending anything and refuses a mismatch
-(bazaar/deploy/feeds.py).
+(bazaar/deploy/feeds.py), and Permit2's `DOMAIN_SEPARATOR()` (bazaar/clients/permit2.py).
 
 Heartbeats are the feeds' published ones (seconds); the oracle's staleness limit of a feed with
 a known heartbeat is that heartbeat plus a margin (`staleness_after`), else the suite's default
@@ -51,9 +51,20 @@ SOURCES = {
     "Chainlink's feed directory with each feed's heartbeat (2025-03)",
     "circle": "circlefin/skills, plugins/circle/skills/use-usdc/SKILL.md: Circle's USDC table, "
     "after developers.circle.com/stablecoins/usdc-contract-addresses",
+    "uniswap-deployments": "Uniswap/docs, docs/contracts/v4/deployments.mdx: Uniswap's list of "
+    "its deployments (docs.uniswap.org/contracts/v4/deployments), Permit2 at one address on "
+    "Ethereum, Optimism, Base, Arbitrum One, Sepolia, Base Sepolia and Arbitrum Sepolia; "
+    "`python -m tools.toolchain.permit2 --check` shows it is the CREATE2 address of the code "
+    "compiled from Permit2's published source",
     "earlier": "kept from the first testnet presets: several independent public repositories "
     "citing docs.chain.link/data-feeds/price-feeds/addresses, not re-read for this change",
 }
+
+# Uniswap's Permit2 (signature transfers for any ERC-20, WBTC included), created through the
+# deterministic CREATE2 deployer at the same address on every chain it is on. A local chain has
+# none: the deployment deploys it there from bazaar/artifacts/Permit2.json.
+# source: [uniswap-deployments]
+PERMIT2_ADDRESS = "0x000000000022D473030F116dDEE9F6B43aC78BA3"
 
 # A feed's round may land a little after its heartbeat: the staleness limit adds 10 % of the
 # heartbeat, at least this much (seconds).
@@ -80,6 +91,9 @@ class NetworkPreset:
     heartbeats: dict[str, int] = field(default_factory=dict)
     # Why an address is None: feed or token key, or "sequencer_feed" -> the reason.
     missing: dict[str, str] = field(default_factory=dict)
+    # Uniswap's Permit2 there (None: none known; the deployment deploys one, see bazaar/deploy/
+    # suite.py), checked before anything is sent (bazaar/clients/permit2.py: check_permit2).
+    permit2: str | None = None
 
     @property
     def is_local(self) -> bool:
@@ -137,6 +151,7 @@ PRESETS: dict[str, NetworkPreset] = {
             "mainnet",
             1,
             "BAZAAR_MAINNET_RPC_URL",
+            permit2=PERMIT2_ADDRESS,
             feeds={
                 # source: [aave-chainlink] BTC__USD, [chainlink-directory], [gearbox], [lzero]
                 "btc_usd": "0xF4030086522a5bEEa4988F8cA5B36dbC97BeE88c",
@@ -163,6 +178,7 @@ PRESETS: dict[str, NetworkPreset] = {
             "arbitrum",
             42161,
             "BAZAAR_ARBITRUM_RPC_URL",
+            permit2=PERMIT2_ADDRESS,
             feeds={
                 # source: [aave-chainlink] BTC__USD, [chainlink-directory], [gearbox], [lzero]
                 "btc_usd": "0x6ce185860a4963106506C203335A2910413708e9",
@@ -191,6 +207,7 @@ PRESETS: dict[str, NetworkPreset] = {
             "base",
             8453,
             "BAZAAR_BASE_RPC_URL",
+            permit2=PERMIT2_ADDRESS,
             feeds={
                 # source: [aave-chainlink] BTC__USD, [lzero]
                 "btc_usd": "0x64c911996D3c6aC71f9b455B1E8E7266BcbD848F",
@@ -219,6 +236,7 @@ PRESETS: dict[str, NetworkPreset] = {
             "optimism",
             10,
             "BAZAAR_OPTIMISM_RPC_URL",
+            permit2=PERMIT2_ADDRESS,
             feeds={
                 # source: [aave-chainlink] BTC__USD, [chainlink-directory], [lzero]
                 "btc_usd": "0xD702DD976Fb76Fffc2D3963D037dfDae5b04E593",
@@ -243,6 +261,7 @@ PRESETS: dict[str, NetworkPreset] = {
             "sepolia",
             11155111,
             "BAZAAR_SEPOLIA_RPC_URL",
+            permit2=PERMIT2_ADDRESS,
             feeds={
                 # source: [chainlink-sample]
                 "btc_usd": "0x1b44F3514812d835EB1BDB0acB33d3fA3351Ee43",
@@ -261,6 +280,7 @@ PRESETS: dict[str, NetworkPreset] = {
             "base-sepolia",
             84532,
             "BAZAAR_BASE_SEPOLIA_RPC_URL",
+            permit2=PERMIT2_ADDRESS,
             feeds={
                 # source: [earlier]
                 "btc_usd": "0x0FB99723Aee6f420beAD13e6bBB79b7E6F034298",
@@ -280,6 +300,7 @@ PRESETS: dict[str, NetworkPreset] = {
             "arbitrum-sepolia",
             421614,
             "BAZAAR_ARBITRUM_SEPOLIA_RPC_URL",
+            permit2=PERMIT2_ADDRESS,
             feeds={
                 # source: [earlier]
                 "btc_usd": "0x56a43EB56Da12C0dc1D972ACb089c06a5dEF8e69",

@@ -1,7 +1,8 @@
 """The ABIs and bytecode shipped with the package (no compiler needed at run time).
 
 Written by `python -m tools.toolchain.export_artifacts` from brownie's build; a test fails when one
-differs from the build.
+differs from the build. Permit2 (`EXTERNAL`) is not the project's: it is compiled from Uniswap's
+published source by `python -m tools.toolchain.permit2`, whose `--check` proves it canonical.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ DEPLOYABLE_CONTRACTS: tuple[str, ...] = (
 # IERC20Metadata) and Chainlink feeds (interfaces/AggregatorV3Interface.sol). ABI only.
 INTERFACES: tuple[str, ...] = ("IERC20Metadata", "AggregatorV3Interface")
 SHIPPED: tuple[str, ...] = DEPLOYABLE_CONTRACTS + INTERFACES
+# Contracts of others that the deployment may create where a chain has none (a local one):
+# compiled from their published source (an npm package) by tools/toolchain/permit2.py, not by
+# brownie, and checked to be the code deployed on the public chains.
+EXTERNAL: tuple[str, ...] = ("Permit2",)
 
 
 @dataclass(frozen=True)
@@ -53,15 +58,16 @@ def load(name: str) -> Artifact:
         KeyError: no artifact ships under that name.
     """
     path = ARTIFACT_DIR / f"{name}.json"
-    if name not in SHIPPED or not path.exists():
+    if name not in (*SHIPPED, *EXTERNAL) or not path.exists():
         raise KeyError(f"no artifact for contract {name!r}; shipped: {', '.join(available())}")
     data = json.loads(path.read_text())
     return Artifact(name, data["abi"], data["bytecode"], data.get("errorNotices", {}))
 
 
 def available() -> list[str]:
-    """Names of the contracts and interfaces whose artifacts ship."""
-    return [n for n in SHIPPED if (ARTIFACT_DIR / f"{n}.json").exists()]
+    """Names of the contracts and interfaces whose artifacts ship (the project's, then
+    `EXTERNAL`)."""
+    return [n for n in (*SHIPPED, *EXTERNAL) if (ARTIFACT_DIR / f"{n}.json").exists()]
 
 
 def all_loaded() -> list[Artifact]:

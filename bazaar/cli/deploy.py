@@ -13,11 +13,12 @@ from bazaar.accounts import open_stdin
 from bazaar.cli.catalog import HELP
 from bazaar.cli.common import Context
 from bazaar.clients.erc20 import Erc20Client
+from bazaar.clients.permit2 import check_permit2
 from bazaar.deploy.engine import Deployer, StepReport
 from bazaar.deploy.feeds import check_feeds
 from bazaar.deploy.plan import Ref
 from bazaar.deploy.rehearsal import rehearse
-from bazaar.deploy.suite import PAYMENT_TOKENS, SuiteConfig, suite_plan
+from bazaar.deploy.suite import PAYMENT_TOKENS, PERMIT2, SuiteConfig, suite_plan
 from bazaar.errors import BazaarError
 from bazaar.journal import Journal
 from bazaar.units import checksum, parse_usd
@@ -68,6 +69,12 @@ def register(commands: Any, add_globals: Any) -> None:
         help="a payment token in place of the preset's: wbtc or usdc (repeatable)",
     )
     p.add_argument("--sequencer-feed", metavar="ADDRESS", help="an L2 sequencer-uptime feed")
+    p.add_argument(
+        "--permit2",
+        metavar="ADDRESS",
+        help="an existing Uniswap Permit2 in place of the preset's (a local chain's is "
+        "deployed); refused unless its DOMAIN_SEPARATOR() is Permit2's there",
+    )
     p.set_defaults(handler=cmd_deploy)
 
 
@@ -112,8 +119,9 @@ def _contract(ctx: Context, address: ChecksumAddress, what: str) -> str:
 
 
 def _with_overrides(ctx: Context, preset: networks.NetworkPreset) -> networks.NetworkPreset:
-    """The preset with the feeds, tokens and sequencer feed given on the command line (a
-    feed given here drops the preset's heartbeat for it: the suite's default limit applies)."""
+    """The preset with the feeds, tokens, sequencer feed and Permit2 given on the command
+    line (a feed given here drops the preset's heartbeat for it: the suite's default limit
+    applies)."""
     args = ctx.args
     feeds = _given(ctx, args.feed, tuple(settings.FEED_DESCRIPTIONS), "--feed")
     tokens = _given(ctx, args.token, PAYMENT_TOKENS, "--token")
@@ -128,7 +136,8 @@ def _with_overrides(ctx: Context, preset: networks.NetworkPreset) -> networks.Ne
     sequencer = args.sequencer_feed and _contract(
         ctx, checksum(args.sequencer_feed, "--sequencer-feed"), "--sequencer-feed"
     )
-    if not (feeds or tokens or sequencer):
+    permit2 = args.permit2 and check_permit2(ctx.w3, args.permit2, "--permit2")
+    if not (feeds or tokens or sequencer or permit2):
         return preset
     return replace(
         preset,
@@ -136,6 +145,7 @@ def _with_overrides(ctx: Context, preset: networks.NetworkPreset) -> networks.Ne
         tokens={**preset.tokens, **tokens},
         sequencer_feed=sequencer or preset.sequencer_feed,
         heartbeats={k: v for k, v in preset.heartbeats.items() if k not in feeds},
+        permit2=permit2 or preset.permit2,
     )
 
 
@@ -190,6 +200,9 @@ def cmd_deploy(ctx: Context) -> int:
     suite = suite_plan(config)
     plan, sources = suite.steps, suite.sources
     check_feeds(ctx.w3, sources)
+    permit2 = sources[PERMIT2]
+    if isinstance(permit2, str) and not ctx.args.permit2:  # the preset's (--permit2: checked)
+        check_permit2(ctx.w3, permit2, f"{preset.name}'s Permit2")
     # --fresh: a new journal; the existing file is set aside (kept) only when sending starts
     opened = Journal.new if ctx.args.fresh else Journal.open
     journal = opened(ctx.deployment_path, ctx.chain_id, ctx.genesis_hash)
@@ -224,6 +237,7 @@ def cmd_deploy(ctx: Context) -> int:
             "sent": len(sent),
             "contracts": {k: v["address"] for k, v in journal.data.get("contracts", {}).items()},
             "tokens": journal.data["tokens"],
+            "permit2": journal.data["permit2"],
         },
         [f"{len(sent)} step(s) sent, {len(reports) - len(sent)} already done", *_dao_line(journal)],
     )
@@ -277,7 +291,8 @@ def _run_printing(ctx: Context, deployer: Deployer, width: int) -> list[StepRepo
 
 
 def _record_wiring(journal: Journal, config: SuiteConfig, sources: dict[str, Ref | str]) -> None:
-    """Tokens, feeds and arbiters as the CLI looks them up (mock or real alike)."""
+    """Tokens, feeds, Permit2 and arbiters as the CLI looks them up (deployed or real
+    alike)."""
 
     def address(value: Ref | str) -> str:
         if isinstance(value, Ref):  # a mock: the address its done step recorded
@@ -286,5 +301,6 @@ def _record_wiring(journal: Journal, config: SuiteConfig, sources: dict[str, Ref
 
     journal.data["tokens"] = {k: address(sources[k]) for k in PAYMENT_TOKENS}
     journal.data["feeds"] = {k: address(sources[k]) for k in settings.FEED_DESCRIPTIONS}
+    journal.data["permit2"] = address(sources[PERMIT2])
     journal.data["arbiters"] = list(config.arbiters)
     journal.save()

@@ -4,8 +4,9 @@ engine (bazaar/deploy/engine.py) on real networks, and tools/local/suite.py runs
 steps with brownie for the demo, the bench, the invariant machine and the test fixtures.
 
 The plan comes in three parts, run in this order:
-1. `market_steps`: tokens and feeds (mocks where the network has none), the oracle, the goods,
-   the points, the marketplace, and their wiring (bindings, payment tokens, arbiters);
+1. `market_steps`: tokens and feeds (mocks where the network has none), Uniswap's Permit2
+   (deployed from its artifact where the network has none: a local chain), the oracle, the
+   goods, the points, the marketplace, and their wiring (bindings, payment tokens, arbiters);
 2. `staking_steps`: the points staking, which receives a share of the fees;
 3. `handover_steps`: the timelock and the governor, then the hand-over:
    - the timelock starts with no delay, the deployer its only proposer, executor and admin;
@@ -50,8 +51,8 @@ class SuiteConfig:
 
 @dataclass(frozen=True)
 class Plan:
-    """The steps of a deployment, and where each token and feed comes from (key -> `Ref` to
-    a mock's step, or a real address)."""
+    """The steps of a deployment, and where each token and feed, and Permit2, comes from (key
+    -> `Ref` to the step deploying it, or a real address)."""
 
     steps: tuple[Step, ...]
     sources: dict[str, Ref | str] = field(default_factory=dict)
@@ -76,6 +77,8 @@ GOVERNED = (
     ("staking", "PointsStaking"),
 )
 NO_PREDECESSOR = b"\x00" * 32
+# The step (and sources key) of Uniswap's Permit2 where the plan deploys it.
+PERMIT2 = "permit2"
 
 
 def feed_step(key: str) -> str:
@@ -84,8 +87,10 @@ def feed_step(key: str) -> str:
 
 
 def sources(config: SuiteConfig) -> Plan:
-    """Mock steps for every token and feed the preset lacks (with `mocks`), and where each
-    token and feed comes from.
+    """Mock steps for every token and feed the preset lacks (with `mocks`), a Permit2 step
+    where the preset has no Permit2 (a local chain, or any chain with `mocks`: Uniswap's code
+    from bazaar/artifacts/Permit2.json, at whatever address the chain gives it), and where
+    each token and feed, and Permit2, comes from.
 
     Raises:
         BazaarError: an address is missing and `mocks` is not set.
@@ -113,10 +118,17 @@ def sources(config: SuiteConfig) -> Plan:
             found[key] = Ref(feed_step(key))
         else:
             missing.append(f"{description} feed")
+    if config.preset.permit2:
+        found[PERMIT2] = config.preset.permit2
+    elif config.mocks or config.preset.is_local:
+        steps.append(deploy(PERMIT2, "Permit2"))
+        found[PERMIT2] = Ref(PERMIT2)
+    else:
+        missing.append("Permit2 (--permit2 ADDRESS)")
     if missing:
         raise BazaarError(
             f"network {config.preset.name} has no address for: {', '.join(missing)}; "
-            "pass --mocks to deploy mocks in their place"
+            "pass --mocks to deploy mocks (and Permit2, from its artifact) in their place"
         )
     return Plan(tuple(steps), found)
 

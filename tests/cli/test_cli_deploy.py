@@ -39,6 +39,7 @@ STEPS = [
     "btc_usd_feed",
     "wbtc_btc_feed",
     "usdc_usd_feed",
+    "permit2",
     "oracle",
     "goods",
     "points",
@@ -134,6 +135,7 @@ def test_deploying_with_mocks_journals_every_contract_and_step(deploy, journal_p
         "wbtc": journal["contracts"]["wbtc"]["address"],
         "usdc": journal["contracts"]["usdc"]["address"],
     }
+    assert journal["permit2"] == journal["contracts"]["permit2"]["address"]
     assert journal["arbiters"] == [ADDRESSES["arbiter"]]
     contract = brownie.Contract.from_abi(
         "M", market["address"], artifacts.load("EscrowMarketplace").abi
@@ -664,12 +666,14 @@ def test_mocks_on_a_known_public_chain_are_refused_without_yes(
     feed = networks.PRESETS["optimism"].feeds["btc_usd"]
     unchecked = deploy("--yes", url=public_chain, path=path)
     assert_one_line_failure(unchecked, f"btc_usd feed {feed} does not answer")
-    # with the preset's addresses taken away, --mocks --yes deploys mocks in their place
+    # with the preset's addresses taken away, --mocks --yes deploys mocks (and Permit2, from
+    # its artifact) in their place
     bare = replace(
         networks.PRESETS["optimism"],
         feeds=dict.fromkeys(networks.PRESETS["optimism"].feeds),
         tokens=dict.fromkeys(networks.PRESETS["optimism"].tokens),
         sequencer_feed=None,
+        permit2=None,
     )
     monkeypatch.setitem(networks.PRESETS, "optimism", bare)
     dry = deploy("--yes", "--dry-run", "--json", url=public_chain, path=path)

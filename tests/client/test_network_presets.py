@@ -32,6 +32,7 @@ def addresses(preset):
     found = [(f"feed {k}", a) for k, a in preset.feeds.items()]
     found += [(f"token {k}", a) for k, a in preset.tokens.items()]
     found.append(("sequencer_feed", preset.sequencer_feed))
+    found.append(("permit2", preset.permit2))
     return [(what, a) for what, a in found if a is not None]
 
 
@@ -75,6 +76,15 @@ def test_every_address_in_the_presets_file_cites_a_known_source():
         assert cited, f"networks.py:{row} {address}: the source comment cites no [tag]"
         unknown = set(cited) - set(networks.SOURCES)
         assert not unknown, f"networks.py:{row} {address}: unknown source tags {unknown}"
+
+
+def test_every_public_preset_has_permit2_at_its_canonical_address_and_the_local_one_none():
+    """Uniswap lists Permit2 at one address on each of these chains [uniswap-deployments]; a
+    local chain gets one deployed by the plan."""
+    assert {p.name: p.permit2 for p in PUBLIC} == dict.fromkeys(
+        (p.name for p in PUBLIC), networks.PERMIT2_ADDRESS
+    )
+    assert PRESETS["local"].permit2 is None
 
 
 def test_an_address_is_one_thing_on_its_chain():

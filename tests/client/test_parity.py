@@ -26,6 +26,13 @@ FAULTS = "a test-only fault of the mock feed (missing round, reverting read), dr
 GOVERNOR_ONLY = "only the governor itself (onlyGovernance): reached through `bazaar propose`"
 TIMELOCK_ROLE = "only the governor, through its timelock roles (queue, execute, cancel)"
 
+# Uniswap's Permit2: the suite uses its SignatureTransfer only
+PERMIT2_SPENDER = "the spender's side of a signed transfer: the contract paid calls it"
+PERMIT2_ALLOWANCE = (
+    "AllowanceTransfer, which the suite does not use (one signature per payment, no standing "
+    "Permit2 allowance)"
+)
+
 SENDING = r"\b(?:send|call_for|_lifecycle|_lifecycle_call)\(\s*"
 
 # artifact -> the client modules that send its functions
@@ -43,6 +50,7 @@ SENDERS = {
     "MockUSDC": ("mocks.py", "erc20.py"),
     "MockAggregator": ("mocks.py",),
     "AggregatorV3Interface": (),
+    "Permit2": ("permit2.py",),
 }
 
 OWNERSHIP = {
@@ -131,6 +139,14 @@ ABSENT = {
     "MockWBTC": {"transferFrom": SPENDER},
     "MockUSDC": {"transferFrom": SPENDER},
     "MockAggregator": {"setDecimals": FAULTS, "setMode": FAULTS, "setRoundData": FAULTS},
+    "Permit2": {
+        "permitTransferFrom": PERMIT2_SPENDER,
+        "permitWitnessTransferFrom": PERMIT2_SPENDER,
+        **{
+            f: PERMIT2_ALLOWANCE
+            for f in ("approve", "invalidateNonces", "lockdown", "permit", "transferFrom")
+        },
+    },
 }
 
 

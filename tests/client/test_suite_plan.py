@@ -139,7 +139,7 @@ def final_state(w3, contracts):
 
 def test_the_engine_and_the_adapter_run_the_same_steps(engine, adapter):
     assert adapter[0] == engine[0]
-    assert len(engine[0]) == 31
+    assert len(engine[0]) == 32
 
 
 def test_they_deploy_the_same_contracts_with_the_same_constructor_arguments(w3, engine, adapter):

@@ -4,7 +4,9 @@ step by step, with brownie's contract objects in place of addresses. Mock tokens
 stand in for real ones (the `local` preset has none).
 
 Only how a step is sent differs from the journaled engine: here `Container.deploy` and
-`contract.function(...)` from the deployer, no journal (a local chain is thrown away).
+`contract.function(...)` from the deployer, no journal (a local chain is thrown away). A
+contract that is not the project's (Uniswap's Permit2: bazaar.artifacts.EXTERNAL) has no brownie
+container: its shipped artifact's init code is sent as is, and brownie is given its ABI.
 """
 
 from __future__ import annotations
@@ -13,12 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from brownie import project
+from brownie import Contract, project
 
-from bazaar import networks
+from bazaar import artifacts, networks
 from bazaar.deploy.plan import Step, resolve
 from bazaar.deploy.suite import (
     GOVERNED,
+    PERMIT2,
     SuiteConfig,
     feed_step,
     handover_steps,
@@ -46,6 +49,7 @@ class LocalSuite:
     config: SuiteConfig | None = field(default=None, repr=False)
     contracts: dict[str, Any] = field(default_factory=dict, repr=False)  # by step name
     steps: tuple[str, ...] = ()  # the plan's steps run, in order
+    permit2: Any = None  # Uniswap's Permit2, deployed from its artifact (bazaar.artifacts)
 
 
 def config_for(
@@ -67,6 +71,16 @@ def config_for(
     )
 
 
+def deploy_artifact(name: str, deployer: Any) -> Any:
+    """Contract `name` (one of bazaar.artifacts.EXTERNAL: no constructor arguments) deployed
+    from its shipped artifact by `deployer`, as a brownie contract (with its `tx`)."""
+    artifact = artifacts.load(name)
+    tx = deployer.transfer(data=artifact.bytecode, silent=True)
+    contract = Contract.from_abi(name, tx.contract_address, artifact.abi, persist=False)
+    contract.tx = tx
+    return contract
+
+
 def run_steps(steps: Iterable[Step], deployer: Any, contracts: dict[str, Any]) -> dict[str, Any]:
     """Runs plan `steps` from `deployer`; `contracts` holds the contracts of earlier steps by
     step name (and receives the new ones). Returns `contracts`."""
@@ -74,7 +88,9 @@ def run_steps(steps: Iterable[Step], deployer: Any, contracts: dict[str, Any]) -
     tx = {"from": deployer}
     for step in steps:
         args = resolve(step.args, contracts.__getitem__)
-        if step.kind == "deploy":
+        if step.kind == "deploy" and step.contract in artifacts.EXTERNAL:
+            contracts[step.name] = deploy_artifact(step.contract, deployer)
+        elif step.kind == "deploy":
             contracts[step.name] = containers[step.contract].deploy(*args, tx, silent=True)
         elif step.target is not None and step.function is not None:
             getattr(contracts[step.target.step], step.function)(*args, tx, silent=True)
@@ -100,6 +116,7 @@ def _suite(config: SuiteConfig, contracts: dict[str, Any], steps: Iterable[Step]
         config,
         contracts,
         tuple(step.name for step in steps),
+        contracts.get(PERMIT2),
     )
 
 

@@ -30,10 +30,11 @@ SOURCES = (ROOT / "contracts", ROOT / "interfaces")
 _ERROR_DOC = re.compile(r"((?:[ \t]*///[^\n]*\n)+)[ \t]*error\s+(\w+)\s*\(")
 
 
-def error_notices() -> dict[str, str]:
-    """`@notice` text of every custom error declared in the project's Solidity sources."""
+def error_notices(folders: tuple[Path, ...] = SOURCES) -> dict[str, str]:
+    """`@notice` text of every custom error declared in the Solidity sources under `folders`
+    (the project's own by default)."""
     notices: dict[str, str] = {}
-    for folder in SOURCES:
+    for folder in folders:
         for path in sorted(folder.rglob("*.sol")):
             for block, name in _ERROR_DOC.findall(path.read_text()):
                 lines = [line.strip().removeprefix("///").strip() for line in block.splitlines()]
