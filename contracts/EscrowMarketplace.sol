@@ -78,6 +78,11 @@ contract EscrowMarketplace is MarketplaceCheckoutCore, IEscrowMarketplace {
     /// @notice USD amounts carry 8 decimals; rewards count cents (1e6 units).
     uint256 private constant USD_UNITS_PER_CENT = 1e6;
 
+    uint8 private constant FLAG_CANCEL_REQUESTED = 1;
+    uint8 private constant FLAG_REVIEWED = 2;
+    uint8 private constant FLAG_SELLER_DISPUTED_UNSHIPPED = 4;
+    uint8 private constant FLAG_REVIEW_REWARDED = 8;
+
     /// @inheritdoc IEscrowMarketplace
     address public immutable extension;
 
@@ -617,8 +622,9 @@ contract EscrowMarketplace is MarketplaceCheckoutCore, IEscrowMarketplace {
     function _rewardCompletion(OrderTerms calldata terms, OrderId id, uint256 usdSettled) private {
         IBazaarRewards hook = _rewards;
         if (address(hook) == address(0)) return;
-        // The event after the call says the hook failed; all state was written before it.
-        // slither-disable-next-line reentrancy-events
+        // The event after the call says the hook failed; all state was written before it. In
+        // `confirmBatch`'s loop the hook's gas is capped and its failure caught, per order.
+        // slither-disable-next-line reentrancy-events,calls-loop
         try hook.onOrderCompleted{gas: REWARDS_HOOK_GAS}(
             uint256(OrderId.unwrap(id)), terms.buyer, terms.seller, usdSettled / USD_UNITS_PER_CENT, terms.pointsPerUsd
         ) {} catch {
@@ -644,8 +650,11 @@ contract EscrowMarketplace is MarketplaceCheckoutCore, IEscrowMarketplace {
         // slither-disable-next-line divide-before-multiply
         usdOwed = terms.usdAmount * escrow / deposit;
         bool ok;
+        // In `confirmBatch`'s loop: our own oracle, read once or twice per order of the batch.
+        // slither-disable-next-line calls-loop
         (ok, owed) = _oracle.settlementQuote(terms.token, terms.oracleVersion, usdOwed);
         if (!ok) {
+            // slither-disable-next-line calls-loop
             uint256 since = _oracle.outageSince(terms.token, terms.oracleVersion);
             if (
                 since == 0 || block.timestamp < since + SETTLEMENT_OUTAGE_SECONDS
@@ -728,6 +737,8 @@ contract EscrowMarketplace is MarketplaceCheckoutCore, IEscrowMarketplace {
         order.pointsEscrowed = 0;
         uint256 burned = settled >= whole ? points : points * settled / whole;
         emit PointsSettled(id, points - burned, burned);
+        // In `confirmBatch`'s loop: our own points contract, one call per order of the batch.
+        // slither-disable-next-line calls-loop
         if (burned != 0) _rewards.burnEscrowed(burned);
         if (points != burned) IERC20(address(_rewards)).safeTransfer(terms.buyer, points - burned);
     }
@@ -737,6 +748,8 @@ contract EscrowMarketplace is MarketplaceCheckoutCore, IEscrowMarketplace {
     ///      proceeds (`DigitalGoods` caps royalties in code). Our own goods contract.
     function _payRoyalty(OrderTerms calldata terms, OrderId id, uint256 proceeds) private returns (uint256 amount) {
         address receiver;
+        // In `confirmBatch`'s loop: our own goods contract, one call per order of the caller's batch.
+        // slither-disable-next-line calls-loop
         (receiver, amount) = IERC2981(address(_goods)).royaltyInfo(_listings[terms.listingId].goodsTokenId, proceeds);
         if (receiver == terms.seller || receiver == address(0)) return 0;
         if (amount > proceeds) amount = proceeds;

@@ -312,10 +312,11 @@ interface IEscrowMarketplace is IEscrowMarketplaceTypes {
     /// @notice Largest share of a price a seller may let buyers pay in points: 2,000 bps (20 %).
     function MAX_POINTS_DISCOUNT_BPS() external view returns (uint256);
 
-    /// @notice Highest affiliate commission a listing may offer, in basis points.
+    /// @notice Highest affiliate commission a listing may offer: 2,000 bps (20 %) of the
+    ///         seller's proceeds after the platform fee.
     function MAX_COMMISSION_BPS() external view returns (uint256);
 
-    /// @notice Most lines in one cart.
+    /// @notice Most lines in one cart: 20.
     function MAX_CART_LINES() external view returns (uint256);
 
     /// @notice Gas given to each rewards-hook call: 250,000 (a failing hook cannot block an order).

@@ -265,7 +265,9 @@ interface IEscrowMarketplaceTypes {
     /// @notice The seller set the affiliate commission of listing `listingId`.
     event CommissionSet(uint256 indexed listingId, uint256 commissionBps);
     /// @notice The referrer of order `orderId` earned `amount` from the seller's proceeds
-    ///         (paid, or credited when the transfer failed: see `PaymentCredited`).
+    ///         after the platform fee, at completion or out of the seller's part of a ruling
+    ///         (paid, or credited when the transfer failed: see `PaymentCredited`); the token
+    ///         is the order's.
     event CommissionPaid(OrderId indexed orderId, address indexed referrer, uint256 amount);
     /// @notice `quantity` units went back into listing `listingId` (order cancelled, reclaimed
     ///         or fully refunded).

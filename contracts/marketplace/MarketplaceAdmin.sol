@@ -274,6 +274,8 @@ contract MarketplaceAdmin is MarketplaceCheckoutCore {
         _pullExactly(cart.token, msg.sender, total);
         // Last: the buyer's receiver hook runs (a contract buyer without one is refused).
         for (uint256 i = 0; i < count; ++i) {
+            // Our own goods contract; the hook is the buyer's own (it can only refuse its cart).
+            // slither-disable-next-line calls-loop
             if (goodsTokenIds[i] != 0) IERC721(address(_goods)).safeTransferFrom(address(this), msg.sender, goodsTokenIds[i]);
         }
     }

@@ -25,10 +25,7 @@ abstract contract MarketplaceCheckoutCore is MarketplaceStorage {
     /// @dev Reward point units per USD unit (8 decimals) of discount: one cent per whole point.
     uint256 internal constant POINT_UNITS_PER_USD_UNIT_ = 1e12;
 
-    uint8 internal constant FLAG_CANCEL_REQUESTED = 1;
-    uint8 internal constant FLAG_REVIEWED = 2;
-    uint8 internal constant FLAG_SELLER_DISPUTED_UNSHIPPED = 4;
-    uint8 internal constant FLAG_REVIEW_REWARDED = 8;
+    /// @dev `OrderState.flags`: a digital order (the other flags are `EscrowMarketplace`'s).
     uint8 internal constant FLAG_DIGITAL = 16;
 
     /// @dev Checks the listing, the token, the arbiter and the referrer for `terms.buyer`,
