@@ -744,29 +744,35 @@ contract EscrowMarketplace is MarketplaceCheckoutCore, IEscrowMarketplace {
     }
 
     /// @dev Pays the ERC-2981 royalty of a digital item sold for `proceeds` (after the
-    ///      platform fee) when its receiver is not the seller (a resale); capped at the
-    ///      proceeds (`DigitalGoods` caps royalties in code). Our own goods contract.
-    function _payRoyalty(OrderTerms calldata terms, OrderId id, uint256 proceeds) private returns (uint256 amount) {
+    ///      platform fee) when its receiver is not the seller (a resale); capped at `cap`,
+    ///      what the commission left of the proceeds (`DigitalGoods` caps royalties at 10 % in
+    ///      code; the cap keeps any goods contract from locking the order). Our own goods
+    ///      contract.
+    function _payRoyalty(OrderTerms calldata terms, OrderId id, uint256 proceeds, uint256 cap)
+        private
+        returns (uint256 amount)
+    {
         address receiver;
         // In `confirmBatch`'s loop: our own goods contract, one call per order of the caller's batch.
         // slither-disable-next-line calls-loop
         (receiver, amount) = IERC2981(address(_goods)).royaltyInfo(_listings[terms.listingId].goodsTokenId, proceeds);
         if (receiver == terms.seller || receiver == address(0)) return 0;
-        if (amount > proceeds) amount = proceeds;
+        if (amount > cap) amount = cap;
         if (amount == 0) return 0;
         emit RoyaltyPaid(id, receiver, amount);
         _pay(terms.token, receiver, amount);
     }
 
     /// @dev Pays what comes out of the seller's `proceeds` (after the platform fee) of a
-    ///      completed order: a digital item's resale royalty (at most 10 %) and the
-    ///      referrer's commission (at most 20 %), both of the proceeds. Returns the seller's part.
+    ///      completed order: the referrer's commission (at most 20 %) and a digital item's
+    ///      resale royalty (at most 10 % with `DigitalGoods`), both of the proceeds, the
+    ///      royalty capped at what the commission left. Returns the seller's part.
     function _payShares(OrderTerms calldata terms, OrderId id, uint8 flags, uint256 proceeds)
         private
         returns (uint256 net)
     {
-        uint256 royalty = flags & FLAG_DIGITAL != 0 ? _payRoyalty(terms, id, proceeds) : 0;
-        net = proceeds - royalty - _payCommission(terms, id, proceeds);
+        net = proceeds - _payCommission(terms, id, proceeds);
+        if (flags & FLAG_DIGITAL != 0) net -= _payRoyalty(terms, id, proceeds, net);
     }
 
     /// @dev Pays the referrer of an order its commission: the order's rate of `proceeds` (the

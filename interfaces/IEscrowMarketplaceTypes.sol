@@ -80,7 +80,7 @@ interface IEscrowMarketplaceTypes {
     ///        USD-protected order settles against it.
     /// @param pointsPerUsd Whole reward points per USD settled, fixed at checkout.
     /// @param referrer Who brought the sale and earns the commission (zero: nobody); never the
-    ///        buyer, the seller or the arbiter.
+    ///        buyer, the seller, the arbiter, the marketplace or the payment token.
     /// @param commissionBps The listing's commission when the order was paid (0 without a
     ///        referrer): basis points of the seller's proceeds after the platform fee.
     struct OrderTerms {
@@ -423,7 +423,8 @@ interface IEscrowMarketplaceTypes {
     error MarketplaceGoodsNotReturned(OrderId orderId, uint256 goodsTokenId, address holder);
     /// @notice An affiliate commission outside `min`..`max` basis points.
     error MarketplaceCommissionOutOfRange(uint256 value, uint256 min, uint256 max);
-    /// @notice `referrer` may not refer this order: it is the buyer, the seller or the arbiter.
+    /// @notice `referrer` may not refer this order: it is the buyer, the seller, the arbiter,
+    ///         the marketplace or the payment token.
     error MarketplaceReferrerInvalid(address referrer);
     /// @notice A cart of `lines` lines: it must have `min`..`max`.
     error MarketplaceCartSizeOutOfRange(uint256 lines, uint256 min, uint256 max);

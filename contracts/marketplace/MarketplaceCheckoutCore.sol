@@ -65,7 +65,12 @@ abstract contract MarketplaceCheckoutCore is MarketplaceStorage {
         }
         address referrer = terms.referrer;
         if (referrer != address(0)) {
-            if (referrer == buyer || referrer == seller || referrer == arbiter) revert MarketplaceReferrerInvalid(referrer);
+            // Nor the marketplace (its commission would sit unbooked, or as a credit nobody can
+            // claim) nor the token (paid to a contract that cannot spend it).
+            if (
+                referrer == buyer || referrer == seller || referrer == arbiter || referrer == address(this)
+                    || referrer == terms.token
+            ) revert MarketplaceReferrerInvalid(referrer);
             terms.commissionBps = listing.commissionBps;
         }
         listing.stock = uint32(stock - quantity);

@@ -291,6 +291,19 @@ def test_a_referrer_who_is_the_buyer_a_lines_seller_or_the_arbiter_is_refused(
     )
 
 
+@pytest.mark.parametrize("who", ["the marketplace", "the payment token"])
+def test_a_referrer_that_is_the_marketplace_or_the_payment_token_is_refused(
+    who, market, affiliated, buyer, arbiter, wbtc
+):
+    """Review finding F2: a commission paid to the marketplace itself would sit unbooked (or,
+    credited, be claimable by nobody); one paid to the token contract would be lost."""
+    sink = {"the marketplace": market, "the payment token": wbtc}[who]
+    count = market.tokenBook(wbtc)["orderCount"]
+    with brownie.reverts(err("MarketplaceReferrerInvalid", sink)):
+        buy_cart(market, buyer, [(affiliated, 1)], wbtc, arbiter, referrer=sink)
+    assert market.tokenBook(wbtc)["orderCount"] == count
+
+
 # --- nothing when the buyer gets everything back ------------------------------------------
 
 
@@ -514,3 +527,49 @@ def test_commission_orders_start_paid_and_hold_their_escrow_until_settled(
     assert state["status"] == PAID and state["amount"] == PRICE_SATS
     assert market.escrowed(wbtc) == PRICE_SATS
     assert wbtc.balanceOf(referrer) == 0 and market.credits(referrer, wbtc) == 0
+
+
+def test_a_royalty_that_leaves_less_than_the_commission_is_capped_and_the_order_completes(
+    EscrowMarketplace,
+    ReferenceGoods,
+    oracle,
+    deployer,
+    treasury,
+    guardian,
+    wbtc,
+    arbiter,
+    buyer,
+    seller,
+    seller_b,
+    referrer,
+):
+    """Review finding F3: with a goods contract that asks a 90 % ERC-2981 royalty, royalty plus
+    a 20 % commission exceed the proceeds; the commission is paid first and the royalty capped
+    at what is left, so the order completes (an underflow would lock its escrow for ever)."""
+    goods = ReferenceGoods.deploy({"from": deployer})
+    market = EscrowMarketplace.deploy(
+        deployer, oracle, treasury, guardian, goods, brownie.ZERO_ADDRESS, {"from": deployer}
+    )
+    market.addPaymentToken(wbtc, {"from": deployer})
+    market.setArbiter(arbiter, True, {"from": deployer})
+    goods.safeMint(seller, "ipfs://greedy", b"\x67" * 32, 9_000, {"from": seller})
+    goods.transferFrom(seller, seller_b, 1, {"from": seller})  # the creator sold it on
+    goods.setApprovalForAll(market, True, {"from": seller_b})
+    resale = list_digital(market, seller_b, 1, 100 * USD, [wbtc])
+    market.setCommission(resale, 2_000, {"from": seller_b})
+    wbtc.mint(buyer, SATS, {"from": deployer})
+    wbtc.approve(market, 2**256 - 1, {"from": buyer})
+    _, (order,) = buy_cart(market, buyer, [(resale, 1)], wbtc, arbiter, referrer=referrer)
+    before = {a: wbtc.balanceOf(a) for a in (seller, seller_b, referrer)}
+    tx = market.confirm(order.terms, {"from": buyer})
+    escrow = 100_000
+    proceeds = escrow - escrow // 100
+    commission = proceeds * 2_000 // 10_000
+    assert tx.events["CommissionPaid"]["amount"] == commission
+    assert tx.events["RoyaltyPaid"]["amount"] == proceeds - commission
+    assert tx.events["OrderCompleted"]["toSeller"] == 0
+    assert wbtc.balanceOf(referrer) == before[referrer] + commission
+    assert wbtc.balanceOf(seller) == before[seller] + proceeds - commission
+    assert wbtc.balanceOf(seller_b) == before[seller_b]
+    assert market.getOrder(order.id)["status"] == COMPLETED
+    assert market.escrowed(wbtc) == 0

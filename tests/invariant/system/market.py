@@ -366,14 +366,15 @@ class MarketActions(SystemCore):
             expect = "MarketplaceDeadlineNotReached"
         self._completion(self.w.market.release, order, sender, expect, confirmed=False)
 
-    def royalty_of(self, order: Order, proceeds: int) -> tuple[str | None, int]:
-        """EscrowMarketplace._payRoyalty: the creator's ERC-2981 cut of a resale's proceeds."""
+    def royalty_of(self, order: Order, proceeds: int, cap: int) -> tuple[str | None, int]:
+        """EscrowMarketplace._payRoyalty: the creator's ERC-2981 cut of a resale's proceeds,
+        capped at what the commission left of them."""
         if not order.goods_id:
             return None, 0
         creator = self.m.goods_creator[order.goods_id]
         if creator == order.seller:
             return None, 0
-        return creator, min(proceeds * ROYALTY_BPS // BPS, proceeds)
+        return creator, min(proceeds * ROYALTY_BPS // BPS, cap)
 
     def _completion(self, fn, order: Order, sender: str, expect, confirmed: bool) -> None:
         self._completions(fn, [order], sender, [expect], confirmed, batch=False)
@@ -432,8 +433,8 @@ class MarketActions(SystemCore):
     def _completed(self, tx, order: Order, split, confirmed: bool) -> None:
         m = self.m
         mine = [e for e in tx.events if "orderId" in e and str(e["orderId"]).lower() == order.id]
-        creator, royalty = self.royalty_of(order, split.to_seller)
         commission = self.commission_of(order, split.to_seller, tx)
+        creator, royalty = self.royalty_of(order, split.to_seller, split.to_seller - commission)
         event = next(e for e in mine if e.name == "OrderCompleted")
         got = (event["toSeller"], event["fee"], event["toBuyer"], event["confirmed"])
         net = split.to_seller - royalty - commission
