@@ -387,8 +387,10 @@ def test_the_default_ruling_pays_the_commission_on_the_sellers_half(
 ):
     ship(market, referred, seller)
     market.openDispute(referred.terms, EVIDENCE, {"from": buyer})
-    next_block_at(market.getOrder(referred.id)["deadline"] + 1)
+    # Reads first: under --coverage they are sent as transactions and would take the pinned block.
     before = wbtc.balanceOf(referrer), wbtc.balanceOf(seller)
+    deadline = market.getOrder(referred.id)["deadline"]
+    next_block_at(deadline + 1)
     tx = market.resolveAfterTimeout(referred.terms, {"from": deployer})
     half = PRICE_SATS // 2
     commission = (half - half // 100) * RATE // 10_000  # 49,500
@@ -402,8 +404,9 @@ def test_the_release_after_the_confirmation_window_pays_the_commission(
     market, referred, seller, referrer, deployer, wbtc
 ):
     ship(market, referred, seller)
-    next_block_at(market.getOrder(referred.id)["deadline"] + 1)
-    before = wbtc.balanceOf(referrer), wbtc.balanceOf(seller)
+    before = wbtc.balanceOf(referrer), wbtc.balanceOf(seller)  # reads first (see above)
+    deadline = market.getOrder(referred.id)["deadline"]
+    next_block_at(deadline + 1)
     tx = market.release(referred.terms, {"from": deployer})
     assert tx.events["OrderCompleted"]["confirmed"] is False
     assert tx.events["CommissionPaid"]["amount"] == COMMISSION
