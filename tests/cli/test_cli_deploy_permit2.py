@@ -3,12 +3,7 @@ step `permit2`), `--permit2 ADDRESS` uses an existing one instead, and every Per
 the plan would use (given, or a public preset's canonical one) is checked before anything is
 sent: it must have code, and Permit2's DOMAIN_SEPARATOR() for this chain and that address."""
 
-import contextlib
 import json
-import shutil
-import socket
-import subprocess
-import time
 from dataclasses import replace
 
 import brownie
@@ -18,6 +13,7 @@ from web3 import Web3
 
 from bazaar import artifacts, networks
 from bazaar.cli import EXIT_REFUSED
+from bazaar.deploy.rehearsal import anvil
 from bazaar.signing import permit2 as typed
 from tests.support.cli import ADDRESSES, assert_one_line_failure, rpc_url, run
 from tests.support.cli import write_fast_keystores as fast_keystores
@@ -111,30 +107,6 @@ def test_a_permit2_that_is_not_permit2_is_refused_with_one_line_and_nothing_sent
     assert nonce() == before and not journal_path.exists()
 
 
-@contextlib.contextmanager
-def own_anvil(*args):
-    """An anvil of this test's own, on a port the system gives, stopped afterwards."""
-    anvil = shutil.which("anvil")
-    if anvil is None:
-        pytest.skip("anvil is not on PATH")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    command = [anvil, "--port", str(port), "--max-persisted-states", "0", "--silent", *args]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
 def test_a_public_presets_canonical_permit2_is_checked_before_anything_is_sent(
     deploy, tmp_path, monkeypatch
 ):
@@ -151,7 +123,7 @@ def test_a_public_presets_canonical_permit2_is_checked_before_anything_is_sent(
     monkeypatch.setitem(networks.PRESETS, "optimism", bare)
     canonical = networks.PERMIT2_ADDRESS
     path = tmp_path / "10.json"
-    with own_anvil("--chain-id", "10") as url:
+    with anvil("--chain-id", "10", "--max-persisted-states", "0") as url:
         w3 = Web3(Web3.HTTPProvider(url))
         refused = deploy("--yes", url=url, path=path)
         assert_one_line_failure(
@@ -172,7 +144,7 @@ def test_a_public_presets_canonical_permit2_is_checked_before_anything_is_sent(
 def test_without_mocks_a_chain_without_a_known_permit2_names_it_among_what_is_missing(
     capsys, keystores, tmp_path
 ):
-    with own_anvil("--chain-id", "4242") as url:
+    with anvil("--chain-id", "4242", "--max-persisted-states", "0") as url:
         common = ["--rpc-url", url, "--keystore", keystores["deployer"]]
         result = run(
             capsys, *common, "--deployment", tmp_path / "4242.json", "deploy", "--arbiter",
