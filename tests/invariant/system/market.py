@@ -13,6 +13,7 @@ from tests.invariant.model import (
     FLAG_CANCEL_REQUESTED,
     FLAG_DIGITAL,
     FLAG_REVIEW_REWARDED,
+    MAX_CART_LINES,
     MAX_COMMISSION_BPS,
     MIN_REVIEW_REWARD_USD,
     PAID,
@@ -177,12 +178,7 @@ class MarketActions(SystemCore):
                 buyer, listing, token, quantity, arbiter, points, listing.stock
             )
         max_payment = max(amount - 1, 0) if fault == "max_payment" else 2**256 - 1
-        if expect is None and amount > max_payment:
-            expect = "MarketplacePriceAboveMax"
-        if expect is None and points > m.points.get(buyer, 0):
-            expect = "ERC20InsufficientBalance"
-        if expect is None:
-            expect = self.transfer_error(token, buyer, self.w.market.address, amount)
+        expect = expect or self._payment_error(buyer, token, amount, max_payment, points)
         args = (listing.id, quantity, token, max_payment, deadline, arbiter, points)
         tx = self.send(self.w.market.checkout, *args, sender=buyer, expect=expect)
         if tx is None:
@@ -190,9 +186,7 @@ class MarketActions(SystemCore):
             return None
         line = (listing, quantity, points, usd, locked, amount)
         order = self._record_order(tx.events["OrderPaid"], buyer, token, arbiter, None, line)
-        m.move(token, buyer, self.w.market.address, amount)
-        if points:
-            m.move_points(buyer, self.w.market.address, points)
+        self._take_payment(buyer, token, amount, points)
         return order
 
     def checkout_cart(
@@ -214,7 +208,7 @@ class MarketActions(SystemCore):
             expect = "MarketplacePaused"
         elif now > deadline:
             expect = "MarketplaceCheckoutExpired"
-        elif not 1 <= len(lines) <= 20:
+        elif not 1 <= len(lines) <= MAX_CART_LINES:
             expect = "MarketplaceCartSizeOutOfRange"
         for listing, quantity, points in lines if expect is None else ():
             left = stock.get(listing.id, listing.stock)
@@ -233,12 +227,7 @@ class MarketActions(SystemCore):
         total = sum(line[5] for line in priced)
         points_total = sum(line[2] for line in priced)
         max_total = max(total - 1, 0) if fault == "max_payment" else 2**256 - 1
-        if expect is None and total > max_total:
-            expect = "MarketplacePriceAboveMax"
-        if expect is None and points_total > m.points.get(buyer, 0):
-            expect = "ERC20InsufficientBalance"
-        if expect is None:
-            expect = self.transfer_error(token, buyer, self.w.market.address, total)
+        expect = expect or self._payment_error(buyer, token, total, max_total, points_total)
         cart = (
             [(line[0].id, line[1], line[2]) for line in lines],
             token,
@@ -259,13 +248,26 @@ class MarketActions(SystemCore):
         ]
         transfers = [e for e in tx.events if e.name == "Transfer" and e.address == token]
         assert len(transfers) == 1, "one pull of the total"
-        m.move(token, buyer, self.w.market.address, total)
-        if points_total:
-            m.move_points(buyer, self.w.market.address, points_total)
+        self._take_payment(buyer, token, total, points_total)
         STATS["carts"] += 1
         STATS["cart lines"] += len(orders)
         STATS["referred orders"] += len(orders) if referrer else 0
         return orders
+
+    def _payment_error(self, buyer, token, amount, most, points) -> str | None:
+        """After pricing, what `checkout` and `checkoutCart` check in turn: the buyer's bound,
+        the points to escrow, the pull of the amount."""
+        if amount > most:
+            return "MarketplacePriceAboveMax"
+        if points > self.m.points.get(buyer, 0):
+            return "ERC20InsufficientBalance"
+        return self.transfer_error(token, buyer, self.w.market.address, amount)
+
+    def _take_payment(self, buyer: str, token: str, amount: int, points: int) -> None:
+        """The amount pulled into escrow and the redeemed points escrowed."""
+        self.m.move(token, buyer, self.w.market.address, amount)
+        if points:
+            self.m.move_points(buyer, self.w.market.address, points)
 
     def _record_order(self, event, buyer, token, arbiter, referrer, line) -> Order:
         """The model's side of `_storeOrder`: the terms it must have emitted, the order, the
