@@ -459,7 +459,7 @@ def outcome(
     data = order_json(now, token) | {"action": verb}
     line = f"{verb} {order.id_hex}: now {now.state.status}"
     if event:
-        found = [e for e in market.events(receipt, event) if bytes(e["orderId"]) == order.id]
+        found = _order_events(market, receipt, event, order)
         if found:
             details = {f: int(found[0][f]) for f in fields}
             data |= details
@@ -468,7 +468,7 @@ def outcome(
             shown = [f"buyer share {_percent(v)}" for f, v in details.items() if f not in amounts]
             shown += [f"{f} {token.format(v)}" for f, v in amounts.items()]
             line += "; " + ", ".join(shown)
-    paid = [e for e in market.events(receipt, "CommissionPaid") if bytes(e["orderId"]) == order.id]
+    paid = _order_events(market, receipt, "CommissionPaid", order)
     if paid:  # the referrer's share of the seller's proceeds
         amount = int(paid[0]["amount"])
         data["commission"] = {
@@ -478,6 +478,13 @@ def outcome(
         }
         line += f"; commission {token.format(amount)} to the referrer {paid[0]['referrer']}"
     return data, line
+
+
+def _order_events(
+    market: MarketplaceClient, receipt: TxReceipt, name: str, order: Order
+) -> list[dict[str, Any]]:
+    """`receipt`'s `name` events of `order` (a batch's receipt holds those of several)."""
+    return [e for e in market.events(receipt, name) if bytes(e["orderId"]) == order.id]
 
 
 def credited_json(ctx: Context, market: MarketplaceClient, receipt: TxReceipt) -> list[Any]:
