@@ -10,7 +10,7 @@ import pytest
 from eth_utils import keccak
 from playwright.sync_api import expect
 
-from bazaar import artifacts, catalogue
+from bazaar import catalogue
 from tests.server.conftest import SIGNERS, USD, listing_document
 from tests.storefront.steps import (
     TIMEOUT,
@@ -18,11 +18,12 @@ from tests.storefront.steps import (
     done,
     go,
     priced_server,
+    shop_suite,
     shot,
     switch_to,
     visit,
 )
-from tests.support.cli import ADDRESSES, deploy_by_cli
+from tests.support.cli import ADDRESSES
 
 STATUS = {"Paid": 1, "Shipped": 2, "Completed": 3}
 SELLER_OF = {"seller": 2, "deployer": 0}  # the dev accounts' indexes in brownie.accounts
@@ -30,21 +31,7 @@ SELLER_OF = {"seller": 2, "deployer": 0}  # the dev accounts' indexes in brownie
 
 @pytest.fixture(scope="module")
 def suite(tmp_path_factory):
-    deployed = deploy_by_cli(tmp_path_factory.mktemp("carts"))
-    journal = deployed["journal"]
-    entry = journal["contracts"]["market"]
-    market = brownie.Contract.from_abi(
-        "market", entry["address"], artifacts.load(entry["contract"]).abi
-    )
-    wbtc = brownie.Contract.from_abi(
-        "WBTC", journal["tokens"]["wbtc"], artifacts.load("MockWBTC").abi
-    )
-    usdc = brownie.Contract.from_abi(
-        "USDC", journal["tokens"]["usdc"], artifacts.load("MockUSDC").abi
-    )
-    wbtc.mint(ADDRESSES["buyer"], 10**8, {"from": brownie.accounts[0]})
-    usdc.mint(ADDRESSES["buyer"], 10_000 * 10**6, {"from": brownie.accounts[0]})
-    return {**deployed, "market": market, "wbtc": wbtc, "usdc": usdc}
+    return shop_suite(tmp_path_factory.mktemp("carts"))
 
 
 @pytest.fixture

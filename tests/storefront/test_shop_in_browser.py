@@ -16,7 +16,7 @@ from eth_account.messages import encode_defunct
 from eth_utils import keccak
 from playwright.sync_api import expect
 
-from bazaar import artifacts, catalogue
+from bazaar import catalogue
 from bazaar.index.schema import orders, uploads
 from tests.server.conftest import SIGNERS, listing_document, put_on_sale
 from tests.storefront.steps import (
@@ -26,11 +26,12 @@ from tests.storefront.steps import (
     done,
     go,
     priced_server,
+    shop_suite,
     shot,
     switch_to,
     visit,
 )
-from tests.support.cli import ADDRESSES, DEV_KEYS, deploy_by_cli
+from tests.support.cli import ADDRESSES, DEV_KEYS
 
 PICTURE = ROOT / "tools" / "local" / "shop" / "mug.png"
 STATUS = {"Paid": 1, "Shipped": 2, "Completed": 3, "Disputed": 6, "Resolved": 7}
@@ -38,21 +39,7 @@ STATUS = {"Paid": 1, "Shipped": 2, "Completed": 3, "Disputed": 6, "Resolved": 7}
 
 @pytest.fixture(scope="module")
 def suite(tmp_path_factory):
-    deployed = deploy_by_cli(tmp_path_factory.mktemp("storefront"))
-    journal = deployed["journal"]
-    entry = journal["contracts"]["market"]
-    market = brownie.Contract.from_abi(
-        "market", entry["address"], artifacts.load(entry["contract"]).abi
-    )
-    wbtc = brownie.Contract.from_abi(
-        "WBTC", journal["tokens"]["wbtc"], artifacts.load("MockWBTC").abi
-    )
-    usdc = brownie.Contract.from_abi(
-        "USDC", journal["tokens"]["usdc"], artifacts.load("MockUSDC").abi
-    )
-    wbtc.mint(ADDRESSES["buyer"], 10**8, {"from": brownie.accounts[0]})
-    usdc.mint(ADDRESSES["buyer"], 10_000 * 10**6, {"from": brownie.accounts[0]})
-    return {**deployed, "market": market, "wbtc": wbtc, "usdc": usdc}
+    return shop_suite(tmp_path_factory.mktemp("storefront"))
 
 
 @pytest.fixture
