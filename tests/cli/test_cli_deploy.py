@@ -30,7 +30,6 @@ from tests.support.cli import (
     assert_one_line_failure,
     rpc_url,
     run,
-    write_fast_keystores,
 )
 
 STEPS = [
@@ -75,26 +74,6 @@ ROLES["ADMIN"] = ADMIN_ROLE
 
 class Crash(BaseException):
     """The process dying mid-deployment (not an error the CLI would catch)."""
-
-
-@pytest.fixture(scope="module")
-def keystores(tmp_path_factory):
-    return write_fast_keystores(tmp_path_factory.mktemp("keys"))
-
-
-@pytest.fixture
-def journal_path(tmp_path):
-    return tmp_path / "deployments" / "31337.json"
-
-
-@pytest.fixture
-def deploy(capsys, keystores, journal_path):
-    def deploy_(*extra, url=None, path=None):
-        common = ["--rpc-url", url or rpc_url(), "--keystore", keystores["deployer"]]
-        common += ["--deployment", path or journal_path]
-        return run(capsys, *common, "deploy", "--mocks", "--arbiter", ADDRESSES["arbiter"], *extra)
-
-    return deploy_
 
 
 def deployer_nonce():

@@ -15,32 +15,9 @@ from bazaar import artifacts, networks
 from bazaar.cli import EXIT_REFUSED
 from bazaar.deploy.rehearsal import anvil
 from bazaar.signing import permit2 as typed
-from tests.support.cli import ADDRESSES, assert_one_line_failure, rpc_url, run
-from tests.support.cli import write_fast_keystores as fast_keystores
+from tests.support.cli import ADDRESSES, assert_one_line_failure, run
 from tools.local.suite import deploy_artifact
 from tools.toolchain.permit2 import CREATE2_DEPLOYER, CREATE2_SALT
-
-
-@pytest.fixture(scope="module")
-def keystores(tmp_path_factory):
-    return fast_keystores(tmp_path_factory.mktemp("keys"))
-
-
-@pytest.fixture
-def journal_path(tmp_path):
-    return tmp_path / "deployments" / "31337.json"
-
-
-@pytest.fixture
-def deploy(capsys, keystores, journal_path):
-    """`bazaar deploy --mocks --arbiter ... extra...` from the dev account `deployer`."""
-
-    def deploy_(*extra, url=None, path=None):
-        common = ["--rpc-url", url or rpc_url(), "--keystore", keystores["deployer"]]
-        common += ["--deployment", path or journal_path]
-        return run(capsys, *common, "deploy", "--mocks", "--arbiter", ADDRESSES["arbiter"], *extra)
-
-    return deploy_
 
 
 def nonce(w3=None):
