@@ -75,6 +75,22 @@ def ship(market, order, seller):
     market.ship(order.terms, TRACKING, {"from": seller})
 
 
+def ship_and_confirm(market, order, parties, wbtc, commission, proceeds=PROCEEDS):
+    """The seller ships, the buyer confirms; asserts the referrer got exactly `commission`
+    (and its event, or none when 0) and the seller the rest of `proceeds`. `parties`:
+    (buyer, seller, referrer)."""
+    buyer, seller, referrer = parties
+    ship(market, order, seller)
+    before = wbtc.balanceOf(referrer), wbtc.balanceOf(seller)
+    tx = market.confirm(order.terms, {"from": buyer})
+    if commission:
+        assert tx.events["CommissionPaid"]["amount"] == commission
+    else:
+        assert "CommissionPaid" not in tx.events
+    assert wbtc.balanceOf(referrer) == before[0] + commission
+    assert wbtc.balanceOf(seller) == before[1] + proceeds - commission
+
+
 # --- setting a commission ----------------------------------------------------------------
 
 
@@ -125,12 +141,7 @@ def test_the_rate_is_fixed_in_the_terms_at_checkout_and_a_later_change_pays_noth
 ):
     assert referred.term("referrer") == referrer and referred.term("commissionBps") == RATE
     market.setCommission(affiliated, 0, {"from": seller})
-    ship(market, referred, seller)
-    before = wbtc.balanceOf(referrer), wbtc.balanceOf(seller)
-    tx = market.confirm(referred.terms, {"from": buyer})
-    assert tx.events["CommissionPaid"]["amount"] == COMMISSION
-    assert wbtc.balanceOf(referrer) == before[0] + COMMISSION
-    assert wbtc.balanceOf(seller) == before[1] + PROCEEDS - COMMISSION
+    ship_and_confirm(market, referred, (buyer, seller, referrer), wbtc, COMMISSION)
 
 
 def test_a_rate_raised_after_checkout_does_not_reach_the_order(
@@ -149,12 +160,7 @@ def test_a_single_checkout_has_no_referrer_and_pays_no_commission(
 ):
     order = buy(market, buyer, affiliated, wbtc, arbiter)
     assert order.term("referrer") == brownie.ZERO_ADDRESS and order.term("commissionBps") == 0
-    ship(market, order, seller)
-    before = wbtc.balanceOf(referrer), wbtc.balanceOf(seller)
-    tx = market.confirm(order.terms, {"from": buyer})
-    assert "CommissionPaid" not in tx.events
-    assert wbtc.balanceOf(referrer) == before[0]
-    assert wbtc.balanceOf(seller) == before[1] + PROCEEDS
+    ship_and_confirm(market, order, (buyer, seller, referrer), wbtc, 0)
 
 
 # --- paid at confirmation -----------------------------------------------------------------
@@ -252,12 +258,7 @@ def test_a_referrer_of_a_listing_without_commission_earns_nothing(
 ):
     _, (order,) = buy_cart(market, buyer, [(listing, 1)], wbtc, arbiter, referrer=referrer)
     assert order.term("referrer") == referrer and order.term("commissionBps") == 0
-    ship(market, order, seller)
-    before = wbtc.balanceOf(referrer), wbtc.balanceOf(seller)
-    tx = market.confirm(order.terms, {"from": buyer})
-    assert "CommissionPaid" not in tx.events
-    assert wbtc.balanceOf(referrer) == before[0]
-    assert wbtc.balanceOf(seller) == before[1] + PROCEEDS
+    ship_and_confirm(market, order, (buyer, seller, referrer), wbtc, 0)
 
 
 # --- self-referral ------------------------------------------------------------------------
@@ -332,14 +333,9 @@ def test_after_a_partial_refund_the_commission_is_on_what_the_seller_keeps(
     market, referred, buyer, seller, referrer, wbtc
 ):
     market.refund(referred.terms, 400_000, {"from": seller})
-    ship(market, referred, seller)
-    before = wbtc.balanceOf(referrer), wbtc.balanceOf(seller)
-    tx = market.confirm(referred.terms, {"from": buyer})
     kept = 600_000 - 6_000  # the rest of the escrow less the 1 % fee
     commission = kept * RATE // 10_000  # 59,400
-    assert tx.events["CommissionPaid"]["amount"] == commission
-    assert wbtc.balanceOf(referrer) == before[0] + commission
-    assert wbtc.balanceOf(seller) == before[1] + kept - commission
+    ship_and_confirm(market, referred, (buyer, seller, referrer), wbtc, commission, kept)
 
 
 # --- rulings and release ------------------------------------------------------------------
