@@ -8,9 +8,8 @@ import pytest
 from eth_utils.crypto import keccak
 from web3 import Web3
 
-from bazaar import artifacts
 from bazaar.clients.marketplace import MarketplaceClient
-from tests.support.cli import ADDRESSES, assert_one_line_failure, deploy_by_cli, nonces
+from tests.support.cli import ADDRESSES, assert_one_line_failure, deploy_and_fund, nonces
 
 
 def referrer() -> str:
@@ -25,18 +24,10 @@ def suite(tmp_path_factory):
     10 %). The buyer holds 1 WBTC and 10,000 USDC."""
     first = ["list", "--price", "1000", "--stock", "10", "--token", "wbtc", "--token", "usdc"]
     second = ["list", "--price", "500", "--stock", "10", "--token", "wbtc"]
-    deployed = deploy_by_cli(
+    deployed = deploy_and_fund(
         tmp_path_factory.mktemp("carts"), ("seller", first), ("deployer", second)
     )
-    journal = deployed["journal"]
-    abi = artifacts.load("MockERC20").abi
-    minter = {"from": brownie.accounts[0]}
-    wbtc = brownie.Contract.from_abi("WBTC", journal["tokens"]["wbtc"], abi)
-    usdc = brownie.Contract.from_abi("USDC", journal["tokens"]["usdc"], abi)
-    wbtc.mint(ADDRESSES["buyer"], 10**8, minter)
-    usdc.mint(ADDRESSES["buyer"], 10_000 * 10**6, minter)
-    market = journal["contracts"]["market"]["address"]
-    return {**deployed, "wbtc": wbtc, "usdc": usdc, "market": market}
+    return {**deployed, "market": deployed["journal"]["contracts"]["market"]["address"]}
 
 
 def market_client(suite) -> MarketplaceClient:

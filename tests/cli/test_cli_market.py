@@ -9,7 +9,6 @@ import subprocess
 import brownie
 import pytest
 
-from bazaar import artifacts
 from bazaar.settings import ONE_DAY
 from bazaar.tx import TxSender
 from tests.support.cli import (
@@ -17,7 +16,7 @@ from tests.support.cli import (
     BAZAAR,
     PASSWORD,
     assert_one_line_failure,
-    deploy_by_cli,
+    deploy_and_fund,
     nonces,
     rpc_url,
     run,
@@ -35,15 +34,7 @@ def suite(tmp_path_factory):
     """The suite deployed by `bazaar deploy --mocks`; the buyer holds 1 WBTC and 10,000 USDC;
     the seller lists a $1,000 item (listing 1)."""
     listing = ["list", "--price", "1000", "--stock", "10", "--token", "wbtc", "--token", "usdc"]
-    deployed = deploy_by_cli(tmp_path_factory.mktemp("market"), ("seller", listing))
-    journal = deployed["journal"]
-    abi = artifacts.load("MockERC20").abi
-    minter = {"from": brownie.accounts[0]}
-    wbtc = brownie.Contract.from_abi("WBTC", journal["tokens"]["wbtc"], abi)
-    usdc = brownie.Contract.from_abi("USDC", journal["tokens"]["usdc"], abi)
-    wbtc.mint(ADDRESSES["buyer"], 10**8, minter)
-    usdc.mint(ADDRESSES["buyer"], 10_000 * 10**6, minter)
-    return {**deployed, "wbtc": wbtc, "usdc": usdc}
+    return deploy_and_fund(tmp_path_factory.mktemp("market"), ("seller", listing))
 
 
 @pytest.fixture

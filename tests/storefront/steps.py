@@ -13,7 +13,7 @@ from bazaar.clients.oracle import OracleClient
 from bazaar.journal import Journal
 from bazaar.server.page import Rates, Token
 from tests.server.conftest import running
-from tests.support.cli import ADDRESSES, deploy_by_cli
+from tests.support.cli import ADDRESSES, deploy_and_fund
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "reports" / "storefront"
@@ -23,21 +23,10 @@ TIMEOUT = 30_000  # ms: a transaction's whole round (simulate, sign, mine, index
 def shop_suite(folder):
     """The suite deployed by `bazaar deploy` into `folder`, with its marketplace and mock
     tokens as brownie contracts; the buyer holds 1 WBTC and 10,000 USDC."""
-    deployed = deploy_by_cli(folder)
-    journal = deployed["journal"]
-    entry = journal["contracts"]["market"]
-    market = brownie.Contract.from_abi(
-        "market", entry["address"], artifacts.load(entry["contract"]).abi
-    )
-    wbtc = brownie.Contract.from_abi(
-        "WBTC", journal["tokens"]["wbtc"], artifacts.load("MockWBTC").abi
-    )
-    usdc = brownie.Contract.from_abi(
-        "USDC", journal["tokens"]["usdc"], artifacts.load("MockUSDC").abi
-    )
-    wbtc.mint(ADDRESSES["buyer"], 10**8, {"from": brownie.accounts[0]})
-    usdc.mint(ADDRESSES["buyer"], 10_000 * 10**6, {"from": brownie.accounts[0]})
-    return {**deployed, "market": market, "wbtc": wbtc, "usdc": usdc}
+    deployed = deploy_and_fund(folder)
+    entry = deployed["journal"]["contracts"]["market"]
+    abi = artifacts.load(entry["contract"]).abi
+    return {**deployed, "market": brownie.Contract.from_abi("market", entry["address"], abi)}
 
 
 @contextlib.contextmanager

@@ -16,6 +16,7 @@ import brownie
 import pytest
 from eth_account import Account
 
+from bazaar import artifacts
 from bazaar.cli import main
 
 PASSWORD = "test-password"
@@ -60,6 +61,19 @@ def deploy_by_cli(folder: Path, *then: tuple[str, list[str]]) -> dict:
             assert main([*base, "--keystore", keys[who], *args]) == 0, (who, args)
     journal = json.loads(deployment.read_text())
     return {"keys": keys, "base": base, "journal": journal, "folder": folder}
+
+
+def deploy_and_fund(folder: Path, *then: tuple[str, list[str]]) -> dict:
+    """`deploy_by_cli`, then the buyer holds 1 WBTC and 10,000 USDC (the mock tokens, as
+    brownie contracts under "wbtc" and "usdc")."""
+    deployed = deploy_by_cli(folder, *then)
+    tokens = deployed["journal"]["tokens"]
+    minter = {"from": brownie.accounts[0]}
+    wbtc = brownie.Contract.from_abi("WBTC", tokens["wbtc"], artifacts.load("MockWBTC").abi)
+    usdc = brownie.Contract.from_abi("USDC", tokens["usdc"], artifacts.load("MockUSDC").abi)
+    wbtc.mint(ADDRESSES["buyer"], 10**8, minter)
+    usdc.mint(ADDRESSES["buyer"], 10_000 * 10**6, minter)
+    return {**deployed, "wbtc": wbtc, "usdc": usdc}
 
 
 @dataclass(frozen=True)
