@@ -580,7 +580,7 @@ def anvil_on(port, *args):
     """An anvil of our own on `port` (extra command-line `args`), stopped afterwards."""
     anvil = shutil.which("anvil")
     if anvil is None:
-        pytest.skip("anvil is not on PATH")
+        pytest.fail("anvil is not on PATH (make setup links one into .venv/bin)")
     command = [anvil, "--port", str(port), "--max-persisted-states", "0", "--silent", *args]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
