@@ -75,6 +75,8 @@ contract EscrowMarketplace is MarketplaceCheckoutCore, IEscrowMarketplace {
     uint256 public constant MAX_COMMISSION_BPS = Limits.MAX_COMMISSION_BPS;
     /// @inheritdoc IEscrowMarketplace
     uint256 public constant MAX_CART_LINES = Limits.MAX_CART_LINES;
+    /// @inheritdoc IEscrowMarketplace
+    uint256 public constant MAX_RELAYER_FEE_BPS = Limits.MAX_RELAYER_FEE_BPS;
     /// @notice USD amounts carry 8 decimals; rewards count cents (1e6 units).
     uint256 private constant USD_UNITS_PER_CENT = 1e6;
 
@@ -86,6 +88,9 @@ contract EscrowMarketplace is MarketplaceCheckoutCore, IEscrowMarketplace {
     /// @inheritdoc IEscrowMarketplace
     address public immutable extension;
 
+    /// @inheritdoc IEscrowMarketplace
+    address public immutable permit2;
+
     /// @param initialOwner Governance (the deployer hands over to the timelock after set-up).
     /// @param oracle_ The price adapter.
     /// @param treasury_ Receiver of platform fees.
@@ -93,13 +98,16 @@ contract EscrowMarketplace is MarketplaceCheckoutCore, IEscrowMarketplace {
     /// @param goods_ The digital-goods contract (zero: physical goods only).
     /// @param rewards_ The reward-points contract (zero: no rewards). Fixed: points held in
     ///        escrow always find their way back.
+    /// @param permit2_ Uniswap's Permit2, for signature checkouts (zero: none). Fixed: buyers
+    ///        approve it, never something governance could swap.
     constructor(
         address initialOwner,
         IWbtcUsdOracle oracle_,
         address treasury_,
         address guardian_,
         IDigitalGoods goods_,
-        IRewardPoints rewards_
+        IRewardPoints rewards_,
+        address permit2_
     ) MarketplaceStorage(oracle_, goods_, rewards_) Ownable(initialOwner) {
         if (address(oracle_) == address(0) || treasury_ == address(0) || guardian_ == address(0)) {
             revert MarketplaceZeroAddress();
@@ -113,7 +121,8 @@ contract EscrowMarketplace is MarketplaceCheckoutCore, IEscrowMarketplace {
         _config.rulingWindow = 7 days;
         _config.digitalWindow = 2 days;
         _config.pointsPerUsd = 1;
-        extension = address(new MarketplaceAdmin(oracle_, goods_, rewards_));
+        permit2 = permit2_;
+        extension = address(new MarketplaceAdmin(oracle_, goods_, rewards_, permit2_));
     }
 
     /* CHECKOUT */
@@ -495,6 +504,11 @@ contract EscrowMarketplace is MarketplaceCheckoutCore, IEscrowMarketplace {
 
     /// @inheritdoc IEscrowMarketplace
     function checkoutCart(Cart calldata) external returns (OrderId[] memory) {
+        _runExtension();
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function checkoutCartWithPermit2(Cart calldata, Permit2Payment calldata) external returns (OrderId[] memory) {
         _runExtension();
     }
 

@@ -111,6 +111,22 @@ interface IEscrowMarketplace is IEscrowMarketplaceTypes {
     /// @return orderIds The new orders' ids, in the order of the lines.
     function checkoutCart(Cart calldata cart) external returns (OrderId[] memory orderIds);
 
+    /// @notice `checkoutCart` for `payment.buyer`, paid by the buyer's signature instead of an
+    ///         approval of this contract: Uniswap Permit2's `permitWitnessTransferFrom`
+    ///         (SignatureTransfer) with this contract as spender, the cart as witness
+    ///         (`CartCheckout`: the lines, the arbiter, the referrer and the relayer's fee),
+    ///         permitted amount `cart.maxTotal` of `cart.token` (the most the buyer pays in all:
+    ///         the cart and the fee), the payment's nonce and deadline `cart.deadline`. Anyone
+    ///         may submit it: the caller receives the fee, at most `MAX_RELAYER_FEE_BPS` of the
+    ///         cart's total. The buyer needs no ETH, only a standing ERC-20 approval of Permit2.
+    ///         A used nonce, or a signature for another chain, spender, cart, fee or buyer, is
+    ///         refused by Permit2.
+    /// @param payment The buyer, the relayer's fee, the Permit2 nonce and the signature.
+    /// @return orderIds The new orders' ids, in the order of the lines.
+    function checkoutCartWithPermit2(Cart calldata cart, Permit2Payment calldata payment)
+        external
+        returns (OrderId[] memory orderIds);
+
     /// @notice The seller marks the order shipped before the fulfilment deadline.
     /// @param trackingCommitment Hash committing to the tracking data (never plaintext).
     function ship(OrderTerms calldata terms, bytes32 trackingCommitment) external;
@@ -318,6 +334,12 @@ interface IEscrowMarketplace is IEscrowMarketplaceTypes {
 
     /// @notice Most lines in one cart: 20.
     function MAX_CART_LINES() external view returns (uint256);
+
+    /// @notice Highest relayer fee of a Permit2 checkout: 300 bps (3 %) of the cart's total.
+    function MAX_RELAYER_FEE_BPS() external view returns (uint256);
+
+    /// @notice Uniswap's Permit2 that `checkoutCartWithPermit2` pays through (zero: none).
+    function permit2() external view returns (address);
 
     /// @notice Gas given to each rewards-hook call: 250,000 (a failing hook cannot block an order).
     function REWARDS_HOOK_GAS() external view returns (uint256);

@@ -129,6 +129,20 @@ interface IEscrowMarketplaceTypes {
         address referrer;
     }
 
+    /// @notice How a cart is paid through Permit2 (`checkoutCartWithPermit2`): by the buyer's
+    ///         signature, submitted by anyone.
+    /// @param buyer Who signed and pays; the orders' buyer.
+    /// @param relayerFee Token units paid to whoever submits, signed by the buyer (at most
+    ///        `MAX_RELAYER_FEE_BPS` of the cart's total).
+    /// @param nonce The buyer's Permit2 SignatureTransfer nonce (unordered, single use).
+    /// @param signature The buyer's EIP-712 signature of Permit2's `PermitWitnessTransferFrom`.
+    struct Permit2Payment {
+        address buyer;
+        uint256 relayerFee;
+        uint256 nonce;
+        bytes signature;
+    }
+
     /// @notice The mutable state of an order, in one slot.
     /// @param amount Token units in escrow.
     /// @param deadline Paid: fulfilment deadline. Shipped: end of the confirmation window.
@@ -269,6 +283,9 @@ interface IEscrowMarketplaceTypes {
     ///         (paid, or credited when the transfer failed: see `PaymentCredited`); the token
     ///         is the order's.
     event CommissionPaid(OrderId indexed orderId, address indexed referrer, uint256 amount);
+    /// @notice `relayer` submitted `buyer`'s signed cart (Permit2 nonce `nonce`) and was paid
+    ///         `fee` of `token` for it.
+    event CartRelayed(address indexed buyer, address indexed relayer, address indexed token, uint256 fee, uint256 nonce);
     /// @notice `quantity` units went back into listing `listingId` (order cancelled, reclaimed
     ///         or fully refunded).
     event Restocked(uint256 indexed listingId, OrderId indexed orderId, uint256 quantity, uint256 stock);
@@ -428,6 +445,11 @@ interface IEscrowMarketplaceTypes {
     error MarketplaceReferrerInvalid(address referrer);
     /// @notice A cart of `lines` lines: it must have `min`..`max`.
     error MarketplaceCartSizeOutOfRange(uint256 lines, uint256 min, uint256 max);
+    /// @notice A relayer fee of `fee` token units is above the cap of `cap` (`MAX_RELAYER_FEE_BPS`
+    ///         of the cart's total).
+    error MarketplaceRelayerFeeAboveCap(uint256 fee, uint256 cap);
+    /// @notice This marketplace was deployed without Permit2: no signature checkout.
+    error MarketplacePermit2NotEnabled();
     /// @notice A batch call whose arrays differ in length (`expected` and `actual` items).
     error MarketplaceBatchLengthMismatch(uint256 expected, uint256 actual);
 }

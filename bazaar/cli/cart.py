@@ -2,6 +2,9 @@
 the total, one transaction) and `buy --referrer` (a referred purchase: a cart, even of one
 line), `ship` and `confirm` of several orders in one transaction (shipBatch, confirmBatch),
 `set-commission`, and `earnings --referrer` (commissions earned, read from the chain).
+Gasless checkouts: `approve-permit2` (once per token), `buy --sign-only` (the cart signed for
+Permit2, printed as JSON; nothing sent), `relay-checkout FILE` (anyone sends it and earns its
+fee) and `cancel-checkout FILE` (the buyer's way out before anyone relays it).
 
 `buy`, `ship` and `confirm` are registered in cli/market.py and `earnings` in cli/index.py,
 which hand these cases to the handlers here; `set-commission` is this module's own command.
@@ -9,11 +12,14 @@ Bad input is one line (exit 1) with nothing sent, as everywhere."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from web3.types import TxReceipt
 
+from bazaar.accounts import open_stdin
 from bazaar.cli.common import Context, last_tx_json, points_json, tx_json
 from bazaar.cli.market import (
     EVENTS,
@@ -30,6 +36,7 @@ from bazaar.cli.market import (
     token_client,
 )
 from bazaar.cli.parsing import command_adder, non_negative_int, positive_int
+from bazaar.clients import checkouts
 from bazaar.clients.erc20 import Erc20Client
 from bazaar.clients.marketplace import (
     MAX_COMMISSION_BPS,
@@ -41,6 +48,7 @@ from bazaar.clients.marketplace import (
 )
 from bazaar.errors import BazaarError, InputRefused
 from bazaar.settings import BPS
+from bazaar.signing.checkouts import SignedCheckout
 from bazaar.units import AmountError, checksum, format_usd, parse_amount, parse_points
 
 LINE_SYNTAX = "LISTING[:QUANTITY[:POINTS]]"
@@ -61,6 +69,15 @@ def register(commands: Any, add_globals: Any) -> None:
         type=non_negative_int,
         help=f"the same in basis points, 0 to {MAX_COMMISSION_BPS} (500 = 5%%)",
     )
+    p = add("approve-permit2", cmd_approve_permit2)
+    p.add_argument("--token", required=True, help="wbtc, usdc, or a token address")
+    p = add("relay-checkout", cmd_relay_checkout)
+    p.add_argument("file", metavar="FILE", help="a signed checkout (buy --sign-only); - for stdin")
+    p.add_argument(
+        "--check-only", action="store_true", help="check it as the relay would; send nothing"
+    )
+    p = add("cancel-checkout", cmd_cancel_checkout)
+    p.add_argument("file", metavar="FILE", help="your signed checkout (buy --sign-only)")
 
 
 # -- buy: carts and referred purchases ---------------------------------------------------
@@ -130,8 +147,11 @@ def _pick_cart_arbiter(
 
 
 def cmd_buy_cart(ctx: Context) -> int:
-    """`buy --line ...` or `buy --listing ID --referrer ADDRESS`: one `checkoutCart`."""
+    """`buy --line ...` or `buy --listing ID --referrer ADDRESS`: one `checkoutCart`; with
+    --sign-only, the same cart signed for a gasless relay instead."""
     args = ctx.args
+    if not args.sign_only and (args.relayer_fee or args.nonce is not None or args.out):
+        raise InputRefused("--relayer-fee, --nonce and --out go with --sign-only")
     lines = _cart_lines(ctx)
     referrer = checksum(args.referrer, "referrer") if args.referrer else None
     market = market_client(ctx, signing=True)
@@ -149,11 +169,16 @@ def cmd_buy_cart(ctx: Context) -> int:
         if line.points:
             _check_points(market, line.listing_id, line.quantity, line.points)
     arbiter = _pick_cart_arbiter(ctx, market, sellers, referrer)
+    fee = 0
+    if args.sign_only and args.relayer_fee:
+        fee = parse_amount(args.relayer_fee, token.decimals, f"{token.symbol} relayer fee")
     if args.max_pay is not None:
         max_pay = parse_amount(args.max_pay, token.decimals, f"{token.symbol} amount")
     else:
         price = market.quote_cart(lines, token.address)
-        max_pay = price + price * args.slippage_bps // BPS
+        max_pay = price + price * args.slippage_bps // BPS + fee
+    if args.sign_only:
+        return _sign_cart(ctx, market, lines, token, max_pay, arbiter, referrer, fee)
     orders, paid, approved = market.checkout_cart(
         lines, token, max_pay, checkout_deadline(ctx), arbiter, referrer, not args.no_approve
     )
@@ -192,6 +217,148 @@ def cmd_buy_cart(ctx: Context) -> int:
                 for o in orders
             ),
         ],
+    )
+    return 0
+
+
+# -- gasless checkouts: signed by the buyer, relayed by anyone -----------------------------
+
+
+def _sign_cart(
+    ctx: Context,
+    market: MarketplaceClient,
+    lines: list[CartLine],
+    token: Erc20Client,
+    max_pay: int,
+    arbiter: str,
+    referrer: str | None,
+    fee: int,
+) -> int:
+    """`buy --sign-only`: the cart signed (checked, and run as eth_call), printed as one JSON
+    object (or written to --out); nothing sent."""
+    signed = checkouts.sign_checkout(
+        market,
+        ctx.account,
+        lines,
+        token,
+        max_pay,
+        checkout_deadline(ctx),
+        arbiter,
+        referrer,
+        fee,
+        ctx.args.nonce,
+    )
+    text = json.dumps(signed.to_json())
+    if ctx.args.out:
+        try:
+            Path(ctx.args.out).write_text(text + "\n")
+        except OSError as exc:
+            raise BazaarError(f"cannot write {ctx.args.out}: {exc.strerror}") from None
+        ctx.emit(
+            {"file": ctx.args.out, **signed.to_json()},
+            [
+                f"signed checkout of {len(lines)} line(s) written to {ctx.args.out}: at most "
+                f"{token.format(max_pay)} {token.symbol} in all, relayer fee "
+                f"{token.format(fee)}, nonce {signed.nonce}; nothing sent",
+                f"  anyone may send it: bazaar relay-checkout {ctx.args.out}",
+            ],
+        )
+        return 0
+    # One JSON object on one line, with or without --json: the file relay-checkout reads.
+    ctx.out.write(text + "\n")
+    ctx.out.flush()
+    return 0
+
+
+def read_signed_checkout(source: str) -> SignedCheckout:
+    """The signed checkout in FILE (or "-": stdin).
+
+    Raises:
+        InputRefused: unreadable, not JSON, or a malformed signed checkout.
+    """
+    try:
+        if source == "-":
+            text = open_stdin("no signed checkout on stdin: it is closed").read()
+        else:
+            text = Path(source).read_text()
+    except OSError as exc:
+        raise InputRefused(f"cannot read {source}: {exc.strerror}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        raise InputRefused(f"{source} is not JSON: expected what buy --sign-only prints") from None
+    return SignedCheckout.from_json(data, where=source)
+
+
+def cmd_approve_permit2(ctx: Context) -> int:
+    market = market_client(ctx, signing=True)
+    permit2 = checkouts.permit2_of(market)
+    token = token_client(ctx, ctx.args.token, signing=True)
+    allowed = token.allowance(ctx.me, permit2.address)
+    if allowed == 2**256 - 1:
+        ctx.emit(
+            {"token": token.address, "permit2": permit2.address, "approved": False},
+            [f"Permit2 ({permit2.address}) may already take your {token.symbol}; nothing sent"],
+        )
+        return 0
+    receipt = token.send("approve", permit2.address, 2**256 - 1, label="approve Permit2")
+    ctx.emit(
+        {"token": token.address, "permit2": permit2.address, "approved": True, **tx_json(receipt)},
+        [
+            f"Permit2 ({permit2.address}) may take your {token.symbol}, each transfer only "
+            "against your signature of it: buy --sign-only now needs no gas"
+        ],
+    )
+    return 0
+
+
+def cmd_relay_checkout(ctx: Context) -> int:
+    signed = read_signed_checkout(ctx.args.file)
+    market = market_client(ctx, signing=not ctx.args.check_only)
+    token = Erc20Client(ctx.w3, signed.token)
+    if ctx.args.check_only:
+        checkouts.check_relay(market, signed, signed.buyer)
+        ctx.emit(
+            {"ok": True, "buyer": signed.buyer, "nonce": str(signed.nonce)},
+            [f"the signed checkout of {signed.buyer} would go through now; nothing sent"],
+        )
+        return 0
+    result = checkouts.relay_checkout(market, signed)
+    orders = result.orders
+    paid = sum(o.paid_amount for o in orders)
+    ctx.emit(
+        {
+            "buyer": signed.buyer,
+            "relayer": ctx.me,
+            "fee": str(result.fee),
+            "feeFormatted": token.format(result.fee),
+            "orders": [_line_json(o, token) for o in orders],
+            "paid": paid,
+            "paidFormatted": token.format(paid),
+            "symbol": token.symbol,
+            **tx_json(result.receipt),
+        },
+        [
+            f"relayed {signed.buyer}'s signed cart: {len(orders)} order(s), "
+            f"{token.format(paid)} {token.symbol} in escrow; fee earned "
+            f"{token.format(result.fee)} {token.symbol}",
+            *(
+                f"  order {o.id_hex}: listing {o.terms.listingId} x{o.quantity}, "
+                f"{format_usd(o.terms.usdAmount)}"
+                for o in orders
+            ),
+        ],
+    )
+    return 0
+
+
+def cmd_cancel_checkout(ctx: Context) -> int:
+    signed = read_signed_checkout(ctx.args.file)
+    market = market_client(ctx, signing=True)
+    receipt = checkouts.cancel_checkout(market, signed)
+    ctx.emit(
+        {"buyer": signed.buyer, "nonce": str(signed.nonce), **tx_json(receipt)},
+        [f"cancelled: nobody can relay the signed checkout of nonce {signed.nonce} now"],
     )
     return 0
 

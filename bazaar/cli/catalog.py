@@ -14,8 +14,19 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "buy",
         "market",
         "check out a listing, or a cart of --line's in one transaction (approves the token "
-        "first if needed)",
+        "first if needed); --sign-only: sign it for a gasless relay, print it as JSON",
     ),
+    (
+        "approve-permit2",
+        "cart",
+        "buyer: approve Uniswap's Permit2 for a token once, for gasless checkouts",
+    ),
+    (
+        "relay-checkout",
+        "cart",
+        "anyone: check and send a signed checkout (buy --sign-only), earning its relayer fee",
+    ),
+    ("cancel-checkout", "cart", "buyer: cancel a signed checkout nobody has relayed yet"),
     ("update-listing", "market", "seller: change a listing's price or stock"),
     ("delist", "market", "seller: withdraw a listing (a digital item comes back)"),
     (

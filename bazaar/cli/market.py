@@ -111,6 +111,24 @@ def register(commands: Any, add_globals: Any) -> None:
     p.add_argument("--deadline-minutes", type=positive_int, default=30)
     p.add_argument("--no-approve", action="store_true", help="fail instead of approving")
     p.add_argument(
+        "--sign-only",
+        action="store_true",
+        help="send nothing: sign the checkout (a cart, even of one line) for a gasless relay "
+        "through Permit2 (approve-permit2 once first) and print it as JSON for "
+        "relay-checkout; --max-pay then bounds the cart and the relayer fee together",
+    )
+    p.add_argument(
+        "--relayer-fee",
+        help="with --sign-only: token amount paid to whoever relays it, e.g. 0.00001 (default "
+        "0; at most 3%% of the cart)",
+    )
+    p.add_argument(
+        "--nonce",
+        type=non_negative_int,
+        help="with --sign-only: the Permit2 nonce (default: your lowest unused one)",
+    )
+    p.add_argument("--out", metavar="FILE", help="with --sign-only: write the JSON to FILE")
+    p.add_argument(
         "--points",
         help="reward points to redeem for a discount: one US cent per point, decimals allowed "
         "(2.5), up to the share of the price its seller allows (list --points-cap-bps; 0: none); "
@@ -400,7 +418,8 @@ def _check_points(market: MarketplaceClient, listing_id: int, quantity: int, poi
 
 def cmd_buy(ctx: Context) -> int:
     args = ctx.args
-    if args.line or args.referrer:  # a cart (a referred single purchase: a one-line cart)
+    # A cart (a referred or signed single purchase: a one-line cart).
+    if args.line or args.referrer or args.sign_only:
         result: int = cart_handler("cmd_buy_cart")(ctx)
         return result
     if args.listing is None:

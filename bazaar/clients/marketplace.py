@@ -457,20 +457,7 @@ class MarketplaceClient(ContractClient):
         buyer = self.signer("the cart checkout").address
         self.check_cart(lines)
         arbiter = checksum(arbiter, "arbiter")
-        referred = checksum(referrer, "referrer") if referrer else ZERO_ADDRESS
-        if referred == buyer:
-            raise InputRefused(
-                f"the referrer {referred} is the buyer: nobody earns a commission on their "
-                "own purchase"
-            )
-        if referred == arbiter:
-            raise InputRefused(f"the referrer {referred} is the order's arbiter")
-        if referred != ZERO_ADDRESS:
-            for line_id in dict.fromkeys(line.listing_id for line in lines):
-                if self.listing(line_id).seller == referred:
-                    raise InputRefused(
-                        f"the referrer {referred} is the seller of listing {line_id}"
-                    )
+        referred = self.check_referrer(lines, buyer, arbiter, referrer)
         points = sum(line.points for line in lines)
         if points:
             self._check_points_held(points, "the cart checkout")
@@ -491,12 +478,41 @@ class MarketplaceClient(ContractClient):
             spender_name="the marketplace",
         )
         self.last_receipt = receipt
+        orders = self.orders_paid(receipt)
+        return orders, sum(o.paid_amount for o in orders), approved
+
+    def check_referrer(
+        self, lines: Sequence[CartLine], buyer: str, arbiter: str, referrer: str | None
+    ) -> str:
+        """The cart's referrer (the zero address for none), refused where the contract would
+        refuse it: the buyer, the arbiter or a line's seller.
+
+        Raises:
+            InputRefused: naming who the referrer is; nothing sent.
+        """
+        referred = checksum(referrer, "referrer") if referrer else ZERO_ADDRESS
+        if referred == buyer:
+            raise InputRefused(
+                f"the referrer {referred} is the buyer: nobody earns a commission on their "
+                "own purchase"
+            )
+        if referred == arbiter:
+            raise InputRefused(f"the referrer {referred} is the order's arbiter")
+        if referred != ZERO_ADDRESS:
+            for line_id in dict.fromkeys(line.listing_id for line in lines):
+                if self.listing(line_id).seller == referred:
+                    raise InputRefused(
+                        f"the referrer {referred} is the seller of listing {line_id}"
+                    )
+        return referred
+
+    def orders_paid(self, receipt: TxReceipt) -> list[Order]:
+        """The orders a checkout's receipt paid (its OrderPaid events), each checked."""
         block = int(receipt["blockNumber"])
-        orders = [
+        return [
             self._order(OrderId(bytes(paid["orderId"])), paid, block)
             for paid in self.events(receipt, "OrderPaid")
         ]
-        return orders, sum(o.paid_amount for o in orders), approved
 
     # -- lifecycle -----------------------------------------------------------------------
 

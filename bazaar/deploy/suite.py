@@ -180,6 +180,7 @@ def market_steps(config: SuiteConfig) -> Plan:
             config.guardian,
             Ref("goods"),
             Ref("points"),
+            src[PERMIT2],
         ),
         call("goods.bindMarketplace", "goods", "DigitalGoods", "bindMarketplace", Ref("market")),
         call("points.bindMarketplace", "points", "RewardPoints", "bindMarketplace", Ref("market")),

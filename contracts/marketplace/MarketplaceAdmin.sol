@@ -7,6 +7,7 @@ import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
+import {ISignatureTransfer} from "permit2/src/interfaces/ISignatureTransfer.sol";
 
 import {IDigitalGoods} from "../../interfaces/IDigitalGoods.sol";
 import {IEscrowMarketplace} from "../../interfaces/IEscrowMarketplace.sol";
@@ -32,14 +33,33 @@ contract MarketplaceAdmin is MarketplaceCheckoutCore {
     /// @dev This contract's own address, to refuse direct calls.
     address private immutable _self;
 
+    /// @dev Uniswap's Permit2 (zero: no signature checkout).
+    ISignatureTransfer private immutable _permit2;
+
+    /// @dev EIP-712 types of the witness of a Permit2 checkout (`checkoutCartWithPermit2`), and
+    ///      the witness type string Permit2 appends to `PermitWitnessTransferFrom(TokenPermissions
+    ///      permitted,address spender,uint256 nonce,uint256 deadline,`: the witness's type, then
+    ///      every type it references and `TokenPermissions`, sorted by name (EIP-712's encodeType).
+    bytes32 private constant CART_LINE_TYPEHASH =
+        keccak256("CartLine(uint256 listingId,uint256 quantity,uint256 pointsToRedeem)");
+    bytes32 private constant CART_CHECKOUT_TYPEHASH = keccak256(
+        "CartCheckout(CartLine[] lines,address arbiter,address referrer,uint256 relayerFee)"
+        "CartLine(uint256 listingId,uint256 quantity,uint256 pointsToRedeem)"
+    );
+    string private constant WITNESS_TYPE_STRING = "CartCheckout witness)"
+        "CartCheckout(CartLine[] lines,address arbiter,address referrer,uint256 relayerFee)"
+        "CartLine(uint256 listingId,uint256 quantity,uint256 pointsToRedeem)"
+        "TokenPermissions(address token,uint256 amount)";
+
     /// @notice Direct calls are refused: only the marketplace runs this code, on its storage.
     error MarketplaceAdminDirectCall();
 
-    constructor(IWbtcUsdOracle oracle_, IDigitalGoods goods_, IRewardPoints rewards_)
+    constructor(IWbtcUsdOracle oracle_, IDigitalGoods goods_, IRewardPoints rewards_, address permit2_)
         MarketplaceStorage(oracle_, goods_, rewards_)
         Ownable(msg.sender)
     {
         _self = address(this);
+        _permit2 = ISignatureTransfer(permit2_);
     }
 
     modifier onlyDelegated() {
@@ -234,6 +254,72 @@ contract MarketplaceAdmin is MarketplaceCheckoutCore {
     ///      (`MarketplaceCheckoutCore`); the points of all lines are escrowed in one call and
     ///      the total pulled once; digital items are delivered last.
     function checkoutCart(Cart calldata cart) external onlyDelegated nonReentrant returns (OrderId[] memory orderIds) {
+        uint256 total;
+        uint256[] memory goodsTokenIds;
+        (orderIds, total, goodsTokenIds) = _writeCart(cart, msg.sender);
+        _pullExactly(cart.token, msg.sender, total);
+        _deliver(goodsTokenIds, msg.sender);
+    }
+
+    /// @dev See `IEscrowMarketplace`. The cart is written exactly as `checkoutCart` writes it;
+    ///      only the payment differs: Permit2 moves the total and the fee from the buyer, who
+    ///      signed the cart as the witness, so no field of it can be changed by whoever submits.
+    function checkoutCartWithPermit2(Cart calldata cart, Permit2Payment calldata payment)
+        external
+        onlyDelegated
+        nonReentrant
+        returns (OrderId[] memory orderIds)
+    {
+        if (address(_permit2) == address(0)) revert MarketplacePermit2NotEnabled();
+        address buyer = payment.buyer;
+        uint256 total;
+        uint256[] memory goodsTokenIds;
+        (orderIds, total, goodsTokenIds) = _writeCart(cart, buyer);
+        _pullWithPermit2(cart, payment, total);
+        _deliver(goodsTokenIds, buyer);
+    }
+
+    /// @dev Takes `total` and the relayer's fee from the buyer through Permit2 against the
+    ///      buyer's signature of the cart, then pays the fee to the caller.
+    function _pullWithPermit2(Cart calldata cart, Permit2Payment calldata payment, uint256 total) private {
+        uint256 fee = payment.relayerFee;
+        uint256 cap = total * Limits.MAX_RELAYER_FEE_BPS / SettlementMath.BPS;
+        if (fee > cap) revert MarketplaceRelayerFeeAboveCap(fee, cap);
+        address token = cart.token;
+        uint256 amount = total + fee;
+        // The buyer's `maxTotal` bounds all it pays: the cart and the fee.
+        if (amount > cart.maxTotal) revert MarketplacePriceAboveMax(amount, cart.maxTotal);
+        uint256 balanceBefore = IERC20(token).balanceOf(address(this));
+        // Permit2 checks the buyer's signature over the token, the most it may move
+        // (`maxTotal`), the nonce, the deadline, the spender (this contract) and the witness:
+        // every other field of the cart, and the fee.
+        _permit2.permitWitnessTransferFrom(
+            ISignatureTransfer.PermitTransferFrom({
+                permitted: ISignatureTransfer.TokenPermissions({token: token, amount: cart.maxTotal}),
+                nonce: payment.nonce,
+                deadline: cart.deadline
+            }),
+            ISignatureTransfer.SignatureTransferDetails({to: address(this), requestedAmount: amount}),
+            payment.buyer,
+            _witness(cart, fee),
+            WITNESS_TYPE_STRING,
+            payment.signature
+        );
+        uint256 received = IERC20(token).balanceOf(address(this)) - balanceBefore;
+        if (received != amount) revert MarketplaceTransferMismatch(amount, received);
+        emit CartRelayed(payment.buyer, msg.sender, token, fee, payment.nonce);
+        // The caller is paid by a plain transfer: only its own submission fails if it cannot
+        // receive the token.
+        if (fee != 0) IERC20(token).safeTransfer(msg.sender, fee);
+    }
+
+    /// @dev Checks, prices and writes every line of `cart` for `buyer` and escrows the points
+    ///      of all lines; returns the orders, the total to pull and the digital items to
+    ///      deliver (zero for a physical line).
+    function _writeCart(Cart calldata cart, address buyer)
+        private
+        returns (OrderId[] memory orderIds, uint256 total, uint256[] memory goodsTokenIds)
+    {
         _whenNotPaused();
         if (block.timestamp > cart.deadline) revert MarketplaceCheckoutExpired(cart.deadline, block.timestamp);
         uint256 count = cart.lines.length;
@@ -242,11 +328,11 @@ contract MarketplaceAdmin is MarketplaceCheckoutCore {
         // the feeds (`quotes`: each exactly the `quote` a checkout would get), then written.
         OrderTerms[] memory terms = new OrderTerms[](count);
         uint256[] memory usdPrices = new uint256[](count);
-        uint256[] memory goodsTokenIds = new uint256[](count);
+        goodsTokenIds = new uint256[](count);
         for (uint256 i = 0; i < count; ++i) {
             CartLine calldata line = cart.lines[i];
             OrderTerms memory t = terms[i];
-            t.buyer = msg.sender;
+            t.buyer = buyer;
             t.token = cart.token;
             t.arbiter = cart.arbiter;
             t.referrer = cart.referrer;
@@ -256,7 +342,6 @@ contract MarketplaceAdmin is MarketplaceCheckoutCore {
         }
         IWbtcUsdOracle.Quote[] memory quotes = _oracle.quotes(cart.token, usdPrices);
         orderIds = new OrderId[](count);
-        uint256 total = 0;
         uint256 points = 0;
         for (uint256 i = 0; i < count; ++i) {
             uint256 amount = _lockPrice(terms[i], quotes[i]);
@@ -270,14 +355,39 @@ contract MarketplaceAdmin is MarketplaceCheckoutCore {
             total += amount;
         }
         if (total > cart.maxTotal) revert MarketplacePriceAboveMax(total, cart.maxTotal);
-        if (points != 0) _rewards.escrowFrom(msg.sender, points);
-        _pullExactly(cart.token, msg.sender, total);
-        // Last: the buyer's receiver hook runs (a contract buyer without one is refused).
+        if (points != 0) _rewards.escrowFrom(buyer, points);
+    }
+
+    /// @dev Delivers the digital items of a cart to `buyer`, last: the buyer's receiver hook
+    ///      runs (a contract buyer without one is refused).
+    function _deliver(uint256[] memory goodsTokenIds, address buyer) private {
+        uint256 count = goodsTokenIds.length;
         for (uint256 i = 0; i < count; ++i) {
             // Our own goods contract; the hook is the buyer's own (it can only refuse its cart).
             // slither-disable-next-line calls-loop
-            if (goodsTokenIds[i] != 0) IERC721(address(_goods)).safeTransferFrom(address(this), msg.sender, goodsTokenIds[i]);
+            if (goodsTokenIds[i] != 0) IERC721(address(_goods)).safeTransferFrom(address(this), buyer, goodsTokenIds[i]);
         }
+    }
+
+    /// @dev The EIP-712 hash of the `CartCheckout` witness of `cart` and `relayerFee` (the
+    ///      token, `maxTotal` as the permitted amount, the deadline and the nonce are Permit2's
+    ///      own fields of the signed message).
+    function _witness(Cart calldata cart, uint256 relayerFee) private pure returns (bytes32) {
+        uint256 count = cart.lines.length;
+        bytes32[] memory lineHashes = new bytes32[](count);
+        for (uint256 i = 0; i < count; ++i) {
+            CartLine calldata line = cart.lines[i];
+            lineHashes[i] = keccak256(abi.encode(CART_LINE_TYPEHASH, line.listingId, line.quantity, line.pointsToRedeem));
+        }
+        return keccak256(
+            abi.encode(
+                CART_CHECKOUT_TYPEHASH,
+                keccak256(abi.encodePacked(lineHashes)),
+                cart.arbiter,
+                cart.referrer,
+                relayerFee
+            )
+        );
     }
 
     /* MONEY OUT */

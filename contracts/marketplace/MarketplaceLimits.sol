@@ -35,4 +35,7 @@ library MarketplaceLimits {
     uint256 internal constant MAX_COMMISSION_BPS = 2_000;
     /// @dev Most lines in one cart: every line is an order, written in one transaction.
     uint256 internal constant MAX_CART_LINES = 20;
+    /// @dev Highest fee a buyer may sign to whoever relays its Permit2 checkout: 3 % (300 bps)
+    ///      of the cart's total.
+    uint256 internal constant MAX_RELAYER_FEE_BPS = 300;
 }

@@ -155,6 +155,7 @@ def test_they_deploy_the_same_contracts_with_the_same_constructor_arguments(w3, 
         "deployer",
         "goods",
         "points",
+        "permit2",
     ]
 
 

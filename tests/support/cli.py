@@ -18,15 +18,11 @@ from eth_account import Account
 
 from bazaar import artifacts
 from bazaar.cli import main
+from tools.local.dev_keys import DEV_KEYS as ALL_DEV_KEYS
 
 PASSWORD = "test-password"
 # anvil's well-known development keys (its default mnemonic): accounts 0..3
-DEV_KEYS = {
-    "deployer": "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
-    "buyer": "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
-    "seller": "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
-    "arbiter": "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
-}
+DEV_KEYS = {name: ALL_DEV_KEYS[name] for name in ("deployer", "buyer", "seller", "arbiter")}
 ADDRESSES = {name: Account.from_key(key).address for name, key in DEV_KEYS.items()}
 
 

@@ -17,13 +17,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from brownie import BatchBuyer, ReferenceGoods, accounts, web3
+from brownie import BatchBuyer, ReferenceGoods, accounts, chain, web3
 from eth_account import Account
 from web3.exceptions import TransactionNotFound
 
 from bazaar.settings import ONE_DAY, POINT, STAKING_SETTINGS, USD
+from bazaar.signing import permit2 as permit2_typed
+from bazaar.signing.eip712 import sign_typed
 from bazaar.types import OrderTerms
 from tools.local import suite as local_suite
+from tools.local.dev_keys import DEV_KEYS
 
 REPORT = Path(__file__).resolve().parents[2] / "reports" / "gas.json"
 FAR = 2**40
@@ -61,6 +64,12 @@ TARGETS: dict[str, tuple[int | None, str]] = {
     "shipBatch_3_orders": (None, "a seller's three orders of that cart"),
     "confirmBatch_5_orders": (None, "the buyer confirms the cart's five orders at once"),
     "confirm_with_affiliate": (100_000, "confirm paying a referrer's 5 % commission"),
+    "checkout_permit2": (
+        145_000,
+        "one line paid by the buyer's Permit2 signature, relayed for a fee (a later one: the "
+        "buyer's nonce word is written)",
+    ),
+    "checkout_permit2_first": (None, "the buyer's first Permit2 checkout (a new nonce word)"),
     "checkout_wbtc_after_10000_orders": (None, "within 1 % of checkout_wbtc"),
     "wbtcTransfer": (None, "plain ERC-20 transfer, for scale"),
     "stake": (
@@ -261,6 +270,45 @@ def measure_carts(b: Bench, suite: Any, item: int, other: int) -> None:
     market.ship(terms, b"\x0a" * 32, {"from": seller})
     b.record("confirm_with_affiliate", lambda: market.confirm(terms, q))
     market.setCommission(item, 0, {"from": seller})
+    measure_permit2(b, suite, item)
+
+
+def measure_permit2(b: Bench, suite: Any, item: int) -> None:
+    """Issue K: a one-line checkout paid by the buyer's Permit2 signature (the cart as the
+    witness), submitted by a relayer (already holding the token) for a $1 fee. The buyer
+    approved Permit2 once; the first and a later checkout (nonces 0 and 1 share a word of
+    Permit2's nonce bitmap)."""
+    market, wbtc, permit2 = suite.market, suite.wbtc, suite.permit2
+    buyer, relayer, arbiter = accounts[1], accounts[9], accounts[7]
+    signer = Account.from_key(DEV_KEYS["buyer"])
+    assert signer.address == buyer.address
+    wbtc.approve(permit2, 2**256 - 1, {"from": buyer})
+    fee = 1_000  # sats: $1 at $100,000
+
+    def relayed(nonce: int) -> Any:
+        max_total = market.quote(item, 1, wbtc) + fee
+        lines = [(item, 1, 0)]
+        data = permit2_typed.cart_checkout(
+            chain.id,
+            permit2.address,
+            market.address,
+            {
+                "lines": lines,
+                "token": wbtc.address,
+                "maxTotal": max_total,
+                "deadline": FAR,
+                "arbiter": arbiter.address,
+                "referrer": ZERO,
+            },
+            fee,
+            nonce,
+        )
+        payment = (buyer.address, fee, nonce, sign_typed(signer, data))
+        cart = (lines, wbtc, max_total, FAR, arbiter, ZERO)
+        return market.checkoutCartWithPermit2(cart, payment, {"from": relayer})
+
+    b.record("checkout_permit2_first", lambda: relayed(0))
+    b.record("checkout_permit2", lambda: relayed(1))
 
 
 def jump_to(timestamp: int, suite: Any) -> None:

@@ -547,7 +547,14 @@ def test_a_royalty_that_leaves_less_than_the_commission_is_capped_and_the_order_
     at what is left, so the order completes (an underflow would lock its escrow for ever)."""
     goods = ReferenceGoods.deploy({"from": deployer})
     market = EscrowMarketplace.deploy(
-        deployer, oracle, treasury, guardian, goods, brownie.ZERO_ADDRESS, {"from": deployer}
+        deployer,
+        oracle,
+        treasury,
+        guardian,
+        goods,
+        brownie.ZERO_ADDRESS,
+        brownie.ZERO_ADDRESS,
+        {"from": deployer},
     )
     market.addPaymentToken(wbtc, {"from": deployer})
     market.setArbiter(arbiter, True, {"from": deployer})

@@ -29,6 +29,7 @@ def test_the_marketplace_needs_an_oracle_a_treasury_and_a_guardian(
             args["guardian"],
             ZERO,
             ZERO,
+            ZERO,
             {"from": deployer},
         )
 

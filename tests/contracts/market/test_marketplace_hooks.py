@@ -30,7 +30,14 @@ def market(
 ):
     """A marketplace whose rewards contract records (or fails) the hook calls."""
     m = EscrowMarketplace.deploy(
-        deployer, oracle, treasury, guardian, brownie.ZERO_ADDRESS, rewards, {"from": deployer}
+        deployer,
+        oracle,
+        treasury,
+        guardian,
+        brownie.ZERO_ADDRESS,
+        rewards,
+        brownie.ZERO_ADDRESS,
+        {"from": deployer},
     )
     m.addPaymentToken(wbtc, {"from": deployer})
     m.addPaymentToken(usdc, {"from": deployer})
