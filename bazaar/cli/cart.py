@@ -150,8 +150,6 @@ def cmd_buy_cart(ctx: Context) -> int:
     """`buy --line ...` or `buy --listing ID --referrer ADDRESS`: one `checkoutCart`; with
     --sign-only, the same cart signed for a gasless relay instead."""
     args = ctx.args
-    if not args.sign_only and (args.relayer_fee or args.nonce is not None or args.out):
-        raise InputRefused("--relayer-fee, --nonce and --out go with --sign-only")
     lines = _cart_lines(ctx)
     referrer = checksum(args.referrer, "referrer") if args.referrer else None
     market = market_client(ctx, signing=True)

@@ -35,7 +35,7 @@ from bazaar.clients.marketplace import (
 )
 from bazaar.clients.oracle import OracleClient
 from bazaar.clients.points import PointsClient
-from bazaar.errors import BazaarError
+from bazaar.errors import BazaarError, InputRefused
 from bazaar.settings import BPS, INDEX_URL_ENV, default_index_path
 from bazaar.units import (
     checksum,
@@ -418,6 +418,8 @@ def _check_points(market: MarketplaceClient, listing_id: int, quantity: int, poi
 
 def cmd_buy(ctx: Context) -> int:
     args = ctx.args
+    if not args.sign_only and (args.relayer_fee or args.nonce is not None or args.out):
+        raise InputRefused("--relayer-fee, --nonce and --out go with --sign-only")
     # A cart (a referred or signed single purchase: a one-line cart).
     if args.line or args.referrer or args.sign_only:
         result: int = cart_handler("cmd_buy_cart")(ctx)
