@@ -256,7 +256,7 @@ def _sign_cart(
             {"file": ctx.args.out, **signed.to_json()},
             [
                 f"signed checkout of {len(lines)} line(s) written to {ctx.args.out}: at most "
-                f"{token.format(max_pay)} {token.symbol} in all, relayer fee "
+                f"{token.format(max_pay)} in all, relayer fee "
                 f"{token.format(fee)}, nonce {signed.nonce}; nothing sent",
                 f"  anyone may send it: bazaar relay-checkout {ctx.args.out}",
             ],
@@ -338,8 +338,8 @@ def cmd_relay_checkout(ctx: Context) -> int:
         },
         [
             f"relayed {signed.buyer}'s signed cart: {len(orders)} order(s), "
-            f"{token.format(paid)} {token.symbol} in escrow; fee earned "
-            f"{token.format(result.fee)} {token.symbol}",
+            f"{token.format(paid)} in escrow; fee earned "
+            f"{token.format(result.fee)}",
             *(
                 f"  order {o.id_hex}: listing {o.terms.listingId} x{o.quantity}, "
                 f"{format_usd(o.terms.usdAmount)}"

@@ -112,14 +112,14 @@ def sign_checkout(
     allowed = token.allowance(buyer, permit2.address)
     if allowed < max_total:
         raise BazaarError(
-            f"Permit2 may take {token.format(allowed)} {token.symbol} of {buyer}, the signed "
+            f"Permit2 may take {token.format(allowed)} of {buyer}, the signed "
             f"checkout up to {token.format(max_total)}: approve it once first (bazaar "
             f"approve-permit2 --token {token.symbol.lower()})"
         )
     held = token.balance_of(buyer)
     if held < min(quoted + relayer_fee, max_total):
         raise BazaarError(
-            f"{buyer} holds {token.format(held)} {token.symbol}; the cart and the fee cost "
+            f"{buyer} holds {token.format(held)}; the cart and the fee cost "
             f"{token.format(quoted + relayer_fee)}"
         )
     if nonce is None:

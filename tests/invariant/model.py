@@ -45,6 +45,7 @@ MAX_VERSION_DEVIATION_BPS = 500  # WbtcUsdOracle: a new version within 5 % of th
 MIN_REVIEW_REWARD_USD = 10 * USD  # EscrowMarketplace: review points from $10 settled
 MAX_COMMISSION_BPS = 2_000  # EscrowMarketplace.MAX_COMMISSION_BPS: 20 % of the proceeds
 MAX_CART_LINES = 20  # EscrowMarketplace.MAX_CART_LINES
+MAX_RELAYER_FEE_BPS = 300  # EscrowMarketplace.MAX_RELAYER_FEE_BPS
 
 # MockAggregator.Mode
 NORMAL, REVERTS, BURNS_GAS = 0, 1, 2
@@ -660,6 +661,7 @@ class Model:
     strays: dict[str, int] = field(default_factory=dict)  # token -> sent to the market by mistake
     busd_paused: bool = False
     blacklisted: set[str] = field(default_factory=set)
+    permit2_nonces: dict[str, set[int]] = field(default_factory=dict)  # owner -> used nonces
     minted: int = 0  # point units minted since the model started (predicted)
     burned: int = 0
     initial_points_supply: int = 0

@@ -32,7 +32,10 @@ Issue K's: carts (lines from several sellers in one token, one pull of the total
 must fail, out of stock, a token not accepted or the buyer's own listing, leaves nothing
 changed), affiliate commissions (set by the seller, snapshotted at checkout, paid or credited
 from the seller's proceeds at completion and by the ruling's split; a referrer that may not
-refer refused) and batch ship and confirm (all or nothing).
+refer refused), batch ship and confirm (all or nothing), and gasless checkouts (a cart signed
+for Permit2 by its buyer, relayed by another person for a fee within the cap; now and then a
+replayed signature, a relayer that raises the fee, or a fee above the cap: refused, nothing
+changed).
 
 At the end of every example everyone leaves (`System.drain`): the marketplace is left with
 nothing and the staking contract with nothing but the rewards not streamed yet (the stream
@@ -62,6 +65,7 @@ import hypothesis
 import pytest
 from brownie import chain, web3
 from brownie.test import strategy
+from eth_account import Account
 from hypothesis import HealthCheck, Verbosity
 from hypothesis import strategies as st
 
@@ -142,6 +146,7 @@ def world(accounts, BlacklistToken, InvariantProbe, MockAggregator):
         busd.mint(person, 10_000_000 * STABLE, tx)
         for token in (suite.wbtc, suite.usdc, busd):
             token.approve(suite.market, 2**256 - 1, mine)
+            token.approve(suite.permit2, 2**256 - 1, mine)  # for gasless checkouts
         suite.points.approve(suite.staking, 2**256 - 1, mine)
         suite.wbtc.approve(suite.staking, 2**256 - 1, mine)
         suite.usdc.approve(suite.staking, 2**256 - 1, mine)
@@ -161,7 +166,19 @@ def world(accounts, BlacklistToken, InvariantProbe, MockAggregator):
         suite.points,
         suite.staking,
         probe,
+        suite.permit2,
+        {str(person): dev_key(n) for n, person in enumerate(people, start=1)},
     )
+
+
+def dev_key(index: int):
+    """anvil's account `index` (its default mnemonic) as an eth-account key: the people sign
+    their gasless checkouts."""
+    Account.enable_unaudited_hdwallet_features()
+    return Account.from_mnemonic(ANVIL_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
+
+
+ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
 
 
 FEED_LIMITS = {
@@ -325,6 +342,8 @@ class Bazaar(System):
     st_cap = st.sampled_from([0, 1_000, 2_000])
     st_fault = st.sampled_from(FAULTS)
     st_cart_fault = st.sampled_from(CART_FAULTS)
+    st_relay_attack = st.sampled_from((None, None, None, "replay", "raised fee"))
+    st_fee_bps = st.integers(min_value=0, max_value=400)  # the cap is 300
     st_lines = st.integers(1, 4)
     st_commission = st.sampled_from([0, 500, 1_000, 2_000, 2_001])  # 2,001: above the cap
     st_flag = strategy("bool")
@@ -588,6 +607,38 @@ class Bazaar(System):
         self.checkout_cart(
             who, cart, coin, chosen_arbiter, referral, fault if fault in known else None
         )
+
+    def rule_checkout_a_cart_by_signature(
+        self,
+        buyer="st_index",
+        index="st_index",
+        lines="st_lines",
+        quantity="st_quantity",
+        relayer="st_index",
+        fee="st_fee_bps",
+        attack="st_relay_attack",
+        token="st_index",
+    ):
+        """A cart signed by its buyer for Permit2 and relayed by another person for a fee (in
+        basis points of the cart's total: sometimes above the cap); now and then a replay of
+        one of the buyer's used signatures, or a relayer that raises the fee it was signed."""
+        who = self.person(buyer)
+        coin = pick(self.w.token_addresses, token)
+        listings = [
+            item
+            for item in self.m.listings.values()
+            if item.active and item.stock and item.seller != who and coin in item.tokens
+        ]
+        if not listings:
+            return
+        chosen = [pick(listings, index + 7 * n) for n in range(lines)]
+        cart = [(item, min(quantity, item.stock), 0) for item in chosen]
+        sellers = tuple(item.seller for item, _, _ in cart)
+        chosen_arbiter = self.arbiter_for((who, *sellers), index)
+        submitter = pick([p for p in self.people if p != who], relayer)
+        if index % 4:
+            self.refresh_stale_feeds()
+        self.checkout_cart(who, cart, coin, chosen_arbiter, None, relay=(submitter, fee, attack))
 
     def rule_set_commission(self, index="st_index", bps="st_commission", wrong_sender="st_seldom"):
         listing = pick([item for item in self.m.listings.values() if item.active], index)

@@ -65,6 +65,13 @@ class Story:
             # a low scrypt cost: a demo of public keys, not a wallet
             path.write_text(json.dumps(Account.encrypt(key, PASSWORD, iterations=2**10)))
             self.keys[name] = path
+        # A shopper with a key of its own, made for this run (no ETH: it signs, others send).
+        shopper = Account.create()
+        self.shopper = shopper.address
+        self.keys["shopper"] = folder / "shopper.json"
+        self.keys["shopper"].write_text(
+            json.dumps(Account.encrypt(shopper.key, PASSWORD, iterations=2**10))
+        )
 
     def run(self, who: str | None, *args: object, show: bool = True) -> str:
         """`bazaar ARGS` as `who`, printed as typed, then its output; fails the demo on a
@@ -203,6 +210,35 @@ def play(story: Story) -> None:
     run("buyer", "confirm", lamp2, chair2, scarves)
     run("member", "earnings", "--referrer")
 
+    step("A shopper with WBTC and no ETH pays by one signature; the member relays it for a fee")
+    shopper, w3 = story.shopper, story.w3
+    run("deployer", "mocks", "mint", "wbtc", "0.05", "--to", shopper)
+    # Gas for its one approval of Permit2, ever (a faucet's ETH; anvil's own call).
+    w3.provider.make_request("anvil_setBalance", [shopper, hex(10**15)])  # type: ignore[arg-type]
+    run("shopper", "approve-permit2", "--token", "wbtc")
+    eth_before, sent_before = w3.eth.get_balance(shopper), w3.eth.get_transaction_count(shopper)
+    signed = story.deployment.parent / "checkout.json"
+    run("shopper", "buy", "--line", "1", "--line", "4", "--token", "wbtc", "--sign-only",
+        "--relayer-fee", "0.00002", "--out", signed)  # fmt: skip
+    relayed = data("member", "relay-checkout", signed)
+    print(
+        f"$ bazaar relay-checkout {signed.name}  (member)\n  relayed {shopper}'s signed cart: "
+        f"{len(relayed['orders'])} orders, {relayed['paidFormatted']} in escrow; the member "
+        f"earned {relayed['feeFormatted']} for the gas it paid"
+    )
+    if (w3.eth.get_balance(shopper), w3.eth.get_transaction_count(shopper)) != (
+        eth_before,
+        sent_before,
+    ):
+        raise DemoFailed("the shopper paid gas for its gasless checkout")
+    print("  the shopper sent no transaction and spent no ETH for it")
+    lamp3, scarf3 = (line["orderId"] for line in relayed["orders"])
+    run("seller", "ship", lamp3, "--tracking", "DHL 7")
+    run("maker", "ship", scarf3, "--tracking", "Royal Mail 8")
+    jump(14 * ONE_DAY + 1, "the confirmation window passed; the shopper never had to send")
+    run("member", "release", lamp3)
+    run("member", "release", scarf3)
+
     step("Members stake their points; the marketplace's fees stream to them")
     run("buyer", "transfer", "400", "--token", "points", "--to", ADDRESS["member"])
     run("buyer", "stake", "1000")
@@ -250,6 +286,7 @@ def balances(story: Story) -> None:
     points = PointsClient(story.w3, story.address("points"))
     staking_address = story.address("staking")
     holders = [*((n, ADDRESS[n]) for n in ("buyer", "seller", "arbiter", "member"))]
+    holders += [("shopper", story.shopper)]
     holders += [("treasury", ADDRESS["deployer"]), ("staking", staking_address)]
     holders += [("escrow", market.address)]
     for name, address in holders:
@@ -278,8 +315,9 @@ def main() -> int:
         print(f"\ndemo failed: {exc}", file=sys.stderr)
         return 1
     print(
-        f"\nDone in {time.monotonic() - started:.1f} s: 10 orders (one digital, three from one "
-        "cart of two sellers with a referrer paid its commission), a credit "
+        f"\nDone in {time.monotonic() - started:.1f} s: 12 orders (one digital, three from one "
+        "cart of two sellers with a referrer paid its commission, two from a gasless cart "
+        "signed by a shopper without ETH and relayed by another account), a credit "
         "claimed, a reclaim, a release by the keeper, a ruling, the fee share claimed by a "
         "staker, a fee change voted and executed, checkout failing closed on stale prices; "
         "the escrow holds nothing."

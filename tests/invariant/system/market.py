@@ -3,8 +3,10 @@ confirm, release, reclaim, cancel)."""
 
 from __future__ import annotations
 
-from brownie import ZERO_ADDRESS
+from brownie import ZERO_ADDRESS, web3
 
+from bazaar.signing import permit2 as permit2_typed
+from bazaar.signing.eip712 import sign_typed
 from bazaar.types import OrderTerms
 from tests.invariant.model import (
     BPS,
@@ -15,6 +17,7 @@ from tests.invariant.model import (
     FLAG_REVIEW_REWARDED,
     MAX_CART_LINES,
     MAX_COMMISSION_BPS,
+    MAX_RELAYER_FEE_BPS,
     MIN_REVIEW_REWARD_USD,
     PAID,
     POINT_UNITS_PER_USD_UNIT,
@@ -197,10 +200,16 @@ class MarketActions(SystemCore):
         arbiter: str,
         referrer: str | None,
         fault: str | None = None,
+        relay: tuple[str, int, str | None] | None = None,
     ) -> list[Order]:
         """MarketplaceAdmin.checkoutCart: every line priced as a checkout would (the stock the
         lines before it left), the points escrowed at once, the total pulled at once; all or
-        nothing. `fault`: "expired", "max_payment" (one unit below the total)."""
+        nothing. `fault`: "expired", "max_payment" (one unit below the total).
+
+        `relay` (relayer, fee in bps of the total, attack): `checkoutCartWithPermit2` instead,
+        signed by the buyer (its next unused Permit2 nonce) and sent by the relayer, who is
+        paid the fee; the attack, "replay" (a nonce the buyer used) or "raised fee" (the
+        relayer sends one unit more than was signed), must be refused by Permit2."""
         m, now = self.m, self.next_ts
         deadline = now - 1 if fault == "expired" else FAR_FUTURE
         expect, priced, stock = None, [], {}
@@ -227,7 +236,6 @@ class MarketActions(SystemCore):
         total = sum(line[5] for line in priced)
         points_total = sum(line[2] for line in priced)
         max_total = max(total - 1, 0) if fault == "max_payment" else 2**256 - 1
-        expect = expect or self._payment_error(buyer, token, total, max_total, points_total)
         cart = (
             [(line[0].id, line[1], line[2]) for line in lines],
             token,
@@ -236,6 +244,9 @@ class MarketActions(SystemCore):
             arbiter,
             referrer or ZERO_ADDRESS,
         )
+        if relay is not None:
+            return self._relay_cart(buyer, cart, priced, total, points_total, relay, expect)
+        expect = expect or self._payment_error(buyer, token, total, max_total, points_total)
         tx = self.send(self.w.market.checkoutCart, cart, sender=buyer, expect=expect)
         if tx is None:
             STATS[f"cart refused: {expect}"] += 1
@@ -252,6 +263,74 @@ class MarketActions(SystemCore):
         STATS["carts"] += 1
         STATS["cart lines"] += len(orders)
         STATS["referred orders"] += len(orders) if referrer else 0
+        return orders
+
+    def _relay_cart(self, buyer, cart, priced, total, points, relay, expect) -> list[Order]:
+        """`checkoutCartWithPermit2` of `cart`, signed by `buyer`, sent by the relayer: after
+        the cart's own checks, the points, the fee's cap, the signature and nonce (Permit2),
+        the pull of the total and the fee, then the fee to the relayer."""
+        relayer, fee_bps, attack = relay
+        token, max_total, referrer = cart[1], cart[2], cart[5]
+        fee = total * fee_bps // 10_000
+        used = self.m.permit2_nonces.setdefault(buyer, set())
+        nonce = next(n for n in range(len(used) + 1) if n not in used)
+        if attack == "replay" and used:
+            nonce = min(used)
+        sent_fee = fee + 1 if attack == "raised fee" else fee
+        if expect is None and total > max_total:
+            expect = "MarketplacePriceAboveMax"
+        if expect is None and points > self.m.points.get(buyer, 0):
+            expect = "ERC20InsufficientBalance"
+        if expect is None and sent_fee > total * MAX_RELAYER_FEE_BPS // 10_000:
+            expect = "MarketplaceRelayerFeeAboveCap"
+        if expect is None and attack == "raised fee":
+            expect = "InvalidSigner"
+        if expect is None and nonce in used:
+            expect = "InvalidNonce"
+        market = self.w.market.address
+        if expect is None and self.transfer_error(token, buyer, market, total + fee):
+            expect = "Error"  # Permit2's solmate transfer: Error("TRANSFER_FROM_FAILED")
+        # The pull lands first: the market holds the fee when it pays it on.
+        busd = token == self.w.busd.address
+        if expect is None and fee and busd and relayer in self.m.blacklisted:
+            expect = "BlacklistTokenBlocked"
+        data = permit2_typed.cart_checkout(
+            web3.eth.chain_id,
+            self.w.permit2.address,
+            market,
+            {
+                "lines": cart[0],
+                "token": token,
+                "maxTotal": max_total,
+                "deadline": cart[3],
+                "arbiter": cart[4],
+                "referrer": referrer,
+            },
+            fee,
+            nonce,
+        )
+        signature = sign_typed(self.w.keys[buyer], data)
+        payment = (buyer, sent_fee, nonce, signature)
+        fn = self.w.market.checkoutCartWithPermit2
+        tx = self.send(fn, cart, payment, sender=relayer, expect=expect)
+        if tx is None:
+            STATS[f"signed cart refused: {expect}"] += 1
+            return []
+        used.add(nonce)
+        events = list(tx.events["OrderPaid"])
+        assert len(events) == len(priced), "one order per line"
+        orders = [
+            self._record_order(event, buyer, token, cart[4], None, line)
+            for event, line in zip(events, priced, strict=True)
+        ]
+        relayed = [e for e in tx.events if e.name == "CartRelayed"]
+        assert len(relayed) == 1 and relayed[0]["fee"] == fee and relayed[0]["relayer"] == relayer
+        self._take_payment(buyer, token, total + fee, points)
+        if fee:
+            self.m.move(token, market, relayer, fee)
+        STATS["signed carts"] += 1
+        STATS["signed cart lines"] += len(orders)
+        STATS["relayer fees paid"] += 1 if fee else 0
         return orders
 
     def _payment_error(self, buyer, token, amount, most, points) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import collections
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from brownie import web3
@@ -43,6 +43,8 @@ class World:
     points: Any
     staking: Any
     probe: Any
+    permit2: Any = None  # Uniswap's Permit2: the gasless checkout's payments
+    keys: dict = field(default_factory=dict)  # person's address -> eth-account key (signs)
 
     @property
     def accounts(self) -> list[str]:
@@ -51,6 +53,7 @@ class World:
     @functools.cached_property
     def errors(self) -> Errors:
         contracts = [self.market, self.oracle, self.points, self.staking, self.goods]
+        contracts += [self.permit2] if self.permit2 is not None else []
         return Errors([*contracts, self.wbtc, self.busd, *self.feeds.values()])
 
     @property
