@@ -30,9 +30,10 @@ theirs), the stakers' share of fees streamed per token, sweeps of mistaken trans
 royalties on digital resales, the reward rate fixed at checkout and the per-account cap.
 Issue K's: carts (lines from several sellers in one token, one pull of the total; a line that
 must fail, out of stock, a token not accepted or the buyer's own listing, leaves nothing
-changed), affiliate commissions (set by the seller, snapshotted at checkout, paid or credited
-from the seller's proceeds at completion and by the ruling's split; a referrer that may not
-refer refused) and batch ship and confirm (all or nothing).
+changed), affiliate commissions (set by the seller, snapshotted at checkout only for a referrer the
+line's seller approved, others recorded at 0 % (finding F1); approvals granted and revoked
+along the way; paid or credited from the seller's proceeds at completion and by the ruling's
+split; a referrer that may not refer refused) and batch ship and confirm (all or nothing).
 
 At the end of every example everyone leaves (`System.drain`): the marketplace is left with
 nothing and the staking contract with nothing but the rewards not streamed yet (the stream
@@ -60,7 +61,7 @@ from pathlib import Path
 
 import hypothesis
 import pytest
-from brownie import chain, web3
+from brownie import ZERO_ADDRESS, chain, web3
 from brownie.test import strategy
 from hypothesis import HealthCheck, Verbosity
 from hypothesis import strategies as st
@@ -268,6 +269,7 @@ def seed(system: System) -> None:
     disputed = system.checkout(people[3], shop, busd, 1, people[8])
     system.open_dispute(disputed, people[3])
     system.set_commission(shop, 1_000, people[0])
+    system.set_referrer(people[0], people[5], True)  # the cart's shop line pays, the other not
     cart = system.checkout_cart(
         people[4], [(shop, 1, 0), (protected, 1, 0)], wbtc, arbiter, people[5]
     )
@@ -594,6 +596,16 @@ class Bazaar(System):
         if listing is not None:
             sender = self.person(index + 1) if wrong_sender else listing.seller
             self.set_commission(listing, bps, sender)
+
+    def rule_set_referrer(
+        self, index="st_index", referrer="st_index", approved="st_flag", zero="st_seldom"
+    ):
+        """A seller (mostly one with an active listing) approves or revokes a referrer; now
+        and then the zero address, refused."""
+        listing = pick([item for item in self.m.listings.values() if item.active], index)
+        seller = listing.seller if listing is not None else self.person(index)
+        account = ZERO_ADDRESS if zero and approved else self.person(referrer)
+        self.set_referrer(seller, account, approved)
 
     # --- order lifecycle ----------------------------------------------------------------------
 

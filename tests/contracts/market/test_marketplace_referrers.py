@@ -53,7 +53,7 @@ def complete(market, order, seller, buyer):
 # --- the attack ---------------------------------------------------------------------------
 
 
-def test_a_buyer_naming_its_own_second_address_as_referrer_earns_nothing_unless_the_seller_approved_it(
+def test_a_buyer_naming_its_own_second_address_as_referrer_earns_nothing_unless_the_seller_approved_it(  # noqa: E501 (the attack, named as in the review)
     market, affiliated, buyer, seller, alt, wbtc, arbiter
 ):
     """Finding F1: the buyer names its alt as referrer to take the commission as a rebate."""
