@@ -176,7 +176,10 @@ async def get_listing(request: web.Request) -> web.Response:
         found = store.listing(storefront.engine, listing_id)
         if found is None:
             return None
-        data = {"listing": _shown(found, _tokens(storefront, None)[0]), "index": lag(storefront)}
+        data: dict[str, Any] = {
+            "listing": _shown(found, _tokens(storefront, None)[0]),
+            "index": lag(storefront),
+        }
         if ref is not None:
             approved = queries.is_referrer(storefront.engine, found["seller"], ref)
             data["ref"] = ref
