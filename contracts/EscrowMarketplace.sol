@@ -388,6 +388,11 @@ contract EscrowMarketplace is MarketplaceCheckoutCore, IEscrowMarketplace {
     }
 
     /// @inheritdoc IEscrowMarketplace
+    function isReferrer(address seller, address referrer) external view returns (bool) {
+        return _referrers[seller][referrer];
+    }
+
+    /// @inheritdoc IEscrowMarketplace
     function oracle() external view returns (IWbtcUsdOracle) {
         return _oracle;
     }
@@ -499,6 +504,11 @@ contract EscrowMarketplace is MarketplaceCheckoutCore, IEscrowMarketplace {
 
     /// @inheritdoc IEscrowMarketplace
     function setCommission(uint256, uint256) external {
+        _runExtension();
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function setReferrer(address, bool) external {
         _runExtension();
     }
 

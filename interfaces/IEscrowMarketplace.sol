@@ -82,6 +82,15 @@ interface IEscrowMarketplace is IEscrowMarketplaceTypes {
     ///         orders; orders already paid keep the rate they were paid with.
     function setCommission(uint256 listingId, uint256 commissionBps) external;
 
+    /// @notice The caller, as a seller, enrols (`approved`) or removes `referrer` from its
+    ///         affiliates. A cart's referrer earns a line's commission only when that line's
+    ///         seller approved it at checkout; otherwise the order records the referrer with a
+    ///         commission of 0. Revoking never touches orders already paid (their rate is in
+    ///         their terms). Emits `ReferrerSet`.
+    /// @param referrer The affiliate; not zero (`MarketplaceReferrerZero`).
+    /// @param approved True to approve, false to revoke.
+    function setReferrer(address referrer, bool approved) external;
+
     /* ORDERS */
 
     /// @notice Buys `quantity` units at the current oracle rate, pulls exactly that amount of
@@ -270,6 +279,10 @@ interface IEscrowMarketplace is IEscrowMarketplaceTypes {
 
     /// @notice Whether `account` is a registered carrier (may append checkpoints).
     function isCarrier(address account) external view returns (bool);
+
+    /// @notice Whether `seller` approved `referrer` (`setReferrer`): if so, new orders of the
+    ///         seller's listings referred by it carry the listing's commission.
+    function isReferrer(address seller, address referrer) external view returns (bool);
 
     /// @notice The price adapter (fixed at construction).
     function oracle() external view returns (IWbtcUsdOracle);

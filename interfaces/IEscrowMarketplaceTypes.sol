@@ -81,8 +81,9 @@ interface IEscrowMarketplaceTypes {
     /// @param pointsPerUsd Whole reward points per USD settled, fixed at checkout.
     /// @param referrer Who brought the sale and earns the commission (zero: nobody); never the
     ///        buyer, the seller, the arbiter, the marketplace or the payment token.
-    /// @param commissionBps The listing's commission when the order was paid (0 without a
-    ///        referrer): basis points of the seller's proceeds after the platform fee.
+    /// @param commissionBps The listing's commission when the order was paid if the seller had
+    ///        approved the referrer (`setReferrer`), else 0 (and 0 without a referrer): basis
+    ///        points of the seller's proceeds after the platform fee.
     struct OrderTerms {
         address buyer;
         address seller;
@@ -119,7 +120,8 @@ interface IEscrowMarketplaceTypes {
     /// @param maxTotal Most token units the buyer accepts to pay for the whole cart.
     /// @param deadline Unix time after which the checkout must not happen.
     /// @param arbiter An active arbiter, neither the buyer nor any line's seller.
-    /// @param referrer Who brought the sale (zero: nobody): earns each line's commission.
+    /// @param referrer Who brought the sale (zero: nobody): earns the commission of each line
+    ///        whose seller approved it (`setReferrer`); other lines record it at 0 %.
     struct Cart {
         CartLine[] lines;
         address token;
@@ -278,6 +280,10 @@ interface IEscrowMarketplaceTypes {
     event RoyaltyPaid(OrderId indexed orderId, address indexed receiver, uint256 amount);
     /// @notice The seller set the affiliate commission of listing `listingId`.
     event CommissionSet(uint256 indexed listingId, uint256 commissionBps);
+    /// @notice `seller` enrolled (`approved`) or removed `referrer` from its affiliates: from now
+    ///         on, orders of its listings referred by `referrer` carry (or no longer carry) the
+    ///         listing's commission. Orders already paid keep theirs.
+    event ReferrerSet(address indexed seller, address indexed referrer, bool approved);
     /// @notice The referrer of order `orderId` earned `amount` from the seller's proceeds
     ///         after the platform fee, at completion or out of the seller's part of a ruling
     ///         (paid, or credited when the transfer failed: see `PaymentCredited`); the token
@@ -443,6 +449,9 @@ interface IEscrowMarketplaceTypes {
     /// @notice `referrer` may not refer this order: it is the buyer, the seller, the arbiter,
     ///         the marketplace or the payment token.
     error MarketplaceReferrerInvalid(address referrer);
+    /// @notice A seller may not approve or revoke the zero address as referrer (zero means
+    ///         "no referrer" in a cart).
+    error MarketplaceReferrerZero();
     /// @notice A cart of `lines` lines: it must have `min`..`max`.
     error MarketplaceCartSizeOutOfRange(uint256 lines, uint256 min, uint256 max);
     /// @notice A relayer fee of `fee` token units is above the cap of `cap` (`MAX_RELAYER_FEE_BPS`

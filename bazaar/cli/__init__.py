@@ -4,7 +4,7 @@
     bazaar deploy                       the suite, journaled and resumable (cli/deploy.py)
     bazaar mocks mint|refresh           a --mocks deployment's faucet and feeds (cli/mocks.py)
     bazaar quote|list|buy|ship|...      the marketplace (cli/market.py)
-    bazaar buy --line|set-commission    carts, batches, commissions (cli/cart.py)
+    bazaar buy --line|set-commission    carts, batches, commissions, referrers (cli/cart.py)
     bazaar goods mint|list|...          digital items (cli/goods.py)
     bazaar record-outage                the oracle's outage record (cli/oracle.py)
     bazaar status                       an order, a listing, a proposal or a staker (cli/status.py)

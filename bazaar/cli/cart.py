@@ -1,18 +1,22 @@
 """Carts, batches and affiliate commissions: `buy --line ...` (several listings, one approval of
 the total, one transaction) and `buy --referrer` (a referred purchase: a cart, even of one
 line), `ship` and `confirm` of several orders in one transaction (shipBatch, confirmBatch),
-`set-commission`, and `earnings --referrer` (commissions earned, read from the chain).
-Gasless checkouts: `approve-permit2` (once per token), `buy --sign-only` (the cart signed for
-Permit2, printed as JSON; nothing sent), `relay-checkout FILE` (anyone sends it and earns its
-fee) and `cancel-checkout FILE` (the buyer's way out before anyone relays it).
+`set-commission`, `approve-referrer` and `revoke-referrer` (a seller's affiliates: only the
+referrers a seller approved earn its listings' commissions), and `earnings --referrer`
+(commissions earned, read from the chain). Gasless checkouts: `approve-permit2` (once per
+token), `buy --sign-only` (the cart signed for Permit2, printed as JSON; nothing sent),
+`relay-checkout FILE` (anyone sends it and earns its fee) and `cancel-checkout FILE` (the
+buyer's way out before anyone relays it).
 
 `buy`, `ship` and `confirm` are registered in cli/market.py and `earnings` in cli/index.py,
-which hand these cases to the handlers here; `set-commission` is this module's own command.
-Bad input is one line (exit 1) with nothing sent, as everywhere."""
+which hand these cases to the handlers here; `set-commission`, `approve-referrer` and
+`revoke-referrer` are this module's own commands. Bad input is one line (exit 1) with nothing
+sent, as everywhere; a transaction sent that failed exits 3."""
 
 from __future__ import annotations
 
 import json
+import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -40,6 +44,7 @@ from bazaar.clients import checkouts
 from bazaar.clients.erc20 import Erc20Client
 from bazaar.clients.marketplace import (
     MAX_COMMISSION_BPS,
+    ZERO_ADDRESS,
     CartLine,
     MarketplaceClient,
     Order,
@@ -78,6 +83,20 @@ def register(commands: Any, add_globals: Any) -> None:
     )
     p = add("cancel-checkout", cmd_cancel_checkout)
     p.add_argument("file", metavar="FILE", help="your signed checkout (buy --sign-only)")
+    for name, approved in (("approve-referrer", True), ("revoke-referrer", False)):
+        p = add(name, cmd_set_referrer)
+        p.add_argument(
+            "referrer",
+            metavar="ADDRESS",
+            help="the affiliate: "
+            + (
+                "its referred orders of your listings carry their commission from now on"
+                if approved
+                else "its new referred orders of your listings carry no commission (orders "
+                "already paid keep theirs)"
+            ),
+        )
+        p.set_defaults(approved=approved)
 
 
 # -- buy: carts and referred purchases ---------------------------------------------------
@@ -170,6 +189,7 @@ def cmd_buy_cart(ctx: Context) -> int:
     fee = 0
     if args.sign_only and args.relayer_fee:
         fee = parse_amount(args.relayer_fee, token.decimals, f"{token.symbol} relayer fee")
+    unapproved = _unapproved(ctx, market, ids, referrer) if referrer else []
     if args.max_pay is not None:
         max_pay = parse_amount(args.max_pay, token.decimals, f"{token.symbol} amount")
     else:
@@ -187,7 +207,9 @@ def cmd_buy_cart(ctx: Context) -> int:
         + (f"; referrer {referrer}" if referrer else "")
         + ("; approved first" if approved else "")
     )
-    common = {"approved": approved, "arbiter": arbiter, "referrer": referrer}
+    common: dict[str, Any] = {"approved": approved, "arbiter": arbiter, "referrer": referrer}
+    if referrer:
+        common["unapprovedListings"] = unapproved
     if not args.line:  # a referred --listing: what buy prints, and the commission's rate
         order = orders[0]
         data = order_json(order, token) | common | {"commissionBps": order.terms.commissionBps}
@@ -361,6 +383,28 @@ def cmd_cancel_checkout(ctx: Context) -> int:
     return 0
 
 
+def _unapproved(
+    ctx: Context, market: MarketplaceClient, ids: list[int], referrer: str
+) -> list[int]:
+    """The listings (of `ids`) offering a commission whose seller has not approved `referrer`:
+    the referrer earns nothing on them. One note line on stderr for them (not under --json,
+    where they are `unapprovedListings`); the cart goes on."""
+    by_seller: dict[str, list[int]] = {}
+    for listing_id in ids:
+        listing = market.listing(listing_id)
+        if listing.commission_bps and not market.commission_for(listing, referrer):
+            by_seller.setdefault(listing.seller, []).append(listing_id)
+    for seller, listed in by_seller.items():
+        if not ctx.json:
+            which = ", ".join(str(i) for i in listed)
+            print(
+                f"note: seller {seller} has not approved the referrer {referrer}: it earns no "
+                f"commission on listing(s) {which}",
+                file=sys.stderr,
+            )
+    return [i for listed in by_seller.values() for i in listed]
+
+
 def _line_json(order: Order, token: Erc20Client) -> dict[str, Any]:
     return (
         order_json(order, token)
@@ -488,6 +532,29 @@ def cmd_set_commission(ctx: Context) -> int:
             f"listing {now.id}: commission {_percent(before.commission_bps)} -> "
             f"{_percent(now.commission_bps)} of the proceeds after the platform fee, to "
             "referrers of new orders"
+        ],
+    )
+    return 0
+
+
+def cmd_set_referrer(ctx: Context) -> int:
+    """`approve-referrer ADDRESS` / `revoke-referrer ADDRESS`: the signer's affiliates."""
+    approved = bool(ctx.args.approved)
+    referrer = checksum(ctx.args.referrer, "referrer")
+    if referrer == ZERO_ADDRESS:
+        raise InputRefused("the referrer is the zero address: give the affiliate's address")
+    market = market_client(ctx, signing=True)
+    receipt = market.set_referrer(referrer, approved)
+    verb = "approve-referrer" if approved else "revoke-referrer"
+    ctx.emit(
+        {"action": verb, "seller": ctx.me, "referrer": referrer, "approved": approved}
+        | tx_json(receipt),
+        [
+            f"referrer {referrer} approved by {ctx.me}: its referred orders of your listings "
+            "carry their commission"
+            if approved
+            else f"referrer {referrer} revoked by {ctx.me}: new orders it refers carry no "
+            "commission (orders already paid keep theirs)"
         ],
     )
     return 0

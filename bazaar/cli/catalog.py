@@ -35,6 +35,12 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "seller: offer referrers a commission of a listing's proceeds (--percent or --bps)",
     ),
     (
+        "approve-referrer",
+        "cart",
+        "seller: approve a referrer; only approved referrers earn your listings' commissions",
+    ),
+    ("revoke-referrer", "cart", "seller: revoke a referrer (orders already paid keep theirs)"),
+    (
         "ship",
         "market",
         "seller: mark one or several orders shipped (only a hash of --tracking is sent)",

@@ -96,8 +96,9 @@ def register(commands: Any, add_globals: Any) -> None:
     p.add_argument(
         "--referrer",
         metavar="ADDRESS",
-        help="who brought you here: earns each listing's commission when its order completes "
-        "(neither you, a seller nor the arbiter)",
+        help="who brought you here: earns the commission of each listing whose seller approved "
+        "it when its order completes (neither you, a seller nor the arbiter); a note names the "
+        "listings whose seller did not",
     )
     p.add_argument("--token", required=True, help="wbtc, usdc, or a token address")
     p.add_argument(

@@ -442,7 +442,8 @@ class MarketplaceClient(ContractClient):
         """Buys every line in one transaction (`checkoutCart`): one order per line, one pull
         of the total, all or nothing; approving `max_total` of `token` first when the
         allowance is short (or refusing, when not `approve`). `referrer` (None: nobody)
-        earns each line's commission when its order completes.
+        earns the commission of each line whose seller approved it (`commission_for`) when
+        its order completes; other lines record it with a commission of 0.
 
         Returns:
             The orders, in the order of the lines (from the receipt's OrderPaid events), the
@@ -629,6 +630,38 @@ class MarketplaceClient(ContractClient):
         if listing.commission_bps == commission_bps:
             raise BazaarError(f"listing {listing_id} offers {commission_bps} bps already")
         return self.send("setCommission", listing_id, commission_bps, label="set-commission")
+
+    def is_referrer(self, seller: str, referrer: str) -> bool:
+        """Whether `seller` approved `referrer` (`isReferrer`): only then do new orders of its
+        listings referred by it carry the listing's commission."""
+        return bool(
+            self.view("isReferrer", checksum(seller, "seller"), checksum(referrer, "referrer"))
+        )
+
+    def set_referrer(self, referrer: str, approved: bool) -> TxReceipt:
+        """The signer, as a seller, approves (or revokes) `referrer`: its referred orders of
+        the signer's listings carry their commission from now on (or no longer; orders
+        already paid keep theirs).
+
+        Raises:
+            BazaarError: a malformed address, or the referrer is already in that state;
+                nothing sent.
+            RevertError: the marketplace refuses (the zero address); nothing sent.
+        """
+        seller = self.signer("approving a referrer").address
+        referrer = checksum(referrer, "referrer")
+        if referrer != ZERO_ADDRESS and self.is_referrer(seller, referrer) == approved:
+            state = "approved" if approved else "not approved"
+            raise BazaarError(f"the referrer {referrer} is {state} by {seller} already")
+        label = "approve-referrer" if approved else "revoke-referrer"
+        return self.send("setReferrer", referrer, approved, label=label)
+
+    def commission_for(self, listing: Listing, referrer: str | None) -> int:
+        """The commission (bps) a new order of `listing` referred by `referrer` would carry:
+        the listing's rate when its seller approved the referrer, else 0."""
+        if not referrer or not listing.commission_bps:
+            return 0
+        return listing.commission_bps if self.is_referrer(listing.seller, referrer) else 0
 
     def payment_tokens(self) -> list[str]:
         """Every payment token the marketplace accepts, by id (`config().tokenCount`)."""

@@ -4,12 +4,12 @@ Each pass reads from the block after the last one indexed up to the chain head l
 confirmation depth, one block range at a time (a range the node refuses is halved, down to a
 single block, and the size grows back after successes), and writes each range in one database
 transaction: its decoded events, the hashes of its blocks, and what they change in the derived
-tables (listings, orders, credits, proposals, seller ratings, referrers' commissions). A pass
-first checks that the blocks it stored are still the chain's; where one is not (a reorg),
-everything from the first orphaned block on is deleted, the derived tables are rebuilt from the
-events that remain, and indexing resumes there. A transaction may hold several orders' events
-(a cart's checkout, a batch of shipments or confirmations): events are keyed by block and log
-index, never by transaction.
+tables (listings, orders, credits, proposals, seller ratings, referrers' commissions, the
+sellers' approved referrers). A pass first checks that the blocks it stored are still the
+chain's; where one is not (a reorg), everything from the first orphaned block on is deleted,
+the derived tables are rebuilt from the events that remain, and indexing resumes there. A
+transaction may hold several orders' events (a cart's checkout, a batch of shipments or
+confirmations): events are keyed by block and log index, never by transaction.
 """
 
 from __future__ import annotations
@@ -526,6 +526,7 @@ HANDLERS: dict[str, Callable[[Connection, dict[str, Any], int, int], None]] = {
         c, a["listingId"], commission_bps=_int(a["commissionBps"])
     ),
     "CommissionPaid": schema.add_commission,
+    "ReferrerSet": schema.set_referrer,
 }
 
 

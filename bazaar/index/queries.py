@@ -1,6 +1,6 @@
 """The index's answers: an account's orders by role (and what is due from it), listings, an
-account's credits, a referrer's commissions, the work the keeper may do, and how far the index
-is behind the chain."""
+account's credits, a referrer's commissions, a seller's approved referrers, the work the keeper
+may do, and how far the index is behind the chain."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from bazaar.index.schema import (
     listings,
     orders,
     proposals,
+    referrers,
     rewards_claimed,
 )
 from bazaar.types import OrderId, OrderTerms
@@ -355,6 +356,41 @@ def commissions_of(
         for r in page
     ]
     return Commissions(totals, len(amounts), int(referred or 0), rows)
+
+
+@dataclass(frozen=True)
+class ReferrerRow:
+    """A referrer a seller approves (`setReferrer`), since the block of its latest approval."""
+
+    seller: str
+    referrer: str
+    block: int
+    timestamp: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"referrer": self.referrer, "block": self.block, "timestamp": self.timestamp}
+
+
+def referrers_of(engine: Engine, seller: str) -> list[ReferrerRow]:
+    """The referrers `seller` approves now, oldest approval first."""
+    with engine.connect() as c:
+        rows = c.execute(
+            sa.select(referrers)
+            .where(referrers.c.seller == seller)
+            .order_by(referrers.c.block, referrers.c.referrer)
+        ).all()
+    return [ReferrerRow(r.seller, r.referrer, int(r.block), int(r.timestamp)) for r in rows]
+
+
+def is_referrer(engine: Engine, seller: str, referrer: str) -> bool:
+    """Whether `seller` approves `referrer` now (as the index knows it)."""
+    with engine.connect() as c:
+        found = c.execute(
+            sa.select(referrers.c.seller)
+            .where(referrers.c.seller == seller)
+            .where(referrers.c.referrer == referrer)
+        ).first()
+    return found is not None
 
 
 def terms_lookup(engine: Engine) -> Callable[[OrderId], tuple[OrderTerms, int] | None]:

@@ -269,10 +269,34 @@ commissions = sa.Table(
     sa.Column("timestamp", sa.BigInteger, nullable=False),  # the block's, unix seconds
 )
 
-# Derived tables: rebuilt from `events` after a reorg.
-DERIVED = (listings, orders, credits, proposals, rewards_claimed, seller_ratings, commissions)
+# -- version 6: the referrers each seller approved (review finding F1) ----------------------
+metadata_v6 = sa.MetaData()
 
-SCHEMA_VERSION = 5
+# A row per referrer a seller approves now (derived from `ReferrerSet`: a revocation deletes
+# it): only these earn the seller's listings' commissions on new orders. `block` and
+# `timestamp` are those of the latest approval.
+referrers = sa.Table(
+    "referrers",
+    metadata_v6,
+    sa.Column("seller", sa.String(42), primary_key=True),
+    sa.Column("referrer", sa.String(42), primary_key=True, index=True),
+    sa.Column("block", sa.BigInteger, nullable=False),
+    sa.Column("timestamp", sa.BigInteger, nullable=False),  # the block's, unix seconds
+)
+
+# Derived tables: rebuilt from `events` after a reorg.
+DERIVED = (
+    listings,
+    orders,
+    credits,
+    proposals,
+    rewards_claimed,
+    seller_ratings,
+    commissions,
+    referrers,
+)
+
+SCHEMA_VERSION = 6
 
 ZERO_ADDRESS = "0x" + "0" * 40
 
@@ -432,8 +456,37 @@ def add_commission(connection: Connection, args: dict[str, Any], block: int, whe
     )
 
 
+def _v6(connection: Connection) -> None:
+    """The sellers' approved referrers, filled from the `ReferrerSet` events already indexed
+    (none before the contracts had them)."""
+    metadata_v6.create_all(connection)
+    found = connection.execute(
+        sa.select(events.c.args, events.c.block, blocks.c.timestamp)
+        .join(blocks, blocks.c.number == events.c.block)
+        .where(events.c.contract == "market")
+        .where(events.c.name == "ReferrerSet")
+        .order_by(events.c.block, events.c.log_index)
+    ).all()
+    for args, block, timestamp in found:
+        set_referrer(connection, json.loads(args), int(block), int(timestamp))
+
+
+def set_referrer(connection: Connection, args: dict[str, Any], block: int, when: int) -> None:
+    """A `ReferrerSet` event (the indexer's handler too): the approval stored, or removed."""
+    seller, referrer = args["seller"], args["referrer"]
+    connection.execute(
+        referrers.delete()
+        .where(referrers.c.seller == seller)
+        .where(referrers.c.referrer == referrer)
+    )
+    if args["approved"]:
+        connection.execute(
+            referrers.insert().values(seller=seller, referrer=referrer, block=block, timestamp=when)
+        )
+
+
 # Version n is reached by MIGRATIONS[n - 1] from version n - 1; a new version appends a step.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6)
 
 
 def default_url(chain_id: int) -> str:

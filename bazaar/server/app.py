@@ -163,6 +163,7 @@ def make_app(
             web.get("/api/orders", reads.get_orders),
             web.get("/api/orders/{order}", reads.get_order),
             web.get("/api/earnings/{account}", reads.get_earnings),
+            web.get("/api/referrers/{seller}", reads.get_referrers),
             web.get("/api/proposals", reads.get_proposals),
             web.get("/api/status", reads.get_status),
             web.get("/api/documents/{hash}", uploads.get_document),

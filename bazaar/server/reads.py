@@ -1,6 +1,7 @@
 """The read API over the index: listings (with their documents' titles, searched, filtered,
-sorted, paged), one listing, an account's orders by role, one order, a referrer's commissions
-(its earnings), proposals (with their state, read from the governor), and the status (the
+sorted, paged), one listing (with whether its commission applies to a `ref`), an account's
+orders by role, one order, a referrer's commissions (its earnings), a seller's approved
+referrers, proposals (with their state, read from the governor), and the status (the
 index's lag, the follower, the upload limits, the deployment's contracts)."""
 
 from __future__ import annotations
@@ -160,18 +161,31 @@ async def get_listings(request: web.Request) -> web.Response:
 
 
 async def get_listing(request: web.Request) -> web.Response:
+    """GET /api/listings/{listing}[?ref=ADDRESS]: the listing; with `ref`, whether its seller
+    approves that referrer (`refApproved`) and the commission a new order referred by it would
+    carry (`refCommissionBps`: the listing's rate if approved, else 0)."""
     storefront = request.app[STOREFRONT]
-    params_of(request, ())
+    params = params_of(request, ("ref",))
     text = request.match_info["listing"]
     if not re.fullmatch(r"[0-9]{1,19}", text):
         raise ApiError(400, f"a listing id is a whole number, not {text[:40]!r}")
     listing_id = int(text)
+    ref = _account_text(params["ref"], "ref") if params.get("ref") else None
 
     def read() -> dict[str, Any] | None:
         found = store.listing(storefront.engine, listing_id)
         if found is None:
             return None
-        return {"listing": _shown(found, _tokens(storefront, None)[0]), "index": lag(storefront)}
+        data: dict[str, Any] = {
+            "listing": _shown(found, _tokens(storefront, None)[0]),
+            "index": lag(storefront),
+        }
+        if ref is not None:
+            approved = queries.is_referrer(storefront.engine, found["seller"], ref)
+            data["ref"] = ref
+            data["refApproved"] = approved
+            data["refCommissionBps"] = found["commissionBps"] if approved else 0
+        return data
 
     data = await in_thread(read)
     if data is None:
@@ -230,10 +244,7 @@ async def get_earnings(request: web.Request) -> web.Response:
     commissions, newest first."""
     storefront = request.app[STOREFRONT]
     params = params_of(request, ("page", "per_page"))
-    text = request.match_info["account"]
-    if not re.fullmatch(r"0x[0-9a-fA-F]{40}", text):
-        raise ApiError(400, f"account must be 0x followed by 40 hex digits, not {text[:80]!r}")
-    account = checksum(text, "account")  # a mixed-case address must be checksummed right
+    account = _account_text(request.match_info["account"], "account")
     page, per_page = page_of(params)
 
     def read() -> dict[str, Any]:
@@ -249,6 +260,31 @@ async def get_earnings(request: web.Request) -> web.Response:
             "page": page,
             "perPage": per_page,
             "more": len(found.rows) > per_page,
+            "index": lag(storefront),
+        }
+
+    return answer(await in_thread(read))
+
+
+def _account_text(text: str, name: str) -> str:
+    """An address from a path or a parameter, checksummed (a mixed-case one must be right)."""
+    if not re.fullmatch(r"0x[0-9a-fA-F]{40}", text):
+        raise ApiError(400, f"{name} must be 0x followed by 40 hex digits, not {text[:80]!r}")
+    return checksum(text, name)
+
+
+async def get_referrers(request: web.Request) -> web.Response:
+    """GET /api/referrers/{seller}: the referrers `seller` approves now (`setReferrer`), oldest
+    approval first: only they earn its listings' commissions on new orders."""
+    storefront = request.app[STOREFRONT]
+    params_of(request, ())
+    seller = _account_text(request.match_info["seller"], "seller")
+
+    def read() -> dict[str, Any]:
+        rows = queries.referrers_of(storefront.engine, seller)
+        return {
+            "seller": seller,
+            "referrers": [row.to_json() for row in rows],
             "index": lag(storefront),
         }
 

@@ -248,6 +248,14 @@ contract MarketplaceAdmin is MarketplaceCheckoutCore {
         emit CommissionSet(listingId, commissionBps);
     }
 
+    /// @dev See `IEscrowMarketplace`. Any account may enrol referrers; only a seller's own
+    ///      enrolments count, on its own listings' lines.
+    function setReferrer(address referrer, bool approved) external onlyDelegated {
+        if (referrer == address(0)) revert MarketplaceReferrerZero();
+        _referrers[msg.sender][referrer] = approved;
+        emit ReferrerSet(msg.sender, referrer, approved);
+    }
+
     /* CARTS */
 
     /// @dev See `IEscrowMarketplace`. Every line is priced and written as `checkout` would

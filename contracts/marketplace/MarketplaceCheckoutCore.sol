@@ -71,7 +71,9 @@ abstract contract MarketplaceCheckoutCore is MarketplaceStorage {
                 referrer == buyer || referrer == seller || referrer == arbiter || referrer == address(this)
                     || referrer == terms.token
             ) revert MarketplaceReferrerInvalid(referrer);
-            terms.commissionBps = listing.commissionBps;
+            // Only a referrer the seller enrolled earns (finding F1: a buyer's own second
+            // address would take the commission as a rebate); any other is recorded at 0 %.
+            if (_referrers[seller][referrer]) terms.commissionBps = listing.commissionBps;
         }
         listing.stock = uint32(stock - quantity);
         usdPrice = listing.priceUsd * quantity;

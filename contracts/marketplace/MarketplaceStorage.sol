@@ -59,6 +59,10 @@ abstract contract MarketplaceStorage is IEscrowMarketplaceTypes, Ownable2Step, R
     mapping(address token => uint256) internal _creditsOutstanding;
     // slither-disable-next-line uninitialized-state,constable-states,immutable-states,unused-state
     mapping(address seller => Rating) internal _ratings;
+    /// @dev The referrers each seller enrolled (`setReferrer`): only they earn its listings'
+    ///      commissions. Appended last: the layout above is unchanged.
+    // slither-disable-next-line uninitialized-state,constable-states,immutable-states,unused-state
+    mapping(address seller => mapping(address referrer => bool)) internal _referrers;
 
     constructor(IWbtcUsdOracle oracle_, IDigitalGoods goods_, IRewardPoints rewards_) {
         _oracle = oracle_;

@@ -1,7 +1,8 @@
 """Carts, batches and affiliate commissions from the command line: `buy --line` (one approval,
 one transaction, one order per line), `buy --referrer`, `ship`/`confirm` of several orders in
-one transaction, `set-commission` and `earnings --referrer`, on a real chain; every bad input
-as one line with nothing sent."""
+one transaction, `set-commission`, `approve-referrer`/`revoke-referrer` (only referrers the
+seller approved earn its commissions) and `earnings --referrer`, on a real chain; every bad
+input as one line with nothing sent."""
 
 import brownie
 import pytest
@@ -104,6 +105,7 @@ def test_a_referred_purchase_pays_the_referrer_when_confirmed_and_earnings_shows
     set_ = bazaar("set-commission", 1, "--percent", "5", who="seller", json=True)
     assert set_.code == 0, set_.err
     assert set_.json()["commissionBps"] == 500
+    assert bazaar("approve-referrer", referrer(), who="seller").code == 0
     before = nonces()["buyer"]
     bought = bazaar(
         "buy", "--listing", 1, "--token", "wbtc", "--referrer", referrer(), who="buyer", json=True
@@ -112,6 +114,7 @@ def test_a_referred_purchase_pays_the_referrer_when_confirmed_and_earnings_shows
     assert nonces()["buyer"] == before + 2  # approval, then the one-line cart
     order = bought.json()
     assert (order["referrer"], order["commissionBps"]) == (referrer(), 500)
+    assert order["unapprovedListings"] == [] and not bought.err
     assert (order["terms"]["referrer"], order["terms"]["commissionBps"]) == (referrer(), 500)
     assert order["paid"] == 1_000_000 and order["status"] == "Paid"
     # the seller lowers the rate: the order keeps the one it was paid with
@@ -148,6 +151,7 @@ def test_a_referred_purchase_pays_the_referrer_when_confirmed_and_earnings_shows
 
 def test_a_commission_the_referrer_cannot_receive_is_kept_as_its_claimable_credit(bazaar, suite):
     assert bazaar("set-commission", 1, "--percent", "10", who="seller").code == 0
+    assert bazaar("approve-referrer", referrer(), who="seller").code == 0
     assert bazaar("mocks", "blacklist", referrer(), who="deployer").code == 0
     bought = bazaar(
         "buy", "--line", "1", "--token", "usdc", "--referrer", referrer(), who="buyer", json=True
@@ -221,7 +225,57 @@ def test_set_commission_changes_the_listings_rate_and_status_shows_it(bazaar):
     assert (data["commissionBps"], data["action"]) == (2_000, "set-commission")
 
 
+def test_a_seller_approves_and_revokes_a_referrer(bazaar, suite):
+    market = market_client(suite)
+    before = nonces()["seller"]
+    approved = bazaar("approve-referrer", referrer(), who="seller")
+    assert approved.code == 0, approved.err
+    assert approved.out.strip() == (
+        f"referrer {referrer()} approved by {ADDRESSES['seller']}: its referred orders of your "
+        "listings carry their commission"
+    )
+    assert nonces()["seller"] == before + 1
+    assert market.is_referrer(ADDRESSES["seller"], referrer())
+    assert not market.is_referrer(ADDRESSES["deployer"], referrer())  # the seller's own list
+    revoked = bazaar("revoke-referrer", referrer().lower(), who="seller", json=True)
+    assert revoked.code == 0, revoked.err
+    data = revoked.json()
+    assert (data["action"], data["seller"], data["referrer"], data["approved"]) == (
+        "revoke-referrer",
+        ADDRESSES["seller"],
+        referrer(),
+        False,
+    )
+    events = market.events(receipt_of(data["txHash"]), "ReferrerSet")
+    assert [(e["seller"], e["referrer"], e["approved"]) for e in events] == [
+        (ADDRESSES["seller"], referrer(), False)
+    ]
+    assert not market.is_referrer(ADDRESSES["seller"], referrer())
+
+
+def test_a_cart_notes_the_sellers_that_have_not_approved_the_referrer(bazaar, suite):
+    """Both listings offer 5 %; only the seller of listing 1 approved the referrer: the cart
+    goes through, listing 2's order carries no commission and a note says so."""
+    assert bazaar("set-commission", 1, "--percent", "5", who="seller").code == 0
+    assert bazaar("set-commission", 2, "--percent", "5", who="deployer").code == 0
+    assert bazaar("approve-referrer", referrer(), who="seller").code == 0
+    args = ["buy", "--line", "1", "--line", "2", "--token", "wbtc", "--referrer", referrer()]
+    human = bazaar(*args, who="buyer")
+    assert human.code == 0, human.err
+    assert human.err.strip().splitlines() == [
+        f"note: seller {ADDRESSES['deployer']} has not approved the referrer {referrer()}: it "
+        "earns no commission on listing(s) 2"
+    ]
+    assert human.out.strip().splitlines()[1].endswith(", commission 5%")
+    assert human.out.strip().splitlines()[2].endswith(", commission 0%")
+    data = bazaar(*args, who="buyer", json=True)
+    assert data.code == 0 and not data.err
+    assert data.json()["unapprovedListings"] == [2]
+    assert [o["commissionBps"] for o in data.json()["orders"]] == [500, 0]
+
+
 BUYER, SELLER = ADDRESSES["buyer"], ADDRESSES["seller"]
+ZERO = "0x" + "00" * 20
 BUY = ["buy", "--token", "wbtc"]
 
 
@@ -239,6 +293,12 @@ BUY = ["buy", "--token", "wbtc"]
         ("seller", ["set-commission", 1], ["one of the arguments --percent --bps is required"]),
         ("deployer", ["set-commission", 1, "--percent", 5], ["may not set the commission of"]),
         ("seller", ["set-commission", 9, "--percent", 5], ["unknown listing 9"]),
+        ("seller", ["approve-referrer", "0x12"], ["bad referrer"]),
+        ("seller", ["approve-referrer", ZERO], ["the referrer is the zero address"]),
+        ("seller", ["revoke-referrer", ZERO], ["the referrer is the zero address"]),
+        ("seller", ["revoke-referrer", "REFERRER"], ["is not approved by", "already"]),
+        ("seller", ["approve-referrer"], ["the following arguments are required: ADDRESS"]),
+        (None, ["approve-referrer", "REFERRER"], ["--keystore"]),
         ("buyer", BUY, ["what to buy?"]),
         ("buyer", [*BUY, *["--line", "1"] * 21], ["a cart of 21 lines", "at most 20"]),
         ("buyer", [*BUY, "--line", "1:x"], ["bad --line '1:x'", "LISTING[:QUANTITY[:POINTS]]"]),
@@ -284,7 +344,7 @@ BUY = ["buy", "--token", "wbtc"]
 def test_a_bad_cart_batch_or_commission_is_one_line_and_sends_nothing(
     bazaar, two_paid, who, args, fragments
 ):
-    paid = {"PAID": two_paid[0], "PAID2": two_paid[1]}
+    paid = {"PAID": two_paid[0], "PAID2": two_paid[1], "REFERRER": referrer()}
     args = [paid.get(a, a) if isinstance(a, str) else a for a in args]
     before = nonces()
     result = bazaar(*args, who=who)

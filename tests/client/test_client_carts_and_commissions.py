@@ -1,8 +1,9 @@
 """The client's carts, batches and commissions: a cart's orders come from its receipt in the
 order of its lines, after one approval at most; the batches and the commission go through in
 one transaction each; what the client can see is wrong is refused as `InputRefused` with
-nothing sent; a referrer's earnings come from the CommissionPaid logs with each order's
-token."""
+nothing sent; a referrer earns only from sellers who approved it (`set_referrer`,
+`is_referrer`, `commission_for`); a referrer's earnings come from the CommissionPaid logs with
+each order's token."""
 
 import brownie
 import pytest
@@ -17,7 +18,7 @@ from bazaar.clients.marketplace import (
     MarketplaceClient,
     parse_order_id,
 )
-from bazaar.errors import InputRefused
+from bazaar.errors import BazaarError, InputRefused, RevertError
 from bazaar.tx import TxSender
 from tests.support.cli import DEV_KEYS
 from tests.support.helpers import FAR_FUTURE
@@ -65,6 +66,7 @@ def test_a_referred_cart_pays_its_referrer_through_the_batches_and_its_earnings_
     selling, buying = client(w3, market, "seller"), client(w3, market, "buyer")
     selling.set_commission(listing, 1_000)
     assert selling.listing(listing).commission_bps == 1_000
+    selling.set_referrer(stranger.address, True)
     token = Erc20Client(w3, wbtc.address, buying.sender)
     orders, paid, approved = buying.checkout_cart(
         [CartLine(listing), CartLine(listing)], token, 2_000_000, FAR_FUTURE, arbiter.address,
@@ -94,6 +96,51 @@ def test_a_referred_cart_pays_its_referrer_through_the_batches_and_its_earnings_
 
 def nonce(w3, account) -> int:
     return w3.eth.get_transaction_count(account.address)
+
+
+def test_a_seller_approves_and_revokes_a_referrer_and_the_preview_follows(
+    w3, market, listing, wbtc, arbiter, seller, stranger
+):
+    selling, buying = client(w3, market, "seller"), client(w3, market, "buyer")
+    selling.set_commission(listing, 1_000)
+    offered = selling.listing(listing)
+    assert not buying.is_referrer(seller.address, stranger.address)
+    assert buying.commission_for(offered, stranger.address) == 0  # not approved: nothing
+    assert buying.commission_for(offered, None) == 0
+    receipt = selling.set_referrer(stranger.address.lower(), True)
+    [event] = selling.events(receipt, "ReferrerSet")
+    assert (event["seller"], event["referrer"], event["approved"]) == (
+        seller.address,
+        stranger.address,
+        True,
+    )
+    assert buying.is_referrer(seller.address, stranger.address)
+    assert buying.commission_for(offered, stranger.address) == 1_000
+    token = Erc20Client(w3, wbtc.address, buying.sender)
+    [order], _, _ = buying.checkout_cart(
+        [CartLine(listing)], token, 10**8, FAR_FUTURE, arbiter.address, stranger.address
+    )
+    assert order.terms.commissionBps == buying.commission_for(offered, stranger.address)
+    selling.set_referrer(stranger.address, False)
+    assert buying.commission_for(offered, stranger.address) == 0
+    [later], _, _ = buying.checkout_cart(
+        [CartLine(listing)], token, 10**8, FAR_FUTURE, arbiter.address, stranger.address
+    )
+    assert (later.terms.referrer, later.terms.commissionBps) == (stranger.address, 0)
+
+
+def test_a_referrer_approval_the_client_can_see_is_wrong_is_refused_unsent(
+    w3, market, seller, stranger
+):
+    selling = client(w3, market, "seller")
+    before = nonce(w3, seller)
+    with pytest.raises(BazaarError, match="bad referrer '0x12'"):
+        selling.set_referrer("0x12", True)
+    with pytest.raises(BazaarError, match=r"is not approved by .* already"):
+        selling.set_referrer(stranger.address, False)
+    with pytest.raises(RevertError, match="MarketplaceReferrerZero"):
+        selling.set_referrer("0x" + "00" * 20, True)
+    assert nonce(w3, seller) == before
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,9 @@
 """Carts, batches and affiliate commissions in the index, on SQLite and a real PostgreSQL
 server: a cart's lines are orders of one transaction (one OrderPaid each, several log
 indexes), a batch of shipments and of confirmations moves them all, a seller's commission
-rate follows its `CommissionSet` events, and a referred order completed gives its referrer a
-commission row and its earnings (`queries.commissions_of`)."""
+rate follows its `CommissionSet` events, the referrers a seller approves follow its
+`ReferrerSet` events (`queries.referrers_of`, rebuilt after a reorg), and a referred order
+completed gives its referrer a commission row and its earnings (`queries.commissions_of`)."""
 
 import brownie
 import pytest
@@ -34,7 +35,8 @@ def contract(journal, key):
 @pytest.fixture(scope="module")
 def suite(tmp_path_factory):
     """The suite; the seller lists a $1,000 lamp (listing 1) and a $50 book (listing 2), both
-    in USDC; the buyer holds USDC and has approved the marketplace."""
+    in USDC, and approves the referrer; the buyer holds USDC and has approved the
+    marketplace."""
     deployed = deploy_by_cli(tmp_path_factory.mktemp("carts"))
     journal = deployed["journal"]
     market = contract(journal, "market")
@@ -44,6 +46,7 @@ def suite(tmp_path_factory):
     seller, buyer = brownie.accounts[2], brownie.accounts[1]
     market.list(1_000 * USD, 10, [usdc], 0, 0, 0, b"\x01" * 32, {"from": seller})
     market.list(50 * USD, 10, [usdc], 0, 0, 0, b"\x02" * 32, {"from": seller})
+    market.setReferrer(referrer_account(), True, {"from": seller})
     usdc.mint(buyer, 100_000 * 10**6, {"from": buyer})
     usdc.approve(market, 2**256 - 1, {"from": buyer})
     return {**deployed, "market": market, "usdc": usdc}
@@ -161,11 +164,30 @@ def test_a_referred_order_completed_gives_its_referrer_a_commission_and_earnings
     assert queries.commissions_of(engine, BUYER) == queries.Commissions({}, 0, 0, [])
 
 
+def test_the_referrers_a_seller_approves_follow_its_referrer_set_events(suite, db_url):
+    market, seller, stranger = suite["market"], brownie.accounts[2], brownie.accounts[8].address
+    engine = indexed(suite, db_url)
+    (row,) = queries.referrers_of(engine, SELLER)
+    assert row.referrer == referrer_account()
+    market.setReferrer(stranger, True, {"from": seller})
+    market.setReferrer(referrer_account(), False, {"from": seller})
+    market.setCommission(1, 1_000, {"from": seller})
+    _, [(_, unapproved)] = cart(suite, [(1, 1)], referrer_account())
+    indexed(suite, db_url)
+    assert [r.referrer for r in queries.referrers_of(engine, SELLER)] == [stranger]
+    assert queries.is_referrer(engine, SELLER, stranger)
+    assert not queries.is_referrer(engine, SELLER, referrer_account())
+    assert queries.referrers_of(engine, BUYER) == []
+    order = queries.order(engine, unapproved)  # named, but not approved: no commission
+    assert (order.referrer, order.commission_bps) == (referrer_account(), 0)
+
+
 def test_a_commission_orphaned_by_a_reorg_leaves_the_referrer_s_earnings(suite, db_url):
     # first: brownie's one snapshot is also the test's isolation, which reverts to it after
     brownie.chain.snapshot()  # brownie's own (it also resets its accounts' nonces on revert)
     market, referrer = suite["market"], referrer_account()
     market.setCommission(2, 2_000, {"from": brownie.accounts[2]})
+    market.setReferrer(brownie.accounts[8], True, {"from": brownie.accounts[2]})
     _, [(terms, _)] = cart(suite, [(2, 1)], referrer)
     market.ship(terms, b"\x07" * 32, {"from": brownie.accounts[2]})
     market.confirm(terms, {"from": brownie.accounts[1]})
@@ -179,3 +201,4 @@ def test_a_commission_orphaned_by_a_reorg_leaves_the_referrer_s_earnings(suite, 
     assert queries.orders_of(engine, BUYER, "buyer") == []
     rates = {r["listingId"]: r["commissionBps"] for r in queries.listings_where(engine)}
     assert rates == {1: 100, 2: 0}  # rebuilt from the events that remain
+    assert [r.referrer for r in queries.referrers_of(engine, SELLER)] == [referrer]

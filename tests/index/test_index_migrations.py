@@ -2,8 +2,10 @@
 migrated to the current version (the catalogue's tables added, the sellers' ratings filled from
 the reviews it had indexed, the delivery details' table); an index written at version 4 opens
 with the affiliate commissions (version 5: the columns added to its listings and orders and
-filled, with the commissions paid, from what it had indexed); and an index newer than the code
-is refused."""
+filled, with the commissions paid, from what it had indexed); an index written at version 5
+opens with the sellers' approved referrers (version 6, review finding F1: filled from the
+`ReferrerSet` events it had indexed, a revocation removing the approval); and an index newer
+than the code is refused."""
 
 import json
 
@@ -38,7 +40,7 @@ def test_an_index_at_version_1_is_migrated_with_its_sellers_ratings(db_url):
     tables = set(sa.inspect(migrated).get_table_names())
     assert {"uploads", "upload_images", "seller_ratings", "deliveries"} <= tables
     with migrated.connect() as c:
-        assert schema.get_meta(c, "schema_version") == str(schema.SCHEMA_VERSION) == "5"
+        assert schema.get_meta(c, "schema_version") == str(schema.SCHEMA_VERSION) == "6"
         ratings = {r.seller: (r.rating_sum, r.reviews) for r in c.execute(
             sa.select(schema.seller_ratings))}  # fmt: skip
     assert ratings == {seller: (9, 2), other: (1, 1)}
@@ -98,7 +100,7 @@ def test_an_index_at_version_4_is_migrated_with_the_commissions_it_had_indexed(d
     assert "commissions" in inspected.get_table_names()
     assert "ix_orders_referrer" in {i["name"] for i in inspected.get_indexes("orders")}
     with migrated.connect() as c:
-        assert schema.get_meta(c, "schema_version") == "5"
+        assert schema.get_meta(c, "schema_version") == str(schema.SCHEMA_VERSION)
         orders = {r.id: (r.referrer, r.commission_bps) for r in c.execute(
             sa.select(schema.orders))}  # fmt: skip
         rate = c.execute(sa.select(schema.listings.c.commission_bps)).scalar()
@@ -110,6 +112,37 @@ def test_an_index_at_version_4_is_migrated_with_the_commissions_it_had_indexed(d
     assert (row.order_id, row.listing_id, row.block, row.timestamp) == (referred, 1, 9, 1_009)
     open_index(db_url)  # opening again changes nothing
     assert queries.commissions_of(migrated, referrer) == found
+
+
+def test_an_index_at_version_5_is_migrated_with_the_referrers_sellers_approved(db_url):
+    seller, other, kept, revoked = ("0x" + c * 40 for c in "ABCD")
+    engine = sa.create_engine(db_url)
+    with engine.begin() as c:  # what bazaar at schema version 5 wrote
+        for step in schema.MIGRATIONS[:5]:
+            step(c)
+        schema.set_meta(c, "schema_version", "5")
+        c.execute(schema.blocks.insert(), [
+            {"number": n, "hash": "0x" + f"{n:064x}", "timestamp": 1_000 + n} for n in (3, 4)
+        ])  # fmt: skip
+        c.execute(schema.events.insert(), [
+            event(3, 0, "ReferrerSet", {"seller": seller, "referrer": kept, "approved": True}),
+            event(3, 1, "ReferrerSet", {"seller": seller, "referrer": revoked, "approved": True}),
+            event(4, 0, "ReferrerSet", {"seller": seller, "referrer": revoked, "approved": False}),
+            event(4, 1, "ReferrerSet", {"seller": other, "referrer": revoked, "approved": True}),
+        ])  # fmt: skip
+    assert "referrers" not in sa.inspect(engine).get_table_names()
+    engine.dispose()
+    migrated = open_index(db_url)
+    with migrated.connect() as c:
+        assert schema.get_meta(c, "schema_version") == "6"
+    assert [(r.referrer, r.block, r.timestamp) for r in queries.referrers_of(migrated, seller)] == [
+        (kept, 3, 1_003)
+    ]
+    assert [r.referrer for r in queries.referrers_of(migrated, other)] == [revoked]
+    assert queries.is_referrer(migrated, seller, kept)
+    assert not queries.is_referrer(migrated, seller, revoked)
+    open_index(db_url)  # opening again changes nothing
+    assert len(queries.referrers_of(migrated, seller)) == 1
 
 
 def test_a_new_index_has_the_columns_of_one_migrated_from_version_1_and_of_the_code(
@@ -126,10 +159,11 @@ def test_a_new_index_has_the_columns_of_one_migrated_from_version_1_and_of_the_c
     def shape(engine):
         found = sa.inspect(engine)
         return {t: sorted(c["name"] for c in found.get_columns(t)) for t in
-                ("listings", "orders", "commissions")}  # fmt: skip
+                ("listings", "orders", "commissions", "referrers")}  # fmt: skip
 
     assert shape(fresh) == shape(migrated)
-    for table in (schema.listings, schema.orders, schema.commissions):  # as the code declares
+    # as the code declares
+    for table in (schema.listings, schema.orders, schema.commissions, schema.referrers):
         assert shape(fresh)[table.name] == sorted(c.name for c in table.columns)
 
 
@@ -137,5 +171,5 @@ def test_an_index_newer_than_the_code_is_refused(db_url):
     engine = open_index(db_url)
     with engine.begin() as c:
         schema.set_meta(c, "schema_version", str(schema.SCHEMA_VERSION + 1))
-    with pytest.raises(BazaarError, match="this bazaar knows up to 5"):
+    with pytest.raises(BazaarError, match="this bazaar knows up to 6"):
         open_index(db_url)

@@ -650,6 +650,8 @@ class Model:
     points_supply: int
     arbiters: set[str]
     listings: dict[int, Listing] = field(default_factory=dict)
+    # (seller, referrer) pairs the seller approved (setReferrer): only they earn its commissions
+    referrers: set[tuple[str, str]] = field(default_factory=set)
     orders: dict[str, Order] = field(default_factory=dict)
     credits: dict[tuple[str, str], int] = field(default_factory=dict)  # (account, token)
     fees: dict[str, int] = field(default_factory=dict)

@@ -30,12 +30,13 @@ theirs), the stakers' share of fees streamed per token, sweeps of mistaken trans
 royalties on digital resales, the reward rate fixed at checkout and the per-account cap.
 Issue K's: carts (lines from several sellers in one token, one pull of the total; a line that
 must fail, out of stock, a token not accepted or the buyer's own listing, leaves nothing
-changed), affiliate commissions (set by the seller, snapshotted at checkout, paid or credited
-from the seller's proceeds at completion and by the ruling's split; a referrer that may not
-refer refused), batch ship and confirm (all or nothing), and gasless checkouts (a cart signed
-for Permit2 by its buyer, relayed by another person for a fee within the cap; now and then a
-replayed signature, a relayer that raises the fee, or a fee above the cap: refused, nothing
-changed).
+changed), affiliate commissions (set by the seller, snapshotted at checkout only for a referrer the
+line's seller approved, others recorded at 0 % (finding F1); approvals granted and revoked
+along the way; paid or credited from the seller's proceeds at completion and by the ruling's
+split; a referrer that may not refer refused), batch ship and confirm (all or nothing), and
+gasless checkouts (a cart signed for Permit2 by its buyer, relayed by another person for a fee
+within the cap; now and then a replayed signature, a relayer that raises the fee, or a fee
+above the cap: refused, nothing changed).
 
 At the end of every example everyone leaves (`System.drain`): the marketplace is left with
 nothing and the staking contract with nothing but the rewards not streamed yet (the stream
@@ -63,7 +64,7 @@ from pathlib import Path
 
 import hypothesis
 import pytest
-from brownie import chain, web3
+from brownie import ZERO_ADDRESS, chain, web3
 from brownie.test import strategy
 from eth_account import Account
 from hypothesis import HealthCheck, Verbosity
@@ -285,6 +286,7 @@ def seed(system: System) -> None:
     disputed = system.checkout(people[3], shop, busd, 1, people[8])
     system.open_dispute(disputed, people[3])
     system.set_commission(shop, 1_000, people[0])
+    system.set_referrer(people[0], people[5], True)  # the cart's shop line pays, the other not
     cart = system.checkout_cart(
         people[4], [(shop, 1, 0), (protected, 1, 0)], wbtc, arbiter, people[5]
     )
@@ -645,6 +647,16 @@ class Bazaar(System):
         if listing is not None:
             sender = self.person(index + 1) if wrong_sender else listing.seller
             self.set_commission(listing, bps, sender)
+
+    def rule_set_referrer(
+        self, index="st_index", referrer="st_index", approved="st_flag", zero="st_seldom"
+    ):
+        """A seller (mostly one with an active listing) approves or revokes a referrer; now
+        and then the zero address, refused."""
+        listing = pick([item for item in self.m.listings.values() if item.active], index)
+        seller = listing.seller if listing is not None else self.person(index)
+        account = ZERO_ADDRESS if zero and approved else self.person(referrer)
+        self.set_referrer(seller, account, approved)
 
     # --- order lifecycle ----------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """The storefront's read API on a real chain and both databases: listings with the titles of
 their uploaded documents, text search, sorting and bounded pages; orders by role; unknown ids;
-the index's lag; a server that keeps following the chain, and goes on answering while its node
-fails."""
+the index's lag; a seller's approved referrers and whether a listing's commission applies to a
+`ref`; a server that keeps following the chain, and goes on answering while its node fails."""
 
 import http.server
 import threading
@@ -305,6 +305,7 @@ def test_a_referrer_s_earnings_and_the_listing_s_commission_are_in_the_api(api, 
     referrer = brownie.accounts[9].address
     listing = put_on_sale(suite, 1_000)
     market.setCommission(listing, 1_000, {"from": seller})  # 10 % of the proceeds
+    market.setReferrer(referrer, True, {"from": seller})  # only approved referrers earn
     cart = ([(listing, 1, 0), (listing, 2, 0)], suite["usdc"], 10**12, 2**40, ARBITER, referrer)
     tx = market.checkoutCart(cart, {"from": buyer})
     (first, first_id), (_, second_id) = [
@@ -338,6 +339,36 @@ def test_a_referrer_s_earnings_and_the_listing_s_commission_are_in_the_api(api, 
         (f"/api/earnings/{mixed}", "fail the EIP-55 checksum"),
         (f"/api/earnings/{referrer}?per_page=0", "per_page must be from 1 to 100"),
         (f"/api/earnings/{referrer}?token=usdc", "unknown parameter 'token'"),
+    ):
+        answer = api.get(path)
+        assert answer.status_code == 400, (path, answer.text)
+        assert reason in answer.json()["error"], (path, answer.json())
+
+
+def test_a_seller_s_approved_referrers_and_whether_a_ref_earns_a_listing_s_commission(api, suite):
+    market, seller = suite["market"], brownie.accounts[2]
+    approved, other = brownie.accounts[9].address, brownie.accounts[3].address
+    listing = put_on_sale(suite, 200)
+    market.setCommission(listing, 500, {"from": seller})
+    market.setReferrer(approved, True, {"from": seller})
+    market.setReferrer(other, True, {"from": seller})
+    revoked = market.setReferrer(other, False, {"from": seller})
+    api.wait_indexed()
+    found = api.json(f"/api/referrers/{SELLER.lower()}")
+    assert found["seller"] == SELLER and found["index"]["behind"] == 0
+    assert [r["referrer"] for r in found["referrers"]] == [approved]
+    assert found["referrers"][0]["block"] < revoked.block_number
+    assert api.json(f"/api/referrers/{BUYER}")["referrers"] == []
+    yes = api.json(f"/api/listings/{listing}", ref=approved.lower())
+    assert (yes["ref"], yes["refApproved"], yes["refCommissionBps"]) == (approved, True, 500)
+    no = api.json(f"/api/listings/{listing}", ref=other)
+    assert (no["ref"], no["refApproved"], no["refCommissionBps"]) == (other, False, 0)
+    assert no["listing"]["commissionBps"] == 500  # what the seller offers its referrers
+    assert "ref" not in api.json(f"/api/listings/{listing}")
+    for path, reason in (
+        ("/api/referrers/0x1234", "seller must be 0x followed by 40 hex digits"),
+        (f"/api/referrers/{SELLER}?page=2", "unknown parameter 'page'"),
+        (f"/api/listings/{listing}?ref=alice", "ref must be 0x followed by 40 hex digits"),
     ):
         answer = api.get(path)
         assert answer.status_code == 400, (path, answer.text)

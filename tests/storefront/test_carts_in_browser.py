@@ -2,8 +2,10 @@
 by `bazaar deploy`, a real `serve` and the test wallet: a buyer opened the page with `?ref=` a
 third account, puts three lines of two sellers in the cart and pays once (one approval, one
 `checkoutCart`); a seller ships two orders in one `shipBatch`, the buyer confirms all three in
-one `confirmBatch`, and the referrer is paid its commissions; a seller sets a commission from
-the page; a cart whose lines share no token is not offered for payment."""
+one `confirmBatch`, and the referrer is paid the commission of the one seller that approved it
+(the other's listing shows no commission to it); a seller sets a commission and approves and
+revokes a referrer from the page; a cart whose lines share no token is not offered for
+payment."""
 
 import brownie
 import pytest
@@ -74,6 +76,7 @@ def test_a_referred_buyer_pays_a_cart_of_two_sellers_once_and_the_referrer_earns
     lamp = listed(suite, server, "Cart lamp", 25, seller="deployer")
     market.setCommission(mug, 500, {"from": brownie.accounts[2]})
     market.setCommission(lamp, 1000, {"from": brownie.accounts[0]})
+    market.setReferrer(referrer, True, {"from": brownie.accounts[2]})  # the lamp's seller: not
     server.wait_indexed()
 
     page.goto(f"{server.url}/?ref={referrer}#/")
@@ -81,6 +84,9 @@ def test_a_referred_buyer_pays_a_cart_of_two_sellers_once_and_the_referrer_earns
     connect(page)
     go(page, f"#/listing/{mug}")
     expect(page.locator(".commission")).to_have_text("5 % to referrers", timeout=TIMEOUT)
+    go(page, f"#/listing/{lamp}")  # 10 % offered, but not to this referrer
+    expect(page.locator("section.checkout button[name=buy]")).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator(".commission")).to_have_text("")
     add_to_cart(page, mug, 2)
     add_to_cart(page, cup)
     add_to_cart(page, lamp)
@@ -116,7 +122,7 @@ def test_a_referred_buyer_pays_a_cart_of_two_sellers_once_and_the_referrer_earns
     locked = sum(e["terms"]["lockedAmount"] for e in paid)
     assert before - usdc.balanceOf(ADDRESSES["buyer"]) == locked
     assert {e["terms"]["referrer"] for e in paid} == {referrer}
-    assert sorted(e["terms"]["commissionBps"] for e in paid) == [0, 500, 1000]
+    assert sorted(e["terms"]["commissionBps"] for e in paid) == [0, 0, 500]
     assert all(status_of(suite, o) == STATUS["Paid"] for o in order_ids)
     expect(section).to_contain_text("Your cart is empty")
     expect(page.locator('nav.site a[href="#/cart"]')).to_have_text("Cart")
@@ -157,14 +163,14 @@ def test_a_referred_buyer_pays_a_cart_of_two_sellers_once_and_the_referrer_earns
     done(page.locator("section.batch"), "Deliveries confirmed.")
     assert all(status_of(suite, o) == STATUS["Completed"] for o in order_ids)
     commissions = brownie.chain.get_transaction(wallet.sent[-1]).events["CommissionPaid"]
-    assert len(commissions) == 2  # the cup offers none
+    assert len(commissions) == 1  # the cup offers none; the lamp's seller did not approve
     earned = sum(e["amount"] for e in commissions)
     assert earned > 0
     assert usdc.balanceOf(referrer) + market.credits(referrer, usdc) - earned_before == earned
     server.wait_indexed()
     earnings = server.json(f"/api/earnings/{referrer}")
     assert earnings["totals"] == {usdc.address: str(earned)}
-    assert earnings["count"] == 2 and earnings["referredOrders"] == 3
+    assert earnings["count"] == 1 and earnings["referredOrders"] == 3
     assert not wallet.faults
 
 
@@ -190,6 +196,24 @@ def test_a_seller_sets_a_commission_from_the_listing_page(server, suite, page, w
     form.get_by_role("button", name="Set commission").click()
     expect(page.locator("section.seller-tools .notice.error")).to_contain_text("0 to 20")
     assert suite["market"].getListing(listing_id)["commissionBps"] == 750
+
+    # The affiliates: only referrers the seller approves earn its commissions.
+    market, referrer = suite["market"], brownie.accounts[4].address
+    referrers = page.locator("form.referrer-form")
+    referrers.locator("input[name=referrer]").fill("0x12")
+    referrers.get_by_role("button", name="Approve referrer").click()
+    expect(page.locator("div.referrers .notice.error")).to_contain_text("40 hex digits")
+    referrers.locator("input[name=referrer]").fill(referrer.lower())
+    referrers.get_by_role("button", name="Approve referrer").click()
+    done(page.locator("div.referrers"), "Referrer approved.")
+    assert market.isReferrer(ADDRESSES["seller"], referrer)
+    server.wait_indexed()
+    assert server.json(f"/api/referrers/{ADDRESSES['seller']}")["referrers"][-1]["referrer"] == (
+        referrer
+    )
+    referrers.get_by_role("button", name="Revoke referrer").click()
+    done(page.locator("div.referrers"), "Referrer revoked.")
+    assert not market.isReferrer(ADDRESSES["seller"], referrer)
 
 
 def test_a_cart_whose_lines_share_no_token_is_not_offered_for_payment(server, suite, page, wallet):

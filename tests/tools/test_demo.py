@@ -29,6 +29,7 @@ CHAPTERS = (
     "$ bazaar evidence",
     "buyer share 70%",
     "$ bazaar set-commission 1 --percent 5",
+    "$ bazaar approve-referrer",
     "cart of 3 orders in one transaction",
     "confirm: 3 orders in one transaction",
     "to the referrer",

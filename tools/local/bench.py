@@ -265,6 +265,7 @@ def measure_carts(b: Bench, suite: Any, item: int, other: int) -> None:
     b.record("confirmBatch_5_orders", lambda: market.confirmBatch(orders, q))
 
     market.setCommission(item, 500, {"from": seller})
+    market.setReferrer(referrer, True, {"from": seller})  # only approved referrers earn (F1)
     referred = cart([(item, 1, 0)], referrer)
     terms = tuple(referred.events["OrderPaid"]["terms"])
     market.ship(terms, b"\x0a" * 32, {"from": seller})

@@ -13,7 +13,8 @@ points discount; the chair bought, BTC down 20 %, the buffer returned; a USDC pa
 blacklisted seller kept as a credit and claimed to another address; a USDC order the seller
 never ships, reclaimed; the index, and an order the keeper releases after the window; a dispute
 with evidence and a ruling; a cart of three lines from two sellers paid at once, brought by a
-referrer whose commission is paid when the batch of orders is confirmed; members stake, the
+referrer both sellers approved, whose commissions are paid when the batch of orders is
+confirmed; members stake, the
 fee share reaches them; a fee change proposed, voted (one vote signed off-line and relayed),
 queued and executed; the feeds going stale and checkout failing closed, an outage recorded;
 final balances.
@@ -197,6 +198,10 @@ def play(story: Story) -> None:
         "--metadata", "Wool scarf")  # fmt: skip
     run("seller", "set-commission", "1", "--percent", "5")
     run("maker", "set-commission", "4", "--percent", "10")
+    # Only referrers a seller approved earn its commissions (a buyer's own second address
+    # would otherwise take them as a rebate): both sellers enrol the member.
+    run("seller", "approve-referrer", ADDRESS["member"])
+    run("maker", "approve-referrer", ADDRESS["member"])
     cart = data("buyer", "buy", "--line", "1", "--line", "2", "--line", "4:2", "--token", "wbtc",
                 "--referrer", ADDRESS["member"])  # fmt: skip
     lamp2, chair2, scarves = (line["orderId"] for line in cart["orders"])

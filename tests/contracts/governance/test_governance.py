@@ -255,6 +255,7 @@ def test_a_proposal_cannot_move_escrowed_funds_or_mint_points(
         "checkout",
         "checkoutCart",
         "setCommission",
+        "setReferrer",
         "ship",
         "shipBatch",
         "addCheckpoint",

@@ -3,7 +3,8 @@
 terms at checkout, out of the seller's proceeds after the platform fee, whenever the seller
 is paid (confirm, release, ruling) and in proportion to what the seller keeps; never when
 the buyer gets everything back; never blocking the order (a referrer that cannot receive is
-credited)."""
+credited). Since finding F1 a referrer earns only from sellers who approved it
+(`setReferrer`, test_marketplace_referrers.py): the fixtures' sellers approve `referrer`."""
 
 import brownie
 import pytest
@@ -49,18 +50,22 @@ def referrer(stranger):
 
 
 @pytest.fixture(scope="module")
-def affiliated(market, seller, wbtc, usdc):
-    """$1,000, 10 in stock, WBTC or USDC, offering a 10 % commission."""
+def affiliated(market, seller, wbtc, usdc, referrer):
+    """$1,000, 10 in stock, WBTC or USDC, offering a 10 % commission; its seller approved
+    `referrer`."""
     item = list_item(market, seller, 1_000 * USD, [wbtc, usdc])
     market.setCommission(item, RATE, {"from": seller})
+    market.setReferrer(referrer, True, {"from": seller})
     return item
 
 
 @pytest.fixture(scope="module")
-def affiliated_b(market, seller_b, wbtc):
-    """The second seller's $200 listing in WBTC offering a 5 % commission."""
+def affiliated_b(market, seller_b, wbtc, referrer):
+    """The second seller's $200 listing in WBTC offering a 5 % commission; its seller
+    approved `referrer`."""
     item = list_item(market, seller_b, 200 * USD, [wbtc])
     market.setCommission(item, 500, {"from": seller_b})
+    market.setReferrer(referrer, True, {"from": seller_b})
     return item
 
 
@@ -225,6 +230,7 @@ def test_a_usd_protected_orders_commission_leaves_out_the_buffer_returned_to_the
     market, protected_listing, buyer, seller, referrer, wbtc, arbiter
 ):
     market.setCommission(protected_listing, RATE, {"from": seller})
+    market.setReferrer(referrer, True, {"from": seller})
     _, (order,) = buy_cart(
         market, buyer, [(protected_listing, 1)], wbtc, arbiter, referrer=referrer
     )
@@ -430,6 +436,7 @@ def test_a_referrer_contract_whose_receipt_reverts_is_credited_and_claims_later(
     contract = MaliciousReceiver.deploy(market, {"from": deployer})
     item = list_item(market, seller, 100 * USD, [rusd])
     market.setCommission(item, RATE, {"from": seller})
+    market.setReferrer(contract, True, {"from": seller})
     _, (order,) = buy_cart(market, buyer, [(item, 1)], rusd, arbiter, referrer=contract)
     ship(market, order, seller)
     # Paid, the contract tries to re-enter and then reverts: its payout fails.
@@ -462,6 +469,7 @@ def test_a_blacklisted_referrer_is_credited_and_claims_to_another_address(
 ):
     item = list_item(market, seller, 100 * USD, [busd])
     market.setCommission(item, RATE, {"from": seller})
+    market.setReferrer(referrer, True, {"from": seller})
     _, (order,) = buy_cart(market, buyer, [(item, 1)], busd, arbiter, referrer=referrer)
     ship(market, order, seller)
     busd.setBlacklisted(referrer, True, {"from": seller})
@@ -497,6 +505,7 @@ def test_a_resold_digital_item_pays_royalty_and_commission_from_the_proceeds(
     market.confirm(first.terms, {"from": buyer})
     resale = list_digital(market, buyer, item, 100 * USD, [wbtc])
     market.setCommission(resale, RATE, {"from": buyer})
+    market.setReferrer(referrer, True, {"from": buyer})
     wbtc.mint(seller_b, SATS, {"from": deployer})
     wbtc.approve(market, 2**256 - 1, {"from": seller_b})
     _, (order,) = buy_cart(market, seller_b, [(resale, 1)], wbtc, arbiter, referrer=referrer)
@@ -563,6 +572,7 @@ def test_a_royalty_that_leaves_less_than_the_commission_is_capped_and_the_order_
     goods.setApprovalForAll(market, True, {"from": seller_b})
     resale = list_digital(market, seller_b, 1, 100 * USD, [wbtc])
     market.setCommission(resale, 2_000, {"from": seller_b})
+    market.setReferrer(referrer, True, {"from": seller_b})
     wbtc.mint(buyer, SATS, {"from": deployer})
     wbtc.approve(market, 2**256 - 1, {"from": buyer})
     _, (order,) = buy_cart(market, buyer, [(resale, 1)], wbtc, arbiter, referrer=referrer)

@@ -374,7 +374,8 @@ class MarketActions(SystemCore):
             m.tokens[token].latest,
             config.points_per_usd,
             referrer or ZERO_ADDRESS,
-            listing.commission_bps if referrer else 0,
+            # Only a referrer the seller approved earns its rate (finding F1); others get 0.
+            listing.commission_bps if (listing.seller, referrer) in m.referrers else 0,
         )
         oid = terms.id_hex()
         assert str(event["orderId"]).lower() == oid, "order id is not the hash of the terms"
@@ -414,6 +415,24 @@ class MarketActions(SystemCore):
             listing.commission_bps = bps
             assert tx.events["CommissionSet"]["commissionBps"] == bps
             STATS["commissions set"] += 1
+
+    def set_referrer(self, seller: str, referrer: str, approved: bool) -> None:
+        """`seller` approves or revokes `referrer` (the zero address is refused)."""
+        expect = "MarketplaceReferrerZero" if referrer == ZERO_ADDRESS else None
+        tx = self.send(self.w.market.setReferrer, referrer, approved, sender=seller, expect=expect)
+        if tx is not None:
+            event = tx.events["ReferrerSet"]
+            assert (event["seller"], event["referrer"], event["approved"]) == (
+                seller,
+                referrer,
+                approved,
+            )
+            if approved:
+                self.m.referrers.add((seller, referrer))
+            else:
+                self.m.referrers.discard((seller, referrer))
+            assert self.w.market.isReferrer(seller, referrer) == approved
+            STATS["referrers approved" if approved else "referrers revoked"] += 1
 
     # --- order lifecycle --------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 // One listing and its checkout: quantity, token, the locked amount, the buyer's slippage and
 // deadline, approve only when the allowance is short, then checkout.
-import { parseUnits } from "viem";
+import { getAddress, isAddress, parseUnits } from "viem";
 import { get } from "../api.js";
 import { Refused, arbiterFor, config, erc20Abi, market, marketAbi, paidOrders, read, reason, refusal, send, sendMarket } from "../chain.js";
 import { field, h, notice, show } from "../dom.js";
@@ -17,8 +17,11 @@ const POINT_DECIMALS = 18;
 
 export async function listingPage(root, id) {
   let listing;
+  let refApproved = false;
+  // Referred (`?ref=`): the server also says whether this seller approved the referrer.
+  const ref = cart.referrer;
   try {
-    ({ listing } = await get(`/api/listings/${id}`));
+    ({ listing, refApproved } = await get(`/api/listings/${id}`, { ref }));
   } catch (err) {
     show(root, notice("error", err.message));
     return;
@@ -80,7 +83,10 @@ export async function listingPage(root, id) {
       commissionBps: Number(onChain.commissionBps ?? listing.commissionBps ?? 0),
     };
   }
-  const bps = Number(listing.commissionBps ?? 0);
+  let bps = Number(listing.commissionBps ?? 0);
+  // A referrer earns only where the seller approved it (setReferrer): with a wallet, as the
+  // chain says.
+  if (ref && bps > 0 && !(onRightChain() ? await market("isReferrer", [listing.seller, ref]) : refApproved)) bps = 0;
   show(commission, bps > 0 ? `${bps / 100} % to referrers` : null);
   if (listing.active && listing.stock > 0) checkoutForm(checkoutBox, listing);
   if (connected() && wallet.account.toLowerCase() === String(listing.seller).toLowerCase()) commissionForm(sellerBox, listing, commission);
@@ -239,6 +245,34 @@ function commissionForm(box, listing, shown) {
       },
       field("Commission to referrers (%)", percent, "of your proceeds after the platform fee, on orders a referrer brings; 0 to 20"),
       h("button", { type: "submit" }, "Set commission"),
+    ),
+    status,
+    referrerForm(),
+  );
+}
+
+/** The seller's affiliates: only referrers it approved earn its listings' commissions. */
+function referrerForm() {
+  const address = h("input", { type: "text", name: "referrer", placeholder: "0x…", spellcheck: "false" });
+  const status = h("div", { class: "status" });
+  const set = (approved) => async (progress) => {
+    const text = address.value.trim();
+    if (!isAddress(text) || /^0x0{40}$/i.test(text)) throw new Error("The referrer is an address: 0x followed by 40 hex digits, not zero.");
+    await sendMarket("setReferrer", [getAddress(text), approved], progress);
+  };
+  const submit = (approved, done) => async (e) => {
+    e.preventDefault();
+    await run(status, set(approved), done);
+  };
+  return h(
+    "div",
+    { class: "referrers" },
+    h(
+      "form",
+      { class: "referrer-form", onsubmit: submit(true, "Referrer approved.") },
+      field("Referrer", address, "only referrers you approve earn your commissions; orders already paid keep theirs"),
+      h("button", { type: "submit", name: "approve" }, "Approve referrer"),
+      h("button", { type: "button", name: "revoke", onclick: submit(false, "Referrer revoked.") }, "Revoke referrer"),
     ),
     status,
   );
