@@ -11,6 +11,7 @@ from eth_account import Account
 from web3 import Web3
 
 from bazaar import cli
+from bazaar.cli import market as cli_market
 from bazaar.clients.erc20 import Erc20Client
 from bazaar.clients.logs import scan_logs
 from bazaar.clients.marketplace import MarketplaceClient
@@ -41,7 +42,7 @@ def test_the_cli_maps_no_signer_to_the_keystore_hint(capsys, monkeypatch):
     def needs_a_signer(ctx):
         raise NoSigner("checkout")
 
-    monkeypatch.setattr(cli.market, "cmd_quote", needs_a_signer)
+    monkeypatch.setattr(cli_market, "cmd_quote", needs_a_signer)
     assert cli.main(["quote", "--token", "wbtc", "--usd", "1"]) == 1
     assert capsys.readouterr().err == (
         "bazaar: error: checkout needs a signing account: pass --keystore FILE\n"

@@ -37,7 +37,7 @@ SENDING = r"\b(?:send|call_for|_lifecycle|_lifecycle_call)\(\s*"
 
 # artifact -> the client modules that send its functions
 SENDERS = {
-    "EscrowMarketplace": ("marketplace.py",),
+    "EscrowMarketplace": ("marketplace.py", "checkouts.py", "offers.py"),
     "DigitalGoods": ("goods.py",),
     "RewardPoints": ("points.py", "erc20.py"),
     "PointsStaking": ("staking.py",),
