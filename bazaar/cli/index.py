@@ -202,6 +202,9 @@ def cmd_listings(ctx: Context) -> int:
     seller = checksum(args.seller, "seller") if args.seller else None
     active = None if args.all else True
     rows = queries.listings_where(engine, seller, token_id, active, args.sort, args.limit)
+    now = int(ctx.w3.eth.get_block("latest")["timestamp"])
+    live = not args.all
+    offers = queries.offers_where(engine, now, seller, token_id, live, args.sort, args.limit)
     lag, text = _lag(ctx, engine)
     lines = [f"{len(rows)} listing(s)"]
     for r in rows:
@@ -209,8 +212,19 @@ def cmd_listings(ctx: Context) -> int:
             f"  {r['listingId']:>5}  {format_usd(r['priceUsd']):>14}  stock {r['stock']:<5} "
             f"{r['kind']:<8} seller {r['seller']}" + ("" if r["active"] else "  (delisted)")
         )
+    if offers:
+        lines.append(f"{len(offers)} signed offer(s) (bazaar buy --offer HASH)")
+    for o in offers:
+        state = [k for k in ("cancelled", "superseded", "expired") if o[k]]
+        lines.append(
+            f"  {o['offerHash']}  {format_usd(o['priceUsd']):>14}  left {o['left']:<5} "
+            f"seller {o['seller']}" + (f"  ({', '.join(state)})" if state else "")
+        )
     lines.append(f"({text}{_cut(rows, args.limit)})")
-    ctx.emit({"listings": rows, "truncated": len(rows) == args.limit, "index": lag}, lines)
+    ctx.emit(
+        {"listings": rows, "offers": offers, "truncated": len(rows) == args.limit, "index": lag},
+        lines,
+    )
     return 0
 
 

@@ -451,13 +451,15 @@ def _kind(c: Connection, listing_id: int) -> str | None:
 
 def _paid(c: Connection, a: dict[str, Any], block: int, when: int) -> None:
     terms = terms_of(a["terms"])
-    kind = _kind(c, terms.listingId)
+    offer = terms.listingId > OFFER_ID_FLOOR  # an order from a signed offer: its hash
+    kind = None if offer else _kind(c, terms.listingId)
     digital = kind == "Digital"
     window = _window(c)
     c.execute(
         orders.insert().values(
             id=a["orderId"],
-            listing_id=terms.listingId,
+            listing_id=0 if offer else terms.listingId,
+            offer_hash=f"0x{terms.listingId:064x}" if offer else None,
             buyer=terms.buyer,
             seller=terms.seller,
             arbiter=terms.arbiter,
@@ -477,6 +479,17 @@ def _paid(c: Connection, a: dict[str, Any], block: int, when: int) -> None:
     )
     if kind is not None:  # the stock, decremented in the database (no read first)
         _listing(c, terms.listingId, stock=listings.c.stock - terms.quantity)
+
+
+# Listing ids count from 1; an order whose `listingId` is above this is from a signed offer.
+OFFER_ID_FLOOR = 2**64 - 1
+
+
+def _hex32(value: Any) -> str:
+    """A bytes32 event argument as 0x and 64 hex digits."""
+    if isinstance(value, str):
+        return value.lower() if value.startswith("0x") else "0x" + value.lower()
+    return "0x" + bytes(value).hex()
 
 
 HANDLERS: dict[str, Callable[[Connection, dict[str, Any], int, int], None]] = {
@@ -527,6 +540,16 @@ HANDLERS: dict[str, Callable[[Connection, dict[str, Any], int, int], None]] = {
     ),
     "CommissionPaid": schema.add_commission,
     "ReferrerSet": schema.set_referrer,
+    "OfferFilled": lambda c, a, b, t: schema.offer_filled(
+        c, _hex32(a["offerHash"]), _int(a["filled"])
+    ),
+    "OfferRestocked": lambda c, a, b, t: schema.offer_filled(
+        c, _hex32(a["offerHash"]), _int(a["filled"])
+    ),
+    "OfferCancelled": lambda c, a, b, t: schema.offer_cancelled(c, _hex32(a["offerHash"])),
+    "OffersCancelled": lambda c, a, b, t: schema.offers_cancelled(
+        c, a["seller"], _int(a["counter"])
+    ),
 }
 
 

@@ -1,6 +1,6 @@
 """The index's answers: an account's orders by role (and what is due from it), listings, an
-account's credits, a referrer's commissions, a seller's approved referrers, the work the keeper
-may do, and how far the index is behind the chain."""
+account's credits, a referrer's commissions, a seller's approved referrers, the signed offers
+published to it, the work the keeper may do, and how far the index is behind the chain."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ from bazaar.index.schema import (
     get_meta,
     keeper_jobs,
     listings,
+    offer_counters,
+    offer_fills,
+    offers,
     orders,
     proposals,
     referrers,
@@ -188,6 +191,105 @@ def listings_where(
         }
         for r in rows
     ]
+
+
+def store_offer(engine: Engine, signed: Any, now: int) -> bool:
+    """Publishes the signed offer `signed` (a bazaar.signing.offers.SignedOffer, checked by the
+    caller against the chain and marketplace); False when it was published already."""
+    offer = signed.offer
+    with engine.begin() as c:
+        if c.execute(sa.select(offers.c.hash).where(offers.c.hash == signed.hash_hex)).first():
+            return False
+        c.execute(
+            offers.insert().values(
+                hash=signed.hash_hex,
+                seller=offer.seller,
+                price_usd=str(offer.priceUsd),
+                price_sort=min(offer.priceUsd, 2**63 - 1),
+                stock=offer.stock,
+                token_mask=offer.tokenMask,
+                buffer_bps=offer.bufferBps,
+                points_cap_bps=offer.pointsDiscountCapBps,
+                commission_bps=offer.commissionBps,
+                metadata_hash="0x" + offer.metadataHash.hex(),
+                expiry=offer.expiry,
+                counter=str(offer.counter),
+                document=json.dumps(signed.to_json(), sort_keys=True),
+                published_at=now,
+            )
+        )
+    return True
+
+
+def offers_where(
+    engine: Engine,
+    now: int,
+    seller: str | None = None,
+    token_id: int | None = None,
+    live: bool = True,
+    sort: str = "id",
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    """Published offers with what the chain says of them (filled, cancelled, superseded by a
+    newer counter, expired) and the units left; `live`: only those with units for sale now."""
+    query = (
+        sa.select(
+            offers,
+            offer_fills.c.filled,
+            offer_fills.c.cancelled,
+            offer_counters.c.counter.label("seller_counter"),
+        )
+        .outerjoin(offer_fills, offer_fills.c.hash == offers.c.hash)
+        .outerjoin(offer_counters, offer_counters.c.seller == offers.c.seller)
+    )
+    if seller is not None:
+        query = query.where(offers.c.seller == seller)
+    if token_id is not None:
+        query = query.where(offers.c.token_mask.op("&")(1 << (token_id - 1)) != 0)
+    if live:
+        query = query.where(offers.c.expiry >= now)
+    order_by = {"id": offers.c.published_at, "price": offers.c.price_sort}[sort]
+    with engine.connect() as c:
+        rows = c.execute(query.order_by(order_by, offers.c.hash)).all()
+    found = []
+    for r in rows:
+        filled = int(r.filled or 0)
+        cancelled = bool(r.cancelled)
+        superseded = int(r.seller_counter or 0) != int(r.counter)
+        expired = int(r.expiry) < now
+        left = 0 if cancelled or superseded or expired else max(int(r.stock) - filled, 0)
+        if live and left == 0:
+            continue
+        found.append(
+            {
+                "offerHash": r.hash,
+                "seller": r.seller,
+                "priceUsd": int(r.price_usd),
+                "stock": int(r.stock),
+                "filled": filled,
+                "left": left,
+                "tokenMask": int(r.token_mask),
+                "bufferBps": int(r.buffer_bps),
+                "pointsCapBps": int(r.points_cap_bps),
+                "commissionBps": int(r.commission_bps),
+                "metadataHash": r.metadata_hash,
+                "expiry": int(r.expiry),
+                "cancelled": cancelled,
+                "superseded": superseded,
+                "expired": expired,
+                "signedOffer": json.loads(r.document),
+            }
+        )
+        if len(found) == limit:
+            break
+    return found
+
+
+def offer_document(engine: Engine, offer_hash: str) -> dict[str, Any] | None:
+    """The signed offer published under `offer_hash`, as published."""
+    with engine.connect() as c:
+        found = c.execute(sa.select(offers.c.document).where(offers.c.hash == offer_hash)).scalar()
+    return None if found is None else dict(json.loads(found))
 
 
 def credits_of(engine: Engine, account: str) -> dict[str, int]:

@@ -24,6 +24,7 @@ SORT_MAX = 2**63 - 1
 # `info` ("since"): the step that created the table leaves it out (so that each step keeps
 # creating exactly its version's tables) and the later step adds it (`_add_columns`).
 SINCE_5 = {"since": 5}
+SINCE_7 = {"since": 7}
 
 metadata = sa.MetaData()
 
@@ -104,6 +105,9 @@ orders = sa.Table(
     # commission rate its terms fixed at checkout (0 without a referrer)
     sa.Column("referrer", sa.String(42), index=True, info=SINCE_5),
     sa.Column("commission_bps", sa.Integer, nullable=False, server_default="0", info=SINCE_5),
+    # version 7: the signed offer an order was bought from (its `listingId` is the offer's
+    # hash, too big for `listing_id`, which is then 0)
+    sa.Column("offer_hash", sa.String(66), index=True, info=SINCE_7),
 )
 
 credits = sa.Table(
@@ -284,6 +288,49 @@ referrers = sa.Table(
     sa.Column("timestamp", sa.BigInteger, nullable=False),  # the block's, unix seconds
 )
 
+# -- version 7: signed offers ------------------------------------------------------------------
+metadata_v7 = sa.MetaData()
+
+# The signed offers published to the index (`bazaar publish-offer`, `POST /api/offers`): each
+# checked when it came (this chain and marketplace, its seller's signature). Not derived from
+# events: a reorg keeps them. What the chain says of them (filled, cancelled) is below.
+offers = sa.Table(
+    "offers",
+    metadata_v7,
+    sa.Column("hash", sa.String(66), primary_key=True),
+    sa.Column("seller", sa.String(42), nullable=False, index=True),
+    sa.Column("price_usd", sa.Text, nullable=False),
+    sa.Column("price_sort", sa.BigInteger, nullable=False, index=True),
+    sa.Column("stock", sa.BigInteger, nullable=False),
+    sa.Column("token_mask", sa.Integer, nullable=False),
+    sa.Column("buffer_bps", sa.Integer, nullable=False),
+    sa.Column("points_cap_bps", sa.Integer, nullable=False),
+    sa.Column("commission_bps", sa.Integer, nullable=False),
+    sa.Column("metadata_hash", sa.String(66), nullable=False),
+    sa.Column("expiry", sa.BigInteger, nullable=False, index=True),
+    sa.Column("counter", sa.Text, nullable=False),
+    sa.Column("document", sa.Text, nullable=False),  # the signed offer's JSON, as published
+    sa.Column("published_at", sa.BigInteger, nullable=False),
+)
+
+# Units sold per offer hash (`OfferFilled`, `OfferRestocked`) and cancelled offers
+# (`OfferCancelled`): derived.
+offer_fills = sa.Table(
+    "offer_fills",
+    metadata_v7,
+    sa.Column("hash", sa.String(66), primary_key=True),
+    sa.Column("filled", sa.BigInteger, nullable=False),
+    sa.Column("cancelled", sa.Boolean, nullable=False),
+)
+
+# Each seller's offer counter (`OffersCancelled`): an offer signed with a lower one is void.
+offer_counters = sa.Table(
+    "offer_counters",
+    metadata_v7,
+    sa.Column("seller", sa.String(42), primary_key=True),
+    sa.Column("counter", sa.Text, nullable=False),
+)
+
 # Derived tables: rebuilt from `events` after a reorg.
 DERIVED = (
     listings,
@@ -294,9 +341,11 @@ DERIVED = (
     seller_ratings,
     commissions,
     referrers,
+    offer_fills,
+    offer_counters,
 )
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 ZERO_ADDRESS = "0x" + "0" * 40
 
@@ -485,8 +534,40 @@ def set_referrer(connection: Connection, args: dict[str, Any], block: int, when:
         )
 
 
+def _v7(connection: Connection) -> None:
+    """Signed offers: the published offers, what the chain says of them, and the orders'
+    offer (none before the contracts had offers: no event to replay)."""
+    _add_columns(connection, 7)
+    metadata_v7.create_all(connection)
+
+
+def offer_filled(connection: Connection, offer_hash: str, filled: int) -> None:
+    """`OfferFilled` and `OfferRestocked`: the units sold so far."""
+    updated = connection.execute(
+        offer_fills.update().where(offer_fills.c.hash == offer_hash).values(filled=filled)
+    )
+    if updated.rowcount == 0:
+        connection.execute(
+            offer_fills.insert().values(hash=offer_hash, filled=filled, cancelled=False)
+        )
+
+
+def offer_cancelled(connection: Connection, offer_hash: str) -> None:
+    updated = connection.execute(
+        offer_fills.update().where(offer_fills.c.hash == offer_hash).values(cancelled=True)
+    )
+    if updated.rowcount == 0:
+        connection.execute(offer_fills.insert().values(hash=offer_hash, filled=0, cancelled=True))
+
+
+def offers_cancelled(connection: Connection, seller: str, counter: int) -> None:
+    """`OffersCancelled`: the seller's new counter."""
+    connection.execute(offer_counters.delete().where(offer_counters.c.seller == seller))
+    connection.execute(offer_counters.insert().values(seller=seller, counter=str(counter)))
+
+
 # Version n is reached by MIGRATIONS[n - 1] from version n - 1; a new version appends a step.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6)
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
 
 
 def default_url(chain_id: int) -> str:

@@ -4,8 +4,9 @@ the reviews it had indexed, the delivery details' table); an index written at ve
 with the affiliate commissions (version 5: the columns added to its listings and orders and
 filled, with the commissions paid, from what it had indexed); an index written at version 5
 opens with the sellers' approved referrers (version 6, review finding F1: filled from the
-`ReferrerSet` events it had indexed, a revocation removing the approval); and an index newer
-than the code is refused."""
+`ReferrerSet` events it had indexed, a revocation removing the approval) and with the signed
+offers' tables and the orders' offer column (version 7); and an index newer than the code is
+refused."""
 
 import json
 
@@ -40,7 +41,7 @@ def test_an_index_at_version_1_is_migrated_with_its_sellers_ratings(db_url):
     tables = set(sa.inspect(migrated).get_table_names())
     assert {"uploads", "upload_images", "seller_ratings", "deliveries"} <= tables
     with migrated.connect() as c:
-        assert schema.get_meta(c, "schema_version") == str(schema.SCHEMA_VERSION) == "6"
+        assert schema.get_meta(c, "schema_version") == str(schema.SCHEMA_VERSION) == "7"
         ratings = {r.seller: (r.rating_sum, r.reviews) for r in c.execute(
             sa.select(schema.seller_ratings))}  # fmt: skip
     assert ratings == {seller: (9, 2), other: (1, 1)}
@@ -134,7 +135,7 @@ def test_an_index_at_version_5_is_migrated_with_the_referrers_sellers_approved(d
     engine.dispose()
     migrated = open_index(db_url)
     with migrated.connect() as c:
-        assert schema.get_meta(c, "schema_version") == "6"
+        assert schema.get_meta(c, "schema_version") == "7"
     assert [(r.referrer, r.block, r.timestamp) for r in queries.referrers_of(migrated, seller)] == [
         (kept, 3, 1_003)
     ]
@@ -159,11 +160,13 @@ def test_a_new_index_has_the_columns_of_one_migrated_from_version_1_and_of_the_c
     def shape(engine):
         found = sa.inspect(engine)
         return {t: sorted(c["name"] for c in found.get_columns(t)) for t in
-                ("listings", "orders", "commissions", "referrers")}  # fmt: skip
+                ("listings", "orders", "commissions", "referrers", "offers", "offer_fills",
+                 "offer_counters")}  # fmt: skip
 
     assert shape(fresh) == shape(migrated)
     # as the code declares
-    for table in (schema.listings, schema.orders, schema.commissions, schema.referrers):
+    tables = (schema.listings, schema.orders, schema.commissions, schema.referrers)
+    for table in (*tables, schema.offers, schema.offer_fills, schema.offer_counters):
         assert shape(fresh)[table.name] == sorted(c.name for c in table.columns)
 
 
@@ -171,5 +174,5 @@ def test_an_index_newer_than_the_code_is_refused(db_url):
     engine = open_index(db_url)
     with engine.begin() as c:
         schema.set_meta(c, "schema_version", str(schema.SCHEMA_VERSION + 1))
-    with pytest.raises(BazaarError, match="this bazaar knows up to 6"):
+    with pytest.raises(BazaarError, match="this bazaar knows up to 7"):
         open_index(db_url)
