@@ -31,6 +31,7 @@ from tests.storefront.steps import (
     visit,
 )
 from tests.support.cli import ADDRESSES, PASSWORD, run
+from tests.support.helpers import mine_at
 
 USDC = 10**6
 RELAY_SELECTOR = (
@@ -87,9 +88,10 @@ def cart_of(page, server, suite, *prices):
     return form
 
 
-def sign_in_page(form, fee="0"):
+def sign_in_page(form, fee="0", minutes="20"):
     """Pays the cart by signature (Permit2 already approved); the signed checkout's JSON as
     downloaded."""
+    form.locator("input[name=deadline]").fill(minutes)
     form.locator("input[name=relayer-fee]").fill(fee)
     form.get_by_role("button", name="Pay by signature (no gas)").click()
     gasless = form.locator(".gasless")
@@ -282,3 +284,25 @@ def test_a_tampered_checkout_and_a_replayed_one_are_refused_on_the_relay_page_wi
 
     section.locator("textarea[name=checkout]").fill('{"type": "bazaar-ballot"}')
     expect(section.locator(".checked .notice.error")).to_contain_text("not a signed checkout")
+
+
+def test_a_checkout_for_another_chain_or_past_its_deadline_is_refused_on_the_relay_page(
+    server, suite, page, wallet
+):
+    approve_permit2(suite)
+    form = cart_of(page, server, suite, 35)
+    data = sign_in_page(form, minutes="1")
+    switch_to(page, wallet, "arbiter")
+    elsewhere = json.loads(json.dumps(data))
+    elsewhere["chainId"] = 8453
+    section = relay_page_with(page, json.dumps(elsewhere))
+    expect(section.locator(".verdict .notice.error.refused")).to_contain_text(
+        "signed for chain 8453; this marketplace is on chain 31337", timeout=TIMEOUT
+    )
+    mine_at(brownie.web3.eth.get_block("latest")["timestamp"] + 120)
+    section = relay_page_with(page, json.dumps(data))
+    expect(section.locator(".verdict .notice.error.refused")).to_contain_text(
+        f"expired at {data['cart']['deadline']} (unix)", timeout=TIMEOUT
+    )
+    expect(section.get_by_role("button", name="Relay it")).to_have_count(0)
+    assert not wallet.asked("eth_sendTransaction")

@@ -96,8 +96,7 @@ export async function prepareSignature(lines, token, slipBps, minutes, fee) {
   const permit2 = await permit2Of();
   const order = await cartOf(lines, token, withSlippage(total, slipBps) + fee, minutes);
   const held = await read(token.address, erc20Abi, "balanceOf", [wallet.account]);
-  const costs = total + fee < order.maxTotal ? total + fee : order.maxTotal;
-  if (held < costs) throw new Refused(`You hold ${tokenAmount(held, token)}; the cart and the fee cost ${tokenAmount(total + fee, token)}.`);
+  if (held < total + fee) throw new Refused(`You hold ${tokenAmount(held, token)}; the cart and the fee cost ${tokenAmount(total + fee, token)}.`);
   const allowed = await read(token.address, erc20Abi, "allowance", [wallet.account, permit2]);
   const unsigned = { chainId: wallet.expectedChainId, marketplace: config.market, permit2, cart: order, payment: { buyer: wallet.account, relayerFee: fee, nonce: null, signature: null } };
   return { unsigned, token, allowed };
@@ -283,6 +282,11 @@ function payForm(tokens, lines, draw) {
     box.replaceChildren();
   };
   sign.addEventListener("click", bySignature);
+  relayerFee.addEventListener("keydown", (e) => {
+    if (e.key !== "Enter") return; // the form's submit would pay the cart with gas
+    e.preventDefault();
+    if (!sign.disabled) sign.click();
+  });
 
   const form = h(
     "form",
@@ -311,7 +315,7 @@ function payForm(tokens, lines, draw) {
       "fieldset",
       { class: "by-signature" },
       h("legend", {}, "Or pay by signature"),
-      h("p", {}, "Sign the cart instead of sending it: whoever relays your signature pays the gas and earns the fee you offer (you need no ETH)."),
+      h("p", {}, "Sign the cart instead of sending it: whoever relays your signature pays the gas and earns the fee you offer (once Permit2 may take the token, you need no ETH)."),
       field("Relayer fee", relayerFee, "in the token you pay with; at most 3 % of the cart; part of the most you pay"),
       sign,
       gasless,
