@@ -1,6 +1,6 @@
 """What a storefront test does on the page, shared by the page's tests: open it, move to a
 fragment, connect the test wallet, switch its account, wait for an action's outcome, take a
-screenshot into reports/storefront/."""
+screenshot into reports/storefront/; list an item and put it in the cart."""
 
 import contextlib
 from pathlib import Path
@@ -8,16 +8,17 @@ from pathlib import Path
 import brownie
 from playwright.sync_api import expect
 
-from bazaar import artifacts
+from bazaar import artifacts, catalogue
 from bazaar.clients.oracle import OracleClient
 from bazaar.journal import Journal
 from bazaar.server.page import Rates, Token
-from tests.server.conftest import running
+from tests.server.conftest import SIGNERS, USD, listing_document, running
 from tests.support.cli import ADDRESSES, deploy_and_fund
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "reports" / "storefront"
 TIMEOUT = 30_000  # ms: a transaction's whole round (simulate, sign, mine, index)
+SELLER_OF = {"seller": 2, "deployer": 0}  # the dev accounts' indexes in brownie.accounts
 
 
 def shop_suite(folder):
@@ -77,3 +78,23 @@ def switch_to(page, wallet, name):
 def done(box, text):
     """Until `box` shows the outcome `text` of the action just taken."""
     expect(box.locator(".notice.ok.progress", has_text=text)).to_have_count(1, timeout=TIMEOUT)
+
+
+def listed(suite, server, title, price_usd, seller="seller", tokens=("usdc",)):
+    """A listing of `seller` with an uploaded description, paid in `tokens`; its id."""
+    document = listing_document(title, description="From the cart test")
+    catalogue.upload(server.url, document, SIGNERS["seller"])
+    metadata = bytes.fromhex(catalogue.content_hash(document)[2:])
+    tx = suite["market"].list(
+        price_usd * USD, 100, [suite[t] for t in tokens], 0, 0, 0, metadata,
+        {"from": brownie.accounts[SELLER_OF[seller]]},
+    )  # fmt: skip
+    return tx.events["Listed"]["listingId"]
+
+
+def add_to_cart(page, listing_id, quantity=1):
+    go(page, f"#/listing/{listing_id}")
+    buy = page.locator("form.buy")
+    buy.locator("input[name=quantity]").fill(str(quantity))
+    buy.get_by_role("button", name="Add to cart").click()
+    done(page.locator("section.checkout"), "Added to your cart.")

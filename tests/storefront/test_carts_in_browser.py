@@ -12,13 +12,13 @@ import pytest
 from eth_utils import keccak
 from playwright.sync_api import expect
 
-from bazaar import catalogue
-from tests.server.conftest import SIGNERS, USD, listing_document
 from tests.storefront.steps import (
     TIMEOUT,
+    add_to_cart,
     connect,
     done,
     go,
+    listed,
     priced_server,
     shop_suite,
     shot,
@@ -28,7 +28,6 @@ from tests.storefront.steps import (
 from tests.support.cli import ADDRESSES
 
 STATUS = {"Paid": 1, "Shipped": 2, "Completed": 3}
-SELLER_OF = {"seller": 2, "deployer": 0}  # the dev accounts' indexes in brownie.accounts
 
 
 @pytest.fixture(scope="module")
@@ -40,26 +39,6 @@ def suite(tmp_path_factory):
 def server(suite, tmp_path):
     with priced_server(suite, tmp_path) as api:
         yield api
-
-
-def listed(suite, server, title, price_usd, seller="seller", tokens=("usdc",)):
-    """A listing of `seller` with an uploaded description, paid in `tokens`; its id."""
-    document = listing_document(title, description="From the cart test")
-    catalogue.upload(server.url, document, SIGNERS["seller"])
-    metadata = bytes.fromhex(catalogue.content_hash(document)[2:])
-    tx = suite["market"].list(
-        price_usd * USD, 100, [suite[t] for t in tokens], 0, 0, 0, metadata,
-        {"from": brownie.accounts[SELLER_OF[seller]]},
-    )  # fmt: skip
-    return tx.events["Listed"]["listingId"]
-
-
-def add_to_cart(page, listing_id, quantity=1):
-    go(page, f"#/listing/{listing_id}")
-    buy = page.locator("form.buy")
-    buy.locator("input[name=quantity]").fill(str(quantity))
-    buy.get_by_role("button", name="Add to cart").click()
-    done(page.locator("section.checkout"), "Added to your cart.")
 
 
 def status_of(suite, order_id):

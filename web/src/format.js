@@ -69,3 +69,12 @@ export function parsePoints(text) {
   if (fraction.length > POINT_DECIMALS) throw new Error(`${what} '${text}' has more than ${POINT_DECIMALS} decimals`);
   return parseUnits(`${shape[1] || "0"}.${fraction || "0"}`, POINT_DECIMALS);
 }
+
+/** A token amount typed by the user ("0.5"), in the token's units; refuses what is not one. */
+export function parseToken(text, token, what = "amount") {
+  const clean = String(text).trim();
+  if (!/^\d*\.?\d+$|^\d+\.$/.test(clean)) throw new Error(`The ${what} "${text}" is not a ${token.symbol} amount like 0.5.`);
+  const fraction = clean.split(".")[1] ?? "";
+  if (fraction.length > token.decimals) throw new Error(`The ${what} "${text}" has more than ${token.decimals} decimals (${token.symbol}).`);
+  return parseUnits(clean.endsWith(".") ? clean.slice(0, -1) : clean, token.decimals);
+}

@@ -1,6 +1,6 @@
-// BTC Bazaar's storefront: a page of fragments (#/, #/listing/7, #/orders, #/shop, #/sales,
-// #/arbiter, #/dao) over the server's read API, with the shopper's own wallet for everything
-// signed.
+// BTC Bazaar's storefront: a page of fragments (#/, #/listing/7, #/cart, #/orders, #/shop,
+// #/sales, #/arbiter, #/relay, #/dao) over the server's read API, with the shopper's own wallet
+// for everything signed.
 import { h, notice, show } from "./dom.js";
 import { isAddress, getAddress } from "viem";
 import { shortAddress } from "./format.js";
@@ -12,6 +12,7 @@ import { catalogue, parse } from "./views/catalogue.js";
 import { daoPage } from "./views/dao.js";
 import { listingPage } from "./views/listing.js";
 import { ordersPage } from "./views/orders.js";
+import { relayPage } from "./views/relay.js";
 import { shopPage } from "./views/shop.js";
 
 const bar = document.getElementById("wallet");
@@ -88,6 +89,7 @@ async function route() {
     else if (parts[0] === "arbiter") await ordersPage(main, "arbiter");
     else if (parts[0] === "shop") await shopPage(main);
     else if (parts[0] === "cart") await cartPage(main);
+    else if (parts[0] === "relay") await relayPage(main);
     else if (parts[0] === "dao") await daoPage(main);
     else if (!parts.length) await catalogue(main, parse(new URLSearchParams(query)));
     else show(main, notice("error", "There is no such page."), h("a", { href: "#/" }, "Back to the catalogue"));
