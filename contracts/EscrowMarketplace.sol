@@ -114,6 +114,8 @@ contract EscrowMarketplace is MarketplaceCheckoutCore, IEscrowMarketplace {
         address guardian_,
         IDigitalGoods goods_,
         IRewardPoints rewards_,
+        // Zero is allowed: a marketplace without Permit2 (see `permit2`).
+        // slither-disable-next-line missing-zero-check
         address permit2_,
         address offers_
     ) MarketplaceStorage(oracle_, goods_, rewards_) Ownable(initialOwner) {
