@@ -21,6 +21,7 @@ import {SettlementMath} from "./libraries/SettlementMath.sol";
 import {MarketplaceAdmin} from "./marketplace/MarketplaceAdmin.sol";
 import {MarketplaceCheckoutCore} from "./marketplace/MarketplaceCheckoutCore.sol";
 import {MarketplaceLimits as Limits} from "./marketplace/MarketplaceLimits.sol";
+import {MarketplaceOffers} from "./marketplace/MarketplaceOffers.sol";
 import {MarketplaceStorage} from "./marketplace/MarketplaceStorage.sol";
 
 /// @title EscrowMarketplace
@@ -91,6 +92,9 @@ contract EscrowMarketplace is MarketplaceCheckoutCore, IEscrowMarketplace {
     /// @inheritdoc IEscrowMarketplace
     address public immutable permit2;
 
+    /// @inheritdoc IEscrowMarketplace
+    address public immutable offersExtension;
+
     /// @param initialOwner Governance (the deployer hands over to the timelock after set-up).
     /// @param oracle_ The price adapter.
     /// @param treasury_ Receiver of platform fees.
@@ -100,6 +104,9 @@ contract EscrowMarketplace is MarketplaceCheckoutCore, IEscrowMarketplace {
     ///        escrow always find their way back.
     /// @param permit2_ Uniswap's Permit2, for signature checkouts (zero: none). Fixed: buyers
     ///        approve it, never something governance could swap.
+    /// @param offers_ The signed-offers extension (`MarketplaceOffers`, zero: no signed offers),
+    ///        built with this marketplace's oracle, goods and points (else
+    ///        `MarketplaceOffersMismatch`): their addresses are immutables in its code.
     constructor(
         address initialOwner,
         IWbtcUsdOracle oracle_,
@@ -107,7 +114,10 @@ contract EscrowMarketplace is MarketplaceCheckoutCore, IEscrowMarketplace {
         address guardian_,
         IDigitalGoods goods_,
         IRewardPoints rewards_,
-        address permit2_
+        // Zero is allowed: a marketplace without Permit2 (see `permit2`).
+        // slither-disable-next-line missing-zero-check
+        address permit2_,
+        address offers_
     ) MarketplaceStorage(oracle_, goods_, rewards_) Ownable(initialOwner) {
         if (address(oracle_) == address(0) || treasury_ == address(0) || guardian_ == address(0)) {
             revert MarketplaceZeroAddress();
@@ -123,6 +133,11 @@ contract EscrowMarketplace is MarketplaceCheckoutCore, IEscrowMarketplace {
         _config.pointsPerUsd = 1;
         permit2 = permit2_;
         extension = address(new MarketplaceAdmin(oracle_, goods_, rewards_, permit2_));
+        if (offers_ != address(0)) {
+            (IWbtcUsdOracle o, IDigitalGoods g, IRewardPoints r) = MarketplaceOffers(offers_).links();
+            if (o != oracle_ || g != goods_ || r != rewards_) revert MarketplaceOffersMismatch(offers_);
+        }
+        offersExtension = offers_;
     }
 
     /* CHECKOUT */
@@ -388,6 +403,16 @@ contract EscrowMarketplace is MarketplaceCheckoutCore, IEscrowMarketplace {
     }
 
     /// @inheritdoc IEscrowMarketplace
+    function offerFilled(bytes32 offerHash) external view returns (uint256) {
+        return _offerFilled[offerHash];
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function offerCounter(address seller) external view returns (uint256) {
+        return _offerCounters[seller];
+    }
+
+    /// @inheritdoc IEscrowMarketplace
     function isReferrer(address seller, address referrer) external view returns (bool) {
         return _referrers[seller][referrer];
     }
@@ -523,6 +548,21 @@ contract EscrowMarketplace is MarketplaceCheckoutCore, IEscrowMarketplace {
     }
 
     /// @inheritdoc IEscrowMarketplace
+    function checkoutOffer(Offer calldata, bytes calldata, OfferPurchase calldata) external returns (OrderId) {
+        _runOffers();
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function cancelOffer(Offer calldata) external {
+        _runOffers();
+    }
+
+    /// @inheritdoc IEscrowMarketplace
+    function cancelAllOffers() external returns (uint256) {
+        _runOffers();
+    }
+
+    /// @inheritdoc IEscrowMarketplace
     function claim(address, address) external {
         _runExtension();
     }
@@ -592,12 +632,23 @@ contract EscrowMarketplace is MarketplaceCheckoutCore, IEscrowMarketplace {
         _runExtension();
     }
 
-    /* INTERNAL: the extension */
+    /* INTERNAL: the extensions */
 
-    /// @dev Runs this call's calldata in the extension on this contract's storage and returns
-    ///      or reverts with what it returned. Never returns to the caller function.
+    /// @dev Runs this call in `MarketplaceAdmin` (see `_runExtension(address)`).
     function _runExtension() private {
-        address ext = extension;
+        _runExtension(extension);
+    }
+
+    /// @dev Runs this call in `MarketplaceOffers`, if this marketplace has one.
+    function _runOffers() private {
+        address ext = offersExtension;
+        if (ext == address(0)) revert MarketplaceOffersNotEnabled();
+        _runExtension(ext);
+    }
+
+    /// @dev Runs this call's calldata in extension `ext` on this contract's storage and
+    ///      returns or reverts with what it returned. Never returns to the caller function.
+    function _runExtension(address ext) private {
         // Not memory-safe, and never returns to Solidity: it owns all memory from here on.
         // A plain forward of the calldata, as a proxy does.
         // slither-disable-next-line assembly
@@ -834,9 +885,19 @@ contract EscrowMarketplace is MarketplaceCheckoutCore, IEscrowMarketplace {
     }
 
     /// @dev Puts the units of an undone physical order back into its listing (a digital item
-    ///      goes back to its seller instead), saturating at the stock's width.
+    ///      goes back to its seller instead), saturating at the stock's width; or, for a
+    ///      signed offer's order (its listing id is the offer's hash, above every listing id),
+    ///      takes them off the units the offer sold, unless the offer was cancelled.
     function _restock(OrderTerms calldata terms, OrderId id, bool digital) internal {
         if (digital) return;
+        if (terms.listingId > type(uint64).max) {
+            bytes32 offerHash = bytes32(terms.listingId);
+            uint256 filled = _offerFilled[offerHash];
+            // A fill added `quantity` to `filled`, and an order restocks once: no underflow.
+            if (filled != type(uint256).max) _offerFilled[offerHash] = filled -= terms.quantity;
+            emit OfferRestocked(offerHash, id, terms.quantity, filled);
+            return;
+        }
         Listing storage listing = _listings[terms.listingId];
         uint256 stock = listing.stock + terms.quantity;
         if (stock > type(uint32).max) stock = type(uint32).max;

@@ -136,6 +136,46 @@ interface IEscrowMarketplace is IEscrowMarketplaceTypes {
         external
         returns (OrderId[] memory orderIds);
 
+    /* SIGNED OFFERS (run by the extension `offersExtension`) */
+
+    /// @notice Buys `purchase.quantity` units of a seller's signed offer: exactly the order
+    ///         `checkout` would make of a listing with the offer's fields (same checks of the
+    ///         token, the arbiter, the referrer and the points, same price lock, fees, windows
+    ///         and events), with `listingId = uint256(offerHash)` and the offer's seller; the
+    ///         referrer earns the offer's commission only if the seller approved it. The first
+    ///         fill records the offer: `offerFilled(offerHash)` counts the units sold, which
+    ///         never pass `offer.stock`. Refused while paused, after `purchase.deadline` or
+    ///         `offer.expiry`, for fields `list` would refuse, for a counter other than
+    ///         `offerCounter(seller)`, a cancelled offer, a signature not the seller's (EOA or
+    ///         ERC-1271) and the seller as buyer. Physical goods only. Emits `OrderPaid` and
+    ///         `OfferFilled`.
+    /// @param offer The offer as signed (EIP-712 `Offer`, see `IEscrowMarketplaceTypes.Offer`).
+    /// @param signature The seller's signature of the offer's EIP-712 digest.
+    /// @param purchase Quantity, token, price bound, deadline, arbiter, referrer and points.
+    /// @return orderId The new order's id.
+    function checkoutOffer(Offer calldata offer, bytes calldata signature, OfferPurchase calldata purchase)
+        external
+        returns (OrderId orderId);
+
+    /// @notice Cancels signed offer `offer` for good: `offerFilled` becomes `type(uint256).max`
+    ///         and no checkout fills it again (orders already paid go on). Only `offer.seller`;
+    ///         never paused. Emits `OfferCancelled`.
+    function cancelOffer(Offer calldata offer) external;
+
+    /// @notice Cancels every signed offer of the caller at once: raises its offer counter by
+    ///         one, so only offers signed under the new counter can be filled. Never paused.
+    ///         Emits `OffersCancelled`.
+    /// @return counter The caller's new counter.
+    function cancelAllOffers() external returns (uint256 counter);
+
+    /// @notice Units sold of signed offer `offerHash` (0: never filled), less those restocked
+    ///         by cancels, reclaims and full refunds; `type(uint256).max` once cancelled.
+    function offerFilled(bytes32 offerHash) external view returns (uint256);
+
+    /// @notice The counter `seller`'s offers must be signed under to be filled (0 until its
+    ///         first `cancelAllOffers`).
+    function offerCounter(address seller) external view returns (uint256);
+
     /// @notice The seller marks the order shipped before the fulfilment deadline.
     /// @param trackingCommitment Hash committing to the tracking data (never plaintext).
     function ship(OrderTerms calldata terms, bytes32 trackingCommitment) external;
@@ -296,6 +336,12 @@ interface IEscrowMarketplace is IEscrowMarketplaceTypes {
     /// @notice The extension whose code runs governance, listing writes and money out on this
     ///         contract's storage, by DELEGATECALL (fixed at construction).
     function extension() external view returns (address);
+
+    /// @notice The extension whose code runs signed offers (`checkoutOffer`, `cancelOffer`,
+    ///         `cancelAllOffers`) on this contract's storage, by DELEGATECALL; deployed on its
+    ///         own with the marketplace's oracle, goods and points (fixed at construction; zero:
+    ///         no signed offers, those calls revert `MarketplaceOffersNotEnabled`).
+    function offersExtension() external view returns (address);
 
     /* BOUNDS AND CONSTANTS, written in code */
     // The getters of constants keep the constants' UPPER_CASE names (Solidity's style for

@@ -5,7 +5,8 @@ import {OrderId} from "./OrderId.sol";
 
 /// @title IEscrowMarketplaceTypes
 /// @notice The marketplace's types, events and errors (see `IEscrowMarketplace`), apart so
-///         the marketplace's extension (`MarketplaceAdmin`) shares them without its functions.
+///         the marketplace's extensions (`MarketplaceAdmin`, `MarketplaceOffers`) share them
+///         without its functions.
 interface IEscrowMarketplaceTypes {
     /* TYPES */
 
@@ -143,6 +144,58 @@ interface IEscrowMarketplaceTypes {
         uint256 relayerFee;
         uint256 nonce;
         bytes signature;
+    }
+
+    /// @notice A seller's signed listing (EIP-712 `Offer`, domain "BTC Bazaar Marketplace",
+    ///         version "1", this chain, the marketplace's address): listed off chain at no gas,
+    ///         recorded by its first checkout (`checkoutOffer`). Its hash (`offerHash`) is the
+    ///         full EIP-712 digest, so it is unique per chain and marketplace, and is the
+    ///         `listingId` of its orders (always above `type(uint64).max`, where listing ids
+    ///         never reach).
+    /// @param seller Who signed (an EOA, or an ERC-1271 contract), sells and is paid.
+    /// @param priceUsd Unit price in USD, 8 decimals (1 to `type(uint64).max`, as `list`).
+    /// @param stock Units the offer may sell in all its fills (1 to `type(uint32).max`).
+    /// @param tokenMask Bit `id - 1` set: payment token `id` is accepted (as `Listed`'s); not 0.
+    /// @param bufferBps As a listing's: 0 locked-amount, else USD-protected (at most 5,000).
+    /// @param pointsDiscountCapBps As a listing's (at most 2,000).
+    /// @param commissionBps Affiliate commission for a referrer the seller approved
+    ///        (`setReferrer`), as `setCommission` (at most 2,000).
+    /// @param metadataHash Hash of the description and provenance documents.
+    /// @param expiry Unix seconds; a checkout after it is refused.
+    /// @param salt Any value: tells apart two offers with the same other fields.
+    /// @param counter The seller's offer counter it was signed under: it must still be
+    ///        `offerCounter(seller)` at checkout (`cancelAllOffers` raises it).
+    struct Offer {
+        address seller;
+        uint256 priceUsd;
+        uint256 stock;
+        uint256 tokenMask;
+        uint256 bufferBps;
+        uint256 pointsDiscountCapBps;
+        uint256 commissionBps;
+        bytes32 metadataHash;
+        uint256 expiry;
+        uint256 salt;
+        uint256 counter;
+    }
+
+    /// @notice What a buyer buys of an offer (`checkoutOffer`), as `checkout`'s arguments.
+    /// @param quantity Units bought (what is left of the offer's stock at most).
+    /// @param token Payment token, accepted by the offer's mask.
+    /// @param maxPayment Most token units the buyer accepts to pay (slippage bound).
+    /// @param deadline Unix time after which the checkout must not happen.
+    /// @param arbiter An active arbiter, neither buyer nor seller; fixed for the order.
+    /// @param referrer Who brought the sale (zero: nobody); earns the offer's commission only
+    ///        if the seller approved it, as a cart's referrer.
+    /// @param pointsToRedeem Reward point units redeemed (within the offer's discount cap).
+    struct OfferPurchase {
+        uint256 quantity;
+        address token;
+        uint256 maxPayment;
+        uint256 deadline;
+        address arbiter;
+        address referrer;
+        uint256 pointsToRedeem;
     }
 
     /// @notice The mutable state of an order, in one slot.
@@ -295,6 +348,20 @@ interface IEscrowMarketplaceTypes {
     /// @notice `quantity` units went back into listing `listingId` (order cancelled, reclaimed
     ///         or fully refunded).
     event Restocked(uint256 indexed listingId, OrderId indexed orderId, uint256 quantity, uint256 stock);
+    /// @notice Order `orderId` bought `quantity` units of signed offer `offerHash` of `seller`;
+    ///         `filled` units of it are now sold (the first fill records the offer).
+    event OfferFilled(
+        bytes32 indexed offerHash, address indexed seller, OrderId indexed orderId, uint256 quantity, uint256 filled
+    );
+    /// @notice `seller` cancelled its signed offer `offerHash`: no checkout may fill it again.
+    event OfferCancelled(bytes32 indexed offerHash, address indexed seller);
+    /// @notice `seller` cancelled all its signed offers: only those signed under `counter`
+    ///         may be filled from now on.
+    event OffersCancelled(address indexed seller, uint256 counter);
+    /// @notice `quantity` units of order `orderId` went back into signed offer `offerHash`
+    ///         (order cancelled, reclaimed or fully refunded); `filled` units of it stay sold
+    ///         (`type(uint256).max`: the offer was cancelled and stays so).
+    event OfferRestocked(bytes32 indexed offerHash, OrderId indexed orderId, uint256 quantity, uint256 filled);
     /// @notice Redeemed points of an order: `returned` went back to the buyer, `burned` were
     ///         burned.
     event PointsSettled(OrderId indexed orderId, uint256 returned, uint256 burned);
@@ -461,4 +528,21 @@ interface IEscrowMarketplaceTypes {
     error MarketplacePermit2NotEnabled();
     /// @notice A batch call whose arrays differ in length (`expected` and `actual` items).
     error MarketplaceBatchLengthMismatch(uint256 expected, uint256 actual);
+    /// @notice This marketplace was deployed without the offers extension: no signed offers.
+    error MarketplaceOffersNotEnabled();
+    /// @notice The offers extension given to the constructor was built with another oracle,
+    ///         goods or points contract than the marketplace's (its code would use those).
+    error MarketplaceOffersMismatch(address offers);
+    /// @notice Signed offer `offerHash` expired at `expiry`; it is `nowTs`.
+    error MarketplaceOfferExpired(bytes32 offerHash, uint256 expiry, uint256 nowTs);
+    /// @notice Signed offer `offerHash` was cancelled by its seller (`cancelOffer`).
+    error MarketplaceOfferCancelled(bytes32 offerHash);
+    /// @notice Signed offer `offerHash` was signed under counter `counter`; its seller's is
+    ///         now `current` (`cancelAllOffers` cancelled it).
+    error MarketplaceOfferCounterStale(bytes32 offerHash, uint256 counter, uint256 current);
+    /// @notice `quantity` more units of signed offer `offerHash` would pass its `stock`;
+    ///         `filled` are sold (a quantity of 0 is refused too).
+    error MarketplaceOfferStockExceeded(bytes32 offerHash, uint256 quantity, uint256 filled, uint256 stock);
+    /// @notice `signature` is not `seller`'s (EOA or ERC-1271) of signed offer `offerHash`.
+    error MarketplaceOfferSignatureInvalid(bytes32 offerHash, address seller);
 }

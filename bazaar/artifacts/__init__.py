@@ -18,6 +18,7 @@ ARTIFACT_DIR = Path(__file__).resolve().parent
 # Every contract the deployment may create. Adding one is one line here, then re-export.
 DEPLOYABLE_CONTRACTS: tuple[str, ...] = (
     "EscrowMarketplace",
+    "MarketplaceOffers",
     "DigitalGoods",
     "RewardPoints",
     "PointsStaking",

@@ -6,7 +6,8 @@ steps with brownie for the demo, the bench, the invariant machine and the test f
 The plan comes in three parts, run in this order:
 1. `market_steps`: tokens and feeds (mocks where the network has none), Uniswap's Permit2
    (deployed from its artifact where the network has none: a local chain), the oracle, the
-   goods, the points, the marketplace, and their wiring (bindings, payment tokens, arbiters);
+   goods, the points, the signed-offers extension, the marketplace, and their wiring
+   (bindings, payment tokens, arbiters);
 2. `staking_steps`: the points staking, which receives a share of the fees;
 3. `handover_steps`: the timelock and the governor, then the hand-over:
    - the timelock starts with no delay, the deployer its only proposer, executor and admin;
@@ -154,7 +155,8 @@ def token_inputs(
 
 
 def market_steps(config: SuiteConfig) -> Plan:
-    """Tokens and feeds, the oracle, the goods, the points, the marketplace and their wiring."""
+    """Tokens and feeds, the oracle, the goods, the points, the signed-offers extension, the
+    marketplace and their wiring."""
     found = sources(config)
     src = found.sources
     sequencer = config.preset.sequencer_feed
@@ -171,6 +173,9 @@ def market_steps(config: SuiteConfig) -> Plan:
         ),
         deploy("goods", "DigitalGoods"),
         deploy("points", "RewardPoints", config.owner),
+        # Signed offers: the marketplace's second extension, deployed on its own (the
+        # marketplace's init code already embeds the first) with the same links.
+        deploy("offers", "MarketplaceOffers", Ref("oracle"), Ref("goods"), Ref("points")),
         deploy(
             "market",
             "EscrowMarketplace",
@@ -181,6 +186,7 @@ def market_steps(config: SuiteConfig) -> Plan:
             Ref("goods"),
             Ref("points"),
             src[PERMIT2],
+            Ref("offers"),
         ),
         call("goods.bindMarketplace", "goods", "DigitalGoods", "bindMarketplace", Ref("market")),
         call("points.bindMarketplace", "points", "RewardPoints", "bindMarketplace", Ref("market")),

@@ -289,6 +289,9 @@ contract MarketplaceAdmin is MarketplaceCheckoutCore {
 
     /// @dev Takes `total` and the relayer's fee from the buyer through Permit2 against the
     ///      buyer's signature of the cart, then pays the fee to the caller.
+    // Inside `nonReentrant`; Permit2 is immutable and moves only this transfer: the balance
+    // delta is the pull's, and any other delta is refused.
+    // slither-disable-next-line reentrancy-balance
     function _pullWithPermit2(Cart calldata cart, Permit2Payment calldata payment, uint256 total) private {
         uint256 fee = payment.relayerFee;
         uint256 cap = total * Limits.MAX_RELAYER_FEE_BPS / SettlementMath.BPS;

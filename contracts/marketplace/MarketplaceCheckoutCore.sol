@@ -14,8 +14,8 @@ import {MarketplaceStorage} from "./MarketplaceStorage.sol";
 
 /// @title MarketplaceCheckoutCore
 /// @notice How an order is priced and written, shared by the marketplace (`checkout`) and its
-///         extension (`checkoutCart`): one source, so a cart's line is exactly the order a
-///         single checkout would have made.
+///         extensions (`checkoutCart`, `checkoutOffer`): one source, so a cart's line, or a
+///         signed offer's fill, is exactly the order a single checkout would have made.
 abstract contract MarketplaceCheckoutCore is MarketplaceStorage {
     using SafeERC20 for IERC20;
     using EnumerableSet for EnumerableSet.AddressSet;
@@ -52,13 +52,27 @@ abstract contract MarketplaceCheckoutCore is MarketplaceStorage {
         // Fields read one by one: the metadata hash slot is never loaded.
         Listing storage listing = _listings[terms.listingId];
         if (!listing.active) revert MarketplaceListingInactive(terms.listingId);
-        address seller = listing.seller;
-        address buyer = terms.buyer;
-        if (buyer == seller) revert MarketplaceSelfDealing(buyer);
+        terms.seller = listing.seller;
         uint256 stock = listing.stock;
         uint256 quantity = terms.quantity;
         if (quantity == 0 || quantity > stock) revert MarketplaceOutOfStock(terms.listingId, quantity, stock);
-        _requireAccepted(listing.tokenMask, _books[terms.token].id, terms.token);
+        if (_checkParties(terms, listing.tokenMask)) terms.commissionBps = listing.commissionBps;
+        listing.stock = uint32(stock - quantity);
+        usdPrice = _linePrice(listing.priceUsd * quantity, listing.pointsDiscountCapBps, pointsToRedeem);
+        terms.bufferBps = listing.bufferBps;
+        goodsTokenId = listing.goodsTokenId;
+    }
+
+    /// @dev The checks every line makes of its parties, whatever it sells (a listing or a
+    ///      signed offer): `terms.seller` is not the buyer, the token is in `tokenMask`, the
+    ///      arbiter is active and neither party, the referrer (if any) may refer. Returns
+    ///      whether the seller approved the referrer: only then does the order carry the
+    ///      commission.
+    function _checkParties(OrderTerms memory terms, uint256 tokenMask) internal view returns (bool referrerEarns) {
+        address seller = terms.seller;
+        address buyer = terms.buyer;
+        if (buyer == seller) revert MarketplaceSelfDealing(buyer);
+        _requireAccepted(tokenMask, _books[terms.token].id, terms.token);
         address arbiter = terms.arbiter;
         if (!_arbiters.contains(arbiter) || arbiter == buyer || arbiter == seller) {
             revert MarketplaceArbiterInvalid(arbiter);
@@ -73,14 +87,14 @@ abstract contract MarketplaceCheckoutCore is MarketplaceStorage {
             ) revert MarketplaceReferrerInvalid(referrer);
             // Only a referrer the seller enrolled earns (finding F1: a buyer's own second
             // address would take the commission as a rebate); any other is recorded at 0 %.
-            if (_referrers[seller][referrer]) terms.commissionBps = listing.commissionBps;
+            referrerEarns = _referrers[seller][referrer];
         }
-        listing.stock = uint32(stock - quantity);
-        usdPrice = listing.priceUsd * quantity;
-        if (pointsToRedeem != 0) usdPrice -= _discount(usdPrice, listing.pointsDiscountCapBps, pointsToRedeem);
-        terms.seller = seller;
-        terms.bufferBps = listing.bufferBps;
-        goodsTokenId = listing.goodsTokenId;
+    }
+
+    /// @dev The USD price of a line, `usdPrice` less the discount `points` buy within `capBps`.
+    function _linePrice(uint256 usdPrice, uint256 capBps, uint256 points) internal view returns (uint256) {
+        if (points != 0) usdPrice -= _discount(usdPrice, capBps, points);
+        return usdPrice;
     }
 
     /// @dev Locks quote `q` into the terms; returns what the buyer pays (the locked amount,

@@ -14,8 +14,8 @@ import {SettlementMath} from "../libraries/SettlementMath.sol";
 
 /// @title MarketplaceStorage
 /// @notice The marketplace's storage, shared by the marketplace and its
-///         extension (`MarketplaceAdmin`, which runs by DELEGATECALL on this same storage):
-///         both inherit this one layout and declare no storage of their own.
+///         extensions (`MarketplaceAdmin` and `MarketplaceOffers`, which run by DELEGATECALL on
+///         this same storage): all inherit this one layout and declare no storage of their own.
 abstract contract MarketplaceStorage is IEscrowMarketplaceTypes, Ownable2Step, ReentrancyGuardTransient {
     /* STORAGE */
 
@@ -28,6 +28,7 @@ abstract contract MarketplaceStorage is IEscrowMarketplaceTypes, Ownable2Step, R
     // The marketplace and its extension share this storage: slither, reading each contract
     // alone, takes what only the other one writes (or reads) for never written, constant or
     // unused. Each line below carries that one justification.
+    // slither-disable-next-line uninitialized-state
     Config internal _config;
     // slither-disable-next-line uninitialized-state,constable-states,immutable-states,unused-state
     address internal _treasury;
@@ -55,7 +56,9 @@ abstract contract MarketplaceStorage is IEscrowMarketplaceTypes, Ownable2Step, R
     // slither-disable-next-line uninitialized-state,constable-states,immutable-states,unused-state
     mapping(OrderId orderId => OrderState) internal _orders;
     /// @dev Credits of failed payouts, per account and token, and their total per token.
+    // slither-disable-next-line unused-state
     mapping(address account => mapping(address token => uint256)) internal _credits;
+    // slither-disable-next-line unused-state
     mapping(address token => uint256) internal _creditsOutstanding;
     // slither-disable-next-line uninitialized-state,constable-states,immutable-states,unused-state
     mapping(address seller => Rating) internal _ratings;
@@ -63,6 +66,12 @@ abstract contract MarketplaceStorage is IEscrowMarketplaceTypes, Ownable2Step, R
     ///      commissions. Appended last: the layout above is unchanged.
     // slither-disable-next-line uninitialized-state,constable-states,immutable-states,unused-state
     mapping(address seller => mapping(address referrer => bool)) internal _referrers;
+    /// @dev Units sold of each signed offer, by its hash (`type(uint256).max`: cancelled);
+    ///      and each seller's offer counter. Appended last: the layout above is unchanged.
+    // slither-disable-next-line unused-state
+    mapping(bytes32 offerHash => uint256) internal _offerFilled;
+    // slither-disable-next-line uninitialized-state,constable-states,immutable-states,unused-state
+    mapping(address seller => uint256) internal _offerCounters;
 
     constructor(IWbtcUsdOracle oracle_, IDigitalGoods goods_, IRewardPoints rewards_) {
         _oracle = oracle_;

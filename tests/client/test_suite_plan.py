@@ -27,6 +27,7 @@ SUITE_CONTRACTS = (
     "WbtcUsdOracle",
     "DigitalGoods",
     "RewardPoints",
+    "MarketplaceOffers",
     "EscrowMarketplace",
     "PointsStaking",
     "BazaarTimelock",
@@ -139,7 +140,7 @@ def final_state(w3, contracts):
 
 def test_the_engine_and_the_adapter_run_the_same_steps(engine, adapter):
     assert adapter[0] == engine[0]
-    assert len(engine[0]) == 32
+    assert len(engine[0]) == 33
 
 
 def test_they_deploy_the_same_contracts_with_the_same_constructor_arguments(w3, engine, adapter):
@@ -156,7 +157,9 @@ def test_they_deploy_the_same_contracts_with_the_same_constructor_arguments(w3, 
         "goods",
         "points",
         "permit2",
+        "offers",
     ]
+    assert deployed["offers"][1] == ["oracle", "goods", "points"]
 
 
 def test_they_end_with_the_same_owners_roles_and_wiring(w3, engine, adapter):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import Any
 
 from bazaar.settings import BPS, ONE_DAY, ONE_WEEK, USD
 from bazaar.types import STATUS_NAMES as STATUS_TUPLE
@@ -202,6 +203,22 @@ class Listing:
     goods_id: int  # 0: physical
     active: bool = True
     commission_bps: int = 0  # offered to referrers of new orders
+
+
+@dataclass
+class SignedOffer:
+    """A seller's signed offer (`checkoutOffer`): what it signed (tests.support.offers.Offer),
+    its hash, and a listing as the order-writing code sees it (id: the hash as a number; stock:
+    the units left to sell, `offer.stock - offerFilled`)."""
+
+    offer: Any
+    hash: str
+    listing: Listing
+    cancelled: bool = False
+
+    @property
+    def filled(self) -> int:
+        return 2**256 - 1 if self.cancelled else self.offer.stock - self.listing.stock
 
 
 @dataclass
@@ -664,6 +681,8 @@ class Model:
     busd_paused: bool = False
     blacklisted: set[str] = field(default_factory=set)
     permit2_nonces: dict[str, set[int]] = field(default_factory=dict)  # owner -> used nonces
+    offers: dict[int, SignedOffer] = field(default_factory=dict)  # by int(offer hash)
+    offer_counters: dict[str, int] = field(default_factory=dict)  # seller -> cancelAllOffers
     minted: int = 0  # point units minted since the model started (predicted)
     burned: int = 0
     initial_points_supply: int = 0

@@ -36,7 +36,10 @@ along the way; paid or credited from the seller's proceeds at completion and by 
 split; a referrer that may not refer refused), batch ship and confirm (all or nothing), and
 gasless checkouts (a cart signed for Permit2 by its buyer, relayed by another person for a fee
 within the cap; now and then a replayed signature, a relayer that raises the fee, or a fee
-above the cap: refused, nothing changed).
+above the cap: refused, nothing changed), and signed offers (a person signs an offer off
+chain, others buy from it until its units run out; now and then past the units left, after
+its expiry, after a cancel or the seller's cancelAllOffers: refused; cancels, reclaims and
+full refunds of its orders give the units back to the offer).
 
 At the end of every example everyone leaves (`System.drain`): the marketplace is left with
 nothing and the staking contract with nothing but the rewards not streamed yet (the stream
@@ -345,6 +348,9 @@ class Bazaar(System):
     st_fault = st.sampled_from(FAULTS)
     st_cart_fault = st.sampled_from(CART_FAULTS)
     st_relay_attack = st.sampled_from((None, None, None, "replay", "raised fee"))
+    st_offer_attack = st.sampled_from(
+        (None, None, None, None, "stock", "expired", "cancelled", "counter", "new")
+    )
     st_fee_bps = st.integers(min_value=0, max_value=400)  # the cap is 300
     st_lines = st.integers(1, 4)
     st_commission = st.sampled_from([0, 500, 1_000, 2_000, 2_001])  # 2,001: above the cap
@@ -641,6 +647,49 @@ class Bazaar(System):
         if index % 4:
             self.refresh_stale_feeds()
         self.checkout_cart(who, cart, coin, chosen_arbiter, None, relay=(submitter, fee, attack))
+
+    def rule_checkout_a_signed_offer(
+        self,
+        seller="st_index",
+        buyer="st_index",
+        price="st_price",
+        stock="st_stock",
+        quantity="st_quantity",
+        attack="st_offer_attack",
+        token="st_index",
+    ):
+        """A person signs an offer (no transaction) or reuses one it signed, another buys from
+        it; now and then past the units left, after its expiry, after the seller cancelled
+        it, or after the seller's cancelAllOffers (stale counter): refused, nothing changed.
+        The model counts the units each offer sold, and the restocks of its orders."""
+        maker = self.person(seller)
+        who = pick([p for p in self.people if p != maker], buyer)
+        coin = pick(self.w.token_addresses, token)
+        mine = [
+            o
+            for o in self.m.offers.values()
+            if o.offer.seller == maker
+            and coin in o.listing.tokens
+            and o.offer.expiry > self.next_ts
+        ]
+        signed = pick(mine, price) if attack != "new" else None
+        if signed is None or attack == "expired":
+            expiry = self.next_ts - 1 if attack == "expired" else self.next_ts + 30 * ONE_DAY
+            others = [t for t in self.w.token_addresses if t != coin]
+            tokens = [coin, *others[: price % 2]]
+            signed = self.sign_offer(maker, price, max(stock, 1), tokens, expiry)
+        if attack == "cancelled":
+            self.cancel_offer(signed, maker if price % 4 else who)
+        elif attack == "counter":
+            self.cancel_all_offers(maker)
+        units = (
+            signed.listing.stock + 1 if attack == "stock" else min(quantity, signed.listing.stock)
+        )
+        arbiter = self.arbiter_for((who, maker), token)
+        if price % 4:
+            self.refresh_stale_feeds()
+        self.checkout_offer(who, signed, coin, units, arbiter)
+        self.check_offers_filled()
 
     def rule_set_commission(self, index="st_index", bps="st_commission", wrong_sender="st_seldom"):
         listing = pick([item for item in self.m.listings.values() if item.active], index)

@@ -25,6 +25,7 @@ from bazaar.settings import ONE_DAY, POINT, STAKING_SETTINGS, USD
 from bazaar.signing import permit2 as permit2_typed
 from bazaar.signing.eip712 import sign_typed
 from bazaar.types import OrderTerms
+from tests.support import offers
 from tools.local import suite as local_suite
 from tools.local.dev_keys import DEV_KEYS
 
@@ -70,6 +71,11 @@ TARGETS: dict[str, tuple[int | None, str]] = {
         "buyer's nonce word is written)",
     ),
     "checkout_permit2_first": (None, "the buyer's first Permit2 checkout (a new nonce word)"),
+    "checkout_signed_offer_first": (
+        150_000,
+        "the first checkout of a seller's signed offer: signature checked, the offer recorded",
+    ),
+    "checkout_signed_offer": (135_000, "a later checkout of that signed offer"),
     "checkout_wbtc_after_10000_orders": (None, "within 1 % of checkout_wbtc"),
     "wbtcTransfer": (None, "plain ERC-20 transfer, for scale"),
     "stake": (
@@ -272,6 +278,7 @@ def measure_carts(b: Bench, suite: Any, item: int, other: int) -> None:
     b.record("confirm_with_affiliate", lambda: market.confirm(terms, q))
     market.setCommission(item, 0, {"from": seller})
     measure_permit2(b, suite, item)
+    measure_offers(b, suite)
 
 
 def measure_permit2(b: Bench, suite: Any, item: int) -> None:
@@ -310,6 +317,27 @@ def measure_permit2(b: Bench, suite: Any, item: int) -> None:
 
     b.record("checkout_permit2_first", lambda: relayed(0))
     b.record("checkout_permit2", lambda: relayed(1))
+
+
+def measure_offers(b: Bench, suite: Any) -> None:
+    """Issue K: checkouts against the seller's signed offer ($1,000, WBTC or USDC, 100 units),
+    as `checkout_wbtc` buys a listing (the buyer approves the quoted amount first): the first
+    fill records the offer (its filled count goes from zero), a later one adds to it."""
+    market, wbtc, oracle = suite.market, suite.wbtc, suite.oracle
+    buyer, seller, arbiter = accounts[1], accounts[2], accounts[7]
+    signer = Account.from_key(DEV_KEYS["seller"])
+    assert signer.address == seller.address
+    offer = offers.Offer(seller.address, 1_000 * USD, 100, 0b11, salt=1)
+    signature = offers.sign(market, signer, offer)
+    q = {"from": buyer}
+
+    def fill() -> Any:
+        wbtc.approve(market, oracle.quote(wbtc, 1_000 * USD)[0], q)
+        purchase = offers.purchase(wbtc, arbiter, deadline=FAR)
+        return market.checkoutOffer(offer.tuple(), signature, purchase, q)
+
+    b.record("checkout_signed_offer_first", fill)
+    b.record("checkout_signed_offer", fill)
 
 
 def jump_to(timestamp: int, suite: Any) -> None:

@@ -563,6 +563,7 @@ def test_a_royalty_that_leaves_less_than_the_commission_is_capped_and_the_order_
         goods,
         brownie.ZERO_ADDRESS,
         brownie.ZERO_ADDRESS,
+        brownie.ZERO_ADDRESS,
         {"from": deployer},
     )
     market.addPaymentToken(wbtc, {"from": deployer})

@@ -30,6 +30,7 @@ def test_the_marketplace_needs_an_oracle_a_treasury_and_a_guardian(
             ZERO,
             ZERO,
             ZERO,
+            ZERO,
             {"from": deployer},
         )
 

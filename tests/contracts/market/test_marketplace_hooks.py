@@ -37,6 +37,7 @@ def market(
         brownie.ZERO_ADDRESS,
         rewards,
         brownie.ZERO_ADDRESS,
+        brownie.ZERO_ADDRESS,
         {"from": deployer},
     )
     m.addPaymentToken(wbtc, {"from": deployer})

@@ -25,6 +25,7 @@ from tests.invariant.model import (
     SHIPPED,
     Listing,
     Order,
+    SignedOffer,
     buffered_deposit,
     complete_split,
 )
@@ -36,6 +37,7 @@ from tests.invariant.system.world import (
     STATS,
     TRACKING,
 )
+from tests.support import offers
 
 
 class MarketActions(SystemCore):
@@ -264,6 +266,77 @@ class MarketActions(SystemCore):
         STATS["cart lines"] += len(orders)
         STATS["referred orders"] += len(orders) if referrer else 0
         return orders
+
+    # --- signed offers ----------------------------------------------------------------------
+
+    def sign_offer(self, seller: str, price: int, stock: int, tokens: list[str], expiry: int):
+        """`seller` signs an offer (its current counter, a fresh salt) with its key; nothing
+        is sent: the model records it, as a listing the first fill will write."""
+        mask = sum(1 << (self.w.market.tokenId.call(t) - 1) for t in tokens)
+        counter = self.m.offer_counters.get(seller, 0)
+        offer = offers.Offer(seller, price, stock, mask, expiry=expiry, salt=len(self.m.offers))
+        offer = offer.but(counter=counter)
+        offer_hash = offers.offer_hash(self.w.market, offer)
+        listing = Listing(int(offer_hash, 16), seller, price, stock, tuple(tokens), 0, 0, 0)
+        signed = SignedOffer(offer, offer_hash, listing)
+        self.m.offers[listing.id] = signed
+        STATS["offers signed"] += 1
+        return signed
+
+    def checkout_offer(self, buyer: str, signed, token: str, quantity: int, arbiter: str):
+        """MarketplaceOffers.checkoutOffer: the offer's own checks (expiry, counter, cancel,
+        units left), then the order written as a listing's line with the offer's fields."""
+        m, now, offer, listing = self.m, self.next_ts, signed.offer, signed.listing
+        expect, usd, locked, amount = None, 0, 0, 0
+        if m.config.paused:
+            expect = "MarketplacePaused"
+        elif now > offer.expiry:
+            expect = "MarketplaceOfferExpired"
+        elif offer.counter != m.offer_counters.get(offer.seller, 0):
+            expect = "MarketplaceOfferCounterStale"
+        elif signed.cancelled:
+            expect = "MarketplaceOfferCancelled"
+        elif quantity == 0 or quantity > listing.stock:
+            expect = "MarketplaceOfferStockExceeded"
+        else:
+            expect, usd, locked, amount = self._price_line(
+                buyer, listing, token, quantity, arbiter, 0, listing.stock
+            )
+        expect = expect or self._payment_error(buyer, token, amount, 2**256 - 1, 0)
+        signature = offers.sign(self.w.market, self.w.keys[offer.seller], offer)
+        purchase = offers.purchase(token, arbiter, quantity, deadline=FAR_FUTURE)
+        fn = self.w.market.checkoutOffer
+        tx = self.send(fn, offer.tuple(), signature, purchase, sender=buyer, expect=expect)
+        if tx is None:
+            STATS[f"offer checkout refused: {expect}"] += 1
+            return None
+        line = (listing, quantity, 0, usd, locked, amount)
+        order = self._record_order(tx.events["OrderPaid"], buyer, token, arbiter, None, line)
+        self._take_payment(buyer, token, amount, 0)
+        event = tx.events["OfferFilled"]
+        assert (event["quantity"], event["filled"]) == (quantity, signed.filled)
+        STATS["offer fills"] += 1
+        STATS["first offer fills"] += signed.filled == quantity
+        return order
+
+    def cancel_offer(self, signed, sender: str) -> None:
+        expect = None if sender == signed.offer.seller else "MarketplaceUnauthorized"
+        tx = self.send(
+            self.w.market.cancelOffer, signed.offer.tuple(), sender=sender, expect=expect
+        )
+        if tx is not None:
+            signed.cancelled = True
+            STATS["offers cancelled"] += 1
+
+    def cancel_all_offers(self, seller: str) -> None:
+        tx = self.send(self.w.market.cancelAllOffers, sender=seller)
+        counter = self.m.offer_counters[seller] = self.m.offer_counters.get(seller, 0) + 1
+        assert tx.events["OffersCancelled"]["counter"] == counter
+        STATS["cancelAllOffers"] += 1
+
+    def check_offers_filled(self) -> None:
+        for signed in self.m.offers.values():
+            assert self.w.market.offerFilled.call(signed.hash) == signed.filled, signed.hash
 
     def _relay_cart(self, buyer, cart, priced, total, points, relay, expect) -> list[Order]:
         """`checkoutCartWithPermit2` of `cart`, signed by `buyer`, sent by the relayer: after
@@ -563,6 +636,15 @@ class MarketActions(SystemCore):
     def _restock(self, order: Order, tx) -> None:
         """EscrowMarketplace._restock: an undone physical order's units back in its listing."""
         if order.goods_id:
+            return
+        if order.listing_id > 2**64 - 1:  # a signed offer's: its units sold go down
+            signed = self.m.offers[order.listing_id]
+            if not signed.cancelled:
+                signed.listing.stock += order.quantity
+            event = tx.events["OfferRestocked"]
+            assert (event["quantity"], event["filled"]) == (order.quantity, signed.filled)
+            assert "Restocked" not in tx.events
+            STATS["offer restocks"] += 1
             return
         listing = self.m.listings[order.listing_id]
         listing.stock += order.quantity
