@@ -9,7 +9,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("deploy", "deploy", "deploy or resume the suite"),
     ("mocks", "mocks", "mint mock tokens, refresh mock feeds (deployments made with --mocks)"),
     ("quote", "market", "token units for a listing, or for a USD amount, now"),
-    ("list", "market", "list an item priced in USD"),
+    (
+        "list",
+        "market",
+        "list an item priced in USD; --sign-only: sign it as an offer off-line (no gas)",
+    ),
     (
         "buy",
         "market",
@@ -27,6 +31,9 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "anyone: check and send a signed checkout (buy --sign-only), earning its relayer fee",
     ),
     ("cancel-checkout", "cart", "buyer: cancel a signed checkout nobody has relayed yet"),
+    ("publish-offer", "offers", "publish a signed offer to the index (listings shows it)"),
+    ("cancel-offer", "offers", "seller: cancel one signed offer for good"),
+    ("cancel-offers", "offers", "seller: void every offer you signed so far"),
     ("update-listing", "market", "seller: change a listing's price or stock"),
     ("delist", "market", "seller: withdraw a listing (a digital item comes back)"),
     (

@@ -81,7 +81,9 @@ def register(commands: Any, add_globals: Any) -> None:
 
 
 def index_engine(ctx: Context) -> Any:
-    url = ctx.args.db or os.environ.get(INDEX_URL_ENV) or default_url(ctx.chain_id)
+    url = (
+        getattr(ctx.args, "db", None) or os.environ.get(INDEX_URL_ENV) or default_url(ctx.chain_id)
+    )
     return open_index(url)
 
 

@@ -80,9 +80,29 @@ def register(commands: Any, add_globals: Any) -> None:
         metavar="URL",
         help="the storefront server for --document (default: $BAZAAR_SERVER_URL)",
     )
+    p.add_argument(
+        "--sign-only",
+        action="store_true",
+        help="send nothing: sign the listing as an offer (EIP-712) that buyers check out "
+        "against (buy --offer); publish it with publish-offer",
+    )
+    p.add_argument(
+        "--valid-days", type=positive_int, default=30, help="with --sign-only: how long it holds"
+    )
+    p.add_argument(
+        "--commission-bps",
+        type=non_negative_int,
+        default=0,
+        help="with --sign-only: the commission offered to approved referrers (max 2000)",
+    )
+    p.add_argument("--out", metavar="FILE", help="with --sign-only: write the offer to FILE")
 
     p = command("buy", cmd_buy)
     p.add_argument("--listing", type=positive_int, help="the listing to buy (or --line)")
+    p.add_argument(
+        "--offer", metavar="FILE|HASH", help="a signed offer to buy from (or its indexed hash)"
+    )
+    p.add_argument("--db", help="with --offer HASH: the index's database URL that holds it")
     p.add_argument("--quantity", type=positive_int, help="units of --listing (default 1)")
     p.add_argument(
         "--line",
@@ -324,6 +344,12 @@ def cmd_quote(ctx: Context) -> int:
 
 def cmd_list(ctx: Context) -> int:
     args = ctx.args
+    if args.sign_only:
+        from bazaar.cli import offers
+
+        return offers.cmd_list_signed(ctx)
+    if args.out or args.commission_bps or args.valid_days != 30:
+        raise InputRefused("--out, --commission-bps and --valid-days go with --sign-only")
     price = parse_usd(args.price)
     tokens = [token_client(ctx, t) for t in args.token]
     market = market_client(ctx, signing=True)
@@ -419,6 +445,10 @@ def _check_points(market: MarketplaceClient, listing_id: int, quantity: int, poi
 
 def cmd_buy(ctx: Context) -> int:
     args = ctx.args
+    if args.offer:
+        from bazaar.cli import offers
+
+        return offers.cmd_buy_offer(ctx)
     if not args.sign_only and (args.relayer_fee or args.nonce is not None or args.out):
         raise InputRefused("--relayer-fee, --nonce and --out go with --sign-only")
     # A cart (a referred or signed single purchase: a one-line cart).

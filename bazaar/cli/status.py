@@ -81,11 +81,12 @@ def cmd_status(ctx: Context) -> int:
     order = order_of(ctx, market)
     token = Erc20Client(ctx.w3, order.terms.token)
     t = order.terms
+    bought = f"offer 0x{t.listingId:064x}" if t.listingId > 2**64 - 1 else f"listing {t.listingId}"
     ctx.emit(
         order_json(order, token),
         [
             f"order {order.id_hex}: {order.state.status}",
-            f"  listing {t.listingId} x{order.quantity}, {format_usd(t.usdAmount)}, locked "
+            f"  {bought} x{order.quantity}, {format_usd(t.usdAmount)}, locked "
             f"{token.format(t.lockedAmount)}, escrow {token.format(order.state.amount)}",
             f"  buyer {t.buyer}, seller {t.seller}, arbiter {t.arbiter}",
             f"  deadline {when(order.state.deadline) if order.state.deadline else '-'}, "

@@ -285,6 +285,15 @@ def offers_where(
     return found
 
 
+def offer_counter_of(engine: Engine, seller: str) -> int:
+    """`seller`'s offer counter as the index knows it (0 until its first cancelAllOffers)."""
+    with engine.connect() as c:
+        found = c.execute(
+            sa.select(offer_counters.c.counter).where(offer_counters.c.seller == seller)
+        ).scalar()
+    return 0 if found is None else int(found)
+
+
 def offer_document(engine: Engine, offer_hash: str) -> dict[str, Any] | None:
     """The signed offer published under `offer_hash`, as published."""
     with engine.connect() as c:

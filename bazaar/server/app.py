@@ -24,7 +24,7 @@ from bazaar.catalogue import MAX_IMAGE_BYTES, CatalogueError, TooLarge, WrongSig
 from bazaar.errors import BazaarError
 from bazaar.index.indexer import Progress
 from bazaar.journal import Journal
-from bazaar.server import page, reads, store, uploads
+from bazaar.server import offers, page, reads, store, uploads
 from bazaar.server.common import (
     DAO_CONTRACTS,
     STOREFRONT,
@@ -164,6 +164,8 @@ def make_app(
             web.get("/api/orders/{order}", reads.get_order),
             web.get("/api/earnings/{account}", reads.get_earnings),
             web.get("/api/referrers/{seller}", reads.get_referrers),
+            web.get("/api/offers", offers.get_offers),
+            web.post("/api/offers", offers.post_offer),
             web.get("/api/proposals", reads.get_proposals),
             web.get("/api/status", reads.get_status),
             web.get("/api/documents/{hash}", uploads.get_document),

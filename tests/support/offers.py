@@ -1,36 +1,20 @@
-"""Signed offers in the tests: the EIP-712 `Offer` under the marketplace's domain, signed with
-an eth-account key, its hash (the full EIP-712 digest, the orders' listing id) and the tuples
-`checkoutOffer` takes.
-
-The client's own offer module (issue K, written beside these contracts) is to replace this:
-the type is to be written once, in the package."""
+"""Signed offers in the tests: an `Offer` with defaults (bazaar.signing.offers.Offer has none),
+signed with an eth-account key under the marketplace's domain, its hash (the full EIP-712
+digest, the orders' listing id) and the tuples `checkoutOffer` takes. The type, the domain and
+the hash are the package's (bazaar/signing/offers.py): written once."""
 
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass, replace
+from dataclasses import asdict, astuple, dataclass, replace
 from typing import Any
 
 import brownie
-from eth_account.messages import encode_typed_data
-from eth_utils.crypto import keccak
 
-from bazaar.signing.eip712 import Domain, Fields, sign_typed, typed_data
+from bazaar.signing import offers as signing
+from bazaar.signing.eip712 import Domain, sign_typed
 
-MARKETPLACE_DOMAIN_NAME = "BTC Bazaar Marketplace"
-OFFER: Fields = (
-    ("seller", "address"),
-    ("priceUsd", "uint256"),
-    ("stock", "uint256"),
-    ("tokenMask", "uint256"),
-    ("bufferBps", "uint256"),
-    ("pointsDiscountCapBps", "uint256"),
-    ("commissionBps", "uint256"),
-    ("metadataHash", "bytes32"),
-    ("expiry", "uint256"),
-    ("salt", "uint256"),
-    ("counter", "uint256"),
-)
-OFFER_TYPE = "Offer(" + ",".join(f"{kind} {name}" for name, kind in OFFER) + ")"
+OFFER = signing.OFFER
+OFFER_TYPE = signing.OFFER_TYPE
 
 
 @dataclass(frozen=True)
@@ -56,24 +40,21 @@ class Offer:
         return replace(self, **changes)
 
 
+def _address(market: Any) -> str:
+    return str(market.address if hasattr(market, "address") else market)
+
+
 def domain(market: Any, chain_id: int | None = None) -> Domain:
-    return Domain(
-        MARKETPLACE_DOMAIN_NAME,
-        "1",
-        brownie.chain.id if chain_id is None else chain_id,
-        str(market.address if hasattr(market, "address") else market),
-    )
+    return signing.domain(brownie.chain.id if chain_id is None else chain_id, _address(market))
 
 
 def typed(market: Any, offer: Offer) -> dict[str, Any]:
-    message = dict(zip((name for name, _ in OFFER), offer.tuple(), strict=True))
-    return typed_data(domain(market), "Offer", OFFER, message)
+    return signing.typed_data(brownie.chain.id, _address(market), signing.Offer(**asdict(offer)))
 
 
 def offer_hash(market: Any, offer: Offer) -> str:
     """The offer's id: its EIP-712 digest under `market`'s domain, as 0x hex."""
-    signable = encode_typed_data(full_message=typed(market, offer))
-    digest = keccak(b"\x19" + signable.version + signable.header + signable.body)
+    digest = signing.offer_hash(brownie.chain.id, _address(market), signing.Offer(**asdict(offer)))
     return "0x" + digest.hex()
 
 

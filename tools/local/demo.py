@@ -244,6 +244,18 @@ def play(story: Story) -> None:
     run("member", "release", lamp3)
     run("member", "release", scarf3)
 
+    step("A seller lists by signature, for no gas: the offer is published, bought by its hash")
+    offer_file = story.deployment.parent / "teapot-offer.json"
+    run("maker", "list", "--price", "45", "--stock", "5", "--token", "wbtc", "--metadata",
+        "Cast-iron teapot", "--sign-only", "--out", offer_file)  # fmt: skip
+    run(None, "publish-offer", offer_file, *db)
+    run(None, "index", *db)
+    run(None, "listings", "--seller", ADDRESS["maker"], *db)
+    offer_hash = json.loads(offer_file.read_text())["offerHash"]
+    teapots = order("buyer", "--offer", offer_hash, "--quantity", "2", "--token", "wbtc", *db)
+    run("maker", "ship", teapots, "--tracking", "Royal Mail 9")
+    run("buyer", "confirm", teapots)
+
     step("Members stake their points; the marketplace's fees stream to them")
     run("buyer", "transfer", "400", "--token", "points", "--to", ADDRESS["member"])
     run("buyer", "stake", "1000")
@@ -320,9 +332,10 @@ def main() -> int:
         print(f"\ndemo failed: {exc}", file=sys.stderr)
         return 1
     print(
-        f"\nDone in {time.monotonic() - started:.1f} s: 12 orders (one digital, three from one "
+        f"\nDone in {time.monotonic() - started:.1f} s: 13 orders (one digital, three from one "
         "cart of two sellers with a referrer paid its commission, two from a gasless cart "
-        "signed by a shopper without ETH and relayed by another account), a credit "
+        "signed by a shopper without ETH and relayed by another account, one from an offer "
+        "its seller signed without gas), a credit "
         "claimed, a reclaim, a release by the keeper, a ruling, the fee share claimed by a "
         "staker, a fee change voted and executed, checkout failing closed on stale prices; "
         "the escrow holds nothing."
