@@ -162,14 +162,18 @@ interface IEscrowMarketplace is IEscrowMarketplaceTypes {
     ///         never paused. Emits `OfferCancelled`.
     function cancelOffer(Offer calldata offer) external;
 
-    /// @notice Cancels every signed offer of the caller at once: raises its offer counter by
-    ///         one, so only offers signed under the new counter can be filled. Never paused.
-    ///         Emits `OffersCancelled`.
+    /// @notice Cancels every signed offer of the caller at once: its offer counter jumps to a
+    ///         new value nobody could sign ahead of (the last block's hash is mixed in), so only
+    ///         offers signed under the new counter can be filled. Never paused. Emits
+    ///         `OffersCancelled`.
     /// @return counter The caller's new counter.
     function cancelAllOffers() external returns (uint256 counter);
 
     /// @notice Units sold of signed offer `offerHash` (0: never filled), less those restocked
-    ///         by cancels, reclaims and full refunds; `type(uint256).max` once cancelled.
+    ///         by cancels, reclaims and full refunds; `type(uint256).max` once cancelled by
+    ///         `cancelOffer`. An offer is live only while this is not the maximum, its counter
+    ///         is its seller's `offerCounter` (a `cancelAllOffers` leaves this count as it was)
+    ///         and it has not expired.
     function offerFilled(bytes32 offerHash) external view returns (uint256);
 
     /// @notice The counter `seller`'s offers must be signed under to be filled (0 until its

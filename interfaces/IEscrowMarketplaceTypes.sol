@@ -535,6 +535,9 @@ interface IEscrowMarketplaceTypes {
     error MarketplaceOffersMismatch(address offers);
     /// @notice Signed offer `offerHash` expired at `expiry`; it is `nowTs`.
     error MarketplaceOfferExpired(bytes32 offerHash, uint256 expiry, uint256 nowTs);
+    /// @notice Offer `offerHash`'s `tokenMask` names a token id above the `tokenCount` tokens
+    ///         the marketplace has (a listing's mask only ever holds existing ones).
+    error MarketplaceOfferTokenMaskInvalid(bytes32 offerHash, uint256 tokenMask, uint256 tokenCount);
     /// @notice Signed offer `offerHash` was cancelled by its seller (`cancelOffer`).
     error MarketplaceOfferCancelled(bytes32 offerHash);
     /// @notice Signed offer `offerHash` was signed under counter `counter`; its seller's is

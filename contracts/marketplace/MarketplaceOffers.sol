@@ -118,7 +118,13 @@ contract MarketplaceOffers is MarketplaceCheckoutCore {
 
     /// @dev See `IEscrowMarketplace`.
     function cancelAllOffers() external onlyDelegated returns (uint256 counter) {
-        counter = _offerCounters[msg.sender] + 1;
+        // Not +1: an offer signed ahead under the next counter (pre-signed, or phished as "not
+        // valid yet") would come alive because its seller cancelled everything (review
+        // finding R1). The jump mixes in the last block's hash, which nobody can sign ahead
+        // of; wrapping is harmless (offers match the counter exactly).
+        unchecked {
+            counter = _offerCounters[msg.sender] + (uint256(blockhash(block.number - 1)) << 128) + 1;
+        }
         _offerCounters[msg.sender] = counter;
         emit OffersCancelled(msg.sender, counter);
     }
@@ -135,6 +141,10 @@ contract MarketplaceOffers is MarketplaceCheckoutCore {
         uint256 stock = offer.stock;
         if (stock < 1 || stock > type(uint32).max) revert MarketplaceStockOutOfRange(stock, 1, type(uint32).max);
         if (offer.tokenMask == 0) revert MarketplaceNoPaymentTokens();
+        // Only the ids of tokens that exist, as `list` builds a listing's mask: a token added
+        // later is not payable for an offer signed before it (review finding R3).
+        uint256 tokenCount = _config.tokenCount;
+        if (offer.tokenMask >> tokenCount != 0) revert MarketplaceOfferTokenMaskInvalid(offerHash, offer.tokenMask, tokenCount);
         if (offer.bufferBps > SettlementMath.MAX_BUFFER_BPS) {
             revert MarketplaceBufferOutOfRange(offer.bufferBps, 0, SettlementMath.MAX_BUFFER_BPS);
         }

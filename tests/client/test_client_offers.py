@@ -145,13 +145,14 @@ def test_cancelling_all_offers_supersedes_them_and_expiry_ends_them(
 ):
     view = MarketplaceClient(w3, market.address)
     counter, _ = offers.cancel_all_offers(seller_client)
-    assert counter == 1 and offers.offer_state(view, signed).superseded
+    assert counter == market.offerCounter(signed.offer.seller) != 0
+    assert offers.offer_state(view, signed).superseded
     with pytest.raises(InputRefused, match="cancelled all its offers since"):
         offers.check_offer(view, signed)
     fresh = offers.sign_offer(
         seller_client, seller_key, PRICE, 1, [wbtc.address], brownie.chain.time() + 100
     )
-    assert fresh.offer.counter == 1
+    assert fresh.offer.counter == counter
     offers.check_offer(view, fresh)
     next_block_at(fresh.offer.expiry + 1)
     brownie.chain.mine()

@@ -329,8 +329,13 @@ class MarketActions(SystemCore):
             STATS["offers cancelled"] += 1
 
     def cancel_all_offers(self, seller: str) -> None:
+        """The counter jumps by the parent block's hash shifted into its top half, plus one
+        (MarketplaceOffers.cancelAllOffers, review finding R1): predicted from that hash."""
+        parent = int.from_bytes(bytes(web3.eth.get_block("latest")["hash"]), "big")
         tx = self.send(self.w.market.cancelAllOffers, sender=seller)
-        counter = self.m.offer_counters[seller] = self.m.offer_counters.get(seller, 0) + 1
+        old = self.m.offer_counters.get(seller, 0)
+        counter = (old + ((parent << 128) % 2**256) + 1) % 2**256
+        self.m.offer_counters[seller] = counter
         assert tx.events["OffersCancelled"]["counter"] == counter
         STATS["cancelAllOffers"] += 1
 
