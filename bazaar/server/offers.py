@@ -2,7 +2,8 @@
 `bazaar list --sign-only` prints) into the index, checked first against what the server can
 know without a transaction (this chain and marketplace, the seller's own signature, not
 expired, signed with the seller's current counter as the index knows it); `GET /api/offers`
-lists the live ones (or all, `all=1`) with the units left, of one seller or all."""
+lists the live ones (or all, `all=1`) with the units left, of one seller or all;
+`GET /api/offers/{hash}` one published offer, live or not (the page's offer view)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from bazaar.server.common import (
     address_param,
     answer,
     flag,
+    hash_param,
     in_thread,
     lag,
     params_of,
@@ -89,3 +91,20 @@ async def get_offers(request: web.Request) -> web.Response:
         return {"offers": rows, "index": lag(storefront)}
 
     return answer(await in_thread(read))
+
+
+async def get_offer(request: web.Request) -> web.Response:
+    storefront = request.app[STOREFRONT]
+    params_of(request, ())
+    offer_hash = hash_param(request, "hash")
+
+    def read() -> dict[str, Any] | None:
+        rows = queries.offers_where(
+            storefront.engine, int(time.time()), live=False, offer_hash=offer_hash
+        )
+        return {"offer": rows[0], "index": lag(storefront)} if rows else None
+
+    data = await in_thread(read)
+    if data is None:
+        raise ApiError(404, f"no offer {offer_hash} was published to this shop")
+    return answer(data)
