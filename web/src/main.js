@@ -1,6 +1,6 @@
-// BTC Bazaar's storefront: a page of fragments (#/, #/listing/7, #/cart, #/orders, #/shop,
-// #/sales, #/arbiter, #/relay, #/dao) over the server's read API, with the shopper's own wallet
-// for everything signed.
+// BTC Bazaar's storefront: a page of fragments (#/, #/listing/7, #/offer/0x…, #/cart, #/orders,
+// #/shop, #/sales, #/arbiter, #/relay, #/dao) over the server's read API, with the shopper's own
+// wallet for everything signed.
 import { h, notice, show } from "./dom.js";
 import { isAddress, getAddress } from "viem";
 import { shortAddress } from "./format.js";
@@ -11,6 +11,7 @@ import { cartLink, cartPage } from "./views/cart.js";
 import { catalogue, parse } from "./views/catalogue.js";
 import { daoPage } from "./views/dao.js";
 import { listingPage } from "./views/listing.js";
+import { offerPage } from "./views/offer.js";
 import { ordersPage } from "./views/orders.js";
 import { relayPage } from "./views/relay.js";
 import { shopPage } from "./views/shop.js";
@@ -84,6 +85,7 @@ async function route() {
   document.querySelectorAll("nav.site a").forEach((a) => a.classList.toggle("here", a.getAttribute("href") === `#/${parts[0] ?? ""}`));
   try {
     if (parts[0] === "listing" && /^\d+$/.test(parts[1] ?? "")) await listingPage(main, parts[1]);
+    else if (parts[0] === "offer" && /^0x[0-9a-fA-F]{64}$/.test(parts[1] ?? "")) await offerPage(main, parts[1]);
     else if (parts[0] === "orders") await ordersPage(main, "buyer");
     else if (parts[0] === "sales") await ordersPage(main, "seller");
     else if (parts[0] === "arbiter") await ordersPage(main, "arbiter");
