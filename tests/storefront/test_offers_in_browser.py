@@ -98,7 +98,7 @@ def test_a_seller_lists_by_signature_without_a_transaction_and_a_shopper_buys_tw
     nonce = brownie.web3.eth.get_transaction_count(ADDRESSES["seller"])
     data = list_by_signature(page, server, "Signed teapot", price="25.00", stock=5)
     assert brownie.web3.eth.get_transaction_count(ADDRESSES["seller"]) == nonce
-    assert not wallet.asked("eth_sendTransaction")  # two upload signatures and the offer's
+    assert not wallet.asked("eth_sendTransaction")  # the upload's signature and the offer's
     assert len(wallet.asked("eth_signTypedData_v4")) == 1
     signed = SignedOffer.from_json(data)
     assert signed.signer() == ADDRESSES["seller"] == signed.offer.seller
