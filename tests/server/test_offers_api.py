@@ -49,6 +49,12 @@ def test_a_signed_offer_is_published_listed_and_its_units_fall_as_buyers_check_o
     (found,) = api.json("/api/offers", seller=SELLER)["offers"]
     assert (found["offerHash"], found["filled"], found["left"]) == (signed.hash_hex, 2, 3)
     assert found["priceUsd"] == 250 * USD and found["signedOffer"] == signed.to_json()
+    assert found["tokens"] == [suite["usdc"].address]
+    assert [o["offerHash"] for o in api.json("/api/offers", token="usdc")["offers"]] == [
+        signed.hash_hex
+    ]
+    assert api.json("/api/offers", token="wbtc")["offers"] == []
+    assert api.get("/api/offers", token="doge").status_code == 400
 
 
 def test_a_cancelled_offer_leaves_the_live_list(api, suite):

@@ -105,10 +105,10 @@ export async function catalogue(root, query) {
     h("button", { type: "submit" }, "Search"),
   );
   const results = h("div", { class: "results" }, notice("info", "Loading…"));
-  // Signed offers beside the listings: on the first page, for the same seller and search.
+  // Signed offers beside the listings: on the first page, for the same seller, token and search.
   const offers = h("section", { class: "offers" });
   show(root, h("h2", {}, "Catalogue"), form, results, offers);
-  if (query.page === 1 && !query.token) await offersSection(offers, query);
+  if (query.page === 1) await offersSection(offers, query);
 
   let page;
   try {

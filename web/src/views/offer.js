@@ -48,11 +48,11 @@ export function offerCard(row, q = "") {
   return el;
 }
 
-/** The live offers for the catalogue's filters (seller; a search hides cards by title). */
+/** The live offers for the catalogue's filters (seller, token; a search hides cards by title). */
 export async function offersSection(box, query) {
   let rows;
   try {
-    ({ offers: rows } = await get("/api/offers", { seller: /^0x[0-9a-fA-F]{40}$/.test(query.seller) ? query.seller : "" }));
+    ({ offers: rows } = await get("/api/offers", { seller: /^0x[0-9a-fA-F]{40}$/.test(query.seller) ? query.seller : "", token: query.token }));
   } catch (err) {
     show(box, notice("error", err.message));
     return;
