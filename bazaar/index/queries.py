@@ -229,9 +229,11 @@ def offers_where(
     live: bool = True,
     sort: str = "id",
     limit: int = 100,
+    offer_hash: str | None = None,
 ) -> list[dict[str, Any]]:
     """Published offers with what the chain says of them (filled, cancelled, superseded by a
-    newer counter, expired) and the units left; `live`: only those with units for sale now."""
+    newer counter, expired) and the units left; `live`: only those with units for sale now;
+    `offer_hash`: only that one (0x lowercase hex)."""
     query = (
         sa.select(
             offers,
@@ -244,6 +246,8 @@ def offers_where(
     )
     if seller is not None:
         query = query.where(offers.c.seller == seller)
+    if offer_hash is not None:
+        query = query.where(offers.c.hash == offer_hash)
     if token_id is not None:
         query = query.where(offers.c.token_mask.op("&")(1 << (token_id - 1)) != 0)
     if live:

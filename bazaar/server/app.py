@@ -166,6 +166,7 @@ def make_app(
             web.get("/api/referrers/{seller}", reads.get_referrers),
             web.get("/api/offers", offers.get_offers),
             web.post("/api/offers", offers.post_offer),
+            web.get("/api/offers/{hash}", offers.get_offer),
             web.get("/api/proposals", reads.get_proposals),
             web.get("/api/status", reads.get_status),
             web.get("/api/documents/{hash}", uploads.get_document),

@@ -2,7 +2,9 @@
 `bazaar list --sign-only` prints) into the index, checked first against what the server can
 know without a transaction (this chain and marketplace, the seller's own signature, not
 expired, signed with the seller's current counter as the index knows it); `GET /api/offers`
-lists the live ones (or all, `all=1`) with the units left, of one seller or all."""
+lists the live ones (or all, `all=1`) with the units left and the tokens they take, of one
+seller or all, paid in one token or any (`token`: a name such as usdc, or an address);
+`GET /api/offers/{hash}` one published offer, live or not (the page's offer view)."""
 
 from __future__ import annotations
 
@@ -20,10 +22,12 @@ from bazaar.server.common import (
     address_param,
     answer,
     flag,
+    hash_param,
     in_thread,
     lag,
     params_of,
 )
+from bazaar.server.reads import payment_tokens_of
 from bazaar.signing.offers import SignedOffer
 
 MAX_OFFER_BYTES = 4_096  # a signed offer's JSON is about 1 KB
@@ -77,15 +81,42 @@ async def post_offer(request: web.Request) -> web.Response:
     return answer(data, status=201 if data["published"] else 200)
 
 
+def _shown(row: dict[str, Any], tokens: dict[int, str]) -> dict[str, Any]:
+    """An offer with the addresses of the tokens its mask accepts (by the marketplace's ids)."""
+    mask = row["tokenMask"]
+    return {**row, "tokens": [a for bit, a in sorted(tokens.items()) if mask >> (bit - 1) & 1]}
+
+
 async def get_offers(request: web.Request) -> web.Response:
     storefront = request.app[STOREFRONT]
-    params = params_of(request, ("seller", "all"))
+    params = params_of(request, ("seller", "token", "all"))
     seller = address_param(params, "seller")
     everything = flag(params, "all")
 
     def read() -> dict[str, Any]:
         now = int(time.time())
-        rows = queries.offers_where(storefront.engine, now, seller, None, not everything)
-        return {"offers": rows, "index": lag(storefront)}
+        tokens, token_id = payment_tokens_of(storefront, params.get("token"))
+        rows = queries.offers_where(storefront.engine, now, seller, token_id, not everything)
+        return {"offers": [_shown(row, tokens) for row in rows], "index": lag(storefront)}
 
     return answer(await in_thread(read))
+
+
+async def get_offer(request: web.Request) -> web.Response:
+    storefront = request.app[STOREFRONT]
+    params_of(request, ())
+    offer_hash = hash_param(request, "hash")
+
+    def read() -> dict[str, Any] | None:
+        rows = queries.offers_where(
+            storefront.engine, int(time.time()), live=False, offer_hash=offer_hash
+        )
+        if not rows:
+            return None
+        tokens = payment_tokens_of(storefront, None)[0]
+        return {"offer": _shown(rows[0], tokens), "index": lag(storefront)}
+
+    data = await in_thread(read)
+    if data is None:
+        raise ApiError(404, f"no offer {offer_hash} was published to this shop")
+    return answer(data)

@@ -96,7 +96,9 @@ class ProposalStates:
 STATES = web.AppKey("states", ProposalStates)
 
 
-def _tokens(storefront: Storefront, text: str | None) -> tuple[dict[int, str], int | None]:
+def payment_tokens_of(
+    storefront: Storefront, text: str | None
+) -> tuple[dict[int, str], int | None]:
     """The payment tokens by id, and the id of `text` (a token's name in the deployment,
     such as wbtc, or its address) when given."""
     by_address = store.payment_tokens(storefront.engine)
@@ -136,7 +138,7 @@ async def get_listings(request: web.Request) -> web.Response:
         return web.Response(body=cached, content_type="application/json")
 
     def read() -> dict[str, Any]:
-        tokens, token_id = _tokens(storefront, params.get("token"))
+        tokens, token_id = payment_tokens_of(storefront, params.get("token"))
         rows, total = store.listings_page(
             storefront.engine,
             q=q or None,
@@ -177,7 +179,7 @@ async def get_listing(request: web.Request) -> web.Response:
         if found is None:
             return None
         data: dict[str, Any] = {
-            "listing": _shown(found, _tokens(storefront, None)[0]),
+            "listing": _shown(found, payment_tokens_of(storefront, None)[0]),
             "index": lag(storefront),
         }
         if ref is not None:

@@ -25,6 +25,7 @@ from bazaar.index.schema import (
     deliveries,
     events,
     listings,
+    offers,
     orders,
     seller_ratings,
     upload_images,
@@ -152,13 +153,16 @@ class Store:
     def collect(self, before: int) -> tuple[int, int]:
         """Drops the uploads nothing references that were uploaded before `before` (unix
         seconds); returns how many documents and images went."""
-        referenced_listing = sa.select(listings.c.id).where(
-            listings.c.metadata_hash == uploads.c.hash
+        # a listing document is kept while a listing or a published signed offer names it
+        referenced_listing = sa.union_all(
+            sa.select(sa.literal(1)).where(listings.c.metadata_hash == uploads.c.hash),
+            sa.select(sa.literal(1)).where(offers.c.metadata_hash == uploads.c.hash),
         )
-        # a profile is kept while its account sells, or arbitrates an order (its key opens the
-        # order's delivery details in a dispute)
+        # a profile is kept while its account sells (a listing or a published offer), or
+        # arbitrates an order (its key opens the order's delivery details in a dispute)
         referenced_profile = sa.union_all(
             sa.select(listings.c.id).where(listings.c.seller == uploads.c.account),
+            sa.select(sa.literal(1)).where(offers.c.seller == uploads.c.account),
             sa.select(sa.literal(1)).where(orders.c.arbiter == uploads.c.account),
         )
         named = sa.select(upload_images.c.image).where(upload_images.c.image == uploads.c.hash)

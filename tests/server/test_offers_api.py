@@ -49,6 +49,12 @@ def test_a_signed_offer_is_published_listed_and_its_units_fall_as_buyers_check_o
     (found,) = api.json("/api/offers", seller=SELLER)["offers"]
     assert (found["offerHash"], found["filled"], found["left"]) == (signed.hash_hex, 2, 3)
     assert found["priceUsd"] == 250 * USD and found["signedOffer"] == signed.to_json()
+    assert found["tokens"] == [suite["usdc"].address]
+    assert [o["offerHash"] for o in api.json("/api/offers", token="usdc")["offers"]] == [
+        signed.hash_hex
+    ]
+    assert api.json("/api/offers", token="wbtc")["offers"] == []
+    assert api.get("/api/offers", token="doge").status_code == 400
 
 
 def test_a_cancelled_offer_leaves_the_live_list(api, suite):
@@ -59,6 +65,21 @@ def test_a_cancelled_offer_leaves_the_live_list(api, suite):
     assert api.json("/api/offers")["offers"] == []
     (gone,) = api.json("/api/offers", all="1")["offers"]
     assert gone["cancelled"] is True and gone["left"] == 0
+
+
+def test_one_offer_is_read_by_its_hash_live_or_cancelled(api, suite):
+    signed = signed_offer(suite, stock=4)
+    assert post(api, json.dumps(signed.to_json())).status_code == 201
+    live = api.json(f"/api/offers/{signed.hash_hex}")["offer"]
+    assert (live["left"], live["cancelled"]) == (4, False)
+    assert live["signedOffer"] == signed.to_json()
+    suite["market"].cancelOffer(signed.offer.as_tuple(), {"from": brownie.accounts[2]})
+    api.wait_indexed()
+    gone = api.json(f"/api/offers/{signed.hash_hex.upper().replace('0X', '0x')}")["offer"]
+    assert (gone["left"], gone["cancelled"]) == (0, True)
+    unknown = api.http.get(f"{api.url}/api/offers/0x{'ab' * 32}", timeout=30)
+    assert unknown.status_code == 404 and "no offer" in unknown.json()["error"]
+    assert api.http.get(f"{api.url}/api/offers/0x12", timeout=30).status_code == 400
 
 
 def test_an_offer_signed_before_its_seller_cancelled_all_is_refused(api, suite):

@@ -2,14 +2,22 @@
 sizes and types are checked (by content, never by name), documents are validated against
 their schema, the bytes are stored and served exactly as uploaded (their hash is the one asked
 for), each address is rate limited, and what no listing references is dropped after the
-configured time."""
+configured time (a listing document and a profile stay while a listing or a published
+signed offer names them)."""
 
 import json
+import time
 
+import brownie
 import requests
 from eth_utils.crypto import keccak
+from web3 import Web3
 
 from bazaar import catalogue
+from bazaar.clients import offers as offer_client
+from bazaar.clients.marketplace import MarketplaceClient
+from bazaar.settings import USD
+from bazaar.tx import TxSender
 from tests.server.conftest import (
     SELLER,
     SIGNERS,
@@ -18,6 +26,7 @@ from tests.server.conftest import (
     put_on_sale,
     running,
 )
+from tests.support.cli import rpc_url
 
 
 def refused(answer, status, *fragments):
@@ -223,3 +232,33 @@ def test_unreferenced_uploads_are_dropped_after_the_configured_time_and_referenc
         collected = [entry for entry in api.log if entry["event"] == "collected"]
         assert sum(e["documents"] for e in collected) == 1
         assert sum(e["images"] for e in collected) == 2
+
+
+def test_the_description_and_profile_of_a_seller_who_only_signs_offers_are_kept(suite, db_url):
+    offered = listing_document("Offered by signature")
+    profile = json.dumps(
+        {"schema": catalogue.PROFILE_SCHEMA, "account": SELLER.lower(), "name": "Offer shop"}
+    ).encode()
+    stray = listing_document("Named by nothing")
+    with running(suite, db_url, keep_unreferenced=1) as api:
+        for body in (offered, profile, stray):
+            assert api.upload("documents", body).status_code == 201
+        w3 = Web3(Web3.HTTPProvider(rpc_url()))
+        market = MarketplaceClient(w3, suite["market"].address, TxSender(w3, SIGNERS["seller"]))
+        expiry = max(int(time.time()), brownie.chain.time()) + 3_600
+        metadata = bytes.fromhex(catalogue.content_hash(offered)[2:])
+        signed = offer_client.sign_offer(
+            market, SIGNERS["seller"], 10 * USD, 2, [suite["usdc"].address], expiry,
+            metadata_hash=metadata,
+        )  # fmt: skip
+        published = api.http.post(f"{api.url}/api/offers", data=json.dumps(signed.to_json()))
+        assert published.status_code == 201, published.text
+        api.wait_until(
+            lambda: api.get(f"/api/documents/{catalogue.content_hash(stray)}").status_code == 404,
+            "the stray document dropped",
+        )
+        for _ in range(2):  # more passes of the collector: the offer's documents stay
+            passes = api.json("/api/status")["follower"]["passes"]
+            api.wait_until(lambda p=passes: api.json("/api/status")["follower"]["passes"] > p, "")
+        assert api.get(f"/api/documents/{catalogue.content_hash(offered)}").content == offered
+        assert api.get(f"/api/profiles/{SELLER}").status_code == 200

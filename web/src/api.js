@@ -59,3 +59,13 @@ export async function explain(data) {
   });
   return (await answer(response)).sentence;
 }
+
+/** Publishes a signed offer (its JSON) into the server's index: {offerHash, published}. */
+export async function publishOffer(json) {
+  const response = await fetch("/api/offers", {
+    method: "POST",
+    body: JSON.stringify(json),
+    headers: { "Content-Type": "application/json" },
+  });
+  return answer(response);
+}

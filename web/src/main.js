@@ -1,6 +1,6 @@
-// BTC Bazaar's storefront: a page of fragments (#/, #/listing/7, #/cart, #/orders, #/shop,
-// #/sales, #/arbiter, #/relay, #/dao) over the server's read API, with the shopper's own wallet
-// for everything signed.
+// BTC Bazaar's storefront: a page of fragments (#/, #/listing/7, #/offer/0x…, #/cart, #/orders,
+// #/shop, #/sales, #/arbiter, #/relay, #/dao) over the server's read API, with the shopper's own
+// wallet for everything signed.
 import { h, notice, show } from "./dom.js";
 import { isAddress, getAddress } from "viem";
 import { shortAddress } from "./format.js";
@@ -11,6 +11,7 @@ import { cartLink, cartPage } from "./views/cart.js";
 import { catalogue, parse } from "./views/catalogue.js";
 import { daoPage } from "./views/dao.js";
 import { listingPage } from "./views/listing.js";
+import { offerPage } from "./views/offer.js";
 import { ordersPage } from "./views/orders.js";
 import { relayPage } from "./views/relay.js";
 import { shopPage } from "./views/shop.js";
@@ -78,25 +79,34 @@ function walletBar() {
   show(bar, parts);
 }
 
+// Each drawing of a page gets a view of its own in <main>: one still reading the chain when the
+// next begins (the wallet's account changed, the shopper moved on) draws into a view no longer
+// shown, and does not say the page is ready.
+let drawing = 0;
+
 async function route() {
   const [path, query = ""] = location.hash.replace(/^#/, "").split("?");
   const parts = path.split("/").filter(Boolean);
   document.querySelectorAll("nav.site a").forEach((a) => a.classList.toggle("here", a.getAttribute("href") === `#/${parts[0] ?? ""}`));
+  const mine = ++drawing;
+  const view = h("div", { class: "view" });
+  main.replaceChildren(view);
   try {
-    if (parts[0] === "listing" && /^\d+$/.test(parts[1] ?? "")) await listingPage(main, parts[1]);
-    else if (parts[0] === "orders") await ordersPage(main, "buyer");
-    else if (parts[0] === "sales") await ordersPage(main, "seller");
-    else if (parts[0] === "arbiter") await ordersPage(main, "arbiter");
-    else if (parts[0] === "shop") await shopPage(main);
-    else if (parts[0] === "cart") await cartPage(main);
-    else if (parts[0] === "relay") await relayPage(main);
-    else if (parts[0] === "dao") await daoPage(main);
-    else if (!parts.length) await catalogue(main, parse(new URLSearchParams(query)));
-    else show(main, notice("error", "There is no such page."), h("a", { href: "#/" }, "Back to the catalogue"));
+    if (parts[0] === "listing" && /^\d+$/.test(parts[1] ?? "")) await listingPage(view, parts[1]);
+    else if (parts[0] === "offer" && /^0x[0-9a-fA-F]{64}$/.test(parts[1] ?? "")) await offerPage(view, parts[1]);
+    else if (parts[0] === "orders") await ordersPage(view, "buyer");
+    else if (parts[0] === "sales") await ordersPage(view, "seller");
+    else if (parts[0] === "arbiter") await ordersPage(view, "arbiter");
+    else if (parts[0] === "shop") await shopPage(view);
+    else if (parts[0] === "cart") await cartPage(view);
+    else if (parts[0] === "relay") await relayPage(view);
+    else if (parts[0] === "dao") await daoPage(view);
+    else if (!parts.length) await catalogue(view, parse(new URLSearchParams(query)));
+    else show(view, notice("error", "There is no such page."), h("a", { href: "#/" }, "Back to the catalogue"));
   } catch (err) {
-    show(main, notice("error", err.message));
+    show(view, notice("error", err.message));
   }
-  document.body.dataset.ready = location.hash || "#/";
+  if (mine === drawing) document.body.dataset.ready = location.hash || "#/";
 }
 
 /** The referrer, read once from the page's address (`?ref=0x…`, before or inside the

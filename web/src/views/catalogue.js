@@ -4,6 +4,7 @@ import { field, h, notice, show } from "../dom.js";
 import { shortAddress, stars, tokenAmount, usd } from "../format.js";
 import { approx, shop } from "../state.js";
 import { verifiedDocument, verifiedImage } from "../verify.js";
+import { offersSection } from "./offer.js";
 
 const PER_PAGE = 12;
 
@@ -104,7 +105,10 @@ export async function catalogue(root, query) {
     h("button", { type: "submit" }, "Search"),
   );
   const results = h("div", { class: "results" }, notice("info", "Loading…"));
-  show(root, h("h2", {}, "Catalogue"), form, results);
+  // Signed offers beside the listings: on the first page, for the same seller, token and search.
+  const offers = h("section", { class: "offers" });
+  show(root, h("h2", {}, "Catalogue"), form, results, offers);
+  if (query.page === 1) await offersSection(offers, query);
 
   let page;
   try {
@@ -121,7 +125,7 @@ export async function catalogue(root, query) {
     return;
   }
   if (!page.listings.length) {
-    show(results, notice("info", query.q ? `Nothing matches “${query.q}”.` : "Nothing is for sale yet."));
+    show(results, notice("info", query.q ? `Nothing matches “${query.q}”.` : "No listings yet."));
     return;
   }
   const pages = Math.max(1, Math.ceil(page.total / PER_PAGE));

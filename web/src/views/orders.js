@@ -8,8 +8,10 @@ import { localTime, shortAddress, tokenAmount, usd } from "../format.js";
 import { run } from "../progress.js";
 import { shop } from "../state.js";
 import { connected, reader, wallet } from "../wallet.js";
+import { offerOfListingId } from "../offers.js";
 import { fillFromDocument } from "./catalogue.js";
 import { detailsLine, keyPanel } from "./delivery.js";
+import { fillOfferTitle } from "./offer.js";
 
 const TITLES = { buyer: "My orders", seller: "Orders to my shop", arbiter: "Disputes assigned to me" };
 // Orders a role may act on several at once: a seller ships Paid ones, a buyer confirms Shipped.
@@ -161,10 +163,16 @@ function orderCard(order, role) {
   const token = shop.tokens[order.token];
   const title = h("strong", { class: "title" }, `Listing ${order.listingId}`);
   const warn = h("span", { class: "warn" });
-  get(`/api/listings/${order.listingId}`).then(
-    ({ listing }) => listing.document && fillFromDocument(listing.metadataHash, title, null, warn),
-    () => {},
-  );
+  // An order bought from a signed offer has the offer's hash as its listing id.
+  const offer = offerOfListingId(order.terms.listingId);
+  if (offer) {
+    fillOfferTitle(offer, title, warn);
+  } else {
+    get(`/api/listings/${order.listingId}`).then(
+      ({ listing }) => listing.document && fillFromDocument(listing.metadataHash, title, null, warn),
+      () => {},
+    );
+  }
   const late = order.deadline && chainNow() > order.deadline && ["Paid", "Shipped", "Disputed"].includes(order.status);
   const due = order.deadline ? `${order.status === "Paid" ? "ship by" : "deadline"} ${localTime(order.deadline)}${late ? " (passed)" : ""}` : "";
   // After an action: the card again from the index (which has caught up), with its outcome.
