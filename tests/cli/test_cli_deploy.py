@@ -42,6 +42,7 @@ STEPS = [
     "oracle",
     "goods",
     "points",
+    "offers",
     "market",
     "goods.bindMarketplace",
     "points.bindMarketplace",
@@ -109,7 +110,12 @@ def test_deploying_with_mocks_journals_every_contract_and_step(deploy, journal_p
     deployer = ADDRESSES["deployer"]
     goods = journal["contracts"]["goods"]["address"]
     points = journal["contracts"]["points"]["address"]
-    assert market["constructorArgs"] == [deployer, oracle, deployer, deployer, goods, points]
+    permit2 = journal["contracts"]["permit2"]["address"]
+    offers = journal["contracts"]["offers"]["address"]
+    assert market["constructorArgs"] == [
+        deployer, oracle, deployer, deployer, goods, points, permit2, offers
+    ]  # fmt: skip
+    assert contract_links(offers) == [oracle, goods, points]
     assert journal["tokens"] == {
         "wbtc": journal["contracts"]["wbtc"]["address"],
         "usdc": journal["contracts"]["usdc"]["address"],
@@ -120,8 +126,15 @@ def test_deploying_with_mocks_journals_every_contract_and_step(deploy, journal_p
         "M", market["address"], artifacts.load("EscrowMarketplace").abi
     )
     assert contract.oracle() == oracle
+    assert (contract.permit2(), contract.offersExtension()) == (permit2, offers)
     assert contract.isActiveArbiter(ADDRESSES["arbiter"])
     assert contract.paymentToken(1) == journal["tokens"]["wbtc"]
+
+
+def contract_links(address):
+    """What the offers extension at `address` was built with (oracle, goods, points)."""
+    offers = brownie.Contract.from_abi("O", address, artifacts.load("MarketplaceOffers").abi)
+    return list(offers.links())
 
 
 def test_a_rerun_sends_nothing(deploy, journal_path):
