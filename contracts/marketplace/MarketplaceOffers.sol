@@ -136,6 +136,23 @@ contract MarketplaceOffers is MarketplaceCheckoutCore {
     ///      the units sold and returns the new total.
     function _takeOffer(Offer calldata offer, bytes32 offerHash, uint256 quantity) private returns (uint256 filled) {
         if (block.timestamp > offer.expiry) revert MarketplaceOfferExpired(offerHash, offer.expiry, block.timestamp);
+        _checkFields(offer, offerHash);
+        uint256 current = _offerCounters[offer.seller];
+        if (offer.counter != current) revert MarketplaceOfferCounterStale(offerHash, offer.counter, current);
+        filled = _offerFilled[offerHash];
+        if (filled == CANCELLED) revert MarketplaceOfferCancelled(offerHash);
+        uint256 stock = offer.stock;
+        // `filled` <= `stock` < 2^32 and `quantity` is checked before it is added: no overflow.
+        if (quantity == 0 || quantity > stock - filled) {
+            revert MarketplaceOfferStockExceeded(offerHash, quantity, filled, stock);
+        }
+        filled += quantity;
+        _offerFilled[offerHash] = filled;
+    }
+
+    /// @dev The offer's fields as `list` checks a listing's: price, stock, tokens (only ids
+    ///      that exist), buffer, points cap and commission within their bounds.
+    function _checkFields(Offer calldata offer, bytes32 offerHash) private view {
         uint256 priceUsd = offer.priceUsd;
         if (priceUsd < 1 || priceUsd > type(uint64).max) revert MarketplacePriceOutOfRange(priceUsd, 1, type(uint64).max);
         uint256 stock = offer.stock;
@@ -154,16 +171,6 @@ contract MarketplaceOffers is MarketplaceCheckoutCore {
         if (offer.commissionBps > Limits.MAX_COMMISSION_BPS) {
             revert MarketplaceCommissionOutOfRange(offer.commissionBps, 0, Limits.MAX_COMMISSION_BPS);
         }
-        uint256 current = _offerCounters[offer.seller];
-        if (offer.counter != current) revert MarketplaceOfferCounterStale(offerHash, offer.counter, current);
-        filled = _offerFilled[offerHash];
-        if (filled == CANCELLED) revert MarketplaceOfferCancelled(offerHash);
-        // `filled` <= `stock` < 2^32 and `quantity` is checked before it is added: no overflow.
-        if (quantity == 0 || quantity > stock - filled) {
-            revert MarketplaceOfferStockExceeded(offerHash, quantity, filled, stock);
-        }
-        filled += quantity;
-        _offerFilled[offerHash] = filled;
     }
 
     /// @dev The offer's EIP-712 digest under the marketplace's domain: its id (`offerHash`).
