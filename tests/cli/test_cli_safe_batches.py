@@ -138,6 +138,7 @@ READ_ONLY = {
     "earnings",
     "keeper",  # sends, but as a service from its own key: never a Safe's one-off batch
     "serve", "catalogue upload",  # the storefront server and its uploads: no transactions
+    "publish-offer",  # a signed offer into the index: no transaction
 }  # fmt: skip
 
 

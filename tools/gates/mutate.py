@@ -88,6 +88,10 @@ _MARKET_TESTS = (
     "tests/contracts/market/test_marketplace_fee_share.py",
     "tests/contracts/market/test_marketplace_carts.py",
     "tests/contracts/market/test_marketplace_commissions.py",
+    "tests/contracts/market/test_marketplace_referrers.py",
+    "tests/contracts/market/test_marketplace_permit2_checkout.py",
+    "tests/contracts/market/test_marketplace_offers.py",
+    "tests/contracts/market/test_marketplace_offers_findings.py",
     "tests/contracts/points/test_points_rewards.py",
     "tests/contracts/market/test_price_lock_settlement.py",
 )
@@ -112,6 +116,14 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
     "contracts/EscrowMarketplace.sol": ("marketplace", _MARKET_TESTS),
     "contracts/marketplace/MarketplaceAdmin.sol": ("marketplace", _MARKET_TESTS),
     "contracts/marketplace/MarketplaceCheckoutCore.sol": ("marketplace", _MARKET_TESTS),
+    "contracts/marketplace/MarketplaceOffers.sol": (
+        "marketplace",
+        (
+            "tests/contracts/market/test_marketplace_offers.py",
+            "tests/contracts/market/test_marketplace_offers_findings.py",
+            *(t for t in _MARKET_TESTS if "offers" not in t),
+        ),
+    ),
     "contracts/RewardPoints.sol": (
         "points",
         tuple(
