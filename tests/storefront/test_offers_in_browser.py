@@ -233,7 +233,7 @@ def test_a_cancelled_offer_and_offers_cancelled_at_once_leave_the_catalogue_unbu
     expect(section.locator("article.offer")).to_have_count(1, timeout=TIMEOUT)
     section.get_by_role("button", name="Cancel all my offers").click()
     done(section, "Every offer you signed so far is void.")
-    assert market.offerCounter(ADDRESSES["seller"]) == 1
+    assert market.offerCounter(ADDRESSES["seller"]) != 0  # a jump, not +1 (review finding R1)
     server.wait_indexed()
 
     switch_to(page, wallet, "buyer")
