@@ -23,8 +23,7 @@ from typing import Any
 
 from web3.types import TxReceipt
 
-from bazaar.accounts import open_stdin
-from bazaar.cli.common import Context, last_tx_json, points_json, tx_json
+from bazaar.cli.common import Context, last_tx_json, points_json, read_json_file, tx_json
 from bazaar.cli.market import (
     EVENTS,
     _check_points,
@@ -296,17 +295,7 @@ def read_signed_checkout(source: str) -> SignedCheckout:
     Raises:
         InputRefused: unreadable, not JSON, or a malformed signed checkout.
     """
-    try:
-        if source == "-":
-            text = open_stdin("no signed checkout on stdin: it is closed").read()
-        else:
-            text = Path(source).read_text()
-    except OSError as exc:
-        raise InputRefused(f"cannot read {source}: {exc.strerror}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        raise InputRefused(f"{source} is not JSON: expected what buy --sign-only prints") from None
+    data = read_json_file(source, "signed checkout", "buy --sign-only")
     return SignedCheckout.from_json(data, where=source)
 
 

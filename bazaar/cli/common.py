@@ -21,11 +21,11 @@ from web3.types import TxReceipt
 
 from bazaar import networks
 from bazaar import safe as safe_batches
-from bazaar.accounts import load_account
+from bazaar.accounts import load_account, open_stdin
 from bazaar.chain import connect
 from bazaar.clients.base import ContractClient
 from bazaar.deploy.rehearsal import anvil
-from bazaar.errors import BazaarError
+from bazaar.errors import BazaarError, InputRefused
 from bazaar.journal import Journal, default_path
 from bazaar.settings import SERVER_URL_ENV
 from bazaar.tx import Progress, TxSender
@@ -249,3 +249,22 @@ def points_json(name: str, units: int) -> dict[str, Any]:
     """A points amount in --json: the units as a decimal string (18 decimals: beyond what a
     JSON number keeps exactly) and the human string."""
     return {name: str(units), f"{name}Formatted": format_points(units)}
+
+
+def read_json_file(source: str, what: str, made_by: str) -> Any:
+    """The JSON document in FILE (or "-": stdin): a signed `what`, as `made_by` prints it.
+
+    Raises:
+        InputRefused: unreadable, or not JSON.
+    """
+    try:
+        if source == "-":
+            text = open_stdin(f"no {what} on stdin: it is closed").read()
+        else:
+            text = Path(source).read_text()
+    except OSError as exc:
+        raise InputRefused(f"cannot read {source}: {exc.strerror}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise InputRefused(f"{source} is not JSON: expected what {made_by} prints") from None

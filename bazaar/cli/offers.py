@@ -13,8 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bazaar.accounts import open_stdin
-from bazaar.cli.common import Context, points_json, tx_json
+from bazaar.cli.common import Context, points_json, read_json_file, tx_json
 from bazaar.cli.market import checkout_deadline, market_client, order_json, token_client
 from bazaar.cli.parsing import command_adder
 from bazaar.clients import offers as client
@@ -58,17 +57,7 @@ def read_offer(ctx: Context, source: str) -> SignedOffer:
                 "first (bazaar publish-offer FILE)"
             )
         return SignedOffer.from_json(data, where=source)
-    try:
-        if source == "-":
-            text = open_stdin("no signed offer on stdin: it is closed").read()
-        else:
-            text = Path(source).read_text()
-    except OSError as exc:
-        raise InputRefused(f"cannot read {source}: {exc.strerror}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        raise InputRefused(f"{source} is not JSON: expected what list --sign-only prints") from None
+    data = read_json_file(source, "signed offer", "list --sign-only")
     return SignedOffer.from_json(data, where=source)
 
 

@@ -6,11 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from eth_utils.address import to_checksum_address
-from web3 import Web3
-
 from bazaar.errors import BazaarError
-from bazaar.signing import eip712
+from bazaar.signing import eip712, fields
 from bazaar.signing.eip712 import Domain
 from bazaar.types import SUPPORT_NAMES
 
@@ -85,37 +82,16 @@ class SignedBallot:
             raise BazaarError(f"{where}: missing {', '.join(missing)}")
 
         def address(key: str) -> str:
-            value = data[key]
-            if not isinstance(value, str) or not Web3.is_address(value):
-                raise BazaarError(f"{where}: {key} {value!r} is not an address")
-            return to_checksum_address(value)
+            return fields.address(data[key], f"{where}: {key}")
 
         def whole(key: str) -> int:
-            value = data[key]
-            if isinstance(value, bool):
-                raise BazaarError(f"{where}: {key} {value!r} is not a whole number")
-            if isinstance(value, int):
-                number = value
-            elif isinstance(value, str) and value.strip().isdigit():
-                number = int(value.strip())
-            else:
-                raise BazaarError(f"{where}: {key} {value!r} is not a whole number")
-            if not 0 <= number < 2**256:
-                raise BazaarError(f"{where}: {key} {value!r} is out of range")
-            return number
+            return fields.whole(data[key], f"{where}: {key}")
 
         try:
             support = parse_support(str(data["support"]))
         except BazaarError as exc:
             raise BazaarError(f"{where}: {exc}") from None
-        text = data["signature"]
-        raw = text[2:] if isinstance(text, str) and text.startswith("0x") else None
-        try:
-            signature = bytes.fromhex(raw) if raw is not None else None
-        except ValueError:
-            signature = None
-        if signature is None or len(signature) != 65:
-            raise BazaarError(f"{where}: signature is not 0x followed by 130 hex digits")
+        signature = fields.hex_bytes(data["signature"], 65, f"{where}: signature")
         return cls(
             address("governor"),
             whole("chainId"),

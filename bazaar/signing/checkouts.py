@@ -10,11 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from eth_utils.address import to_checksum_address
-from web3 import Web3
-
 from bazaar.errors import InputRefused
-from bazaar.signing import eip712
+from bazaar.signing import eip712, fields
 from bazaar.signing import permit2 as typed
 
 FILE_TYPE = "bazaar-gasless-checkout"
@@ -130,14 +127,7 @@ class SignedCheckout:
                     _whole(line, "pointsToRedeem", f"{where}: line {n}"),
                 )
             )
-        text = payment.get("signature")
-        raw_sig = text[2:] if isinstance(text, str) and text.startswith("0x") else None
-        try:
-            signature = bytes.fromhex(raw_sig) if raw_sig is not None else None
-        except ValueError:
-            signature = None
-        if signature is None or len(signature) != 65:
-            raise InputRefused(f"{where}: signature is not 0x followed by 130 hex digits")
+        signature = fields.hex_bytes(payment.get("signature"), 65, f"{where}: signature")
         return cls(
             chain_id=_whole(top, "chainId", where),
             marketplace=_address(top, "marketplace", where),
@@ -168,22 +158,8 @@ def _field(data: dict[str, Any], key: str, where: str) -> Any:
 
 
 def _address(data: dict[str, Any], key: str, where: str) -> str:
-    value = _field(data, key, where)
-    if not isinstance(value, str) or not Web3.is_address(value):
-        raise InputRefused(f"{where}: {key} {value!r} is not an address")
-    return to_checksum_address(value)
+    return fields.address(_field(data, key, where), f"{where}: {key}")
 
 
 def _whole(data: dict[str, Any], key: str, where: str) -> int:
-    value = _field(data, key, where)
-    if isinstance(value, bool):
-        raise InputRefused(f"{where}: {key} {value!r} is not a whole number")
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, str) and value.strip().isdigit():
-        number = int(value.strip())
-    else:
-        raise InputRefused(f"{where}: {key} {value!r} is not a whole number")
-    if not 0 <= number < 2**256:
-        raise InputRefused(f"{where}: {key} {value!r} is out of range")
-    return number
+    return fields.whole(_field(data, key, where), f"{where}: {key}")

@@ -18,7 +18,7 @@ from eth_utils.address import to_checksum_address
 from web3 import Web3
 
 from bazaar.errors import InputRefused
-from bazaar.signing import eip712
+from bazaar.signing import eip712, fields
 from bazaar.signing.eip712 import Domain, Fields
 
 DOMAIN_NAME = "BTC Bazaar Marketplace"
@@ -146,49 +146,18 @@ class SignedOffer:
                 raise InputRefused(f"{where}: offer.{name} is missing")
             value = raw[name]
             if kind == "address":
-                values[name] = _address(value, f"{where}: offer.{name}")
+                values[name] = fields.address(value, f"{where}: offer.{name}")
             elif kind == "bytes32":
-                values[name] = _bytes(value, 32, f"{where}: offer.{name}")
+                values[name] = fields.hex_bytes(value, 32, f"{where}: offer.{name}")
             else:
-                values[name] = _whole(value, f"{where}: offer.{name}")
+                values[name] = fields.whole(value, f"{where}: offer.{name}")
         signed = cls(
-            chain_id=_whole(data.get("chainId"), f"{where}: chainId"),
-            marketplace=_address(data.get("marketplace"), f"{where}: marketplace"),
+            chain_id=fields.whole(data.get("chainId"), f"{where}: chainId"),
+            marketplace=fields.address(data.get("marketplace"), f"{where}: marketplace"),
             offer=Offer(**values),
-            signature=_bytes(data.get("signature"), 65, f"{where}: signature"),
+            signature=fields.hex_bytes(data.get("signature"), 65, f"{where}: signature"),
         )
         given = data.get("offerHash")
         if given is not None and str(given).lower() != signed.hash_hex:
             raise InputRefused(f"{where}: offerHash {given} is not the hash of its offer")
         return signed
-
-
-def _address(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not Web3.is_address(value):
-        raise InputRefused(f"{where} {value!r} is not an address")
-    return to_checksum_address(value)
-
-
-def _whole(value: Any, where: str) -> int:
-    if isinstance(value, bool):
-        raise InputRefused(f"{where} {value!r} is not a whole number")
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, str) and value.strip().isdigit():
-        number = int(value.strip())
-    else:
-        raise InputRefused(f"{where} {value!r} is not a whole number")
-    if not 0 <= number < 2**256:
-        raise InputRefused(f"{where} {value!r} is out of range")
-    return number
-
-
-def _bytes(value: Any, size: int, where: str) -> bytes:
-    raw = value[2:] if isinstance(value, str) and value.startswith("0x") else None
-    try:
-        data = bytes.fromhex(raw) if raw is not None else None
-    except ValueError:
-        data = None
-    if data is None or len(data) != size:
-        raise InputRefused(f"{where} is not 0x followed by {2 * size} hex digits")
-    return data
