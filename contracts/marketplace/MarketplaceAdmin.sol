@@ -350,6 +350,7 @@ contract MarketplaceAdmin is MarketplaceCheckoutCore {
             t.listingId = line.listingId;
             t.quantity = line.quantity;
             (usdPrices[i], goodsTokenIds[i]) = _takeLine(t, line.pointsToRedeem);
+            if (t.referrer != address(0)) t.commissionBps = _referredRate(t, _listings[t.listingId].commissionBps);
         }
         IWbtcUsdOracle.Quote[] memory quotes = _oracle.quotes(cart.token, usdPrices);
         orderIds = new OrderId[](count);

@@ -56,7 +56,7 @@ abstract contract MarketplaceCheckoutCore is MarketplaceStorage {
         uint256 stock = listing.stock;
         uint256 quantity = terms.quantity;
         if (quantity == 0 || quantity > stock) revert MarketplaceOutOfStock(terms.listingId, quantity, stock);
-        if (_checkParties(terms, listing.tokenMask)) terms.commissionBps = listing.commissionBps;
+        _checkParties(terms, listing.tokenMask);
         listing.stock = uint32(stock - quantity);
         usdPrice = _linePrice(listing.priceUsd * quantity, listing.pointsDiscountCapBps, pointsToRedeem);
         terms.bufferBps = listing.bufferBps;
@@ -65,10 +65,10 @@ abstract contract MarketplaceCheckoutCore is MarketplaceStorage {
 
     /// @dev The checks every line makes of its parties, whatever it sells (a listing or a
     ///      signed offer): `terms.seller` is not the buyer, the token is in `tokenMask`, the
-    ///      arbiter is active and neither party, the referrer (if any) may refer. Returns
-    ///      whether the seller approved the referrer: only then does the order carry the
-    ///      commission.
-    function _checkParties(OrderTerms memory terms, uint256 tokenMask) internal view returns (bool referrerEarns) {
+    ///      arbiter is active and neither party. The referrer is checked apart
+    ///      (`_referredRate`): only carts and offers name one, so the plain checkout's code
+    ///      carries none of it.
+    function _checkParties(OrderTerms memory terms, uint256 tokenMask) internal view {
         address seller = terms.seller;
         address buyer = terms.buyer;
         if (buyer == seller) revert MarketplaceSelfDealing(buyer);
@@ -77,18 +77,23 @@ abstract contract MarketplaceCheckoutCore is MarketplaceStorage {
         if (!_arbiters.contains(arbiter) || arbiter == buyer || arbiter == seller) {
             revert MarketplaceArbiterInvalid(arbiter);
         }
+    }
+
+    /// @dev The commission a line's order carries: `listedBps` (the listing's or the offer's)
+    ///      when the seller approved the referrer, 0 when it did not or none is named. A
+    ///      referrer that is a party of the order is refused. Call after `_checkParties`.
+    function _referredRate(OrderTerms memory terms, uint256 listedBps) internal view returns (uint256) {
         address referrer = terms.referrer;
-        if (referrer != address(0)) {
-            // Nor the marketplace (its commission would sit unbooked, or as a credit nobody can
-            // claim) nor the token (paid to a contract that cannot spend it).
-            if (
-                referrer == buyer || referrer == seller || referrer == arbiter || referrer == address(this)
-                    || referrer == terms.token
-            ) revert MarketplaceReferrerInvalid(referrer);
-            // Only a referrer the seller enrolled earns (finding F1: a buyer's own second
-            // address would take the commission as a rebate); any other is recorded at 0 %.
-            referrerEarns = _referrers[seller][referrer];
-        }
+        if (referrer == address(0)) return 0;
+        // Nor the marketplace (its commission would sit unbooked, or as a credit nobody can
+        // claim) nor the token (paid to a contract that cannot spend it).
+        if (
+            referrer == terms.buyer || referrer == terms.seller || referrer == terms.arbiter
+                || referrer == address(this) || referrer == terms.token
+        ) revert MarketplaceReferrerInvalid(referrer);
+        // Only a referrer the seller enrolled earns (finding F1: a buyer's own second address
+        // would take the commission as a rebate); any other is recorded at 0 %.
+        return _referrers[terms.seller][referrer] ? listedBps : 0;
     }
 
     /// @dev The USD price of a line, `usdPrice` less the discount `points` buy within `capBps`.

@@ -66,7 +66,7 @@ contract MarketplaceOffers is MarketplaceCheckoutCore {
     }
 
     /// @dev See `IEscrowMarketplace`. The order is written by the code that writes a listing's
-    ///      (`MarketplaceCheckoutCore`): `_checkParties` and `_linePrice` as `_takeLine`, then
+    ///      (`MarketplaceCheckoutCore`): `_checkParties`, `_referredRate` and `_linePrice` as a cart line, then
     ///      the oracle's `quote`, `_lockPrice` and `_storeOrder`, as `checkout`.
     function checkoutOffer(Offer calldata offer, bytes calldata signature, OfferPurchase calldata purchase)
         external
@@ -92,7 +92,8 @@ contract MarketplaceOffers is MarketplaceCheckoutCore {
         terms.listingId = uint256(offerHash);
         terms.quantity = purchase.quantity;
         terms.bufferBps = offer.bufferBps;
-        if (_checkParties(terms, offer.tokenMask)) terms.commissionBps = offer.commissionBps;
+        _checkParties(terms, offer.tokenMask);
+        terms.commissionBps = _referredRate(terms, offer.commissionBps);
         uint256 points = purchase.pointsToRedeem;
         uint256 usdPrice = _linePrice(offer.priceUsd * purchase.quantity, offer.pointsDiscountCapBps, points);
         IWbtcUsdOracle.Quote memory q = _oracle.quote(purchase.token, usdPrice);

@@ -397,3 +397,22 @@ def test_a_resale_through_the_marketplace_pays_the_creator_its_royalty(
     assert wbtc.balanceOf(seller) == creator_before + royalty
     assert wbtc.balanceOf(buyer) == reseller_before + proceeds - royalty
     assert tx.events["OrderCompleted"]["toSeller"] == proceeds - royalty
+
+
+def test_a_resale_of_an_item_minted_without_royalty_pays_the_creator_nothing(
+    market, goods, seller, buyer, wbtc, arbiter, accounts, deployer
+):
+    item = mint_item(goods, seller, b"\x33" * 32, royalty_bps=0)
+    first = buy(market, buyer, list_digital(market, seller, item, 100 * USD, [wbtc]), wbtc, arbiter)
+    market.confirm(first.terms, {"from": buyer})
+    collector = accounts[3]
+    wbtc.mint(collector, SATS, {"from": deployer})
+    wbtc.approve(market, 2**256 - 1, {"from": collector})
+    resale = buy(
+        market, collector, list_digital(market, buyer, item, 100 * USD, [wbtc]), wbtc, arbiter
+    )
+    reseller_before = wbtc.balanceOf(buyer)
+    tx = market.confirm(resale.terms, {"from": collector})
+    assert "RoyaltyPaid" not in tx.events
+    assert tx.events["OrderCompleted"]["toSeller"] == PRICE_SATS - FEE_SATS
+    assert wbtc.balanceOf(buyer) == reseller_before + PRICE_SATS - FEE_SATS

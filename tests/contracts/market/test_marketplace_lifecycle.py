@@ -408,6 +408,17 @@ def test_cancel_reclaim_and_a_full_refund_put_the_units_back_in_stock(
     assert market.getListing(listing)["stock"] == stock
 
 
+def test_units_given_back_to_a_listing_restocked_to_the_largest_stock_stay_at_it(
+    market, listing, order, seller
+):
+    """The seller raised the stock to its largest after the sale: the cancelled unit cannot
+    wrap the 32-bit stock to a small number."""
+    market.updateListing(listing, 1_000 * USD, 2**32 - 1, {"from": seller})
+    tx = market.cancel(order.terms, {"from": seller})
+    assert tx.events["Restocked"]["stock"] == 2**32 - 1
+    assert market.getListing(listing)["stock"] == 2**32 - 1
+
+
 def test_a_partial_refund_or_a_completed_order_keeps_the_units_sold(
     market, listing, order, buyer, seller
 ):
@@ -460,6 +471,34 @@ def test_a_new_feed_configured_by_governance_does_not_reprice_a_protected_order_
     market.ship(order.terms, TRACKING, {"from": seller})
     market.confirm(order.terms, {"from": buyer})
     assert wbtc.balanceOf(seller) == PRICE_SATS - FEE_SATS  # priced by version 1's feed
+
+
+def test_a_ruling_after_a_long_enough_outage_settles_at_the_locked_amount_before_the_deadline(
+    market, oracle, protected_listing, buyer, seller, stranger, wbtc, arbiter, btc_usd
+):
+    """A ruling is not bound by the order's deadline: once the outage has lasted long enough,
+    the arbiter rules on the locked amount, and the buffer goes back to the buyer."""
+    order = buy(market, buyer, protected_listing, wbtc, arbiter)
+    market.openDispute(order.terms, TRACKING, {"from": buyer})
+    btc_usd.setMode(2)
+    since = oracle.recordOutage(wbtc, 1, {"from": stranger}).timestamp
+    for day in (1, 2, 3):
+        next_block_at(since + day * 86_400 - 60)
+        oracle.recordOutage(wbtc, 1, {"from": stranger})
+    over = since + market.SETTLEMENT_OUTAGE_SECONDS()
+    assert over < market.getOrder(order.id)["deadline"]
+    next_block_at(over - 1)
+    with brownie.reverts(err("MarketplaceSettlementPriceUnavailable", order.id, since)):
+        market.resolveDispute(order.terms, 0, {"from": arbiter})
+    before = wbtc.balanceOf(buyer)
+    next_block_at(over + 1)
+    tx = market.resolveDispute(order.terms, 0, {"from": arbiter})  # all to the seller
+    arbiter_fee = PRICE_SATS * 2 // 100
+    assert wbtc.balanceOf(arbiter) == arbiter_fee
+    seller_gross = PRICE_SATS - arbiter_fee
+    assert wbtc.balanceOf(seller) == seller_gross - seller_gross // 100
+    assert wbtc.balanceOf(buyer) == before + 100_000  # the buffer
+    assert tx.events["DisputeResolved"]["toBuyer"] == 100_000
 
 
 def test_a_long_enough_outage_does_not_settle_before_the_orders_deadline(

@@ -14,6 +14,7 @@ import brownie
 import pytest
 from eth_account import Account
 
+from bazaar.settings import POINT
 from tests.support import offers
 from tests.support.cli import DEV_KEYS
 from tests.support.helpers import (
@@ -23,6 +24,7 @@ from tests.support.helpers import (
     TERM_FIELDS,
     USD,
     Order,
+    add_stablecoin,
     buy,
     err,
     list_item,
@@ -338,10 +340,13 @@ def test_the_seller_may_not_buy_its_own_offer(market, lamp, seller, seller_key, 
 
 
 def test_the_arbiter_must_be_active_and_no_party(
-    market, lamp, seller, seller_key, buyer, wbtc, stranger
+    market, lamp, seller, seller_key, buyer, wbtc, stranger, deployer
 ):
+    """Even a party that is an active arbiter elsewhere may not arbitrate its own order."""
+    for party in (seller, buyer):
+        market.setArbiter(party, True, {"from": deployer})
     signature = offers.sign(market, seller_key, lamp)
-    for arbiter in (stranger, seller):
+    for arbiter in (stranger, seller, buyer):
         with brownie.reverts(err("MarketplaceArbiterInvalid", arbiter)):
             fill(market, lamp, signature, buyer, wbtc, arbiter)
 
@@ -369,6 +374,114 @@ def test_checkouts_against_offers_are_refused_while_paused_and_cancels_are_not(
         fill(market, lamp, offers.sign(market, seller_key, lamp), buyer, wbtc, arbiter)
     market.cancelOffer(lamp.tuple(), {"from": seller})
     market.cancelAllOffers({"from": seller})
+
+
+# --- points and payment tokens ------------------------------------------------------------
+
+
+def earn_points(market, seller, seller_key, buyer, wbtc, arbiter):
+    """The buyer completes a $1,000 order of an offer: 1,000 points."""
+    offer = Offer(seller.address, 1_000 * USD, 1, 0b1, salt=77)
+    _, order = fill(market, offer, offers.sign(market, seller_key, offer), buyer, wbtc, arbiter)
+    market.ship(order.terms, b"\x01" * 32, {"from": seller})
+    market.confirm(order.terms, {"from": buyer})
+
+
+def test_points_buy_a_discount_on_an_offer_and_are_held_by_its_order_until_it_ends(
+    market, points, lamp, seller, seller_key, buyer, wbtc, arbiter
+):
+    earn_points(market, seller, seller_key, buyer, wbtc, arbiter)
+    assert points.balanceOf(buyer) == 1_000 * POINT
+    offer = lamp.but(pointsDiscountCapBps=2_000)  # up to $200 of $1,000 in points
+    _, order = fill(
+        market,
+        offer,
+        offers.sign(market, seller_key, offer),
+        buyer,
+        wbtc,
+        arbiter,
+        points=500 * POINT,
+    )
+    assert order.term("usdAmount") == 995 * USD  # 500 points = $5
+    assert order.term("lockedAmount") == 995_000  # sats at $100,000
+    assert market.getOrder(order.id)["pointsEscrowed"] == 500 * POINT
+    assert points.balanceOf(buyer) == 500 * POINT
+    market.cancel(order.terms, {"from": seller})
+    assert points.balanceOf(buyer) == 1_000 * POINT  # nothing settled: all of them back
+
+
+def test_a_points_discount_worth_nothing_or_above_the_offers_cap_is_refused(
+    market, lamp, seller_key, buyer, wbtc, arbiter
+):
+    offer = lamp.but(pointsDiscountCapBps=2_000)
+    signature = offers.sign(market, seller_key, offer)
+    cap = 200 * USD
+    dust = 10**12 - 1  # under one USD unit (a point is a cent: 10**18 units for 10**6)
+    for redeemed, discount in ((dust, 0), (20_001 * POINT, cap + USD // 100)):
+        with brownie.reverts(err("MarketplaceDiscountAboveCap", redeemed, discount, cap)):
+            fill(market, offer, signature, buyer, wbtc, arbiter, points=redeemed)
+
+
+def test_points_on_an_offer_are_refused_by_a_marketplace_without_points(
+    oracle,
+    deployer,
+    treasury,
+    guardian,
+    wbtc,
+    seller,
+    seller_key,
+    buyer,
+    arbiter,
+    EscrowMarketplace,
+    MarketplaceOffers,
+):
+    extension = MarketplaceOffers.deploy(
+        oracle, brownie.ZERO_ADDRESS, brownie.ZERO_ADDRESS, {"from": deployer}
+    )
+    market = EscrowMarketplace.deploy(
+        deployer,
+        oracle,
+        treasury,
+        guardian,
+        brownie.ZERO_ADDRESS,
+        brownie.ZERO_ADDRESS,
+        brownie.ZERO_ADDRESS,
+        extension,
+        {"from": deployer},
+    )
+    market.addPaymentToken(wbtc, {"from": deployer})
+    market.setArbiter(arbiter, True, {"from": deployer})
+    offer = Offer(seller.address, 1_000 * USD, 5, 0b1, pointsDiscountCapBps=2_000)
+    with brownie.reverts(err("MarketplacePointsNotEnabled")):
+        fill(
+            market,
+            offer,
+            offers.sign(market, seller_key, offer),
+            buyer,
+            wbtc,
+            arbiter,
+            points=POINT,
+        )
+
+
+def test_a_fee_on_transfer_token_is_refused_for_an_offer_and_nothing_moves(
+    market, oracle, FeeOnTransferToken, usdc_usd, deployer, lamp, seller_key, buyer, arbiter
+):
+    fot = add_stablecoin(FeeOnTransferToken, market, oracle, usdc_usd, deployer, buyer)
+    offer = lamp.but(tokenMask=0b111)  # WBTC, USDC and the new token (id 3)
+    offer_hash = offers.offer_hash(market, offer)
+    with brownie.reverts(err("MarketplaceTransferMismatch", 1_000 * 10**6, 990 * 10**6)):
+        fill(market, offer, offers.sign(market, seller_key, offer), buyer, fot, arbiter)
+    assert fot.balanceOf(market) == 0
+    assert market.offerFilled(offer_hash) == 0
+
+
+def test_a_token_the_marketplace_never_accepted_is_refused(
+    market, lamp, seller_key, buyer, arbiter, MockERC20, deployer
+):
+    stray = MockERC20.deploy("Stray", "STRAY", 8, {"from": deployer})
+    with brownie.reverts(err("MarketplaceTokenNotAccepted", stray)):
+        fill(market, lamp, offers.sign(market, seller_key, lamp), buyer, stray, arbiter)
 
 
 # --- referrers -----------------------------------------------------------------------------
